@@ -1,0 +1,70 @@
+"""Service settings, read once from the environment.
+
+Everything lives under one data dir (`BACKOFFICE_DATA_DIR`, default `./data`) in
+the embedded set-up; scale-out changes only these variables (DATABASE_URL to
+PostgreSQL, BACKOFFICE_BROKER_URL to Redis for Celery, BACKOFFICE_CHROMA_URL to
+a Chroma server), never the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    chroma_url: str | None = None
+    broker_url: str | None = None
+    secret_key: str = ""
+    max_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 2000
+    ocr_engine: str = "auto"
+    ocr_timeout_s: int = 180
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    type_threshold: float = 0.6
+    field_threshold: float = 0.8
+    search_enabled: bool = True
+    llm_provider: str | None = None
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None) -> Settings:
+        root = Path(data_dir or os.environ.get("BACKOFFICE_DATA_DIR") or "./data").resolve()
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{root / 'backoffice.db'}"
+        return cls(
+            data_dir=root,
+            database_url=url,
+            chroma_url=os.environ.get("BACKOFFICE_CHROMA_URL") or None,
+            broker_url=os.environ.get("BACKOFFICE_BROKER_URL") or None,
+            secret_key=os.environ.get("BACKOFFICE_SECRET_KEY", ""),
+            max_bytes=_int("BACKOFFICE_MAX_BYTES", 100 * 1024 * 1024),
+            max_pages=_int("BACKOFFICE_MAX_PAGES", 2000),
+            ocr_engine=os.environ.get("BACKOFFICE_OCR_ENGINE", "auto"),
+            ocr_timeout_s=_int("BACKOFFICE_OCR_TIMEOUT", 180),
+            workers=_int("BACKOFFICE_WORKERS", os.cpu_count() or 1),
+            type_threshold=_float("BACKOFFICE_TYPE_THRESHOLD", 0.6),
+            field_threshold=_float("BACKOFFICE_FIELD_THRESHOLD", 0.8),
+            search_enabled=os.environ.get("BACKOFFICE_SEARCH", "1") not in ("0", "false", "no"),
+            llm_provider=os.environ.get("BACKOFFICE_LLM_PROVIDER") or None,
+        )
+
+    def ensure_dirs(self) -> None:
+        """Create the data dir layout; raises OSError when it is not writable."""
+        for sub in ("", "originals", "models", "tmp"):
+            (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
+        probe = self.data_dir / "tmp" / ".write-probe"
+        probe.write_text("ok")
+        probe.unlink()

@@ -1,0 +1,171 @@
+"""Party names from a contract's preamble or signature blocks, cleaned of legal dressing.
+
+The preamble ("by and between A, a Delaware corporation ("Company"), and B (hereinafter
+"B")") names the parties once, wrapped in descriptors, defined-term labels and addresses.
+We strip parentheticals and quotes, cut each party at the first descriptor (", a ...",
+", with offices at ...") and split on the "and" that follows. Signature blocks
+("ACME INC.\\nBy: ____") are the fallback when a contract has no such sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREV = r"(?:Inc|Co|Corp|Ltd|L\.P|LP|N\.A|S\.A|B\.V|N\.V|Mr|Ms|Mrs|Dr|No|St|Jr|Sr|P\.C|L\.L\.C|Ltda|Pty|Plc|[A-Z])"
+
+# Where a preamble's party list begins.
+_START = re.compile(
+    r"\b(?:by\s+and\s+between|by\s+and\s+among|between\s*:?|among\s*:?)\s+", re.IGNORECASE
+)
+_IN_FAVOR = re.compile(
+    r"\bby\s+(?P<a>[A-Z][^()]{2,80}?)\s*(?:\([^)]*\)\s*)?,?\s+(?:in\s+favou?r\s+of|for\s+the\s+benefit\s+of)\s+",
+)
+# Where a preamble's party list ends (the rest of the sentence is about something else).
+_STOP = re.compile(
+    r"\bWHEREAS\b|\bRECITALS?\b|\bWITNESSETH\b|\bW\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H\b"
+    r"|[,\s]+(?:is\s+)?dated\b|[,\s]+(?:made\s+)?(?:and\s+)?(?:effective\s+)?as\s+of\b"
+    r"|[,\s]+effective\s+(?:on|as|from)\b|[,\s]+is\s+(?:made|entered)|[,\s]+enter\s+into"
+    r"|[,\s]+(?:on|dated)\s+(?:this|the)\s+\d|[,\s]+this\s+\d+(?:st|nd|rd|th)?\s+day\b"
+    r"|\(?\b(?:each|both)\s+(?:individually\s+)?(?:a|of\s+which|sometimes)\b|\bcollectively\b"
+    r"|\bhereinafter\s+(?:collectively|each|jointly)|\bthe\s+parties\b|\bwho\s+agree"
+    r"|:\s+(?=\d+\.\s)",
+)
+_PERIOD = re.compile(r"\.\s+(?=[A-Z(\d])")
+_ABBREV_END = re.compile(r"\b" + _ABBREV + r"$")
+
+
+def _stop(text: str, start: int, end: int) -> int:
+    """End of the preamble's party list: a stop phrase or a sentence-ending full stop."""
+    m = _STOP.search(text, start, end)
+    best = m.start() if m else end
+    for p in _PERIOD.finditer(text, start, best):
+        if not _ABBREV_END.search(text[max(0, p.start() - 6) : p.start()]):
+            return p.start()
+    return best
+# A descriptor that follows a party's name: cut the name there.
+_DESCRIPTOR = re.compile(
+    r",?\s+(?:an?|the|with|having|whose|located|organized|organised|incorporated|existing|"
+    r"its|which|acting|residing|doing|on\s+behalf|through|by\s+its|at|of\s+\d|formerly|"
+    r"duly|registered|domiciled|individually|as\s+(?:agent|trustee|representative)|"
+    r"together|including|c/o|care\s+of|an\s+individual|herein)\b"
+    r"|,\s*\d|\s+\d{2,}\s|\s+\(",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*[,;]?\s*\band\b\s+|\s*;\s*|\s+\(\d\)\s+|\s+\([ivx]+\)\s+", re.IGNORECASE)
+_ROLE_WORDS = {
+    "company", "employee", "executive", "consultant", "contractor", "recipient", "discloser",
+    "disclosing party", "receiving party", "party", "parties", "licensor", "licensee",
+    "buyer", "seller", "purchaser", "vendor", "supplier", "customer", "client", "you",
+    "the undersigned", "undersigned", "provider", "distributor", "lender", "borrower",
+    "landlord", "tenant", "employer", "agent", "investor", "partner", "bank", "holder",
+}
+_CORP_SUFFIX = re.compile(
+    r"\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|LLP|"
+    r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|Pty|Trust|Bank|Group|Holdings?|Partners|Fund)\b\.?",
+)
+
+
+def _strip_parentheticals(text: str) -> str:
+    """Remove (...) and [...] spans, nested ones too, keeping everything else."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_party_name(name: str) -> str:
+    """'ACME, Inc., a Delaware corporation ("ACME")' -> 'ACME, Inc.'"""
+    s = re.sub(r"\s+", " ", name).strip()
+    s = re.sub(r"\(?\s*hereinafter\b.*$", "", s, flags=re.I)
+    s = re.sub(r"\b(?:referred\s+to|called)\s+(?:herein\s+)?as\b.*$", "", s, flags=re.I)
+    s = _strip_parentheticals(s)
+    s = re.sub(r"[\"“”]\s*[^\"“”]{0,40}[\"“”]", " ", s)  # defined-term labels "Company"
+    m = _DESCRIPTOR.search(" " + s)
+    if m and m.start() > 1:
+        s = (" " + s)[: m.start()]
+    s = re.sub(r"^\s*(?:\(?\d\)|\([a-z]\))\s*", "", s)
+    s = re.sub(r"^(?:the\s+)?(?:undersigned\s*,?\s*)", "", s, flags=re.I)
+    s = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+", "", s)
+    s = re.sub(r"^(?:between|among|and)\s+", "", s, flags=re.I)
+    s = s.strip(" \t,;:\"'“”‘’*_-")
+    s = re.sub(r"\s+", " ", s)
+    # "Inc" needs its full stop back when the sentence cut it off
+    return s
+
+
+def _plausible(name: str) -> bool:
+    if not (2 <= len(name) <= 120):
+        return False
+    if name.lower() in _ROLE_WORDS or name.lower().startswith(("the ", "this ", "such ")):
+        return bool(_CORP_SUFFIX.search(name)) and name.lower() not in _ROLE_WORDS
+    if not re.match(r"[A-Z0-9]", name):
+        return False
+    words = name.split()
+    if len(words) > 14:
+        return False
+    caps = sum(1 for w in words if re.match(r"[A-Z0-9&]", w))
+    return caps >= max(1, int(0.5 * len(words)))
+
+
+def _split_parties(segment: str) -> list[str]:
+    """Split 'A, a Delaware corporation, and B, an individual' into cleaned names."""
+    seg = _strip_parentheticals(segment)
+    seg = re.sub(r"[\"“”][^\"“”]{0,40}[\"“”]", " ", seg)
+    seg = re.sub(r"\s+", " ", seg).strip()
+    pieces = _SPLIT.split(seg)
+    names: list[str] = []
+    for piece in pieces:
+        name = clean_party_name(piece)
+        if _plausible(name) and name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    return names
+
+
+def preamble_parties(flat: str, limit: int = 6000) -> tuple[list[str], int, int] | None:
+    """Parties named in the first 'between ... and ...' of the text, with the flat span."""
+    head = flat[:limit]
+    for m in _START.finditer(head):
+        seg_start = m.end()
+        seg_end = _stop(head, seg_start + 3, min(len(head), seg_start + 700))
+        names = _split_parties(head[seg_start:seg_end])
+        if len(names) >= 2:
+            return names[:6], seg_start, seg_end
+    m = _IN_FAVOR.search(head)
+    if m:
+        seg_end = _stop(head, m.end() + 3, min(len(head), m.end() + 300))
+        first = clean_party_name(m.group("a"))
+        second = _split_parties(head[m.end() : seg_end])[:1]
+        names = [n for n in [first, *second] if _plausible(n)]
+        if len(names) >= 2:
+            return names, m.start("a"), seg_end
+    return None
+
+
+_SIG_BY = re.compile(r"^\s*By\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+def signature_parties(text: str) -> list[str]:
+    """Names printed above "By:" lines of signature blocks ("ACME INC.\\nBy: ____")."""
+    lines = text.splitlines()
+    names: list[str] = []
+    for i, line in enumerate(lines):
+        if not _SIG_BY.match(line):
+            continue
+        for j in range(i - 1, max(-1, i - 4), -1):
+            cand = lines[j].strip().rstrip(":")
+            if not cand or re.fullmatch(r"[_\s./s-]+", cand):
+                continue
+            if re.search(r"IN WITNESS|WHEREOF|signature|executed|\bdate\b", cand, re.I):
+                break
+            cand = clean_party_name(cand)
+            if _plausible(cand) and (
+                _CORP_SUFFIX.search(cand) or cand.isupper()
+            ) and cand.lower() not in (n.lower() for n in names):
+                names.append(cand)
+            break
+    return names

@@ -1,0 +1,308 @@
+"""Turn field text as printed on a page into CONTRACT.md normal forms.
+
+Every extractor (invoices, contracts, HR) funnels values through these functions so that
+"25/12/2018", "1.234,50" or "DE 232 446 240" compare equal whatever the layout. Each one
+returns None when the text is not a valid value, so callers can use them as validators
+while generating candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+__all__ = [
+    "normalize_date",
+    "infer_day_first",
+    "normalize_money",
+    "detect_currency",
+    "normalize_iban",
+    "normalize_tax_id",
+]
+
+# --------------------------------------------------------------------------------------
+# dates
+# --------------------------------------------------------------------------------------
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{2,4})\s*$")
+_COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_ORDINAL = re.compile(r"(\d{1,2})\s*(st|nd|rd|th)\b", re.I)
+_DAY_OF = re.compile(r"\bday\s+of\b", re.I)
+_MIN_YEAR, _MAX_YEAR = 1950, 2100
+
+
+def _year(y: str) -> int:
+    """Two-digit years are 20yy below 50, 19yy above: invoices are recent."""
+    n = int(y)
+    if len(y) <= 2:
+        return 2000 + n if n < 50 else 1900 + n
+    return n
+
+
+def _mk(y: int, m: int, d: int) -> str | None:
+    if not (_MIN_YEAR <= y <= _MAX_YEAR):
+        return None
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _numeric(text: str, day_first: bool | None) -> str | None:
+    """All-digit dates, parsed by hand: dateparser guesses the order per string, we
+    want one order per document (decided by `infer_day_first`)."""
+    m = _COMPACT_DATE.match(text)
+    if m:
+        return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _NUMERIC_DATE.match(text)
+    if not m:
+        return None
+    a, _, b, c = m.groups()
+    if len(a) == 4:  # ISO-like yyyy-mm-dd
+        return _mk(int(a), int(b), int(c))
+    if len(a) > 2 or len(c) == 3:
+        return None
+    x, y, yr = int(a), int(b), _year(c)
+    if x > 12 and y <= 12:
+        return _mk(yr, y, x)
+    if y > 12 and x <= 12:
+        return _mk(yr, x, y)
+    if day_first is False:
+        return _mk(yr, x, y)
+    return _mk(yr, y, x)  # day-first is the world default (and None means "unknown")
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str, day_first: bool | None, languages: tuple[str, ...] | None) -> str | None:
+    import dateparser
+
+    settings = {
+        "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": "MDY" if day_first is False else "DMY",
+        "REQUIRE_PARTS": ["month", "year"],
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PARSERS": ["absolute-time", "custom-formats"],
+    }
+    try:
+        dt = dateparser.parse(text, languages=list(languages) if languages else None,
+                              settings=settings)
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    if dt is None:
+        return None
+    return _mk(dt.year, dt.month, dt.day)
+
+
+def normalize_date(
+    text: str, day_first: bool | None = None, languages: list[str] | None = None
+) -> str | None:
+    """Return "YYYY-MM-DD" for a date as printed, or None.
+
+    Numeric dates follow `day_first` (None: day-first unless impossible); dates with month
+    names go through dateparser. Requires a year so that "12.30" or "5 items" never parse.
+    """
+    if not text:
+        return None
+    t = text.strip().strip(",;:()[]")
+    if not t or len(t) > 40 or not re.search(r"\d", t):
+        return None
+    got = _numeric(t, day_first)
+    if got or re.fullmatch(r"[\d\s./\-]+", t):
+        return got
+    t = _DAY_OF.sub("", _ORDINAL.sub(r"\1", t))
+    t = re.sub(r"\s+", " ", t).strip()
+    if not re.search(r"[A-Za-z\u00C0-\u024F]{3,}", t):
+        return None
+    if not re.search(r"\d{4}|\b\d{2}\b", t):
+        return None
+    return _dateparser(t, day_first, tuple(languages) if languages else None)
+
+
+_ANY_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./\-](\d{1,2})[./\-](\d{2,4})\b")
+
+
+def infer_day_first(texts: list[str]) -> bool | None:
+    """Decide the document's numeric date order from its own evidence.
+
+    A date whose first number exceeds 12 proves day-first; one whose second does proves
+    month-first. Without proof, currency/locale words hint ("$"/"USD" month-first; "RM",
+    "€", "GST" day-first). None when nothing speaks.
+    """
+    dmy = mdy = 0
+    joined = " ".join(texts)
+    for a, b, _ in _ANY_NUMERIC_DATE.findall(joined):
+        x, y = int(a), int(b)
+        if x > 12 and 1 <= y <= 12:
+            dmy += 1
+        elif y > 12 and 1 <= x <= 12:
+            mdy += 1
+    if dmy != mdy:
+        return dmy > mdy
+    if re.search(r"\b(RM|MYR|SGD|GST|SST|GSTIN|INR|EUR|GBP|VAT|MwSt|TVA|IVA)\b|[€£₹]", joined):
+        return True
+    if re.search(r"\bUSD\b|US\$|\bEIN\b", joined):
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# money and currency
+# --------------------------------------------------------------------------------------
+
+_CENT = Decimal("0.01")
+
+
+def normalize_money(text: str) -> str | None:
+    """Return a plain decimal string "1234.50" for an amount as printed, or None.
+
+    price-parser decides between "1,234.50" and "1.234,50" by the last separator; we keep
+    the sign of a leading minus or accounting parentheses (credit notes, discounts).
+    """
+    if not text or not re.search(r"\d", text):
+        return None
+    t = text.strip()
+    if len(t) > 40:
+        return None
+    from price_parser import Price
+
+    t2 = re.sub(r"(?<=\d)\s+(?=\d{3}\b)", "", t)  # "1 234,50" -> "1234,50"
+    price = Price.fromstring(t2)
+    if price.amount is None:
+        return None
+    try:
+        amount = Decimal(price.amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return None
+    negative = bool(re.match(r"^\s*(-|\(|−)", t)) or t.rstrip().endswith("-")
+    if negative and amount:
+        amount = -amount
+    return f"{amount:.2f}"
+
+
+_SYMBOLS: list[tuple[str, str]] = [
+    ("US$", "USD"), ("S$", "SGD"), ("A$", "AUD"), ("C$", "CAD"), ("HK$", "HKD"),
+    ("NZ$", "NZD"), ("R$", "BRL"), ("€", "EUR"), ("£", "GBP"), ("₹", "INR"), ("¥", "JPY"),
+    ("₩", "KRW"), ("₱", "PHP"), ("฿", "THB"), ("₫", "VND"), ("₺", "TRY"), ("₽", "RUB"),
+    ("zł", "PLN"), ("Kč", "CZK"), ("CHF", "CHF"), ("Fr.", "CHF"),
+]
+_WORDS: dict[str, str] = {
+    "RM": "MYR", "RS": "INR", "RS.": "INR", "INR": "INR", "RP": "IDR", "EURO": "EUR",
+    "EUROS": "EUR", "DOLLARS": "USD", "PLN": "PLN", "ZL": "PLN", "ZLOTY": "PLN",
+    "RUPEES": "INR", "RINGGIT": "MYR",
+}
+_ISO = {
+    "USD", "EUR", "GBP", "INR", "MYR", "SGD", "AUD", "CAD", "CHF", "JPY", "CNY", "HKD",
+    "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ZAR", "BRL",
+    "MXN", "IDR", "THB", "PHP", "VND", "KRW", "AED", "SAR", "RUB", "NGN", "KES", "EGP",
+}
+_DOLLAR_BY_COUNTRY = {"SG": "SGD", "AU": "AUD", "CA": "CAD", "HK": "HKD", "NZ": "NZD",
+                      "MY": "MYR"}
+
+
+def detect_currency(text: str, country_hint: str | None = None) -> str | None:
+    """Return the ISO 4217 code a text names or symbolises, or None.
+
+    ISO codes win over symbols (a page saying "EUR" means it); a bare "$" is USD unless the
+    country hint says otherwise.
+    """
+    if not text:
+        return None
+    m = re.search(r"(?<![A-Z])(" + "|".join(sorted(_ISO)) + r")(?![A-Z])", text.upper())
+    if m:
+        return m.group(1)
+    for sym, code in _SYMBOLS:
+        if sym in text:
+            return code
+    for tok in re.findall(r"[A-Za-z]+\.?", text):
+        code = _WORDS.get(tok.upper()) or _WORDS.get(tok.upper().rstrip("."))
+        if code:
+            return code
+    if "$" in text:
+        return _DOLLAR_BY_COUNTRY.get((country_hint or "").upper(), "USD")
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# bank and tax identifiers
+# --------------------------------------------------------------------------------------
+
+
+def normalize_iban(text: str) -> str | None:
+    """Return the compact IBAN ("NL58RABO0198723202") when the checksum holds, else None."""
+    if not text:
+        return None
+    t = re.sub(r"^\s*IBAN[:\s]*", "", text.strip(), flags=re.I)
+    t = re.sub(r"[\s\-.]", "", t).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", t):
+        return None
+    try:
+        from schwifty import IBAN
+
+        return str(IBAN(t).compact)
+    except Exception:  # schwifty raises its own exception family for every failure
+        return None
+
+
+@lru_cache(maxsize=1)
+def _tax_validators() -> list[tuple[str, object, set[str] | None]]:
+    """(kind, stdnum module, countries it applies to or None for any)."""
+    from stdnum.eu import vat as euvat
+    from stdnum.fr import siren, siret
+    from stdnum.in_ import gstin
+    from stdnum.us import ein
+
+    out: list[tuple[str, object, set[str] | None]] = [
+        ("gstin", gstin, {"IN"}),
+        ("eu_vat", euvat, None),
+        ("siret", siret, {"FR"}),
+        ("siren", siren, {"FR"}),
+        ("ein", ein, {"US"}),
+    ]
+    try:
+        from stdnum.pl import nip
+
+        out.append(("pl_nip", nip, {"PL"}))
+    except ImportError:  # pragma: no cover - module present in every stdnum >= 1.0
+        pass
+    try:
+        from stdnum.gb import vat as gbvat
+
+        out.append(("gb_vat", gbvat, {"GB"}))
+    except ImportError:  # pragma: no cover
+        pass
+    return out
+
+
+_MY_TAX = re.compile(r"^(?:[A-Z]\d{2}-?\d{4}-?\d{8}|\d{12})$")  # MY SST / old GST numbers
+
+
+def normalize_tax_id(text: str, country_hint: str | None = None) -> tuple[str, str] | None:
+    """Return (compact id, kind) for a VAT/GST/EIN/SIREN number as printed, or None.
+
+    Checksums come from python-stdnum, so a random digit run is not a tax id. A country
+    hint lets national formats without a prefix (EIN, SIREN, NIP) through; without it only
+    self-describing ones (EU VAT with prefix, GSTIN) pass, plus Malaysian SST/GST numbers,
+    which have no checksum but a distinctive shape.
+    """
+    if not text:
+        return None
+    t = re.sub(r"^\s*(VAT|GST|GSTIN|TVA|USt|MwSt|NIP|EIN|SST|Tax)[\w .\-/#]*?[:#]\s*", "",
+               text.strip(), flags=re.I)
+    raw = re.sub(r"[\s.\-/]", "", t).upper()
+    if not raw or len(raw) > 20 or len(re.findall(r"\d", raw)) < 6:
+        return None
+    hint = (country_hint or "").upper() or None
+    for kind, mod, countries in _tax_validators():
+        if countries is not None and kind != "gstin" and hint not in countries:
+            continue
+        try:
+            if mod.is_valid(raw):  # type: ignore[attr-defined]
+                return str(mod.compact(raw)), kind  # type: ignore[attr-defined]
+        except Exception:  # stdnum may raise on exotic input
+            continue
+    if _MY_TAX.match(raw) and (hint in (None, "MY", "SG")):
+        return raw, "my_sst"
+    return None

@@ -1,0 +1,152 @@
+"""Geometry helpers shared by every reader: words -> lines -> page text.
+
+All sources end up as words with boxes in points (top-left origin). Text layers and
+rapidocr give no trustworthy line structure, so lines are rebuilt from geometry:
+words whose vertical extents mostly overlap belong to the same line. That also puts
+a label and its value ("TOTAL ... 33.90") on one line, which extractors rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from statistics import median
+
+from ingest.types import Page, Word
+
+# Synthetic geometry for sources without any (plain text, docx, e-mail bodies):
+# a monospace grid, so "same line" and "to the right of" still mean something.
+CHAR_W = 6.0
+LINE_H = 12.0
+MARGIN = 36.0
+LETTER_W, LETTER_H = 612.0, 792.0
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Cluster words into lines top-to-bottom, each line left-to-right.
+
+    A word joins the line whose vertical band overlaps it by at least half of the
+    smaller height and where it does not collide horizontally with a word already
+    there (which happens with tightly set, slightly skewed lines).
+    """
+    if not words:
+        return []
+    order = sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0]))
+    lines: list[list[Word]] = []
+    bands: list[tuple[float, float]] = []
+    for w in order:
+        x0, y0, x1, y1 = w.bbox
+        h = max(y1 - y0, 0.1)
+        best, best_ov = -1, 0.0
+        # only recent lines can still overlap (order is by vertical centre)
+        for i in range(len(lines) - 1, max(-1, len(lines) - 8), -1):
+            b0, b1 = bands[i]
+            ov = _overlap(y0, y1, b0, b1) / max(min(h, b1 - b0), 0.1)
+            if ov < 0.5 or ov <= best_ov:
+                continue
+            if any(_overlap(x0, x1, o.bbox[0], o.bbox[2]) > 0.5 * (x1 - x0) for o in lines[i]):
+                continue
+            best, best_ov = i, ov
+        if best < 0:
+            lines.append([w])
+            bands.append((y0, y1))
+        else:
+            lines[best].append(w)
+            n = len(lines[best])
+            b0, b1 = bands[best]
+            bands[best] = (b0 + (y0 - b0) / n, b1 + (y1 - b1) / n)  # running mean
+    for line in lines:
+        line.sort(key=lambda w: w.bbox[0])
+    return sorted(lines, key=lambda ln: median((w.bbox[1] + w.bbox[3]) / 2 for w in ln))
+
+
+def number_lines(lines: list[list[Word]]) -> list[Word]:
+    """Set `line` and `block` on each word (blocks split at large vertical gaps)."""
+    out: list[Word] = []
+    if not lines:
+        return out
+    heights = [max(w.bbox[3] - w.bbox[1] for w in ln) for ln in lines]
+    typical = median(heights) if heights else 10.0
+    block = 0
+    prev_bottom: float | None = None
+    for idx, ln in enumerate(lines):
+        top = min(w.bbox[1] for w in ln)
+        if prev_bottom is not None and top - prev_bottom > 1.2 * typical:
+            block += 1
+        prev_bottom = max(w.bbox[3] for w in ln)
+        for w in ln:
+            w.line = idx
+            w.block = block
+            out.append(w)
+    return out
+
+
+def order_words(words: list[Word]) -> list[Word]:
+    """Reading order by geometry; returns the same Word objects, renumbered."""
+    return number_lines(group_lines(words))
+
+
+def text_from_words(words: Iterable[Word]) -> str:
+    """Words joined by spaces within a line, lines joined by newlines (words pre-ordered)."""
+    out: list[str] = []
+    current: int | None = None
+    buf: list[str] = []
+    for w in words:
+        if current is not None and w.line != current:
+            out.append(" ".join(buf))
+            buf = []
+        current = w.line
+        buf.append(w.text)
+    if buf:
+        out.append(" ".join(buf))
+    return "\n".join(out)
+
+
+def synthetic_page(text: str, number: int = 1) -> Page:
+    """Lay `text` out on a monospace grid: 6 pt per character, 12 pt per line.
+
+    Tabs expand to 8 columns. The page is at least US Letter and grows to fit.
+    """
+    words: list[Word] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    max_cols = 0
+    block = 0
+    line_no = 0
+    prev_blank = False
+    for row, raw in enumerate(lines):
+        line = raw.expandtabs(8)
+        max_cols = max(max_cols, len(line))
+        if not line.strip():
+            if not prev_blank and words:
+                block += 1
+            prev_blank = True
+            continue
+        prev_blank = False
+        y0 = MARGIN + row * LINE_H
+        col = 0
+        for tok in line.split(" "):
+            if tok:
+                x0 = MARGIN + col * CHAR_W
+                words.append(
+                    Word(
+                        text=tok,
+                        bbox=(x0, y0, x0 + len(tok) * CHAR_W, y0 + LINE_H),
+                        conf=1.0,
+                        line=line_no,
+                        block=block,
+                    )
+                )
+            col += len(tok) + 1
+        line_no += 1
+    width = max(LETTER_W, 2 * MARGIN + max_cols * CHAR_W)
+    height = max(LETTER_H, 2 * MARGIN + len(lines) * LINE_H)
+    return Page(
+        number=number,
+        width=width,
+        height=height,
+        words=words,
+        text=text_from_words(words),
+    )

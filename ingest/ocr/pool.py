@@ -1,0 +1,122 @@
+"""OCR the pages of one document in parallel, one worker process per core.
+
+Why processes and not threads: rapidocr holds the GIL in its Python pre/post
+processing, and a per-page deadline needs something that can be killed. Pages are
+submitted lazily (a few in flight), so a 2000-page scan is never rasterised into
+memory at once. One-page documents are read in-process: spawning workers and
+loading models again would cost more than the page.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+
+from PIL import Image
+
+from ingest.errors import IngestError, OcrTimeout
+from ingest.ocr.base import OcrResult
+from ingest.ocr.select import recognize_page
+from ingest.options import IngestOptions
+
+# Grace on top of the engines' own limits: worker start-up and model loading.
+_STARTUP_SLACK_S = 60.0
+
+
+@dataclass(slots=True)
+class OcrJob:
+    """One page to OCR. `index` is the caller's key for the result."""
+
+    index: int
+    image: Image.Image
+    width_pt: float
+    height_pt: float
+    photo: bool = False
+
+
+def _work(job: OcrJob, options: IngestOptions) -> tuple[int, OcrResult]:
+    """Runs in a worker: one onnxruntime thread, since the pool supplies parallelism."""
+    return job.index, recognize_page(
+        job.image, job.width_pt, job.height_pt, options, photo=job.photo, threads=1
+    )
+
+
+def _page_budget(options: IngestOptions) -> float:
+    engines = 2 if options.ocr_engine == "auto" else 1
+    return options.ocr_timeout_s * engines
+
+
+def run_ocr(
+    jobs: Iterable[OcrJob], options: IngestOptions, n_jobs: int
+) -> Iterator[tuple[int, OcrResult]]:
+    """Yield (index, result) for each job, in completion order.
+
+    Raises OcrTimeout when one page exceeds its budget, or the engine's IngestError.
+    """
+    workers = min(options.ocr_workers, n_jobs)
+    if workers <= 1:
+        for job in jobs:
+            started = time.monotonic()
+            res = recognize_page(job.image, job.width_pt, job.height_pt, options, photo=job.photo)
+            if time.monotonic() - started > _page_budget(options) + _STARTUP_SLACK_S:
+                raise OcrTimeout(
+                    f"OCR of page {job.index + 1} took longer than its "
+                    f"{_page_budget(options):g} s budget"
+                )
+            yield job.index, res
+        return
+    yield from _run_pool(iter(jobs), options, workers)
+
+
+def _run_pool(
+    jobs: Iterator[OcrJob], options: IngestOptions, workers: int
+) -> Iterator[tuple[int, OcrResult]]:
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pending: dict[Future[tuple[int, OcrResult]], tuple[int, float]] = {}
+    budget = _page_budget(options) * 2 + _STARTUP_SLACK_S  # may wait behind one page
+    ok = False
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < workers + 1:
+                job = next(jobs, None)
+                if job is None:
+                    exhausted = True
+                    break
+                pending[pool.submit(_work, job, options)] = (job.index, time.monotonic())
+            if not pending:
+                break
+            oldest = min(t for _, t in pending.values())
+            remaining = max(0.1, oldest + budget - time.monotonic())
+            done, _ = wait(pending, timeout=remaining, return_when=FIRST_COMPLETED)
+            if not done:
+                late = min(pending.values(), key=lambda v: v[1])[0]
+                raise OcrTimeout(
+                    f"OCR of page {late + 1} did not finish within {budget:g} s; raise "
+                    "IngestOptions.ocr_timeout_s or lower dpi"
+                )
+            for fut in done:
+                pending.pop(fut)
+                try:
+                    yield fut.result()
+                except IngestError:
+                    raise
+                except Exception as exc:  # a crashed worker (BrokenProcessPool, MemoryError)
+                    raise OcrTimeout(f"an OCR worker failed: {type(exc).__name__}: {exc}") from exc
+        ok = True
+    finally:
+        if not ok:
+            _kill(pool)
+        pool.shutdown(wait=ok, cancel_futures=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop workers that may be stuck on a page; shutdown() alone would wait for them."""
+    procs = getattr(pool, "_processes", None) or {}
+    for proc in list(procs.values()):
+        if proc.is_alive():
+            proc.terminate()

@@ -1,0 +1,72 @@
+"""Which engine reads a page.
+
+"auto" runs tesseract first (fast, good on clean scans) and asks rapidocr for a
+second opinion only where tesseract is likely weak: a low mean word confidence, or
+a narrow photo-like page (till receipts). The result with the better mean
+confidence wins, so rapidocr's cost is paid only on hard pages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PIL import Image
+
+from ingest.errors import OcrUnavailable
+from ingest.ocr.base import OcrEngine, OcrResult
+from ingest.ocr.rapidocr import RapidOcrEngine
+from ingest.ocr.tesseract import TesseractEngine
+from ingest.options import IngestOptions
+
+log = logging.getLogger(__name__)
+
+
+def get_engine(name: str, options: IngestOptions, *, threads: int | None = None) -> OcrEngine:
+    """An engine plugin by name ("tesseract" or "rapidocr")."""
+    if name == "tesseract":
+        return TesseractEngine(
+            lang=options.ocr_lang,
+            timeout_s=options.ocr_timeout_s,
+            upscale_below_px=options.upscale_below_px,
+        )
+    if name == "rapidocr":
+        return RapidOcrEngine(threads=threads)
+    raise ValueError(f"unknown OCR engine {name!r}")
+
+
+def is_narrow(width: float, height: float, options: IngestOptions) -> bool:
+    """Receipt-like: much taller than wide."""
+    return width > 0 and height / width >= options.narrow_aspect
+
+
+def recognize_page(
+    image: Image.Image,
+    page_width_pt: float,
+    page_height_pt: float,
+    options: IngestOptions,
+    *,
+    photo: bool = False,
+    threads: int | None = None,
+) -> OcrResult:
+    """OCR one page image according to `options.ocr_engine`.
+
+    `photo` marks pages that came from a camera/scanner image file rather than a
+    PDF; together with a narrow aspect ratio it triggers the rapidocr pass in "auto".
+    """
+    mode = options.ocr_engine
+    if mode in ("tesseract", "rapidocr"):
+        return get_engine(mode, options, threads=threads).recognize(
+            image, page_width_pt, page_height_pt
+        )
+    first = get_engine("tesseract", options).recognize(image, page_width_pt, page_height_pt)
+    narrow = photo and is_narrow(page_width_pt, page_height_pt, options)
+    if first.mean_confidence >= options.rapidocr_threshold and not narrow:
+        return first
+    try:
+        second = get_engine("rapidocr", options, threads=threads).recognize(
+            image, page_width_pt, page_height_pt
+        )
+    except OcrUnavailable as exc:
+        log.warning("rapidocr unavailable, keeping tesseract's result: %s", exc.message)
+        return first
+    return second if second.mean_confidence > first.mean_confidence else first

@@ -1,0 +1,47 @@
+"""Knobs for reading one file.
+
+Limits exist so that one hostile or accidental upload (a 2 GB scan, a 50 000-page
+PDF) cannot starve a self-hosted box; OCR settings trade speed for accuracy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Literal
+
+OcrEngineName = Literal["auto", "tesseract", "rapidocr"]
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    """How `read_file` / `read_bytes` behave. Defaults suit a small office server."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 2000
+    ocr_engine: OcrEngineName = "auto"
+    ocr_timeout_s: float = 120.0  # per page and per engine run
+    dpi: int = 300  # rasterisation of scanned PDF pages; assumed for images without DPI
+    ocr_workers: int = field(default_factory=_default_workers)
+    ocr_lang: str = "eng"
+    # "auto": re-OCR with rapidocr when tesseract's mean word confidence is below this
+    rapidocr_threshold: float = 0.75
+    # "auto": also re-OCR photo/receipt-like pages (height/width above this ratio)
+    narrow_aspect: float = 1.8
+    # A text layer with fewer real (alphanumeric) characters than this is treated as missing
+    min_text_chars: int = 20
+    # Upscale small OCR images so the x-height suits tesseract (short side below this, px)
+    upscale_below_px: int = 1000
+
+    def __post_init__(self) -> None:
+        if self.ocr_engine not in ("auto", "tesseract", "rapidocr"):
+            raise ValueError(
+                f"ocr_engine must be 'auto', 'tesseract' or 'rapidocr', not {self.ocr_engine!r}"
+            )
+        if self.dpi < 50 or self.dpi > 1200:
+            raise ValueError(f"dpi must be between 50 and 1200, not {self.dpi}")
+        self.ocr_workers = max(1, int(self.ocr_workers))

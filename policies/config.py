@@ -1,0 +1,113 @@
+"""Policy settings: defaults documented here, overridable by a file in the data dir.
+
+`load_config(path)` reads `policies.toml` or `policies.json` (a file path, or a directory
+holding one of them). Dict settings are merged key by key over the defaults, so a file
+that sets only `field_thresholds.total_amount = 0.9` keeps every other threshold. Unknown
+keys are an error: a typo in a compliance setting must not silently fall back.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILENAMES = ("policies.toml", "policies.json")
+
+
+def _default_required() -> dict[str, list[str]]:
+    return {
+        "invoice": ["vendor_name", "invoice_number", "invoice_date", "total_amount"],
+        "receipt": ["vendor_name", "invoice_date", "total_amount"],
+        "contract": ["parties"],
+        "hr": ["employee_name"],
+    }
+
+
+@dataclass
+class PolicyConfig:
+    """Every threshold the rules and the review router use.
+
+    Money values are decimal strings in the document currency (no conversion is done).
+    """
+
+    # role -> highest total that role may approve alone; above the "ap" limit an approver
+    # is needed, above every limit the top of the approval chain (e.g. CFO).
+    approval_limits: dict[str, str] = field(
+        default_factory=lambda: {"ap": "5000.00", "approver": "50000.00"}
+    )
+    # field -> minimum confidence to pass without review; absent fields use the default.
+    field_thresholds: dict[str, float] = field(default_factory=dict)
+    default_field_threshold: float = 0.8
+    type_threshold: float = 0.6
+    # doc_type -> years to keep after the document date (invoice/receipt: US IRS 7 years
+    # covers the EU's 6-10 most often; hr: 7 years after employment ends; contract: 10
+    # years after expiry, the longest common limitation period).
+    retention_years: dict[str, int] = field(
+        default_factory=lambda: {"invoice": 7, "receipt": 7, "hr": 7, "contract": 10}
+    )
+    i9_section2_business_days: int = 3
+    duplicate_window_days: int = 7
+    stale_invoice_days: int = 365
+    future_tolerance_days: int = 1
+    contract_expiry_warning_days: int = 90
+    contract_notice_warning_days: int = 30
+    # invoices above this total should carry the vendor's tax id (VAT/EIN).
+    tax_id_required_above: str = "1000.00"
+    # arithmetic tolerance; receipts round cash totals to 0.05 in several countries.
+    amount_tolerance: str = "0.01"
+    receipt_rounding_tolerance: str = "0.05"
+    # fields whose absence sends a document of that type to review ("missing:<field>").
+    required_fields: dict[str, list[str]] = field(default_factory=_default_required)
+    # violations at or above this severity need a human; lower ones are only reported.
+    review_min_severity: str = "medium"
+    disabled_rules: list[str] = field(default_factory=list)
+
+    def field_threshold(self, name: str) -> float:
+        return float(self.field_thresholds.get(name, self.default_field_threshold))
+
+
+def _merge(config: PolicyConfig, data: dict[str, Any]) -> PolicyConfig:
+    known = {f.name for f in fields(PolicyConfig)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"unknown policy setting(s): {', '.join(unknown)}")
+    for key, value in data.items():
+        current = getattr(config, key)
+        if isinstance(current, dict):
+            if not isinstance(value, dict):
+                raise ValueError(f"policy setting {key} must be a table/object")
+            merged = dict(current)
+            merged.update(value)
+            setattr(config, key, merged)
+        else:
+            setattr(config, key, value)
+    if config.review_min_severity not in ("low", "medium", "high"):
+        raise ValueError("review_min_severity must be low, medium or high")
+    return config
+
+
+def load_config(path: str | Path | None = None) -> PolicyConfig:
+    """Defaults, overridden by the TOML/JSON file at `path` (or inside the directory)."""
+    config = PolicyConfig()
+    if path is None:
+        return config
+    p = Path(path)
+    if p.is_dir():
+        found = [p / name for name in CONFIG_FILENAMES if (p / name).is_file()]
+        if not found:
+            return config
+        p = found[0]
+    if not p.is_file():
+        return config
+    raw = p.read_bytes()
+    if p.suffix.lower() == ".json":
+        data = json.loads(raw.decode("utf-8"))
+    else:
+        data = tomllib.loads(raw.decode("utf-8"))
+    data = data.get("policies", data) if isinstance(data, dict) else data
+    if not isinstance(data, dict):
+        raise ValueError(f"{p}: policy config must be a table/object")
+    return _merge(config, data)

@@ -1,0 +1,87 @@
+"""Normal forms used to match a document against earlier ones.
+
+Vendors are matched on their tax id when one was extracted (exact, robust to formatting),
+else on a casefolded name stripped of legal suffixes and punctuation, so that
+"ACME Corp." and "Acme Corporation" meet and rapidfuzz can compare what remains.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from extractors.types import Field
+
+# Legal-form suffixes that vary between documents of one vendor.
+_LEGAL_SUFFIXES = {
+    "inc", "incorporated", "corp", "corporation", "co", "company", "llc", "llp", "lp", "ltd",
+    "limited", "plc", "pvt", "private", "gmbh", "mbh", "ag", "kg", "ohg", "ug", "sa", "sas",
+    "sarl", "sl", "srl", "spa", "bv", "nv", "oy", "ab", "as", "aps", "kft", "sp",
+    "pte", "pty", "bhd", "sdn", "kk", "the",
+}
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+
+
+def normalize_vendor_name(name: str) -> str:
+    """`"ACME Corp., Inc."` -> `"acme"`: casefolded words without legal suffixes."""
+    text = _strip_accents(name).casefold().replace("&", " and ")
+    words = re.findall(r"[a-z0-9]+", text)
+    kept = [w for w in words if w not in _LEGAL_SUFFIXES]
+    return " ".join(kept or words)
+
+
+def normalize_tax_id(tax_id: str) -> str:
+    """Upper-case alphanumerics only: `"DE 123.456.789"` -> `"DE123456789"`."""
+    return re.sub(r"[^0-9A-Za-z]", "", tax_id).upper()
+
+
+def normalize_invoice_number(number: str) -> str:
+    """Casefold, drop spaces and `#`, and strip leading zeros of the digits.
+
+    `"INV-# 000123"` and `"inv-123"` become the same key because vendors reprint numbers
+    with different padding and prefixes punctuation.
+    """
+    text = re.sub(r"[\s#]", "", str(number)).casefold()
+    text = re.sub(r"^(no\.?|nr\.?|n°)", "", text)
+    # leading zeros of every digit run: "inv-000123" -> "inv-123"
+    text = re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
+    return text
+
+
+def normalize_iban(iban: str) -> str:
+    return re.sub(r"\s", "", str(iban)).upper()
+
+
+def field_value(fields: Mapping[str, Field], name: str) -> Any:
+    """The normalized value of a field, falling back to the raw value; None if absent."""
+    f = fields.get(name)
+    if f is None:
+        return None
+    value = f.normalized if f.normalized not in (None, "") else f.value
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def vendor_key(fields: Mapping[str, Field]) -> str | None:
+    """The normalized tax id (upper-case, e.g. `DE123456789`), else the normalized vendor
+    name (lower-case words, e.g. `acme widgets`), else None. The two forms cannot collide
+    in practice (case differs), so a database can keep one column."""
+    tax = field_value(fields, "vendor_tax_id")
+    if tax:
+        norm = normalize_tax_id(str(tax))
+        if len(norm) >= 5:
+            return norm
+    name = field_value(fields, "vendor_name")
+    if name:
+        norm = normalize_vendor_name(str(name))
+        if norm:
+            return norm
+    return None

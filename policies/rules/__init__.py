@@ -1,0 +1,10 @@
+"""The rule registry: every rule module contributes its `RULES`, in one ordered list."""
+
+from __future__ import annotations
+
+from policies.rules import ap, contract, hr, records
+from policies.rules.base import Rule, RuleInput
+
+ALL_RULES: list[Rule] = [*ap.RULES, *hr.RULES, *contract.RULES, *records.RULES]
+
+__all__ = ["ALL_RULES", "Rule", "RuleInput"]

@@ -1,0 +1,50 @@
+"""Content-addressed store for originals: nothing a user uploads is ever lost.
+
+Files are written to a temporary name in the same directory, fsync'ed and
+renamed into place, so a crash leaves either the whole file or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class BlobStore:
+    """`originals/ab/cd/<sha256>` under the data dir; the extension is kept in the DB."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes, sha256: str | None = None) -> tuple[str, Path]:
+        digest = sha256 or sha256_bytes(data)
+        path = self.path_for(digest)
+        if not path.exists():
+            atomic_write(path, data)
+        return digest, path
+
+    def get(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()
