@@ -59,3 +59,17 @@ class OcrTimeout(IngestError):
 class OcrUnavailable(IngestError):
     code = "ocr_unavailable"
     exit_code = 18
+
+
+class OcrFailed(IngestError):
+    """The OCR engine crashed on a page (not a timeout, not a missing program)."""
+
+    code = "ocr_failed"
+    exit_code = 19
+
+
+class UnreadableFile(IngestError):
+    """The path does not exist, is a directory, or cannot be opened."""
+
+    code = "unreadable_file"
+    exit_code = 20

@@ -43,16 +43,16 @@ def normalize_tax_id(tax_id: str) -> str:
 
 
 def normalize_invoice_number(number: str) -> str:
-    """Casefold, drop spaces and `#`, and strip leading zeros of the digits.
+    """Casefold, strip leading zeros of each digit run, then drop spaces, `#` and separators.
 
-    `"INV-# 000123"` and `"inv-123"` become the same key because vendors reprint numbers
-    with different padding and prefixes punctuation.
+    `"INV-# 000123"`, `"inv 123"` and `"INV/0123"` become `"inv123"` because vendors reprint
+    numbers with different padding and punctuation; zeros go first so that `"2024-001"` and
+    `"2024-1"` agree.
     """
-    text = re.sub(r"[\s#]", "", str(number)).casefold()
-    text = re.sub(r"^(no\.?|nr\.?|n°)", "", text)
-    # leading zeros of every digit run: "inv-000123" -> "inv-123"
+    text = str(number).casefold().strip()
+    text = re.sub(r"^(?:no|nr|n°|number)(?:[.:]|\s)+", "", text)
     text = re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
-    return text
+    return re.sub(r"[\s#\-_/.,:]", "", text)
 
 
 def normalize_iban(iban: str) -> str:

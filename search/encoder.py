@@ -133,7 +133,9 @@ def numpy_forward(
         ctx = (s @ v).transpose(0, 2, 1, 3).reshape(bsz, seq, DIM)
         a = lin(ctx, p + "attention.output.dense")
         x = _layer_norm(
-            a + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]
+            a + x,
+            w[p + "attention.output.LayerNorm.weight"],
+            w[p + "attention.output.LayerNorm.bias"],
         )
         h = _gelu(lin(x, p + "intermediate.dense"))
         h = lin(h, p + "output.dense")
@@ -178,8 +180,10 @@ def build_onnx_model(w: dict[str, np.ndarray]) -> Any:
 
     def layer_norm(x: str, name: str) -> str:
         return node(
-            "LayerNormalization", [x, f32(name + ".weight"), f32(name + ".bias")],
-            axis=-1, epsilon=LN_EPS,
+            "LayerNormalization",
+            [x, f32(name + ".weight"), f32(name + ".bias")],
+            axis=-1,
+            epsilon=LN_EPS,
         )
 
     hd = DIM // N_HEADS
@@ -199,9 +203,7 @@ def build_onnx_model(w: dict[str, np.ndarray]) -> Any:
     # embeddings
     word = node("Gather", [f32("embeddings.word_embeddings.weight"), "input_ids"], axis=0)
     seq_len = node("Slice", [node("Shape", ["input_ids"]), "c_one", "c_two", "c_zero"])
-    pos = node(
-        "Slice", [f32("embeddings.position_embeddings.weight"), "c_zero", seq_len, "c_zero"]
-    )
+    pos = node("Slice", [f32("embeddings.position_embeddings.weight"), "c_zero", seq_len, "c_zero"])
     typ = node("Gather", [f32("embeddings.token_type_embeddings.weight"), "token_type_ids"], axis=0)
     x = layer_norm(node("Add", [node("Add", [word, pos]), typ]), "embeddings.LayerNorm")
 

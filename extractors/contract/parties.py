@@ -15,7 +15,11 @@ _ABBREV = r"(?:Inc|Co|Corp|Ltd|L\.P|LP|N\.A|S\.A|B\.V|N\.V|Mr|Ms|Mrs|Dr|No|St|Jr
 
 # Where a preamble's party list begins.
 _START = re.compile(
-    r"\b(?:by\s+and\s+between|by\s+and\s+among|between\s*:?|among\s*:?)\s+", re.IGNORECASE
+    r"\b(?:by\s+and\s+between|by\s+and\s+among|between\s*:?|among\s*:?)\s+|\bPARTIES\s*:\s*"
+    r"|\b(?:entered\s+into|made|executed)\b[^.()]{0,80}?\bby\s+(?=[A-Z])"
+    r"|\benter\s+into\s+this\b[^.]{0,80}?\bwith\s+(?=[A-Z])"
+    r"|\bemployment\s+(?:by|with)\s+(?=[A-Z])",
+    re.IGNORECASE,
 )
 _IN_FAVOR = re.compile(
     r"\bby\s+(?P<a>[A-Z][^()]{2,80}?)\s*(?:\([^)]*\)\s*)?,?\s+(?:in\s+favou?r\s+of|for\s+the\s+benefit\s+of)\s+",
@@ -31,14 +35,15 @@ _STOP = re.compile(
     r"|:\s+(?=\d+\.\s)",
 )
 _PERIOD = re.compile(r"\.\s+(?=[A-Z(\d])")
-_ABBREV_END = re.compile(r"\b" + _ABBREV + r"$")
+_ABBREV_END = re.compile(r"\b" + _ABBREV + r"$", re.IGNORECASE)
 
 
 def _stop(text: str, start: int, end: int) -> int:
     """End of the preamble's party list: a stop phrase or a sentence-ending full stop."""
-    m = _STOP.search(text, start, end)
+    masked = _mask_parentheticals(text[:end])
+    m = _STOP.search(masked, start, end)
     best = m.start() if m else end
-    for p in _PERIOD.finditer(text, start, best):
+    for p in _PERIOD.finditer(masked, start, best):
         if not _ABBREV_END.search(text[max(0, p.start() - 6) : p.start()]):
             return p.start()
     return best
@@ -59,6 +64,14 @@ _ROLE_WORDS = {
     "the undersigned", "undersigned", "provider", "distributor", "lender", "borrower",
     "landlord", "tenant", "employer", "agent", "investor", "partner", "bank", "holder",
 }
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_NOT_IN_NAMES = {
+    "is", "are", "can", "be", "will", "shall", "may", "agree", "agrees", "i", "to", "for",
+    "under", "or", "with", "by", "that", "which", "this", "agreement", "hereby", "if", "not",
+    "terminated", "employment", "information", "whether", "you", "your", "we", "our",
+}
 _CORP_SUFFIX = re.compile(
     r"\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|LLP|"
     r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|Pty|Trust|Bank|Group|Holdings?|Partners|Fund)\b\.?",
@@ -78,6 +91,27 @@ def _strip_parentheticals(text: str) -> str:
     return "".join(out)
 
 
+def _mask_parentheticals(text: str) -> str:
+    """Same-length copy with (...) contents blanked, so stop phrases inside them don't count."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            out.append("~")
+            continue
+        out.append("~" if depth else ch)
+    return "".join(out)
+
+
+_COMMA_SPLIT = re.compile(
+    r",\s+(?!(?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|LP|L\.P|LLP|PLC|N\.A|S\.A|GmbH|AG|Limited|"
+    r"Incorporated|Jr|Sr|II|III|IV)\b)",
+    re.IGNORECASE,
+)
+
+
 def clean_party_name(name: str) -> str:
     """'ACME, Inc., a Delaware corporation ("ACME")' -> 'ACME, Inc.'"""
     s = re.sub(r"\s+", " ", name).strip()
@@ -89,23 +123,34 @@ def clean_party_name(name: str) -> str:
     if m and m.start() > 1:
         s = (" " + s)[: m.start()]
     s = re.sub(r"^\s*(?:\(?\d\)|\([a-z]\))\s*", "", s)
+    s = re.sub(r"\s+(?:dated|DATED|Dated|effective|EFFECTIVE)\b.*$", "", s)
+    s = re.sub(r"\s+(?:%s)\s+\d.*$" % _MONTH_NAMES, "", s, flags=re.I)
     s = re.sub(r"^(?:the\s+)?(?:undersigned\s*,?\s*)", "", s, flags=re.I)
     s = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+", "", s)
     s = re.sub(r"^(?:between|among|and)\s+", "", s, flags=re.I)
     s = s.strip(" \t,;:\"'“”‘’*_-")
     s = re.sub(r"\s+", " ", s)
+    words = s.split()
+    while len(words) > 1 and re.match(r"[a-z]", words[-1]):  # "Acme Inc. under" -> "Acme Inc."
+        words.pop()
+    s = " ".join(words).strip(" ,;:")
     # "Inc" needs its full stop back when the sentence cut it off
     return s
 
 
 def _plausible(name: str) -> bool:
-    if not (2 <= len(name) <= 120):
+    if not (2 <= len(name) <= 120) or re.search(r"\d{3,}|\bSuite\b|#", name):
         return False
-    if name.lower() in _ROLE_WORDS or name.lower().startswith(("the ", "this ", "such ")):
-        return bool(_CORP_SUFFIX.search(name)) and name.lower() not in _ROLE_WORDS
+    low = name.lower()
+    if low in _ROLE_WORDS or low.startswith(("this ", "such ", "each ", "any ", "its ")):
+        return False
+    if low.startswith("the ") and (name[0] == "t" or low[4:] in _ROLE_WORDS):
+        return False
     if not re.match(r"[A-Z0-9]", name):
         return False
     words = name.split()
+    if any(w.lower().strip(".,") in _NOT_IN_NAMES for w in words):
+        return False
     if len(words) > 14:
         return False
     caps = sum(1 for w in words if re.match(r"[A-Z0-9&]", w))
@@ -114,27 +159,36 @@ def _plausible(name: str) -> bool:
 
 def _split_parties(segment: str) -> list[str]:
     """Split 'A, a Delaware corporation, and B, an individual' into cleaned names."""
-    seg = _strip_parentheticals(segment)
+    seg = _strip_parentheticals(re.sub(r"\s*[-_]{3,}\s*", " ", segment))
     seg = re.sub(r"[\"“”][^\"“”]{0,40}[\"“”]", " ", seg)
     seg = re.sub(r"\s+", " ", seg).strip()
     pieces = _SPLIT.split(seg)
     names: list[str] = []
     for piece in pieces:
         name = clean_party_name(piece)
-        if _plausible(name) and name.lower() not in (n.lower() for n in names):
-            names.append(name)
+        subs = [x.strip() for x in _COMMA_SPLIT.split(name)]
+        if len(subs) > 1 and all(len(x.split()) >= 2 and not re.search(r"\d", x) for x in subs):
+            cands = [clean_party_name(x) for x in subs]  # "A Bancorp, Jane Doe"
+        else:
+            cands = [name]
+        for cand in cands:
+            if _plausible(cand) and cand.lower() not in (n.lower() for n in names):
+                names.append(cand)
     return names
 
 
 def preamble_parties(flat: str, limit: int = 6000) -> tuple[list[str], int, int] | None:
     """Parties named in the first 'between ... and ...' of the text, with the flat span."""
     head = flat[:limit]
+    found: list[tuple[list[str], int, int]] = []
     for m in _START.finditer(head):
         seg_start = m.end()
         seg_end = _stop(head, seg_start + 3, min(len(head), seg_start + 700))
         names = _split_parties(head[seg_start:seg_end])
-        if len(names) >= 2:
-            return names[:6], seg_start, seg_end
+        if names and (len(names) >= 2 or m.start() < limit // 3):
+            found.append((names[:6], seg_start, seg_end))
+            if len(names) >= 2:
+                return found[-1]
     m = _IN_FAVOR.search(head)
     if m:
         seg_end = _stop(head, m.end() + 3, min(len(head), m.end() + 300))
@@ -143,7 +197,7 @@ def preamble_parties(flat: str, limit: int = 6000) -> tuple[list[str], int, int]
         names = [n for n in [first, *second] if _plausible(n)]
         if len(names) >= 2:
             return names, m.start("a"), seg_end
-    return None
+    return found[0] if found else None
 
 
 _SIG_BY = re.compile(r"^\s*By\s*:", re.IGNORECASE | re.MULTILINE)

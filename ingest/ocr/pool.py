@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from ingest.errors import IngestError, OcrTimeout
+from ingest.errors import IngestError, OcrFailed, OcrTimeout
 from ingest.ocr.base import OcrResult
 from ingest.ocr.select import recognize_page
 from ingest.options import IngestOptions
@@ -106,7 +106,7 @@ def _run_pool(
                 except IngestError:
                     raise
                 except Exception as exc:  # a crashed worker (BrokenProcessPool, MemoryError)
-                    raise OcrTimeout(f"an OCR worker failed: {type(exc).__name__}: {exc}") from exc
+                    raise OcrFailed(f"an OCR worker failed: {type(exc).__name__}: {exc}") from exc
         ok = True
     finally:
         if not ok:

@@ -1,0 +1,121 @@
+"""Contract fields (CONTRACT.md contract table) from an ingested document.
+
+`extract_contract` flattens the text once, runs the pattern finders of `fields` and turns
+each field's best hit into a `Field` with page, union bbox of the matched words and a
+confidence from `fields.combine` (pattern reliability + agreement between mentions).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from extractors.contract import fields as F
+from extractors.contract.parties import preamble_parties, signature_parties
+from extractors.contract.text import FlatText
+from extractors.types import Field
+from ingest.types import IngestedDocument
+
+__all__ = ["extract_contract"]
+
+_HEAD_PAGES = 3  # title, parties and dates live on the first pages
+
+
+def _field(ft: FlatText, hit: F.Hit, conf: float, source: str = "regex") -> Field:
+    page, bbox = ft.locate(hit.start, hit.end)
+    return Field(
+        value=hit.value,
+        normalized=hit.normalized,
+        confidence=round(conf, 4),
+        page=page,
+        bbox=bbox,
+        source=f"{source}:{hit.pattern}",
+    )
+
+
+def _add_years(iso: str, dur: str) -> str | None:
+    n, unit = dur.split("_")
+    try:
+        y, m, d = (int(x) for x in iso.split("-"))
+        k = float(n)
+        if not k.is_integer():
+            return None
+        k = int(k)
+        if unit == "years":
+            y += k
+        elif unit == "months":
+            m0 = m - 1 + k
+            y, m = y + m0 // 12, m0 % 12 + 1
+        else:
+            return None
+        d = min(d, 28) if m == 2 else min(d, 30 if m in (4, 6, 9, 11) else 31)
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
+    """Fields of a contract; a field not found is absent. `subtype` is advisory only."""
+    ft = FlatText.of(doc)
+    flat = ft.flat
+    head_text = "\n".join(p.text for p in doc.pages[:_HEAD_PAGES])
+    head_len = len(FlatText.of(doc, max_pages=_HEAD_PAGES).flat) if len(doc.pages) > _HEAD_PAGES \
+        else len(flat)
+    out: dict[str, Field] = {}
+
+    def put(name: str, hits: list[F.Hit], scale: float = 1.0) -> None:
+        got = F.combine(hits)
+        if got:
+            hit, conf = got
+            out[name] = _field(ft, hit, conf * scale)
+
+    put("title", F.title(head_text, flat))
+
+    pre = preamble_parties(flat)
+    if pre and len(pre[0]) >= 2:
+        names, a, b = pre
+        hit = F.Hit(flat[a:b].strip(), json.dumps(names), a, b, "parties.preamble")
+        out["parties"] = _field(ft, hit, F.RELIABILITY[hit.pattern])
+        out["parties"].normalized = names
+    else:
+        sig = signature_parties("\n".join(p.text for p in doc.pages[-4:]))
+        names = list(pre[0]) if pre else []
+        for s in sig:
+            if len(names) >= 2:
+                break
+            if not any(s.lower() in n.lower() or n.lower() in s.lower() for n in names):
+                names.append(s)
+        if names:
+            pattern = "parties.preamble_single" if pre else "parties.signature"
+            a, b = (pre[1], pre[2]) if pre else (0, 0)
+            hit = F.Hit(", ".join(names), names, a, b, pattern)
+            out["parties"] = _field(ft, hit, F.RELIABILITY[pattern] * (1 if len(names) > 1 else 0.9))
+            if not pre:
+                out["parties"].page, out["parties"].bbox = (doc.pages[-1].number if doc.pages
+                                                            else None), None
+
+    agreement, effective, expiration = F.dates(flat, head_len)
+    put("agreement_date", agreement)
+    if effective:
+        put("effective_date", effective)
+    elif "agreement_date" in out:
+        f = out["agreement_date"]
+        out["effective_date"] = Field(f.value, f.normalized, round(f.confidence * 0.65, 4),
+                                      f.page, f.bbox, "derived:agreement_date")
+    put("governing_law", F.governing_law(flat))
+    term, renewal, notice = F.durations(flat)
+    put("term", term)
+    put("renewal_term", renewal)
+    put("notice_period", notice)
+    put("expiration_date", expiration)
+    if "expiration_date" not in out and "term" in out and "effective_date" in out:
+        iso = _add_years(out["effective_date"].normalized, out["term"].normalized)
+        if iso:
+            t = out["term"]
+            out["expiration_date"] = Field(
+                t.value, iso, round(0.5 * t.confidence * out["effective_date"].confidence, 4),
+                t.page, t.bbox, "derived:effective_date+term",
+            )
+    put("contract_value", F.contract_value(flat))
+    put("signed", F.signed(flat))
+    return out

@@ -1,0 +1,406 @@
+"""Contract fields found by patterns over the flattened text.
+
+Each finder returns `Hit`s: a normalized value, the flat span to highlight and the name of
+the pattern that produced it. A pattern's `reliability` (the share of its hits that were
+right, measured on generated held-out contracts and shrunk towards real-world error
+rates) is the confidence of a lone hit; several hits agreeing on one value raise it
+(`combine`). Title/parties/dates only look at the first pages so long contracts stay fast;
+law/term/renewal/notice scan the whole text because those clauses sit near the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from extractors.contract.dates import DATE_RE, find_dates, parse_date
+from extractors.contract.durations import DURATION_RE, normalize_duration
+from extractors.contract.places import ADJ_RE, PLACE_RE, canonical_place
+
+
+@dataclass(slots=True)
+class Hit:
+    value: str
+    normalized: object
+    start: int
+    end: int
+    pattern: str
+
+
+# Probability that a lone hit of each pattern is right (see module docstring).
+RELIABILITY: dict[str, float] = {
+    "law.governed_by": 0.95,
+    "law.shall_govern": 0.93,
+    "law.adjective": 0.85,
+    "law.heading": 0.8,
+    "title.heading": 0.85,
+    "title.preamble": 0.8,
+    "parties.preamble": 0.85,
+    "parties.preamble_single": 0.55,
+    "parties.signature": 0.6,
+    "date.preamble": 0.88,
+    "date.first_page": 0.55,
+    "effective.defined": 0.92,
+    "effective.phrase": 0.85,
+    "effective.from_agreement": 0.6,
+    "expiration.phrase": 0.75,
+    "expiration.computed": 0.5,
+    "term.agreement": 0.85,
+    "term.period_from": 0.7,
+    "term.survival": 0.55,
+    "renewal.phrase": 0.85,
+    "notice.renewal": 0.85,
+    "notice.termination": 0.5,
+    "value.total": 0.6,
+    "signed.slash_s": 0.9,
+    "signed.blank": 0.7,
+    "signed.names": 0.6,
+}
+
+
+def combine(hits: list[Hit]) -> tuple[Hit, float] | None:
+    """Pick the value with the most reliable support; agreeing mentions add confidence.
+
+    Independent mentions of one value combine as noisy-OR of their reliabilities, damped
+    (mentions in one contract are not independent), and a competing value lowers it.
+    """
+    if not hits:
+        return None
+    by_value: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_value.setdefault(str(h.normalized).lower(), []).append(h)
+
+    def support(hs: list[Hit]) -> float:
+        miss = 1.0
+        for i, h in enumerate(hs[:4]):
+            r = RELIABILITY.get(h.pattern, 0.5)
+            miss *= 1 - (r if i == 0 else r * 0.35)
+        return 1 - miss
+
+    scored = sorted(by_value.values(), key=lambda hs: (support(hs), -hs[0].start), reverse=True)
+    best = scored[0]
+    conf = support(best)
+    if len(scored) > 1:
+        conf *= 1 - 0.5 * support(scored[1])
+    first = min(best, key=lambda h: h.start)
+    return first, min(0.99, max(0.05, conf))
+
+
+# ------------------------------------------------------------------ governing law
+
+_NOT_GOVERNING = re.compile(
+    r"(?:organi[sz]ed|incorporated|existing|formed|registered|chartered|licensed|"
+    r"qualified)\s+(?:and\s+\w+\s+)?(?:under|in|pursuant\s+to)\s+(?:and\s+by\s+virtue\s+of\s+)?"
+    r"(?:the\s+)?laws?\s+of\s*$",
+    re.IGNORECASE,
+)
+_LAW_GOVERNED = re.compile(
+    r"(?:govern(?:ed|s)?|constru(?:ed|e)|interpret(?:ed)?|enforc(?:ed|e)|determin(?:ed|e)|"
+    r"controlled|subject\s+to|in\s+accordance\s+with|pursuant\s+to|applicable\s+law)"
+    r"[^.;]{0,220}?\blaws?\s+(?:in\s+force\s+in\s+|of\s+)(?:the\s+)?"
+    r"(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<place>" + PLACE_RE + r")\b",
+    re.IGNORECASE,
+)
+_LAW_SHALL_GOVERN = re.compile(
+    r"\blaws?\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<place>"
+    + PLACE_RE
+    + r")\b[^.;]{0,60}?\b(?:shall|will|to)\s+(?:govern|apply|control)",
+    re.IGNORECASE,
+)
+_LAW_ADJ = re.compile(
+    r"\b(?:governed\s+by|subject\s+to|construed\s+(?:in\s+accordance\s+with|under))\s+"
+    r"(?:the\s+)?(?:substantive\s+|internal\s+)?(?P<place>" + ADJ_RE + r")\s+law\b",
+    re.IGNORECASE,
+)
+_LAW_HEADING = re.compile(
+    r"\b(?:Governing|Applicable|Choice\s+of)\s+Laws?\b[^.]{0,300}?\b(?P<place>" + PLACE_RE + r")\b",
+    re.IGNORECASE,
+)
+
+
+def governing_law(flat: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for rx, name in (
+        (_LAW_GOVERNED, "law.governed_by"),
+        (_LAW_SHALL_GOVERN, "law.shall_govern"),
+        (_LAW_ADJ, "law.adjective"),
+        (_LAW_HEADING, "law.heading"),
+    ):
+        for m in rx.finditer(flat):
+            a, b = m.span("place")
+            lead = re.sub(
+                r"(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?$", "",
+                flat[max(0, a - 120) : a], flags=re.I,
+            )
+            if _NOT_GOVERNING.search(lead):
+                continue
+            place = m.group("place")
+            if re.fullmatch(r"United States(?: of America)?", place, re.I):
+                # "laws of the State of X and the federal laws of the United States" -> X wins;
+                # a lone "United States" is kept with less weight
+                name_u = "law.heading"
+            else:
+                name_u = name
+            hits.append(Hit(place, canonical_place(place), a, b, name_u))
+    return hits
+
+
+# ------------------------------------------------------------------ title
+
+_TITLE_WORDS = re.compile(
+    r"\b(?:AGREEMENT|CONTRACT|LEASE|LICEN[CS]E|MEMORANDUM|DEED|ADDENDUM|AMENDMENT|"
+    r"UNDERTAKING|TERMS|COVENANT|NDA|LETTER|PLAN)\b",
+    re.IGNORECASE,
+)
+_EDGAR_LINE = re.compile(r"^(?:EX-\d|Exhibit\b|EXHIBIT\b|\S+\.htm|Page\b|\d+$)", re.IGNORECASE)
+
+
+def title(doc_text_head: str, flat: str) -> list[Hit]:
+    """A short line carrying an agreement word, preferably in capitals, near the top."""
+    hits: list[Hit] = []
+    lines = doc_text_head.splitlines()
+    pos = 0
+    offsets = []
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    for i, ln in enumerate(lines[:60]):
+        s = ln.strip()
+        if not s or _EDGAR_LINE.match(s) or len(s) > 120 or not _TITLE_WORDS.search(s):
+            continue
+        words = s.split()
+        if len(words) > 14 or s.endswith((",", ";")) or re.search(r"\b(?:this|the)\b\s+\w+", s) and not s.isupper():
+            continue
+        upper = s.isupper() or s.istitle()
+        if not upper:
+            continue
+        full = s
+        # a title wrapped over two capitalised lines ("CONFIDENTIALITY, IP\nAND NON-COMPETE AGREEMENT")
+        if i > 0 and lines[i - 1].strip().isupper() and not _EDGAR_LINE.match(lines[i - 1].strip()) \
+                and len(lines[i - 1].split()) <= 8 and not _TITLE_WORDS.search(lines[i - 1]):
+            full = lines[i - 1].strip() + " " + s
+        full = re.sub(r"\s+", " ", full).strip(" .:")
+        idx = flat.find(full[:30])
+        a = max(0, idx)
+        hits.append(Hit(full, _title_case(full), a, a + len(full), "title.heading"))
+        break
+    if not hits:
+        m = re.search(
+            r"\bThis\s+(?P<t>(?:[A-Z][\w-]*\s+){0,6}(?:Agreement|Contract|Lease|License))\b",
+            flat[:5000],
+        )
+        if m:
+            hits.append(Hit(m.group("t"), _title_case(m.group("t")), *m.span("t"), "title.preamble"))
+    return hits
+
+
+def _title_case(s: str) -> str:
+    if s.isupper():
+        small = {"and", "of", "the", "for", "to", "in", "on", "a", "an", "or"}
+        words = [w.capitalize() if w.lower() not in small else w.lower() for w in s.split()]
+        if words:
+            words[0] = words[0].capitalize()
+        return " ".join(words)
+    return s
+
+
+# ------------------------------------------------------------------ dates
+
+_AGREEMENT_DATE_CTX = re.compile(
+    r"(?:dated|made|entered\s+into|executed|effective|as\s+of|this|on)\b[^.]{0,40}$", re.IGNORECASE
+)
+_EFFECTIVE_DEF = re.compile(r"[\"“”']\s*Effective\s+Date\s*[\"“”']", re.IGNORECASE)
+_EFFECTIVE_PHRASE = re.compile(
+    r"(?:effective\s+(?:as\s+of|on|from|date\s+(?:of\s+this\s+Agreement\s+)?(?:shall\s+be|is|will\s+be))"
+    r"|Effective\s+Date\s*:?|commenc(?:e|ing)\s+on|shall\s+become\s+effective\s+(?:on|as\s+of))"
+    r"\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_EXPIRE = re.compile(
+    r"(?:expir(?:e|es|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|until|through|continu\w+"
+    r"\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+)?(?:until|through))\b[^.]{0,60}?(?:on|until|"
+    r"through|date\s+of|is|be)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit]]:
+    """(agreement_date, effective_date, expiration_date) hits."""
+    agreement: list[Hit] = []
+    effective: list[Hit] = []
+    expiration: list[Hit] = []
+    head = flat[:head_len]
+    for a, b, iso in find_dates(head):
+        before = head[max(0, a - 60) : a]
+        after = head[b : b + 40]
+        if _EFFECTIVE_DEF.search(after[:30]) or _EFFECTIVE_PHRASE.search(before):
+            effective.append(Hit(flat[a:b], iso, a, b, "effective.defined"))
+        if a < 3000 and _AGREEMENT_DATE_CTX.search(before):
+            agreement.append(Hit(flat[a:b], iso, a, b, "date.preamble"))
+    if not agreement:
+        for a, b, iso in find_dates(head, 0, min(len(head), 2500)):
+            agreement.append(Hit(flat[a:b], iso, a, b, "date.first_page"))
+            break
+    # effective/expiration phrases anywhere (term clauses are often in the middle)
+    for m in DATE_RE.finditer(flat):
+        a, b = m.span()
+        before = flat[max(0, a - 90) : a]
+        iso = None
+        if _EFFECTIVE_PHRASE.search(before[-45:]) and a >= head_len:
+            iso = parse_date(m.group(0))
+            if iso:
+                effective.append(Hit(m.group(0), iso, a, b, "effective.phrase"))
+        if _EXPIRE.search(before) and not _EFFECTIVE_PHRASE.search(before[-45:]):
+            ctx = flat[max(0, a - 250) : a].lower()
+            if re.search(r"\bterm\b|this agreement|expir", ctx):
+                iso = iso or parse_date(m.group(0))
+                if iso:
+                    expiration.append(Hit(m.group(0), iso, a, b, "expiration.phrase"))
+    return agreement, effective, expiration
+
+
+# ------------------------------------------------------------------ durations
+
+_SENT_SPLIT = re.compile(r"(?<=[.;])\s+(?=[A-Z(\d])")
+
+
+def sentences(flat: str) -> Iterable[tuple[int, str]]:
+    pos = 0
+    for m in _SENT_SPLIT.finditer(flat):
+        yield pos, flat[pos : m.start()]
+        pos = m.end()
+    yield pos, flat[pos:]
+
+
+_RENEW = re.compile(r"\brenew|\bextended\s+(?:automatically\s+)?for\b|\bsuccessive\b", re.I)
+_TERM_AGREEMENT = re.compile(
+    r"(?:\bterm\s+of\s+(?:this|the)\s+(?:Agreement|Contract|Lease|License)|\binitial\s+term|"
+    r"\bthis\s+(?:Agreement|Contract|Lease)\b[^.]{0,80}?\b(?:shall|will)\s+(?:continue|remain|be\s+in|"
+    r"terminate|expire|be\s+effective|have\s+a\s+term)|\bTerm\b\s*(?:\.|:|shall|will|is|means))",
+    re.I,
+)
+_PERIOD_FROM = re.compile(
+    r"(?:for\s+a\s+(?:period|term)\s+of|period\s+of|for)\s*$", re.I
+)
+_FROM_DATE = re.compile(
+    r"^\s*(?:(?:from|after|following|commencing\s+(?:on|with))\s+(?:the\s+)?"
+    r"(?:date\s+(?:hereof|of\s+this\s+Agreement|first\s+(?:written|set\s+forth))|Effective\s+Date|"
+    r"execution|date\s+on\s+which|date\s+this\s+Agreement|signing|Commencement))",
+    re.I,
+)
+_SURVIVE = re.compile(
+    r"\b(?:obligations?|confidentiality|restrictions?|covenants?|duty|duties)\b[^.]{0,160}?"
+    r"\b(?:survive|continue|remain|expire|terminate|last)", re.I
+)
+_EMPLOYMENT_AFTER = re.compile(
+    r"^\s*(?:after|following|from|of)\s+(?:the\s+)?(?:termination|cessation|end|separation|date\s+of\s+"
+    r"termination)\s+of\s+(?:\w+\s+){0,2}(?:employment|engagement|service)|^\s*(?:after|following)\s+"
+    r"(?:the\s+)?(?:Separation|Termination)\s+Date", re.I
+)
+_NOTICE = re.compile(r"\bnotice\b", re.I)
+_NOTICE_RENEWAL = re.compile(
+    r"non-?\s?renew|not\s+(?:to\s+)?(?:renew|extend)|intent(?:ion)?\s+(?:not\s+)?to\s+(?:renew|"
+    r"terminate)|prior\s+to\s+(?:the\s+)?(?:end|expiration|expiry)|before\s+(?:the\s+)?(?:end|"
+    r"expiration|expiry)|unless\b[^.]{0,80}notice|renew", re.I
+)
+
+
+def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
+    """(term, renewal_term, notice_period) hits, decided per sentence by its wording."""
+    term: list[Hit] = []
+    renewal: list[Hit] = []
+    notice: list[Hit] = []
+    for base, sent in sentences(flat):
+        if len(sent) > 1500 or not re.search(
+            r"year|month|day|week|yrs", sent, re.I
+        ):
+            continue
+        for m in DURATION_RE.finditer(sent):
+            norm = normalize_duration(m.group(0))
+            if not norm:
+                continue
+            a, b = base + m.start(), base + m.end()
+            before = sent[max(0, m.start() - 120) : m.start()]
+            after = sent[m.end() : m.end() + 140]
+            hit = lambda p, n=norm, a=a, b=b, v=m.group(0): Hit(v, n, a, b, p)  # noqa: E731
+            is_notice = bool(_NOTICE.search(after[:40])) or bool(
+                re.search(r"notice[^.]{0,40}$", before[-60:], re.I)
+                and re.match(r"^\s*(?:prior|in\s+advance|before|notice)", after, re.I)
+            )
+            if is_notice:
+                if norm.endswith("_years"):
+                    continue
+                if _NOTICE_RENEWAL.search(sent):
+                    notice.append(hit("notice.renewal"))
+                elif re.search(r"terminat", sent, re.I):
+                    notice.append(hit("notice.termination"))
+                continue
+            if _RENEW.search(sent) and re.search(
+                r"(?:renew\w*|successive|additional|extended)\b[^.]{0,60}$", before, re.I
+            ) or re.match(r"^\s*(?:renewal|extension)\s+(?:terms?|periods?)", after, re.I):
+                renewal.append(hit("renewal.phrase"))
+                continue
+            if norm.endswith("_days") or _EMPLOYMENT_AFTER.search(after):
+                continue
+            if _TERM_AGREEMENT.search(sent) and not re.search(r"\bpay|\bfee|\binvoice", before[-40:], re.I):
+                term.append(hit("term.agreement"))
+            elif _PERIOD_FROM.search(before) and _FROM_DATE.search(after):
+                term.append(hit("term.period_from"))
+            elif _SURVIVE.search(sent) and re.search(
+                r"confidential|non-?disclos", sent, re.I
+            ):
+                term.append(hit("term.survival"))
+    return term, renewal, notice
+
+
+# ------------------------------------------------------------------ value, signature
+
+_VALUE = re.compile(
+    r"\b(?:total|aggregate|maximum)\s+(?:contract\s+)?(?:price|value|amount|fees?|consideration|"
+    r"purchase\s+price|compensation)\b[^.]{0,80}?(?P<amt>(?:US\s?)?\$\s?\d[\d,]*(?:\.\d{2})?"
+    r"(?:\s+(?:million|billion))?)",
+    re.IGNORECASE,
+)
+
+
+def contract_value(flat: str) -> list[Hit]:
+    from extractors.normalize import normalize_money
+
+    hits = []
+    for m in _VALUE.finditer(flat):
+        amt = m.group("amt")
+        mult = 1
+        if re.search(r"million", amt, re.I):
+            mult = 1_000_000
+        elif re.search(r"billion", amt, re.I):
+            mult = 1_000_000_000
+        n = normalize_money(re.sub(r"\s*(?:million|billion)", "", amt, flags=re.I))
+        if n:
+            if mult > 1:
+                n = f"{float(n) * mult:.2f}"
+            hits.append(Hit(amt, n, *m.span("amt"), "value.total"))
+    return hits
+
+
+_SIG_BLOCK = re.compile(r"(?:^|\s)By\s*:|IN\s+WITNESS\s+WHEREOF|Signature\s*:", re.IGNORECASE)
+_SLASH_S = re.compile(r"/s/\s*\S+")
+_NAME_FILLED = re.compile(r"\bName\s*:\s*(?![_\s]*(?:Title|Date|By)\b)[A-Z][A-Za-z.'-]+\s+[A-Z]")
+_BLANK = re.compile(r"(?:By|Name|Signature)\s*:\s*_{3,}[^A-Za-z]{0,5}(?:Name|Title|Date|By)?", re.I)
+
+
+def signed(flat: str) -> list[Hit]:
+    tail = flat[-20000:]
+    off = len(flat) - len(tail)
+    if not _SIG_BLOCK.search(tail):
+        return []
+    m = _SLASH_S.search(tail)
+    if m:
+        return [Hit(m.group(0), "true", off + m.start(), off + m.end(), "signed.slash_s")]
+    m = _NAME_FILLED.search(tail)
+    if m:
+        return [Hit(m.group(0), "true", off + m.start(), off + m.end(), "signed.names")]
+    m = _BLANK.search(tail)
+    if m:
+        return [Hit(m.group(0), "false", off + m.start(), off + m.end(), "signed.blank")]
+    return []

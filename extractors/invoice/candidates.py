@@ -1,0 +1,417 @@
+"""Candidate values for every invoice field, each with a numeric feature vector.
+
+No template: a candidate is any span of words that parses as the field's kind (a date, an
+amount, an identifier, a header line), and its features describe the evidence a reader
+uses: which label sits to its left or above, where it is on the page, how large it is,
+how it ranks among its peers (largest amount, first date). The per-field models in
+`model.py` turn those features into calibrated probabilities.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from extractors.invoice.layout import PageLayout, Row, union
+from extractors.normalize import normalize_date, normalize_money
+from ingest.types import BBox, Word
+
+# --------------------------------------------------------------------------------------
+# label vocabularies (lower case, punctuation stripped); multilingual where cheap
+# --------------------------------------------------------------------------------------
+
+LABELS: dict[str, list[str]] = {
+    "invoice_number": [
+        "invoice no", "invoice number", "invoice", "invoice id", "inv no", "inv", "bill no",
+        "receipt no", "receipt", "doc no", "document no", "cash bill", "tax invoice no",
+        "ref no", "reference", "trans no", "transaction no", "slip no", "order id",
+        "rechnung nr", "rechnungsnummer", "rechnung", "facture n", "facture", "numero",
+        "no facture", "factuurnummer", "factuur", "bill", "cheque no", "chk", "check no",
+        "invoice nr", "nota",
+    ],
+    "invoice_date": [
+        "date", "invoice date", "date of issue", "issue date", "issued", "dated", "bill date",
+        "receipt date", "datum", "rechnungsdatum", "date de facture", "date facture",
+        "fecha", "tarikh", "txn date", "trans date", "transaction date", "order date",
+        "factuurdatum", "invoice dt", "date issued",
+    ],
+    "due_date": [
+        "due date", "payment due", "due by", "pay by", "due", "faelligkeitsdatum",
+        "fallig am", "zahlbar bis", "date d echeance", "echeance", "vervaldatum",
+        "payment due date", "due on",
+    ],
+    "po_number": [
+        "po", "po no", "po number", "p o", "purchase order", "order number", "your order",
+        "order no", "bestellnummer", "bon de commande", "customer po", "po ref",
+    ],
+    "subtotal": [
+        "subtotal", "sub total", "net amount", "total excl", "total before tax",
+        "amount excl", "nettobetrag", "zwischensumme", "total ht", "net total",
+        "total excluding gst", "taxable amount", "total excl vat", "net", "sub totaal",
+        "total excl tax", "montant ht", "amount before tax", "total sales excluding gst",
+    ],
+    "tax_amount": [
+        "tax", "gst", "vat", "sst", "tax amount", "total tax", "mwst", "ust", "tva", "igst",
+        "cgst", "sgst", "sales tax", "service tax", "total gst", "gst 6", "vat 20", "btw",
+        "montant tva", "umsatzsteuer", "iva", "total vat",
+    ],
+    "total_amount": [
+        "total", "grand total", "amount due", "total due", "balance due", "total amount",
+        "total payable", "amount payable", "nett total", "total incl", "total rm",
+        "rounded total", "total incl gst", "gesamtbetrag", "gesamtsumme", "total ttc",
+        "montant ttc", "net a payer", "total a pagar", "jumlah", "total sales",
+        "to pay", "totaal", "total inclusive gst", "total incl vat", "amount", "net total",
+        "total amt", "total inc gst", "invoice total", "total eur", "total usd",
+    ],
+}
+
+ANTI: dict[str, list[str]] = {
+    "total_amount": [
+        "subtotal", "sub total", "total tax", "total qty", "total quantity", "total items",
+        "total discount", "total excl", "total gst", "cash", "change", "tendered",
+        "rounding", "rounding adj", "discount", "gst", "tax", "paid", "credit card", "visa",
+        "qty", "total item", "total savings", "excl",
+    ],
+    "subtotal": ["total", "grand total", "tax", "gst", "cash", "change", "rounding"],
+    "tax_amount": ["total", "subtotal", "cash", "change", "total incl", "total excl"],
+    "invoice_date": ["due date", "due", "order date", "delivery date", "ship date", "period"],
+    "due_date": ["invoice date", "date of issue", "issue date", "order date"],
+    "invoice_number": ["po", "purchase order", "order no", "customer no", "account no",
+                       "tel", "phone", "fax", "gst", "reg", "vat", "cashier", "table"],
+    "po_number": ["invoice no", "invoice", "receipt", "tel", "phone"],
+}
+
+MONEY_FIELDS = ("subtotal", "tax_amount", "total_amount")
+DATE_FIELDS = ("invoice_date", "due_date")
+ID_FIELDS = ("invoice_number", "po_number")
+GROUPS = {"money": MONEY_FIELDS, "date": DATE_FIELDS, "id": ID_FIELDS}
+
+COMPANY_SUFFIX = re.compile(
+    r"\b(SDN\.?\s*BHD|BHD|BERHAD|PTE\.?\s*LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\b|"
+    r"COMPANY|GMBH|AG|SA|S\.A|SAS|SARL|B\.V|BV|N\.V|NV|PLC|ENTERPRISE|TRADING|PVT|LLP|KG|"
+    r"SPA|S\.P\.A|SRL|OY|AB|AS|ENTERPRISES|HOLDINGS|RESTAURANT|STORE|MART|SHOP|SP\.?\s*Z)\b",
+    re.I,
+)
+HEADER_WORDS = re.compile(
+    r"\b(invoice|receipt|tax|date|tel|phone|fax|email|e-mail|gst|vat|reg|total|bill to|"
+    r"customer|cashier|www|http|page|rechnung|facture|quotation|statement|ship to|sold to)\b",
+    re.I,
+)
+CURRENCY_MARK = re.compile(r"(RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)", re.I)
+_MONEY_TOKEN = re.compile(
+    r"^[(\-]?(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF)?\s*[(\-]?"
+    r"(\d{1,3}(?:[,.' ]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
+    re.I,
+)
+_DATE_IN_WORD = re.compile(r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})")
+_ID_TOKEN = re.compile(r"^[#:]?[A-Za-z0-9][A-Za-z0-9_\-/.#]*$")
+
+
+def norm_label(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text.lower())
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = re.sub(r"[^a-z0-9% ]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def label_score(context: str, labels: list[str]) -> float:
+    """Best fuzzy match (0..1) of a label against the *end* of `context`."""
+    ctx = norm_label(context)
+    if not ctx:
+        return 0.0
+    words = ctx.split()
+    best = 0.0
+    for lab in labels:
+        n = lab.count(" ") + 1
+        for k in (n, n + 1):
+            if k > len(words):
+                continue
+            tail = " ".join(words[-k:])
+            s = fuzz.ratio(lab, tail) / 100.0
+            if k != n:
+                s *= 0.9
+            if s > best:
+                best = s
+    return best
+
+
+@dataclass(slots=True)
+class Candidate:
+    kind: str  # "money" | "date" | "id" | "name"
+    value: str
+    normalized: str
+    page: int
+    bbox: BBox
+    row: int
+    feats: dict[str, float] = field(default_factory=dict)
+    label_text: str = ""
+
+
+# --------------------------------------------------------------------------------------
+# span finders
+# --------------------------------------------------------------------------------------
+
+
+def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, normalized) of amount-looking spans in a row."""
+    out = []
+    ws = row.words
+    used = set()
+    for i in range(len(ws)):
+        for n in (2, 1):
+            if i + n > len(ws) or any(j in used for j in range(i, i + n)):
+                continue
+            text = " ".join(w.text for w in ws[i:i + n]).strip(":")
+            if n == 2 and not (CURRENCY_MARK.fullmatch(ws[i].text.strip(":")) or
+                               CURRENCY_MARK.fullmatch(ws[i + 1].text)):
+                continue
+            m = _MONEY_TOKEN.match(text)
+            if not m:
+                # glued label "TOTAL:12.30" / "RM12.30"
+                mm = re.search(r"(\d{1,3}(?:,\d{3})*[.,]\d{2})\b", text) if n == 1 else None
+                if not mm or re.search(r"\d[./\-]\d{1,2}[./\-]\d", text):
+                    continue
+                val = mm.group(1)
+            else:
+                if not (m.group(2) or CURRENCY_MARK.search(text) or re.search(r"\d[,.']\d{3}",
+                                                                                 text)):
+                    continue
+                val = text
+            norm = normalize_money(val)
+            if norm is None or abs(float(norm)) > 1e8:
+                continue
+            out.append((i, i + n, val if not m else text, norm))
+            used.update(range(i, i + n))
+    return out
+
+
+def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, str]]:
+    out: list[tuple[int, int, str, str]] = []
+    ws = row.words
+    covered: set[int] = set()
+    for n in (4, 3, 2, 1):
+        for i in range(len(ws) - n + 1):
+            if any(j in covered for j in range(i, i + n)):
+                continue
+            text = " ".join(w.text for w in ws[i:i + n])
+            if n == 1:
+                m = _DATE_IN_WORD.search(text)
+                cand = m.group(1) if m else text
+            else:
+                cand = text
+                if not re.search(r"[A-Za-z]{3}", cand):
+                    continue
+            norm = normalize_date(cand, day_first=day_first)
+            if norm is None:
+                continue
+            out.append((i, i + n, cand, norm))
+            covered.update(range(i, i + n))
+    return out
+
+
+def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
+    out = []
+    for i, w in enumerate(row.words):
+        t = w.text.strip(":;,")
+        if len(t) < 2 or len(t) > 40 or not re.search(r"\d", t):
+            continue
+        if not _ID_TOKEN.match(t):
+            continue
+        if re.fullmatch(r"\d{1,3}([.,]\d{2})", t) or re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", t):
+            continue
+        out.append((i, i + 1, t, t.lstrip(":")))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# features
+# --------------------------------------------------------------------------------------
+
+FEATURES = [
+    "lab_same", "lab_gap", "lab_above", "anti_same", "anti_above", "rel_y", "rel_x0",
+    "rel_x1", "row_frac", "height", "rank", "is_extreme", "dup", "is_last", "row_words",
+    "cur_mark", "decimals", "length", "digit_ratio", "bottom_third", "n_group", "page_frac",
+    "lab_row", "rows_below_same",
+]
+
+
+def _above_context(layout: PageLayout, r: int, bbox: BBox) -> str:
+    """Text of the segment just above a span that overlaps it horizontally."""
+    x0, _, x1, _ = bbox
+    for rr in range(r - 1, max(-1, r - 3), -1):
+        row = layout.rows[rr]
+        if bbox[1] - row.bbox[3] > 3 * layout.word_height:
+            break
+        for seg in row.segments:
+            sx0, _, sx1, _ = seg.bbox
+            if min(sx1, x1) - max(sx0, x0) > -0.5 * layout.word_height:
+                return seg.text
+    return ""
+
+
+def _left_context(row: Row, start: int) -> tuple[str, int]:
+    """Words left of a span in its row (up to 6), and how many value-words sit between."""
+    words = row.words[max(0, start - 6):start]
+    return " ".join(w.text for w in words), 0
+
+
+def generate(layouts: list[PageLayout], day_first: bool | None) -> dict[str, list[Candidate]]:
+    """All money/date/id candidates of a document, keyed by group."""
+    out: dict[str, list[Candidate]] = {"money": [], "date": [], "id": []}
+    n_pages = len(layouts)
+    for pi, lay in enumerate(layouts):
+        W, H = max(1.0, lay.page.width), max(1.0, lay.page.height)
+        nrows = max(1, len(lay.rows))
+        finders = {
+            "money": _money_spans,
+            "date": lambda row: _date_spans(row, day_first),
+            "id": _id_spans,
+        }
+        for group, finder in finders.items():
+            group_c: list[Candidate] = []
+            for row in lay.rows:
+                for s, e, text, norm in finder(row):
+                    words: list[Word] = row.words[s:e]
+                    bbox = union([w.bbox for w in words])
+                    left, _ = _left_context(row, s)
+                    above = _above_context(lay, row.index, bbox)
+                    c = Candidate(group, text, norm, lay.number, bbox, row.index)
+                    c.label_text = left
+                    f = c.feats
+                    f["_left"] = left  # type: ignore[assignment]
+                    f["_above"] = above  # type: ignore[assignment]
+                    f["_row"] = row.text  # type: ignore[assignment]
+                    f["rel_y"] = bbox[1] / H
+                    f["rel_x0"] = bbox[0] / W
+                    f["rel_x1"] = bbox[2] / W
+                    f["row_frac"] = row.index / nrows
+                    f["height"] = (bbox[3] - bbox[1]) / lay.word_height
+                    f["is_last"] = float(e == len(row.words))
+                    f["row_words"] = min(len(row.words), 12) / 12
+                    f["cur_mark"] = float(bool(CURRENCY_MARK.search(text)))
+                    f["decimals"] = float(bool(re.search(r"[.,]\d{2}\)?$", text.strip())))
+                    f["length"] = min(len(text), 30) / 30
+                    f["digit_ratio"] = sum(ch.isdigit() for ch in text) / max(1, len(text))
+                    f["bottom_third"] = float(bbox[1] / H > 0.66)
+                    f["page_frac"] = pi / max(1, n_pages - 1) if n_pages > 1 else 0.0
+                    # words between the nearest alphabetic word on the left and the span
+                    gap = 0
+                    for w in reversed(row.words[:s]):
+                        if re.search(r"[A-Za-z]{2}", w.text):
+                            break
+                        gap += 1
+                    f["lab_gap"] = min(gap, 4) / 4
+                    group_c.append(c)
+            _rank(group, group_c)
+            out[group].extend(group_c)
+    return out
+
+
+def _rank(group: str, cands: list[Candidate]) -> None:
+    n = len(cands)
+    if group == "money":
+        vals = [abs(float(c.normalized)) for c in cands]
+        mx = max(vals, default=0.0) or 1.0
+        for c, v in zip(cands, vals, strict=True):
+            c.feats["rank"] = v / mx
+            c.feats["is_extreme"] = float(v == mx)
+    elif group == "date":
+        order = sorted(range(n), key=lambda i: (cands[i].feats["rel_y"], cands[i].feats["rel_x0"]))
+        for k, i in enumerate(order):
+            cands[i].feats["rank"] = k / max(1, n - 1) if n > 1 else 0.0
+            cands[i].feats["is_extreme"] = float(k == 0)
+    else:
+        for c in cands:
+            c.feats["rank"] = 0.0
+            c.feats["is_extreme"] = 0.0
+    for c in cands:
+        same = [o for o in cands if o.normalized == c.normalized]
+        c.feats["dup"] = min(len(same) - 1, 4) / 4
+        c.feats["rows_below_same"] = float(any(o.row > c.row for o in same))
+        c.feats["n_group"] = min(n, 40) / 40
+
+
+def field_features(c: Candidate, field_name: str) -> list[float]:
+    """The feature vector of a candidate for one field (label features depend on the field)."""
+    f = dict(c.feats)
+    labels = LABELS.get(field_name, [])
+    anti = ANTI.get(field_name, [])
+    left, above, row = str(f["_left"]), str(f["_above"]), str(f["_row"])
+    f["lab_same"] = label_score(left, labels)
+    f["lab_above"] = label_score(above, labels)
+    f["anti_same"] = label_score(left, anti) if anti else 0.0
+    f["anti_above"] = label_score(above, anti) if anti else 0.0
+    nrow = norm_label(row)
+    f["lab_row"] = max((1.0 for lab in labels if re.search(r"\b" + re.escape(lab) + r"\b", nrow)),
+                       default=0.0)
+    return [float(f.get(k, 0.0)) for k in FEATURES]
+
+
+# --------------------------------------------------------------------------------------
+# header lines: vendor name candidates
+# --------------------------------------------------------------------------------------
+
+NAME_FEATURES = [
+    "order", "rel_y", "rel_xc", "height", "upper", "suffix", "digits", "n_words", "header_kw",
+    "next_addr", "is_tallest", "next_regno", "after_billto", "letters", "is_first", "centered",
+    "has_at", "prev_suffix",
+]
+_ADDR = re.compile(r"(\d{4,6}\b|\bjalan\b|\bjln\b|\bstreet\b|\bst\b|\broad\b|\brd\b|\bavenue\b|"
+                   r"\blot\b|\bno\b|\bstr\b|straße|strasse|\brue\b|\btaman\b|\bsuite\b|\bfloor\b|"
+                   r"\bblvd\b|,)", re.I)
+_REGNO = re.compile(r"^\(?\s*(co\.?\s*reg|company\s*no|roc|reg)?[\s.:]*\d{3,}[\s\-]*[A-Z]?\s*\)?$",
+                    re.I)
+BILLTO = ["bill to", "billed to", "customer", "sold to", "ship to", "invoice to", "client",
+          "rechnungsempfanger", "kunde", "client", "facture a", "to"]
+
+
+def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
+    """Segments near the top of the first page, as vendor-name candidates."""
+    rows = [r for r in lay.rows if re.search(r"[A-Za-z]{2}", r.text)]
+    W, H = max(1.0, lay.page.width), max(1.0, lay.page.height)
+    top = [r for r in rows if r.bbox[1] / H < 0.45][:max_rows]
+    heights = [s.bbox[3] - s.bbox[1] for r in top for s in r.segments] or [1.0]
+    tallest = max(heights)
+    out = []
+    billto_seen = False
+    prev_suffix = False
+    for k, r in enumerate(top):
+        nxt = top[k + 1].text if k + 1 < len(top) else ""
+        if label_score(r.text, BILLTO) > 0.85 or re.match(r"(?i)\s*(bill|sold|ship)\s*to", r.text):
+            billto_seen = True
+        for seg in r.segments:
+            t = seg.text.strip()
+            letters = sum(ch.isalpha() for ch in t)
+            if letters < 2:
+                continue
+            bbox = seg.bbox
+            c = Candidate("name", t, t, lay.number, bbox, r.index)
+            f = c.feats
+            f["order"] = min(k, 12) / 12
+            f["rel_y"] = bbox[1] / H
+            f["rel_xc"] = (bbox[0] + bbox[2]) / 2 / W
+            f["height"] = (bbox[3] - bbox[1]) / lay.word_height
+            f["upper"] = sum(ch.isupper() for ch in t) / max(1, letters)
+            f["suffix"] = float(bool(COMPANY_SUFFIX.search(t)))
+            f["digits"] = sum(ch.isdigit() for ch in t) / max(1, len(t))
+            f["n_words"] = min(len(seg.words), 10) / 10
+            f["header_kw"] = float(bool(HEADER_WORDS.search(t)))
+            f["next_addr"] = float(bool(_ADDR.search(nxt)))
+            f["is_tallest"] = float((bbox[3] - bbox[1]) >= 0.95 * tallest)
+            f["next_regno"] = float(bool(_REGNO.match(nxt.strip())))
+            f["after_billto"] = float(billto_seen)
+            f["letters"] = letters / max(1, len(t))
+            f["is_first"] = float(k == 0)
+            f["centered"] = float(abs((bbox[0] + bbox[2]) / 2 / W - 0.5) < 0.12)
+            f["has_at"] = float("@" in t or "www" in t.lower())
+            f["prev_suffix"] = float(prev_suffix)
+            out.append(c)
+        prev_suffix = prev_suffix or bool(COMPANY_SUFFIX.search(r.text))
+    return out
+
+
+def name_features(c: Candidate) -> list[float]:
+    return [float(c.feats.get(k, 0.0)) for k in NAME_FEATURES]

