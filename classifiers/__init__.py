@@ -1,1 +1,126 @@
-"""classifiers package."""
+"""Document classification: doc_type (+ subtype) with a calibrated confidence.
+
+    from classifiers import classify, train, MODEL_VERSION
+    c = classify(ingested_doc)          # Classification(doc_type, type_confidence, subtype, ...)
+    metrics = train(feedback=[(text, "invoice", None)])   # rebuild, e.g. with reviewer labels
+
+The model (a joblib bundle in `classifiers/model/`) is loaded once per process, lazily.
+Below the threshold (argument, else env BACKOFFICE_TYPE_THRESHOLD, else 0.6) the classifier
+abstains: doc_type "other", `abstained=True`, and the pipeline routes it to review.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from classifiers.types import Classification
+
+__all__ = ["classify", "classify_text", "train", "MODEL_VERSION", "MODEL_DIR", "reload"]
+
+MODEL_DIR = Path(__file__).parent / "model"
+DEFAULT_THRESHOLD = 0.6
+_lock = threading.Lock()
+_bundle = None
+
+
+def _model_path() -> Path:
+    env = os.environ.get("BACKOFFICE_CLASSIFIER_MODEL")
+    return Path(env) if env else MODEL_DIR / "classifier.joblib"
+
+
+def _get():
+    global _bundle
+    if _bundle is None:
+        with _lock:
+            if _bundle is None:
+                from classifiers.model import load_bundle
+
+                _bundle = load_bundle(_model_path())
+    return _bundle
+
+
+def reload(path: Path | None = None) -> str:
+    """Drop the cached model (e.g. after `train`); returns the newly loaded version."""
+    global _bundle
+    from classifiers.model import load_bundle
+
+    with _lock:
+        _bundle = load_bundle(path or _model_path())
+    return _bundle.version
+
+
+def __getattr__(name: str):
+    if name == "MODEL_VERSION":
+        try:
+            return _get().version
+        except FileNotFoundError:
+            return "none"
+    raise AttributeError(name)
+
+
+def _threshold(threshold: float | None) -> float:
+    if threshold is not None:
+        return threshold
+    try:
+        return float(os.environ.get("BACKOFFICE_TYPE_THRESHOLD", DEFAULT_THRESHOLD))
+    except ValueError:
+        return DEFAULT_THRESHOLD
+
+
+def classify_text(text: str, n_pages: int = 1, threshold: float | None = None,
+                  bundle=None) -> Classification:
+    """Classify raw text (pages joined by form feeds); `bundle` overrides the shipped model
+    (e.g. one just trained into a temporary folder, see `classifiers.model.load_bundle`)."""
+    b = bundle if bundle is not None else _get()
+    thr = _threshold(threshold)
+    X = b.featurizer.transform([text], [n_pages])
+    p = b.doctype.proba(X)[0]
+    k = int(p.argmax())
+    names = b.featurizer.names(text)
+    doc_type = b.doctype.classes[k]
+    c = Classification(
+        doc_type=doc_type, type_confidence=round(float(p[k]), 4),
+        reasons=b.doctype.explain(X, k, names), model_version=b.version,
+    )
+    c.probabilities = {cls: round(float(v), 4) for cls, v in zip(b.doctype.classes, p,
+                                                                  strict=True)}
+    c.predicted_type = doc_type
+    sub = b.subtypes.get(doc_type)
+    if sub is not None:
+        ps = sub.proba(X)[0]
+        j = int(ps.argmax())
+        c.subtype, c.subtype_confidence = sub.classes[j], round(float(ps[j]), 4)
+    if c.type_confidence < thr and doc_type != "other":
+        other_p = c.probabilities.get("other", 0.0)
+        c = replace(c, doc_type="other", type_confidence=other_p, subtype=None,
+                    subtype_confidence=None, abstained=True)
+    return c
+
+
+def classify(doc, threshold: float | None = None) -> Classification:
+    """Classify an `ingest.types.IngestedDocument`. Metadata title/subject are prepended:
+    some PDFs (XFA forms) carry their identity only there."""
+    meta = getattr(doc, "metadata", None) or {}
+    head = " ".join(str(meta[k]) for k in ("title", "subject") if meta.get(k))
+    text = doc.text
+    if head:
+        text = head + "\n" + text
+    return classify_text(text, n_pages=max(1, len(doc.pages)), threshold=threshold)
+
+
+def train(out_dir: Path | None = None, feedback=(), seed: int = 0,
+          n_per_class: int = 400) -> dict:
+    """Rebuild the model from generated documents plus reviewer feedback
+    `(text, doc_type, subtype)` (weighted higher). Saves to `out_dir` (default: the shipped
+    model dir) and returns metrics. The in-process model is reloaded when it was replaced."""
+    from classifiers.model import save_bundle, train_bundle
+
+    bundle = train_bundle(list(feedback), seed=seed, n_per_class=n_per_class)
+    out = Path(out_dir) if out_dir else MODEL_DIR
+    path = save_bundle(bundle, out)
+    if path.resolve() == _model_path().resolve():
+        reload(path)
+    return {**bundle.metrics, "path": str(path), "size_bytes": path.stat().st_size}

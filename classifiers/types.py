@@ -23,3 +23,5 @@ class Classification:
     abstained: bool = False  # True when below the threshold: doc_type is "other"
     reasons: list[str] = field(default_factory=list)  # top features that decided it
     model_version: str = "none"
+    probabilities: dict[str, float] = field(default_factory=dict)  # calibrated, per doc type
+    predicted_type: str | None = None  # the model's top type, kept when it abstained

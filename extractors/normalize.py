@@ -31,6 +31,13 @@ _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _ORDINAL = re.compile(r"(\d{1,2})\s*(st|nd|rd|th)\b", re.I)
 _DAY_OF = re.compile(r"\bday\s+of\b", re.I)
 _MIN_YEAR, _MAX_YEAR = 1950, 2100
+# dateparser tries ~200 locales when not told which: restricting them is 50x faster
+DEFAULT_LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "pl", "ms", "id")
+_MONTHISH = re.compile(
+    r"(?i)\b(jan|feb|f[eé]v|m[aä]r|apr|avr|abr|ma[iy]|mei|jun|jui|jul|aug|ao[uû]|ago|sep|set|"
+    r"o[ck]t|out|nov|de[cz]|d[eé]c|dic|sty|lut|kwi|cze|lip|sie|wrz|pa[zź]|lis|gru|ogos|dis|"
+    r"okt|m[äa]rz|januar|februar|juni|juli|giu|lug|gen|ene)"
+)
 
 
 def _year(y: str) -> int:
@@ -87,7 +94,7 @@ def _dateparser(text: str, day_first: bool | None, languages: tuple[str, ...] | 
         "PARSERS": ["absolute-time", "custom-formats"],
     }
     try:
-        dt = dateparser.parse(text, languages=list(languages) if languages else None,
+        dt = dateparser.parse(text, languages=list(languages or DEFAULT_LANGUAGES),
                               settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
@@ -114,7 +121,7 @@ def normalize_date(
         return got
     t = _DAY_OF.sub("", _ORDINAL.sub(r"\1", t))
     t = re.sub(r"\s+", " ", t).strip()
-    if not re.search(r"[A-Za-z\u00C0-\u024F]{3,}", t):
+    if not _MONTHISH.search(t):
         return None
     if not re.search(r"\d{4}|\b\d{2}\b", t):
         return None

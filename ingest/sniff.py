@@ -97,8 +97,10 @@ def sniff_type(filename: str, data: bytes) -> str:
         return WEBP
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return GIF
-    if head[:2] == b"BM" and len(head) >= 18 and int.from_bytes(head[14:18], "little") in (
-        _BMP_HEADER_SIZES
+    if (
+        head[:2] == b"BM"
+        and len(head) >= 18
+        and int.from_bytes(head[14:18], "little") in (_BMP_HEADER_SIZES)
     ):
         return BMP
     if head[:2] == b"MZ":
@@ -147,10 +149,12 @@ def _sniff_text(data: bytes) -> str:
     text = text.replace("\x00", "")
     if not text:
         return OCTET
-    # NUL bytes in an 8-bit file mean binary (UTF-16 was decoded above)
-    if not sample.startswith((b"\xff\xfe", b"\xfe\xff")) and sample.count(b"\x00") > len(
-        sample
-    ) // 100:
+    # many NULs in an 8-bit file mean binary (UTF-16 was decoded above); a few stray
+    # ones are common in exported text and are stripped by the reader
+    if (
+        not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and sample.count(b"\x00") > len(sample) // 20
+    ):
         return OCTET
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t\f")
     bad = text.count("\ufffd")

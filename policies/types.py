@@ -20,6 +20,7 @@ class Violation:
             "severity": self.severity,
             "message": self.message,
             "policy_version": self.policy_version,
+            "evidence": self.evidence,
         }
 
 

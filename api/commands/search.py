@@ -32,8 +32,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--agreement-from", help="agreement date from (YYYY-MM-DD)")
     p.add_argument("--agreement-to", help="agreement date to (YYYY-MM-DD)")
     p.add_argument("--document", action="append", help="restrict to a document id (repeatable)")
-    p.add_argument("--data-dir", type=Path, default=None,
-                   help="data dir (default: BACKOFFICE_DATA_DIR or ./data)")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data dir (default: BACKOFFICE_DATA_DIR or ./data)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per hit on stdout")
 
 

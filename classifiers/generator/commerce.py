@@ -92,6 +92,10 @@ PRODUCTS = ["Consulting services", "Cloud hosting - monthly", "Software license 
             "Compute instance hours", "API requests", "Bandwidth", "Pallet rental",
             "Cleaning services", "Security services", "Paper A4 (box)", "Subscription fee"]
 
+_NUM_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+              "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "and", "lakh",
+              "rupees", "dollars", "euros", "cents", "paise", "eleven", "fifteen", "ninety"]
+
 TAX_IDS = ["VAT No", "VAT Reg. No.", "GSTIN", "GST Reg No", "Tax ID", "EIN", "USt-IdNr.",
            "N° TVA intracommunautaire", "NIP", "BTW-nummer", "P.IVA", "CIF", "ABN", "PAN",
            "SIRET", "Steuernummer", "TIN"]
@@ -103,6 +107,7 @@ def _tax_id(ctx: Ctx) -> str:
 
 
 def invoice(ctx: Ctx) -> GeneratedDoc:
+    rng = ctx.rng
     lang = ctx.pick(["en"] * 8 + ["de", "fr", "nl", "pl", "es", "it"])
     L = {k: v for k, v in INV_LABELS[lang].items()}
     if lang != "en" and ctx.chance(0.4):  # bilingual / mixed labels happen a lot
@@ -158,7 +163,8 @@ def invoice(ctx: Ctx) -> GeneratedDoc:
         if ctx.chance(0.3):
             name += f" - {ctx.en.word()} {ctx.en.word()}"
         num = f"{i + 1}. " if ctx.chance(0.3) else ""
-        lines.append(f"{num}{name}  {q}  {p:,.2f}  {q * p:,.2f}")
+        gap = " " * rng.choice([1, 2, 2, 4, 8, 16])
+        lines.append(f"{num}{name}{gap}{q}{gap}{p:,.2f}{gap}{q * p:,.2f}")
     rate = ctx.pick([0.0, 0.05, 0.07, 0.1, 0.18, 0.19, 0.2, 0.21, 0.22, 0.23, 0.06])
     tax = subtotal * rate
     lines.append(f"{ctx.pick(L['sub'])}: {cur}{subtotal:,.2f}")
@@ -168,7 +174,8 @@ def invoice(ctx: Ctx) -> GeneratedDoc:
         lines.append(f"Shipping: {cur}{ctx.amount(5, 80):,.2f}")
     lines.append(f"{ctx.pick(L['total'])}: {cur}{subtotal + tax:,.2f}")
     if ctx.chance(0.3):
-        lines.append(ctx.pick(["Amount in words: ", "In words: "]) + ctx.en.sentence(6).upper())
+        lines.append(ctx.pick(["Amount in words: ", "In words: "]) + " ".join(
+            ctx.pick(_NUM_WORDS) for _ in range(ctx.rng.randint(2, 6))).upper() + " ONLY")
     if ctx.chance(0.7):
         lines.append("")
         lines.append(ctx.pick(L["terms"]))
@@ -227,10 +234,14 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
     if ctx.chance(0.6):
         lines.append(f"{ctx.pick(['GST ID', 'GST REG NO', 'GST NO', 'SST ID', 'SST REG NO', 'TAX ID', 'ABN', 'VAT'])}"
                      f": {ctx.code('############')}")
+    if ctx.chance(0.3):
+        lines.append(ctx.email(ctx.en.word()))
     lines.append(ctx.pick(["TAX INVOICE", "SIMPLIFIED TAX INVOICE", "RECEIPT", "CASH SALE",
                            "OFFICIAL RECEIPT", "CASH BILL", "INVOICE", "SALES RECEIPT", "",
-                           "CUSTOMER COPY", "RECEIPT / TAX INVOICE"]))
-    meta = [f"{ctx.pick(['INVOICE NO', 'RECEIPT NO', 'BILL NO', 'DOC NO', 'TRANS NO', 'RCPT#', 'NO'])}"
+                           "CUSTOMER COPY", "RECEIPT / TAX INVOICE", "Tax Invoice", "GUEST CHECK",
+                           "Cash Invoice", "TAX INVOICE", "ORDER #" + ctx.code("###"),
+                           "INVOICE", "Invoice"]))
+    meta = [f"{ctx.pick(['INVOICE NO', 'RECEIPT NO', 'BILL NO', 'DOC NO', 'TRANS NO', 'RCPT#', 'NO', 'Invoice No', 'INV NO', 'CHECK NO', 'Bill No'])}"
             f": {ctx.code()}",
             f"{ctx.pick(['DATE', 'DATE/TIME', 'DATE :', 'DT'])} {ctx.fmt_date()} "
             f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
@@ -242,6 +253,12 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
         meta.append(f"{ctx.pick(['TABLE', 'COUNTER', 'POS', 'TERMINAL'])} {rng.randint(1, 40)}")
     rng.shuffle(meta)
     lines += meta
+    if ctx.chance(0.2):  # wholesaler cash bill: the buyer (a shop) is named on the receipt
+        lines.append(ctx.pick(["", "SOLD TO:", "CUSTOMER:", "BILL TO"]))
+        lines.append(ctx.company().upper())
+        lines += [a.upper() for a in ctx.address()[:2]]
+        if ctx.chance(0.5):
+            lines.append(f"{ctx.pick(['SALESMAN', 'DRIVER', 'ROUTE', 'TERM'])}: {ctx.code('???##')}")
     lines.append(ctx.pick(["-" * rng.randint(20, 40), "=" * rng.randint(20, 40), "",
                            "QTY DESC AMT", "ITEM QTY PRICE TOTAL", "DESCRIPTION  QTY  RM"]))
     total = 0.0
@@ -251,7 +268,11 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
         total += q * p
         item = ctx.pick(RECEIPT_ITEMS)
         style = rng.random()
-        if style < 0.4:
+        if style < 0.12:
+            lines.append(f"{q} {item.title() if ctx.chance(0.5) else item}")  # price lost/absent
+        elif style < 0.22:
+            lines.append(f"{q} {item}  {q * p:.2f}")
+        elif style < 0.4:
             lines.append(f"{item} {q} X {p:.2f} {q * p:.2f}")
         elif style < 0.7:
             lines.append(item)
@@ -272,10 +293,10 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
     if ctx.chance(0.3):
         lines.append(f"ROUNDING {ctx.pick(['ADJ', 'ADJUSTMENT', ''])} {ctx.pick(['-', ''])}0.0"
                      f"{rng.randint(1, 4)}")
-    lines.append(f"{ctx.pick(['TOTAL', 'TOTAL:', 'GRAND TOTAL', 'TOTAL (INCL GST)', 'NETT TOTAL', 'TOTAL AMOUNT', 'TOTAL RM', 'AMOUNT DUE'])}"
+    lines.append(f"{ctx.pick(['TOTAL', 'TOTAL:', 'GRAND TOTAL', 'AMOUNT TO BE PAID', 'Total Sales Inclusive GST', 'TOTAL INCL. SST', 'TOTAL (INCL GST)', 'NETT TOTAL', 'TOTAL AMOUNT', 'TOTAL RM', 'AMOUNT DUE'])}"
                  f" {cur}{total * 1.06:.2f}")
     paid = total * 1.06 + rng.choice([0, 0.5, 1, 5, 10, 20, 50])
-    tender = ctx.pick(["CASH", "CASH TENDERED", "VISA", "MASTERCARD", "DEBIT CARD", "PAID",
+    tender = ctx.pick(["CASH", "CASH TENDERED", "CASH RECEIVED", "AMOUNT TENDERED", "VISA", "MASTERCARD", "DEBIT CARD", "PAID",
                        "CREDIT CARD", "E-WALLET", "TNG EWALLET"])
     lines.append(f"{tender} {cur}{paid:.2f}")
     if "CASH" in tender or ctx.chance(0.3):
@@ -288,7 +309,10 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
                        "TERIMA KASIH", "HAVE A NICE DAY", "THANK YOU FOR SHOPPING WITH US",
                        "EXCHANGE WITHIN 7 DAYS WITH RECEIPT", "PRICE INCLUSIVE OF GST",
                        "** CUSTOMER COPY **", "THIS IS A COMPUTER GENERATED RECEIPT",
-                       "WIFI PASSWORD: " + ctx.code("????####")], 0, 3)
+                       "WIFI PASSWORD: " + ctx.code("????####"), "E.&.O.E.",
+                       "RECEIVED ABOVE GOODS IN GOOD ORDER AND CONDITION", "CUSTOMER'S COPY",
+                       "NO REFUND OR EXCHANGE", "PLEASE CHECK YOUR CHANGE BEFORE LEAVING",
+                       "SERVICE TAX 6%", "POWERED BY " + ctx.en.word().upper() + " POS"], 0, 4)
     if not up:
         lines = [ln.title() if ctx.chance(0.7) else ln for ln in lines]
     return GeneratedDoc("receipt", None, lines, n_pages=1)

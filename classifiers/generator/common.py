@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from faker import Faker
 
 LOCALES = ("en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "nl_NL", "pl_PL", "es_ES", "it_IT",
-           "en_AU", "en_CA", "ms_MY", "zh_CN", "ja_JP")
+           "en_AU", "en_CA", "id_ID", "zh_CN", "ja_JP")
 # Locales whose names/addresses are Latin-script and safe in every template.
 LATIN_LOCALES = LOCALES[:11]
 
@@ -135,10 +135,20 @@ class Ctx:
             return self.en.phone_number()
 
     def sentence(self, n: int = 12) -> str:
-        return self.en.sentence(nb_words=n)
+        """A plausible English business sentence (Faker's lorem would teach Latin)."""
+        r = self.rng
+        subj = r.choice(_SUBJECTS)
+        verb = r.choice(_VERBS)
+        obj = r.choice([self.en.bs(), self.en.catch_phrase().lower(), r.choice(_OBJECTS)])
+        tail = r.choice(_TAILS)
+        s = f"{subj} {verb} {obj}{tail}"
+        if n > 14 and r.random() < 0.5:
+            s += f", {r.choice(_LINKS)} {r.choice(_SUBJECTS).lower()} {r.choice(_VERBS)} " \
+                 f"{r.choice(_OBJECTS)}"
+        return s[0].upper() + s[1:] + "."
 
     def paragraph(self, n: int = 4) -> str:
-        return self.en.paragraph(nb_sentences=n)
+        return " ".join(self.sentence(self.rng.randint(8, 20)) for _ in range(n))
 
     def case(self, s: str, p_upper: float = 0.15) -> str:
         r = self.rng.random()
@@ -147,6 +157,29 @@ class Ctx:
         if r < p_upper + 0.1:
             return s.title()
         return s
+
+
+_SUBJECTS = ["We", "The team", "Our company", "The project", "Management", "The committee",
+             "This department", "Customers", "The new system", "Our partners", "The board",
+             "Staff members", "The report", "The office", "Our engineers", "The market",
+             "Sales", "The organisation", "Each participant", "The city council", "Users",
+             "The product", "Revenue", "The review", "Our suppliers", "The operations group"]
+_VERBS = ["continues to improve", "has completed", "will review", "is planning", "reported",
+          "has been working on", "needs to finalise", "successfully delivered", "discussed",
+          "will launch", "recommends", "expects to expand", "has reduced", "increased",
+          "approved", "is responsible for", "supports", "will present", "analysed",
+          "has updated", "monitors", "focused on", "identified", "prepared"]
+_OBJECTS = ["the quarterly results", "customer satisfaction", "the new website", "our training "
+            "programme", "the budget for next year", "the safety procedures", "the annual "
+            "conference", "the migration to the cloud", "several process improvements",
+            "the marketing plan", "the design of the new product", "office relocation plans",
+            "the community event", "the data quality issues", "energy consumption",
+            "the hiring plan", "the feedback from users", "the support backlog",
+            "the roadmap", "the inventory levels", "the findings of the survey"]
+_TAILS = ["", " this quarter", " in the coming weeks", " as planned", " across all regions",
+          " despite the delays", " with good results", " before the deadline", " last month",
+          " by the end of the year", " in close cooperation with the vendors"]
+_LINKS = ["while", "and", "although", "because", "so that", "after"]
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -212,10 +245,25 @@ def ocr_noise(ctx: Ctx, lines: list[str], level: float) -> list[str]:
     return out
 
 
+def flatten(ctx: Ctx, lines: list[str]) -> list[str]:
+    """Text that lost its line breaks (CSV/HTML/Word exports): a few very long lines."""
+    sep = ctx.pick(["  ", " ", "   ", " | "])
+    n = ctx.rng.randint(1, 4)
+    step = max(1, len(lines) // n)
+    out = [sep.join(ln.strip() for ln in lines[i:i + step]) for i in range(0, len(lines), step)]
+    if ctx.chance(0.3):
+        out[0] = '"' + out[0]
+    return out
+
+
 def finish(ctx: Ctx, doc: GeneratedDoc, noise_p: float = 0.3, max_level: float = 0.12,
-           empty_p: float = 0.03) -> GeneratedDoc:
-    """Common post-processing: optional OCR noise, casing, blank-ish page, indentation."""
+           empty_p: float = 0.03, flatten_p: float = 0.1) -> GeneratedDoc:
+    """Common post-processing: optional OCR noise, casing, blank-ish page, indentation,
+    flattened line structure."""
     lines = doc.lines
+    if ctx.chance(flatten_p):
+        lines = flatten(ctx, lines)
+        doc.meta["flat"] = True
     if ctx.chance(empty_p):
         # Mostly empty: a scan where little was read (keeps the title-ish first lines).
         lines = lines[: ctx.rng.randint(1, 4)]

@@ -62,6 +62,7 @@ TITLES = {
 # Roles (defined terms) each subtype tends to give its parties.
 ROLES = {
     "nda": [("Disclosing Party", "Receiving Party"), ("Company", "Recipient"),
+            ("Company", "Employee"), ("Company", "Consultant"),
             ("the Company", "the Counterparty"), ("Discloser", "Recipient")],
     "msa": [("Customer", "Provider"), ("Client", "Supplier"), ("Company", "Vendor")],
     "services": [("Client", "Consultant"), ("Company", "Service Provider"),
@@ -137,6 +138,17 @@ SPECIFIC = {
         ("Remedies", [
             "The parties agree that unauthorized disclosure may cause irreparable harm for which "
             "monetary damages would be inadequate, and that injunctive relief may be sought."]),
+        ("Assignment of Inventions", [
+            "Employee agrees that all inventions, discoveries and works of authorship conceived "
+            "during the period of service are the sole property of the Company.",
+            "Employee shall promptly disclose each such invention to the Company in writing."]),
+        ("Proprietary Information", [
+            "Employee shall not, during or after the relationship with the Company, use or "
+            "disclose any Proprietary Information except as required in performing duties for "
+            "the Company."]),
+        ("Non-Competition", [
+            "For a period of twelve months after termination, Employee shall not engage in any "
+            "business competitive with the Company within the restricted territory."]),
     ],
     "msa": [
         ("Statements of Work", [
@@ -325,6 +337,32 @@ STATES = ["New York", "Delaware", "California", "Texas", "Illinois", "Massachuse
           "the Netherlands", "Germany", "New Jersey", "Georgia", "Colorado", "Minnesota"]
 
 
+_L_SUBJ = ["{a}", "{b}", "Each party", "Neither party", "The parties", "Either party",
+           "Any successor of {a}", "{b}'s affiliates"]
+_L_MODAL = ["shall", "shall not", "may", "agrees to", "will", "is entitled to", "undertakes to"]
+_L_ACT = ["provide written notice to {other}", "maintain complete and accurate records",
+          "use commercially reasonable efforts to perform its obligations",
+          "comply with all applicable laws and regulations", "keep the terms hereof confidential",
+          "obtain the prior written consent of {other}", "bear its own costs and expenses",
+          "deliver the reports described in this Section", "cure such breach",
+          "take such further actions as may reasonably be requested",
+          "make available its personnel and facilities", "pay all amounts when due",
+          "indemnify {other} against third-party claims", "permit {other} to inspect its books"]
+_L_COND = ["", " within thirty (30) days after the end of each calendar quarter",
+           " in accordance with the terms of this Agreement", " unless otherwise agreed in writing",
+           " to the extent permitted by applicable law", " during the Term and thereafter",
+           " as set forth in Exhibit A", " subject to Section {n}", " upon the request of {other}",
+           " notwithstanding anything to the contrary herein"]
+
+
+def _legal_sentence(ctx: Ctx, a: str, b: str) -> str:
+    """Filler in contract register, so long agreements read like agreements."""
+    subj = ctx.pick(_L_SUBJ).format(a=a, b=b)
+    other = b if a in subj else a
+    s = f"{subj} {ctx.pick(_L_MODAL)} {ctx.pick(_L_ACT)}{ctx.pick(_L_COND)}."
+    return s.format(other=other, n=ctx.rng.randint(2, 20))
+
+
 def _fill(ctx: Ctx, s: str) -> str:
     return s.format(
         money=ctx.money(1000, 500000, ctx.pick(["$", "US$", "USD ", "EUR "])),
@@ -366,7 +404,7 @@ def contract(ctx: Ctx, subtype: str) -> GeneratedDoc:
     title = ctx.pick(TITLES[subtype])
     lines.append(ctx.case(title, 0.6))
     a, b = ctx.company(), ctx.company() if subtype not in ("employment",) else ctx.person()
-    if subtype == "other" and ctx.chance(0.2):
+    if subtype in ("other", "nda") and ctx.chance(0.25):
         b = ctx.person()
     ra, rb = ctx.pick(ROLES[subtype])
     if ctx.chance(0.5):
@@ -417,7 +455,7 @@ def contract(ctx: Ctx, subtype: str) -> GeneratedDoc:
         head_line = f"{_number(ctx, style, i)} {ctx.case(head, 0.5)}"
         body = " ".join(_fill(ctx, s) for s in ctx.some(sents, 1, len(sents)))
         if reps > 1 or ctx.chance(0.3):
-            body += " " + " ".join(ctx.en.sentence(nb_words=rng.randint(10, 30))
+            body += " " + " ".join(_legal_sentence(ctx, ra, rb)
                                    for _ in range(rng.randint(0, 3 * reps)))
         if ctx.chance(0.5):
             lines.append(head_line)

@@ -301,8 +301,8 @@ _EMPLOYMENT_AFTER = re.compile(
 _NOTICE = re.compile(r"\bnotice\b", re.I)
 _NOTICE_RENEWAL = re.compile(
     r"non-?\s?renew|not\s+(?:to\s+)?(?:renew|extend)|intent(?:ion)?\s+(?:not\s+)?to\s+(?:renew|"
-    r"terminate)|prior\s+to\s+(?:the\s+)?(?:end|expiration|expiry)|before\s+(?:the\s+)?(?:end|"
-    r"expiration|expiry)|unless\b[^.]{0,80}notice|renew", re.I
+    r"terminate\s+(?:at|upon)\s+the\s+(?:end|expiration))|prior\s+to\s+(?:the\s+)?(?:end|"
+    r"expiration|expiry)|before\s+(?:the\s+)?(?:end|expiration|expiry)|renew", re.I
 )
 
 
@@ -331,10 +331,10 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
             if is_notice:
                 if norm.endswith("_years"):
                     continue
+                # CONTRACT's notice_period is notice to terminate or not renew at term end;
+                # notice for termination at will/for breach is a different thing
                 if _NOTICE_RENEWAL.search(sent):
                     notice.append(hit("notice.renewal"))
-                elif re.search(r"terminat", sent, re.I):
-                    notice.append(hit("notice.termination"))
                 continue
             if _RENEW.search(sent) and re.search(
                 r"(?:renew\w*|successive|additional|extended)\b[^.]{0,60}$", before, re.I

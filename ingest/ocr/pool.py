@@ -10,6 +10,7 @@ loading models again would cost more than the page.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -57,7 +58,8 @@ def run_ocr(
     Raises OcrTimeout when one page exceeds its budget, or the engine's IngestError.
     """
     workers = min(options.ocr_workers, n_jobs)
-    if workers <= 1:
+    # a daemonic process (a multiprocessing/celery worker) may not start children
+    if workers <= 1 or multiprocessing.current_process().daemon:
         for job in jobs:
             started = time.monotonic()
             res = recognize_page(job.image, job.width_pt, job.height_pt, options, photo=job.photo)
@@ -71,11 +73,20 @@ def run_ocr(
     yield from _run_pool(iter(jobs), options, workers)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """fork when this process has a single thread (CLI, scripts: fast, and no need for an
+    `if __name__ == "__main__"` guard); spawn in threaded servers, where forking a
+    process that holds locks in other threads can deadlock the child."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _run_pool(
     jobs: Iterator[OcrJob], options: IngestOptions, workers: int
 ) -> Iterator[tuple[int, OcrResult]]:
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
     pending: dict[Future[tuple[int, OcrResult]], tuple[int, float]] = {}
     budget = _page_budget(options) * 2 + _STARTUP_SLACK_S  # may wait behind one page
     ok = False

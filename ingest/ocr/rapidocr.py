@@ -9,6 +9,7 @@ proportion to character counts, which is accurate enough for highlighting and fo
 from __future__ import annotations
 
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,9 @@ class RapidOcrEngine:
         sy = page_height_pt / rgb.height
         words: list[Word] = []
         for item in result or []:
-            pts, text, score = item[0], str(item[1]).strip(), float(item[2])
+            # the PP-OCR model emits full-width punctuation ("（", "：") on Latin text
+            text = unicodedata.normalize("NFKC", str(item[1])).strip()
+            pts, score = item[0], float(item[2])
             if not text:
                 continue
             xs = [float(p[0]) for p in pts]

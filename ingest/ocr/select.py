@@ -39,6 +39,25 @@ def is_narrow(width: float, height: float, options: IngestOptions) -> bool:
     return width > 0 and height / width >= options.narrow_aspect
 
 
+def wants_second_opinion(
+    first: OcrResult,
+    page_width_pt: float,
+    page_height_pt: float,
+    options: IngestOptions,
+    *,
+    photo: bool = False,
+) -> bool:
+    """In "auto": whether tesseract's result is doubtful enough to also run rapidocr."""
+    if first.mean_confidence < options.rapidocr_threshold:
+        return True
+    return photo and is_narrow(page_width_pt, page_height_pt, options)
+
+
+def better(first: OcrResult, second: OcrResult) -> OcrResult:
+    """The result with the higher mean word confidence (ties keep the first)."""
+    return second if second.mean_confidence > first.mean_confidence else first
+
+
 def recognize_page(
     image: Image.Image,
     page_width_pt: float,
@@ -59,8 +78,7 @@ def recognize_page(
             image, page_width_pt, page_height_pt
         )
     first = get_engine("tesseract", options).recognize(image, page_width_pt, page_height_pt)
-    narrow = photo and is_narrow(page_width_pt, page_height_pt, options)
-    if first.mean_confidence >= options.rapidocr_threshold and not narrow:
+    if not wants_second_opinion(first, page_width_pt, page_height_pt, options, photo=photo):
         return first
     try:
         second = get_engine("rapidocr", options, threads=threads).recognize(
@@ -69,4 +87,4 @@ def recognize_page(
     except OcrUnavailable as exc:
         log.warning("rapidocr unavailable, keeping tesseract's result: %s", exc.message)
         return first
-    return second if second.mean_confidence > first.mean_confidence else first
+    return better(first, second)

@@ -28,16 +28,13 @@ class TesseractEngine:
     def recognize(
         self, image: Image.Image, page_width_pt: float, page_height_pt: float
     ) -> OcrResult:
+        tesseract_exec.check_language(self.lang)
         img = image if image.mode == "L" else image.convert("L")
-        factor = 1
         if 0 < min(img.size) < self.upscale_below_px:
-            factor = 2
             img = img.resize((img.width * 2, img.height * 2), Image.Resampling.LANCZOS)
         # the resolution the picture has relative to the page it shows
         dpi = max(50, min(1200, round(img.width / max(page_width_pt, 1.0) * 72)))
-        data = tesseract_exec.image_to_data(
-            img, lang=self.lang, timeout_s=self.timeout_s, dpi=dpi
-        )
+        data = tesseract_exec.image_to_data(img, lang=self.lang, timeout_s=self.timeout_s, dpi=dpi)
         sx = page_width_pt / img.width
         sy = page_height_pt / img.height
         words: list[Word] = []

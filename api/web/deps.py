@@ -1,0 +1,140 @@
+"""Request dependencies: database session, signed-in user, role checks, CSRF, rendering.
+
+Browsers authenticate with the session cookie and must send the per-session CSRF
+token with every change; scripts send HTTP Basic or a bearer token instead. A request
+carrying an Authorization header is judged on that header alone, which is why it
+needs no CSRF token: a forged cross-site request cannot set that header.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from api.web.access import Principal
+from api.web.security import new_csrf_token, read_api_token, same_token
+from records.db import session_scope
+from records.users import authenticate, get_user
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class LoginRequired(Exception):
+    """No valid credentials: pages redirect to the login page, the API answers 401."""
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One session per request; handlers that change data commit before they answer."""
+    with session_scope(request.app.state.sessions) as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(db)]
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = new_csrf_token()
+        request.session["csrf"] = token
+    return token
+
+
+async def csrf_protect(request: Request) -> None:
+    """Global dependency: every unsafe request from a browser session carries the token,
+    in the `X-CSRF-Token` header (fetch) or the `csrf_token` form field."""
+    if request.method not in UNSAFE or request.headers.get("authorization"):
+        return
+    given = request.headers.get("x-csrf-token")
+    ctype = request.headers.get("content-type", "")
+    if not given and (ctype.startswith("application/x-www-form-urlencoded")
+                      or ctype.startswith("multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        given = value if isinstance(value, str) else None
+    if not same_token(request.session.get("csrf"), given):
+        raise HTTPException(403, "CSRF token missing or invalid; reload the page and retry")
+
+
+def _principal_from_header(request: Request, session: Session, header: str) -> Principal:
+    scheme, _, cred = header.partition(" ")
+    user = None
+    if scheme.lower() == "basic":
+        try:
+            name, _, pw = base64.b64decode(cred.strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise LoginRequired() from None
+        user = authenticate(session, name, pw)
+        via = "basic"
+    elif scheme.lower() == "bearer":
+        name = read_api_token(request.app.state.secret_key, cred.strip())
+        user = get_user(session, name) if name else None
+        via = "bearer"
+    if user is None or not user.active:
+        raise LoginRequired()
+    return Principal(user.username, frozenset(user.roles or []), via)
+
+
+def current_user(request: Request, session: DB) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization")
+    if header:
+        principal = _principal_from_header(request, session, header)
+    else:
+        name = request.session.get("user")
+        user = get_user(session, name) if name else None
+        if user is None or not user.active:
+            raise LoginRequired()
+        principal = Principal(user.username, frozenset(user.roles or []), "session")
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def optional_user(request: Request, session: DB) -> Principal | None:
+    try:
+        return current_user(request, session)
+    except LoginRequired:
+        return None
+
+
+def require(roles: frozenset[str]) -> Any:
+    """Dependency factory: the user must hold one of `roles` (403 otherwise)."""
+
+    def check(user: CurrentUser) -> Principal:
+        if not user.has(roles):
+            raise HTTPException(403, "your roles do not allow this page")
+        return user
+
+    return check
+
+
+def flash(request: Request, message: str, kind: str = "info") -> None:
+    request.session.setdefault("flash", [])
+    request.session["flash"] = [*request.session["flash"], [kind, message]][-5:]
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    user = getattr(request.state, "principal", None)
+    messages = request.session.pop("flash", []) if "flash" in request.session else []
+    ctx = {
+        "request": request,
+        "user": user,
+        "csrf_token": csrf_token(request),
+        "messages": messages,
+        **(context or {}),
+    }
+    return request.app.state.templates.TemplateResponse(request, template, ctx,
+                                                        status_code=status)

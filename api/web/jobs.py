@@ -1,0 +1,160 @@
+"""Upload intake and background processing.
+
+An upload is stored and recorded as `processing` before any work starts, so the
+original is safe and visible at once; the work runs in an in-process thread pool
+(one `Pipeline` per thread), or on Celery workers when `BACKOFFICE_BROKER_URL` is set.
+Threads rather than processes: ingest already spreads OCR over processes, and the
+pipeline keeps its own database sessions per call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.config import Settings
+from records.audit import audit
+from records.blobs import BlobStore, sha256_bytes
+from records.db import session_scope
+from records.ids import new_id
+from records.models import Document, StatusEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Intake:
+    """What the uploader learns at once: the document id and whether work was queued."""
+
+    file: str
+    document_id: str
+    sha256: str
+    status: str
+    queued: bool
+    future: Any = None  # set when queued on the local pool: lets the API wait for it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "document_id": self.document_id, "sha256": self.sha256,
+                "status": self.status, "queued": self.queued}
+
+
+class Jobs(Protocol):
+    def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]] | None: ...
+
+    def shutdown(self) -> None: ...
+
+
+def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: str) -> Intake:
+    """Keep the original and create (or find, by content hash) its document row."""
+    sha = sha256_bytes(data)
+    blobs.put(data, sha)
+    name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:500] or "upload"
+    for _ in range(2):
+        try:
+            with session_scope(sessions) as s:
+                row = s.scalar(select(Document).where(Document.sha256 == sha))
+                if row is not None and row.deleted_at is None:
+                    return Intake(name, row.id, sha, row.status, False)
+                if row is not None:  # re-uploaded after deletion: bring it back
+                    row.deleted_at = None
+                    row.status = "processing"
+                    s.add(StatusEvent(document_id=row.id, status="processing", actor=actor,
+                                      note="uploaded again"))
+                    return Intake(name, row.id, sha, "processing", True)
+                row = Document(id=new_id("doc"), sha256=sha, filename=name, size=len(data),
+                               status="processing")
+                s.add(row)
+                s.add(StatusEvent(document_id=row.id, status="received", actor=actor))
+                audit(s, actor, "document.create", "document", row.id, None,
+                      {"filename": name, "sha256": sha})
+                return Intake(name, row.id, sha, "processing", True)
+        except IntegrityError:  # the same file uploaded twice at once: the other one won
+            continue
+    raise RuntimeError("could not record the upload")
+
+
+class LocalJobs:
+    """A bounded thread pool inside the web process."""
+
+    def __init__(self, settings: Settings, workers: int | None = None) -> None:
+        self.settings = settings
+        self.pool = ThreadPoolExecutor(max_workers=max(1, workers or 1),
+                                       thread_name_prefix="backoffice-worker")
+        self._local = threading.local()
+
+    def _pipeline(self) -> Any:
+        pipe = getattr(self._local, "pipeline", None)
+        if pipe is None:
+            from api.pipeline import Pipeline
+
+            pipe = Pipeline(self.settings)
+            self._local.pipeline = pipe
+        return pipe
+
+    def _run(self, document_id: str, actor: str) -> dict[str, Any]:
+        pipe = self._pipeline()
+        with session_scope(pipe.sessions) as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                raise LookupError(document_id)
+            filename, sha = row.filename, row.sha256
+        try:
+            return pipe.process_bytes(filename, pipe.blobs.get(sha), actor=actor)
+        except Exception:
+            log.exception("processing %s failed", document_id)
+            raise
+
+    def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]]:
+        return self.pool.submit(self._run, document_id, actor)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class CeleryJobs:
+    """Hands work to Celery workers; they read the original from the shared blob store."""
+
+    def __init__(self, settings: Settings) -> None:
+        from api.worker import process_document  # celery is the optional `scale` extra
+
+        self._task = process_document
+        self.settings = settings
+
+    def submit(self, document_id: str, actor: str) -> None:
+        with session_scope(_sessions(self.settings)) as s:
+            row = s.get(Document, document_id)
+            sha = row.sha256 if row else None
+        if sha:
+            self._task.delay(sha, actor)
+        return None
+
+    def shutdown(self) -> None:
+        return None
+
+
+def _sessions(settings: Settings) -> Any:
+    from records.db import init_db
+
+    return init_db(settings.database_url)
+
+
+def make_jobs(settings: Settings) -> Jobs:
+    if settings.broker_url:
+        return CeleryJobs(settings)
+    return LocalJobs(settings, workers=min(max(1, settings.workers), 4))
+
+
+def requeue_unfinished(sessions: Any, jobs: Jobs) -> int:
+    """Documents left `processing` by a stopped server are queued again on start."""
+    with session_scope(sessions) as s:
+        ids = list(s.scalars(select(Document.id).where(Document.status == "processing",
+                                                       Document.deleted_at.is_(None))))
+    for document_id in ids:
+        jobs.submit(document_id, "system")
+    return len(ids)

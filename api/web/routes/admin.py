@@ -1,0 +1,102 @@
+"""The audit log (admin, compliance) and user management (admin).
+
+Audit entries about an HR document keep their before/after hidden from anyone who
+may not read HR records: the log must not become a side door to them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.web.access import ADMIN, AUDIT, Principal
+from api.web.deps import DB, flash, render, require
+from records import users
+from records.models import AuditLog, Document
+
+router = APIRouter()
+PAGE = 100
+
+
+def audit_entries(session: Session, user: Principal, actor: str | None = None,
+                  entity: str | None = None, page: int = 1) -> list[dict[str, Any]]:
+    stmt = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    if actor:
+        stmt = stmt.where(AuditLog.actor == actor)
+    if entity:
+        stmt = stmt.where(AuditLog.entity_id == entity)
+    rows = session.scalars(stmt.limit(PAGE).offset((max(1, page) - 1) * PAGE)).all()
+    doc_ids = {r.entity_id for r in rows if r.entity_type == "document"}
+    hidden = set()
+    if doc_ids:
+        for doc in session.scalars(select(Document).where(Document.id.in_(doc_ids))):
+            if not user.can_view_type(doc.doc_type):
+                hidden.add(doc.id)
+    out = []
+    for r in rows:
+        redact = r.entity_type == "document" and r.entity_id in hidden
+        out.append({"at": r.at, "actor": r.actor, "action": r.action,
+                    "entity_type": r.entity_type, "entity_id": r.entity_id,
+                    "before": "(restricted)" if redact else r.before,
+                    "after": "(restricted)" if redact else r.after})
+    return out
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    user: Annotated[Principal, Depends(require(AUDIT))],
+    session: DB,
+    actor: str | None = None,
+    entity: str | None = None,
+    page: int = 1,
+) -> Response:
+    return render(request, "audit.html", {
+        "entries": audit_entries(session, user, actor or None, entity or None, page),
+        "actor": actor or "", "entity": entity or "", "page": max(1, page), "size": PAGE})
+
+
+@router.get("/users")
+def users_page(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
+               session: DB) -> Response:
+    return render(request, "users.html", {"users": users.list_users(session),
+                                          "roles": users.ROLES})
+
+
+@router.post("/users")
+def add_user(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    user: Annotated[Principal, Depends(require(ADMIN))],
+    session: DB,
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    try:
+        users.create_user(session, username, password, roles, actor=user.username)
+        session.commit()
+        flash(request, f"User {username.strip().lower()} created.")
+    except users.UserError as exc:
+        session.rollback()
+        flash(request, f"Not created: {exc}", "error")
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{username}/active")
+def set_active(request: Request, username: str, active: Annotated[str, Form()],
+               user: Annotated[Principal, Depends(require(ADMIN))],
+               session: DB) -> Response:
+    if username == user.username:
+        flash(request, "You cannot deactivate yourself.", "error")
+        return RedirectResponse("/users", status_code=303)
+    try:
+        users.set_active(session, username, active == "1", actor=user.username)
+        session.commit()
+    except users.UserError as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+    return RedirectResponse("/users", status_code=303)

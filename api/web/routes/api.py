@@ -1,0 +1,190 @@
+"""The JSON API for scripts and the upload page's JavaScript.
+
+Same access rules and the same domain functions as the pages; results use the
+CONTRACT.md shape plus a `corrections` object. Authenticate with HTTP Basic, a bearer
+token (`backoffice users token NAME`), or the browser session plus `X-CSRF-Token`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
+from api.web.deps import DB, CurrentUser, require
+from api.web.queries import list_documents, queue_items, visible_document
+from api.web.routes.documents import apply_decision, apply_field, intake_files
+from api.web.routes.ledger import change_status
+from api.web.routes.search import filter_args, run_search
+from records import ledger, review
+from records.db import session_scope
+from records.models import Document
+
+router = APIRouter(prefix="/api")
+FINAL = ("needs_review", "auto_approved", "approved", "rejected", "failed")
+
+
+def _summary(doc: Document) -> dict[str, Any]:
+    return {"document_id": doc.id, "file": doc.filename, "sha256": doc.sha256,
+            "status": doc.status, "doc_type": doc.doc_type, "subtype": doc.subtype,
+            "type_confidence": doc.type_confidence, "pages": doc.pages,
+            "review_needed": doc.review_needed,
+            "created_at": doc.created_at.isoformat() if doc.created_at else None}
+
+
+def _result_for(request: Request, user: Principal, document_id: str) -> dict[str, Any] | None:
+    """The current result, or None when processing has made it invisible to this user."""
+    with session_scope(request.app.state.sessions) as s:
+        doc = s.get(Document, document_id)
+        if doc is None or not user.can_view(doc):
+            return None
+        return review.result_json(s, doc)
+
+
+@router.post("/documents")
+async def upload(
+    request: Request,
+    files: Annotated[list[UploadFile], File()],
+    user: CurrentUser,
+    wait: bool = True,
+) -> JSONResponse:
+    """Store and process files. With `wait=true` (default) answer with the results; with
+    `wait=false` answer 202 at once with document ids to poll."""
+    got = await intake_files(request, files, user)
+    if not wait:
+        return JSONResponse({"documents": [g.to_json() for g in got]}, status_code=202)
+    out = []
+    for g in got:
+        if g.future is not None:
+            try:
+                await asyncio.wrap_future(g.future)
+            except Exception:  # noqa: BLE001 - the stored `failed` result says why
+                pass
+        result = await asyncio.to_thread(_result_for, request, user, g.document_id)
+        out.append({**(result or {"document_id": g.document_id, "status": "restricted"}),
+                    "file": g.file})
+    return JSONResponse({"documents": out})
+
+
+@router.get("/documents")
+def documents(
+    user: CurrentUser,
+    session: DB,
+    type: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    docs, total = list_documents(session, user, type, status, q, limit, offset)
+    return {"total": total, "documents": [_summary(d) for d in docs]}
+
+
+@router.get("/documents/{document_id}")
+def document(document_id: str, user: CurrentUser,
+             session: DB) -> dict[str, Any]:
+    return review.result_json(session, visible_document(session, user, document_id))
+
+
+@router.get("/documents/{document_id}/status")
+def document_status(document_id: str, user: CurrentUser,
+                    session: DB) -> dict[str, Any]:
+    """For the upload page's polling. Once a document turns out to be of a type the
+    uploader may not see, it says only that, not what it became."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise HTTPException(404, "no such document")
+    if not user.can_view(doc):
+        return {"document_id": doc.id, "status": "restricted", "final": True}
+    return {"document_id": doc.id, "status": doc.status, "doc_type": doc.doc_type,
+            "final": doc.status in FINAL, "error": doc.error_code,
+            "reasons": list(doc.review_reasons or [])}
+
+
+@router.patch("/documents/{document_id}/fields/{name}")
+def patch_field(request: Request, document_id: str, name: str,
+                body: Annotated[dict[str, Any], Body()], user: CurrentUser,
+                session: DB) -> dict[str, Any]:
+    if "value" not in body:
+        raise HTTPException(422, 'send {"value": "..."}')
+    value = body["value"]
+    if not isinstance(value, str):
+        import json
+
+        value = json.dumps(value)
+    apply_field(request, session, user, document_id, name, value)
+    return review.result_json(session, visible_document(session, user, document_id))
+
+
+@router.patch("/documents/{document_id}/type")
+def patch_type(request: Request, document_id: str, body: Annotated[dict[str, Any], Body()],
+               user: CurrentUser,
+               session: DB) -> dict[str, Any]:
+    doc = visible_document(session, user, document_id)
+    if not user.can_edit(doc):
+        raise HTTPException(403, "your roles do not allow changing this document")
+    try:
+        review.correct_type(session, document_id, str(body.get("doc_type", "")),
+                            body.get("subtype"), user.username, request.app.state.policy_config)
+    except review.ReviewError as exc:
+        session.rollback()
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    return review.result_json(session, doc)
+
+
+@router.post("/documents/{document_id}/decision")
+def post_decision(request: Request, document_id: str, body: Annotated[dict[str, Any], Body()],
+                  user: CurrentUser,
+                  session: DB) -> dict[str, Any]:
+    doc = apply_decision(request, session, user, document_id, str(body.get("decision", "")),
+                         body.get("note"))
+    return review.result_json(session, doc)
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1)],
+    user: Annotated[Principal, Depends(require(SEARCH))],
+    session: DB,
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    mode: str = "hybrid",
+    type: str | None = None,
+    subtype: str | None = None,
+    party: str | None = None,
+    law: str | None = None,
+    clause: str | None = None,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
+    date_to: Annotated[str | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    hits = run_search(request, session, user, q, k, mode,
+                      **filter_args(type, subtype, party, law, clause, date_from, date_to))
+    return {"query": q, "hits": [h.to_json() for h in hits]}
+
+
+@router.get("/ledger")
+def ledger_entries(
+    user: Annotated[Principal, Depends(require(LEDGER_VIEW))],
+    session: DB,
+    status: str | None = None,
+) -> dict[str, Any]:
+    return {"entries": [ledger.entry_json(e) for e in ledger.list_entries(session, status)]}
+
+
+@router.post("/ledger/{entry_id}/status")
+def ledger_status(request: Request, entry_id: int, body: Annotated[dict[str, Any], Body()],
+                  user: Annotated[Principal, Depends(require(LEDGER_CHANGE))],
+                  session: DB) -> dict[str, Any]:
+    entry = change_status(request, session, user, entry_id, str(body.get("status", "")),
+                          body.get("note"))
+    return ledger.entry_json(entry)
+
+
+@router.get("/queues/{queue}")
+def queue(queue: str, user: CurrentUser,
+          session: DB) -> dict[str, Any]:
+    return {"queue": queue, "items": [i.to_json() for i in queue_items(session, user, queue)]}

@@ -1,0 +1,310 @@
+"""Upload, document list and detail pages, page images, downloads, and the reviewer's
+actions on one document (correct a field or the type, approve/reject, settle a finding).
+
+Every action is a plain HTML form posting back here and redirecting (POST/redirect/GET),
+so the pages work without JavaScript and the browser's back button stays sane.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.web.access import VIOLATIONS, Principal
+from api.web.deps import DB, CurrentUser, flash, render
+from api.web.jobs import Intake, receive
+from api.web.queries import (
+    QUEUES,
+    list_documents,
+    neighbours,
+    queue_items,
+    violations_of,
+    visible_document,
+)
+from api.web.render import page_png
+from records import review
+from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
+
+router = APIRouter()
+STATUSES = ("processing", "needs_review", "auto_approved", "approved", "rejected", "failed")
+
+
+async def intake_files(request: Request, files: list[UploadFile], user: Principal) -> list[Intake]:
+    """Store every upload and queue the new ones; shared by the page and the API."""
+    state = request.app.state
+    out = []
+    for f in files:
+        data = await f.read()
+        if not data and not f.filename:
+            continue
+        intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
+                                         f.filename or "upload", data, user.username)
+        if intake.queued:
+            intake.status = "processing"
+            intake.future = state.jobs.submit(intake.document_id, user.username)
+        out.append(intake)
+    return out
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: CurrentUser) -> Response:
+    return render(request, "upload.html", {"max_mb": request.app.state.settings.max_bytes >> 20})
+
+
+@router.post("/upload")
+async def upload_form(request: Request, files: Annotated[list[UploadFile], File()],
+                      user: CurrentUser) -> Response:
+    got = await intake_files(request, files, user)
+    flash(request, f"{len(got)} file(s) received; processing runs in the background.")
+    return RedirectResponse("/documents", status_code=303)
+
+
+@router.get("/documents")
+def documents_page(
+    request: Request,
+    user: CurrentUser,
+    session: DB,
+    type: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+) -> Response:
+    page = max(1, page)
+    docs, total = list_documents(session, user, type or None, status or None, q or None,
+                                 limit=50, offset=(page - 1) * 50)
+    types, _ = user.visible_types()
+    return render(request, "documents.html", {
+        "docs": docs, "total": total, "page": page, "pages": max(1, (total + 49) // 50),
+        "filters": {"type": type or "", "status": status or "", "q": q or ""},
+        "types": [*types, "other"], "statuses": STATUSES,
+    })
+
+
+def _page_rows(session: Session, document_id: str) -> list[PageRow]:
+    return list(session.scalars(
+        select(PageRow).where(PageRow.document_id == document_id).order_by(PageRow.number)))
+
+
+@router.get("/documents/{document_id}")
+def document_page(
+    request: Request,
+    document_id: str,
+    user: CurrentUser,
+    session: DB,
+    page: int = 1,
+    queue: str | None = None,
+) -> Response:
+    doc = session.get(Document, document_id)
+    if doc is not None and not user.can_view(doc) and user.has(VIOLATIONS) \
+            and doc.deleted_at is None:
+        return render(request, "document_restricted.html", {
+            "doc": doc, "violations": violations_of(session, doc.id)})
+    doc = visible_document(session, user, document_id)
+    pages = _page_rows(session, doc.id)
+    n_pages = max(len(pages), doc.pages or 0, 1)
+    page = min(max(1, page), n_pages)
+    current = next((p for p in pages if p.number == page), None)
+    rows = review.field_rows(session, doc.id)
+    boxes = [r for r in rows if r.bbox and (r.page or 1) == page]
+    prev_id = next_id = None
+    if queue in QUEUES:
+        prev_id, next_id = neighbours(queue_items(session, user, queue), doc.id)
+    history = session.scalars(select(StatusEvent).where(StatusEvent.document_id == doc.id)
+                              .order_by(StatusEvent.at, StatusEvent.id)).all()
+    entry = session.scalar(select(LedgerEntry).where(LedgerEntry.document_id == doc.id))
+    known = set(review.FIELD_NAMES.get(doc.doc_type or "other", ())) - {r.name for r in rows}
+    return render(request, "document.html", {
+        "doc": doc, "fields": rows, "boxes": boxes, "page": page, "n_pages": n_pages,
+        "page_row": current, "violations": violations_of(session, doc.id), "history": history,
+        "queue": queue if queue in QUEUES else None, "prev_id": prev_id, "next_id": next_id,
+        "can_edit": user.can_edit(doc), "ledger": entry,
+        "can_settle": user.can_edit(doc) or user.has(VIOLATIONS),
+        "missing_fields": sorted(known), "doc_types": review.DOC_TYPES,
+        "reasons": list(doc.review_reasons or []),
+    })
+
+
+@router.get("/documents/{document_id}/pages/{number}.png")
+def page_image(request: Request, document_id: str, number: int,
+               user: CurrentUser,
+               session: DB) -> Response:
+    doc = visible_document(session, user, document_id)
+    if number < 1 or number > max(doc.pages or 0, 1):
+        raise HTTPException(404, "no such page")
+    row = session.scalar(select(PageRow).where(PageRow.document_id == doc.id,
+                                               PageRow.number == number))
+    state = request.app.state
+    try:
+        data = state.blobs.get(doc.sha256)
+    except FileNotFoundError:
+        raise HTTPException(404, "the original is missing from the blob store") from None
+    png = page_png(state.render_cache, doc, row, number, data)
+    return Response(png, media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/documents/{document_id}/original")
+def original(request: Request, document_id: str, user: CurrentUser,
+             session: DB) -> Response:
+    doc = visible_document(session, user, document_id)
+    try:
+        data = request.app.state.blobs.get(doc.sha256)
+    except FileNotFoundError:
+        raise HTTPException(404, "the original is missing from the blob store") from None
+    # Always a download, never rendered inline: an uploaded HTML file must not run here.
+    name = quote(doc.filename)
+    return Response(data, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+def _back(document_id: str, queue: str | None, anchor: str = "") -> str:
+    q = f"?queue={queue}" if queue in QUEUES else ""
+    return f"/documents/{document_id}{q}{anchor}"
+
+
+def _editable(session: Session, user: Principal, document_id: str) -> Document:
+    doc = visible_document(session, user, document_id)
+    if not user.can_edit(doc):
+        raise HTTPException(403, "your roles do not allow changing this document")
+    return doc
+
+
+def apply_field(request: Request, session: Session, user: Principal, document_id: str,
+                name: str, value: str) -> Any:
+    _editable(session, user, document_id)
+    try:
+        row = review.correct_field(session, document_id, name, value, user.username,
+                                   request.app.state.policy_config)
+    except review.ReviewError as exc:
+        session.rollback()
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    return row
+
+
+@router.post("/documents/{document_id}/fields")
+def correct_field(
+    request: Request,
+    document_id: str,
+    name: Annotated[str, Form()],
+    user: CurrentUser,
+    session: DB,
+    value: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form()] = None,
+) -> Response:
+    _editable(session, user, document_id)
+    try:
+        review.correct_field(session, document_id, name, value, user.username,
+                             request.app.state.policy_config)
+        session.commit()
+        flash(request, f"Saved {name}.")
+    except review.ReviewError as exc:
+        session.rollback()
+        flash(request, f"Not saved: {exc}", "error")
+    return RedirectResponse(_back(document_id, queue, "#fields"), status_code=303)
+
+
+@router.post("/documents/{document_id}/type")
+def correct_type(
+    request: Request,
+    document_id: str,
+    doc_type: Annotated[str, Form()],
+    user: CurrentUser,
+    session: DB,
+    subtype: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form()] = None,
+) -> Response:
+    _editable(session, user, document_id)
+    if doc_type in ("invoice", "receipt", "contract", "hr") and not user.can_view_type(doc_type):
+        raise HTTPException(403, "you could no longer see the document with that type")
+    try:
+        review.correct_type(session, document_id, doc_type, subtype, user.username,
+                            request.app.state.policy_config)
+        session.commit()
+        flash(request, f"Type set to {doc_type}.")
+    except review.ReviewError as exc:
+        session.rollback()
+        flash(request, f"Not saved: {exc}", "error")
+    return RedirectResponse(_back(document_id, queue), status_code=303)
+
+
+def apply_decision(request: Request, session: Session, user: Principal, document_id: str,
+                   decision: str, note: str | None) -> Document:
+    _editable(session, user, document_id)
+    try:
+        doc = review.decide(session, document_id, decision, user.username, set(user.roles),
+                            request.app.state.policy_config, note or None)
+    except review.NotAllowed as exc:
+        session.rollback()
+        raise HTTPException(403, str(exc)) from None
+    except review.ReviewError as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from None
+    session.commit()
+    return doc
+
+
+@router.post("/documents/{document_id}/decision")
+def decision(
+    request: Request,
+    document_id: str,
+    decision: Annotated[str, Form()],
+    user: CurrentUser,
+    session: DB,
+    note: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form()] = None,
+) -> Response:
+    next_id = None
+    if queue in QUEUES:
+        _, next_id = neighbours(queue_items(session, user, queue), document_id)
+    try:
+        apply_decision(request, session, user, document_id, decision, note)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            raise
+        flash(request, f"Not done: {exc.detail}", "error")
+        return RedirectResponse(_back(document_id, queue), status_code=303)
+    flash(request, f"Document {'approved' if decision == 'approve' else 'rejected'}.")
+    if queue in QUEUES:
+        return RedirectResponse(_back(next_id, queue) if next_id else f"/queues/{queue}",
+                                status_code=303)
+    return RedirectResponse(_back(document_id, None), status_code=303)
+
+
+@router.post("/violations/{violation_id}")
+def settle_violation(
+    request: Request,
+    violation_id: int,
+    action: Annotated[str, Form()],
+    user: CurrentUser,
+    session: DB,
+    note: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form()] = None,
+) -> Response:
+    v = session.get(ViolationRow, violation_id)
+    doc = session.get(Document, v.document_id) if v is not None else None
+    if v is None or doc is None or not user.can_see_violation_of(doc):
+        raise HTTPException(404, "no such finding")
+    if not (user.can_edit(doc) or user.has(VIOLATIONS)):
+        raise HTTPException(403, "your roles do not allow settling findings")
+    try:
+        review.resolve_violation(session, violation_id, action, user.username, note or None)
+    except review.ReviewError as exc:
+        session.rollback()
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    flash(request, f"Finding {v.rule} marked {v.status}.")
+    return RedirectResponse(_back(doc.id, queue, "#violations"), status_code=303)
+
+
+def audit_of(session: Session, document_id: str) -> list[AuditLog]:
+    return list(session.scalars(
+        select(AuditLog).where(AuditLog.entity_type == "document",
+                               AuditLog.entity_id == document_id)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())))

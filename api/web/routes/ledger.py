@@ -1,0 +1,85 @@
+"""The AP ledger page, its CSV export and payment-status changes.
+
+Approving or rejecting here is the same decision as on the document page (it goes
+through `records.review.decide`, with its limits and overrides); marking paid only
+moves the ledger entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, Principal
+from api.web.deps import DB, flash, render, require
+from records import ledger, review
+from records.models import LedgerEntry
+
+router = APIRouter()
+
+
+def change_status(request: Request, session: Session, user: Principal, entry_id: int,
+                  status: str, note: str | None = None) -> LedgerEntry:
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is None:
+        raise HTTPException(404, "no such ledger entry")
+    try:
+        if status in ("approved", "rejected"):
+            review.decide(session, entry.document_id,
+                          "approve" if status == "approved" else "reject", user.username,
+                          set(user.roles), request.app.state.policy_config, note)
+            if entry.status != status:  # the document was decided but the entry lagged
+                ledger.set_status(session, entry, status, user.username)
+        else:
+            ledger.set_status(session, entry, status, user.username)
+    except review.NotAllowed as exc:
+        session.rollback()
+        raise HTTPException(403, str(exc)) from None
+    except (review.ReviewError, ledger.LedgerError) as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from None
+    session.commit()
+    return entry
+
+
+@router.get("/ledger")
+def ledger_page(
+    request: Request,
+    user: Annotated[Principal, Depends(require(LEDGER_VIEW))],
+    session: DB,
+    status: str | None = None,
+) -> Response:
+    entries = ledger.list_entries(session, status or None)
+    return render(request, "ledger.html", {
+        "entries": entries, "status": status or "", "statuses": ledger.STATUSES,
+        "transitions": ledger.TRANSITIONS, "can_change": user.has(LEDGER_CHANGE)})
+
+
+@router.get("/ledger.csv")
+def ledger_csv(
+    user: Annotated[Principal, Depends(require(LEDGER_VIEW))],
+    session: DB,
+    status: str | None = None,
+) -> Response:
+    body = ledger.entries_csv(ledger.list_entries(session, status or None))
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="ledger-{stamp}.csv"'})
+
+
+@router.post("/ledger/{entry_id}/status")
+def ledger_status(request: Request, entry_id: int, status: Annotated[str, Form()],
+                  user: Annotated[Principal, Depends(require(LEDGER_CHANGE))],
+                  session: DB) -> Response:
+    try:
+        change_status(request, session, user, entry_id, status)
+        flash(request, f"Entry {entry_id} is now {status}.")
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            raise
+        flash(request, f"Not changed: {exc.detail}", "error")
+    return RedirectResponse("/ledger", status_code=303)

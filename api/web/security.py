@@ -1,0 +1,64 @@
+"""Secrets, CSRF tokens and API bearer tokens.
+
+The session cookie is signed with `BACKOFFICE_SECRET_KEY`, or with a random key kept
+in `<data_dir>/secret.key` (mode 0600) so sessions survive restarts without anyone
+having to configure a secret on a single-machine install.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from api.config import Settings
+
+SECRET_FILE = "secret.key"
+TOKEN_MAX_AGE_S = 90 * 24 * 3600
+
+
+def load_secret_key(settings: Settings) -> str:
+    """The configured secret, else the persisted one, else a new one written 0600."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / SECRET_FILE
+    try:
+        key = path.read_text().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def same_token(expected: str | None, given: str | None) -> bool:
+    return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="backoffice-api-token")
+
+
+def make_api_token(secret: str, username: str) -> str:
+    """A signed bearer token for scripts; revoked by deactivating the user."""
+    return _serializer(secret).dumps({"u": username})
+
+
+def read_api_token(secret: str, token: str) -> str | None:
+    try:
+        data = _serializer(secret).loads(token, max_age=TOKEN_MAX_AGE_S)
+    except BadSignature:
+        return None
+    return data.get("u") if isinstance(data, dict) else None

@@ -1,0 +1,44 @@
+"""Celery worker for the scale-out set-up (`pip install backoffice[scale]`).
+
+Run with `BACKOFFICE_BROKER_URL=redis://... celery -A api.worker worker`. The web
+server only records the upload and sends the document's content hash; the worker
+reads the original from the shared blob store, so no file travels through the broker.
+Celery is imported only here, and this module only when a broker is configured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from sqlalchemy import select
+
+from api.config import Settings
+
+_settings = Settings.from_env()
+app = Celery("backoffice", broker=_settings.broker_url, backend=None)
+app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1, task_reject_on_worker_lost=True)
+
+_pipeline: Any = None
+
+
+def _pipe() -> Any:
+    global _pipeline
+    if _pipeline is None:
+        from api.pipeline import Pipeline
+
+        _pipeline = Pipeline(Settings.from_env())
+    return _pipeline
+
+
+@app.task(name="backoffice.process_document")
+def process_document(document_sha: str, actor: str = "system") -> dict[str, Any]:
+    """Process the stored original with this content hash (idempotent on the hash)."""
+    from records.db import session_scope
+    from records.models import Document
+
+    pipe = _pipe()
+    with session_scope(pipe.sessions) as s:
+        row = s.scalar(select(Document).where(Document.sha256 == document_sha))
+        filename = row.filename if row is not None else document_sha
+    return pipe.process_bytes(filename, pipe.blobs.get(document_sha), actor=actor)

@@ -1,0 +1,338 @@
+"""Contract-search benchmark: clause recall on CUAD and latency at 10k/100k chunks.
+
+    .venv/bin/python benchmarks/search_bench.py recall  [--corpus ../shared/corpus/cuad]
+    .venv/bin/python benchmarks/search_bench.py latency [--sizes 10000 100000]
+
+recall: indexes the CUAD contracts, then for each (contract, category) that has labelled
+clause text asks a natural query for the category. A (contract, category) counts as found
+when a top-10 hit overlaps a labelled passage (rapidfuzz partial_ratio >= 80 on normalised
+text). "within" searches only that contract's chunks (document filter: how Legal uses it on
+a contract page); "corpus" searches all contracts and needs a hit from that contract, and
+precision@10 is the share of corpus-wide hits that overlap a labelled passage of their own
+contract. Latency: synthetic chunks (texts generated here; vectors are real MiniLM vectors of
+generated clauses plus noise, so HNSW sees a realistic spread without embedding 100k texts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from search import SearchFilters  # noqa: E402
+from search.chunking import Chunk  # noqa: E402
+from search.index import SearchIndex  # noqa: E402
+
+# One natural query per CUAD category, as a lawyer would type it.
+QUERIES: dict[str, str] = {
+    "Document Name": "title of the agreement",
+    "Parties": "agreement entered into by and between the parties",
+    "Agreement Date": "this agreement is made and entered into as of the date",
+    "Effective Date": "effective date of this agreement",
+    "Expiration Date": "term of the agreement expires",
+    "Renewal Term": "automatically renew for successive renewal terms",
+    "Notice Period To Terminate Renewal": "notice of non-renewal prior to the end of the term",
+    "Governing Law": "governing law jurisdiction",
+    "Most Favored Nation": "most favored customer pricing no less favorable terms",
+    "Competitive Restriction Exception": "exception to non-compete or exclusivity restrictions",
+    "Non-Compete": "shall not compete with competing business",
+    "Exclusivity": "exclusive rights exclusively",
+    "No-Solicit Of Customers": "shall not solicit customers",
+    "No-Solicit Of Employees": "shall not solicit or hire employees",
+    "Non-Disparagement": "shall not disparage",
+    "Termination For Convenience": "termination for convenience without cause upon notice",
+    "Rofr/Rofo/Rofn": "right of first refusal first offer first negotiation",
+    "Change Of Control": "change of control merger acquisition",
+    "Anti-Assignment": "may not assign this agreement without prior written consent",
+    "Revenue/Profit Sharing": "revenue sharing royalties percentage of net sales",
+    "Price Restrictions": "price increase restrictions",
+    "Minimum Commitment": "minimum purchase commitment",
+    "Volume Restriction": "volume limits maximum quantity",
+    "Ip Ownership Assignment": "intellectual property ownership assigned",
+    "Joint Ip Ownership": "jointly owned intellectual property",
+    "License Grant": "grants a license to use",
+    "Non-Transferable License": "non-transferable non-sublicensable license",
+    "Affiliate License-Licensor": "license granted by licensor affiliates",
+    "Affiliate License-Licensee": "license extends to licensee affiliates",
+    "Unlimited/All-You-Can-Eat-License": "unlimited usage license",
+    "Irrevocable Or Perpetual License": "perpetual irrevocable license",
+    "Source Code Escrow": "source code escrow",
+    "Post-Termination Services": "obligations after termination transition services",
+    "Audit Rights": "right to audit books and records",
+    "Uncapped Liability": "liability not limited for breach of confidentiality indemnification",
+    "Cap On Liability": "limitation of liability shall not exceed",
+    "Liquidated Damages": "liquidated damages",
+    "Warranty Duration": "warranty period",
+    "Insurance": "maintain insurance coverage",
+    "Covenant Not To Sue": "covenant not to sue or challenge validity",
+    "Third Party Beneficiary": "third party beneficiaries",
+}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+def overlaps(passages: list[str], text: str, threshold: float = 80.0) -> bool:
+    from rapidfuzz import fuzz
+
+    t = _norm(text)
+    return any(fuzz.partial_ratio(_norm(p), t) >= threshold for p in passages if p.strip())
+
+
+def read_doc(path: Path):
+    try:
+        from ingest import read_file
+
+        return read_file(path)
+    except Exception as exc:  # fallback: plain pypdf text
+        print(f"ingest.read_file failed for {path.name} ({exc}); using pypdf", file=sys.stderr)
+        from pypdf import PdfReader
+
+        from ingest.types import IngestedDocument, Page
+
+        pages = [
+            Page(number=i + 1, width=612, height=792, text=p.extract_text() or "")
+            for i, p in enumerate(PdfReader(str(path)).pages)
+        ]
+        return IngestedDocument(path.name, "", "application/pdf", path.stat().st_size, pages)
+
+
+def recall(corpus: Path, k: int = 10) -> dict:
+    idx = SearchIndex(Path(tempfile.mkdtemp(prefix="search-bench-")))
+    truth: dict[str, dict[str, list[str]]] = {}
+    n_chunks, t_index, t_read = 0, 0.0, 0.0
+    for pdf in sorted(corpus.glob("*.pdf")):
+        tj = json.loads(pdf.with_suffix(".truth.json").read_text())
+        t0 = time.perf_counter()
+        doc = read_doc(pdf)
+        t_read += time.perf_counter() - t0
+        meta = {"doc_type": tj.get("doc_type"), "subtype": tj.get("subtype"), **tj["normalized"]}
+        t0 = time.perf_counter()
+        n_chunks += idx.index_document(pdf.stem, doc, meta)
+        t_index += time.perf_counter() - t0
+        ctx = {}
+        for cat, raw in tj["source_fields"]["contexts"].items():
+            vals = ast.literal_eval(raw) if isinstance(raw, str) and raw.startswith("[") else raw
+            if vals and cat in QUERIES:
+                ctx[cat] = [str(v) for v in vals]
+        truth[pdf.stem] = ctx
+    print(
+        f"indexed {len(truth)} docs, {n_chunks} chunks in {t_index:.1f}s "
+        f"({n_chunks / t_index:.1f} chunks/s; read {t_read:.1f}s)",
+        file=sys.stderr,
+    )
+
+    within: dict[str, list[bool]] = defaultdict(list)
+    corpus_hit: dict[str, list[bool]] = defaultdict(list)
+    prec: dict[str, list[float]] = defaultdict(list)
+    for mode in ("hybrid",):
+        by_cat: dict[str, list[str]] = defaultdict(list)
+        for doc_id, ctx in truth.items():
+            for cat in ctx:
+                by_cat[cat].append(doc_id)
+        for cat, doc_ids in by_cat.items():
+            q = QUERIES[cat]
+            hits = idx.search(q, k=k, mode=mode)
+            good = [
+                h.document_id in truth
+                and cat in truth[h.document_id]
+                and overlaps(truth[h.document_id][cat], h.text)
+                for h in hits
+            ]
+            prec[cat].append(sum(good) / max(1, len(hits)))
+            for doc_id in doc_ids:
+                passages = truth[doc_id][cat]
+                hs = idx.search(q, k=k, filters=SearchFilters(document_ids=[doc_id]), mode=mode)
+                within[cat].append(any(overlaps(passages, h.text) for h in hs))
+                corpus_hit[cat].append(
+                    any(h.document_id == doc_id and overlaps(passages, h.text) for h in hits)
+                )
+    rows = []
+    for cat in sorted(within, key=lambda c: -len(within[c])):
+        rows.append(
+            (
+                cat,
+                len(within[cat]),
+                statistics.mean(within[cat]),
+                statistics.mean(corpus_hit[cat]),
+                statistics.mean(prec[cat]),
+            )
+        )
+    print(f"{'category':38} {'n':>3} {'within@10':>9} {'corpus@10':>9} {'P@10':>6}")
+    for cat, n, w, c, p in rows:
+        print(f"{cat:38} {n:>3} {w:>9.2f} {c:>9.2f} {p:>6.2f}")
+    all_w = [x for v in within.values() for x in v]
+    all_c = [x for v in corpus_hit.values() for x in v]
+    macro = statistics.mean(r[2] for r in rows)
+    print(
+        f"micro within@10 {statistics.mean(all_w):.3f}  macro within@10 {macro:.3f}  "
+        f"micro corpus@10 {statistics.mean(all_c):.3f}  "
+        f"categories >= 0.80 within: {sum(r[2] >= 0.8 for r in rows)}/{len(rows)}"
+    )
+    return {"chunks": n_chunks, "chunks_per_s": n_chunks / t_index, "rows": rows}
+
+
+# ---------------------------------------------------------------- latency on synthetic chunks
+
+_SUBJECTS = [
+    "Supplier",
+    "Customer",
+    "Licensee",
+    "Licensor",
+    "Company",
+    "Distributor",
+    "Contractor",
+    "Each party",
+    "Neither party",
+    "The Recipient",
+]
+_VERBS = [
+    "shall indemnify",
+    "may terminate",
+    "shall not assign",
+    "shall maintain",
+    "shall pay",
+    "may audit",
+    "shall deliver",
+    "grants a license to",
+    "shall not disclose",
+    "shall insure",
+    "warrants to",
+    "shall notify",
+]
+_OBJECTS = [
+    "the Products",
+    "all Confidential Information",
+    "this Agreement",
+    "the Territory",
+    "the Services",
+    "any Affiliate",
+    "the Licensed Software",
+    "the Purchase Price",
+    "the books and records",
+    "the Deliverables",
+    "the Intellectual Property",
+]
+_TAILS = [
+    "upon thirty (30) days prior written notice",
+    "in accordance with Section {n}",
+    "during the Term and for {n} years thereafter",
+    "subject to the limitations herein",
+    "without the prior written consent of the other party",
+    "at its own expense",
+    "under the laws of the State of {state}",
+    "within {n} days after receipt of invoice",
+]
+_STATES = ["New York", "Delaware", "California", "Texas", "Illinois", "Nevada", "Ontario"]
+_QUERIES = [
+    "termination for convenience",
+    "governing law",
+    "limitation of liability",
+    "audit rights",
+    "assignment consent",
+    "insurance coverage",
+    "confidentiality",
+    "exclusive license territory",
+    "payment terms invoice",
+    "indemnification",
+]
+
+
+def synth_text(rng: random.Random) -> str:
+    out = []
+    for _ in range(rng.randint(3, 7)):
+        tail = rng.choice(_TAILS).format(n=rng.randint(2, 90), state=rng.choice(_STATES))
+        out.append(f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {tail}.")
+    return f"{rng.randint(1, 30)}.{rng.randint(1, 9)} " + " ".join(out)
+
+
+def latency(sizes: list[int], n_queries: int = 60, pool: int = 400) -> None:
+    rng = random.Random(7)
+    nprng = np.random.default_rng(7)
+    idx = SearchIndex(Path(tempfile.mkdtemp(prefix="search-lat-")))
+    texts_pool = [synth_text(rng) for _ in range(pool)]
+    t0 = time.perf_counter()
+    vec_pool = idx.encoder.encode(texts_pool)
+    enc_s = time.perf_counter() - t0
+    print(
+        f"encoder: {pool / enc_s:.1f} chunks/s (synthetic ~{np.mean([len(t) for t in texts_pool]):.0f}"
+        " chars)",
+        file=sys.stderr,
+    )
+    have = 0
+    for size in sorted(sizes):
+        t0 = time.perf_counter()
+        while have < size:
+            n = min(5000, size - have)
+            chunks, vecs = [], []
+            for i in range(have, have + n):
+                j = rng.randrange(pool)
+                doc = f"syn{i // 50}"
+                md = {
+                    "document_id": doc,
+                    "filename": f"{doc}.pdf",
+                    "doc_type": "contract",
+                    "subtype": rng.choice(["msa", "nda", "license"]),
+                    "parties": "Acme | Beta",
+                    "page": 1 + (i % 50) // 5,
+                    "chunk_index": i % 50,
+                    "char_start": 0,
+                    "char_end": 0,
+                    "clause_types": "",
+                    "effective_date": 20200101 + i % 28,
+                }
+                chunks.append(Chunk(f"{doc}:{i % 50}", synth_text(rng), md))
+                v = vec_pool[j] + nprng.normal(0, 0.02, vec_pool.shape[1]).astype(np.float32)
+                vecs.append(v / np.linalg.norm(v))
+            idx.add_chunks(chunks, embeddings=np.stack(vecs))
+            have += n
+        load_s = time.perf_counter() - t0
+        for mode, filt in (
+            ("hybrid", None),
+            ("semantic", None),
+            ("keyword", None),
+            ("hybrid", SearchFilters(subtype="nda", effective_from="2020-01-10")),
+        ):
+            lat = []
+            for qi in range(n_queries):
+                q = _QUERIES[qi % len(_QUERIES)] + ("" if qi < len(_QUERIES) else f" {qi}")
+                t1 = time.perf_counter()
+                idx.search(q, k=10, filters=filt, mode=mode)
+                lat.append((time.perf_counter() - t1) * 1000)
+            lat.sort()
+            p50 = lat[len(lat) // 2]
+            p95 = lat[int(len(lat) * 0.95) - 1]
+            print(
+                f"{size:>7} chunks  {mode:8} {'filtered' if filt else '        '} "
+                f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms   (bulk load {load_s:.0f}s)"
+            )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=("recall", "latency", "all"))
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "cuad")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    args = ap.parse_args()
+    if args.what in ("recall", "all"):
+        recall(args.corpus)
+    if args.what in ("latency", "all"):
+        latency(args.sizes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,420 @@
+"""Invoice and receipt field extraction from words and boxes, without vendor templates.
+
+Pipeline: rows/segments from word geometry (`layout`) -> typed candidates with layout
+features (`candidates`) -> per-field gradient-boosted scorers calibrated on generated
+documents (`model`, trained by `python -m extractors.invoice.train`) -> rules for the fields
+that are blocks rather than spans (address, customer, line items, IBAN, tax id, terms) ->
+cross-field arithmetic checks that cap or boost confidences -> per-vendor hints learned
+from corrections (`hints`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from itertools import product
+
+import numpy as np
+
+from extractors.invoice.candidates import (
+    _REGNO,
+    BILLTO,
+    COMPANY_SUFFIX,
+    Candidate,
+    generate,
+    header_candidates,
+    label_score,
+)
+from extractors.invoice.hints import VendorHints, vendor_key
+from extractors.invoice.layout import PageLayout, Row, build_rows, union
+from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
+from extractors.normalize import (
+    detect_currency,
+    infer_day_first,
+    normalize_iban,
+    normalize_money,
+    normalize_tax_id,
+)
+from extractors.types import Field
+from ingest.types import IngestedDocument
+
+__all__ = ["extract_invoice", "VendorHints", "vendor_key", "REPORT_MIN"]
+
+REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)
+_CAP_INCONSISTENT = 0.5
+
+
+def _score_fields(lays: list[PageLayout], day_first: bool | None
+                  ) -> tuple[dict[str, Field], dict[str, list[tuple[float, Candidate]]]]:
+    """Best candidate per scored field, plus the ranked lists for the arithmetic search."""
+    cands = generate(lays, day_first)
+    cands["name"] = header_candidates(lays[0]) if lays else []
+    models = load()
+    ranked: dict[str, list[tuple[float, Candidate]]] = {}
+    for f in SCORED_FIELDS:
+        cs = cands.get(GROUP_OF[f], [])
+        if not cs:
+            continue
+        X = np.array([features(c, f) for c in cs], dtype=float)
+        if models and f in models:
+            s = models[f].scores(X)
+            probs = [models[f].calibrate(float(v)) for v in s]
+            order = np.argsort(-s)
+            ranked[f] = [(probs[i] if k == 0 else float(s[i]) * probs[order[0]] /
+                          max(1e-9, float(s[order[0]])), cs[i]) for k, i in enumerate(order)]
+        else:  # no trained model: label evidence only, modest confidence
+            s = X[:, 0] - X[:, 3]
+            order = np.argsort(-s)
+            ranked[f] = [(float(np.clip(s[i], 0, 1)) * 0.5, cs[i]) for i in order]
+    out: dict[str, Field] = {}
+    used: dict[tuple[int, tuple[float, ...]], str] = {}
+    # greedy one-candidate-one-field, most confident first
+    for f in sorted(ranked, key=lambda f: -ranked[f][0][0]):
+        for p, c in ranked[f][:5]:
+            key = (c.page, tuple(round(v, 1) for v in c.bbox))
+            if key in used and GROUP_OF[f] != "name":
+                continue
+            used[key] = f
+            src = {"money": "amount-near-total" if f == "total_amount" else "layout-kv",
+                   "date": "layout-kv", "id": "layout-kv", "name": "top-block"}[GROUP_OF[f]]
+            out[f] = Field(c.value, c.normalized, p, c.page, c.bbox, src)
+            break
+    return out, ranked
+
+
+# --------------------------------------------------------------------------------------
+# block fields
+# --------------------------------------------------------------------------------------
+
+_STOP = re.compile(r"(?i)\b(tel|phone|fax|e-?mail|gst|vat|reg\.?\s*no|invoice|receipt|date|"
+                   r"cashier|bill\s*to|www|http|h/p|hp|tax|mobile|ust|tva|siret|siren|gstin)\b|@")
+
+
+def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
+                  ) -> tuple[Field | None, Field]:
+    """Address lines under the vendor name (and a name wrapped onto a second line)."""
+    lay = next((x for x in lays if x.number == name.page), None)
+    if lay is None or name.bbox is None:
+        return None, name
+    rows = lay.rows
+    r0 = next((r.index for r in rows if any(w.bbox == name.bbox or (
+        w.bbox[1] >= name.bbox[1] - 1 and w.bbox[3] <= name.bbox[3] + 1 and
+        w.bbox[0] >= name.bbox[0] - 1 and w.bbox[2] <= name.bbox[2] + 1) for w in r.words)), None)
+    if r0 is None:
+        return None, name
+    x0, x1 = name.bbox[0], name.bbox[2]
+    lines, boxes = [], []
+    last_y = name.bbox[3]
+    for row in rows[r0 + 1:r0 + 9]:
+        seg = _overlapping_segment(row, x0, x1, lay.page.width)
+        if seg is None:
+            if lines:
+                break
+            continue
+        b = seg.bbox
+        if b[1] - last_y > 2.6 * lay.word_height:
+            break
+        t = seg.text.strip()
+        if not lines and COMPANY_SUFFIX.fullmatch(t.strip("() .")) and not re.search(r"\d", t):
+            name = Field(f"{name.value} {t}", f"{name.normalized} {t}", name.confidence,
+                         name.page, union([name.bbox, b]), name.source)
+            last_y = b[3]
+            continue
+        if _REGNO.match(t) or re.fullmatch(r"\(?[\w\s.:]*\d{4,}-?[A-Z]\)?", t):
+            if lines:
+                break
+            last_y = b[3]
+            continue
+        if _STOP.search(t) or (lines and re.fullmatch(r"[\d\s\-+()]{7,}", t)):
+            break
+        lines.append(t)
+        boxes.append(b)
+        last_y = b[3]
+        if len(lines) >= 5:
+            break
+    if not lines:
+        return None, name
+    text = ""
+    for ln in lines:
+        sep = " " if (not text or doc_type == "receipt" or text.endswith((",", ".", ";"))) \
+            else ", "
+        text = f"{text}{sep}{ln}" if text else ln
+    has_code = bool(re.search(r"\b\d{4,6}\b", text))
+    conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
+    return Field(text, text, conf, name.page, union(boxes), "top-block"), name
+
+
+def _overlapping_segment(row: Row, x0: float, x1: float, width: float):
+    best, ov_best = None, 0.0
+    for seg in row.segments:
+        b = seg.bbox
+        ov = min(b[2], x1) - max(b[0], x0)
+        if ov > ov_best:
+            best, ov_best = seg, ov
+    return best
+
+
+_TAX_LABEL = re.compile(r"(?i)\b(vat|gst|gstin|tva|ust|u?st-?id\w*|mwst|tax\s*id|tin|ein|siren|"
+                        r"siret|nip|btw|sst|abn|reg(istration)?\s*no|id\s*no)\b")
+
+
+def _tax_id(lays: list[PageLayout], country: str | None) -> Field | None:
+    for lay in lays:
+        for row in lay.rows:
+            labelled = bool(_TAX_LABEL.search(row.text))
+            ws = row.words
+            for s in range(len(ws)):
+                for n in (1, 2, 3, 4, 5):
+                    if s + n > len(ws):
+                        break
+                    t = " ".join(w.text for w in ws[s:s + n]).strip(":;,")
+                    if not re.match(r"^[A-Z0-9]", t) or len(t) < 6:
+                        continue
+                    got = None
+                    for hint in dict.fromkeys([country, None]):
+                        got = normalize_tax_id(t, hint)
+                        if got:
+                            break
+                    if not got or (not labelled and got[1] in ("my_sst", "ein", "siren")):
+                        continue
+                    if got[1] == "my_sst" and not re.search(r"(?i)gst|sst", row.text):
+                        continue
+                    b = union([w.bbox for w in ws[s:s + n]])
+                    return Field(t, got[0], 0.9 if labelled else 0.6, lay.number, b,
+                                 "regex")
+    return None
+
+
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+
+
+def _iban(lays: list[PageLayout]) -> Field | None:
+    for lay in lays:
+        for row in lay.rows:
+            for m in _IBAN_RE.finditer(row.text):
+                norm = normalize_iban(m.group(0))
+                if not norm:
+                    continue
+                toks = m.group(0).split()
+                ws = [w for w in row.words if w.text.strip(":") in toks]
+                b = union([w.bbox for w in ws]) if ws else row.bbox
+                return Field(m.group(0), norm, 0.97, lay.number, b, "regex")
+    return None
+
+
+_TERMS = re.compile(r"(?i)\b(net\s*\d{1,3}(\s*days)?|\d{1,3}\s*days\s*net|due\s+on\s+receipt|"
+                    r"payable\s+within\s+\d{1,3}\s+days|cash\s+on\s+delivery|"
+                    r"zahlbar\s+innerhalb\s+\d+\s+tagen|\d+\s+jours)\b")
+
+
+def _terms(lays: list[PageLayout]) -> Field | None:
+    for lay in lays:
+        for row in lay.rows:
+            m = _TERMS.search(row.text)
+            if m:
+                toks = m.group(0).split()
+                ws = [w for w in row.words if w.text in toks]
+                b = union([w.bbox for w in ws]) if ws else row.bbox
+                return Field(m.group(0), m.group(0), 0.75, lay.number, b, "regex")
+    return None
+
+
+def _customer(lays: list[PageLayout]) -> Field | None:
+    for lay in lays:
+        for k, row in enumerate(lay.rows):
+            for seg in row.segments:
+                t = seg.text
+                m = re.match(r"(?i)\s*(bill(ed)?\s*to|sold\s*to|invoice\s*to|customer(\s*name)?|"
+                             r"client|kunde|rechnungsempf\w*|factur\w*\s*[aà])\s*[:\-]?\s*(.*)$",
+                             t)
+                if not m:
+                    continue
+                rest = m.group(m.lastindex or 1).strip() if m.lastindex else ""
+                rest = (m.groups()[-1] or "").strip()
+                if len(rest) >= 3 and re.search(r"[A-Za-z]{2}", rest):
+                    ws = seg.words[len(seg.words) - len(rest.split()):]
+                    return Field(rest, rest, 0.6, lay.number, union([w.bbox for w in ws]),
+                                 "layout-kv")
+                for nxt in lay.rows[k + 1:k + 3]:
+                    s2 = _overlapping_segment(nxt, seg.bbox[0], max(seg.bbox[2],
+                                              seg.bbox[0] + 60), lay.page.width)
+                    if s2 is not None and re.search(r"[A-Za-z]{2}", s2.text):
+                        return Field(s2.text, s2.text, 0.6, lay.number, s2.bbox, "layout-kv")
+    return None
+
+
+_ITEM_HEAD = re.compile(r"(?i)\b(description|item|items|qty|quantity|product|article|"
+                        r"beschreibung|d[ée]signation|menge)\b")
+_ENDS = re.compile(r"(?i)\b(sub\s*-?\s*total|total|tax|gst|vat|mwst|tva|amount due|net)\b")
+
+
+def _line_items(lays: list[PageLayout]) -> Field | None:
+    """Rows between an item header and the totals with a description and amounts; a row
+    whose qty x unit price equals its amount is trusted more."""
+    items, boxes, page, checks = [], [], None, 0
+    for lay in lays:
+        in_table = False
+        for row in lay.rows:
+            if not in_table:
+                if _ITEM_HEAD.search(row.text) and len(row.segments) >= 2:
+                    in_table = True
+                continue
+            if _ENDS.search(row.text) and items:
+                in_table = False
+                break
+            nums = []
+            desc_words = []
+            for w in row.words:
+                m = normalize_money(w.text) if re.fullmatch(r"[\d.,()\-]+", w.text) else None
+                if m is not None and re.search(r"\d", w.text):
+                    nums.append((w, m))
+                elif not nums:
+                    desc_words.append(w.text)
+            if not nums or not desc_words or not re.search(r"[A-Za-z]{2}", " ".join(desc_words)):
+                continue
+            amount = nums[-1][1]
+            qty = unit = None
+            if len(nums) >= 3:
+                qty, unit = nums[-3][1], nums[-2][1]
+            elif len(nums) == 2:
+                qty = nums[0][1]
+            it = {"description": " ".join(desc_words), "amount": amount}
+            if qty is not None:
+                it["quantity"] = str(Decimal(qty).normalize()) if "." in qty else qty
+            if unit is not None:
+                it["unit_price"] = unit
+                if abs(Decimal(qty) * Decimal(unit) - Decimal(amount)) <= Decimal("0.02"):
+                    checks += 1
+            items.append(it)
+            boxes.append(row.bbox)
+            page = page or lay.number
+    if not items:
+        return None
+    conf = 0.45 + 0.35 * checks / len(items)
+    return Field(items, items, conf, page, union(boxes), "table")
+
+
+# --------------------------------------------------------------------------------------
+# cross-field checks
+# --------------------------------------------------------------------------------------
+
+
+def _d(x: object) -> Decimal:
+    return Decimal(str(x))
+
+
+def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Candidate]]]
+                ) -> None:
+    """subtotal + tax = total; sum(lines) = subtotal; due >= issued. Search the top
+    candidates for a consistent set; cap what stays inconsistent."""
+    tol = Decimal("0.02")
+    sub, tax, tot = (ranked.get(k, [])[:4] for k in ("subtotal", "tax_amount", "total_amount"))
+    best = None
+    for (ps, s), (pt, t), (pT, T) in product(sub, tax, tot):
+        if len({s.bbox, t.bbox, T.bbox}) < 3:
+            continue
+        if abs(_d(s.normalized) + _d(t.normalized) - _d(T.normalized)) <= tol and \
+                _d(t.normalized) != 0:
+            score = ps + pt + pT
+            if best is None or score > best[0]:
+                best = (score, (ps, s), (pt, t), (pT, T))
+    if best is not None and best[0] > 0.9:
+        for name, (p, c) in zip(("subtotal", "tax_amount", "total_amount"), best[1:],
+                                strict=True):
+            src = "amount-near-total" if name == "total_amount" else "layout-kv"
+            fields[name] = Field(c.value, c.normalized, min(0.98, max(p, 0.5) + 0.2), c.page,
+                                 c.bbox, src)
+    elif {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
+        s, t, T = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
+        if abs(s + t - T) > tol:
+            for k in ("subtotal", "tax_amount"):
+                fields[k].confidence = min(fields[k].confidence, _CAP_INCONSISTENT)
+    if "subtotal" in fields and "total_amount" in fields and "tax_amount" not in fields:
+        if _d(fields["subtotal"].normalized) > _d(fields["total_amount"].normalized):
+            fields["subtotal"].confidence = min(fields["subtotal"].confidence, _CAP_INCONSISTENT)
+    li = fields.get("line_items")
+    if li is not None:
+        try:
+            total_lines = sum(_d(i["amount"]) for i in li.normalized)
+        except Exception:
+            total_lines = None
+        target = fields.get("subtotal") or fields.get("total_amount")
+        if total_lines is not None and target is not None:
+            if abs(total_lines - _d(target.normalized)) <= tol:
+                li.confidence = min(0.95, li.confidence + 0.2)
+                target.confidence = min(0.98, target.confidence + 0.1)
+            else:
+                li.confidence = min(li.confidence, _CAP_INCONSISTENT)
+    if "due_date" in fields and "invoice_date" in fields:
+        if fields["due_date"].normalized < fields["invoice_date"].normalized:
+            fields["due_date"].confidence = min(fields["due_date"].confidence, _CAP_INCONSISTENT)
+
+
+def _currency(lays: list[PageLayout], fields: dict[str, Field], country: str | None
+              ) -> Field | None:
+    tot = fields.get("total_amount")
+    order: list[tuple[PageLayout, Row, float]] = []
+    for lay in lays:
+        for row in lay.rows:
+            near = tot is not None and lay.number == tot.page and tot.bbox is not None and \
+                row.bbox[1] <= tot.bbox[3] and row.bbox[3] >= tot.bbox[1]
+            order.append((lay, row, 0.9 if near else 0.7))
+    order.sort(key=lambda x: -x[2])
+    for lay, row, conf in order:
+        code = detect_currency(row.text, country)
+        if code:
+            tok = next((w for w in row.words if detect_currency(w.text, country) == code), None)
+            return Field(tok.text if tok else code, code, conf, lay.number,
+                         tok.bbox if tok else row.bbox, "regex")
+    return None
+
+
+def _country(text: str) -> str | None:
+    if re.search(r"\b(SDN\.?\s*BHD|MALAYSIA|SELANGOR|JOHOR|KUALA LUMPUR)\b|\bRM\s?\d", text,
+                 re.I):
+        return "MY"
+    if re.search(r"\bGSTIN\b|₹|\bRs\.?\s?\d|\bINDIA\b", text, re.I):
+        return "IN"
+    if re.search(r"\bSINGAPORE\b|\bPTE\.?\s*LTD\b|S\$", text, re.I):
+        return "SG"
+    if re.search(r"\b(SIRET|SIREN|TTC|TVA)\b", text):
+        return "FR"
+    if re.search(r"\bNIP\b|\bPLN\b|zł", text):
+        return "PL"
+    if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text):
+        return "US"
+    return None
+
+
+def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
+                    hints: VendorHints | None = None) -> dict[str, Field]:
+    """Every CONTRACT invoice/receipt field found in `doc` (absent when not found)."""
+    lays = [build_rows(p) for p in doc.pages if p.words]
+    if not lays:
+        return {}
+    texts = [lay.page.text or " ".join(w.text for w in lay.page.words) for lay in lays]
+    day_first = infer_day_first(texts)
+    country = _country("\n".join(texts))
+    fields, ranked = _score_fields(lays, day_first)
+    if "vendor_name" in fields:
+        addr, fields["vendor_name"] = _vendor_block(lays, fields["vendor_name"], doc_type)
+        if addr is not None:
+            fields["vendor_address"] = addr
+    for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
+                     ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
+                     ("customer_name", lambda: _customer(lays)),
+                     ("line_items", lambda: _line_items(lays))):
+        f = fn()
+        if f is not None:
+            fields[name] = f
+    cur = _currency(lays, fields, country)
+    if cur is not None:
+        fields["currency"] = cur
+    _arithmetic(fields, ranked)
+    if hints is not None:
+        fields.update(hints.apply(lays, fields, day_first))
+    out = {k: v for k, v in fields.items()
+           if v.source == "vendor-hint" or k not in SCORED_FIELDS or v.confidence >= REPORT_MIN}
+    if "vendor_name" not in out:
+        out.pop("vendor_address", None)
+    return out

@@ -1,0 +1,160 @@
+"""Born-digital and scanned PDFs, encryption, corruption and limits."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+from ingest_helpers import CORPUS, reportlab_pdf, scanned_pdf
+
+from ingest import IngestOptions, read_bytes, read_file
+from ingest.errors import CorruptFile, EncryptedPdf, TooManyPages
+
+
+def test_born_digital_words_and_boxes() -> None:
+    data = reportlab_pdf(
+        [(72, 300, "Total due: 1,190.00 EUR"), (72, 100, "Invoice INV-7"), (400, 100, "Page 1")]
+    )
+    doc = read_bytes("inv.pdf", data)
+    assert doc.media_type == "application/pdf"
+    (page,) = doc.pages
+    assert (page.width, page.height) == (612.0, 792.0)
+    assert not page.ocr and page.ocr_engine is None and doc.ocr_pages == 0
+    words = {w.text: w for w in page.words}
+    inv = words["Invoice"]
+    assert inv.bbox[0] == pytest.approx(72, abs=1)
+    # baseline at 100 pt from the top: the box straddles it (ascent above, descent below)
+    assert inv.bbox[1] < 100 < inv.bbox[3]
+    assert 88 < inv.bbox[1] and inv.bbox[3] < 105
+    assert words["Page"].bbox[0] == pytest.approx(400, abs=1)
+    assert words["1,190.00"].bbox[1] > 280
+    # lines top-to-bottom though the y=300 line was drawn first
+    assert page.text.splitlines() == ["Invoice INV-7 Page 1", "Total due: 1,190.00 EUR"]
+    assert words["Invoice"].line == words["Page"].line != words["Total"].line
+    assert all(w.conf == 1.0 for w in page.words)
+    assert doc.timings_ms["ocr"] == 0 and doc.timings_ms["read"] >= 0
+    assert len(doc.sha256) == 64 and doc.size == len(data)
+
+
+def test_rotated_page_boxes_stay_on_page() -> None:
+    reader = pypdf.PdfReader(io.BytesIO(reportlab_pdf([(72, 100, "Rotated words here")])))
+    writer = pypdf.PdfWriter()
+    writer.add_page(reader.pages[0])
+    writer.pages[0].rotate(90)
+    buf = io.BytesIO()
+    writer.write(buf)
+    (page,) = read_bytes("rot.pdf", buf.getvalue()).pages
+    assert (page.width, page.height) == (792.0, 612.0)
+    assert "Rotated words here" in page.text
+    for w in page.words:
+        x0, y0, x1, y1 = w.bbox
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+    # 90° clockwise: text that ran along the top-left now runs down the right side
+    first = page.words[0]
+    assert first.bbox[0] > page.width / 2
+
+
+def test_multipage_and_max_pages() -> None:
+    data = reportlab_pdf([(72, 72, "Clause one applies to all parties")], pages=3)
+    doc = read_bytes("c.pdf", data)
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert doc.metadata["page_count"] == 3
+    with pytest.raises(TooManyPages) as exc:
+        read_bytes("c.pdf", data, IngestOptions(max_pages=2))
+    assert exc.value.code == "too_many_pages" and "3 pages" in exc.value.message
+
+
+def _encrypted(user: str, owner: str) -> bytes:
+    reader = pypdf.PdfReader(io.BytesIO(reportlab_pdf([(72, 100, "Confidential salary data")])))
+    writer = pypdf.PdfWriter()
+    writer.append(reader)
+    writer.encrypt(user_password=user, owner_password=owner, algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_encrypted_with_user_password_is_refused() -> None:
+    with pytest.raises(EncryptedPdf) as exc:
+        read_bytes("secret.pdf", _encrypted("s3cret", "owner"))
+    assert exc.value.code == "encrypted_pdf"
+    assert "user password" in exc.value.message
+
+
+def test_encrypted_with_empty_user_password_opens() -> None:
+    doc = read_bytes("open.pdf", _encrypted("", "owner"))
+    assert "Confidential salary data" in doc.text
+    assert doc.metadata.get("encrypted") is True
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6])
+def test_truncated_pdf_is_corrupt(keep: float) -> None:
+    data = reportlab_pdf([(72, 100, "Some text on the page")] * 3, pages=2)
+    with pytest.raises(CorruptFile) as exc:
+        read_bytes("cut.pdf", data[: int(len(data) * keep)])
+    assert exc.value.code == "corrupt_file"
+
+
+def test_garbage_after_pdf_header_is_corrupt() -> None:
+    with pytest.raises(CorruptFile):
+        read_bytes("x.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20)
+
+
+def test_scanned_pdf_is_ocred() -> None:
+    lines = ["INVOICE NUMBER 4471", "TOTAL AMOUNT 512.80", "THANK YOU FOR YOUR ORDER"]
+    doc = read_bytes("scan.pdf", scanned_pdf(lines), IngestOptions(ocr_engine="tesseract", dpi=200))
+    (page,) = doc.pages
+    assert page.ocr and page.ocr_engine == "tesseract" and doc.ocr_pages == 1
+    assert page.ocr_confidence is not None and 0.5 < page.ocr_confidence <= 1
+    expected = " ".join(lines).split()
+    got = set(page.text.split())
+    assert sum(w in got for w in expected) >= 0.8 * len(expected)
+    assert page.text.index("4471") < page.text.index("512.80")
+    w = next(w for w in page.words if w.text == "4471")
+    assert 0 < w.bbox[0] < w.bbox[2] <= page.width and 0 < w.bbox[1] < page.height / 2
+    assert doc.timings_ms["ocr"] > 0
+
+
+def test_irs_w4_from_corpus() -> None:
+    path = CORPUS / "us_gov_hr_forms" / "irs-form-w4-2009.pdf"
+    if not path.exists():
+        pytest.skip("corpus not present")
+    doc = read_file(path)
+    assert len(doc.pages) == 2 and doc.ocr_pages == 0
+    assert "W-4" in doc.text and "Withholding" in doc.text
+    for page in doc.pages:
+        assert len(page.words) > 100
+        assert all(
+            0 <= w.bbox[0] <= page.width and 0 <= w.bbox[1] <= page.height for w in page.words
+        )
+
+
+def test_read_file_matches_read_bytes(tmp_path: Path) -> None:
+    data = reportlab_pdf([(72, 100, "Same content either way")])
+    p = tmp_path / "a.pdf"
+    p.write_bytes(data)
+    a, b = read_file(p), read_bytes("a.pdf", data)
+    assert a.text == b.text and a.sha256 == b.sha256 and a.filename == "a.pdf"
+
+
+def test_blank_page_is_not_ocred_and_placeholder_page_is() -> None:
+    from ingest_helpers import text_image
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.showPage()  # blank
+    img = text_image(["PAYSLIP MARCH", "NET PAY 2,310.00"], width=1700, font_px=48)
+    c.drawImage(ImageReader(img), 0, 0, width=letter[0], height=letter[0] * img.height / img.width)
+    c.drawString(72, 700, "Please wait...")
+    c.showPage()
+    c.save()
+    doc = read_bytes("xfa.pdf", buf.getvalue(), IngestOptions(ocr_engine="tesseract", dpi=100))
+    blank, scan = doc.pages
+    assert not blank.ocr and blank.words == []
+    assert scan.ocr and "2,310.00" in scan.text and scan.ocr_engine == "tesseract"
+    assert doc.ocr_pages == 1
