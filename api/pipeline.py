@@ -228,6 +228,15 @@ class Pipeline:
             t = time.perf_counter()
             self._store(document_id, doc, cls, fields, clauses, violations, review, result, actor)
             timings["store"] = _ms(t)
+            if cls.doc_type == "contract":
+                t = time.perf_counter()
+                self._index(document_id, doc, cls, fields, clauses)
+                timings["index"] = _ms(t)
+                with session_scope(self.sessions) as s:
+                    row = s.get(Document, document_id)
+                    if row is not None:
+                        row.timings_ms = dict(timings)
+                        row.result = dict(result)
         except IngestError as exc:
             result["error"] = exc.to_json()
             result["review"] = {"needed": False, "reasons": []}
@@ -387,8 +396,6 @@ class Pipeline:
             audit(s, actor, "document.processed", "document", document_id, None,
                   {"status": result["status"], "doc_type": cls.doc_type,
                    "fields": sorted(fields)})
-        if cls.doc_type == "contract":
-            self._index(document_id, doc, cls, fields, clauses)
 
     def _ledger(
         self, s: Session, document_id: str, doc_type: str, fields: Fields, status: str

@@ -52,7 +52,7 @@ def _tiff(numbers: tuple[int, ...]) -> bytes:
 
 
 def test_multipage_tiff_pages() -> None:
-    data = _tiff((101, 202, 303))
+    data = _tiff((101, 202, 303))  # 3 frames: max_pages=2 must refuse
     doc = read_bytes("scan.tif", data, TESS)
     assert doc.media_type == "image/tiff" and len(doc.pages) == 3
     for page, n in zip(doc.pages, (101, 202, 303), strict=True):

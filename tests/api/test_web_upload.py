@@ -1,0 +1,55 @@
+"""Uploads through the API and the plain form: the original is kept, a document row
+exists at once, processing finishes in the background pool, re-uploads dedupe."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.api.test_web_support import add_user, app, client, login  # noqa: F401 - fixtures
+from tests.conftest import INVOICE_LINES, pdf_bytes
+
+FINAL = {"needs_review", "auto_approved", "failed", "restricted"}
+
+
+def test_api_upload_processes_and_dedupes(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "pat", "ap")
+    token = login(client, "pat")
+    data = pdf_bytes(INVOICE_LINES)
+    r = client.post("/api/documents", files=[("files", ("inv.pdf", data, "application/pdf"))],
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    (res,) = r.json()["documents"]
+    assert res["file"] == "inv.pdf" and res["status"] in FINAL
+    assert app.state.blobs.get(res["sha256"]) == data
+    again = client.post("/api/documents?wait=false",
+                        files=[("files", ("copy.pdf", data, "application/pdf"))],
+                        headers={"X-CSRF-Token": token})
+    assert again.status_code == 202
+    (dup,) = again.json()["documents"]
+    assert dup["document_id"] == res["document_id"] and dup["queued"] is False
+    if res["status"] != "restricted":
+        detail = client.get(f"/api/documents/{res['document_id']}").json()
+        assert detail["sha256"] == res["sha256"] and "corrections" in detail
+
+
+def test_form_upload_lists_document_and_polls(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "pat", "ap")
+    token = login(client, "pat")
+    data = pdf_bytes(["Hello", "a plain note"])
+    r = client.post("/upload", data={"csrf_token": token},
+                    files=[("files", ("note.pdf", data, "application/pdf"))])
+    assert r.status_code == 200 and "1 file(s) received" in r.text
+    docs = client.get("/api/documents").json()["documents"]
+    assert [d["file"] for d in docs] == ["note.pdf"]
+    doc_id = docs[0]["document_id"]
+    for _ in range(300):
+        s = client.get(f"/api/documents/{doc_id}/status").json()
+        if s["final"]:
+            break
+        time.sleep(0.1)
+    assert s["final"] and s["status"] in FINAL
+    assert client.post("/upload", files=[("files", ("x.pdf", data, "application/pdf"))]
+                       ).status_code == 403  # no CSRF token
