@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.config import Settings
-from api.web.deps import LoginRequired, csrf_protect, render
+from api.web.deps import LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
 from api.web.security import load_secret_key
 from records.blobs import BlobStore
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.secret_key = load_secret_key(settings)
     state.policy_config = _policy_config(settings)
     state.templates = Jinja2Templates(directory=str(WEB / "templates"))
+    state.templates.env.filters["as_text"] = as_text
     state.search = None
     state.render_cache = settings.data_dir / "cache" / "pages"
 

@@ -439,6 +439,32 @@ class Pipeline:
         s.flush()
         return vendor
 
+    def reindex_document(self, document_id: str) -> None:
+        """Rebuild one document's search entries from the database (after a correction),
+        or drop them when it is no longer a live contract."""
+        from records.review import document_from_rows
+
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                return
+            live = row.deleted_at is None and row.doc_type == "contract"
+            cls = Classification(row.doc_type or "other", row.type_confidence or 0.0, row.subtype)
+            fields = {
+                f.name: Field(f.value, f.normalized, f.confidence, f.page,
+                              tuple(f.bbox) if f.bbox else None, f.source)
+                for f in row.field_rows
+            }
+            doc = document_from_rows(s, document_id) if live else None
+        if self.search is None:
+            return
+        if not live or doc is None:
+            self.search.delete_document(document_id)
+            return
+        from extractors import extract_clauses
+
+        self._index(document_id, doc, cls, fields, extract_clauses(doc))
+
     def _index(
         self,
         document_id: str,

@@ -84,11 +84,14 @@ def _text_doc(path: Path) -> IngestedDocument:
                             len(data), pages)
 
 
-def read(path: Path, use_cache: bool = True) -> tuple[IngestedDocument, str]:
-    try:
-        from ingest import read_file  # type: ignore[attr-defined]
-    except ImportError:
-        read_file = None
+def read(path: Path, use_cache: bool = True, reader: str = "auto"
+         ) -> tuple[IngestedDocument, str]:
+    read_file = None
+    if reader != "fallback":
+        try:
+            from ingest import read_file  # type: ignore[attr-defined]
+        except ImportError:
+            read_file = None
     how = "ingest" if read_file else "fallback"
     cp = CACHE / path.parent.name / f"{path.name}.{how}.pkl"
     if use_cache and cp.exists():
@@ -112,7 +115,7 @@ def canon(field: str, v: object) -> str:
     s = str(v).lower()
     if field in ("vendor_tax_id", "iban", "invoice_number", "po_number"):
         return re.sub(r"[\s\-_.#]", "", s)
-    return re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"\s+", "", s)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--show-errors", nargs="*", default=[])
+    ap.add_argument("--reader", choices=["auto", "fallback"], default="auto",
+                    help="fallback: local tesseract instead of ingest.read_file")
     ap.add_argument("--read-only", action="store_true", help="only fill the ingest cache")
     a = ap.parse_args(argv)
     if not a.read_only:
@@ -142,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             if not docs:
                 continue
             truth = json.loads(tpath.read_text())
-            doc, how = read(docs[0], not a.no_cache)
+            doc, how = read(docs[0], not a.no_cache, a.reader)
             if a.read_only:
                 continue
             t0 = time.perf_counter()

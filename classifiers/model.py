@@ -33,14 +33,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.feature_selection import chi2
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
 
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 
-WORD_CHARS = 5000
-CHAR_CHARS = 1500
+WORD_CHARS = 3000
+CHAR_CHARS = 1000
 N_HASH = 2**18
 K_BEST = 40000
 FEEDBACK_WEIGHT = 3.0
@@ -117,40 +116,54 @@ class Featurizer:
         self.__dict__.update(state)
         self.__post_init__()
 
-    def _raw(self, texts: list[str]):
+    def _raw(self, texts: list[str], pages: list[int]):
+        """Hashed counts (sublinear tf) of both text blocks, and the raw layout block."""
         w = self._word.transform([t[:WORD_CHARS] for t in texts])
         c = self._char.transform([t[:CHAR_CHARS] for t in texts])
-        for m in (w, c):
-            np.log1p(m.data, out=m.data)  # sublinear tf
-        return w.tocsr(), c.tocsr()
+        m = sp.hstack([w, c], format="csr", dtype=np.float32)
+        m.sum_duplicates()
+        np.log1p(m.data, out=m.data)
+        lay = np.array([_layout(t, p) for t, p in zip(texts, pages, strict=True)], np.float32)
+        return m, lay
 
-    @staticmethod
-    def _idf(m: sp.csr_matrix) -> np.ndarray:
-        df = np.bincount(m.indices, minlength=m.shape[1]).astype(np.float32)
-        return (np.log((1 + m.shape[0]) / (1 + df)) + 1).astype(np.float32)
+    def _chunks(self, texts: list[str], pages: list[int], size: int = 1000):
+        for i in range(0, len(texts), size):
+            yield self._raw(texts[i:i + size], pages[i:i + size])
 
     def fit_transform(self, texts: list[str], pages: list[int]) -> sp.csr_matrix:
-        w, c = self._raw(texts)
-        self.idf_word, self.idf_char = self._idf(w), self._idf(c)
-        lay = np.array([_layout(t, p) for t, p in zip(texts, pages, strict=True)], np.float32)
+        """Chunked and in place, so 10k+ documents fit in a few hundred MB."""
+        chunks = list(self._chunks(texts, pages))
+        n = len(texts)
+        df = np.zeros(2 * N_HASH, np.float64)
+        for m, _ in chunks:
+            df += np.bincount(m.indices, minlength=2 * N_HASH)
+        idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        self.idf_word, self.idf_char = idf[:N_HASH], idf[N_HASH:]
+        lay = np.vstack([x for _, x in chunks])
         self.layout_mean = lay.mean(0)
         self.layout_std = lay.std(0) + 1e-3
-        return self._combine(w, c, lay)
+        done = []
+        while chunks:
+            done.append(self._finish(*chunks.pop(0)))
+        return sp.vstack(done, format="csr", dtype=np.float32)
 
     def transform(self, texts: list[str], pages: list[int]) -> sp.csr_matrix:
-        w, c = self._raw(texts)
-        lay = np.array([_layout(t, p) for t, p in zip(texts, pages, strict=True)], np.float32)
-        return self._combine(w, c, lay)
+        done = [self._finish(m, lay) for m, lay in self._chunks(texts, pages)]
+        return done[0] if len(done) == 1 else sp.vstack(done, format="csr", dtype=np.float32)
 
-    def _combine(self, w, c, lay) -> sp.csr_matrix:
-        blocks = []
-        for m, idf in ((w, self.idf_word), (c, self.idf_char)):
-            m = m @ sp.diags(idf, format="csr", dtype=np.float32)
-            norms = np.sqrt(np.asarray(m.multiply(m).sum(1)).ravel()) + 1e-9
-            blocks.append(sp.diags(1 / norms, format="csr", dtype=np.float32) @ m)
-        lay = (lay - self.layout_mean) / self.layout_std * self.layout_weight
-        blocks.append(sp.csr_matrix(np.clip(lay, -3, 3).astype(np.float32)))
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+    def _finish(self, m: sp.csr_matrix, lay: np.ndarray) -> sp.csr_matrix:
+        """idf weights and l2 norm per text block (in place), standardised layout block."""
+        idf = np.concatenate([self.idf_word, self.idf_char])
+        m.data *= idf[m.indices]
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        is_w = m.indices < N_HASH
+        for mask in (is_w, ~is_w):
+            sq = np.bincount(rows[mask], weights=m.data[mask].astype(np.float64) ** 2,
+                             minlength=m.shape[0])
+            m.data[mask] /= (np.sqrt(sq) + 1e-9)[rows[mask]].astype(np.float32)
+        z = np.clip((lay - self.layout_mean) / self.layout_std, -3, 3) * self.layout_weight
+        return sp.hstack([m, sp.csr_matrix(z.astype(np.float32))], format="csr",
+                         dtype=np.float32)
 
     def names(self, text: str) -> dict[int, str]:
         """Column -> human name for the features present in this one text."""
@@ -168,7 +181,7 @@ class Featurizer:
 
 @dataclass
 class LinearModel:
-    """chi2-selected columns -> multinomial logistic regression -> temperature."""
+    """chi2-selected columns -> multinomial logistic regression -> temperature scaling."""
 
     classes: list[str]
     columns: np.ndarray  # selected column indices (int32)
@@ -215,19 +228,29 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return float(math.exp(res.x))
 
 
+def _chi2_scores(X: sp.csr_matrix, y: np.ndarray, n_classes: int) -> np.ndarray:
+    """sklearn's chi2 statistic without copying X (only meaningful for non-negative columns)."""
+    Y = sp.csr_matrix((np.ones(len(y)), (y, np.arange(len(y)))), shape=(n_classes, len(y)))
+    observed = np.asarray((Y @ X).todense())
+    expected = np.outer(np.bincount(y, minlength=n_classes) / len(y), observed.sum(0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = ((observed - expected) ** 2 / expected).sum(0)
+    return np.nan_to_num(stat)
+
+
 def fit_linear(X, labels: list[str], classes: list[str], weights: np.ndarray, C: float,
                k_best: int = K_BEST) -> LinearModel:
-    """chi2 column selection + LogisticRegression on the selected columns."""
+    """chi2 column selection + LogisticRegression on the selected columns. Selecting first
+    matters for memory: L-BFGS keeps ~20 copies of the weight vector."""
     present = [c for c in classes if c in set(labels)]
     y = np.array([present.index(lab) for lab in labels])
-    n_text = 2 * N_HASH  # chi2 needs non-negative columns: the layout block is always kept
-    scores, _ = chi2(X[:, :n_text], y)
-    scores = np.nan_to_num(scores)
+    n_text = 2 * N_HASH  # text columns are ranked by chi2; the layout block is always kept
+    scores = _chi2_scores(X, y, len(present))[:n_text]
     k = min(k_best, n_text)
     cols = np.sort(np.argpartition(-scores, k - 1)[:k])
     cols = np.concatenate([cols, np.arange(n_text, X.shape[1])]).astype(np.int32)
     lr = LogisticRegression(C=C, max_iter=300, tol=1e-3)
-    lr.fit(X[:, cols], y, sample_weight=weights)
+    lr.fit(X[:, cols].astype(np.float64), y, sample_weight=weights)
     coef, icpt = lr.coef_, lr.intercept_
     if len(present) == 2:  # binary LR returns one row: expand to two-class logits
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])

@@ -77,13 +77,13 @@ def create_user(
     name = username.strip().lower()
     if not name or len(name) > 80 or not set(name) <= _USERNAME_OK:
         raise UserError("username must be 1-80 characters of a-z, 0-9, '.', '_', '-', '@'")
+    if get_user(session, name) is not None:
+        raise UserError(f"user {name!r} already exists")
     if len(password) < 8:
         raise UserError("password must be at least 8 characters")
     role_list = check_roles(roles)
     if not role_list:
         raise UserError("a user needs at least one role")
-    if get_user(session, name) is not None:
-        raise UserError(f"user {name!r} already exists")
     user = User(username=name, password_hash=hash_password(password), roles=role_list,
                 active=True)
     session.add(user)

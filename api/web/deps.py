@@ -119,6 +119,18 @@ def require(roles: frozenset[str]) -> Any:
     return check
 
 
+def as_text(value: Any) -> str:
+    """A field value as one line of text: lists and objects as JSON (what the edit box
+    accepts back), plain text as is; the template escapes it either way."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def flash(request: Request, message: str, kind: str = "info") -> None:
     request.session.setdefault("flash", [])
     request.session["flash"] = [*request.session["flash"], [kind, message]][-5:]

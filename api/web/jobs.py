@@ -113,6 +113,10 @@ class LocalJobs:
     def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]]:
         return self.pool.submit(self._run, document_id, actor)
 
+    def reindex(self, document_id: str) -> Future[None]:
+        """Search entries follow corrections (type, parties, law...) in the background."""
+        return self.pool.submit(lambda: self._pipeline().reindex_document(document_id))
+
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -133,6 +137,14 @@ class CeleryJobs:
         if sha:
             self._task.delay(sha, actor)
         return None
+
+    def reindex(self, document_id: str) -> None:
+        from api.pipeline import Pipeline
+
+        try:
+            Pipeline(self.settings).reindex_document(document_id)
+        except Exception:  # noqa: BLE001 - the index is rebuilt by `backoffice search --reindex`
+            log.exception("reindexing %s failed", document_id)
 
     def shutdown(self) -> None:
         return None

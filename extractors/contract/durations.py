@@ -24,13 +24,13 @@ _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, "hundred", "and"], key=len, rev
 
 # "two (2)", "thirty-six (36)", "one hundred twenty (120)", "12", "1.5", "half a", "one"
 NUMBER_RE = (
-    r"(?:(?:(?:%s)(?:[\s-]+(?:%s))*)\s*(?:\(\s*\d+(?:\.\d+)?\s*\))?|\d+(?:\.\d+)?"
-    r"(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?)" % (_NUMBER_WORD, _NUMBER_WORD)
+    rf"(?:(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*)\s*(?:\(\s*\d+(?:\.\d+)?\s*\))?|\d+(?:\.\d+)?"
+    r"(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?)"
 )
 UNIT_RE = r"(?:calendar\s+|business\s+|working\s+)?(?:years?|yrs?\.?|months?|mos?\.?|weeks?|days?)"
 # A duration phrase: number, optional hyphen ("one-year"), unit, optional possessive ('s).
 DURATION_RE = re.compile(
-    r"(?<![\w-])(?P<num>%s)[\s-]*(?P<unit>%s)(?:['’]s?)?(?![\w])" % (NUMBER_RE, UNIT_RE),
+    rf"(?<![\w-])(?P<num>{NUMBER_RE})[\s-]*(?P<unit>{UNIT_RE})(?:['’]s?)?(?![\w])",
     re.IGNORECASE,
 )
 

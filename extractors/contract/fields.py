@@ -323,9 +323,13 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
             a, b = base + m.start(), base + m.end()
             before = sent[max(0, m.start() - 120) : m.start()]
             after = sent[m.end() : m.end() + 140]
-            hit = lambda p, n=norm, a=a, b=b, v=m.group(0): Hit(v, n, a, b, p)  # noqa: E731
+            value = m.group(0)
+
+            def hit(p: str, n: str = norm, a: int = a, b: int = b, v: str = value) -> Hit:
+                return Hit(v, n, a, b, p)
+
             is_notice = bool(_NOTICE.search(after[:40])) or bool(
-                re.search(r"notice[^.]{0,40}$", before[-60:], re.I)
+                re.search(r"notice|notif|elect|advise", before[-100:], re.I)
                 and re.match(r"^\s*(?:prior|in\s+advance|before|notice)", after, re.I)
             )
             if is_notice:
@@ -343,7 +347,14 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
                 continue
             if norm.endswith("_days") or _EMPLOYMENT_AFTER.search(after):
                 continue
-            if _TERM_AGREEMENT.search(sent) and not re.search(r"\bpay|\bfee|\binvoice", before[-40:], re.I):
+            if re.match(r"^\s*(?:thereafter|anniversary|of\s+(?:base\s+)?(?:salary|pay|"
+                        r"compensation|the)\b)", after, re.I):
+                continue
+            near_term = any(
+                t.end() <= m.start() and m.start() - t.end() < 150
+                for t in _TERM_AGREEMENT.finditer(sent, 0, m.start())
+            )
+            if near_term and not re.search(r"\bpay|\bfee|\binvoice", before[-40:], re.I):
                 term.append(hit("term.agreement"))
             elif _PERIOD_FROM.search(before) and _FROM_DATE.search(after):
                 term.append(hit("term.period_from"))

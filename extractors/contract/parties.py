@@ -122,9 +122,10 @@ def clean_party_name(name: str) -> str:
     m = _DESCRIPTOR.search(" " + s)
     if m and m.start() > 1:
         s = (" " + s)[: m.start()]
+    s = s.strip()
     s = re.sub(r"^\s*(?:\(?\d\)|\([a-z]\))\s*", "", s)
     s = re.sub(r"\s+(?:dated|DATED|Dated|effective|EFFECTIVE)\b.*$", "", s)
-    s = re.sub(r"\s+(?:%s)\s+\d.*$" % _MONTH_NAMES, "", s, flags=re.I)
+    s = re.sub(rf"\s+(?:{_MONTH_NAMES})\s+\d.*$", "", s, flags=re.I)
     s = re.sub(r"^(?:the\s+)?(?:undersigned\s*,?\s*)", "", s, flags=re.I)
     s = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+", "", s)
     s = re.sub(r"^(?:between|among|and)\s+", "", s, flags=re.I)
@@ -134,8 +135,7 @@ def clean_party_name(name: str) -> str:
     while len(words) > 1 and re.match(r"[a-z]", words[-1]):  # "Acme Inc. under" -> "Acme Inc."
         words.pop()
     s = " ".join(words).strip(" ,;:")
-    # "Inc" needs its full stop back when the sentence cut it off
-    return s
+    return re.sub(r"(?:\s+[.,;:])+$", "", s)
 
 
 def _plausible(name: str) -> bool:

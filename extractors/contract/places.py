@@ -47,8 +47,8 @@ _ADJECTIVES = {
 }
 
 _ALL = sorted({*US_STATES, *PROVINCES, *COUNTRIES}, key=len, reverse=True)
-PLACE_RE = r"(?:%s)" % "|".join(re.escape(p).replace("'", "['’]") for p in _ALL)
-ADJ_RE = r"(?:%s|%s)" % ("|".join(_ADJECTIVES), "|".join(re.escape(s) for s in US_STATES))
+PLACE_RE = r"(?:{})".format("|".join(re.escape(p).replace("'", "['’]") for p in _ALL))
+ADJ_RE = r"(?:{}|{})".format("|".join(_ADJECTIVES), "|".join(re.escape(s) for s in US_STATES))
 
 
 def canonical_place(text: str) -> str:

@@ -18,12 +18,10 @@ import numpy as np
 
 from extractors.invoice.candidates import (
     _REGNO,
-    BILLTO,
     COMPANY_SUFFIX,
     Candidate,
     generate,
     header_candidates,
-    label_score,
 )
 from extractors.invoice.hints import VendorHints, vendor_key
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
@@ -86,6 +84,10 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None
 # block fields
 # --------------------------------------------------------------------------------------
 
+_REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|^\(?\s*\d{4,}|"
+                         r"\b\d{5,}\s*-\s*[A-Z]\b)")
+_TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*reg\.?\s*(no)?[.:]?\s*)?\d{3,}[\s\-]*[A-Z]?\s*[\)\]]?$",
+                           re.I)
 _STOP = re.compile(r"(?i)\b(tel|phone|fax|e-?mail|gst|vat|reg\.?\s*no|invoice|receipt|date|"
                    r"cashier|bill\s*to|www|http|h/p|hp|tax|mobile|ust|tva|siret|siren|gstin)\b|@")
 
@@ -120,7 +122,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
                          name.page, union([name.bbox, b]), name.source)
             last_y = b[3]
             continue
-        if _REGNO.match(t) or re.fullmatch(r"\(?[\w\s.:]*\d{4,}-?[A-Z]\)?", t):
+        if _REGNO.match(t) or _REGNO_LINE.search(t):
             if lines:
                 break
             last_y = b[3]
@@ -397,6 +399,10 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     country = _country("\n".join(texts))
     fields, ranked = _score_fields(lays, day_first)
     if "vendor_name" in fields:
+        vn = fields["vendor_name"]
+        stripped = _TRAILING_REG.sub("", str(vn.value)).strip()
+        if stripped and stripped != vn.value and re.search(r"[A-Za-z]{2}", stripped):
+            vn.value = vn.normalized = stripped
         addr, fields["vendor_name"] = _vendor_block(lays, fields["vendor_name"], doc_type)
         if addr is not None:
             fields["vendor_address"] = addr

@@ -203,7 +203,10 @@ def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, s
             else:
                 cand = text
                 if not re.search(r"[A-Za-z]{3}", cand):
-                    continue
+                    # OCR splits "23-06-2018" into "23- 06- 2018": rejoin digit groups
+                    cand = re.sub(r"[\s\"'“”‘’]", "", text)
+                    if not re.fullmatch(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4}", cand):
+                        continue
             norm = normalize_date(cand, day_first=day_first)
             if norm is None:
                 continue

@@ -188,11 +188,25 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
 
     if rng.random() < 0.25:  # brand or owner line above the company
         line(_name(rng, rng.randint(1, 3)).upper())
+    if rng.random() < 0.2:  # logo debris / printer header read by OCR
+        junk = "".join(rng.choice("~-=*.|/\\'`^:;ilI1oO ") for _ in range(rng.randint(2, 9)))
+        line(rng.choice([junk, junk.upper(), f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}"
+                         f"/{rng.randint(2015, 2020)} {rng.randint(0, 23):02d}:{rng.randint(10, 59)}",
+                         "Table " + str(rng.randint(1, 40)), "WELCOME"]))
     vendor = f"{_name(rng, rng.randint(1, 3)).upper()} {rng.choice(_BIZ)}"
     if rng.random() < 0.8:
         vendor += " " + rng.choice(_SUFFIX_MY)
     truth["vendor_name"] = vendor
-    line(vendor, "vendor_name", sz * rng.choice([1.0, 1.0, 1.2, 1.4]))
+    vsz = sz * rng.choice([1.0, 1.0, 1.2, 1.4])
+    if rng.random() < 0.1:
+        e = cv.put(ax if al == "l" else ax - len(vendor) * vsz * 0.3, y, vendor, vsz,
+                   "l", "vendor_name")
+        cv.put(e + vsz * 0.55, y, f"({rng.randint(10000, 999999)}-{rng.choice('ADKMPTUVWX')})",
+               sz)
+        cv.line += 1
+        y += lh * vsz / sz
+    else:
+        line(vendor, "vendor_name", vsz)
     if rng.random() < 0.6:
         line(rng.choice(["(", "CO REG NO: ", "", "COMPANY NO. "]) + f"{rng.randint(10000, 999999)}"
              f"-{rng.choice('ADHKMPTUVWX')}" + (")" if rng.random() < 0.5 else ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,19 +14,28 @@ from fastapi.testclient import TestClient
 
 from records.db import session_scope
 from records.models import AuditLog
-from tests.api.test_web_support import (  # noqa: F401 - fixtures
+from tests.api.test_web_support import (
     ADMIN_PASSWORD,
-    HR_FIELDS,
     INVOICE_FIELDS,
     PASSWORD,
     add_user,
-    app,
-    client,
     csrf_of,
     fast_hashes,
     login,
+    make_app,
+    make_client,
     seed_document,
 )
+
+
+@pytest.fixture()
+def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
+    yield from make_app(data_dir, monkeypatch)
+
+
+@pytest.fixture()
+def client(app: FastAPI) -> Iterator[TestClient]:
+    yield from make_client(app)
 
 
 def test_pages_need_login_and_api_answers_401(client: TestClient) -> None:

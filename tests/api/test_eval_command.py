@@ -81,6 +81,7 @@ def test_find_documents_skips_non_documents(tiny_corpus: Path) -> None:
     assert [d.path.name for d in limited] == ["nda-1.pdf", "inv-1.pdf", "cv-1.txt"]
 
 
+@pytest.mark.slow  # ~7 s: loads every pipeline stage
 def test_eval_end_to_end(tiny_corpus: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     rc = main(["eval", str(tiny_corpus), "--out", str(out), "--workers", "1",

@@ -3,6 +3,10 @@ reject with queues, limits and the vendor master, page rendering with highlights
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -17,14 +21,24 @@ from records.models import (
     TypeFeedback,
     Vendor,
 )
-from tests.api.test_web_support import (  # noqa: F401 - fixtures
+from tests.api.test_web_support import (
     INVOICE_FIELDS,
     add_user,
-    app,
-    client,
     login,
+    make_app,
+    make_client,
     seed_document,
 )
+
+
+@pytest.fixture()
+def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
+    yield from make_app(data_dir, monkeypatch)
+
+
+@pytest.fixture()
+def client(app: FastAPI) -> Iterator[TestClient]:
+    yield from make_client(app)
 
 
 def _open_tasks(app: FastAPI, doc_id: str, queue: str) -> list[ReviewTask]:
@@ -143,15 +157,18 @@ def test_ap_clerk_approval_limit(app: FastAPI, client: TestClient) -> None:
 
 def test_document_page_renders_image_and_highlights(app: FastAPI, client: TestClient) -> None:
     add_user(app, "pat", "ap")
-    doc_id = seed_document(app, "invoice", INVOICE_FIELDS)
+    items = [{"description": 'Widget "XL" <b>', "amount": "10.00"}]
+    doc_id = seed_document(app, "invoice", dict(INVOICE_FIELDS, line_items=(items, items, 0.9)))
     login(client, "pat")
     page = client.get(f"/documents/{doc_id}").text
     assert 'rect class="box" data-field="total_amount"' in page
+    assert 'value="[{&#34;description&#34;: &#34;Widget \\&#34;XL\\&#34; &lt;b&gt;' in page
     assert 'id="approve-form"' in page
     img = client.get(f"/documents/{doc_id}/pages/1.png")
     assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     w, h = Image.open(io.BytesIO(img.content)).size
     assert abs(w / h - 612 / 792) < 0.01  # same geometry as the boxes' page

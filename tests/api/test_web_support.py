@@ -35,8 +35,8 @@ def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(records.users, "_hasher", lambda: fast)
 
 
-@pytest.fixture()
-def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
+def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
+    """Body of each test module's `app` fixture (imported fixtures confuse linters)."""
     from api.app import create_app
     from api.config import Settings
 
@@ -51,8 +51,7 @@ def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
     application.state.jobs.shutdown()
 
 
-@pytest.fixture()
-def client(app: FastAPI) -> Iterator[TestClient]:
+def make_client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as c:
         yield c
 

@@ -119,6 +119,12 @@ def patch_field(request: Request, document_id: str, name: str,
     return review.result_json(session, visible_document(session, user, document_id))
 
 
+def _reindex(request: Request, document_id: str) -> None:
+    jobs = getattr(request.app.state, "jobs", None)
+    if jobs is not None and hasattr(jobs, "reindex"):
+        jobs.reindex(document_id)
+
+
 @router.patch("/documents/{document_id}/type")
 def patch_type(request: Request, document_id: str, body: Annotated[dict[str, Any], Body()],
                user: CurrentUser,
@@ -133,6 +139,7 @@ def patch_type(request: Request, document_id: str, body: Annotated[dict[str, Any
         session.rollback()
         raise HTTPException(422, str(exc)) from None
     session.commit()
+    _reindex(request, document_id)
     return review.result_json(session, doc)
 
 

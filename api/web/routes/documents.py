@@ -175,6 +175,12 @@ def _editable(session: Session, user: Principal, document_id: str) -> Document:
     return doc
 
 
+def _reindex(request: Request, document_id: str) -> None:
+    jobs = getattr(request.app.state, "jobs", None)
+    if jobs is not None and hasattr(jobs, "reindex"):
+        jobs.reindex(document_id)
+
+
 def apply_field(request: Request, session: Session, user: Principal, document_id: str,
                 name: str, value: str) -> Any:
     _editable(session, user, document_id)
@@ -185,6 +191,7 @@ def apply_field(request: Request, session: Session, user: Principal, document_id
         session.rollback()
         raise HTTPException(422, str(exc)) from None
     session.commit()
+    _reindex(request, document_id)
     return row
 
 
@@ -203,6 +210,7 @@ def correct_field(
         review.correct_field(session, document_id, name, value, user.username,
                              request.app.state.policy_config)
         session.commit()
+        _reindex(request, document_id)
         flash(request, f"Saved {name}.")
     except review.ReviewError as exc:
         session.rollback()
@@ -227,6 +235,7 @@ def correct_type(
         review.correct_type(session, document_id, doc_type, subtype, user.username,
                             request.app.state.policy_config)
         session.commit()
+        _reindex(request, document_id)
         flash(request, f"Type set to {doc_type}.")
     except review.ReviewError as exc:
         session.rollback()

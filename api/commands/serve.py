@@ -1,0 +1,33 @@
+"""`backoffice serve [--host 127.0.0.1] [--port 8000]`: the web service under uvicorn.
+
+Binds to localhost by default: exposing the service is a deliberate choice (put a
+TLS-terminating proxy in front and set BACKOFFICE_COOKIE_SECURE=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "serve"
+HELP = "run the web service (review pages and JSON API)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="data dir (default: BACKOFFICE_DATA_DIR or ./data)")
+    p.add_argument("--log-level", default="info", help="uvicorn log level")
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.config import Settings
+
+    app = create_app(Settings.from_env(args.data_dir))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    return 0

@@ -1,0 +1,324 @@
+"""Throughput benchmark: generated inputs, timed pipeline runs, peak memory.
+
+Two kinds of input are generated, because they cost very different amounts:
+born-digital PDFs (reportlab invoices and contracts with a text layer: read, classify,
+extract) and scanned pages (Pillow-rendered 300-dpi page images with lines of text,
+wrapped in image-only PDFs: OCR dominates). Each (input set, worker count) runs in a
+fresh interpreter (multiprocessing "spawn") with a fresh data dir, so that its peak RSS
+(`getrusage` RUSAGE_SELF and RUSAGE_CHILDREN `ru_maxrss`) belongs to that run alone and
+no result is served from an earlier run's cache. Wall time includes loading the models
+in that interpreter, as a batch run from the command line would.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+STAGES = ("read", "ocr", "classify", "extract", "policies", "store")
+
+_WORDS = (
+    "service delivery period agreement payment terms party obligations confidential "
+    "information invoice amount schedule support maintenance licence software hardware "
+    "consulting hours rate total subtotal shipping warranty liability termination notice "
+    "renewal effective date governing law jurisdiction supplier customer order quantity"
+).split()
+_COMPANIES = ("Northwind Traders GmbH", "Contoso Ltd", "Fabrikam Inc.", "Tailspin Toys LLC",
+              "Adventure Works Corp", "Litware Inc.", "Proseware SA", "Wide World Importers")
+
+
+# ---------------------------------------------------------------------- inputs
+def _sentence(rng: random.Random, n: int = 12) -> str:
+    words = [rng.choice(_WORDS) for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def _invoice_lines(rng: random.Random, i: int) -> list[list[str]]:
+    vendor, customer = rng.sample(_COMPANIES, 2)
+    items = []
+    total = 0.0
+    for k in range(rng.randint(8, 20)):
+        qty, price = rng.randint(1, 20), round(rng.uniform(5, 900), 2)
+        total += qty * price
+        items.append(f"{k + 1:>3}  {rng.choice(_WORDS).title()} {rng.choice(_WORDS)}"
+                     f"   {qty:>4}   {price:>10,.2f}   {qty * price:>12,.2f}")
+    tax = round(total * 0.19, 2)
+    page1 = [vendor, f"{rng.randint(1, 200)} Market Street, {rng.randint(10000, 99999)} City",
+             "VAT ID: DE136695976", "", "INVOICE", f"Invoice No: INV-2024-{i:04d}",
+             f"Invoice Date: 2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+             f"Bill To: {customer}", "", "  #  Description   Qty   Unit price   Amount",
+             *items[: len(items) // 2]]
+    page2 = [*items[len(items) // 2:], "", f"Subtotal: {total:,.2f} EUR",
+             f"VAT 19%: {tax:,.2f} EUR", f"Total: {total + tax:,.2f} EUR",
+             "IBAN: DE89 3704 0044 0532 0130 00", "Payment terms: Net 30"]
+    return [page1, page2]
+
+
+def _contract_lines(rng: random.Random, i: int) -> list[list[str]]:
+    a, b = rng.sample(_COMPANIES, 2)
+    pages = [["SERVICES AGREEMENT", "",
+              f"This Services Agreement (No. {i}) is made on March {rng.randint(1, 28)}, 2024 "
+              f"between {a} and {b}.", ""]]
+    for p in range(rng.randint(2, 4)):
+        lines = [] if p else pages.pop()
+        for s in range(1, 9):
+            lines.append(f"{p + 1}.{s} {_sentence(rng, 10)}")
+            lines.append(f"    {_sentence(rng, 11)}")
+        pages.append(lines)
+    pages[-1] += ["This Agreement is governed by the laws of the State of New York.",
+                  "Either party may terminate on thirty (30) days written notice.",
+                  "", f"Signed: {a}", f"Signed: {b}"]
+    return pages
+
+
+def make_born_digital(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    """`count` multi-page PDFs with a text layer, alternating invoices and contracts."""
+    from reportlab.lib.pagesizes import A4, letter
+    from reportlab.pdfgen import canvas
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        kind = "invoice" if i % 2 == 0 else "contract"
+        pages = _invoice_lines(rng, i) if kind == "invoice" else _contract_lines(rng, i)
+        size = A4 if i % 3 else letter
+        path = folder / f"{kind}-{i:03d}.pdf"
+        c = canvas.Canvas(str(path), pagesize=size)
+        for lines in pages:
+            c.setFont("Helvetica", 10)
+            y = size[1] - 60
+            for line in lines:
+                c.drawString(56, y, line[:110])
+                y -= 14
+            c.showPage()
+        c.save()
+        out.append(path)
+    return out
+
+
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                 "LiberationSans-Regular.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def render_scan(lines: Sequence[str], size_in: tuple[float, float] = (8.27, 11.69),
+                dpi: int = 300, seed: int = 0) -> Any:
+    """A grayscale page image like a 300-dpi office scan: text lines, slight skew, noise."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    w, h = int(size_in[0] * dpi), int(size_in[1] * dpi)
+    img = Image.new("L", (w, h), 250)
+    draw = ImageDraw.Draw(img)
+    font = _font(int(dpi * 11 / 72))  # 11 pt
+    y = int(0.8 * dpi)
+    step = int(dpi * 16 / 72)
+    for line in lines:
+        if y > h - dpi:
+            break
+        draw.text((int(0.9 * dpi), y), line, fill=rng.randint(10, 40), font=font)
+        y += step
+    img = img.rotate(rng.uniform(-0.6, 0.6), fillcolor=250, resample=Image.Resampling.BICUBIC)
+    img = img.filter(ImageFilter.GaussianBlur(0.6))
+    noise = Image.effect_noise((w, h), 12).point(lambda v: (v - 128) // 8)
+    from PIL import ImageChops
+
+    return ImageChops.add(img, noise, scale=1.0, offset=0)
+
+
+def make_scanned(folder: Path, pages: int, per_doc: int = 2, seed: int = 11) -> list[Path]:
+    """`pages` scanned pages as image-only PDFs of up to `per_doc` pages each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    out: list[Path] = []
+    n = 0
+    while n < pages:
+        k = min(per_doc, pages - n)
+        doc = len(out)
+        kind = "invoice" if doc % 2 == 0 else "contract"
+        texts = _invoice_lines(rng, doc) if kind == "invoice" else _contract_lines(rng, doc)
+        letter = doc % 2 == 1
+        images = [render_scan(texts[j % len(texts)],
+                              size_in=(8.5, 11.0) if letter else (8.27, 11.69),
+                              seed=seed + n + j) for j in range(k)]
+        path = folder / f"scan-{kind}-{doc:03d}.pdf"
+        images[0].save(path, "PDF", resolution=300.0, save_all=True,
+                       append_images=images[1:], quality=80)
+        out.append(path)
+        n += k
+    return out
+
+
+# ---------------------------------------------------------------------- runs
+@dataclass(slots=True)
+class BenchRow:
+    input_set: str
+    workers: int
+    docs: int
+    pages: int
+    ocr_pages: int
+    failed: int
+    wall_s: float
+    docs_per_s: float
+    pages_per_s: float
+    stage_ms_per_doc: dict[str, float]
+    stage_ms_per_page: dict[str, float]
+    extract_ms_per_page: float
+    non_ocr_ms_per_page: float
+    peak_rss_self_mb: float
+    peak_rss_children_mb: float
+    failures: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _maxrss_mb(who: int) -> float:
+    kb = resource.getrusage(who).ru_maxrss  # kilobytes on Linux
+    return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
+
+
+def _one_run(paths: list[str], workers: int, search: bool) -> dict[str, Any]:
+    """Runs in a fresh interpreter: process `paths`, return raw measurements."""
+    import os
+
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["BACKOFFICE_SEARCH"] = "1" if search else "0"
+    import logging
+
+    logging.getLogger("api.pipeline").setLevel(logging.CRITICAL)
+    from api.config import Settings
+    from api.pipeline import process_many
+
+    with tempfile.TemporaryDirectory(prefix="backoffice-bench-") as tmp:
+        settings = Settings.from_env(tmp)
+        settings.ensure_dirs()
+        t0 = time.perf_counter()
+        results = list(process_many([Path(p) for p in paths], settings,
+                                    workers=max(1, min(workers, len(paths)))))
+        wall = time.perf_counter() - t0
+    return {
+        "wall_s": wall,
+        "results": [{"file": r.get("file"), "status": r.get("status"), "error": r.get("error"),
+                     "pages": r.get("pages") or 0, "ocr_pages": r.get("ocr_pages") or 0,
+                     "timings_ms": r.get("timings_ms") or {}} for r in results],
+        "rss_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
+        "rss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+def _child(conn: Any, paths: list[str], workers: int, search: bool) -> None:
+    try:
+        conn.send(_one_run(paths, workers, search))
+    except BaseException as exc:  # noqa: BLE001 - report, the parent decides
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+    finally:
+        conn.close()
+
+
+def run_config(input_set: str, paths: Sequence[Path], workers: int, search: bool = True,
+               isolate: bool = True) -> BenchRow:
+    """Time one input set at one worker count (in a spawned interpreter if `isolate`)."""
+    plist = [str(p) for p in paths]
+    if isolate:
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(child, plist, workers, search))
+        proc.start()
+        child.close()
+        try:
+            raw = parent.recv()
+        except EOFError:
+            raw = {"error": "benchmark child died"}
+        proc.join()
+    else:
+        raw = _one_run(plist, workers, search)
+    if "error" in raw:
+        raise RuntimeError(f"bench run {input_set}/{workers} failed: {raw['error']}")
+    return summarize(input_set, workers, raw)
+
+
+def summarize(input_set: str, workers: int, raw: dict[str, Any]) -> BenchRow:
+    results = raw["results"]
+    wall = float(raw["wall_s"])
+    docs = len(results)
+    pages = sum(int(r["pages"]) for r in results)
+    sums: dict[str, float] = {}
+    for r in results:
+        for k, v in r["timings_ms"].items():
+            if isinstance(v, int | float):
+                sums[k] = sums.get(k, 0.0) + float(v)
+    order = [s for s in STAGES if s in sums] + sorted(set(sums) - set(STAGES))
+    per_doc = {k: sums[k] / docs for k in order} if docs else {}
+    per_page = {k: sums[k] / pages for k in order} if pages else {}
+    non_ocr = sum(v for k, v in sums.items() if k != "ocr")
+    failures = [{"file": r["file"], "code": (r["error"] or {}).get("code", "unknown")}
+                for r in results if r["status"] == "failed"]
+    return BenchRow(
+        input_set=input_set, workers=workers, docs=docs, pages=pages,
+        ocr_pages=sum(int(r["ocr_pages"]) for r in results), failed=len(failures),
+        wall_s=wall, docs_per_s=docs / wall if wall > 0 else 0.0,
+        pages_per_s=pages / wall if wall > 0 else 0.0,
+        stage_ms_per_doc=per_doc, stage_ms_per_page=per_page,
+        extract_ms_per_page=sums.get("extract", 0.0) / pages if pages else 0.0,
+        non_ocr_ms_per_page=non_ocr / pages if pages else 0.0,
+        peak_rss_self_mb=float(raw["rss_self_mb"]),
+        peak_rss_children_mb=float(raw["rss_children_mb"]),
+        failures=failures,
+    )
+
+
+TABLE_KEYS = ("input_set", "workers", "docs", "pages", "ocr_pages", "failed", "wall_s",
+              "docs_per_s", "pages_per_s", "extract_ms_per_page", "non_ocr_ms_per_page",
+              "ocr_ms_per_page", "peak_rss_self_mb", "peak_rss_children_mb")
+
+
+def table_rows(rows: Sequence[BenchRow]) -> list[dict[str, Any]]:
+    """One flat dict per run with TABLE_KEYS, for printing and for bench.json."""
+    out = []
+    for r in rows:
+        d = {k: getattr(r, k) for k in TABLE_KEYS if k != "ocr_ms_per_page"}
+        d["ocr_ms_per_page"] = (r.stage_ms_per_page.get("ocr", 0.0) * r.pages / r.ocr_pages
+                                if r.ocr_pages else 0.0)
+        out.append({k: d[k] for k in TABLE_KEYS})
+    return out
+
+
+def render_table(rows: Sequence[BenchRow]) -> str:
+    """Markdown table; ms per page are means over all pages (OCR: over OCR'd pages)."""
+    header = ["input", "workers", "docs", "pages", "OCR pages", "failed", "wall s", "docs/s",
+              "pages/s", "extract ms/page", "non-OCR ms/page", "OCR ms/OCR page",
+              "peak RSS self MB", "peak RSS children MB"]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    for d in table_rows(rows):
+        cells = []
+        for k in TABLE_KEYS:
+            v = d[k]
+            cells.append(f"{v:.2f}" if isinstance(v, float) else str(v))
+        lines.append("| " + " | ".join(cells) + " |")
+    stages = sorted({k for r in rows for k in r.stage_ms_per_doc},
+                    key=lambda s: (STAGES.index(s) if s in STAGES else 99, s))
+    if stages:
+        lines += ["", "Mean stage time per document (ms):", "",
+                  "| input | workers | " + " | ".join(stages) + " |",
+                  "| --- | --- | " + " | ".join("---" for _ in stages) + " |"]
+        for r in rows:
+            lines.append(f"| {r.input_set} | {r.workers} | " + " | ".join(
+                f"{r.stage_ms_per_doc.get(s, 0.0):.1f}" for s in stages) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,86 @@
+import random
+
+import pytest
+
+from extractors.clauses import CLAUSE_TYPES, split_clauses, tag_clauses, tag_texts
+from extractors.clauses.synth import T, fill
+from extractors.clauses.train import train_clauses
+from extractors.contract.synth import text_to_doc
+
+
+def test_clause_types_cover_cuad():
+    assert len(CLAUSE_TYPES) == 41
+    for t in ("governing_law", "anti_assignment", "cap_on_liability", "uncapped_liability",
+              "notice_period_to_terminate_renewal", "rofr_rofo_rofn",
+              "unlimited_all_you_can_eat_license"):
+        assert t in CLAUSE_TYPES
+
+
+def test_split_on_numbering_and_headings():
+    text = "\n".join([
+        "MASTER AGREEMENT",
+        "ARTICLE I",
+        "DEFINITIONS",
+        "1.1 Affiliate. Affiliate means any entity controlling a party, and more words here.",
+        "1.2 Products. Products means the goods listed in Exhibit A of this agreement here.",
+        "Section 5.2 Assignment. Neither party may assign this Agreement without consent.",
+        "(a) Any attempted assignment without consent is void and of no effect whatsoever.",
+        "GOVERNING LAW",
+        "This Agreement is governed by the laws of the State of New York, without regard.",
+    ])
+    doc = text_to_doc(text)
+    clauses = split_clauses(doc)
+    starts = [c.text.split()[0] for c in clauses]
+    assert "1.2" in starts and "Section" in starts and "(a)" in starts
+    # heading-only lines ("ARTICLE I", "DEFINITIONS") join the clause that follows them
+    first = next(c for c in clauses if "1.1 Affiliate" in c.text)
+    assert "DEFINITIONS" in first.text and "1.2 Products" not in first.text
+    assert any(c.heading == "GOVERNING LAW" for c in clauses)
+    for c in clauses:  # offsets index doc.text
+        assert doc.text[c.start:c.end] == c.text
+        assert c.page == 1
+
+
+def test_long_section_is_split():
+    para = "The Supplier shall deliver the goods on time and in good order as agreed. " * 8
+    text = "1. Delivery.\n" + "\n".join([para] * 12)
+    clauses = split_clauses(text_to_doc(text, lines_per_page=500))
+    assert len(clauses) >= 3
+    assert all(len(c.text) <= 2100 for c in clauses)
+
+
+@pytest.mark.parametrize(
+    "cat",
+    ["governing_law", "anti_assignment", "cap_on_liability", "insurance", "audit_rights",
+     "non_compete", "termination_for_convenience", "license_grant", "exclusivity"],
+)
+def test_tagging_generated_clauses(cat):
+    rng = random.Random(1234)  # not the training seed
+    texts = [fill(t, rng) for t in T[cat]]
+    labels = tag_texts(texts)
+    hit = sum(cat in lab for lab in labels)
+    assert hit >= len(texts) - 1, (cat, labels)
+
+
+def test_tag_clauses_on_document():
+    text = ("1. Governing Law. This Agreement shall be governed by the laws of the State of Texas.\n"
+            "2. Notices. All notices shall be in writing and delivered by courier to the addresses "
+            "set forth on the signature page.")
+    clauses = tag_clauses(text_to_doc(text))
+    assert "governing_law" in clauses[0].labels
+    assert "governing_law" not in clauses[1].labels
+    assert all(0.0 <= p <= 1.0 for c in clauses for p in c.labels.values())
+
+
+@pytest.mark.slow
+def test_feedback_changes_a_tag():
+    probe = "The parties shall meet quarterly to review the marketing plan for the Blorfs."
+    base = train_clauses(seed=0, save=False, n_per_class=10)
+    before = tag_texts([probe], model=base)[0]
+    assert "revenue_profit_sharing" not in before
+    feedback = [(probe, ["revenue_profit_sharing"]),
+                ("Each quarter the parties review the Blorfs marketing plan together.",
+                 ["revenue_profit_sharing"])]
+    after_model = train_clauses(feedback, seed=0, save=False, n_per_class=10)
+    after = tag_texts([probe], model=after_model)[0]
+    assert "revenue_profit_sharing" in after

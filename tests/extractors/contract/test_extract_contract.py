@@ -1,0 +1,75 @@
+import time
+
+import pytest
+
+from extractors.contract import extract_contract
+from extractors.contract.synth import generate_contract, text_to_doc
+
+
+def _norm_party(p: str) -> str:
+    return p.rstrip(".").lower()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fields_from_generated_contract(seed):
+    sc = generate_contract(seed)
+    got = extract_contract(sc.doc)
+    for name, want in sc.expected.items():
+        assert name in got, name
+        value = got[name].normalized
+        if name == "title":
+            assert value.lower() == str(want).lower()
+        elif name == "parties":
+            assert [_norm_party(p) for p in value] == [_norm_party(p) for p in want]
+        else:
+            assert value == want, name
+        f = got[name]
+        assert 0.0 < f.confidence < 1.0
+        assert f.page is not None and 1 <= f.page <= len(sc.doc.pages)
+    law = got["governing_law"]
+    assert law.bbox is not None
+    x0, y0, x1, y1 = law.bbox
+    assert x0 < x1 and y0 < y1
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("This Agreement shall be governed by the laws of the State of New York.", "New York"),
+        ("This Agreement will be construed in accordance with the internal laws of the "
+         "Commonwealth of Massachusetts, without regard to conflicts of law.", "Massachusetts"),
+        ("The laws of the State of Texas shall govern this Agreement.", "Texas"),
+        ("This Agreement is governed by English law and the courts of London have jurisdiction.",
+         "England and Wales"),
+        ("Governing Law. This contract is subject to the laws of England and Wales.",
+         "England and Wales"),
+        ("This Agreement shall be interpreted under the laws of the Province of Ontario, Canada.",
+         "Ontario"),
+    ],
+)
+def test_governing_law_variants(sentence, expected):
+    text = ("Acme Inc., a corporation organized under the laws of the State of Delaware, "
+            "agrees as follows.\n" + sentence)
+    got = extract_contract(text_to_doc(text))
+    assert got["governing_law"].normalized == expected
+
+
+def test_incorporation_state_is_not_governing_law():
+    text = "Acme Inc., a corporation organized under the laws of the State of Delaware, sells."
+    assert "governing_law" not in extract_contract(text_to_doc(text))
+
+
+def test_absent_fields_are_absent():
+    got = extract_contract(text_to_doc("Meeting notes.\nWe discussed the roadmap."))
+    assert "parties" not in got and "term" not in got and "governing_law" not in got
+
+
+def test_sixty_page_contract_is_fast():
+    sc = generate_contract(3, filler_clauses=1600)
+    assert len(sc.doc.pages) >= 60
+    t0 = time.perf_counter()
+    got = extract_contract(sc.doc)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 5.0
+    assert got["governing_law"].normalized == sc.expected["governing_law"]
+    assert got["parties"].page == 1

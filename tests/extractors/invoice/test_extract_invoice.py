@@ -1,0 +1,154 @@
+"""The invoice extractor on generated documents: values, evidence boxes, checks, hints."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractors.invoice import VendorHints, extract_invoice
+from extractors.invoice.layout import union
+from extractors.invoice.synth import generate
+from extractors.types import Field
+from ingest.types import IngestedDocument, Page, Word
+
+SEEDS = range(900_000, 900_030)  # never used by train.py (seed*100000 + i, i < 1500)
+
+
+def _truth_bbox(doc: IngestedDocument, truth: dict, name: str):
+    s, e = truth["_spans"][name][0]
+    return union([w.bbox for w in doc.pages[0].words[s:e]])
+
+
+def _inside(inner, outer, tol=2.0) -> bool:
+    return (inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol and
+            inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
+@pytest.mark.parametrize("kind", ["receipt", "invoice"])
+def test_fields_found_with_page_and_bbox(kind):
+    right = total = 0
+    for seed in SEEDS:
+        doc, truth = generate(seed, kind=kind, noise=0.0)
+        got = extract_invoice(doc, kind)
+        for name in ("total_amount", "invoice_date", "invoice_number", "vendor_name"):
+            total += 1
+            f = got.get(name)
+            if f is None:
+                continue
+            want = str(truth[name]).lower().replace(" ", "")
+            if str(f.normalized).lower().replace(" ", "").lstrip("#") == want.lstrip("#"):
+                right += 1
+                assert f.page == 1
+                assert f.bbox is not None
+                assert _inside(f.bbox, _truth_bbox(doc, truth, name)) or \
+                    _inside(_truth_bbox(doc, truth, name), f.bbox)
+                assert 0.0 <= f.confidence <= 1.0
+    assert right / total >= 0.85, (right, total)
+
+
+def test_money_and_dates_are_normal_forms():
+    doc, truth = generate(900_101, kind="invoice", noise=0.0)
+    got = extract_invoice(doc)
+    assert got["total_amount"].normalized == truth["total_amount"]
+    assert len(got["invoice_date"].normalized) == 10
+    json.dumps({k: v.to_json() for k, v in got.items()})  # serialisable per CONTRACT
+
+
+def _page(rows: list[list[tuple[str, float]]], width: float = 400) -> IngestedDocument:
+    """A hand-made page: each row a list of (text, x)."""
+    words = []
+    for i, row in enumerate(rows):
+        y = 20 + 14 * i
+        for text, x in row:
+            words.append(Word(text, (x, y, x + 6 * len(text), y + 10), 1.0, i))
+    page = Page(1, width, 20 + 14 * len(rows) + 20, words,
+                "\n".join(" ".join(t for t, _ in r) for r in rows))
+    return IngestedDocument("hand.pdf", "0" * 64, "application/pdf", 0, [page])
+
+
+def _totals_doc(sub: str, tax: str, tot: str) -> IngestedDocument:
+    return _page([
+        [("ACME", 20), ("TRADING", 60), ("SDN", 120), ("BHD", 145)],
+        [("12,", 20), ("JALAN", 40), ("MAJU,", 80), ("43000", 120), ("KAJANG", 160)],
+        [("Invoice", 20), ("No:", 70), ("INV-7781", 100)],
+        [("Date:", 20), ("03/04/2019", 100)],
+        [("Subtotal", 200), (sub, 330)],
+        [("GST", 200), (tax, 330)],
+        [("TOTAL", 200), (tot, 330)],
+    ])
+
+
+def test_arithmetic_consistency_changes_confidence():
+    good = extract_invoice(_totals_doc("100.00", "6.00", "106.00"), "receipt")
+    bad = extract_invoice(_totals_doc("100.00", "9.00", "106.00"), "receipt")
+    assert good["total_amount"].normalized == "106.00"
+    assert good["subtotal"].confidence > 0.5
+    for name in ("subtotal", "tax_amount"):
+        if name in bad:
+            assert bad[name].confidence <= 0.5
+    assert good["subtotal"].confidence > bad.get("subtotal", Field(0, 0, 0.0)).confidence
+
+
+def test_due_before_issue_is_capped():
+    doc = _page([
+        [("Widget", 20), ("Works", 70), ("Ltd", 115)],
+        [("Invoice", 20), ("Date:", 70), ("10/05/2021", 200)],
+        [("Due", 20), ("Date:", 50), ("01/05/2021", 200)],
+        [("Total", 20), ("55.00", 200)],
+    ])
+    got = extract_invoice(doc)
+    if "due_date" in got:
+        assert got["due_date"].confidence <= 0.5
+
+
+def test_vendor_hints_learned_from_correction_change_next_extraction():
+    def doc_for(ref: str, amount: str) -> IngestedDocument:
+        return _page([
+            [("Zorblat", 20), ("Widgets", 80), ("GmbH", 140)],
+            [("Hauptweg", 20), ("5,", 80), ("10115", 100), ("Berlin", 140)],
+            [("Kundenreferenz", 20), (ref, 250)],
+            [("Datum", 20), ("03.04.2019", 250)],
+            [("Gesamtbetrag", 20), (amount, 250)],
+        ])
+
+    first = doc_for("ZX-88121", "99,00")
+    hints = VendorHints()
+    before = extract_invoice(first, hints=hints)
+    assert before.get("invoice_number") is None or \
+        before["invoice_number"].normalized != "ZX-88121"
+    assert hints.learn(first, "invoice_number", "ZX-88121")
+    assert not hints.learn(first, "invoice_number", "NOT-ON-PAGE-1")
+    restored = VendorHints.from_json(json.loads(json.dumps(hints.to_json())))
+    nxt = doc_for("ZX-90455", "12,50")
+    after = extract_invoice(nxt, hints=restored)
+    assert after["invoice_number"].normalized == "ZX-90455"
+    assert after["invoice_number"].source == "vendor-hint"
+    assert after["invoice_number"].bbox is not None
+    # another vendor is unaffected
+    other = extract_invoice(_page([[("Other", 20), ("Co", 70)],
+                                   [("Kundenreferenz", 20), ("ZX-1", 250)]]), hints=restored)
+    assert other.get("invoice_number") is None or other["invoice_number"].source != "vendor-hint"
+
+
+def test_iban_and_tax_id_validated():
+    doc = _page([
+        [("Nordwind", 20), ("Handel", 80), ("GmbH", 130)],
+        [("Ringstr.", 20), ("4,", 70), ("20095", 90), ("Hamburg", 130)],
+        [("USt-IdNr.:", 20), ("DE136695976", 100)],
+        [("IBAN:", 20), ("DE89", 60), ("3704", 90), ("0044", 120), ("0532", 150), ("0130", 180),
+         ("00", 210)],
+        [("Gesamtbetrag", 20), ("1.234,50", 250), ("EUR", 310)],
+    ])
+    got = extract_invoice(doc)
+    assert got["iban"].normalized == "DE89370400440532013000"
+    assert got["vendor_tax_id"].normalized == "DE136695976"
+    assert got["total_amount"].normalized == "1234.50"
+    assert got["currency"].normalized == "EUR"
+    bad = _page([[("IBAN:", 20), ("DE89", 60), ("3704", 90), ("0044", 120), ("0532", 150),
+                  ("0130", 180), ("01", 210)]])
+    assert "iban" not in extract_invoice(bad)
+
+
+def test_empty_document():
+    assert extract_invoice(IngestedDocument("e.pdf", "0" * 64, "application/pdf", 0, [])) == {}
