@@ -83,7 +83,9 @@ def value_match(field: str, pred: object, truth: object) -> bool:
         return False
     p, t = _norm(pred), _norm(truth)
     if field == "governing_law":
-        return p == t or p in t or fuzz.token_set_ratio(p, t) >= 90
+        words = set(re.findall(r"\w+", p)) - {"and", "of", "the"}
+        return (p == t or p in t or fuzz.token_set_ratio(p, t) >= 90
+                or bool(words) and words <= set(re.findall(r"\w+", t)))
     return p == t
 
 

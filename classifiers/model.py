@@ -126,7 +126,7 @@ class Featurizer:
         lay = np.array([_layout(t, p) for t, p in zip(texts, pages, strict=True)], np.float32)
         return m, lay
 
-    def _chunks(self, texts: list[str], pages: list[int], size: int = 1000):
+    def _chunks(self, texts: list[str], pages: list[int], size: int = 500):
         for i in range(0, len(texts), size):
             yield self._raw(texts[i:i + size], pages[i:i + size])
 
@@ -250,7 +250,7 @@ def fit_linear(X, labels: list[str], classes: list[str], weights: np.ndarray, C:
     cols = np.sort(np.argpartition(-scores, k - 1)[:k])
     cols = np.concatenate([cols, np.arange(n_text, X.shape[1])]).astype(np.int32)
     lr = LogisticRegression(C=C, max_iter=300, tol=1e-3)
-    lr.fit(X[:, cols].astype(np.float64), y, sample_weight=weights)
+    lr.fit(X[:, cols], y, sample_weight=weights)
     coef, icpt = lr.coef_, lr.intercept_
     if len(present) == 2:  # binary LR returns one row: expand to two-class logits
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])

@@ -45,13 +45,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 
 
-def fts_query(query: str) -> str | None:
-    """Free text -> an FTS5 OR-query of quoted terms (quoting neutralises FTS syntax)."""
+def query_terms(query: str) -> list[str]:
     terms = [t for t in re.findall(r"\w+", query.lower()) if t not in STOPWORDS]
     if not terms:
         terms = re.findall(r"\w+", query.lower())
-    seen = list(dict.fromkeys(terms))
-    return " OR ".join(f'"{t}"' for t in seen) if seen else None
+    return list(dict.fromkeys(terms))
+
+
+def fts_query(query: str, op: str = "OR") -> str | None:
+    """Free text -> an FTS5 query of quoted terms (quoting neutralises FTS syntax)."""
+    terms = query_terms(query)
+    return f" {op} ".join(f'"{t}"' for t in terms) if terms else None
 
 
 def render_marks(marked: str) -> str:
@@ -211,10 +215,24 @@ class KeywordIndex:
             )
 
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
-        """Chunk ids by BM25, best first."""
-        q = fts_query(query)
-        if q is None:
+        """Chunk ids by BM25, best first.
+
+        Chunks holding all query terms come first (an AND query is also far cheaper: an OR
+        of common words makes FTS5 score most of the table); OR matches fill up the rest.
+        """
+        terms = query_terms(query)
+        if not terms:
             return []
+        out: list[str] = []
+        ops = ("AND", "OR") if len(terms) > 1 else ("OR",)
+        for op in ops:
+            got = self._match(fts_query(query, op) or "", k, filters)
+            out.extend(c for c in got if c not in out)
+            if len(out) >= k:
+                break
+        return out[:k]
+
+    def _match(self, q: str, k: int, filters: SearchFilters | None) -> list[str]:
         where, args = filter_sql(filters)
         sql = (
             "SELECT c.chunk_id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid"
@@ -223,6 +241,26 @@ class KeywordIndex:
         with self._lock:
             rows = self._db.execute(sql, [q, *args, k]).fetchall()
         return [r[0] for r in rows]
+
+    def count_matching(self, filters: SearchFilters) -> int:
+        """How many chunks pass the filters (chooses the vector-search strategy)."""
+        where, args = filter_sql(filters)
+        with self._lock:
+            row = self._db.execute(f"SELECT count(*) FROM chunks c WHERE 1=1{where}", args)
+            return int(row.fetchone()[0])
+
+    def keep_matching(self, chunk_ids: Sequence[str], filters: SearchFilters) -> set[str]:
+        """The subset of chunk_ids that pass the filters."""
+        if not chunk_ids:
+            return set()
+        where, args = filter_sql(filters)
+        marks = ",".join("?" * len(chunk_ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT c.chunk_id FROM chunks c WHERE c.chunk_id IN ({marks}){where}",
+                [*chunk_ids, *args],
+            ).fetchall()
+        return {r[0] for r in rows}
 
     def document_ids(self, filters: SearchFilters) -> list[str]:
         """Documents that satisfy the filters (used to narrow the vector search by party)."""

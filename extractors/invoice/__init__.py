@@ -18,6 +18,7 @@ import numpy as np
 
 from extractors.invoice.candidates import (
     _REGNO,
+    _SELLER,
     COMPANY_SUFFIX,
     Candidate,
     generate,
@@ -84,8 +85,8 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None
 # block fields
 # --------------------------------------------------------------------------------------
 
-_REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|^\(?\s*\d{4,}|"
-                         r"\b\d{5,}\s*-\s*[A-Z]\b)")
+_REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|"
+                         r"\b\d{5,}\s*-\s*[A-Z]\b|^\(\s*\w*\d{4,}[\w\-]*\s*\)?$)")
 _TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*reg\.?\s*(no)?[.:]?\s*)?\d{3,}[\s\-]*[A-Z]?\s*[\)\]]?$",
                            re.I)
 _STOP = re.compile(r"(?i)\b(tel|phone|fax|e-?mail|gst|vat|reg\.?\s*no|invoice|receipt|date|"
@@ -160,15 +161,23 @@ _TAX_LABEL = re.compile(r"(?i)\b(vat|gst|gstin|tva|ust|u?st-?id\w*|mwst|tax\s*id
                         r"siret|nip|btw|sst|abn|reg(istration)?\s*no|id\s*no)\b")
 
 
+_TAX_RANK = {"eu_vat": 0, "gstin": 0, "gb_vat": 1, "pl_nip": 1, "siret": 2, "ein": 2,
+             "siren": 3, "my_sst": 3}
+
+
 def _tax_id(lays: list[PageLayout], country: str | None) -> Field | None:
+    """First labelled, self-describing tax id (EU VAT with prefix, GSTIN) wins over national
+    numbers that need a country hint; checksums gate everything."""
+    found: list[tuple[tuple[int, int, int], Field]] = []
+    order = 0
     for lay in lays:
         for row in lay.rows:
             labelled = bool(_TAX_LABEL.search(row.text))
             ws = row.words
             for s in range(len(ws)):
-                for n in (1, 2, 3, 4, 5):
+                for n in (5, 4, 3, 2, 1):
                     if s + n > len(ws):
-                        break
+                        continue
                     t = " ".join(w.text for w in ws[s:s + n]).strip(":;,")
                     if not re.match(r"^[A-Z0-9]", t) or len(t) < 6:
                         continue
@@ -182,9 +191,12 @@ def _tax_id(lays: list[PageLayout], country: str | None) -> Field | None:
                     if got[1] == "my_sst" and not re.search(r"(?i)gst|sst", row.text):
                         continue
                     b = union([w.bbox for w in ws[s:s + n]])
-                    return Field(t, got[0], 0.9 if labelled else 0.6, lay.number, b,
-                                 "regex")
-    return None
+                    order += 1
+                    found.append(((0 if labelled else 1, _TAX_RANK.get(got[1], 2), order),
+                                  Field(t, got[0], 0.9 if labelled else 0.6, lay.number, b,
+                                        "regex")))
+                    break
+    return min(found, key=lambda x: x[0])[1] if found else None
 
 
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
@@ -400,7 +412,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     fields, ranked = _score_fields(lays, day_first)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
-        stripped = _TRAILING_REG.sub("", str(vn.value)).strip()
+        stripped = _TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:")
         if stripped and stripped != vn.value and re.search(r"[A-Za-z]{2}", stripped):
             vn.value = vn.normalized = stripped
         addr, fields["vendor_name"] = _vendor_block(lays, fields["vendor_name"], doc_type)

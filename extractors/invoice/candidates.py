@@ -25,6 +25,7 @@ from ingest.types import BBox, Word
 
 LABELS: dict[str, list[str]] = {
     "invoice_number": [
+        "facture n", "rechnungsnr", "factuurnr", "faktura nr", "faktura vat nr", "numer faktury",
         "invoice no", "invoice number", "invoice", "invoice id", "inv no", "inv", "bill no",
         "receipt no", "receipt", "doc no", "document no", "cash bill", "tax invoice no",
         "ref no", "reference", "trans no", "transaction no", "slip no", "order id",
@@ -33,12 +34,14 @@ LABELS: dict[str, list[str]] = {
         "invoice nr", "nota",
     ],
     "invoice_date": [
+        "du", "vom", "van", "del", "data wystawienia", "data", "factuurdatum", "rechnungsdatum", "leistungsdatum", "date d emission",
         "date", "invoice date", "date of issue", "issue date", "issued", "dated", "bill date",
         "receipt date", "datum", "rechnungsdatum", "date de facture", "date facture",
         "fecha", "tarikh", "txn date", "trans date", "transaction date", "order date",
         "factuurdatum", "invoice dt", "date issued",
     ],
     "due_date": [
+        "date limite de paiement", "date limite", "te betalen voor", "vervaldatum", "termin platnosci", "zahlungsziel", "payment date",
         "due date", "payment due", "due by", "pay by", "due", "faelligkeitsdatum",
         "fallig am", "zahlbar bis", "date d echeance", "echeance", "vervaldatum",
         "payment due date", "due on",
@@ -48,17 +51,20 @@ LABELS: dict[str, list[str]] = {
         "order no", "bestellnummer", "bon de commande", "customer po", "po ref",
     ],
     "subtotal": [
+        "netto", "summe netto", "subtotaal", "excl btw", "totaal excl btw", "montant eur ht", "wartosc netto", "razem netto",
         "subtotal", "sub total", "net amount", "total excl", "total before tax",
         "amount excl", "nettobetrag", "zwischensumme", "total ht", "net total",
         "total excluding gst", "taxable amount", "total excl vat", "net", "sub totaal",
         "total excl tax", "montant ht", "amount before tax", "total sales excluding gst",
     ],
     "tax_amount": [
+        "podatek vat", "kwota vat", "montant tva", "btw 21", "mwst 19", "ust 19",
         "tax", "gst", "vat", "sst", "tax amount", "total tax", "mwst", "ust", "tva", "igst",
         "cgst", "sgst", "sales tax", "service tax", "total gst", "gst 6", "vat 20", "btw",
         "montant tva", "umsatzsteuer", "iva", "total vat",
     ],
     "total_amount": [
+        "somme a payer", "total facture", "summe", "gesamt", "rechnungsbetrag", "endbetrag", "zu zahlen", "te betalen", "totaalbedrag", "razem", "do zaplaty", "suma", "brutto", "total ttc", "grand total rm", "total incl btw",
         "total", "grand total", "amount due", "total due", "balance due", "total amount",
         "total payable", "amount payable", "nett total", "total incl", "total rm",
         "rounded total", "total incl gst", "gesamtbetrag", "gesamtsumme", "total ttc",
@@ -218,7 +224,7 @@ def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, s
 def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
     out = []
     for i, w in enumerate(row.words):
-        t = w.text.strip(":;,")
+        t = re.sub(r"^(?i:n°|nº|no\.|nr\.|no:|nr:)", "", w.text.strip(":;,"))
         if len(t) < 2 or len(t) > 40 or not re.search(r"\d", t):
             continue
         if not _ID_TOKEN.match(t):
@@ -360,8 +366,10 @@ def field_features(c: Candidate, field_name: str) -> list[float]:
 NAME_FEATURES = [
     "order", "rel_y", "rel_xc", "height", "upper", "suffix", "digits", "n_words", "header_kw",
     "next_addr", "is_tallest", "next_regno", "after_billto", "letters", "is_first", "centered",
-    "has_at", "prev_suffix",
+    "has_at", "prev_suffix", "repeat", "in_domain", "seller_label",
 ]
+_SELLER = re.compile(r"(?i)^\s*(sold\s*by|seller|vendor|supplier|from|issued\s*by|"
+                     r"sprzedawca|verk[äa]ufer|lieferant|vendeur|fournisseur|leverancier)\s*[:\-]\s*")
 _ADDR = re.compile(r"(\d{4,6}\b|\bjalan\b|\bjln\b|\bstreet\b|\bst\b|\broad\b|\brd\b|\bavenue\b|"
                    r"\blot\b|\bno\b|\bstr\b|straße|strasse|\brue\b|\btaman\b|\bsuite\b|\bfloor\b|"
                    r"\bblvd\b|,)", re.I)
@@ -381,6 +389,9 @@ def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
     out = []
     billto_seen = False
     prev_suffix = False
+    all_rows = [norm_label(r.text).replace(" ", "") for r in lay.rows]
+    domains = " ".join(re.findall(r"(?i)(?:www\.|@|https?://)([a-z0-9\-]+)", lay.page.text or
+                                  " ".join(w.text for w in lay.page.words))).lower()
     for k, r in enumerate(top):
         nxt = top[k + 1].text if k + 1 < len(top) else ""
         if label_score(r.text, BILLTO) > 0.85 or re.match(r"(?i)\s*(bill|sold|ship)\s*to", r.text):
@@ -391,7 +402,7 @@ def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
             if letters < 2:
                 continue
             bbox = seg.bbox
-            c = Candidate("name", t, t, lay.number, bbox, r.index)
+            c = Candidate("name", t, _SELLER.sub("", t).strip() or t, lay.number, bbox, r.index)
             f = c.feats
             f["order"] = min(k, 12) / 12
             f["rel_y"] = bbox[1] / H
@@ -411,6 +422,12 @@ def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
             f["centered"] = float(abs((bbox[0] + bbox[2]) / 2 / W - 0.5) < 0.12)
             f["has_at"] = float("@" in t or "www" in t.lower())
             f["prev_suffix"] = float(prev_suffix)
+            key = norm_label(_SELLER.sub("", t)).replace(" ", "")
+            f["repeat"] = float(len(key) >= 4 and sum(key in x for x in all_rows) >= 2)
+            first = re.sub(r"[^a-z0-9]", "", (norm_label(_SELLER.sub("", t)).split() or [""])[0])
+            f["in_domain"] = float(len(first) >= 3 and (first in domains or
+                                                        (key[:12] and key[:12] in domains)))
+            f["seller_label"] = float(bool(_SELLER.match(t)))
             out.append(c)
         prev_suffix = prev_suffix or bool(COMPANY_SUFFIX.search(r.text))
     return out

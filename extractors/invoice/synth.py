@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -207,6 +208,11 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         y += lh * vsz / sz
     else:
         line(vendor, "vendor_name", vsz)
+    top_date = rng.random() < 0.12
+    if top_date:
+        d_top = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000))
+        top_txt = _fmt_date(d_top, rng, "dmy", "en")
+        line(f"{top_txt} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", "invoice_date")
     if rng.random() < 0.6:
         line(rng.choice(["(", "CO REG NO: ", "", "COMPANY NO. "]) + f"{rng.randint(10000, 999999)}"
              f"-{rng.choice('ADHKMPTUVWX')}" + (")" if rng.random() < 0.5 else ""))
@@ -232,9 +238,9 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     y += lh * rng.uniform(0, 1)
     line(rng.choice(["TAX INVOICE", "SIMPLIFIED TAX INVOICE", "RECEIPT", "CASH BILL",
                      "OFFICIAL RECEIPT", "INVOICE"]))
-    d = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000))
+    d = d_top if top_date else date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000))
     truth["invoice_date"] = d.isoformat()
-    dtxt = _fmt_date(d, rng, "dmy", "en")
+    dtxt = top_txt if top_date else _fmt_date(d, rng, "dmy", "en")
     invno = rng.choice(["", "CS", "OR", "INV", "T"]) + f"{rng.randint(100, 10**9)}"
     truth["invoice_number"] = invno
     lx = rng.uniform(6, 14)
@@ -244,6 +250,24 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
           (rng.choice(["Date", "DATE", "Date", "Txn Date", "Trans Date"]), dtxt, "invoice_date"),
           (rng.choice(["Cashier", "CASHIER", "Staff"]), _name(rng, 1).upper(), None)]
     rng.shuffle(kv)
+    bare_at: str | None = None
+    if top_date:
+        kv = [x for x in kv if x[2] != "invoice_date"]
+    if rng.random() < 0.15:  # no document number printed
+        kv = [x for x in kv if x[2] != "invoice_number"]
+        truth.pop("invoice_number")
+    if not top_date and rng.random() < 0.3:  # bare date-time line, no label (top, middle or bottom)
+        kv = [x for x in kv if x[2] != "invoice_date"]
+        where = rng.choice(["here", "bottom"])
+        bare = f"{dtxt} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}" + \
+            rng.choice(["", ":00", " PM", " AM"])
+        if where == "here":
+            line(bare, "invoice_date")
+        else:
+            bare_at = where
+    if rng.random() < 0.4:  # distractor identifiers
+        kv.append((rng.choice(["Table", "Pax", "POS No", "Member No", "Counter", "Terminal",
+                               "Order No", "Slip"]), str(rng.randint(1, 99999)), None))
     for lab, val, tag in kv:
         if rng.random() < 0.5:
             cv.put(lx, y, f"{lab}:", sz)
@@ -312,10 +336,17 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         big = sz * (1.25 if tag == "total_amount" and rng.random() < 0.3 else 1.0)
         cv.put(lx, y, lab + (":" if rng.random() < 0.3 else ""), big)
         s = _fmt_money(v, rng, comma) if lab not in ("Total Qty", "Total Items") else str(int(v))
-        cv.put(W - lx, y, (cur + s) if tag else s, big, "r", tag)
+        with_cur = cur and (tag or rng.random() < 0.6) and lab not in ("Total Qty", "Total Items")
+        cv.put(W - lx, y, (cur + s) if with_cur else s, big, "r", tag)
         cv.line += 1
         y += lh * big / sz
     y += lh
+    if bare_at == "bottom":
+        cv.put(lx, y, bare, sz, tag="invoice_date")
+        cv.put(W * 0.6, y, f"{rng.choice(['SH', 'T', 'POS'])}{rng.randint(1, 99):02d} "
+               f"{rng.randint(10**5, 10**9)}", sz)
+        cv.line += 1
+        y += lh
     for _ in range(rng.randint(0, 3)):
         line(rng.choice(["THANK YOU", "PLEASE COME AGAIN", "GOODS SOLD ARE NOT RETURNABLE",
                          "THANK YOU FOR SHOPPING", f"GST SUMMARY {_fmt_money(tax, rng, comma)}"]))
@@ -342,7 +373,12 @@ def _invoice(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     truth["vendor_name"] = vend
     right_header = rng.random() < 0.3
     vx, val = (W - mx, "r") if right_header else (mx, "l")
-    cv.put(vx, y, vend, sz * rng.uniform(1.3, 2.0), val, "vendor_name")
+    if rng.random() < 0.12:
+        e = cv.put(vx if val == "l" else vx - len(vend) * sz * 0.7, y,
+                   rng.choice(["Sold By:", "Seller:", "From:", "Vendor:"]), sz, "l")
+        cv.put(e + sz * 0.6, y, vend, sz, "l", "vendor_name")
+    else:
+        cv.put(vx, y, vend, sz * rng.uniform(1.3, 2.0), val, "vendor_name")
     cv.line += 1
     y += lh * 1.8
     if lang == "de":
@@ -493,6 +529,13 @@ def _invoice(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         truth["iban"] = iban.replace(" ", "")
         cv.line += 1
         y += lh
+    if rng.random() < 0.5:
+        dom = re.sub(r"[^a-z]", "", vend.lower().split()[0])
+        fy = H - rng.uniform(40, 70)
+        cv.put(mx, fy, vend if rng.random() < 0.6 else vend.split()[0], sz * 0.8)
+        cv.put(W * 0.4, fy, rng.choice([f"www.{dom}.com", f"info@{dom}.de", f"billing@{dom}.fr"]),
+               sz * 0.8)
+        cv.line += 1
     cv.height = H
     truth["line_items"] = [{"description": i[0], "quantity": str(i[1]),
                             "unit_price": f"{i[2]:.2f}", "amount": f"{i[3]:.2f}"} for i in items]

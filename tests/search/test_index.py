@@ -198,3 +198,21 @@ def test_cli_json(index, capsys, monkeypatch):
     assert lines[0]["link"].startswith("/documents/msa?page=")
     args = p.parse_args(["x", "--from", "not a date", "--data-dir", str(index.data_dir)])
     assert cmd.run(args) == 2
+
+
+def test_broad_filters_post_filter_path(index, monkeypatch):
+    """Filters passing many chunks are applied after an unfiltered vector query."""
+    monkeypatch.setattr("search.index.BROAD_FILTER_CHUNKS", 0)
+    q = "governing law"
+    for f, want in (
+        (SearchFilters(subtype="nda"), {"nda"}),
+        (SearchFilters(party="acme"), {"msa"}),
+        (SearchFilters(effective_from="2020-01-01"), {"msa"}),
+    ):
+        assert docs(index.search(q, filters=f, mode="semantic")) == want, f
+    assert index.search(q, filters=SearchFilters(party="nobody"), mode="semantic") == []
+
+
+def test_keyword_prefers_chunks_with_all_terms(index):
+    hits = index.search("confidential recipient", mode="keyword", k=5)
+    assert hits[0].document_id == "nda" and "Recipient" in hits[0].text
