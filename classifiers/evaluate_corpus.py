@@ -77,32 +77,51 @@ def _ocr_pdf(path: Path, n_pages: int, max_pages: int = 5) -> list[str]:
     return out
 
 
-def _ingest_pages(path: Path) -> list[str] | None:
+def _ingest_pages(path: Path) -> dict | None:
+    """Pages as the pipeline sees them (``ingest.read_file`` with its default options, i.e.
+    ``ocr_engine="auto"``), plus the metadata head ``classifiers.classify`` prepends."""
     try:
-        from ingest import read_file  # type: ignore[attr-defined]
+        from ingest import read_file
     except ImportError:
         return None
     try:
         doc = read_file(path)
-    except Exception as exc:  # noqa: BLE001 - ingest is someone else's moving target
+    except Exception as exc:  # noqa: BLE001 - report and fall back; never abort the whole run
         log.warning("ingest failed on %s: %s; using fallback", path.name, exc)
         return None
-    return [p.text for p in doc.pages]
+    meta = doc.metadata or {}
+    head = " ".join(str(meta[k]) for k in ("title", "subject") if meta.get(k))
+    return {"pages": [p.text for p in doc.pages], "head": head}
 
 
-def page_texts(path: Path, use_ingest: bool = True) -> list[str]:
-    """Page texts of one corpus file, cached in /tmp by content hash and reader."""
+def document_text(path: Path, use_ingest: bool = True) -> tuple[str, int, str]:
+    """(text as `classify` builds it, page count, reader used) for one corpus file, cached in
+    /tmp by content hash and reader: OCR of a hundred receipts takes minutes, and iterating on
+    the generator must not redo it."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for kind in (["ingest"] if use_ingest else []) + ["fallback"]:
         cached = CACHE_DIR / f"{digest}.{kind}.json"
         if cached.exists():
-            return json.loads(cached.read_text())
-        pages = _ingest_pages(path) if kind == "ingest" else _fallback_pages(path)
-        if pages is not None:
-            cached.write_text(json.dumps(pages))
-            return pages
-    return []
+            data = json.loads(cached.read_text())
+        else:
+            data = _ingest_pages(path) if kind == "ingest" else _fallback_pages(path)
+            if data is None:
+                continue
+            cached.write_text(json.dumps(data))
+        if isinstance(data, list):  # fallback: bare page texts
+            data = {"pages": data, "head": ""}
+        text = "\f".join(data["pages"])
+        if data.get("head"):
+            text = data["head"] + "\n" + text
+        return text, max(1, len(data["pages"])), kind
+    return "", 1, "none"
+
+
+def page_texts(path: Path, use_ingest: bool = True) -> list[str]:
+    """Page texts of one corpus file (cached; see `document_text`)."""
+    text, _, _ = document_text(path, use_ingest)
+    return text.split("\f")
 
 
 def expected_calibration_error(conf: list[float], correct: list[bool], bins: int = 10):
@@ -129,10 +148,10 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, use_ingest: bool = True, threshold: 
 
     rows = []
     for source, path, truth in _documents(corpus):
-        pages = page_texts(path, use_ingest)
-        c = classify_text("\f".join(pages), n_pages=max(1, len(pages)), threshold=threshold)
+        text, n_pages, reader = document_text(path, use_ingest)
+        c = classify_text(text, n_pages=n_pages, threshold=threshold)
         rows.append({
-            "source": source, "file": path.name,
+            "source": source, "file": path.name, "reader": reader,
             "true_type": truth.get("doc_type"), "true_subtype": truth.get("subtype"),
             "pred_type": c.doc_type, "pred_subtype": c.subtype,
             "confidence": c.type_confidence, "reasons": c.reasons,
