@@ -6,7 +6,7 @@ Kleister-NDA: mean F1 over parties, governing_law, effective_date, term. CUAD: p
 F1 over parties, agreement_date, effective_date, expiration_date, governing_law,
 renewal_term, notice_period; with --clauses, how often the clause holding CUAD's labelled
 text carries the right tag. Parties match leniently (rapidfuzz token_set_ratio >= 90 per
-name, as sets). Documents are read with `ingest.read_file` when available, else pypdfium2.
+name, as sets). Documents are read with `ingest.read_file` (cached under $CONTRACT_BENCH_CACHE).
 """
 
 from __future__ import annotations
@@ -27,30 +27,29 @@ from rapidfuzz import fuzz
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from extractors.contract import extract_contract  # noqa: E402
-from ingest.types import IngestedDocument, Page, Word  # noqa: E402
+from ingest.types import IngestedDocument  # noqa: E402
+
+
+_CACHE = os.environ.get("CONTRACT_BENCH_CACHE", "/tmp/extract_contract_cache")
 
 
 def read_pdf(path: str) -> IngestedDocument:
-    try:
-        from ingest import read_file  # type: ignore[attr-defined]
+    """`ingest.read_file` (word boxes, OCR), cached per file so reruns only time extraction."""
+    import pickle
 
-        return read_file(path)
-    except Exception:  # ingest not ready: a plain text layer is enough to measure fields
-        pass
-    import pypdfium2 as pdfium
+    from ingest import read_file
 
-    pdf = pdfium.PdfDocument(path)
-    pages = []
-    for i in range(len(pdf)):
-        page = pdf[i]
-        w, h = page.get_size()
-        text = page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-        pages.append(Page(number=i + 1, width=w, height=h, words=[Word(t, (0, 0, 0, 0))
-                                                                 for t in text.split()][:0],
-                          text=text))
-    data = open(path, "rb").read()
-    return IngestedDocument(os.path.basename(path), hashlib.sha256(data).hexdigest(),
-                            "application/pdf", len(data), pages)
+    st = os.stat(path)
+    key = hashlib.sha1(f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime}".encode()).hexdigest()
+    cpath = os.path.join(_CACHE, key + ".pkl")
+    if os.path.exists(cpath):
+        with open(cpath, "rb") as fh:
+            return pickle.load(fh)
+    doc = read_file(path)
+    os.makedirs(_CACHE, exist_ok=True)
+    with open(cpath, "wb") as fh:
+        pickle.dump(doc, fh)
+    return doc
 
 
 def _norm(v: object) -> str:

@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", nargs="*", default=[])
     ap.add_argument("--reader", choices=["auto", "fallback"], default="auto",
                     help="fallback: local tesseract instead of ingest.read_file")
+    ap.add_argument("--cached-only", action="store_true", help="skip documents not yet read")
     ap.add_argument("--read-only", action="store_true", help="only fill the ingest cache")
     a = ap.parse_args(argv)
     if not a.read_only:
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             if not docs:
                 continue
             truth = json.loads(tpath.read_text())
+            if a.cached_only and not list((CACHE / source).glob(docs[0].name + ".*.pkl")):
+                continue
             doc, how = read(docs[0], not a.no_cache, a.reader)
             if a.read_only:
                 continue

@@ -137,11 +137,12 @@ def recall(corpus: Path, k: int = 10, data_dir: Path | None = None) -> dict:
         t_index += time.perf_counter() - t0
     if reuse:
         n_chunks, t_index = idx.count(), float("nan")
-    print(
-        f"indexed {len(truth)} docs, {n_chunks} chunks in {t_index:.1f}s "
-        f"({n_chunks / t_index:.1f} chunks/s; read {t_read:.1f}s)",
-        file=sys.stderr,
-    )
+    else:
+        print(
+            f"indexed {len(truth)} docs, {n_chunks} chunks in {t_index:.1f}s "
+            f"({n_chunks / t_index:.1f} chunks/s; read {t_read:.1f}s)",
+            file=sys.stderr,
+        )
 
     within: dict[str, list[bool]] = defaultdict(list)
     corpus_hit: dict[str, list[bool]] = defaultdict(list)

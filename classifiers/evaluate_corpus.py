@@ -169,6 +169,7 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, use_ingest: bool = True, threshold: 
     ece, table = expected_calibration_error([r["confidence"] for r in rows], correct)
     return {
         "n": len(rows),
+        "readers": dict(Counter(r["reader"] for r in rows)),
         "accuracy": sum(correct) / max(1, len(rows)),
         "per_source": {s: (sum(v) / len(v), len(v)) for s, v in sorted(per_source.items())},
         "subtype_accuracy": sum(sub_correct) / max(1, len(sub_rows)),
@@ -182,7 +183,8 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, use_ingest: bool = True, threshold: 
 
 
 def format_report(m: dict) -> str:
-    lines = [f"documents: {m['n']}  doc-type accuracy: {m['accuracy']:.3f}  ECE: {m['ece']:.3f}"]
+    lines = [f"documents: {m['n']}  doc-type accuracy: {m['accuracy']:.3f}  ECE: {m['ece']:.3f}"
+             f"  text from: {m['readers']}"]
     lines.append("per source:")
     for s, (acc, n) in m["per_source"].items():
         lines.append(f"  {s:18s} {acc:.3f} (n={n})")
@@ -219,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 1
     if args.cache_only:
-        for _, path, _ in _documents(args.corpus):
-            page_texts(path, not args.no_ingest)
+        docs = _documents(args.corpus)
+        for i, (_, path, _) in enumerate(docs, 1):
+            _, _, reader = document_text(path, not args.no_ingest)
+            print(f"[{i}/{len(docs)}] {path.name}: {reader}", flush=True)
         return 0
     m = evaluate(args.corpus, use_ingest=not args.no_ingest)
     print(json.dumps(m, indent=1, default=str) if args.json else format_report(m))

@@ -20,6 +20,7 @@ from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
     COMPANY_SUFFIX,
+    TRAILING_REG,
     Candidate,
     generate,
     header_candidates,
@@ -39,7 +40,10 @@ from ingest.types import IngestedDocument
 
 __all__ = ["extract_invoice", "VendorHints", "vendor_key", "REPORT_MIN"]
 
-REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)
+REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)...
+# ...except fields every invoice/receipt has, where a low-confidence guess (flagged for
+# review by its confidence) is more useful than nothing
+REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.15}
 _CAP_INCONSISTENT = 0.5
 
 
@@ -85,12 +89,13 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None
 # block fields
 # --------------------------------------------------------------------------------------
 
+_DATE_LINE = re.compile(r"\b\d{1,2}[:.]\d{2}(:\d{2})?\s*(am|pm)?\b.*$|^\s*\d{1,2}\s*[A-Za-z]{3}\s*\d{4}",
+                        re.I)
 _REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|"
                          r"\b\d{5,}\s*-\s*[A-Z]\b|^\(\s*\w*\d{4,}[\w\-]*\s*\)?$)")
-_TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*reg\.?\s*(no)?[.:]?\s*)?\d{3,}[\s\-]*[A-Z]?\s*[\)\]]?$",
-                           re.I)
-_STOP = re.compile(r"(?i)\b(tel|phone|fax|e-?mail|gst|vat|reg\.?\s*no|invoice|receipt|date|"
-                   r"cashier|bill\s*to|www|http|h/p|hp|tax|mobile|ust|tva|siret|siren|gstin)\b|@")
+_STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfax|e-?mail|\bgst|"
+                   r"\bsst|\bvat\b|reg\.?\s*no|invoice|receipt|\bdate\b|cashier|bill\s*to|www|"
+                   r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@)")
 
 
 def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
@@ -105,6 +110,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         w.bbox[0] >= name.bbox[0] - 1 and w.bbox[2] <= name.bbox[2] + 1) for w in r.words)), None)
     if r0 is None:
         return None, name
+    name = _merge_wrapped_name(lay, r0, name)
     x0, x1 = name.bbox[0], name.bbox[2]
     lines, boxes = [], []
     last_y = name.bbox[3]
@@ -118,7 +124,9 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         if b[1] - last_y > 2.6 * lay.word_height:
             break
         t = seg.text.strip()
-        if not lines and COMPANY_SUFFIX.fullmatch(t.strip("() .")) and not re.search(r"\d", t):
+        rest = re.sub(r"[()\[\].,&\s]+", " ", COMPANY_SUFFIX.sub("", t)).strip()
+        if not lines and COMPANY_SUFFIX.search(t) and len(rest.split()) <= 1 and \
+                not re.search(r"\d", t) and not COMPANY_SUFFIX.search(str(name.normalized)):
             name = Field(f"{name.value} {t}", f"{name.normalized} {t}", name.confidence,
                          name.page, union([name.bbox, b]), name.source)
             last_y = b[3]
@@ -130,6 +138,11 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
             continue
         if _STOP.search(t) or (lines and re.fullmatch(r"[\d\s\-+()]{7,}", t)):
             break
+        if _DATE_LINE.search(t):  # a printed date/time between name and address
+            if lines:
+                break
+            last_y = b[3]
+            continue
         lines.append(t)
         boxes.append(b)
         last_y = b[3]
@@ -137,6 +150,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
             break
     if not lines:
         return None, name
+    lines = [_ocr_letters(ln) for ln in lines]
     text = ""
     for ln in lines:
         sep = " " if (not text or doc_type == "receipt" or text.endswith((",", ".", ";"))) \
@@ -145,6 +159,33 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
     has_code = bool(re.search(r"\b\d{4,6}\b", text))
     conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
     return Field(text, text, conf, name.page, union(boxes), "top-block"), name
+
+
+def _ocr_letters(text: str) -> str:
+    """Undo OCR's most common slip in words: a zero between letters ("L0T" -> "LOT")."""
+    return re.sub(r"(?<=[A-Za-z])0(?=[A-Za-z])|\b0(?=[A-Za-z]{2})",
+                  lambda m: "O", text)
+
+
+def _merge_wrapped_name(lay: PageLayout, r0: int, name: Field) -> Field:
+    """A company name wrapped over two lines ("POPULAR BOOK" / "CO. (M) SDN BHD"): a chosen
+    line that is little more than a legal suffix takes the letters-only line above it."""
+    text = str(name.normalized)
+    m = COMPANY_SUFFIX.search(text)
+    if not m or r0 == 0 or name.bbox is None:
+        return name
+    rest = COMPANY_SUFFIX.sub("", text)
+    rest = re.sub(r"[()\[\].,&\s]+", " ", rest).strip()
+    if len(rest.split()) > 1:
+        return name
+    prev = lay.rows[r0 - 1]
+    seg = _overlapping_segment(prev, name.bbox[0], name.bbox[2], lay.page.width)
+    if seg is None or re.search(r"\d", seg.text) or _STOP.search(seg.text):
+        return name
+    if name.bbox[1] - seg.bbox[3] > 1.5 * lay.word_height:
+        return name
+    t = f"{seg.text} {text}"
+    return Field(t, t, name.confidence, name.page, union([seg.bbox, name.bbox]), name.source)
 
 
 def _overlapping_segment(row: Row, x0: float, x1: float, width: float):
@@ -412,7 +453,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     fields, ranked = _score_fields(lays, day_first)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
-        stripped = _TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:")
+        stripped = TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:")
         if stripped and stripped != vn.value and re.search(r"[A-Za-z]{2}", stripped):
             vn.value = vn.normalized = stripped
         addr, fields["vendor_name"] = _vendor_block(lays, fields["vendor_name"], doc_type)
@@ -432,7 +473,8 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
     out = {k: v for k, v in fields.items()
-           if v.source == "vendor-hint" or k not in SCORED_FIELDS or v.confidence >= REPORT_MIN}
+           if v.source == "vendor-hint" or k not in SCORED_FIELDS
+           or v.confidence >= REPORT_MIN_FIELD.get(k, REPORT_MIN)}
     if "vendor_name" not in out:
         out.pop("vendor_address", None)
     return out

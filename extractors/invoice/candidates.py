@@ -98,7 +98,7 @@ GROUPS = {"money": MONEY_FIELDS, "date": DATE_FIELDS, "id": ID_FIELDS}
 COMPANY_SUFFIX = re.compile(
     r"\b(SDN\.?\s*BHD|BHD|BERHAD|PTE\.?\s*LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\b|"
     r"COMPANY|GMBH|AG|SA|S\.A|SAS|SARL|B\.V|BV|N\.V|NV|PLC|ENTERPRISE|TRADING|PVT|LLP|KG|"
-    r"SPA|S\.P\.A|SRL|OY|AB|AS|ENTERPRISES|HOLDINGS|RESTAURANT|STORE|MART|SHOP|SP\.?\s*Z)\b",
+    r"SPA|S\.P\.A|SRL|OY|AB|AS|ENTERPRISES|S/B|HOLDINGS|RESTAURANT|STORE|MART|SHOP|SP\.?\s*Z)\b",
     re.I,
 )
 HEADER_WORDS = re.compile(
@@ -182,8 +182,7 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
                     continue
                 val = mm.group(1)
             else:
-                if not (m.group(2) or CURRENCY_MARK.search(text) or re.search(r"\d[,.']\d{3}",
-                                                                                 text)):
+                if not (m.group(2) or CURRENCY_MARK.search(text)):
                     continue
                 val = text
             norm = normalize_money(val)
@@ -375,6 +374,8 @@ _ADDR = re.compile(r"(\d{4,6}\b|\bjalan\b|\bjln\b|\bstreet\b|\bst\b|\broad\b|\br
                    r"\bblvd\b|,)", re.I)
 _REGNO = re.compile(r"^\(?\s*(co\.?\s*reg|company\s*no|roc|reg)?[\s.:]*\d{3,}[\s\-]*[A-Z]?\s*\)?$",
                     re.I)
+TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*(reg|no)\.?\s*(no)?[.:]?\s*)?[A-Z]?\d{3,}[\s\-]*"
+                          r"[A-Z]?\s*[\)\]]?$", re.I)
 BILLTO = ["bill to", "billed to", "customer", "sold to", "ship to", "invoice to", "client",
           "rechnungsempfanger", "kunde", "client", "facture a", "to"]
 
@@ -402,7 +403,8 @@ def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
             if letters < 2:
                 continue
             bbox = seg.bbox
-            c = Candidate("name", t, _SELLER.sub("", t).strip() or t, lay.number, bbox, r.index)
+            clean = TRAILING_REG.sub("", _SELLER.sub("", t)).strip(" ,;:") or t
+            c = Candidate("name", t, clean, lay.number, bbox, r.index)
             f = c.feats
             f["order"] = min(k, 12) / 12
             f["rel_y"] = bbox[1] / H

@@ -187,16 +187,21 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         cv.line += 1
         y += lh * ((size or sz) / sz)
 
-    if rng.random() < 0.25:  # brand or owner line above the company
-        line(_name(rng, rng.randint(1, 3)).upper())
+    if rng.random() < 0.3:  # brand or owner line above the company
+        own = _name(rng, rng.randint(1, 3))
+        line(rng.choice([own.upper(), own.lower(), own.title()]))
     if rng.random() < 0.2:  # logo debris / printer header read by OCR
         junk = "".join(rng.choice("~-=*.|/\\'`^:;ilI1oO ") for _ in range(rng.randint(2, 9)))
         line(rng.choice([junk, junk.upper(), f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}"
                          f"/{rng.randint(2015, 2020)} {rng.randint(0, 23):02d}:{rng.randint(10, 59)}",
                          "Table " + str(rng.randint(1, 40)), "WELCOME"]))
     vendor = f"{_name(rng, rng.randint(1, 3)).upper()} {rng.choice(_BIZ)}"
-    if rng.random() < 0.8:
-        vendor += " " + rng.choice(_SUFFIX_MY)
+    if rng.random() < 0.3:
+        vendor = rng.choice(["SYARIKAT", "KEDAI", "RESTORAN", "PASAR RAYA", "KEDAI RUNCIT",
+                             "FARMASI", ""]) + " " + vendor
+        vendor = vendor.strip()
+    if rng.random() < 0.65:
+        vendor += " " + rng.choice(_SUFFIX_MY + ["S/B", "SDN BHD"])
     truth["vendor_name"] = vendor
     vsz = sz * rng.choice([1.0, 1.0, 1.2, 1.4])
     if rng.random() < 0.1:
