@@ -307,7 +307,7 @@ class Pipeline:
     ) -> tuple[list[Violation], Review]:
         import policies
 
-        ctx = DbPolicyContext(s)
+        ctx = DbPolicyContext(s, window_days=self.policy_config.duplicate_window_days)
         violations = policies.evaluate(
             cls.doc_type, cls.subtype, fields, ctx, self.policy_config, document_id=document_id
         )

@@ -123,4 +123,5 @@ def train(out_dir: Path | None = None, feedback=(), seed: int = 0,
     path = save_bundle(bundle, out)
     if path.resolve() == _model_path().resolve():
         reload(path)
-    return {**bundle.metrics, "path": str(path), "size_bytes": path.stat().st_size}
+    return {**bundle.metrics, **bundle.timings, "path": str(path),
+            "size_bytes": path.stat().st_size}

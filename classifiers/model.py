@@ -26,7 +26,7 @@ import math
 import random
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,7 @@ from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 
 WORD_CHARS = 3000
 CHAR_CHARS = 1000
+CHAR_NGRAMS = (3, 5)
 N_HASH = 2**18
 K_BEST = 40000
 FEEDBACK_WEIGHT = 3.0
@@ -104,7 +105,7 @@ class Featurizer:
         self._word = HashingVectorizer(ngram_range=(1, 2), n_features=N_HASH, norm=None,
                                        alternate_sign=False, dtype=np.float32,
                                        preprocessor=_prep, token_pattern=r"(?u)\b\w\w+\b")
-        self._char = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=N_HASH,
+        self._char = HashingVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=N_HASH,
                                        norm=None, alternate_sign=False, dtype=np.float32,
                                        preprocessor=_prep)
 
@@ -131,25 +132,54 @@ class Featurizer:
             yield self._raw(texts[i:i + size], pages[i:i + size])
 
     def fit_transform(self, texts: list[str], pages: list[int]) -> sp.csr_matrix:
-        """Chunked and in place, so 10k+ documents fit in a few hundred MB."""
+        """Fit idf and layout scaling, return the finished matrix.
+
+        Memory is the constraint (10k reviewed documents in < 500 MB): the raw chunks are
+        finished one at a time and copied into arrays allocated once for the whole matrix
+        (untouched pages of `np.empty` cost no RSS), and each raw chunk is freed as soon as
+        it is copied, so the matrix exists about once instead of three times (chunks, finished
+        chunks, `vstack`)."""
         chunks = list(self._chunks(texts, pages))
         n = len(texts)
         df = np.zeros(2 * N_HASH, np.float64)
         for m, _ in chunks:
             df += np.bincount(m.indices, minlength=2 * N_HASH)
         idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+        del df
         self.idf_word, self.idf_char = idf[:N_HASH], idf[N_HASH:]
         lay = np.vstack([x for _, x in chunks])
         self.layout_mean = lay.mean(0)
         self.layout_std = lay.std(0) + 1e-3
-        done = []
-        while chunks:
-            done.append(self._finish(*chunks.pop(0)))
-        return sp.vstack(done, format="csr", dtype=np.float32)
+        del lay
+        return self._assemble(chunks, n)
 
     def transform(self, texts: list[str], pages: list[int]) -> sp.csr_matrix:
-        done = [self._finish(m, lay) for m, lay in self._chunks(texts, pages)]
-        return done[0] if len(done) == 1 else sp.vstack(done, format="csr", dtype=np.float32)
+        return self._assemble(self._chunks(texts, pages), len(texts))
+
+    def _assemble(self, chunks, n_rows: int) -> sp.csr_matrix:
+        """Finish raw chunks into one CSR matrix. A list is drained (each raw chunk freed
+        once copied) into arrays sized for it up front; a generator is simply stacked."""
+        if not isinstance(chunks, list):
+            parts = [self._finish(m, lay) for m, lay in chunks]
+            return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr",
+                                                              dtype=np.float32)
+        cap = sum(m.nnz for m, _ in chunks) + n_rows * len(LAYOUT_NAMES)
+        data, indices = np.empty(cap, np.float32), np.empty(cap, np.int32)
+        indptr = np.zeros(n_rows + 1, np.int32 if cap < 2**31 else np.int64)
+        chunks.reverse()
+        row = pos = 0
+        while chunks:
+            m, lay = chunks.pop()
+            f = self._finish(m, lay)
+            del m
+            data[pos:pos + f.nnz] = f.data
+            indices[pos:pos + f.nnz] = f.indices
+            indptr[row + 1:row + 1 + f.shape[0]] = f.indptr[1:] + pos
+            row += f.shape[0]
+            pos += f.nnz
+        n_cols = 2 * N_HASH + len(LAYOUT_NAMES)
+        return sp.csr_matrix((data[:pos], indices[:pos], indptr), shape=(n_rows, n_cols),
+                             copy=False)
 
     def _finish(self, m: sp.csr_matrix, lay: np.ndarray) -> sp.csr_matrix:
         """idf weights and l2 norm per text block (in place), standardised layout block."""
@@ -267,7 +297,8 @@ class Bundle:
     doctype: LinearModel
     subtypes: dict[str, LinearModel] = field(default_factory=dict)
     config: dict = field(default_factory=dict)
-    metrics: dict = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)  # deterministic: part of the saved model
+    timings: dict = field(default_factory=dict)  # wall-clock; never saved (reproducibility)
 
 
 def harden(text: str, rng: random.Random) -> str:
@@ -297,7 +328,7 @@ def _ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
 
 
 def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 10.0,
-                 n_cal_per_class: int | None = None, log=print) -> Bundle:
+                 n_cal_per_class: int | None = None) -> Bundle:
     """Generate, featurize, fit and calibrate; feedback = (text, doc_type, subtype) tuples."""
     from classifiers.generator import generate
 
@@ -365,16 +396,36 @@ def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 
             metrics[f"{fam}_subtype_accuracy_heldout"] = float(
                 (m.proba(Xc[cidx]).argmax(1) == ys).mean())
         subtypes[fam] = m
+    from classifiers.generator import GENERATOR_VERSION
+
     config = {"seed": seed, "n_per_class": n_per_class, "C": C, "word_chars": WORD_CHARS,
               "char_chars": CHAR_CHARS, "n_hash": N_HASH, "k_best": K_BEST,
+              "char_ngrams": list(CHAR_NGRAMS), "generator": GENERATOR_VERSION,
               "n_feedback": len(feedback), "feedback_sha": fb_hash.hexdigest()[:12]}
-    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:10]
-    version = f"{time.strftime('%Y%m%d')}-{digest}"
+    metrics = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in metrics.items()}
+    version = model_version(config, fz, doctype, subtypes)
+    metrics["version"] = version
     t_end = time.perf_counter()
-    metrics.update({"seconds_generate": round(t_gen - t0, 2),
-                    "seconds_features": round(t_feat - t_gen, 2),
-                    "seconds_fit": round(t_end - t_feat, 2), "version": version})
-    return Bundle(version, fz, doctype, subtypes, config, metrics)
+    timings = {"seconds_generate": round(t_gen - t0, 2),
+               "seconds_features": round(t_feat - t_gen, 2),
+               "seconds_fit": round(t_end - t_feat, 2)}
+    return Bundle(version, fz, doctype, subtypes, config, metrics, timings)
+
+
+def model_version(config: dict, fz: Featurizer, doctype: LinearModel,
+                  subtypes: dict[str, LinearModel]) -> str:
+    """`<generator version>-<hash>` of the configuration and every learned number.
+
+    Why not a date: `backoffice train` must be reproducible, so the same inputs give the same
+    version, and any change of data, code or settings that changes the model changes it."""
+    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    for arr in (fz.idf_word, fz.idf_char, fz.layout_mean, fz.layout_std):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    for name, m in [("doctype", doctype)] + sorted(subtypes.items()):
+        h.update(name.encode() + "|".join(m.classes).encode())
+        for arr in (m.columns, m.coef, m.intercept, np.float64(m.temperature)):
+            h.update(np.ascontiguousarray(arr).tobytes())
+    return f"{config.get('generator', 'g0')}-{h.hexdigest()[:12]}"
 
 
 def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
@@ -382,7 +433,7 @@ def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "classifier.joblib"
-    joblib.dump(bundle, path, compress=3)
+    joblib.dump(replace(bundle, timings={}), path, compress=3)
     (out_dir / "metrics.json").write_text(json.dumps(
         {"version": bundle.version, "config": bundle.config, "metrics": bundle.metrics},
         indent=1, sort_keys=True) + "\n")

@@ -120,6 +120,7 @@ def normalize_date(
     if got or re.fullmatch(r"[\d\s./\-]+", t):
         return got
     t = _DAY_OF.sub("", _ORDINAL.sub(r"\1", t))
+    t = re.sub(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)", " ", t)  # "05Mar2018"
     t = re.sub(r"\s+", " ", t).strip()
     if not _MONTHISH.search(t):
         return None

@@ -1,26 +1,27 @@
-"""The database answers the questions compliance rules ask about other records."""
+"""The database answers the questions compliance rules ask about other records.
+
+Matching rules (number normal form, amount equality, date window) are the ones of
+`policies.MemoryPolicyContext`: this class only loads the vendor's live ledger
+entries and delegates, so tests and production judge alike.
+"""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from policies.context import MemoryPolicyContext
 from records.models import Document, LedgerEntry, Vendor
 
 
-def _norm_number(value: str | None) -> str:
-    return "".join(ch for ch in (value or "").casefold() if ch.isalnum()).lstrip("0")
-
-
 class DbPolicyContext:
-    """`policies.PolicyContext` over the ledger and the vendor master."""
+    """`policies.PolicyContext` over the AP ledger and the vendor master."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, window_days: int = 7) -> None:
         self.session = session
+        self.window_days = window_days
 
-    def _live_entries(self, vendor_key: str, exclude_document_id: str | None):
+    def _entries(self, vendor_key: str, exclude_document_id: str | None) -> MemoryPolicyContext:
         stmt = (
             select(LedgerEntry)
             .join(Document, Document.id == LedgerEntry.document_id)
@@ -29,21 +30,17 @@ class DbPolicyContext:
         )
         if exclude_document_id:
             stmt = stmt.where(LedgerEntry.document_id != exclude_document_id)
-        return self.session.scalars(stmt).all()
+        ctx = MemoryPolicyContext(window_days=self.window_days)
+        for e in self.session.scalars(stmt):
+            ctx.add_invoice(e.document_id, vendor_key, e.invoice_number, e.total_amount,
+                            e.invoice_date)
+        return ctx
 
     def invoices_with_number(
         self, vendor_key: str, invoice_number: str, exclude_document_id: str | None
     ) -> list[dict]:
-        want = _norm_number(invoice_number)
-        return [
-            {
-                "document_id": e.document_id,
-                "total_amount": e.total_amount,
-                "invoice_date": e.invoice_date,
-            }
-            for e in self._live_entries(vendor_key, exclude_document_id)
-            if want and _norm_number(e.invoice_number) == want
-        ]
+        ctx = self._entries(vendor_key, exclude_document_id)
+        return ctx.invoices_with_number(vendor_key, invoice_number, exclude_document_id)
 
     def invoices_similar(
         self,
@@ -51,28 +48,9 @@ class DbPolicyContext:
         total_amount: str,
         invoice_date: str | None,
         exclude_document_id: str | None,
-        days: int = 7,
     ) -> list[dict]:
-        out = []
-        for e in self._live_entries(vendor_key, exclude_document_id):
-            if e.total_amount != total_amount:
-                continue
-            if invoice_date and e.invoice_date:
-                try:
-                    gap = abs(date.fromisoformat(invoice_date) - date.fromisoformat(e.invoice_date))
-                except ValueError:
-                    continue
-                if gap > timedelta(days=days):
-                    continue
-            out.append(
-                {
-                    "document_id": e.document_id,
-                    "total_amount": e.total_amount,
-                    "invoice_date": e.invoice_date,
-                    "invoice_number": e.invoice_number,
-                }
-            )
-        return out
+        ctx = self._entries(vendor_key, exclude_document_id)
+        return ctx.invoices_similar(vendor_key, total_amount, invoice_date, exclude_document_id)
 
     def known_ibans(self, vendor_key: str) -> list[str]:
         vendor = self.session.scalar(select(Vendor).where(Vendor.key == vendor_key))

@@ -401,7 +401,8 @@ def reevaluate(session: Session, document_id: str, actor: str, config: Any) -> A
     doc_type = doc.doc_type or "other"
     type_conf = float(doc.type_confidence or 0.0)
     abstained = doc_type == "other" and type_conf < config.type_threshold
-    violations = policies.evaluate(doc_type, doc.subtype, fields, DbPolicyContext(session),
+    ctx = DbPolicyContext(session, window_days=config.duplicate_window_days)
+    violations = policies.evaluate(doc_type, doc.subtype, fields, ctx,
                                    config, document_id=document_id)
     review = policies.route(doc_type, type_conf, abstained, fields, violations, config)
 

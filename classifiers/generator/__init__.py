@@ -19,7 +19,10 @@ from classifiers.generator.hr import hr
 from classifiers.generator.other import other
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 
-__all__ = ["GeneratedDoc", "generate", "generate_one", "SUBTYPES"]
+__all__ = ["GeneratedDoc", "generate", "generate_one", "SUBTYPES", "GENERATOR_VERSION"]
+
+# Bump when templates change: it prefixes MODEL_VERSION, so a model says which data made it.
+GENERATOR_VERSION = "g2"
 
 SUBTYPES: dict[str, tuple[str, ...]] = {"contract": CONTRACT_SUBTYPES, "hr": HR_SUBTYPES}
 

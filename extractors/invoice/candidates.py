@@ -113,6 +113,11 @@ _MONEY_TOKEN = re.compile(
     re.I,
 )
 _DATE_IN_WORD = re.compile(r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})")
+_GLUED_DATES = [
+    re.compile(r"(\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2}))(?=[0-2]?\d:\d{2})"),
+    re.compile(r"(\d{1,2}\s*[A-Za-z]{3,9}\.?\s*\d{4})(?=\d{1,2}:\d{2}|\b|$)"),
+    _DATE_IN_WORD,
+]
 _ID_TOKEN = re.compile(r"^[#:]?[A-Za-z0-9][A-Za-z0-9_\-/.#]*$")
 
 
@@ -203,8 +208,12 @@ def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, s
                 continue
             text = " ".join(w.text for w in ws[i:i + n])
             if n == 1:
-                m = _DATE_IN_WORD.search(text)
-                cand = m.group(1) if m else text
+                cand = text
+                for rx in _GLUED_DATES:  # OCR glues date and time: "18/03/1815:17"
+                    m = rx.search(text)
+                    if m:
+                        cand = m.group(1)
+                        break
             else:
                 cand = text
                 if not re.search(r"[A-Za-z]{3}", cand):

@@ -323,12 +323,25 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
                      "tax_amount"))
         truth["tax_amount"] = f"{tax:.2f}"
         truth["subtotal"] = f"{sub:.2f}"
+    if rounding and rng.random() < 0.4:  # unrounded total, adjustment, rounded total
+        rows.append((rng.choice(["TOTAL", "Total", "Total Sales Incl GST"]),
+                     round(total - rounding, 2), None))
+        rows.append((rng.choice(["Rounding Adj", "Rounding", "ROUNDING ADJUSTMENT"]), rounding,
+                     None))
+        rows.append((rng.choice(["TOTAL ROUNDED", "Rounded Total", "Total After Rounding",
+                                 "NETT TOTAL", "Amount Payable"]), total, "total_amount"))
+        rounding = 0.0
+        done_total = True
+    else:
+        done_total = False
     if rounding:
         rows.append((rng.choice(["Rounding Adj", "Rounding", "ROUNDING ADJUSTMENT"]), rounding,
                      None))
     rows.append((rng.choice(["TOTAL", "Total", "GRAND TOTAL", "TOTAL (RM)", "Total Incl GST",
                              "NETT TOTAL", "Total Amount", "TOTAL RM", "Amount Due"]), total,
                  "total_amount"))
+    if done_total:
+        rows.pop()
     if rng.random() < 0.85:
         cash = round(total + rng.choice([0, 0.5, 1, 5, 10, 20, 50]), 2)
         rows.append((rng.choice(["CASH", "Cash", "TENDERED", "VISA", "Paid"]), cash, None))

@@ -15,7 +15,7 @@ import numpy as np
 
 from extractors.invoice.candidates import generate as gen_candidates
 from extractors.invoice.candidates import header_candidates
-from extractors.invoice.layout import build_rows
+from extractors.invoice.layout import build_rows, union
 from extractors.invoice.model import (
     GROUP_OF,
     MODEL_PATH,
@@ -26,6 +26,10 @@ from extractors.invoice.model import (
 )
 from extractors.invoice.synth import generate as gen_doc
 from extractors.normalize import infer_day_first
+
+
+def _overlaps(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0
 
 
 def doc_rows(seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -41,7 +45,13 @@ def doc_rows(seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         if not cs:
             continue
         X = np.array([features(c, f) for c in cs], dtype=float)
-        y = np.array([same_value(f, c.normalized, truth.get(f)) for c in cs], dtype=int)
+        boxes = [union([w.bbox for w in doc.pages[0].words[a:b]])
+                 for a, b in truth["_spans"].get(f, [])]
+        # a candidate is right when it shows the value *where the truth is printed* (the
+        # subtotal row of a tax-free receipt carries the total's value but is not the total)
+        y = np.array([same_value(f, c.normalized, truth.get(f)) and
+                      (not boxes or any(_overlaps(c.bbox, b) for b in boxes))
+                      for c in cs], dtype=int)
         out[f] = (X, y)
     return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,20 +21,8 @@ from tests.api.test_web_support import (
     csrf_of,
     fast_hashes,
     login,
-    make_app,
-    make_client,
     seed_document,
 )
-
-
-@pytest.fixture()
-def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
-    yield from make_app(data_dir, monkeypatch)
-
-
-@pytest.fixture()
-def client(app: FastAPI) -> Iterator[TestClient]:
-    yield from make_client(app)
 
 
 def test_pages_need_login_and_api_answers_401(client: TestClient) -> None:

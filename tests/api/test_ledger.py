@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -18,20 +15,8 @@ from tests.api.test_web_support import (
     INVOICE_FIELDS,
     add_user,
     login,
-    make_app,
-    make_client,
     seed_document,
 )
-
-
-@pytest.fixture()
-def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
-    yield from make_app(data_dir, monkeypatch)
-
-
-@pytest.fixture()
-def client(app: FastAPI) -> Iterator[TestClient]:
-    yield from make_client(app)
 
 
 def _entry_id(app: FastAPI, doc_id: str) -> int:

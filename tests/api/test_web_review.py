@@ -3,10 +3,6 @@ reject with queues, limits and the vendor master, page rendering with highlights
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -25,20 +21,8 @@ from tests.api.test_web_support import (
     INVOICE_FIELDS,
     add_user,
     login,
-    make_app,
-    make_client,
     seed_document,
 )
-
-
-@pytest.fixture()
-def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
-    yield from make_app(data_dir, monkeypatch)
-
-
-@pytest.fixture()
-def client(app: FastAPI) -> Iterator[TestClient]:
-    yield from make_client(app)
 
 
 def _open_tasks(app: FastAPI, doc_id: str, queue: str) -> list[ReviewTask]:

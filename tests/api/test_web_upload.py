@@ -4,32 +4,17 @@ exists at once, processing finishes in the background pool, re-uploads dedupe.""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.test_web_support import (
     add_user,
     login,
-    make_app,
-    make_client,
 )
 from tests.conftest import INVOICE_LINES, pdf_bytes
 
 FINAL = {"needs_review", "auto_approved", "failed", "restricted"}
-
-@pytest.fixture()
-def app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
-    yield from make_app(data_dir, monkeypatch)
-
-
-@pytest.fixture()
-def client(app: FastAPI) -> Iterator[TestClient]:
-    yield from make_client(app)
-
 
 def test_api_upload_processes_and_dedupes(app: FastAPI, client: TestClient) -> None:
     add_user(app, "pat", "ap")
