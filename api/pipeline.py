@@ -83,6 +83,7 @@ class Pipeline:
         self.blobs = BlobStore(self.settings.data_dir / "originals")
         self._search: Any = None
         self._policy_config: Any = None
+        self._chat_model: Any = False  # False: not built yet
         self.ocr_workers: int | None = None  # None: ingest decides (one per core)
 
     # ------------------------------------------------------------------ helpers
@@ -108,6 +109,15 @@ class Pipeline:
             self._policy_config = load_config(path if path.exists() else None)
             self._policy_config.type_threshold = self.settings.type_threshold
         return self._policy_config
+
+    @property
+    def chat_model(self) -> Any:
+        """The optional LLM (BACKOFFICE_LLM_*), built once; None when not configured."""
+        if self._chat_model is False:
+            from extractors.llm import chat_model_from_env
+
+            self._chat_model = chat_model_from_env() if self.settings.llm_provider else None
+        return self._chat_model
 
     @property
     def search(self) -> Any:
@@ -281,6 +291,10 @@ class Pipeline:
             hints = self._vendor_hints(fields)
             if hints is not None:
                 fields = extract(doc, cls, hints=hints)
+            if self.chat_model is not None:
+                from extractors.llm import llm_fill
+
+                fields = {**fields, **llm_fill(doc, fields, self.chat_model)}
         if "ssn" in fields:
             fields["ssn"] = _mask_ssn_field(fields["ssn"])
         clauses: list[Clause] = []

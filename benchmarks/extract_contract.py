@@ -29,7 +29,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from extractors.contract import extract_contract  # noqa: E402
 from ingest.types import IngestedDocument  # noqa: E402
 
-
 _CACHE = os.environ.get("CONTRACT_BENCH_CACHE", "/tmp/extract_contract_cache")
 
 
@@ -100,8 +99,9 @@ def run_source(corpus: str, source: str, fields: list[str], verbose: bool,
                clauses: bool) -> dict[str, float]:
     stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     calib: list[tuple[float, bool]] = []
-    clause_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    clause_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     times = []
+    located = [0, 0]
     for pdf in sorted(glob.glob(os.path.join(corpus, source, "*.pdf"))):
         truth_path = pdf[: -len(".pdf")] + ".truth.json"
         if not os.path.exists(truth_path):
@@ -134,6 +134,12 @@ def run_source(corpus: str, source: str, fields: list[str], verbose: bool,
                 st[2] += tv is not None
             if pf is not None:
                 calib.append((pf.confidence, ok))
+                if pf.page is not None and 1 <= pf.page <= len(doc.pages):
+                    located[1] += 1
+                    pg = doc.pages[pf.page - 1]
+                    b = pf.bbox
+                    located[0] += bool(b and 0 <= b[0] <= b[2] <= pg.width + 1
+                                       and 0 <= b[1] <= b[3] <= pg.height + 1)
             if verbose and not ok and (pv is not None or tv is not None):
                 print(f"  {os.path.basename(pdf)[:40]:40s} {fld:16s} pred={pv!r:.80} truth={tv!r:.80}")
         if clauses and "contexts" in truth.get("source_fields", {}):
@@ -145,20 +151,32 @@ def run_source(corpus: str, source: str, fields: list[str], verbose: bool,
         print(f"  {fld:16s} F1={res[fld]:.3f}  tp={tp:.0f} pred={npred:.0f} true={ntrue:.0f}")
     print(f"  mean F1 = {sum(res.values()) / len(res):.3f}")
     if calib:
-        print("  calibration (confidence bin: accuracy, n):")
-        for lo in (0.0, 0.5, 0.7, 0.8, 0.9):
-            hi = {0.0: 0.5, 0.5: 0.7, 0.7: 0.8, 0.8: 0.9, 0.9: 1.01}[lo]
-            sel = [ok for c, ok in calib if lo <= c < hi]
+        print("  calibration (reported confidence bin: accuracy, n):")
+        edges = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01]
+        ece = 0.0
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            sel = [(c, ok) for c, ok in calib if lo <= c < hi]
             if sel:
-                print(f"    [{lo:.1f},{hi:.1f}): {sum(sel) / len(sel):.2f}  n={len(sel)}")
+                acc = sum(ok for _, ok in sel) / len(sel)
+                mean_c = sum(c for c, _ in sel) / len(sel)
+                ece += len(sel) / len(calib) * abs(acc - mean_c)
+                print(f"    [{lo:.2f},{min(hi, 1):.2f}): acc {acc:.2f}  mean conf {mean_c:.2f}  "
+                      f"n={len(sel)}")
+        print(f"    ECE = {ece:.3f}")
+    if located[1]:
+        print(f"  page/bbox: {located[0]}/{located[1]} fields with a page carry a bbox inside it")
     if clause_hits:
         tot = [0, 0]
-        print("  clause tagging (labelled text's clause carries the tag):")
-        for k, (ok, n) in sorted(clause_hits.items(), key=lambda kv: -kv[1][1]):
+        print("  clause tagging: recall = labelled text's clause carries the tag; precision = "
+              "tagged clauses holding labelled text of that type")
+        for k, (ok, n, tp, npred) in sorted(clause_hits.items(), key=lambda kv: -kv[1][1]):
             tot[0] += ok
             tot[1] += n
-            print(f"    {k:36s} {ok}/{n}")
-        print(f"    overall recall {tot[0] / max(1, tot[1]):.3f}")
+            prec = f"{tp / npred:.2f}" if npred else "  - "
+            print(f"    {k:36s} recall {ok:3d}/{n:<3d} precision {prec} ({tp}/{npred})")
+        ptp = sum(v[2] for v in clause_hits.values())
+        pn = sum(v[3] for v in clause_hits.values())
+        print(f"    overall recall {tot[0] / max(1, tot[1]):.3f}  precision {ptp / max(1, pn):.3f}")
     return res
 
 
@@ -171,6 +189,7 @@ def _score_clauses(doc: IngestedDocument, contexts: dict[str, str],
 
     tagged = tag_clauses(doc)
     flat_clauses = [(re.sub(r"\s+", " ", c.text), c.labels) for c in tagged]
+    probes: dict[str, list[str]] = {}
     for cat, raw in contexts.items():
         key = re.sub(r"[^a-z0-9]+", "_", cat.lower()).strip("_")
         if key in _CUAD_META or key not in CLAUSE_TYPES:
@@ -179,15 +198,22 @@ def _score_clauses(doc: IngestedDocument, contexts: dict[str, str],
             texts = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
             continue
-        for t in texts:
-            probe = re.sub(r"\s+", " ", t).strip()[:80]
-            if len(probe) < 20:
-                continue
+        probes[key] = [p for p in (re.sub(r"\s+", " ", t).strip()[:80] for t in texts)
+                       if len(p) >= 20]
+        for probe in probes[key]:
             holder = next((lab for txt, lab in flat_clauses if probe in txt), None)
             if holder is None:
                 continue
             hits[key][1] += 1
             hits[key][0] += key in holder
+    # precision: a tagged clause is right when it holds labelled text of that type (CUAD
+    # labels every clause of a category it asks about, so the others count as wrong)
+    for txt, labels in flat_clauses:
+        for key in labels:
+            if key in _CUAD_META or key not in CLAUSE_TYPES:
+                continue
+            hits[key][3] += 1
+            hits[key][2] += any(p in txt for p in probes.get(key, []))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,8 @@
 
 Documents are read with `ingest.read_file` when it is available (else a local tesseract
 fallback) and pickled under /tmp so that iterating on the extractor does not re-run OCR.
-Values are compared on their normal forms, case- and whitespace-insensitively.
+Values are compared with the evaluation harness's rules (`api.evaluation.scoring`:
+casefold, whitespace collapsed, money as decimals); ECE over 10 equal-width bins.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.evaluation import scoring as sc  # noqa: E402
 from ingest.types import IngestedDocument, Page, Word  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
@@ -118,6 +120,26 @@ def canon(field: str, v: object) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _legacy_scores(truth: dict, fields: dict, names: list[str] | None) -> list[sc.FieldScore]:
+    """Round 1's yardstick (kept to compare with its figures)."""
+    want = truth.get("normalized") or {}
+    out = []
+    for name in names or list(want):
+        exp = canon(name, want.get(name)) if name in want else ""
+        got = canon(name, fields[name].normalized) if name in fields else ""
+        s = sc.FieldScore(name, truth=want.get(name),
+                          predicted=fields[name].normalized if name in fields else None,
+                          confidence=fields[name].confidence if name in fields else None)
+        if got:
+            s.correct = got == exp
+        if got and got == exp:
+            s.tp = 1
+        else:
+            s.fp, s.fn = int(bool(got)), int(bool(exp))
+        out.append(s)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--source", nargs="*", default=["sroie", "invoice2data"])
@@ -128,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="fallback: local tesseract instead of ingest.read_file")
     ap.add_argument("--cached-only", action="store_true", help="skip documents not yet read")
     ap.add_argument("--read-only", action="store_true", help="only fill the ingest cache")
+    ap.add_argument("--legacy", action="store_true",
+                    help="round-1 comparison: all whitespace removed, only fields the "
+                         "document's truth has (more lenient than the harness)")
     a = ap.parse_args(argv)
     if not a.read_only:
         from extractors.invoice import extract_invoice
@@ -138,16 +163,19 @@ def main(argv: list[str] | None = None) -> int:
         tp: dict[str, int] = defaultdict(int)
         fp: dict[str, int] = defaultdict(int)
         fn: dict[str, int] = defaultdict(int)
-        conf_hits: list[tuple[float, bool]] = []
+        conf_hits: dict[str, list[tuple[float, bool]]] = defaultdict(list)
         ms_total = 0.0
         n_pages = 0
         how = "?"
-        for tpath in truths:
+        loaded = [(t, json.loads(t.read_text())) for t in truths]
+        labelled = sc.labelled_fields([t for _, t in loaded])
+        if FIELDS.get(source):
+            labelled &= set(FIELDS[source] or [])
+        for tpath, truth in loaded:
             stem = tpath.name[: -len(".truth.json")]
             docs = [p for p in tpath.parent.glob(stem + ".*") if not p.name.endswith(".json")]
             if not docs:
                 continue
-            truth = json.loads(tpath.read_text())
             if a.cached_only and not list((CACHE / source).glob(docs[0].name + ".*.pkl")):
                 continue
             doc, how = read(docs[0], not a.no_cache, a.reader)
@@ -157,23 +185,20 @@ def main(argv: list[str] | None = None) -> int:
             fields = extract_invoice(doc, truth.get("doc_type") or "invoice")
             ms_total += (time.perf_counter() - t0) * 1000
             n_pages += max(1, len(doc.pages))
-            want = truth.get("normalized") or {}
-            names = FIELDS.get(source) or list(want)
-            for name in names:
-                exp = canon(name, want.get(name)) if name in want else ""
-                got = canon(name, fields[name].normalized) if name in fields else ""
-                ok = bool(got) and got == exp
-                if got:
-                    conf_hits.append((fields[name].confidence, ok))
-                if ok:
-                    tp[name] += 1
-                else:
-                    if got:
-                        fp[name] += 1
-                    if exp:
-                        fn[name] += 1
-                    if name in a.show_errors or "all" in a.show_errors:
-                        print(f"  {docs[0].name} {name}: want {exp!r} got {got!r}")
+            result = {"fields": {k: {"value": f.value, "normalized": f.normalized,
+                                     "confidence": f.confidence} for k, f in fields.items()}}
+            scores = sc.score_document(truth, result, labelled)
+            if a.legacy:
+                scores = _legacy_scores(truth, fields, FIELDS.get(source))
+            for s in scores:
+                tp[s.field] += s.tp
+                fp[s.field] += s.fp
+                fn[s.field] += s.fn
+                if s.correct is not None and s.confidence is not None:
+                    conf_hits[s.field].append((s.confidence, bool(s.correct)))
+                if (s.fp or s.fn) and (s.field in a.show_errors or "all" in a.show_errors):
+                    c = f" conf={s.confidence:.2f}" if s.confidence is not None else ""
+                    print(f"  {docs[0].name} {s.field}: want {s.truth!r} got {s.predicted!r}{c}")
         if a.read_only:
             print(source, "cached", len(truths), how)
             continue
@@ -181,18 +206,22 @@ def main(argv: list[str] | None = None) -> int:
               f"{ms_total / max(1, n_pages):.1f} ms/page")
         f1s = []
         for name in sorted(set(tp) | set(fp) | set(fn)):
-            p = tp[name] / max(1, tp[name] + fp[name])
-            r = tp[name] / max(1, tp[name] + fn[name])
-            f1 = 2 * p * r / max(1e-9, p + r)
+            p, r, f1 = sc.prf(tp[name], fp[name], fn[name])
             f1s.append(f1)
+            ece = sc.calibration(conf_hits[name])["ece"]
+            e = f" ECE={ece:.3f}" if ece is not None else ""
             print(f"  {name:16s} P={p:.3f} R={r:.3f} F1={f1:.3f}  (tp={tp[name]} fp={fp[name]} "
-                  f"fn={fn[name]})")
+                  f"fn={fn[name]}){e}")
         if f1s:
             print(f"  mean F1 = {sum(f1s) / len(f1s):.3f}")
-        for lo, hi in ((0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 1.01)):
-            b = [ok for c, ok in conf_hits if lo <= c < hi]
-            if b:
-                print(f"  conf [{lo:.1f},{hi:.1f}): n={len(b)} accuracy={sum(b) / len(b):.3f}")
+        allc = [x for v in conf_hits.values() for x in v]
+        cal = sc.calibration(allc)
+        if cal["ece"] is not None:
+            print(f"  field ECE (10 bins) = {cal['ece']:.3f} over {cal['count']} fields")
+        for b in cal["bins"]:
+            if b["count"]:
+                print(f"  conf [{b['bin']}): n={b['count']:3d} mean_conf={b['mean_confidence']:.3f}"
+                      f" accuracy={b['accuracy']:.3f}")
     return 0
 
 

@@ -260,6 +260,68 @@ _QUERIES = [
 ]
 
 
+# Zipf corpus: thousands of word types with a power-law frequency, so that posting lists look
+# like real text (a few huge ones for function words, a long tail of rare ones), unlike the
+# ~60-word template corpus above where every query term is in a large share of the chunks.
+_FUNCTION_WORDS = (
+    "the of and to or in any shall such be by this party agreement for as with on other that is"
+    " not its all may under which an at from other than each hereunder written notice days be"
+).split()
+_LEGAL_WORDS = (
+    "termination terminate convenience cause breach governing law laws jurisdiction courts state"
+    " limitation liability damages indirect consequential exceed aggregate audit records books"
+    " inspect assignment assign consent transfer successor insurance coverage insured policy"
+    " confidential confidentiality disclose recipient information exclusive exclusivity license"
+    " licensee licensor territory royalty royalties payment invoice fees pay indemnify"
+    " indemnification losses claims warranty warrants defects term renewal renew expiration"
+    " effective date non-compete compete solicit employees customers arbitration dispute"
+    " intellectual property ownership escrow source code minimum purchase volume price most"
+    " favored change control merger acquisition affiliate affiliates sublicense perpetual"
+    " irrevocable beneficiary third liquidated penalty services deliverables products supplier"
+    " customer distributor reseller marketing trademark patent force majeure notices amendment"
+).split()
+
+
+def zipf_vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
+    """Word types by frequency rank: function words, then legal terms spread over ranks
+    20..800, then pronounceable pseudo-words filling up to `size`."""
+    onsets, vowels, codas = "bcdfghklmnprstvw", "aeiou", ["", "n", "r", "s", "t", "l", "m"]
+    pseudo: set[str] = set()
+    while len(pseudo) < size:
+        pseudo.add(
+            "".join(
+                rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+                for _ in range(rng.randint(2, 4))
+            )
+        )
+    words = [w for w in sorted(pseudo) if w not in _LEGAL_WORDS and w not in _FUNCTION_WORDS]
+    rng.shuffle(words)
+    vocab = list(dict.fromkeys(_FUNCTION_WORDS)) + words[: size - 200]
+    for w in _LEGAL_WORDS:
+        vocab.insert(rng.randint(20, 800), w)
+    return vocab[:size]
+
+
+class ZipfText:
+    """Chunks of 60..220 words drawn with P(rank r) ~ 1 / r**1.07 (Zipf, as in English)."""
+
+    def __init__(self, rng: random.Random, size: int = 5000, s: float = 1.07) -> None:
+        self.rng = rng
+        self.vocab = zipf_vocabulary(rng, size)
+        weights = [1.0 / (r + 1) ** s for r in range(len(self.vocab))]
+        total = sum(weights)
+        acc, self.cum = 0.0, []
+        for w in weights:
+            acc += w / total
+            self.cum.append(acc)
+
+    def __call__(self, rng: random.Random) -> str:
+        words = rng.choices(self.vocab, cum_weights=self.cum, k=rng.randint(60, 220))
+        for i in range(0, len(words), rng.randint(12, 25)):
+            words[i] = words[i].capitalize()
+        return f"{rng.randint(1, 30)}.{rng.randint(1, 9)} " + " ".join(words) + "."
+
+
 def synth_text(rng: random.Random) -> str:
     out = []
     for _ in range(rng.randint(3, 7)):
@@ -268,11 +330,13 @@ def synth_text(rng: random.Random) -> str:
     return f"{rng.randint(1, 30)}.{rng.randint(1, 9)} " + " ".join(out)
 
 
-def latency(sizes: list[int], n_queries: int = 60, pool: int = 400) -> None:
+def latency(sizes: list[int], n_queries: int = 60, pool: int = 400, text: str = "zipf") -> None:
+    """`text`: "zipf" (realistic term statistics) or "templates" (the ~60-word corpus)."""
     rng = random.Random(7)
     nprng = np.random.default_rng(7)
+    gen = ZipfText(random.Random(11)) if text == "zipf" else synth_text
     idx = SearchIndex(Path(tempfile.mkdtemp(prefix="search-lat-")))
-    texts_pool = [synth_text(rng) for _ in range(pool)]
+    texts_pool = [gen(rng) for _ in range(pool)]
     t0 = time.perf_counter()
     vec_pool = idx.encoder.encode(texts_pool)
     enc_s = time.perf_counter() - t0
@@ -303,7 +367,7 @@ def latency(sizes: list[int], n_queries: int = 60, pool: int = 400) -> None:
                     "clause_types": "",
                     "effective_date": 20200101 + i % 28,
                 }
-                chunks.append(Chunk(f"{doc}:{i % 50}", synth_text(rng), md))
+                chunks.append(Chunk(f"{doc}:{i % 50}", gen(rng), md))
                 v = vec_pool[j] + nprng.normal(0, 0.02, vec_pool.shape[1]).astype(np.float32)
                 vecs.append(v / np.linalg.norm(v))
             idx.add_chunks(chunks, embeddings=np.stack(vecs))
@@ -325,7 +389,7 @@ def latency(sizes: list[int], n_queries: int = 60, pool: int = 400) -> None:
             p50 = lat[len(lat) // 2]
             p95 = lat[int(len(lat) * 0.95) - 1]
             print(
-                f"{size:>7} chunks  {mode:8} {'filtered' if filt else '        '} "
+                f"{text:9} {size:>7} chunks  {mode:8} {'filtered' if filt else '        '} "
                 f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms   (bulk load {load_s:.0f}s)"
             )
 
@@ -336,11 +400,14 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "cuad")
     ap.add_argument("--data-dir", type=Path, default=None, help="reuse/keep the recall index")
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--text", choices=("zipf", "templates", "both"), default="both",
+                    help="synthetic chunk texts for the latency run")
     args = ap.parse_args()
     if args.what in ("recall", "all"):
         recall(args.corpus, data_dir=args.data_dir)
     if args.what in ("latency", "all"):
-        latency(args.sizes)
+        for kind in ("zipf", "templates") if args.text == "both" else (args.text,):
+            latency(args.sizes, text=kind)
 
 
 if __name__ == "__main__":

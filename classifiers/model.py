@@ -41,7 +41,12 @@ from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 WORD_CHARS = 3000
 CHAR_CHARS = 1000
 CHAR_NGRAMS = (3, 5)
+CONTRACT_EXTRA = 1.0  # extra generated contracts for the subtype model, x n_per_class
 N_HASH = 2**18
+TITLE_CHARS = 400  # the head of a document (title, parties) as its own word block
+N_TITLE = 2**16
+TITLE_WEIGHT = 1.5  # the title block's l2 norm: titles name the subtype more than bodies do
+N_TEXT = 2 * N_HASH + N_TITLE  # word | char | title columns; the layout block follows
 K_BEST = 40000
 FEEDBACK_WEIGHT = 3.0
 FAMILIES = {"contract": CONTRACT_SUBTYPES, "hr": HR_SUBTYPES}
@@ -97,6 +102,7 @@ class Featurizer:
 
     idf_word: np.ndarray | None = None
     idf_char: np.ndarray | None = None
+    idf_title: np.ndarray | None = None
     layout_mean: np.ndarray | None = None
     layout_std: np.ndarray | None = None
     layout_weight: float = 0.25
@@ -108,10 +114,14 @@ class Featurizer:
         self._char = HashingVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=N_HASH,
                                        norm=None, alternate_sign=False, dtype=np.float32,
                                        preprocessor=_prep)
+        self._title = HashingVectorizer(ngram_range=(1, 2), n_features=N_TITLE, norm=None,
+                                        alternate_sign=False, dtype=np.float32,
+                                        preprocessor=_prep, token_pattern=r"(?u)\b\w\w+\b")
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in
-                ("idf_word", "idf_char", "layout_mean", "layout_std", "layout_weight")}
+                ("idf_word", "idf_char", "idf_title", "layout_mean", "layout_std",
+                 "layout_weight")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -121,7 +131,8 @@ class Featurizer:
         """Hashed counts (sublinear tf) of both text blocks, and the raw layout block."""
         w = self._word.transform([t[:WORD_CHARS] for t in texts])
         c = self._char.transform([t[:CHAR_CHARS] for t in texts])
-        m = sp.hstack([w, c], format="csr", dtype=np.float32)
+        h = self._title.transform([t[:TITLE_CHARS] for t in texts])
+        m = sp.hstack([w, c, h], format="csr", dtype=np.float32)
         m.sum_duplicates()
         np.log1p(m.data, out=m.data)
         lay = np.array([_layout(t, p) for t, p in zip(texts, pages, strict=True)], np.float32)
@@ -141,12 +152,13 @@ class Featurizer:
         chunks, `vstack`)."""
         chunks = list(self._chunks(texts, pages))
         n = len(texts)
-        df = np.zeros(2 * N_HASH, np.float64)
+        df = np.zeros(N_TEXT, np.float64)
         for m, _ in chunks:
-            df += np.bincount(m.indices, minlength=2 * N_HASH)
+            df += np.bincount(m.indices, minlength=N_TEXT)
         idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         del df
-        self.idf_word, self.idf_char = idf[:N_HASH], idf[N_HASH:]
+        self.idf_word, self.idf_char = idf[:N_HASH], idf[N_HASH:2 * N_HASH]
+        self.idf_title = idf[2 * N_HASH:]
         lay = np.vstack([x for _, x in chunks])
         self.layout_mean = lay.mean(0)
         self.layout_std = lay.std(0) + 1e-3
@@ -177,20 +189,22 @@ class Featurizer:
             indptr[row + 1:row + 1 + f.shape[0]] = f.indptr[1:] + pos
             row += f.shape[0]
             pos += f.nnz
-        n_cols = 2 * N_HASH + len(LAYOUT_NAMES)
+        n_cols = N_TEXT + len(LAYOUT_NAMES)
         return sp.csr_matrix((data[:pos], indices[:pos], indptr), shape=(n_rows, n_cols),
                              copy=False)
 
     def _finish(self, m: sp.csr_matrix, lay: np.ndarray) -> sp.csr_matrix:
         """idf weights and l2 norm per text block (in place), standardised layout block."""
-        idf = np.concatenate([self.idf_word, self.idf_char])
+        idf = np.concatenate([self.idf_word, self.idf_char, self.idf_title])
         m.data *= idf[m.indices]
         rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-        is_w = m.indices < N_HASH
-        for mask in (is_w, ~is_w):
+        block = (m.indices >= N_HASH).astype(np.int8) + (m.indices >= 2 * N_HASH)
+        for b in range(3):
+            mask = block == b
             sq = np.bincount(rows[mask], weights=m.data[mask].astype(np.float64) ** 2,
                              minlength=m.shape[0])
-            m.data[mask] /= (np.sqrt(sq) + 1e-9)[rows[mask]].astype(np.float32)
+            scale = TITLE_WEIGHT if b == 2 else 1.0
+            m.data[mask] *= (scale / (np.sqrt(sq) + 1e-9))[rows[mask]].astype(np.float32)
         z = np.clip((lay - self.layout_mean) / self.layout_std, -3, 3) * self.layout_weight
         return sp.hstack([m, sp.csr_matrix(z.astype(np.float32))], format="csr",
                          dtype=np.float32)
@@ -198,14 +212,15 @@ class Featurizer:
     def names(self, text: str) -> dict[int, str]:
         """Column -> human name for the features present in this one text."""
         out: dict[int, str] = {}
-        for offset, hv, kind, limit in ((0, self._word, "word", WORD_CHARS),
-                                        (N_HASH, self._char, "char", CHAR_CHARS)):
+        for offset, hv, kind, limit, size in (
+                (0, self._word, "word", WORD_CHARS, N_HASH),
+                (N_HASH, self._char, "char", CHAR_CHARS, N_HASH),
+                (2 * N_HASH, self._title, "title", TITLE_CHARS, N_TITLE)):
             for tok in hv.build_analyzer()(text[:limit]):
-                idx = offset + abs(murmurhash3_32(tok, seed=0)) % N_HASH
-                out.setdefault(idx, f"{kind}:{tok.strip()!s}" if kind == "word"
-                               else f"char:'{tok}'")
+                idx = offset + abs(murmurhash3_32(tok, seed=0)) % size
+                out.setdefault(idx, f"char:'{tok}'" if kind == "char" else f"{kind}:{tok}")
         for i, name in enumerate(LAYOUT_NAMES):
-            out[2 * N_HASH + i] = name
+            out[N_TEXT + i] = name
         return out
 
 
@@ -234,7 +249,7 @@ class LinearModel:
                                                                              strict=True) if v > 0]
         contrib.sort(reverse=True)
         # Text features first (what a reviewer can see on the page), then layout ones.
-        n_text = 2 * N_HASH
+        n_text = N_TEXT
         text = [x for x in contrib if x[1] < n_text and x[0] > 0][: top - 2]
         lay = [x for x in contrib if x[1] >= n_text and x[0] > 0][: top - len(text)]
         return [f"{names.get(col, f'feature:{col}')} {c:+.2f}" for c, col in text + lay]
@@ -274,7 +289,7 @@ def fit_linear(X, labels: list[str], classes: list[str], weights: np.ndarray, C:
     matters for memory: L-BFGS keeps ~20 copies of the weight vector."""
     present = [c for c in classes if c in set(labels)]
     y = np.array([present.index(lab) for lab in labels])
-    n_text = 2 * N_HASH  # text columns are ranked by chi2; the layout block is always kept
+    n_text = N_TEXT  # text columns are ranked by chi2; the layout block is always kept
     scores = _chi2_scores(X, y, len(present))[:n_text]
     k = min(k_best, n_text)
     cols = np.sort(np.argpartition(-scores, k - 1)[:k])
@@ -329,7 +344,19 @@ def _ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
 
 def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 10.0,
                  n_cal_per_class: int | None = None) -> Bundle:
-    """Generate, featurize, fit and calibrate; feedback = (text, doc_type, subtype) tuples."""
+    """Generate, featurize, fit and calibrate; feedback = (text, doc_type, subtype) tuples.
+
+    BLAS runs single-threaded: on a shared small server multi-threaded OpenBLAS spins and
+    was 5x slower in wall time here, and one thread also makes the float sums, hence the
+    saved model bytes, independent of the machine's core count."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train_bundle(list(feedback), seed, n_per_class, C, n_cal_per_class)
+
+
+def _train_bundle(feedback: list, seed: int, n_per_class: int, C: float,
+                  n_cal_per_class: int | None) -> Bundle:
     from classifiers.generator import generate
 
     t0 = time.perf_counter()
@@ -382,12 +409,21 @@ def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 
         "type_temperature": doctype.temperature,
     }
     subtypes: dict[str, LinearModel] = {}
+    # Contracts have nine subtypes but only n_per_class documents in the type model; extra
+    # generated contracts (subtype model only, so type priors stay balanced) double that.
+    extra = generate(int(n_per_class * CONTRACT_EXTRA), seed + 104729, types=("contract",))
+    Xe = fz.transform([d.text for d in extra], [d.n_pages for d in extra]) if extra else None
     for fam, fam_subs in FAMILIES.items():
         idx = [i for i, (t, s) in enumerate(zip(types, subs, strict=True)) if t == fam and s]
         if len({subs[i] for i in idx}) < 2:
             continue
-        m = fit_linear(X[idx], [subs[i] for i in idx], list(fam_subs), w[idx], C,
-                       k_best=K_BEST // 2)
+        Xf, yf, wf = X[idx], [subs[i] for i in idx], w[idx]
+        if fam == "contract" and Xe is not None:
+            Xf = sp.vstack([Xf, Xe], format="csr", dtype=np.float32)
+            yf = yf + [d.subtype for d in extra]
+            wf = np.concatenate([wf, np.ones(len(extra))])
+        m = fit_linear(Xf, yf, list(fam_subs), wf, C, k_best=K_BEST // 2)
+        del Xf
         cidx = [i for i, (t, s) in enumerate(zip(cal_types, cal_subs, strict=True))
                 if t == fam and s in m.classes]
         ys = np.array([m.classes.index(cal_subs[i]) for i in cidx])
@@ -399,7 +435,8 @@ def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 
     from classifiers.generator import GENERATOR_VERSION
 
     config = {"seed": seed, "n_per_class": n_per_class, "C": C, "word_chars": WORD_CHARS,
-              "char_chars": CHAR_CHARS, "n_hash": N_HASH, "k_best": K_BEST,
+              "char_chars": CHAR_CHARS, "title_chars": TITLE_CHARS,
+              "n_title": N_TITLE, "title_weight": TITLE_WEIGHT, "n_hash": N_HASH, "contract_extra": CONTRACT_EXTRA, "k_best": K_BEST,
               "char_ngrams": list(CHAR_NGRAMS), "generator": GENERATOR_VERSION,
               "n_feedback": len(feedback), "feedback_sha": fb_hash.hexdigest()[:12]}
     metrics = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in metrics.items()}
@@ -419,7 +456,7 @@ def model_version(config: dict, fz: Featurizer, doctype: LinearModel,
     Why not a date: `backoffice train` must be reproducible, so the same inputs give the same
     version, and any change of data, code or settings that changes the model changes it."""
     h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
-    for arr in (fz.idf_word, fz.idf_char, fz.layout_mean, fz.layout_std):
+    for arr in (fz.idf_word, fz.idf_char, fz.idf_title, fz.layout_mean, fz.layout_std):
         h.update(np.ascontiguousarray(arr).tobytes())
     for name, m in [("doctype", doctype)] + sorted(subtypes.items()):
         h.update(name.encode() + "|".join(m.classes).encode())

@@ -11,17 +11,19 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 from chromadb.config import Settings
 
 from extractors.types import Clause
 from ingest.types import IngestedDocument
 from search.chunking import Chunk, make_chunks
 from search.embeddings import MiniLMChromaEF, MiniLMEmbeddings
-from search.encoder import MiniLMEncoder, get_encoder
+from search.encoder import DIM, MiniLMEncoder, get_encoder
 from search.keyword import KeywordIndex, highlight_terms
 from search.types import SearchFilters, SearchHit, date_key
 
@@ -33,6 +35,18 @@ MODES = ("hybrid", "semantic", "keyword")
 ADD_BATCH = 512
 BROAD_FILTER_CHUNKS = 2000  # filters passing more chunks than this are applied post-hoc
 MAX_OVERFETCH = 1000
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-kw")
+        return _POOL
 
 
 def chroma_where(f: SearchFilters | None, party_docs: list[str] | None) -> dict | None:
@@ -123,6 +137,7 @@ class SearchIndex:
             embedding_function=MiniLMEmbeddings(self.encoder),
         )
         self._write_lock = threading.Lock()
+        self.last_reused = 0  # vectors reused by the last index_document (for tests/logs)
 
     # ------------------------------------------------------------------ writing
     def index_document(
@@ -132,13 +147,38 @@ class SearchIndex:
         meta: dict,
         clauses: list[Clause] | None = None,
     ) -> int:
-        """Replace the document's chunks in both indexes; returns the chunk count."""
+        """Replace the document's chunks in both indexes; returns the chunk count.
+
+        Embedding is most of the cost, so vectors of chunk texts the document already had
+        (a re-index after a field correction, `search --reindex`) are reused, identical texts
+        are embedded once, and embedding runs outside the write lock so that documents
+        indexed from several threads embed in parallel.
+        """
         chunks = make_chunks(document_id, doc, meta, clauses)
+        vectors = self.embed_chunks(document_id, chunks)
         with self._write_lock:
             self._delete_vectors(document_id)
-            self._add_vectors(chunks)
+            self._add_vectors(chunks, vectors)
             self.keyword.replace_document(document_id, chunks)
         return len(chunks)
+
+    def embed_chunks(self, document_id: str, chunks: list[Chunk]) -> np.ndarray:
+        """Vectors for the chunks, reusing those stored for the same text of this document."""
+        known: dict[str, Any] = {}
+        if chunks:
+            old = self._collection.get(
+                where={"document_id": document_id}, include=["documents", "embeddings"]
+            )
+            docs, embs = old.get("documents"), old.get("embeddings")
+            if docs is not None and embs is not None:
+                known = {t: e for t, e in zip(docs, embs, strict=True) if t}
+        todo = list(dict.fromkeys(c.text for c in chunks if c.text not in known))
+        fresh = dict(zip(todo, self.encoder.encode(todo), strict=True)) if todo else {}
+        out = np.zeros((len(chunks), DIM), dtype=np.float32)
+        for i, c in enumerate(chunks):
+            out[i] = fresh[c.text] if c.text in fresh else known[c.text]
+        self.last_reused = len(chunks) - sum(1 for c in chunks if c.text in fresh)
+        return out
 
     def delete_document(self, document_id: str) -> None:
         with self._write_lock:
@@ -161,7 +201,7 @@ class SearchIndex:
             else:  # precomputed vectors (benchmarks)
                 self._collection.upsert(
                     ids=ids,
-                    embeddings=[list(map(float, v)) for v in embeddings[s : s + ADD_BATCH]],
+                    embeddings=np.asarray(embeddings[s : s + ADD_BATCH], dtype=np.float32),
                     metadatas=metas,
                     documents=texts,
                 )
@@ -215,8 +255,15 @@ class SearchIndex:
         if not query or k <= 0:
             return []
         n = max(k * 4, 40)
-        sem = self.semantic_ids(query, n, filters) if mode != "keyword" else []
-        kw = self.keyword.search(query, n, filters) if mode != "semantic" else []
+        if mode == "hybrid":
+            # Both retrievers spend their time in C (onnxruntime, chroma, SQLite) with the GIL
+            # released, so the keyword side runs on a pool thread while this one embeds.
+            kw_future = _pool().submit(self.keyword.search, query, n, filters)
+            sem = self.semantic_ids(query, n, filters)
+            kw = kw_future.result()
+        else:
+            sem = self.semantic_ids(query, n, filters) if mode == "semantic" else []
+            kw = self.keyword.search(query, n, filters) if mode == "keyword" else []
         scores: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
         for name, ids in (("semantic", sem), ("keyword", kw)):

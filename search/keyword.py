@@ -44,6 +44,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
 
+COMMON_DF = 0.10  # OR queries skip terms in more than this share of the chunks...
+COMMON_MIN_CHUNKS = 2000  # ...once the index is big enough for it to matter
+BROAD_FILTER_CHUNKS = 2000  # filters passing more chunks than this are applied post-hoc
+MAX_OVERFETCH = 2000
+
 
 def query_terms(query: str) -> list[str]:
     terms = [t for t in re.findall(r"\w+", query.lower()) if t not in STOPWORDS]
@@ -52,10 +57,14 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def _or(terms: Sequence[str], op: str) -> str:
+    return f" {op} ".join(f'"{t}"' for t in terms)
+
+
 def fts_query(query: str, op: str = "OR") -> str | None:
     """Free text -> an FTS5 query of quoted terms (quoting neutralises FTS syntax)."""
     terms = query_terms(query)
-    return f" {op} ".join(f'"{t}"' for t in terms) if terms else None
+    return _or(terms, op) if terms else None
 
 
 def render_marks(marked: str) -> str:
@@ -132,6 +141,10 @@ class KeywordIndex:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        self._generation = 0  # bumped on every write: invalidates cached counts
+        self._df_cache: dict[tuple[str, int], tuple[tuple[int, int], int]] = {}
+        self._count: tuple[tuple[int, int], int] | None = None
+        self._filter_counts: dict[tuple[str, tuple], tuple[tuple[int, int], int]] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -154,7 +167,13 @@ class KeywordIndex:
                 self._db.execute("ROLLBACK")
                 raise
 
+    def _state(self) -> tuple[int, int]:
+        """Changes whenever the index does, by this connection or another process (call with
+        the lock held): the key for cached counts."""
+        return self._generation, int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def _delete(self, document_id: str) -> None:
+        self._generation += 1
         rows = self._db.execute(
             "SELECT rowid, text FROM chunks WHERE document_id = ?", (document_id,)
         ).fetchall()
@@ -186,6 +205,7 @@ class KeywordIndex:
                 raise
 
     def _insert(self, chunks: Iterable[Chunk]) -> None:
+        self._generation += 1
         for c in chunks:
             m = c.metadata
             cur = self._db.execute(
@@ -218,22 +238,99 @@ class KeywordIndex:
         """Chunk ids by BM25, best first.
 
         Chunks holding all query terms come first (an AND query is also far cheaper: an OR
-        of common words makes FTS5 score most of the table); OR matches fill up the rest.
+        of common words makes FTS5 score most of the table); OR matches fill up the rest. The
+        OR query leaves out terms found in more than `COMMON_DF` of the chunks: BM25 gives
+        them almost no weight, yet scoring their postings is most of the cost.
         """
         terms = query_terms(query)
         if not terms:
             return []
+        allowed = None
+        if filters is not None and not filters.is_empty():
+            allowed = self.count_matching(filters)
+            if allowed == 0:
+                return []
         out: list[str] = []
-        ops = ("AND", "OR") if len(terms) > 1 else ("OR",)
-        for op in ops:
-            got = self._match(fts_query(query, op) or "", k, filters)
+        queries = [_or(terms, "AND")] if len(terms) > 1 else []
+        rare = self._informative(terms)
+        if rare and (len(rare) < len(terms) or not queries):
+            queries.append(_or(rare, "OR"))
+        elif len(terms) > 1:
+            queries.append(_or(terms, "OR"))
+        for q in queries:
+            got = self._match(q, k, filters, allowed)
             out.extend(c for c in got if c not in out)
             if len(out) >= k:
                 break
         return out[:k]
 
-    def _match(self, q: str, k: int, filters: SearchFilters | None) -> list[str]:
+    def _informative(self, terms: list[str]) -> list[str]:
+        """The terms whose document frequency is below COMMON_DF of the index (all of them
+        for small indexes, where scoring everything is cheap anyway); the rarest term when
+        every term is common, so an OR query still ranks something."""
+        total = self.count()
+        if total < COMMON_MIN_CHUNKS:
+            return terms
+        cap = int(total * COMMON_DF)
+        dfs = {t: self._df_capped(t, cap) for t in terms}
+        rare = [t for t in terms if dfs[t] <= cap]
+        return rare or [min(terms, key=lambda t: dfs[t])]
+
+    def _df_capped(self, term: str, cap: int) -> int:
+        """min(df(term), cap + 1): counting stops after cap + 1 postings, so this stays cheap
+        for very common terms (no stemmer needed: FTS5 applies its own)."""
+        key = (term, cap)
+        with self._lock:
+            state = self._state()
+            hit = self._df_cache.get(key)
+            if hit is not None and hit[0] == state:
+                return hit[1]
+            row = self._db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+                (f'"{term}"', cap + 1),
+            ).fetchone()
+            if len(self._df_cache) > 4096:
+                self._df_cache.clear()
+            self._df_cache[key] = (state, int(row[0]))
+            return int(row[0])
+
+    def _match(
+        self, q: str, k: int, filters: SearchFilters | None, allowed: int | None
+    ) -> list[str]:
+        """Top-k ids for an FTS5 query.
+
+        Unfiltered, the query runs on the FTS table alone with `ORDER BY rank LIMIT k`, which
+        FTS5 evaluates without a join per match. With broad filters it over-fetches that way
+        and filters afterwards; narrow filters (or an over-fetch that came up short) use the
+        join, whose cost is bounded by the matches.
+        """
+        if allowed is None:
+            sql = (
+                "SELECT c.chunk_id FROM (SELECT rowid, rank FROM chunks_fts"
+                " WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) f"
+                " JOIN chunks c ON c.rowid = f.rowid ORDER BY f.rank"
+            )
+            with self._lock:
+                return [r[0] for r in self._db.execute(sql, [q, k]).fetchall()]
         where, args = filter_sql(filters)
+        total = max(1, self.count())
+        if allowed > BROAD_FILTER_CHUNKS:
+            fetch = min(MAX_OVERFETCH, int(k * 2 * total / allowed) + k)
+            sql = (
+                "SELECT c.chunk_id FROM (SELECT rowid, rank FROM chunks_fts"
+                " WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) f"
+                f" JOIN chunks c ON c.rowid = f.rowid WHERE 1=1{where} ORDER BY f.rank"
+            )
+            with self._lock:
+                cur = self._db.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?"
+                    " LIMIT ?)",
+                    [q, fetch],
+                )
+                matched = int(cur.fetchone()[0])
+                rows = self._db.execute(sql, [q, fetch, *args]).fetchall()
+            if len(rows) >= k or matched < fetch:
+                return [r[0] for r in rows[:k]]
         sql = (
             "SELECT c.chunk_id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid"
             f" WHERE chunks_fts MATCH ?{where} ORDER BY bm25(chunks_fts) LIMIT ?"
@@ -243,11 +340,21 @@ class KeywordIndex:
         return [r[0] for r in rows]
 
     def count_matching(self, filters: SearchFilters) -> int:
-        """How many chunks pass the filters (chooses the vector-search strategy)."""
+        """How many chunks pass the filters (chooses the retrieval strategies); a table scan,
+        so cached until the index changes."""
         where, args = filter_sql(filters)
+        key = (where, tuple(args))
         with self._lock:
+            state = self._state()
+            hit = self._filter_counts.get(key)
+            if hit is not None and hit[0] == state:
+                return hit[1]
             row = self._db.execute(f"SELECT count(*) FROM chunks c WHERE 1=1{where}", args)
-            return int(row.fetchone()[0])
+            n = int(row.fetchone()[0])
+            if len(self._filter_counts) > 1024:
+                self._filter_counts.clear()
+            self._filter_counts[key] = (state, n)
+            return n
 
     def keep_matching(self, chunk_ids: Sequence[str], filters: SearchFilters) -> set[str]:
         """The subset of chunk_ids that pass the filters."""
@@ -298,4 +405,8 @@ class KeywordIndex:
 
     def count(self) -> int:
         with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+            state = self._state()
+            if self._count is None or self._count[0] != state:
+                n = int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+                self._count = (state, n)
+            return self._count[1]

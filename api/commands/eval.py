@@ -40,6 +40,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="skip search indexing (faster; it does not affect the scores)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--quiet", action="store_true", help="do not print the summary on stdout")
+    p.add_argument("--rescore", type=Path, default=None, metavar="REPORT_JSON",
+                   help="do not run the pipeline: re-score the results stored in an earlier "
+                        "report.json against DIR's truth files (current scoring rules)")
 
 
 def _failed(path: Path, code: str, message: str) -> dict[str, Any]:
@@ -119,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     started = datetime.now().astimezone()
     out_dir = args.out or Path("reports") / f"eval-{started:%Y%m%d-%H%M%S}"
+    if args.rescore is not None:
+        return _rescore(args, docs, out_dir)
     env: dict[str, str | None] = {}
     if args.no_search:
         env["BACKOFFICE_SEARCH"] = "0"  # read by every worker's Settings
@@ -157,4 +162,41 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_markdown(report))
         sys.stdout.flush()
     print(f"wrote {jp} and {mp}", file=sys.stderr)
+    return 0
+
+
+def _rescore(args: argparse.Namespace, docs: list[Any], out_dir: Path) -> int:
+    """Rebuild a report from stored results: scoring work without a 20-minute rerun."""
+    import json
+
+    from api.evaluation.report import (
+        build_report,
+        render_markdown,
+        results_from_report,
+        write_report,
+    )
+
+    try:
+        old = json.loads(args.rescore.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"backoffice eval: cannot read {args.rescore}: {exc}", file=sys.stderr)
+        return 2
+    by_path = {str(d.path.resolve()): d for d in docs}
+    kept_docs, kept_results = [], []
+    for file, result in results_from_report(old):
+        d = by_path.get(str(Path(file).resolve()))
+        if d is not None:
+            kept_docs.append(d)
+            kept_results.append(result)
+    if not kept_docs:
+        print("backoffice eval: no stored result matches a document of DIR", file=sys.stderr)
+        return 2
+    meta = {**old.get("meta", {}), "rescored_from": str(args.rescore)}
+    meta.pop("scoring_version", None)
+    report = build_report(kept_docs, kept_results,
+                          float(old.get("throughput", {}).get("wall_s") or 0.0), meta=meta)
+    jp, mp = write_report(report, out_dir)
+    if not args.quiet:
+        sys.stdout.write(render_markdown(report))
+    print(f"re-scored {len(kept_docs)} documents; wrote {jp} and {mp}", file=sys.stderr)
     return 0

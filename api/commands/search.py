@@ -19,7 +19,15 @@ HELP = "search contract clauses (hybrid semantic + keyword)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("query", help="free-text query, e.g. 'termination for convenience'")
+    p.add_argument(
+        "query", nargs="?", help="free-text query, e.g. 'termination for convenience'"
+    )
+    p.add_argument(
+        "--reindex",
+        action="store_true",
+        help="rebuild the index from the database (live contracts), progress on stderr",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar with --reindex")
     p.add_argument("--k", type=int, default=10, help="number of results (default 10)")
     p.add_argument("--mode", choices=("hybrid", "semantic", "keyword"), default="hybrid")
     p.add_argument("--type", dest="doc_type", help="doc_type, e.g. contract")
@@ -47,9 +55,40 @@ def _plain(highlighted: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
+def reindex(args: argparse.Namespace) -> int:
+    """Rebuild from the database named by the settings (DATABASE_URL / data dir)."""
+    from api.config import Settings
+    from records.db import init_db
+    from search import SearchIndex
+    from search.rebuild import reindex_from_db
+
+    settings = Settings.from_env(args.data_dir)
+    sessions = init_db(settings.database_url)
+    index = SearchIndex(settings.data_dir, settings.chroma_url)
+    try:
+        rep = reindex_from_db(index, sessions, progress=not args.no_progress)
+    finally:
+        index.close()
+    print(
+        f"reindexed {rep.documents} contracts, {rep.chunks} chunks"
+        f" ({rep.reused_vectors} vectors reused), removed {rep.removed},"
+        f" failed {len(rep.failed)}" + (f": {', '.join(rep.failed)}" if rep.failed else ""),
+        file=sys.stderr,
+    )
+    return 1 if rep.failed else 0
+
+
 def run(args: argparse.Namespace) -> int:
     from search import SearchFilters, SearchIndex
     from search.types import date_key
+
+    if args.reindex:
+        code = reindex(args)
+        if code or not args.query:
+            return code
+    if not args.query:
+        print("backoffice search: a query is required (or --reindex)", file=sys.stderr)
+        return 2
 
     for name in ("date_from", "date_to", "agreement_from", "agreement_to"):
         val = getattr(args, name)

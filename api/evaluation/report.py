@@ -39,10 +39,15 @@ STAGES = ("read", "ocr", "classify", "extract", "policies", "store")
 
 
 def _counts(scores: Sequence[FieldScore]) -> dict[str, Any]:
+    p: float | None
+    r: float | None
+    f: float | None
     tp = sum(s.tp for s in scores)
     fp = sum(s.fp for s in scores)
     fn = sum(s.fn for s in scores)
     p, r, f = prf(tp, fp, fn)
+    if tp + fp + fn == 0:  # nothing to score: undefined, not zero
+        p = r = f = None
     return {
         "tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f,
         "support": sum(1 for s in scores if s.truth is not None and not is_unscorable(s)),
@@ -102,6 +107,7 @@ def build_report(
             "ocr_pages": int(r.get("ocr_pages") or 0),
             "timings_ms": dict(r.get("timings_ms") or {}),
             "fields": [_score_json(s) for s in scores],
+            "result": {k: v for k, v in r.items() if k not in ("file", "violations")},
         })
 
     # --- fields
@@ -179,6 +185,28 @@ def build_report(
         "failure_codes": dict(Counter(f["code"] for f in failures)),
         "documents": doc_rows,
     }
+
+
+def results_from_report(report: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(file, pipeline result) pairs stored in a report, for re-scoring without re-running.
+
+    Reports store each raw result; for older ones without it, the result is rebuilt
+    from the per-field scores (enough, since only labelled fields are ever scored)."""
+    out = []
+    for row in report.get("documents", []):
+        res = row.get("result")
+        if res is None:
+            res = {
+                "status": row.get("status"), "error": row.get("error"),
+                "doc_type": row.get("doc_type"), "subtype": row.get("subtype"),
+                "type_confidence": row.get("type_confidence"), "pages": row.get("pages"),
+                "ocr_pages": row.get("ocr_pages"), "timings_ms": row.get("timings_ms"),
+                "fields": {f["field"]: {"normalized": f["predicted"],
+                                        "confidence": f["confidence"]}
+                           for f in row.get("fields", []) if f.get("predicted") is not None},
+            }
+        out.append((str(row["file"]), dict(res)))
+    return out
 
 
 def _score_json(s: FieldScore) -> dict[str, Any]:

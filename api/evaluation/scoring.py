@@ -14,13 +14,14 @@ Fields
   *unscorable* for that document: the corpus left it out because the source form could
   not be converted mechanically (redacted dates, "perpetual"). It counts nowhere.
 * Labelled fields of a source = the union of truth keys (`fields` and `normalized`) seen
-  across that source. Only labelled fields are scored; a field a source never labels is
+  across that source, less fields that are unscorable in every document carrying them. Only labelled fields are scored; a field a source never labels is
   ignored there, predicted or not. Within a labelled field a missing truth key means
   "no value expected" (Kleister-NDA's absent effective_date, for instance).
 * Scalars: TP when predicted and equal; predicted but unequal is one FP *and* one FN;
   truth value but no prediction is an FN; a prediction where the truth has no value is an
-  FP. Equality is case- and whitespace-insensitive (NFKC, casefold, whitespace collapsed
-  and stripped), and further:
+  FP. Equality is case- and whitespace-insensitive (NFKC, casefold, all whitespace
+  removed: OCR and labellers disagree on spaces, "MR D.I.Y.(JOHOR)" vs "MR D.I.Y. (JOHOR)",
+  and a reviewer would not call either wrong), and further:
   - money (`MONEY_FIELDS`): compared as decimals, currency marks and thousands
     separators ignored (`"1,234.5"` == `"1234.50"`);
   - identifiers (`ID_FIELDS`: tax ids, IBAN, invoice/PO numbers, ...): all whitespace
@@ -60,7 +61,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-SCORING_VERSION = "1"
+SCORING_VERSION = "2"
 
 MONEY_FIELDS = frozenset({
     "subtotal", "tax_amount", "total_amount", "contract_value", "salary", "pay_rate",
@@ -125,7 +126,7 @@ def norm_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     s = unicodedata.normalize("NFKC", str(value))
-    return _WS.sub(" ", s.casefold()).strip()
+    return _WS.sub("", s.casefold())
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -171,7 +172,8 @@ def to_bool(value: Any) -> bool | None:
 
 
 def norm_party(value: Any) -> str:
-    s = norm_text(value).replace("&", " and ")
+    """Party names keep their word boundaries: they are compared by token sets."""
+    s = unicodedata.normalize("NFKC", str(value or "")).casefold().replace("&", " and ")
     return _WS.sub(" ", s).strip()
 
 
@@ -287,12 +289,16 @@ def truth_values(truth: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def labelled_fields(truths: Iterable[Mapping[str, Any]]) -> set[str]:
-    """The fields a source labels: every key of `fields`/`normalized` seen in it."""
-    out: set[str] = set()
+    """The fields a source labels: every key of `fields`/`normalized` seen in it, less
+    those that are unscorable wherever they occur (a source whose line items never come
+    in CONTRACT form does not label line items in a way a prediction can be held to)."""
+    seen: set[str] = set()
+    scorable: set[str] = set()
     for t in truths:
-        out.update((t.get("fields") or {}).keys())
-        out.update((t.get("normalized") or {}).keys())
-    return out
+        seen.update((t.get("fields") or {}).keys())
+        seen.update((t.get("normalized") or {}).keys())
+        scorable.update(k for k, v in truth_values(t).items() if v is not UNSCORABLE)
+    return {k for k in seen if k in scorable}
 
 
 def predicted_values(result: Mapping[str, Any]) -> dict[str, tuple[Any, float | None]]:

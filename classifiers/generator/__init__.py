@@ -46,7 +46,8 @@ def generate_one(doc_type: str, subtype: str | None, seed: int) -> GeneratedDoc:
         doc = other(ctx)
     p, level = _NOISE[doc_type]
     flat = 0.35 if subtype == "resume" else 0.0 if doc_type == "receipt" else 0.1
-    return finish(ctx, doc, noise_p=p, max_level=level, flatten_p=flat)
+    squash = {"receipt": 0.5, "invoice": 0.12}.get(doc_type, 0.05)
+    return finish(ctx, doc, noise_p=p, max_level=level, flatten_p=flat, squash_p=squash)
 
 
 def generate(n_per_class: int = 200, seed: int = 0,

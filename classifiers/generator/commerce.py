@@ -9,6 +9,7 @@ receipts headed "TAX INVOICE", as many shops print.
 from __future__ import annotations
 
 from classifiers.generator.common import Ctx, GeneratedDoc, wrap
+from classifiers.generator.invoices_intl import intl_invoice
 
 # Labels per language, written for this project (no document was copied).
 INV_LABELS = {
@@ -107,6 +108,10 @@ def _tax_id(ctx: Ctx) -> str:
 
 
 def invoice(ctx: Ctx) -> GeneratedDoc:
+    if ctx.chance(0.45):  # non-English, sector-specific, badly extracted layouts
+        lines, lang = intl_invoice(ctx)
+        return GeneratedDoc("invoice", None, lines, n_pages=1 + len(lines) // 60,
+                            meta={"lang": lang, "intl": True})
     rng = ctx.rng
     lang = ctx.pick(["en"] * 8 + ["de", "fr", "nl", "pl", "es", "it"])
     L = {k: v for k, v in INV_LABELS[lang].items()}
@@ -217,8 +222,71 @@ RECEIPT_ITEMS = ["MILO 1KG", "BREAD WHITE", "MINERAL WATER 1.5L", "NASI LEMAK", 
                  "ROTI CANAI", "MEE GORENG", "SPRITE 325ML", "DETERGENT 3KG", "FLOUR 1KG"]
 
 
+def _parking_or_ticket(ctx: Ctx, cur: str) -> list[str]:
+    """Machine-issued receipts: parking, tolls, self-service kiosks. Headed "TAX INVOICE" as
+    often as not, and still receipts: the amount was tendered and change given."""
+    rng = ctx.rng
+    fee = rng.choice([1.0, 1.5, 2.0, 3.0, 4.5, 6.0, 10.0, 12.5])
+    paid = fee + rng.choice([0, 0.5, 1, 5])
+    t0 = f"{ctx.fmt_date()} {rng.randint(6, 21):02d}:{rng.randint(0, 59):02d}"
+    return [ctx.pick([">>> TAX INVOICE <<<", "TAX INVOICE", "RECEIPT", "PARKING RECEIPT",
+                      "** TAX INVOICE **"]),
+            f"{ctx.pick(['Tax Invoice No.', 'Receipt No', 'Ticket No', 'Trans No'])}: "
+            f"{ctx.code('####/####/#####')}", t0,
+            f"{ctx.code('######')} {ctx.pick(['Pay parking ticket', 'Parking fee', 'Toll', 'Lost ticket', 'Car wash'])}"
+            f" {fee:.2f} {cur}",
+            f"{ctx.pick(['Entry', 'In'])}: {t0}  {ctx.pick(['Exit', 'Out'])}: {ctx.fmt_date()}",
+            f"Length of stay: 0 Dy. {rng.randint(0, 9)} Hr. {rng.randint(0, 59)} Min.",
+            ctx.code("#############  #####  ##########"),
+            f"Total amount {fee:.2f} {cur}", f"{ctx.pick(['Accepted total', 'Paid', 'Cash'])} "
+            f"{paid:.2f} {cur}", f"Change {paid - fee:.2f} {cur}",
+            f"GST {ctx.pick(['0%', '6%', '@6%'])} {fee * 0.06:.2f} {cur}",
+            ctx.pick(["** Thank you **", "Thank you", "Drive safely", "THANK YOU"])]
+
+
+def _wholesale_bill(ctx: Ctx, cur: str) -> list[str]:
+    """A delivery-van cash bill to a shop: names the buyer, yet is paid on delivery."""
+    rng = ctx.rng
+    lines = [ctx.pick(["TAX INVOICE / ADJUSTMENT NOTE", "CASH BILL", "CASH INVOICE",
+                       "TAX INVOICE", "INVOICE", "DELIVERY ORDER / CASH BILL"]),
+             f"{ctx.pick(['Cash Inv No', 'Cash Bill No', 'INV NO', 'Bill No'])}: {ctx.code()}",
+             f"{ctx.code('??####')} Date: {ctx.fmt_date()}",
+             ctx.company().upper()] + [a.upper() for a in ctx.address()[:3]]
+    lines.append(f"{ctx.pick(['VE', 'SALESMAN', 'DRIVER', 'ROUTE'])}{ctx.code('##')}: "
+                 f"{ctx.en.first_name()}({ctx.code('####')})")
+    lines.append(f"DD: {ctx.fmt_date()} {rng.randint(6, 20):02d}:{rng.randint(0, 59):02d}")
+    lines.append(ctx.pick(["Description U.P Iss Exc Sale Amt(RM)", "ITEM QTY U/PRICE AMOUNT",
+                           "Description Qty Price Amount", "CODE DESCRIPTION QTY AMT"]))
+    tot = 0.0
+    for _ in range(rng.randint(2, 10)):
+        up = round(rng.uniform(0.5, 9), 2)
+        q = rng.randint(-4, 20)
+        tot += up * q
+        lines.append(f"{ctx.pick(RECEIPT_ITEMS)} {up:.2f} {q} {up * q:.2f}")
+    lines += [f"Total 0% supplies: {tot:.2f}", f"Total 6% supplies (excl. GST): {tot * 0.3:.2f}",
+              f"GST: {tot * 0.018:.2f}", f"{ctx.pick(['Total Payable', 'TOTAL', 'Nett Total'])}:"
+              f" {cur}{tot * 1.02:.2f}"]
+    lines += ctx.some(["E.&.O.E.", "Received above goods in good order and condition.",
+                       "CUSTOMER'S COPY", "Cash payment on delivery. Thank you.",
+                       "The recipient is required to adjust its input tax claims accordingly."],
+                      1, 4)
+    return lines
+
+
 def receipt(ctx: Ctx) -> GeneratedDoc:
     rng = ctx.rng
+    special = rng.random()
+    if special < 0.25:
+        cur = ctx.pick(["RM", "RM ", "$", "", "MYR "])
+        head = [ctx.company().upper() if ctx.chance(0.5) else ctx.company()]
+        if ctx.chance(0.5):
+            head.append(f"({ctx.code('######-?')})")
+        head += ctx.address()[: rng.randint(1, 3)]
+        if ctx.chance(0.6):
+            head.append(f"{ctx.pick(['GST Registration No.', 'GST ID', 'GST REG NO'])}: "
+                        f"{ctx.code('############')}")
+        body = _parking_or_ticket(ctx, cur) if special < 0.12 else _wholesale_bill(ctx, cur)
+        return GeneratedDoc("receipt", None, head + body, n_pages=1)
     up = ctx.chance(0.75)
     cur = ctx.pick(["RM", "RM ", "$", "", "", "MYR ", "S$", "₹", "€", "£"])
     lines: list[str] = []
@@ -251,6 +319,15 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
                     f" {ctx.en.first_name()}")
     if ctx.chance(0.4):
         meta.append(f"{ctx.pick(['TABLE', 'COUNTER', 'POS', 'TERMINAL'])} {rng.randint(1, 40)}")
+    if ctx.chance(0.25):
+        meta.append(f"{ctx.pick(['PAX', 'Pax', 'GUESTS'])}: {rng.randint(1, 8)}")
+    if ctx.chance(0.2):
+        meta.append(ctx.pick(["EAT IN", "TAKE AWAY", "DINE IN", "Take Away", "Eat In"]))
+    if ctx.chance(0.2):
+        meta.append(f"{ctx.pick(['MEMBER NO', 'MEMBER', 'CARD NO'])}: {ctx.code('##########')}")
+    if ctx.chance(0.15):
+        meta.append(f"SHOPPING HOURS {ctx.pick(['MON-SUN', 'SUN-THU', 'DAILY'])}:"
+                    f"{rng.randint(7, 10)}00HRS-{rng.randint(20, 23)}00HRS")
     rng.shuffle(meta)
     lines += meta
     if ctx.chance(0.2):  # wholesaler cash bill: the buyer (a shop) is named on the receipt
@@ -277,10 +354,14 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
         elif style < 0.7:
             lines.append(item)
             lines.append(f"  {q} x {p:.2f}    {q * p:.2f}{ctx.pick(['', ' SR', ' ZR', ' S', ' T'])}")
-        else:
+        elif style < 0.85:
             if ctx.chance(0.5):
                 lines.append(ctx.code("#############"))
             lines.append(f"{item}   {q * p:.2f}")
+        else:  # code line with qty and tax code, name on the next line
+            lines.append(f"{q}x{ctx.code('############')} {q * p:.2f}"
+                         f"{ctx.pick(['SR', ' SR', 'ZR', ' S', ''])}")
+            lines.append(item)
     lines.append(ctx.pick(["-" * 30, "", "=" * 30]))
     if ctx.chance(0.5):
         lines.append(f"{ctx.pick(['TOTAL QTY', 'ITEM COUNT', 'NO OF ITEMS'])}: {rng.randint(1, 20)}")
@@ -301,9 +382,18 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
     lines.append(f"{tender} {cur}{paid:.2f}")
     if "CASH" in tender or ctx.chance(0.3):
         lines.append(f"{ctx.pick(['CHANGE', 'CHANGE DUE', 'BALANCE'])} {cur}{paid - total * 1.06:.2f}")
+    if ctx.chance(0.25):
+        lines.insert(len(lines) - 2, ctx.pick(["PAYMENT MODE  AMOUNT", "Payment Details",
+                                                "PAYMENT", "TENDER"]))
     if ctx.chance(0.5):
-        lines.append(ctx.pick(["GST SUMMARY  AMOUNT  TAX", "SR = 6% ZR = 0%", "TAX CODE  AMT  GST"]))
-        lines.append(f"SR {total:.2f} {total * 0.06:.2f}")
+        lines.append(ctx.pick(["GST SUMMARY  AMOUNT  TAX", "SR = 6% ZR = 0%", "TAX CODE  AMT  GST",
+                               "Tax Summary", "GST Summary Amount(RM) Tax(RM)",
+                               "TaxCode Amount Tax"]))
+        lines.append(f"{ctx.pick(['SR', 'S', '6%', 'SR @ 6%'])} {total:.2f} {total * 0.06:.2f}")
+        if ctx.chance(0.4):
+            lines.append(f"{ctx.pick(['ZR', 'Z', '0%'])} 0.00 0.00")
+    if ctx.chance(0.3):
+        lines.append(f"{ctx.pick(['GST REG', 'GST ID', 'SST NO'])} #{ctx.code('############')}")
     lines += ctx.some(["THANK YOU", "THANK YOU. PLEASE COME AGAIN", "GOODS SOLD ARE NOT RETURNABLE",
                        "GOODS SOLD ARE NOT REFUNDABLE", "KEEP THIS RECEIPT FOR EXCHANGE",
                        "TERIMA KASIH", "HAVE A NICE DAY", "THANK YOU FOR SHOPPING WITH US",
@@ -312,7 +402,12 @@ def receipt(ctx: Ctx) -> GeneratedDoc:
                        "WIFI PASSWORD: " + ctx.code("????####"), "E.&.O.E.",
                        "RECEIVED ABOVE GOODS IN GOOD ORDER AND CONDITION", "CUSTOMER'S COPY",
                        "NO REFUND OR EXCHANGE", "PLEASE CHECK YOUR CHANGE BEFORE LEAVING",
-                       "SERVICE TAX 6%", "POWERED BY " + ctx.en.word().upper() + " POS"], 0, 4)
+                       "SERVICE TAX 6%", "POWERED BY " + ctx.en.word().upper() + " POS",
+                       "THANK YOU FOR YOUR PATRONAGE", "(PRICE INCLUSIVE OF GST)",
+                       "LIKE AND FOLLOW US ON FACEBOOK", "PLEASE COME AGAIN",
+                       "POINTS EARNED: " + str(rng.randint(1, 300)),
+                       "VISIT US AT WWW." + ctx.en.word().upper() + ".COM",
+                       "TOTAL SAVINGS " + f"{cur}{rng.uniform(0, 9):.2f}"], 0, 4)
     if not up:
         lines = [ln.title() if ctx.chance(0.7) else ln for ln in lines]
     return GeneratedDoc("receipt", None, lines, n_pages=1)

@@ -245,6 +245,18 @@ def ocr_noise(ctx: Ctx, lines: list[str], level: float) -> list[str]:
     return out
 
 
+def squash_spaces(ctx: Ctx, lines: list[str], rate: float) -> list[str]:
+    """Text-line OCR on photos (RapidOCR and the like) reads characters well but loses
+    spaces ("TAXINVOICE", "ThankYou") and returns neighbouring boxes in a slightly different
+    order; `rate` is the share of spaces dropped."""
+    rng = ctx.rng
+    out = ["".join(ch for ch in ln if ch != " " or rng.random() >= rate) for ln in lines]
+    for i in range(len(out) - 1):
+        if rng.random() < rate * 0.2:
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return out
+
+
 def flatten(ctx: Ctx, lines: list[str]) -> list[str]:
     """Text that lost its line breaks (CSV/HTML/Word exports): a few very long lines."""
     sep = ctx.pick(["  ", " ", "   ", " | "])
@@ -257,7 +269,7 @@ def flatten(ctx: Ctx, lines: list[str]) -> list[str]:
 
 
 def finish(ctx: Ctx, doc: GeneratedDoc, noise_p: float = 0.3, max_level: float = 0.12,
-           empty_p: float = 0.03, flatten_p: float = 0.1) -> GeneratedDoc:
+           empty_p: float = 0.03, flatten_p: float = 0.1, squash_p: float = 0.05) -> GeneratedDoc:
     """Common post-processing: optional OCR noise, casing, blank-ish page, indentation,
     flattened line structure."""
     lines = doc.lines
@@ -276,6 +288,10 @@ def finish(ctx: Ctx, doc: GeneratedDoc, noise_p: float = 0.3, max_level: float =
         level = ctx.rng.uniform(0.01, max_level)
         lines = ocr_noise(ctx, lines, level)
         doc.meta["noise"] = round(level, 3)
+    if ctx.chance(squash_p):
+        rate = ctx.rng.uniform(0.05, 0.6)
+        lines = squash_spaces(ctx, lines, rate)
+        doc.meta["squash"] = round(rate, 3)
     if ctx.chance(0.25):
         lines = [(" " * ctx.rng.randint(0, 6) + ln) if ln else ln for ln in lines]
     if ctx.chance(0.3):

@@ -20,7 +20,15 @@ TITLES = {
             "Confidentiality and Non-Disclosure Agreement", "MUTUAL CONFIDENTIALITY AGREEMENT",
             "Non-Disclosure and Confidentiality Agreement", "Letter Agreement re: Confidential "
             "Information", "CONFIDENTIAL DISCLOSURE AGREEMENT", "Standstill and Confidentiality "
-            "Agreement", "Unilateral Non-Disclosure Agreement"],
+            "Agreement", "Unilateral Non-Disclosure Agreement",
+            "Non-Competition and Non-Disclosure Agreement",
+            "Confidentiality, Non-Competition and Non-Solicitation Agreement",
+            "EMPLOYEE CONFIDENTIALITY AND INVENTION ASSIGNMENT AGREEMENT",
+            "Employee Non-Compete, Non-Solicit and Confidentiality Agreement",
+            "Confidential Information and Non-Solicitation Agreement",
+            "PROPRIETARY INFORMATION AGREEMENT", "Nondisclosure and Standstill Agreement",
+            "Confidentiality and Joint Development Agreement", "SECRECY AGREEMENT",
+            "Executive Confidentiality and Non-Solicitation Agreement"],
     "msa": ["MASTER SERVICES AGREEMENT", "Master Services Agreement", "MASTER AGREEMENT",
             "Master Professional Services Agreement", "MASTER SUBSCRIPTION AGREEMENT",
             "Master Purchase and Services Agreement", "Framework Agreement"],
@@ -29,7 +37,11 @@ TITLES = {
                  "Transportation Services Agreement", "Support and Maintenance Agreement",
                  "Management Services Agreement", "Consulting Services Agreement",
                  "Web Hosting Services Agreement", "Transition Services Agreement",
-                 "Independent Contractor Agreement", "Administrative Services Agreement"],
+                 "Independent Contractor Agreement", "Administrative Services Agreement",
+                 "Transportation Agreement", "Gas Gathering Agreement", "Terminal Services "
+                 "Agreement", "Software Maintenance Agreement", "Outsourcing Services Agreement",
+                 "Investment Advisory Agreement", "Fund Administration Services Agreement",
+                 "Marketing Services Agreement", "Data Processing Services Agreement"],
     "supply": ["SUPPLY AGREEMENT", "Manufacturing Agreement", "MANUFACTURING AND SUPPLY AGREEMENT",
                "Purchase and Supply Agreement", "Contract Manufacturing Agreement",
                "Product Supply Agreement", "OEM Supply Agreement", "Raw Materials Supply Agreement"],
@@ -56,7 +68,12 @@ TITLES = {
               "Asset Purchase Agreement", "Settlement Agreement", "Partnership Agreement",
               "Shareholders Agreement", "Escrow Agreement", "Guaranty", "Security Agreement",
               "Research and Development Agreement", "Content Sharing Agreement",
-              "Website Co-Branding Agreement", "Merger Agreement", "Credit Agreement"],
+              "Website Co-Branding Agreement", "Merger Agreement", "Credit Agreement",
+              "Cooperation Agreement", "Joint Filing Agreement", "Voting Agreement",
+              "Referral Agreement", "Content Distribution and "
+              "Revenue Sharing Agreement", "Hosting and Co-Marketing Agreement",
+              "Business Cooperation Agreement", "Framework Cooperation "
+              "Agreement"],
 }
 
 # Roles (defined terms) each subtype tends to give its parties.
@@ -149,6 +166,19 @@ SPECIFIC = {
         ("Non-Competition", [
             "For a period of twelve months after termination, Employee shall not engage in any "
             "business competitive with the Company within the restricted territory."]),
+        ("Return of Company Property", [
+            "Upon termination of employment for any reason, Employee shall return all documents, "
+            "records and devices containing Confidential Information of the Company."]),
+        ("Non-Solicitation of Customers", [
+            "Employee shall not, directly or indirectly, solicit any customer of the Company for "
+            "the purpose of providing competing products or services."]),
+        ("Trade Secrets", [
+            "Employee acknowledges that the Company's trade secrets and confidential information "
+            "are valuable assets and agrees to hold them in trust for the sole benefit of the "
+            "Company, both during and after employment."]),
+        ("Standstill", [
+            "For a period of twelve months, the Recipient shall not acquire any securities of the "
+            "Company or solicit proxies without the Company's prior written consent."]),
     ],
     "msa": [
         ("Statements of Work", [
@@ -180,6 +210,21 @@ SPECIFIC = {
                                      "requests within the response times stated in Schedule 2."]),
         ("Deliverables", ["All deliverables shall be subject to acceptance testing by the Client "
                           "within ten business days of delivery."]),
+        ("Transportation Services", ["Carrier shall receive the Shipper's product at the "
+                                     "receipt points and transport and deliver it to the "
+                                     "delivery points, subject to the minimum volume commitment "
+                                     "of barrels per day.", "Shipper shall pay the tariff rate "
+                                     "per barrel for all volumes transported."]),
+        ("Maintenance Services", ["Vendor shall provide error corrections, updates and "
+                                  "telephone support for the Covered Systems during the support "
+                                  "hours, and preventive maintenance on the schedule in "
+                                  "Exhibit B."]),
+        ("Service Fees", ["The monthly service fee covers the Services described in the "
+                          "Service Description; additional services are billed at the rates in "
+                          "Schedule C."]),
+        ("Administration Services", ["The Administrator shall maintain the books and records, "
+                                     "calculate net asset value and prepare reports for the "
+                                     "Fund."]),
     ],
     "supply": [
         ("Purchase Orders", ["Buyer shall issue purchase orders specifying quantities, delivery "
@@ -278,6 +323,16 @@ SPECIFIC = {
                                "an aggregate purchase price of {money}."]),
         ("Marketing Commitments", ["Each party shall promote the other party's offerings to its "
                                    "customers and pay referral fees as set out in Schedule 1."]),
+        ("Cooperation", ["The parties shall cooperate in good faith on the matters set out in "
+                         "this Agreement, including the nomination of directors and the "
+                         "standstill period."]),
+        ("Joint Filing", ["Each of the undersigned agrees to the joint filing of a statement on "
+                          "Schedule 13D with respect to the common stock of the issuer."]),
+        ("Affiliate Program", ["Affiliate shall place links to the Company's site and shall earn "
+                               "a commission of {pct} on qualifying purchases by referred "
+                               "users."]),
+        ("Non-Competition", ["For the Restricted Period, the Seller shall not engage in any "
+                             "business that competes with the Business in the Territory."]),
     ],
 }
 
@@ -394,14 +449,22 @@ def contract(ctx: Ctx, subtype: str) -> GeneratedDoc:
     rng = ctx.rng
     width = rng.choice([70, 80, 90, 100, 120])
     lines: list[str] = []
+    if ctx.chance(0.3):  # EDGAR filing header: "<type> <seq> <file name>"
+        ex = ctx.pick([f"10.{rng.randint(1, 60)}", f"99.{rng.randint(1, 9)}", "4.1", "2.1"])
+        lines.append(f"EX-{ex} {rng.randint(1, 30)} {ctx.code('?######')}"
+                     f"{ctx.pick(['dex', 'ex', '_'])}{ex.replace('.', '')}.htm")
     if ctx.chance(0.35):
         lines.append(ctx.pick([f"Exhibit 10.{rng.randint(1, 60)}", f"EX-10.{rng.randint(1, 40)}",
-                               "EXHIBIT 99.1", f"Exhibit 4.{rng.randint(1, 30)}"]))
+                               "EXHIBIT 99.1", f"Exhibit 4.{rng.randint(1, 30)}",
+                               "EXECUTION COPY", "EXECUTION VERSION"]))
     if ctx.chance(0.15):
         lines += wrap("CONFIDENTIAL TREATMENT REQUESTED. CERTAIN PORTIONS OF THIS DOCUMENT HAVE "
                       "BEEN OMITTED AND FILED SEPARATELY WITH THE COMMISSION. [***] INDICATES "
                       "OMITTED MATERIAL.", width)
     title = ctx.pick(TITLES[subtype])
+    if ctx.chance(0.12):
+        title = ctx.pick(["Amended and Restated ", "AMENDED AND RESTATED ", "First Amended "]) \
+            + title
     lines.append(ctx.case(title, 0.6))
     a, b = ctx.company(), ctx.company() if subtype not in ("employment",) else ctx.person()
     if subtype in ("other", "nda") and ctx.chance(0.25):

@@ -129,6 +129,11 @@ def _purchase_order(ctx: Ctx) -> list[str]:
     kind = ctx.pick(["PURCHASE ORDER", "Purchase Order", "QUOTATION", "Quote", "DELIVERY NOTE",
                      "Packing Slip", "Price List", "Request for Quotation", "Order Confirmation",
                      "Estimate"])
+    if ctx.chance(0.35):  # the same hard negatives in the languages invoices come in
+        kind = ctx.pick(["Zamówienie", "Oferta", "Dowód dostawy WZ", "Angebot", "Bestellung",
+                         "Lieferschein", "Auftragsbestätigung", "Devis", "Bon de commande",
+                         "Bon de livraison", "Offerte", "Pakbon", "Presupuesto", "Pedido",
+                         "Albarán", "Preventivo", "Ordine d'acquisto", "Bolla di consegna"])
     L = [ctx.company()] + ctx.address() + [kind,
                                            f"{ctx.pick(['PO Number', 'Quote No', 'Delivery No', 'Order No', 'Ref'])}: {ctx.code()}",
                                            f"Date: {ctx.fmt_date()}"]

@@ -118,7 +118,7 @@ def fill(template: str, rng: random.Random) -> str:
 
 _LOWER_OK = {"This", "The", "Each", "Either", "Neither", "Any", "All", "If", "In", "During",
              "For", "Upon", "No", "Nothing", "Such", "Following", "Prior", "Within", "Unless",
-             "Should", "Before", "After", "Following", "Except", "Notwithstanding"}
+             "Should", "Before", "After", "Except", "Notwithstanding"}
 
 
 def _wrap(sentence: str, rng: random.Random) -> str:

@@ -1,8 +1,10 @@
 """Contract fields (CONTRACT.md contract table) from an ingested document.
 
 `extract_contract` flattens the text once, runs the pattern finders of `fields` and turns
-each field's best hit into a `Field` with page, union bbox of the matched words and a
-confidence from `fields.combine` (pattern reliability + agreement between mentions).
+each field's best hit into a `Field` with page and union bbox of the matched words. Its
+confidence is `calibration.apply`'s learned probability over the evidence (pattern,
+agreeing and competing mentions, position), fitted on generated contracts; the heuristic
+`fields.combine` score is one of its inputs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from extractors.contract.text import FlatText
 from extractors.types import Field
 from ingest.types import IngestedDocument
 
-__all__ = ["extract_contract"]
+__all__ = ["extract_contract", "extract_contract_raw"]
 
 _HEAD_PAGES = 3  # title, parties and dates live on the first pages
 
@@ -56,18 +58,31 @@ def _add_years(iso: str, dur: str) -> str | None:
 
 def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
     """Fields of a contract; a field not found is absent. `subtype` is advisory only."""
+    from extractors.contract import calibration
+
+    out, evidence, n_chars = extract_contract_raw(doc, subtype)
+    calibration.apply(out, evidence, n_chars)
+    return out
+
+
+def extract_contract_raw(
+    doc: IngestedDocument, subtype: str | None = None
+) -> tuple[dict[str, Field], dict[str, dict[str, float]], int]:
+    """Fields with heuristic confidences, the evidence behind each, and the text length."""
     ft = FlatText.of(doc)
     flat = ft.flat
     head_text = "\n".join(p.text for p in doc.pages[:_HEAD_PAGES])
     head_len = len(FlatText.of(doc, max_pages=_HEAD_PAGES).flat) if len(doc.pages) > _HEAD_PAGES \
         else len(flat)
     out: dict[str, Field] = {}
+    evidence: dict[str, dict[str, float]] = {}
 
     def put(name: str, hits: list[F.Hit], scale: float = 1.0) -> None:
-        got = F.combine(hits)
+        got = F.combine_ex(hits)
         if got:
-            hit, conf = got
+            hit, conf, info = got
             out[name] = _field(ft, hit, conf * scale)
+            evidence[name] = {**info, "start": float(hit.start)}
 
     put("title", F.title(head_text, flat))
 
@@ -118,4 +133,9 @@ def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[
             )
     put("contract_value", F.contract_value(flat))
     put("signed", F.signed(flat))
-    return out
+    for name in out:
+        if name not in evidence:  # parties and derived fields
+            evidence[name] = {"n_agree": 1.0, "n_values": 1.0}
+    if "parties" in out:
+        evidence["parties"]["n_agree"] = float(len(out["parties"].normalized or []))
+    return out, evidence, len(flat)

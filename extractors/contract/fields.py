@@ -49,6 +49,9 @@ RELIABILITY: dict[str, float] = {
     "term.agreement": 0.85,
     "term.period_from": 0.7,
     "term.survival": 0.55,
+    "term.expire_after": 0.85,
+    "term.covenant": 0.3,
+    "term.anniversary": 0.8,
     "renewal.phrase": 0.85,
     "notice.renewal": 0.85,
     "notice.termination": 0.5,
@@ -60,10 +63,17 @@ RELIABILITY: dict[str, float] = {
 
 
 def combine(hits: list[Hit]) -> tuple[Hit, float] | None:
-    """Pick the value with the most reliable support; agreeing mentions add confidence.
+    """Pick the value with the most reliable support; agreeing mentions add confidence."""
+    got = combine_ex(hits)
+    return (got[0], got[1]) if got else None
+
+
+def combine_ex(hits: list[Hit]) -> tuple[Hit, float, dict[str, float]] | None:
+    """`combine` plus the evidence the confidence model reads.
 
     Independent mentions of one value combine as noisy-OR of their reliabilities, damped
-    (mentions in one contract are not independent), and a competing value lowers it.
+    (mentions in one contract are not independent), and a competing value lowers it. The
+    evidence: mentions agreeing, distinct values, support of the best and runner-up value.
     """
     if not hits:
         return None
@@ -81,10 +91,13 @@ def combine(hits: list[Hit]) -> tuple[Hit, float] | None:
     scored = sorted(by_value.values(), key=lambda hs: (support(hs), -hs[0].start), reverse=True)
     best = scored[0]
     conf = support(best)
-    if len(scored) > 1:
-        conf *= 1 - 0.5 * support(scored[1])
+    second = support(scored[1]) if len(scored) > 1 else 0.0
+    conf *= 1 - 0.5 * second
     first = min(best, key=lambda h: h.start)
-    return first, min(0.99, max(0.05, conf))
+    info = {"n_agree": float(len(best)), "n_values": float(len(scored)),
+            "support": support(best), "second": second,
+            "patterns": float(len({h.pattern for h in best}))}
+    return first, min(0.99, max(0.05, conf)), info
 
 
 # ------------------------------------------------------------------ governing law
@@ -275,8 +288,8 @@ def sentences(flat: str) -> Iterable[tuple[int, str]]:
 
 _RENEW = re.compile(r"\brenew|\bextended\s+(?:automatically\s+)?for\b|\bsuccessive\b", re.I)
 _TERM_AGREEMENT = re.compile(
-    r"(?:\bterm\s+of\s+(?:this|the)\s+(?:Agreement|Contract|Lease|License)|\binitial\s+term|"
-    r"\bthis\s+(?:Agreement|Contract|Lease)\b[^.]{0,80}?\b(?:shall|will)\s+(?:continue|remain|be\s+in|"
+    r"(?:\bterm\s+of\s+(?:this|the)\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease|License)|"
+    r"\binitial\s+term|\bthis\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease)\b[^.]{0,80}?\b(?:shall|will)\s+(?:continue|remain|be\s+in|"
     r"terminate|expire|be\s+effective|have\s+a\s+term)|\bTerm\b\s*(?:\.|:|shall|will|is|means))",
     re.I,
 )
@@ -298,11 +311,28 @@ _EMPLOYMENT_AFTER = re.compile(
     r"termination)\s+of\s+(?:\w+\s+){0,2}(?:employment|engagement|service)|^\s*(?:after|following)\s+"
     r"(?:the\s+)?(?:Separation|Termination)\s+Date", re.I
 )
+_EXPIRE_AFTER = re.compile(
+    r"\b(?:agreement|obligations?(?:\s+hereunder)?|NDA)\b[^.;]{0,100}?\b(?:shall|will)\s+"
+    r"(?:automatically\s+)?(?:expire|terminate|end|(?:remain|continue)\s+in\s+(?:full\s+)?"
+    r"(?:force|effect)(?:\s+and\s+effect)?)\b[^.;]{0,80}$", re.I
+)
+_COVENANT_AFTER = re.compile(
+    r"\b(?:neither|not\s+to|will\s+not|shall\s+not|solicit|employ|acquire|standstill)\b", re.I
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20}
+_ANNIVERSARY = re.compile(
+    r"\b(?:end|ends|expire|expires|terminate|terminates|until|through)\s+(?:on\s+)?(?:the\s+)?"
+    r"(?P<n>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|"
+    r"\d{1,2})(?:st|nd|rd|th)?\s+(?:\(\d+(?:st|nd|rd|th)\)\s+)?anniversary\s+of\s+the\s+"
+    r"(?:Effective\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+this\s+Agreement))", re.I
+)
 _NOTICE = re.compile(r"\bnotice\b", re.I)
 _NOTICE_RENEWAL = re.compile(
     r"non-?\s?renew|not\s+(?:to\s+)?(?:renew|extend)|intent(?:ion)?\s+(?:not\s+)?to\s+(?:renew|"
     r"terminate\s+(?:at|upon)\s+the\s+(?:end|expiration))|prior\s+to\s+(?:the\s+)?(?:end|"
-    r"expiration|expiry)|before\s+(?:the\s+)?(?:end|expiration|expiry)|renew", re.I
+    r"expiration|expiry)|before\s+(?:the\s+)?(?:end|expiration|expiry)|renew|"
+    r"thereafter\b[^.]{0,80}?\buntil\s+terminated", re.I
 )
 
 
@@ -356,12 +386,24 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
             )
             if near_term and not re.search(r"\bpay|\bfee|\binvoice", before[-40:], re.I):
                 term.append(hit("term.agreement"))
+            elif _EXPIRE_AFTER.search(before) and re.match(
+                r"^\s*(?:after|from|following)\b", after, re.I
+            ):
+                term.append(hit("term.expire_after"))
             elif _PERIOD_FROM.search(before) and _FROM_DATE.search(after):
-                term.append(hit("term.period_from"))
+                # "for a period of two years from the date hereof, neither party will ..." is a
+                # restrictive covenant's own period, not the agreement's term
+                covenant = _COVENANT_AFTER.search(after[:160])
+                term.append(hit("term.covenant" if covenant else "term.period_from"))
             elif _SURVIVE.search(sent) and re.search(
                 r"confidential|non-?disclos", sent, re.I
             ):
                 term.append(hit("term.survival"))
+    for m in _ANNIVERSARY.finditer(flat):
+        raw = m.group("n").lower()
+        n = _ORDINALS.get(raw) or (int(raw) if raw.isdigit() else 0)
+        if n:
+            term.append(Hit(m.group(0), f"{n}_years", *m.span(), "term.anniversary"))
     return term, renewal, notice
 
 

@@ -134,3 +134,178 @@ def generate_contract(seed: int = 0, filler_clauses: int = 12) -> SynthContract:
         "notice_period": f"{notice_n}_days", "signed": "true",
     }
     return SynthContract(text_to_doc(text, f"synthetic-{seed}.pdf"), expected, text)
+
+
+_ORD = ["first", "second", "third", "fourth", "fifth"]
+
+
+def _date(rng: random.Random) -> tuple[str, str]:
+    """(text, ISO) in one of the ways contracts write dates."""
+    y, m, d = rng.randint(1996, 2024), rng.randint(1, 12), rng.randint(1, 28)
+    sfx = "th" if d not in (1, 2, 3, 21, 22, 23) else {1: "st", 2: "nd", 3: "rd"}[d % 10]
+    txt = rng.choice([f"{_MONTHS[m - 1]} {d}, {y}", f"{d} {_MONTHS[m - 1]} {y}",
+                      f"the {d}{sfx} day of {_MONTHS[m - 1]}, {y}", f"{_MONTHS[m - 1]} {d}, {y}"])
+    return txt, f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def generate_hard_contract(seed: int = 0) -> SynthContract:
+    """A contract with the distractors real ones carry, for fitting field confidences.
+
+    Each field may be stated, left out, or stated ambiguously, next to look-alikes: a
+    second date for a prior agreement, an incorporation state and a court venue besides
+    the governing law, covenant and survival periods besides the term, a for-convenience
+    notice besides the non-renewal notice, parties only in signature blocks. `expected`
+    holds what a careful reader would answer (absent keys: the contract does not say)."""
+    rng = random.Random(seed)
+    a_name, b_name = rng.sample(_COMPANIES + _PEOPLE, 2)
+    a_role, b_role = rng.choice([("Company", "Consultant"), ("Licensor", "Licensee"),
+                                 ("Supplier", "Customer"), ("Discloser", "Recipient")])
+    title = rng.choice(["MASTER SERVICES AGREEMENT", "LICENSE AGREEMENT", "SUPPLY AGREEMENT",
+                        "MUTUAL NON-DISCLOSURE AGREEMENT", "CONSULTING AGREEMENT",
+                        "DISTRIBUTION AGREEMENT", "CONFIDENTIALITY AGREEMENT"])
+    exp: dict[str, object] = {"title": title}
+    date_txt, date_iso = _date(rng)
+    law_state, inc_state, venue = rng.sample(_STATES, 3)
+    body: list[str] = []
+
+    # preamble: parties in it (most) or only in the signature blocks
+    style = rng.random()
+    if style < 0.25:
+        extra = rng.sample([c for c in _COMPANIES + _PEOPLE if c not in (a_name, b_name)],
+                           rng.choice([1, 1, 2]))
+        roles = ["Guarantor", "Parent", "Agent", "Shareholder"]
+        rest = " and ".join(f"{c} (the \"{roles[i]}\")" for i, c in enumerate(extra))
+        pre = rng.choice([
+            f"This {title.title()} is entered into as of {date_txt} by and among {a_name} "
+            f"(\"{a_role}\"), {b_name} (\"{b_role}\") and {rest}.",
+            f"THIS {title} dated {date_txt} is made among {a_name.upper()}, {b_name.upper()} and "
+            f"{', '.join(c.upper() for c in extra)} (collectively, the \"Parties\").",
+        ])
+        exp["agreement_date"] = date_iso
+        exp["parties"] = [a_name, b_name, *extra]
+    elif style < 0.35:
+        person = rng.choice(_PEOPLE)
+        pre = (f"This {title.title()} is made as of {date_txt} between {a_name}, together with "
+               f"its subsidiaries (\"{a_role}\"), {b_name} (\"{b_role}\"), and, solely for the "
+               f"purposes of Section 7, {person}.")
+        exp["agreement_date"] = date_iso
+        exp["parties"] = [a_name, b_name, person]
+    elif style < 0.75:
+        inc = rng.choice([f", a {inc_state} corporation", f", organized under the laws of the "
+                          f"State of {inc_state}", ""])
+        pre = rng.choice([
+            f"This {title.title()} (this \"Agreement\") is entered into as of {date_txt} by and "
+            f"between {a_name}{inc} (\"{a_role}\"), and {b_name} (\"{b_role}\").",
+            f"THIS {title} is made on {date_txt}, between {a_name}{inc} (hereinafter "
+            f"\"{a_role}\") and {b_name} (hereinafter \"{b_role}\").",
+        ])
+        exp["agreement_date"] = date_iso
+    elif style < 0.9:
+        pre = (f"This {title.title()} is made between the undersigned parties. Dated: {date_txt}.")
+        exp["agreement_date"] = date_iso
+    else:
+        pre = "The parties named below agree to the following terms and conditions."
+    exp.setdefault("parties", [a_name, b_name])
+    if rng.random() < 0.4:
+        prior_txt, _ = _date(rng)
+        body.append(f"Background. The parties previously entered into a letter of intent dated "
+                    f"{prior_txt}, which this Agreement replaces.")
+
+    # effective date: own date, "date first written above", or silent
+    r = rng.random()
+    eff_iso = exp.get("agreement_date")
+    if r < 0.35:
+        eff_txt, eff_iso = _date(rng)
+        body.append(rng.choice([
+            f"Effective Date. This Agreement shall become effective on {eff_txt} (the "
+            f"\"Effective Date\").",
+            f"This Agreement is effective as of {eff_txt}.",
+        ]))
+        exp["effective_date"] = eff_iso
+    elif r < 0.6 and eff_iso:
+        body.append("This Agreement shall be effective as of the date first written above "
+                    "(the \"Effective Date\").")
+        exp["effective_date"] = eff_iso
+    # term and expiration
+    r = rng.random()
+    n, unit = rng.choice([(1, "year"), (2, "year"), (3, "year"), (5, "year"), (18, "month"),
+                          (6, "month"), (10, "year")])
+    start_iso = exp.get("effective_date") or exp.get("agreement_date")
+    if r < 0.3:
+        body.append(f"Term. The term of this Agreement shall commence on the Effective Date and "
+                    f"continue for a period of {_dur(rng, n, unit)}, unless earlier terminated.")
+        exp["term"] = f"{n}_{unit}s"
+    elif r < 0.45:
+        end_txt, end_iso = _date(rng)
+        body.append(f"Term. This Agreement shall remain in effect until {end_txt}, unless "
+                    f"terminated earlier.")
+        exp["expiration_date"] = end_iso
+    elif r < 0.6 and unit == "year" and n <= 5:
+        body.append(f"This Agreement shall expire on the {_ORD[n - 1]} anniversary of the "
+                    f"Effective Date.")
+        exp["term"] = f"{n}_years"
+    elif r < 0.75:
+        body.append(f"The obligations hereunder shall terminate {_dur(rng, n, unit)} from the "
+                    f"date hereof.")
+        exp["term"] = f"{n}_{unit}s"
+    if "term" in exp and start_iso and "expiration_date" not in exp:
+        from extractors.contract import _add_years
+
+        iso = _add_years(str(start_iso), str(exp["term"]))
+        if iso:
+            exp["expiration_date"] = iso
+    # look-alike periods
+    if rng.random() < 0.5:
+        k = rng.choice([1, 2, 3])
+        body.append(f"Non-Solicitation. For a period of {_dur(rng, k, 'year')} from the date "
+                    f"hereof, neither party will solicit for employment any employee of the other.")
+    if rng.random() < 0.5:
+        k = rng.choice([2, 3, 5])
+        body.append(f"The confidentiality obligations shall survive for {_dur(rng, k, 'year')} "
+                    f"after any termination of this Agreement.")
+    if rng.random() < 0.3:
+        body.append(f"Warranty. {a_role} warrants the Products for {_dur(rng, 12, 'month')} from "
+                    f"delivery.")
+    # renewal and notice
+    if "term" in exp and rng.random() < 0.5:
+        rn = rng.choice([1, 2])
+        nn = rng.choice([30, 60, 90])
+        body.append(f"Renewal. Thereafter this Agreement shall automatically renew for successive "
+                    f"{_dur(rng, rn, 'year')} terms unless either party gives written notice of "
+                    f"non-renewal at least {_dur(rng, nn, 'day')} prior to the end of the then-"
+                    f"current term.")
+        exp["renewal_term"] = f"{rn}_years"
+        exp["notice_period"] = f"{nn}_days"
+    if rng.random() < 0.5:
+        body.append(f"Either party may terminate this Agreement for convenience upon "
+                    f"{_dur(rng, rng.choice([10, 30, 60]), 'day')} written notice.")
+    # governing law (or only a venue)
+    r = rng.random()
+    if r < 0.8:
+        body.append(rng.choice([
+            f"Governing Law. This Agreement shall be governed by and construed in accordance with "
+            f"the laws of the State of {law_state}, without regard to conflicts of law principles.",
+            f"The laws of {law_state} shall govern this Agreement.",
+            f"This Agreement is governed by {law_state} law.",
+        ]))
+        exp["governing_law"] = law_state
+    if rng.random() < 0.5:
+        body.append(f"Each party submits to the exclusive jurisdiction of the courts located in "
+                    f"{venue} for any action arising under this Agreement.")
+    for _ in range(rng.randint(3, 10)):
+        cat = rng.choice([c for c in T if c not in ("governing_law", "renewal_term",
+                                                    "notice_period_to_terminate_renewal",
+                                                    "expiration_date", "effective_date",
+                                                    "agreement_date", "parties",
+                                                    "document_name")])
+        body.insert(rng.randint(0, len(body)), fill(rng.choice(T[cat] + OTHER), rng))
+    numbered = [f"{i + 1}. {c}" for i, c in enumerate(body)]
+    signed = rng.random() < 0.7
+    sig_a = "/s/ Pat Doe" if signed else "____________"
+    n1, n2 = ("Pat Doe", "Lee Roe") if signed else ("____________", "____________")
+    sig = (f"IN WITNESS WHEREOF, the parties have executed this Agreement.\n"
+           f"{a_name.upper()}\nBy: {sig_a}\nName: {n1}\nTitle: President\n\n"
+           f"{b_name.upper()}\nBy: {sig_a}\nName: {n2}\nTitle: Director")
+    text = "\n".join([title, "", pre, "", *numbered, "", sig])
+    exp["signed"] = "true" if signed else "false"
+    return SynthContract(text_to_doc(text, f"synthetic-hard-{seed}.pdf"), exp, text)

@@ -64,6 +64,7 @@ LABELS: dict[str, list[str]] = {
         "montant tva", "umsatzsteuer", "iva", "total vat",
     ],
     "total_amount": [
+        "total rounded", "total after rounding", "rounded total", "nett total",
         "somme a payer", "total facture", "summe", "gesamt", "rechnungsbetrag", "endbetrag", "zu zahlen", "te betalen", "totaalbedrag", "razem", "do zaplaty", "suma", "brutto", "total ttc", "grand total rm", "total incl btw",
         "total", "grand total", "amount due", "total due", "balance due", "total amount",
         "total payable", "amount payable", "nett total", "total incl", "total rm",
@@ -134,6 +135,8 @@ def label_score(context: str, labels: list[str]) -> float:
     if not ctx:
         return 0.0
     words = ctx.split()
+    while words and not re.search(r"[a-z]", words[-1]):
+        words.pop()  # OCR debris or a stray number between label and value
     best = 0.0
     for lab in labels:
         n = lab.count(" ") + 1
@@ -182,7 +185,7 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
             m = _MONEY_TOKEN.match(text)
             if not m:
                 # glued label "TOTAL:12.30" / "RM12.30"
-                mm = re.search(r"(\d{1,3}(?:,\d{3})*[.,]\d{2})\b", text) if n == 1 else None
+                mm = re.search(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
                 if not mm or re.search(r"\d[./\-]\d{1,2}[./\-]\d", text):
                     continue
                 val = mm.group(1)
@@ -250,7 +253,7 @@ def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
 FEATURES = [
     "lab_same", "lab_gap", "lab_above", "anti_same", "anti_above", "rel_y", "rel_x0",
     "rel_x1", "row_frac", "height", "rank", "is_extreme", "dup", "is_last", "row_words",
-    "cur_mark", "decimals", "length", "digit_ratio", "bottom_third", "n_group", "page_frac",
+    "cur_mark", "decimals", "length", "digit_ratio", "bottom_third", "n_group",
     "lab_row", "rows_below_same",
 ]
 
@@ -322,8 +325,9 @@ def generate(layouts: list[PageLayout], day_first: bool | None) -> dict[str, lis
                         gap += 1
                     f["lab_gap"] = min(gap, 4) / 4
                     group_c.append(c)
-            _rank(group, group_c)
             out[group].extend(group_c)
+    for group, cands in out.items():  # ranks are document-wide: the total may be on page 2
+        _rank(group, cands)
     return out
 
 
@@ -336,7 +340,8 @@ def _rank(group: str, cands: list[Candidate]) -> None:
             c.feats["rank"] = v / mx
             c.feats["is_extreme"] = float(v == mx)
     elif group == "date":
-        order = sorted(range(n), key=lambda i: (cands[i].feats["rel_y"], cands[i].feats["rel_x0"]))
+        order = sorted(range(n), key=lambda i: (cands[i].page, cands[i].feats["rel_y"],
+                                                cands[i].feats["rel_x0"]))
         for k, i in enumerate(order):
             cands[i].feats["rank"] = k / max(1, n - 1) if n > 1 else 0.0
             cands[i].feats["is_extreme"] = float(k == 0)
@@ -385,6 +390,10 @@ _REGNO = re.compile(r"^\(?\s*(co\.?\s*reg|company\s*no|roc|reg)?[\s.:]*\d{3,}[\s
                     re.I)
 TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*(reg|no)\.?\s*(no)?[.:]?\s*)?[A-Z]?\d{3,}[\s\-]*"
                           r"[A-Z]?\s*[\)\]]?$", re.I)
+_GLUED_SUFFIX = re.compile(r"(SDNBHD|SDNBHD\.?|BERHAD|PTELTD|S/B|ENTERPRISE|TRADING|LIMITED|"
+                           r"GMBH|COMPANY|RESTAURANT|RESTORAN)$|SDNBHD")
+_GLUED_HEADER = re.compile(r"INVOICE|INV0ICE|INYOICE|RECEIPT|TAXINV|CASHBILL|BILLTO|CUSTOMER|"
+                           r"CASHIER|TOTAL|QUOTATION|STATEMENT")
 BILLTO = ["bill to", "billed to", "customer", "sold to", "ship to", "invoice to", "client",
           "rechnungsempfanger", "kunde", "client", "facture a", "to"]
 
@@ -420,10 +429,11 @@ def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
             f["rel_xc"] = (bbox[0] + bbox[2]) / 2 / W
             f["height"] = (bbox[3] - bbox[1]) / lay.word_height
             f["upper"] = sum(ch.isupper() for ch in t) / max(1, letters)
-            f["suffix"] = float(bool(COMPANY_SUFFIX.search(t)))
+            compact = re.sub(r"[^A-Z/]", "", t.upper())  # OCR often glues words together
+            f["suffix"] = float(bool(COMPANY_SUFFIX.search(t) or _GLUED_SUFFIX.search(compact)))
             f["digits"] = sum(ch.isdigit() for ch in t) / max(1, len(t))
             f["n_words"] = min(len(seg.words), 10) / 10
-            f["header_kw"] = float(bool(HEADER_WORDS.search(t)))
+            f["header_kw"] = float(bool(HEADER_WORDS.search(t) or _GLUED_HEADER.search(compact)))
             f["next_addr"] = float(bool(_ADDR.search(nxt)))
             f["is_tallest"] = float((bbox[3] - bbox[1]) >= 0.95 * tallest)
             f["next_regno"] = float(bool(_REGNO.match(nxt.strip())))

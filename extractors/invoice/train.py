@@ -47,10 +47,12 @@ def doc_rows(seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         X = np.array([features(c, f) for c in cs], dtype=float)
         boxes = [union([w.bbox for w in doc.pages[0].words[a:b]])
                  for a, b in truth["_spans"].get(f, [])]
-        # a candidate is right when it shows the value *where the truth is printed* (the
-        # subtotal row of a tax-free receipt carries the total's value but is not the total)
+        # a date/id/name candidate is right when it shows the value where the truth is
+        # printed; for amounts the value is what counts (a tax-inclusive receipt's subtotal
+        # row *is* its total amount)
         y = np.array([same_value(f, c.normalized, truth.get(f)) and
-                      (not boxes or any(_overlaps(c.bbox, b) for b in boxes))
+                      (GROUP_OF[f] == "money" or not boxes or
+                       any(_overlaps(c.bbox, b) for b in boxes))
                       for c in cs], dtype=int)
         out[f] = (X, y)
     return out

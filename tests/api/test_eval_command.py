@@ -118,6 +118,14 @@ def test_eval_end_to_end(tiny_corpus: Path, tmp_path: Path, capsys) -> None:
                     "## Throughput", "## Failures"):
         assert heading in md
 
+    # re-scoring the stored results reproduces the scores without running the pipeline
+    out2 = tmp_path / "out2"
+    assert main(["eval", str(tiny_corpus), "--rescore", str(out / "report.json"),
+                 "--out", str(out2), "--quiet"]) == 0
+    again = json.loads((out2 / "report.json").read_text())
+    assert again["fields"] == report["fields"]
+    assert again["types"] == report["types"]
+
 
 def test_eval_rejects_empty_corpus(tmp_path: Path) -> None:
     assert main(["eval", str(tmp_path), "--no-progress", "--out", str(tmp_path / "o")]) == 2

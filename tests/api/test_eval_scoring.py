@@ -123,6 +123,19 @@ def test_score_document_labelled_fields():
     assert sum(s.fn for s in scores.values()) == 2
 
 
+def test_field_unscorable_everywhere_is_not_labelled():
+    truths = [
+        {"fields": {"line_items": [{"code": "X1"}], "total_amount": 5},
+         "normalized": {"total_amount": "5.00"}},
+        {"fields": {"total_amount": 7}, "normalized": {"total_amount": "7.00"}},
+    ]
+    assert labelled_fields(truths) == {"total_amount"}
+    # so a line-items prediction on the second document is not a false positive
+    scores = score_document(truths[1], _result(line_items=[{"amount": "7"}]),
+                            labelled_fields(truths))
+    assert [s.field for s in scores] == ["total_amount"]
+
+
 def test_unscorable_prediction_not_counted():
     truth = {"fields": {"expiration_date": "perpetual"}, "normalized": {}}
     scores = score_document(truth, _result(expiration_date="2030-01-01"), {"expiration_date"})
@@ -156,3 +169,8 @@ def test_calibration_perfect_and_overconfident():
     assert calibration([])["ece"] is None
     assert len(calibration([(0.5, True)])["bins"]) == 10
     assert not math.isnan(calibration([(0.0, True)])["ece"])
+
+
+def test_text_ignores_case_and_all_whitespace_but_not_characters():
+    assert scalar_match("vendor_name", "MR D.I.Y. (JOHOR) SDN BHD", "mr d.i.y.(johor) sdn  bhd")
+    assert not scalar_match("vendor_name", "MR D.I.Y. (JOHOR) SDN BHD", "MR DIY JOHOR SDN BHD")

@@ -38,7 +38,7 @@ def test_confidence_and_reasons():
     assert 0.0 <= c.type_confidence <= 1.0
     assert abs(sum(c.probabilities.values()) - 1) < 1e-3
     assert c.reasons and all(r.split()[-1].startswith("+") for r in c.reasons)
-    assert any(r.startswith(("word:", "char:")) for r in c.reasons)
+    assert any(r.startswith(("word:", "char:", "title:")) for r in c.reasons)
 
 
 def test_abstains_below_threshold():

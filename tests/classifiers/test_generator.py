@@ -38,3 +38,28 @@ def test_variety_noise_and_length():
     assert any(d.meta.get("noise") for d in docs)  # OCR-style noise on a share
     lens = [len(d.text) for d in docs if d.doc_type == "contract"]
     assert max(lens) > 10 * min(lens)  # short letter agreements and long contracts
+
+
+def test_invoices_in_several_languages_and_receipts_headed_invoice():
+    """The generator must teach structure, not one word: non-English invoices exist, and
+    receipts headed "TAX INVOICE" still carry payment cues (cash/change/card/paid)."""
+    docs = generate(150, seed=9, types=("invoice", "receipt"))
+    inv = [d.text.lower() for d in docs if d.doc_type == "invoice"]
+    for word in ("faktura", "rechnung", "facture", "factuur", "fattura", "factura"):
+        assert any(word in t for t in inv), word
+    rec = [d.text.lower().replace(" ", "") for d in docs if d.doc_type == "receipt"]
+    headed = [t for t in rec if "invoice" in t]
+    assert len(headed) >= 10
+    cues = ("cash", "change", "card", "paid", "tender", "total", "thank")
+    assert sum(any(c in t for c in cues) for t in headed) >= 0.9 * len(headed)
+    assert any(d.meta.get("squash") for d in docs if d.doc_type == "receipt")
+
+
+def test_side_by_side_merges_columns():
+    from classifiers.generator.common import Ctx
+    from classifiers.generator.invoices_intl import side_by_side
+
+    out = side_by_side(Ctx(1), ["Seller", "Street 1"], ["Invoice No: 7", "Date: 1.1.2020",
+                                                        "Due: 2.2.2020"])
+    assert len(out) == 3 and out[0].startswith("Seller") and "Invoice No: 7" in out[0]
+    assert out[2] == "Due: 2.2.2020"

@@ -50,3 +50,19 @@ def test_train_command(tmp_path, capsys, monkeypatch):
     out = json.loads(capsys.readouterr().out)
     assert out["version"] and (tmp_path / "m" / "classifier.joblib").exists()
     assert 0 <= out["type_accuracy_heldout"] <= 1
+
+
+@pytest.mark.slow
+def test_training_is_reproducible(tmp_path):
+    """Same seed and settings: the same model file, byte for byte, and the same version."""
+    feedback = [(_odd_doc(random.Random(i)), "hr", "timesheet") for i in range(6)]
+    a = train(out_dir=tmp_path / "a", n_per_class=12, seed=5, feedback=feedback)
+    b = train(out_dir=tmp_path / "b", n_per_class=12, seed=5, feedback=feedback)
+    assert a["version"] == b["version"]
+    assert (tmp_path / "a" / "classifier.joblib").read_bytes() == \
+        (tmp_path / "b" / "classifier.joblib").read_bytes()
+    c = train(out_dir=tmp_path / "c", n_per_class=12, seed=6, feedback=feedback)
+    assert c["version"] != a["version"]
+    from classifiers.generator import GENERATOR_VERSION
+
+    assert a["version"].startswith(GENERATOR_VERSION + "-")

@@ -1,0 +1,71 @@
+"""Term patterns added in round 2 and the learned field confidences."""
+
+import pytest
+
+from extractors.contract import calibration, extract_contract, extract_contract_raw
+from extractors.contract.synth import generate_hard_contract, text_to_doc
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("17. This letter agreement shall expire upon the earlier of (i) two (2) years from the "
+         "date hereof and (ii) the closing of a Transaction.", "2_years"),
+        ("This Agreement shall automatically terminate one year after the Effective Date.",
+         "1_years"),
+        ("Except as provided herein, the obligations hereunder shall terminate five years from "
+         "the date hereof.", "5_years"),
+        ("The term of this Services Agreement shall begin on the date of execution and shall "
+         "continue in effect for a period of two years.", "2_years"),
+        ("This Agreement shall end on the third anniversary of the Effective Date.", "3_years"),
+    ],
+)
+def test_term_phrasings(sentence, expected):
+    got = extract_contract(text_to_doc("NON-DISCLOSURE AGREEMENT\n\n" + sentence))
+    assert got["term"].normalized == expected
+
+
+def test_covenant_period_is_not_the_term():
+    text = ("NON-DISCLOSURE AGREEMENT\n\n1. For a period of two (2) years from the date hereof, "
+            "neither party will solicit any employee of the other.\n2. This Agreement shall "
+            "automatically terminate one year after the date hereof.")
+    assert extract_contract(text_to_doc(text))["term"].normalized == "1_years"
+
+
+def test_generated_hard_contract_expected_values_are_found():
+    right = total = 0
+    for seed in range(30):
+        c = generate_hard_contract(10_000 + seed)
+        got = extract_contract(c.doc)
+        for name in ("agreement_date", "governing_law", "renewal_term", "notice_period"):
+            if name in c.expected:
+                total += 1
+                right += name in got and got[name].normalized == c.expected[name]
+    assert right / total > 0.8
+
+
+def test_confidences_are_learned_and_ordered():
+    assert calibration.load() is not None, "run python -m extractors.contract.calibration"
+    c = generate_hard_contract(4242)
+    fields, evidence, n_chars = extract_contract_raw(c.doc)
+    x = calibration.features("governing_law", fields["governing_law"],
+                             evidence["governing_law"], n_chars)
+    assert x["field=governing_law"] == 1.0 and 0.0 <= x["rel_pos"] <= 1.0
+    got = extract_contract(c.doc)
+    assert all(0.0 < f.confidence <= calibration.CEILING for f in got.values())
+    # a date derived from the agreement date is less sure than one the text defines
+    derived = [extract_contract(generate_hard_contract(s).doc).get("effective_date")
+               for s in range(40)]
+    d = [f.confidence for f in derived if f and f.source.startswith("derived")]
+    r = [f.confidence for f in derived if f and f.source.startswith("regex")]
+    assert d and r and max(d) < min(r)
+
+
+def test_small_calibration_fit_separates_right_from_wrong():
+    b = calibration.train(n_docs=40, seed=3, path=None)
+    assert 0.5 < b["meta"]["accuracy"] < 1.0
+    xs, ys = calibration.training_rows(20, seed=4)
+    p = b["clf"].predict_proba(b["vec"].transform(xs))[:, 1]
+    right = [pi for pi, y in zip(p, ys, strict=True) if y]
+    wrong = [pi for pi, y in zip(p, ys, strict=True) if not y]
+    assert sum(right) / len(right) > sum(wrong) / len(wrong) + 0.2
