@@ -190,6 +190,23 @@ def normalize_money(text: str) -> str | None:
     return f"{amount:.2f}"
 
 
+def plain_decimal(value: Decimal | str) -> str:
+    """A decimal as plain digits without exponent or trailing zeros ("10", "2.5").
+
+    `Decimal.normalize()` alone writes 10 as "1E+1", which no reader (or the CONTRACT's
+    "plain decimal string") accepts.
+    """
+    d = Decimal(str(value)).normalize()
+    s = format(d, "f")
+    return "0" if s in ("-0", "") else s
+
+
+def normalize_quantity(text: str) -> str | None:
+    """A printed quantity ("10", "10.00", "1,5", "2 x") as a plain decimal, or None."""
+    money = normalize_money(re.sub(r"(?i)\s*(x|pcs?|units?|nos?|ea)\.?\s*$", "", text or ""))
+    return None if money is None else plain_decimal(money)
+
+
 _SYMBOLS: list[tuple[str, str]] = [
     ("US$", "USD"), ("S$", "SGD"), ("A$", "AUD"), ("C$", "CAD"), ("HK$", "HKD"),
     ("NZ$", "NZD"), ("R$", "BRL"), ("€", "EUR"), ("£", "GBP"), ("₹", "INR"), ("¥", "JPY"),

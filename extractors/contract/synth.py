@@ -203,6 +203,12 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
     elif style < 0.9:
         pre = (f"This {title.title()} is made between the undersigned parties. Dated: {date_txt}.")
         exp["agreement_date"] = date_iso
+    elif style < 0.95:
+        # a letter agreement: one party in the opening, the other only in its signature block
+        pre = (f"{date_txt}\n{b_name}\nLadies and Gentlemen:\nIn connection with your "
+               f"consideration of a possible transaction with {a_name} (the \"Company\"), you have "
+               f"requested information concerning the Company.")
+        exp["agreement_date"] = date_iso
     else:
         pre = "The parties named below agree to the following terms and conditions."
     exp.setdefault("parties", [a_name, b_name])
@@ -222,9 +228,18 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
             f"This Agreement is effective as of {eff_txt}.",
         ]))
         exp["effective_date"] = eff_iso
-    elif r < 0.6 and eff_iso:
+    elif r < 0.55 and eff_iso:
         body.append("This Agreement shall be effective as of the date first written above "
                     "(the \"Effective Date\").")
+        exp["effective_date"] = eff_iso
+    elif r < 0.7:
+        # takes effect on an event, not a date: there is no effective date to report
+        body.append(rng.choice([
+            "This Agreement shall become effective upon receipt of all regulatory approvals.",
+            "This Agreement shall take effect upon the closing of the Transaction.",
+        ]))
+    elif eff_iso:
+        # silent: a contract that names no other date takes effect when it is made
         exp["effective_date"] = eff_iso
     # term and expiration
     r = rng.random()

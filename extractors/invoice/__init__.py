@@ -28,6 +28,7 @@ from extractors.invoice.candidates import (
 from extractors.invoice.hints import VendorHints, vendor_key
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
+from extractors.invoice.spacing import fix_ocr_words, respace
 from extractors.normalize import (
     detect_currency,
     infer_day_first,
@@ -99,6 +100,13 @@ _STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfa
                    r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@)")
 
 
+# what an address's first line looks like: a number, or a street/building word
+_ADDR_START = re.compile(
+    r"(?i)\d|^\s*(lot|no\b|jalan|jln|lorong|lrg|persiaran|lebuh|taman|tmn|level|tingkat|"
+    r"aras|ground|first|second|block|blok|blk|unit|suite|wisma|menara|bangunan|kompleks|"
+    r"plaza|kampung|kg\b|batu|km\b|pt\b)")
+
+
 def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
                   ) -> tuple[Field | None, Field]:
     """Address lines under the vendor name (and a name wrapped onto a second line)."""
@@ -115,7 +123,8 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
     x0, x1 = name.bbox[0], name.bbox[2]
     lines, boxes = [], []
     last_y = name.bbox[3]
-    for row in rows[r0 + 1:r0 + 9]:
+    skipped = 0
+    for row in rows[r0 + 1:r0 + 12]:
         seg = _overlapping_segment(row, x0, x1, lay.page.width)
         if seg is None:
             if lines:
@@ -125,6 +134,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         if b[1] - last_y > 2.6 * lay.word_height:
             break
         t = seg.text.strip()
+        probe = _ocr_letters(t)  # "GST1D", "C0.REG" read as the words they are
         rest = re.sub(r"[()\[\].,&\s]+", " ", COMPANY_SUFFIX.sub("", t)).strip()
         if not lines and COMPANY_SUFFIX.search(t) and len(rest.split()) <= 1 and \
                 not re.search(r"\d", t) and not COMPANY_SUFFIX.search(str(name.normalized)):
@@ -132,18 +142,18 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
                          name.page, union([name.bbox, b]), name.source)
             last_y = b[3]
             continue
-        if _REGNO.match(t) or _REGNO_LINE.search(t):
-            if lines:
+        # registration numbers, tax ids, a printed date or a branch/licensee line may sit
+        # between the name and the address: skip them there, stop at them after it
+        interlude = bool(_REGNO.match(t) or _REGNO_LINE.search(probe) or _STOP.search(probe)
+                         or _DATE_LINE.search(t))
+        if interlude or (not lines and not _ADDR_START.search(probe)):
+            if lines or skipped >= 4:
                 break
+            skipped += 1
             last_y = b[3]
             continue
-        if _STOP.search(t) or (lines and re.fullmatch(r"[\d\s\-+()]{7,}", t)):
+        if lines and re.fullmatch(r"[\d\s\-+()]{7,}", t):
             break
-        if _DATE_LINE.search(t):  # a printed date/time between name and address
-            if lines:
-                break
-            last_y = b[3]
-            continue
         lines.append(t)
         boxes.append(b)
         last_y = b[3]
@@ -162,10 +172,15 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
     return Field(text, text, conf, name.page, union(boxes), "top-block"), name
 
 
+_DIGIT_AS_LETTER = {"0": "O", "1": "L", "5": "S", "8": "B"}
+
+
 def _ocr_letters(text: str) -> str:
-    """Undo OCR's most common slip in words: a zero between letters ("L0T" -> "LOT")."""
-    return re.sub(r"(?<=[A-Za-z])0(?=[A-Za-z])|\b0(?=[A-Za-z]{2})",
-                  lambda m: "O", text)
+    """Undo OCR's commonest slips inside words: a digit between letters ("L0T", "Ja1an",
+    "G5T"), a zero starting a word ("0FFICE") or a one ending one ("Leve1")."""
+    t = re.sub(r"(?<=[A-Za-z])[0158](?=[A-Za-z])|\b0(?=[A-Za-z]{2})",
+               lambda m: _DIGIT_AS_LETTER[m.group(0)], text)
+    return re.sub(r"(?<=[A-Za-z][a-z]{2})1\b", "l", t)
 
 
 def _merge_wrapped_name(lay: PageLayout, r0: int, name: Field) -> Field:
@@ -370,7 +385,7 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
         if len({s.bbox, t.bbox, T.bbox}) < 3:
             continue
         if abs(_d(s.normalized) + _d(t.normalized) - _d(T.normalized)) <= tol and \
-                _d(t.normalized) != 0:
+                _d(t.normalized) != 0 and _d(T.normalized) > 0:
             score = ps + pt + pT
             if best is None or score > best[0]:
                 best = (score, (ps, s), (pt, t), (pT, T))
@@ -404,6 +419,56 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     if "due_date" in fields and "invoice_date" in fields:
         if fields["due_date"].normalized < fields["invoice_date"].normalized:
             fields["due_date"].confidence = min(fields["due_date"].confidence, _CAP_INCONSISTENT)
+
+
+_CASH = re.compile(r"(?i)\b(cash|tender\w*|paid|received|credit|visa|master\w*|card|payment)\b")
+_CHANGE = re.compile(r"(?i)\b(change|chang|balance|charge)\b")
+_ROUND = re.compile(r"(?i)\bround\w*\s*(adj|adjust\w*)?")
+
+
+def _receipt_total(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Candidate]]]
+                   ) -> None:
+    """The till's own arithmetic names the total: tendered - change = total, and the
+    amount under a rounding adjustment = the amount above it +/- the adjustment. A
+    candidate that closes either sum wins over one that only has the better label."""
+    cands = ranked.get("total_amount", [])
+    if not cands:
+        return
+    rows = [(c, str(c.feats.get("_row", ""))) for _, c in cands]
+    cash = [c for c, t in rows if _CASH.search(t) and not _CHANGE.search(t)]
+    change = [c for c, t in rows if _CHANGE.search(t)]
+    adj = [c for c, t in rows if _ROUND.search(t) and 0 < abs(_d(c.normalized)) < 1]
+    tol = Decimal("0.005")
+
+    def closes(T: Candidate) -> bool:
+        t = _d(T.normalized)
+        if t <= 0 or _CASH.search(str(T.feats.get("_row", ""))) or T in change:
+            return False
+        for a in cash:
+            for ch in change:
+                if T.row < a.row < ch.row <= a.row + 3 and a.row - T.row <= 6 and \
+                        _d(ch.normalized) > 0 and a.page == T.page == ch.page and \
+                        abs(_d(a.normalized) - _d(ch.normalized) - t) <= tol:
+                    return True
+        for r in adj:
+            if not (r.row < T.row <= r.row + 2) or r.page != T.page:
+                continue
+            for _, A in cands:
+                if r.row - 3 <= A.row < r.row and A.page == r.page and (
+                        abs(_d(A.normalized) + _d(r.normalized) - t) <= tol or
+                        abs(_d(A.normalized) - abs(_d(r.normalized)) - t) <= tol):
+                    return True
+        return False
+
+    for p, c in cands[:8]:
+        if closes(c):
+            cur = fields.get("total_amount")
+            if cur is not None and cur.normalized == c.normalized:
+                cur.confidence = max(cur.confidence, min(0.97, p + 0.2))
+                return
+            fields["total_amount"] = Field(c.value, c.normalized, max(0.6, min(0.95, p + 0.3)),
+                                           c.page, c.bbox, "amount-near-total")
+            return
 
 
 def _currency(lays: list[PageLayout], fields: dict[str, Field], country: str | None
@@ -465,6 +530,20 @@ def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field]) -> None:
             f.confidence = min(f.confidence, _OCR_TEXT_CAP[name])
 
 
+def _tidy_text_fields(lays: list[PageLayout], fields: dict[str, Field]) -> None:
+    """Re-space name and address the way a person writes them (see `spacing`): OCR'd
+    pages get dropped spaces restored, every page gets consistent punctuation spacing."""
+    by_page = {lay.number: lay for lay in lays}
+    for name in ("vendor_name", "vendor_address"):
+        f = fields.get(name)
+        if f is None:
+            continue
+        lay = by_page.get(f.page or 0)
+        glued = bool(lay is not None and lay.page.ocr)
+        text = respace(str(f.normalized), glued=glued)
+        f.normalized = fix_ocr_words(text) if glued else text
+
+
 def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
                     hints: VendorHints | None = None) -> dict[str, Field]:
     """Every CONTRACT invoice/receipt field found in `doc` (absent when not found)."""
@@ -486,6 +565,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
         addr, fields["vendor_name"] = _vendor_block(lays, fields["vendor_name"], doc_type)
         if addr is not None:
             fields["vendor_address"] = addr
+    _tidy_text_fields(lays, fields)
     for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
                      ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
                      ("customer_name", lambda: _customer(lays)),
@@ -497,6 +577,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     if cur is not None:
         fields["currency"] = cur
     _arithmetic(fields, ranked)
+    _receipt_total(fields, ranked)
     _ocr_discount(lays, fields)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))

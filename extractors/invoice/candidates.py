@@ -122,6 +122,9 @@ _GLUED_DATES = [
 _ID_TOKEN = re.compile(r"^[#:]?[A-Za-z0-9][A-Za-z0-9_\-/.#]*$")
 
 
+_CUR_WORDS = {"rm", "usd", "eur", "gbp", "inr", "myr", "sgd", "rs", "chf", "pln"}
+
+
 def norm_label(text: str) -> str:
     t = unicodedata.normalize("NFKD", text.lower())
     t = "".join(c for c in t if not unicodedata.combining(c))
@@ -135,8 +138,8 @@ def label_score(context: str, labels: list[str]) -> float:
     if not ctx:
         return 0.0
     words = ctx.split()
-    while words and not re.search(r"[a-z]", words[-1]):
-        words.pop()  # OCR debris or a stray number between label and value
+    while words and (not re.search(r"[a-z]", words[-1]) or words[-1] in _CUR_WORDS):
+        words.pop()  # OCR debris, a stray number or a currency between label and value
     best = 0.0
     for lab in labels:
         n = lab.count(" ") + 1
@@ -193,10 +196,14 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
                 if not (m.group(2) or CURRENCY_MARK.search(text)):
                     continue
                 val = text
+                # "RM13.585": cents followed by a tax code OCR'd as a digit, not thousands
+                g = re.fullmatch(r"(?i)(?:RM|\$|S\$)\s*(\d{1,3}\.\d{2})\d", text)
+                if g and not m.group(2):
+                    val = g.group(1)
             norm = normalize_money(val)
             if norm is None or abs(float(norm)) > 1e8:
                 continue
-            out.append((i, i + n, val if not m else text, norm))
+            out.append((i, i + n, val, norm))
             used.update(range(i, i + n))
     return out
 

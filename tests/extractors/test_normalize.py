@@ -8,7 +8,9 @@ from extractors.normalize import (
     normalize_date,
     normalize_iban,
     normalize_money,
+    normalize_quantity,
     normalize_tax_id,
+    plain_decimal,
 )
 
 
@@ -103,3 +105,18 @@ def test_tax_ids():
     assert normalize_tax_id("04-2103594", country_hint="US") == ("042103594", "ein")
     assert normalize_tax_id("732 829 320", country_hint="FR") == ("732829320", "siren")
     assert normalize_tax_id("12345") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("10", "10"), ("10.00", "10"), ("100", "100"), ("2.50", "2.5"), ("3 x", "3"),
+     ("0.00", "0"), ("1,000", "1000"), ("pcs", None)],
+)
+def test_quantity_is_a_plain_decimal(text, expected):
+    assert normalize_quantity(text) == expected
+
+
+@pytest.mark.parametrize("value", ["10", "10.00", "1E+1", "100", "2500.000"])
+def test_plain_decimal_never_uses_exponents(value):
+    out = plain_decimal(value)
+    assert "E" not in out.upper() and out == str(int(float(value)))

@@ -156,3 +156,22 @@ def test_iban_and_tax_id_validated():
 
 def test_empty_document():
     assert extract_invoice(IngestedDocument("e.pdf", "0" * 64, "application/pdf", 0, [])) == {}
+
+
+def _row(y: float, cells: list[tuple[float, str]], line: int) -> list[Word]:
+    return [Word(t, (x, y, x + 6.0 * len(t), y + 10), 0.99, line) for x, t in cells]
+
+
+def test_line_item_quantities_are_plain_decimals():
+    """Quantities printed "10.00" / "100" must not come out as "1E+1" / "1E+2"."""
+    words = _row(40, [(40, "ACME"), (80, "TRADING"), (140, "LTD")], 0)
+    words += _row(100, [(40, "Description"), (300, "Qty"), (380, "Price"), (480, "Amount")], 1)
+    words += _row(120, [(40, "Paper"), (300, "10.00"), (380, "2.00"), (480, "20.00")], 2)
+    words += _row(140, [(40, "Toner"), (300, "100"), (380, "1.50"), (480, "150.00")], 3)
+    words += _row(170, [(380, "Total"), (480, "170.00")], 4)
+    text = "\n".join(w.text for w in words)
+    doc = IngestedDocument("q.pdf", "0" * 64, "application/pdf", 0,
+                           [Page(1, 595, 842, words, text)])
+    items = extract_invoice(doc)["line_items"].normalized
+    assert [i["quantity"] for i in items] == ["10", "100"]
+    assert [i["amount"] for i in items] == ["20.00", "150.00"]
