@@ -8,6 +8,7 @@ prints its password once (or takes `BACKOFFICE_ADMIN_PASSWORD`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -27,6 +28,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from api.config import Settings
 from api.web.deps import LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
+from api.web.retrain import Retrainer
 from api.web.security import load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope
@@ -75,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         n = requeue_unfinished(sessions, jobs)
         if n:
             log.warning("queued %d document(s) left unfinished by the last run", n)
+        retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
         yield
+        retrain.cancel()
         jobs.shutdown()
 
     app = FastAPI(

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from classifiers.types import Classification
 
-__all__ = ["classify", "classify_text", "train", "MODEL_VERSION", "MODEL_DIR", "reload"]
+__all__ = [
+    "classify", "classify_text", "train", "MODEL_VERSION", "MODEL_DIR", "reload",
+    "local_model_dir",
+]
 
 MODEL_DIR = Path(__file__).parent / "model"
 DEFAULT_THRESHOLD = 0.6
@@ -26,9 +29,21 @@ _lock = threading.Lock()
 _bundle = None
 
 
+def local_model_dir() -> Path:
+    """Where a model retrained on this installation's reviewer feedback lives: the data
+    dir, never the package (an upgrade must not erase it, and it holds users' data)."""
+    root = Path(os.environ.get("BACKOFFICE_DATA_DIR") or "./data")
+    return root / "models" / "classifier"
+
+
 def _model_path() -> Path:
+    """BACKOFFICE_CLASSIFIER_MODEL, else the retrained model in the data dir, else the
+    shipped one."""
     env = os.environ.get("BACKOFFICE_CLASSIFIER_MODEL")
-    return Path(env) if env else MODEL_DIR / "classifier.joblib"
+    if env:
+        return Path(env)
+    local = local_model_dir() / "classifier.joblib"
+    return local if local.exists() else MODEL_DIR / "classifier.joblib"
 
 
 def _get():
@@ -115,13 +130,13 @@ def train(out_dir: Path | None = None, feedback=(), seed: int = 0,
           n_per_class: int = 400) -> dict:
     """Rebuild the model from generated documents plus reviewer feedback
     `(text, doc_type, subtype)` (weighted higher). Saves to `out_dir` (default: the shipped
-    model dir) and returns metrics. The in-process model is reloaded when it was replaced."""
+    model dir) and returns metrics. A model already loaded in this process is reloaded."""
     from classifiers.model import save_bundle, train_bundle
 
     bundle = train_bundle(list(feedback), seed=seed, n_per_class=n_per_class)
     out = Path(out_dir) if out_dir else MODEL_DIR
     path = save_bundle(bundle, out)
-    if path.resolve() == _model_path().resolve():
-        reload(path)
+    if _bundle is not None:  # a loaded model follows whatever now takes precedence
+        reload(_model_path())
     return {**bundle.metrics, **bundle.timings, "path": str(path),
             "size_bytes": path.stat().st_size}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 from pathlib import Path
 
 NAME = "train"
@@ -21,7 +22,11 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: the shipped classifiers/model/)")
+                        help="output folder (default: $BACKOFFICE_DATA_DIR/models/classifier, "
+                             "which the service then uses; with --shipped: classifiers/model/)")
+    parser.add_argument("--shipped", action="store_true",
+                        help="rebuild the model shipped in the package from generated data "
+                             "only (reproducible; implies --no-feedback)")
     parser.add_argument("--n-per-class", type=int, default=None,
                         help="generated documents per doc type (default: the shipped setting)")
     parser.add_argument("--no-feedback", action="store_true",
@@ -51,10 +56,13 @@ def _load_feedback() -> list[tuple[str, str, str | None]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from classifiers import train
+    from classifiers import MODEL_DIR, local_model_dir, train
 
-    feedback = [] if args.no_feedback else _load_feedback()
-    kwargs = {"out_dir": args.out, "feedback": feedback, "seed": args.seed}
+    feedback = [] if (args.no_feedback or args.shipped) else _load_feedback()
+    out = args.out or (MODEL_DIR if args.shipped else local_model_dir())
+    print(f"training on generated documents + {len(feedback)} reviewed document(s) -> {out}",
+          file=sys.stderr)
+    kwargs = {"out_dir": out, "feedback": feedback, "seed": args.seed}
     if args.n_per_class:
         kwargs["n_per_class"] = args.n_per_class
     metrics = train(**kwargs)

@@ -239,7 +239,7 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         y += lh * vsz / sz
     else:
         line(vendor, "vendor_name", vsz)
-    if rng.random() < 0.15:  # slogan, licensee or branch line under the name
+    if rng.random() < 0.06:  # slogan, licensee or branch line under the name
         line(rng.choice([f"({_name(rng, 2).upper()} BRANCH)", "Licensee of " + _name(rng, 1).title(),
                          f"formerly known as {_name(rng, 2).title()} Sdn Bhd",
                          f"{_name(rng, 2).upper()} OUTLET", "QUALITY IS OUR PRIORITY"]))
@@ -262,7 +262,7 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     if rng.random() < 0.2:
         a.append(f"({_name(rng, 2).upper()})")
     truth["vendor_address"] = " ".join(a)
-    gst_first = rng.random() < 0.25  # tax id printed between name and address
+    gst_first = rng.random() < 0.1  # tax id printed between name and address
     gid = f"{rng.randint(0, 9999):04d}{rng.randint(0, 99999999):08d}"
     gst_line = rng.choice(["GST ID: ", "GST REG NO: ", "GST NO: ", "SST ID: "]) + gid
     if gst_first:
@@ -624,11 +624,11 @@ def generate(seed: int, kind: str | None = None, noise: float | None = None
     kind = kind or rng.choice(["receipt", "invoice"])
     cv, truth = _receipt(rng) if kind == "receipt" else _invoice(rng)
     protect = {i for spans in cv.spans.values() for s, e in spans for i in range(s, e)}
-    lvl = rng.choice([0.0, 0.0, 0.03, 0.08, 0.15]) if noise is None else noise
+    lvl = rng.choice([0.0, 0.0, 0.03, 0.08]) if noise is None else noise
     if lvl:
         _noise(cv.words, rng, lvl, protect)
-    if lvl and kind == "receipt" and rng.random() < 0.5:
-        _glue(cv, rng, rng.choice([0.3, 0.6, 0.9]))
+    if lvl and kind == "receipt" and rng.random() < 0.3:
+        _glue(cv, rng, rng.choice([0.3, 0.6]))
     words = cv.words
     text = "\n".join(w.text for w in words)
     page = Page(1, cv.width, cv.height, words, text, ocr=bool(lvl))
