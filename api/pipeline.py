@@ -45,6 +45,7 @@ from records.models import (
     ViolationRow,
 )
 from records.policy_context import DbPolicyContext
+from records.vendors import resolve_vendor
 
 log = logging.getLogger(__name__)
 
@@ -309,7 +310,7 @@ class Pipeline:
         if not key:
             return None
         with session_scope(self.sessions) as s:
-            vendor = s.scalar(select(Vendor).where(Vendor.key == key))
+            vendor = resolve_vendor(s, key)
             if vendor is None or not vendor.hints:
                 return None
             from extractors.invoice import VendorHints
@@ -420,12 +421,12 @@ class Pipeline:
             f = fields.get(name)
             return None if f is None else f.normalized
 
-        key = vendor_key(fields)
+        vendor = resolve_vendor(s, vendor_key(fields))
+        key = vendor.key if vendor is not None else vendor_key(fields)
         entry = s.scalar(select(LedgerEntry).where(LedgerEntry.document_id == document_id))
         if entry is None:
             entry = LedgerEntry(document_id=document_id)
             s.add(entry)
-        vendor = s.scalar(select(Vendor).where(Vendor.key == key)) if key else None
         if vendor is None and key and status == "auto_approved":
             vendor = self._create_vendor(s, key, fields)
         entry.vendor_id = vendor.id if vendor else None

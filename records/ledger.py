@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from records.audit import audit
 from records.models import Document, FieldRow, LedgerEntry, Vendor
+from records.vendors import resolve_vendor
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def ensure_vendor(session: Session, entry: LedgerEntry, actor: str) -> Vendor | 
     """
     if not entry.vendor_key:
         return None
-    vendor = session.scalar(select(Vendor).where(Vendor.key == entry.vendor_key))
+    vendor = resolve_vendor(session, entry.vendor_key)
     if vendor is None:
         tax = _field_norm(session, entry.document_id, "vendor_tax_id")
         vendor = Vendor(

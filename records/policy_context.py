@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policies.context import MemoryPolicyContext
-from records.models import Document, LedgerEntry, Vendor
+from records.models import Document, LedgerEntry
+from records.vendors import canonical_key, resolve_vendor
 
 
 class DbPolicyContext:
@@ -22,6 +23,9 @@ class DbPolicyContext:
         self.window_days = window_days
 
     def _entries(self, vendor_key: str, exclude_document_id: str | None) -> MemoryPolicyContext:
+        """The vendor's live ledger entries, filed under the key the caller asked with."""
+        asked = vendor_key
+        vendor_key = canonical_key(self.session, vendor_key) or vendor_key
         stmt = (
             select(LedgerEntry)
             .join(Document, Document.id == LedgerEntry.document_id)
@@ -32,7 +36,7 @@ class DbPolicyContext:
             stmt = stmt.where(LedgerEntry.document_id != exclude_document_id)
         ctx = MemoryPolicyContext(window_days=self.window_days)
         for e in self.session.scalars(stmt):
-            ctx.add_invoice(e.document_id, vendor_key, e.invoice_number, e.total_amount,
+            ctx.add_invoice(e.document_id, asked, e.invoice_number, e.total_amount,
                             e.invoice_date)
         return ctx
 
@@ -53,8 +57,8 @@ class DbPolicyContext:
         return ctx.invoices_similar(vendor_key, total_amount, invoice_date, exclude_document_id)
 
     def known_ibans(self, vendor_key: str) -> list[str]:
-        vendor = self.session.scalar(select(Vendor).where(Vendor.key == vendor_key))
+        vendor = resolve_vendor(self.session, vendor_key)
         return list(vendor.ibans or []) if vendor else []
 
     def vendor_known(self, vendor_key: str) -> bool:
-        return self.session.scalar(select(Vendor.id).where(Vendor.key == vendor_key)) is not None
+        return resolve_vendor(self.session, vendor_key) is not None
