@@ -5,8 +5,9 @@
 Kleister-NDA: mean F1 over parties, governing_law, effective_date, term. CUAD: per-field
 F1 over parties, agreement_date, effective_date, expiration_date, governing_law,
 renewal_term, notice_period; with --clauses, how often the clause holding CUAD's labelled
-text carries the right tag. Parties match leniently (rapidfuzz token_set_ratio >= 90 per
-name, as sets). Documents are read with `ingest.read_file` (cached under $CONTRACT_BENCH_CACHE).
+text carries the right tag. Scoring is `api.evaluation.scoring`'s own (the harness's
+yardstick, imported, not copied): parties match leniently one-to-one, other values exactly
+after case/whitespace folding, calibration is its 10-bin ECE. Documents are read with `ingest.read_file` (cached under $CONTRACT_BENCH_CACHE).
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ import sys
 import time
 from collections import defaultdict
 
-from rapidfuzz import fuzz
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from api.evaluation.scoring import (  # noqa: E402
+    calibration,
+    is_unscorable,
+    labelled_fields,
+    prf,
+    score_document,
+)
 from extractors.contract import extract_contract  # noqa: E402
 from ingest.types import IngestedDocument  # noqa: E402
 
@@ -51,118 +57,79 @@ def read_pdf(path: str) -> IngestedDocument:
     return doc
 
 
-def _norm(v: object) -> str:
-    return re.sub(r"\s+", " ", str(v)).strip().lower()
+def _result(got: dict) -> dict:
+    """The extraction in the shape the harness scores (`process` output's `fields`)."""
+    return {"fields": {k: {"value": f.value, "normalized": f.normalized,
+                           "confidence": f.confidence} for k, f in got.items()}}
 
 
-def _party_clean(s: str) -> str:
-    s = re.sub(r"\(.*?\)|[\"“”]", " ", s)
-    return _norm(s)
-
-
-def party_f1(pred: list[str], truth: list[str]) -> tuple[int, int, int]:
-    """(true positives, predicted, expected) with lenient one-to-one name matching."""
-    truth_c = [_party_clean(t) for t in truth if len(_party_clean(t)) > 1]
-    truth_c = [t for t in truth_c if len(t) < 80]  # drop CUAD's defined-terms sentences
-    used: set[int] = set()
-    tp = 0
-    for p in pred:
-        pc = _party_clean(p)
-        for i, t in enumerate(truth_c):
-            if i not in used and fuzz.token_set_ratio(pc, t) >= 90:
-                used.add(i)
-                tp += 1
-                break
-    return tp, len(pred), len(truth_c)
-
-
-def value_match(field: str, pred: object, truth: object) -> bool:
-    if pred is None:
-        return False
-    p, t = _norm(pred), _norm(truth)
-    if field == "governing_law":
-        words = set(re.findall(r"\w+", p)) - {"and", "of", "the"}
-        return (p == t or p in t or fuzz.token_set_ratio(p, t) >= 90
-                or bool(words) and words <= set(re.findall(r"\w+", t)))
-    return p == t
-
-
-def f1(tp: float, npred: float, ntrue: float) -> float:
-    if npred == 0 and ntrue == 0:
-        return 1.0
-    prec = tp / npred if npred else 0.0
-    rec = tp / ntrue if ntrue else 0.0
-    return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+def _reliability(pairs: list[tuple[float, bool]], label: str) -> float | None:
+    """The harness's 10-bin reliability table and ECE, printed."""
+    cal = calibration(pairs)
+    if not cal["count"]:
+        return None
+    print(f"  calibration {label} (harness: 10 bins; bin: accuracy, mean conf, n):")
+    for b in cal["bins"]:
+        if b["count"]:
+            print(f"    [{b['bin']}): acc {b['accuracy']:.2f}  mean conf "
+                  f"{b['mean_confidence']:.2f}  n={b['count']}")
+    print(f"    ECE = {cal['ece']:.3f}  (n={cal['count']})")
+    return float(cal["ece"])
 
 
 def run_source(corpus: str, source: str, fields: list[str], verbose: bool,
                clauses: bool) -> dict[str, float]:
-    stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    calib: list[tuple[float, bool]] = []
+    """Per-field F1 exactly as `api.evaluation` scores it (truth fallback, unscorable
+    truths, lenient one-to-one party matching, micro-averaged counts)."""
+    paths = [p for p in sorted(glob.glob(os.path.join(corpus, source, "*.pdf")))
+             if os.path.exists(p[: -len(".pdf")] + ".truth.json")]
+    truths = [json.load(open(p[: -len(".pdf")] + ".truth.json")) for p in paths]
+    labelled = labelled_fields(truths)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    pairs_bench: list[tuple[float, bool]] = []
+    pairs_all: list[tuple[float, bool]] = []
     clause_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     times = []
     located = [0, 0]
-    for pdf in sorted(glob.glob(os.path.join(corpus, source, "*.pdf"))):
-        truth_path = pdf[: -len(".pdf")] + ".truth.json"
-        if not os.path.exists(truth_path):
-            continue
-        truth = json.load(open(truth_path))
+    for pdf, truth in zip(paths, truths, strict=True):
         doc = read_pdf(pdf)
         t0 = time.perf_counter()
         got = extract_contract(doc)
         times.append(time.perf_counter() - t0)
-        for fld in fields:
-            tv = truth["normalized"].get(fld)
-            raw_t = truth["fields"].get(fld)
-            pf = got.get(fld)
-            pv = pf.normalized if pf else None
-            st = stats[fld]
-            if fld == "parties":
-                if raw_t is None:
-                    continue
-                tp, npred, ntrue = party_f1(pv or [], tv or raw_t)
-                st[0] += tp
-                st[1] += npred
-                st[2] += ntrue
-                ok = tp == npred == ntrue
-            else:
-                if raw_t is not None and tv is None:
-                    continue  # unnormalisable truth (redacted, "perpetual"): not scored
-                ok = value_match(fld, pv, tv) if tv is not None else False
-                st[0] += ok
-                st[1] += pv is not None
-                st[2] += tv is not None
-            if pf is not None:
-                calib.append((pf.confidence, ok))
-                if pf.page is not None and 1 <= pf.page <= len(doc.pages):
-                    located[1] += 1
-                    pg = doc.pages[pf.page - 1]
-                    b = pf.bbox
-                    located[0] += bool(b and 0 <= b[0] <= b[2] <= pg.width + 1
-                                       and 0 <= b[1] <= b[3] <= pg.height + 1)
-            if verbose and not ok and (pv is not None or tv is not None):
-                print(f"  {os.path.basename(pdf)[:40]:40s} {fld:16s} pred={pv!r:.80} truth={tv!r:.80}")
+        for s in score_document(truth, _result(got), labelled):
+            if is_unscorable(s):
+                continue
+            c = counts[s.field]
+            c[0] += s.tp
+            c[1] += s.fp
+            c[2] += s.fn
+            if s.predicted is not None and s.confidence is not None and s.correct is not None:
+                pairs_all.append((s.confidence, bool(s.correct)))
+                if s.field in fields:
+                    pairs_bench.append((s.confidence, bool(s.correct)))
+            pf = got.get(s.field)
+            if pf is not None and s.field in fields and pf.page is not None \
+                    and 1 <= pf.page <= len(doc.pages):
+                located[1] += 1
+                pg = doc.pages[pf.page - 1]
+                b = pf.bbox
+                located[0] += bool(b and 0 <= b[0] <= b[2] <= pg.width + 1
+                                   and 0 <= b[1] <= b[3] <= pg.height + 1)
+            if verbose and s.field in fields and (s.fp or s.fn):
+                print(f"  {os.path.basename(pdf)[:40]:40s} {s.field:16s} "
+                      f"pred={s.predicted!r:.90} truth={s.truth!r:.90} "
+                      f"conf={s.confidence}")
         if clauses and "contexts" in truth.get("source_fields", {}):
             _score_clauses(doc, truth["source_fields"]["contexts"], clause_hits)
-    res = {fld: f1(*stats[fld]) for fld in fields}
-    print(f"\n== {source}: {len(times)} docs, extract mean {1000 * sum(times) / max(1, len(times)):.0f} ms")
+    res = {fld: prf(*counts[fld])[2] for fld in fields}
+    print(f"\n== {source}: {len(times)} docs, extract mean "
+          f"{1000 * sum(times) / max(1, len(times)):.0f} ms/doc")
     for fld in fields:
-        tp, npred, ntrue = stats[fld]
-        print(f"  {fld:16s} F1={res[fld]:.3f}  tp={tp:.0f} pred={npred:.0f} true={ntrue:.0f}")
+        tp, fp, fn = counts[fld]
+        print(f"  {fld:16s} F1={res[fld]:.3f}  tp={tp} fp={fp} fn={fn}")
     print(f"  mean F1 = {sum(res.values()) / len(res):.3f}")
-    if calib:
-        print("  calibration (reported confidence bin: accuracy, n):")
-        edges = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01]
-        ece = 0.0
-        for lo, hi in zip(edges, edges[1:], strict=False):
-            sel = [(c, ok) for c, ok in calib if lo <= c < hi]
-            if sel:
-                acc = sum(ok for _, ok in sel) / len(sel)
-                mean_c = sum(c for c, _ in sel) / len(sel)
-                ece += len(sel) / len(calib) * abs(acc - mean_c)
-                print(f"    [{lo:.2f},{min(hi, 1):.2f}): acc {acc:.2f}  mean conf {mean_c:.2f}  "
-                      f"n={len(sel)}")
-        print(f"    ECE = {ece:.3f}")
+    _reliability(pairs_bench, "(fields above)")
+    _reliability(pairs_all, f"(all labelled: {', '.join(sorted(labelled))})")
     if located[1]:
         print(f"  page/bbox: {located[0]}/{located[1]} fields with a page carry a bbox inside it")
     if clause_hits:

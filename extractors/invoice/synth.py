@@ -170,32 +170,6 @@ def _noise(words: list[Word], rng: random.Random, level: float, protect: set[int
         w.conf = rng.uniform(0.3, 0.8)
 
 
-def _glue(cv: _Canvas, rng: random.Random, level: float) -> None:
-    """Line OCR drops spaces: neighbouring words on a line become one word. Words of one
-    truth span glue only with each other, so the truth stays one contiguous span."""
-    span_of: dict[int, tuple[str, int]] = {}
-    for tag, spans in cv.spans.items():
-        for k, (s, e) in enumerate(spans):
-            for i in range(s, e):
-                span_of[i] = (tag, k)
-    words, new_index = [], []
-    for i, w in enumerate(cv.words):
-        prev = cv.words[i - 1] if i else None
-        if prev is not None and words and prev.line == w.line and \
-                0 <= w.bbox[0] - prev.bbox[2] < 2 * (w.bbox[3] - w.bbox[1]) and \
-                span_of.get(i) == span_of.get(i - 1) and rng.random() < level:
-            last = words[-1]
-            words[-1] = Word(last.text + w.text, (last.bbox[0], min(last.bbox[1], w.bbox[1]),
-                                                  w.bbox[2], max(last.bbox[3], w.bbox[3])),
-                             last.conf, last.line, last.block)
-        else:
-            words.append(Word(w.text, w.bbox, w.conf, w.line, w.block))
-        new_index.append(len(words) - 1)
-    cv.spans = {tag: [(new_index[s], new_index[e - 1] + 1) for s, e in spans]
-                for tag, spans in cv.spans.items()}
-    cv.words = words
-
-
 def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     W = rng.uniform(200, 320)
     cv = _Canvas(W, 0, rng)
@@ -239,13 +213,6 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         y += lh * vsz / sz
     else:
         line(vendor, "vendor_name", vsz)
-    # slogan/licensee/branch line and tax id above the address: off (probability 0) since
-    # they lowered vendor_name F1 on real receipts in round 2; the draws stay so that the
-    # seed stream, and so the committed model, are reproducible
-    if rng.random() < 0.0:  # slogan, licensee or branch line under the name
-        line(rng.choice([f"({_name(rng, 2).upper()} BRANCH)", "Licensee of " + _name(rng, 1).title(),
-                         f"formerly known as {_name(rng, 2).title()} Sdn Bhd",
-                         f"{_name(rng, 2).upper()} OUTLET", "QUALITY IS OUR PRIORITY"]))
     top_date = rng.random() < 0.12
     if top_date:
         d_top = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000))
@@ -265,18 +232,14 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     if rng.random() < 0.2:
         a.append(f"({_name(rng, 2).upper()})")
     truth["vendor_address"] = " ".join(a)
-    gst_first = rng.random() < 0.0  # tax id printed between name and address
-    gid = f"{rng.randint(0, 9999):04d}{rng.randint(0, 99999999):08d}"
-    gst_line = rng.choice(["GST ID: ", "GST REG NO: ", "GST NO: ", "SST ID: "]) + gid
-    if gst_first:
-        line(gst_line)
     for part in a:
         line(part, "vendor_address")
     if rng.random() < 0.8:
         line(rng.choice(["TEL: ", "TEL NO: ", "Tel : ", "PHONE: ", ""]) +
              f"0{rng.randint(3, 9)}-{rng.randint(1000000, 99999999)}")
-    if rng.random() < 0.7 and not gst_first:
-        line(gst_line)
+    if rng.random() < 0.7:
+        gid = f"{rng.randint(0, 9999):04d}{rng.randint(0, 99999999):08d}"
+        line(rng.choice(["GST ID: ", "GST REG NO: ", "GST NO: ", "SST ID: "]) + gid)
     y += lh * rng.uniform(0, 1)
     line(rng.choice(["TAX INVOICE", "SIMPLIFIED TAX INVOICE", "RECEIPT", "CASH BILL",
                      "OFFICIAL RECEIPT", "INVOICE"]))
@@ -375,19 +338,14 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         rows.append((rng.choice(["Rounding Adj", "Rounding", "ROUNDING ADJUSTMENT"]), rounding,
                      None))
     rows.append((rng.choice(["TOTAL", "Total", "GRAND TOTAL", "TOTAL (RM)", "Total Incl GST",
-                             "NETT TOTAL", "Total Amount", "TOTAL RM", "Amount Due",
-                             "TOTAL INCL. GST @6%", "Total Sales (Inclusive GST)",
-                             "Total Amt Payable", "Total Sales Incl. GST:", "TOTAL:",
-                             "Total (RM):", "Total Payable"]), total, "total_amount"))
+                             "NETT TOTAL", "Total Amount", "TOTAL RM", "Amount Due"]), total,
+                 "total_amount"))
     if done_total:
         rows.pop()
     if rng.random() < 0.85:
         cash = round(total + rng.choice([0, 0.5, 1, 5, 10, 20, 50]), 2)
-        rows.append((rng.choice(["CASH", "Cash", "TENDERED", "VISA", "Paid", "Paid Amount",
-                                 "Amount Tendered", "Received Cash", "CREDIT CARD",
-                                 "Cash Received", "CASH RM"]), cash, None))
-        rows.append((rng.choice(["CHANGE", "Change", "Change Due", "BALANCE"]),
-                     round(cash - total, 2), None))
+        rows.append((rng.choice(["CASH", "Cash", "TENDERED", "VISA", "Paid"]), cash, None))
+        rows.append((rng.choice(["CHANGE", "Change"]), round(cash - total, 2), None))
     if rng.random() < 0.3:
         rows.insert(0, (rng.choice(["Total Qty", "Total Items"]), float(len(items)), None))
     if not tax_rate and rng.random() < 0.5:
@@ -401,23 +359,6 @@ def _receipt(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         cv.line += 1
         y += lh * big / sz
     y += lh
-    if tax_rate and rng.random() < 0.5:  # GST summary table: more amounts, none the total
-        cv.put(lx, y, rng.choice(["GST Summary", "GST SUMMARY", "Tax Analysis"]), sz)
-        cv.put(W * 0.55, y, "Amount(RM)", sz, "r")
-        cv.put(W - lx, y, "Tax(RM)", sz, "r")
-        cv.line += 1
-        y += lh
-        cv.put(lx, y, rng.choice(["SR @ 6%", "S=6%", "SR 6", "ZR 0%"]), sz)
-        cv.put(W * 0.55, y, _fmt_money(sub, rng, comma), sz, "r")
-        cv.put(W - lx, y, _fmt_money(tax, rng, comma), sz, "r")
-        cv.line += 1
-        y += lh
-        if rng.random() < 0.5:
-            cv.put(lx, y, "Total:", sz)
-            cv.put(W * 0.55, y, _fmt_money(sub, rng, comma), sz, "r")
-            cv.put(W - lx, y, _fmt_money(tax, rng, comma), sz, "r")
-            cv.line += 1
-            y += lh
     if bare_at == "bottom":
         cv.put(lx, y, bare, sz, tag="invoice_date")
         cv.put(W * 0.6, y, f"{rng.choice(['SH', 'T', 'POS'])}{rng.randint(1, 99):02d} "
@@ -630,8 +571,6 @@ def generate(seed: int, kind: str | None = None, noise: float | None = None
     lvl = rng.choice([0.0, 0.0, 0.03, 0.08]) if noise is None else noise
     if lvl:
         _noise(cv.words, rng, lvl, protect)
-    if lvl and kind == "receipt" and rng.random() < 0.3:
-        _glue(cv, rng, rng.choice([0.3, 0.6]))
     words = cv.words
     text = "\n".join(w.text for w in words)
     page = Page(1, cv.width, cv.height, words, text, ocr=bool(lvl))
