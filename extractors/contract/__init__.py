@@ -10,6 +10,7 @@ agreeing and competing mentions, position), fitted on generated contracts; the h
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from extractors.contract import fields as F
@@ -54,6 +55,26 @@ def _add_years(iso: str, dur: str) -> str | None:
         return date(y, m, d).isoformat()
     except ValueError:
         return None
+
+
+_NDA_HEAD = re.compile(
+    r"non-?\s?disclosure|confidential(?:ity)?\s+(?:and\s+[\w-]+\s+)?(?:agreement|undertaking)"
+    r"|secrecy\s+agreement|\bNDA\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_means_effective(flat: str, subtype: str | None) -> bool:
+    """Whether an agreement with no stated effective date takes effect on the date it bears.
+
+    Confidentiality agreements and letters take effect when dated and their readers record
+    that date as the effective date; commercial contracts that mean a separate effective
+    date say so ("effective as of", "Effective Date"), and copying their signing date in
+    was wrong far more often than right on real filings.
+    """
+    if subtype:
+        return subtype == "nda"
+    return bool(_NDA_HEAD.search(flat[:1500]))
 
 
 def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
@@ -113,7 +134,7 @@ def extract_contract_raw(
     put("agreement_date", agreement)
     if effective:
         put("effective_date", effective)
-    elif "agreement_date" in out:
+    elif "agreement_date" in out and _dated_means_effective(flat, subtype):
         f = out["agreement_date"]
         out["effective_date"] = Field(f.value, f.normalized, round(f.confidence * 0.65, 4),
                                       f.page, f.bbox, "derived:agreement_date")
@@ -123,12 +144,13 @@ def extract_contract_raw(
     put("renewal_term", renewal)
     put("notice_period", notice)
     put("expiration_date", expiration)
-    if "expiration_date" not in out and "term" in out and "effective_date" in out:
-        iso = _add_years(out["effective_date"].normalized, out["term"].normalized)
+    start = out.get("effective_date") or out.get("agreement_date")  # the term runs from it
+    if "expiration_date" not in out and "term" in out and start is not None:
+        iso = _add_years(start.normalized, out["term"].normalized)
         if iso:
             t = out["term"]
             out["expiration_date"] = Field(
-                t.value, iso, round(0.5 * t.confidence * out["effective_date"].confidence, 4),
+                t.value, iso, round(0.5 * t.confidence * start.confidence, 4),
                 t.page, t.bbox, "derived:effective_date+term",
             )
     put("contract_value", F.contract_value(flat))

@@ -223,7 +223,9 @@ def _title_case(s: str) -> str:
 _AGREEMENT_DATE_CTX = re.compile(
     r"(?:dated|made|entered\s+into|executed|effective|as\s+of|this|on)\b[^.]{0,40}$", re.IGNORECASE
 )
-_EFFECTIVE_DEF = re.compile(r"[\"“”']\s*Effective\s+Date\s*[\"“”']", re.IGNORECASE)
+_EFFECTIVE_DEF = re.compile(
+    r"[\"“”']\s*Effective\s+Date\s*[\"“”']|\(\s*(?:the\s+)?Effective\s+Date\s*\)", re.IGNORECASE
+)
 _EFFECTIVE_PHRASE = re.compile(
     r"(?:effective\s+(?:as\s+of|on|from|date\s+(?:of\s+this\s+Agreement\s+)?(?:shall\s+be|is|will\s+be))"
     r"|Effective\s+Date\s*:?|commenc(?:e|ing)\s+on|shall\s+become\s+effective\s+(?:on|as\s+of))"

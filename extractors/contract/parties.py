@@ -16,9 +16,9 @@ _ABBREV = r"(?:Inc|Co|Corp|Ltd|L\.P|LP|N\.A|S\.A|B\.V|N\.V|Mr|Ms|Mrs|Dr|No|St|Jr
 # Where a preamble's party list begins.
 _START = re.compile(
     r"\b(?:by\s+and\s+between|by\s+and\s+among|between\s*:?|among\s*:?)\s+|\bPARTIES\s*:\s*"
-    r"|\b(?:entered\s+into|made|executed)\b[^.()]{0,80}?\bby\s+(?=[A-Z])"
-    r"|\benter\s+into\s+this\b[^.]{0,80}?\bwith\s+(?=[A-Z])"
-    r"|\bemployment\s+(?:by|with)\s+(?=[A-Z])",
+    r"|\b(?:entered\s+into|made|executed)\b[^.()]{0,80}?\bby\s+(?=(?-i:[A-Z]))"
+    r"|\benter\s+into\s+this\b[^.]{0,80}?\bwith\s+(?=(?-i:[A-Z]))"
+    r"|\bemployment\s+(?:by|with)\s+(?=(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 _IN_FAVOR = re.compile(
@@ -32,7 +32,9 @@ _STOP = re.compile(
     r"|[,\s]+(?:on|dated)\s+(?:this|the)\s+\d|[,\s]+this\s+\d+(?:st|nd|rd|th)?\s+day\b"
     r"|\(?\b(?:each|both)\s+(?:individually\s+)?(?:a|of\s+which|sometimes)\b|\bcollectively\b"
     r"|\bhereinafter\s+(?:collectively|each|jointly)|\bthe\s+parties\b|\bwho\s+agree"
-    r"|:\s+(?=\d+\.\s)",
+    r"|:\s+(?=\d+\.\s)|\bTABLE\s+OF\s+CONTENTS\b|\bARTICLE\s+(?:1|I)\b|\s\d+\.\d+\s"
+    r"|,?\s+and\s+consists?\s+of\b|\bNOW,?\s+THEREFORE\b|\bunder\s+the\s+following\b"
+    r"|\bas\s+follows\b|\bfor\s+the\s+purposes?\s+of\b",
 )
 _PERIOD = re.compile(r"\.\s+(?=[A-Z(\d])")
 _ABBREV_END = re.compile(r"\b" + _ABBREV + r"$", re.IGNORECASE)
@@ -52,11 +54,13 @@ _DESCRIPTOR = re.compile(
     r",?\s+(?:an?|the|with|having|whose|located|organized|organised|incorporated|existing|"
     r"its|which|acting|residing|doing|on\s+behalf|through|by\s+its|at|of\s+\d|formerly|"
     r"duly|registered|domiciled|individually|as\s+(?:agent|trustee|representative)|"
-    r"together|including|c/o|care\s+of|an\s+individual|herein)\b"
+    r"together|including|c/o|care\s+of|an\s+individual|individual|herein|d/?b/?a|o/?b/?a|"
+    r"f/?k/?a|doing\s+business|trading\s+as|formerly\s+known|offering|of\s+(?=[A-Z][a-z]+\s+"
+    r"(?:House|Street|Road|Avenue|Building|Tower|Place)\b))\b"
     r"|,\s*\d|\s+\d{2,}\s|\s+\(",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*[,;]?\s*\band\b\s+|\s*;\s*|\s+\(\d\)\s+|\s+\([ivx]+\)\s+", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*[,;]?\s*\band\b,?\s+|\s*;\s*|\s+\(\d\)\s+|\s+\([ivx]+\)\s+", re.IGNORECASE)
 _ROLE_WORDS = {
     "company", "employee", "executive", "consultant", "contractor", "recipient", "discloser",
     "disclosing party", "receiving party", "party", "parties", "licensor", "licensee",
@@ -71,7 +75,9 @@ _NOT_IN_NAMES = {
     "is", "are", "can", "be", "will", "shall", "may", "agree", "agrees", "i", "to", "for",
     "under", "or", "with", "by", "that", "which", "this", "agreement", "hereby", "if", "not",
     "terminated", "employment", "information", "whether", "you", "your", "we", "our",
+    "purpose", "secrets", "conditions", "schedules", "exhibits", "personnel", "staff",
 }
+_NOUNS_IN_NAMES = {"information", "employment"}
 _CORP_SUFFIX = re.compile(
     r"\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|LLP|"
     r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|Pty|Trust|Bank|Group|Holdings?|Partners|Fund)\b\.?",
@@ -148,8 +154,12 @@ def _plausible(name: str) -> bool:
         return False
     if not re.match(r"[A-Z0-9]", name):
         return False
+    if re.search(r"\b\d+\.\d+\b", name):  # "2.0 SCOPE": a table of contents, not a name
+        return False
     words = name.split()
-    if any(w.lower().strip(".,") in _NOT_IN_NAMES for w in words):
+    # "Beijing ... Information Service Co." is a name; "information is ..." is a sentence
+    banned = _NOT_IN_NAMES - _NOUNS_IN_NAMES if _CORP_SUFFIX.search(name) else _NOT_IN_NAMES
+    if any(w.lower().strip(".,") in banned for w in words):
         return False
     if len(words) > 14:
         return False
@@ -157,16 +167,51 @@ def _plausible(name: str) -> bool:
     return caps >= max(1, int(0.5 * len(words)))
 
 
+_CORP_SUFFIX_I = re.compile(_CORP_SUFFIX.pattern, re.IGNORECASE)
+
+
+def _merge_and_names(seg: str) -> list[str]:
+    """Split on "and"/";" but keep "New York Life Insurance and Annuity Corporation" whole.
+
+    A bare " and " between a piece with no corporate suffix or descriptor and a piece that
+    ends in one joins two halves of one company name; after a finished name ("Acme Inc.",
+    or one with a descriptor) it separates two parties.
+    """
+    out: list[str] = []
+    pos = 0
+    bare_prev = False
+    for m in list(_SPLIT.finditer(seg)) + [None]:
+        piece = seg[pos : m.start() if m else len(seg)]
+        bare = piece.strip(" .,;:")
+        if (out and bare_prev and _CORP_SUFFIX_I.search(bare)
+                and re.fullmatch(r"(?:[A-Z][\w'&.-]*\s*){1,3}", bare)
+                and not _CORP_SUFFIX_I.search(out[-1]) and not _DESCRIPTOR.search(" " + out[-1])
+                and re.fullmatch(r"(?:[A-Z][\w'&.-]*\s*){1,6}", out[-1].strip())):
+            out[-1] = f"{out[-1].strip()} and {piece.strip()}"
+        else:
+            out.append(piece)
+        if m:
+            bare_prev = m.group(0).strip().lower() == "and"
+            pos = m.end()
+    return out
+
+
 def _split_parties(segment: str) -> list[str]:
     """Split 'A, a Delaware corporation, and B, an individual' into cleaned names."""
     seg = _strip_parentheticals(re.sub(r"\s*[-_]{3,}\s*", " ", segment))
     seg = re.sub(r"[\"“”][^\"“”]{0,40}[\"“”]", " ", seg)
     seg = re.sub(r"\s+", " ", seg).strip()
-    pieces = _SPLIT.split(seg)
+    # "MEDEX, its principals, management and staff": the people behind a party
+    seg = re.sub(r",?\s+its\s+(?:[A-Za-z]+,?\s+){0,5}and\s+[A-Za-z]+", " ", seg, flags=re.I)
+    pieces = _merge_and_names(seg)
+    # "business terms between Company and suppliers": defined terms used later, not a preamble
+    if any(p.strip(" .,;:").lower() in _ROLE_WORDS - {"you", "the undersigned", "undersigned"}
+           for p in pieces):
+        return []
     names: list[str] = []
     for piece in pieces:
         name = clean_party_name(piece)
-        subs = [x.strip() for x in _COMMA_SPLIT.split(name)]
+        subs = [x.strip() for x in _COMMA_SPLIT.split(name) if x.strip(" ,")]
         if len(subs) > 1 and all(len(x.split()) >= 2 and not re.search(r"\d", x) for x in subs):
             cands = [clean_party_name(x) for x in subs]  # "A Bancorp, Jane Doe"
         else:
@@ -179,7 +224,8 @@ def _split_parties(segment: str) -> list[str]:
 
 def preamble_parties(flat: str, limit: int = 6000) -> tuple[list[str], int, int] | None:
     """Parties named in the first 'between ... and ...' of the text, with the flat span."""
-    head = flat[:limit]
+    # "by and ---- between" / "Mail ------- Boxes": EDGAR underline runs, blanked in place
+    head = re.sub(r"-{3,}", lambda d: " " * len(d.group(0)), flat[:limit])
     found: list[tuple[list[str], int, int]] = []
     for m in _START.finditer(head):
         seg_start = m.end()
@@ -203,6 +249,15 @@ def preamble_parties(flat: str, limit: int = 6000) -> tuple[list[str], int, int]
 _SIG_BY = re.compile(r"^\s*By\s*:", re.IGNORECASE | re.MULTILINE)
 
 
+def _strip_roles(name: str) -> str:
+    """'COMPANY: EMPLOYEE' -> '', 'US FOODS, INC. EMPLOYEE' -> 'US FOODS, INC.' (block labels)."""
+    name = re.sub(r"^(?:[A-Za-z]+\s*:\s*)+", "", name).strip()
+    words = name.split()
+    while words and words[-1].lower().strip(".,:") in _ROLE_WORDS | {"witnesses", "witness"}:
+        words.pop()
+    return " ".join(words).strip(" ,;:")
+
+
 def signature_parties(text: str) -> list[str]:
     """Names printed above "By:" lines of signature blocks ("ACME INC.\\nBy: ____")."""
     lines = text.splitlines()
@@ -216,7 +271,7 @@ def signature_parties(text: str) -> list[str]:
                 continue
             if re.search(r"IN WITNESS|WHEREOF|signature|executed|\bdate\b", cand, re.I):
                 break
-            cand = clean_party_name(cand)
+            cand = _strip_roles(clean_party_name(cand))
             if _plausible(cand) and (
                 _CORP_SUFFIX.search(cand) or cand.isupper()
             ) and cand.lower() not in (n.lower() for n in names):
