@@ -310,7 +310,8 @@ def evaluate(docs: Sequence[CorpusDoc], run: Runner, labelled: set[str]) -> dict
             "seconds": round(seconds[-1], 3),
             "fields_found": len(result.get("fields") or {}),
             "template": result.get("template_name"),
-            "errors": [s.field for s in scores if s.fp or s.fn],
+            "errors": {s.field: {"truth": s.truth, "predicted": s.predicted}
+                       for s in scores if s.fp or s.fn},
         })
     fields = {}
     for name in sorted(labelled):

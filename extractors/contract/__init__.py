@@ -77,6 +77,25 @@ def _dated_means_effective(flat: str, subtype: str | None) -> bool:
     return bool(_NDA_HEAD.search(flat[:1500]))
 
 
+_CORP = re.compile(
+    r"\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|LLP|"
+    r"PLC|GmbH|AG|S\.A|N\.V|B\.V|N\.A|Bank|Trust|Fund)\b", re.IGNORECASE,
+)
+
+
+def _party_evidence(names: list[str]) -> dict[str, float]:
+    """How hard the party list looked: lists of short, suffixed company names are rarely
+    wrong; lone names, long ones and bare capitalised words (role labels, headings) often are."""
+    n = max(1, len(names))
+    return {
+        "n_agree": float(len(names)),
+        "n_names": float(len(names)),
+        "mean_words": sum(len(x.split()) for x in names) / n,
+        "frac_corp": sum(bool(_CORP.search(x)) for x in names) / n,
+        "frac_caps": sum(x.isupper() for x in names) / n,
+    }
+
+
 def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
     """Fields of a contract; a field not found is absent. `subtype` is advisory only."""
     from extractors.contract import calibration
@@ -159,5 +178,6 @@ def extract_contract_raw(
         if name not in evidence:  # parties and derived fields
             evidence[name] = {"n_agree": 1.0, "n_values": 1.0}
     if "parties" in out:
-        evidence["parties"]["n_agree"] = float(len(out["parties"].normalized or []))
+        names = [str(n) for n in out["parties"].normalized or []]
+        evidence["parties"].update(_party_evidence(names))
     return out, evidence, len(flat)

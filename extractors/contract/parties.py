@@ -179,7 +179,7 @@ def _merge_and_names(seg: str) -> list[str]:
     """
     out: list[str] = []
     pos = 0
-    bare_prev = False
+    bare_prev, sep = False, "and"
     for m in list(_SPLIT.finditer(seg)) + [None]:
         piece = seg[pos : m.start() if m else len(seg)]
         bare = piece.strip(" .,;:")
@@ -187,11 +187,12 @@ def _merge_and_names(seg: str) -> list[str]:
                 and re.fullmatch(r"(?:[A-Z][\w'&.-]*\s*){1,3}", bare)
                 and not _CORP_SUFFIX_I.search(out[-1]) and not _DESCRIPTOR.search(" " + out[-1])
                 and re.fullmatch(r"(?:[A-Z][\w'&.-]*\s*){1,6}", out[-1].strip())):
-            out[-1] = f"{out[-1].strip()} and {piece.strip()}"
+            out[-1] = f"{out[-1].strip()} {sep} {piece.strip()}"  # keep "AND" as written
         else:
             out.append(piece)
         if m:
-            bare_prev = m.group(0).strip().lower() == "and"
+            sep = m.group(0).strip()
+            bare_prev = sep.lower() == "and"
             pos = m.end()
     return out
 

@@ -51,8 +51,28 @@ PLACE_RE = r"(?:{})".format("|".join(re.escape(p).replace("'", "['’]") for p i
 ADJ_RE = r"(?:{}|{})".format("|".join(_ADJECTIVES), "|".join(re.escape(s) for s in US_STATES))
 
 
+# A region outside the US is written with its country ("Ontario, Canada"), and a legal
+# system spanning several regions lists each ("England, United Kingdom; Wales, United
+# Kingdom"): a bare "Victoria" or "Ontario" is ambiguous to a reader, a US state is not.
+_QUALIFIED = {
+    **{p: "Canada" for p in ("Ontario", "Quebec", "British Columbia", "Alberta", "Manitoba",
+                             "Saskatchewan", "Nova Scotia", "New Brunswick")},
+    **{p: "Australia" for p in ("New South Wales", "Victoria", "Queensland")},
+    **{p: "United Kingdom" for p in ("England", "Scotland", "Northern Ireland", "Wales")},
+}
+
+
 def canonical_place(text: str) -> str:
-    """'STATE OF NEW YORK' / 'england' -> 'New York' / 'England and Wales'."""
+    """'STATE OF NEW YORK' / 'ontario' / 'england' -> 'New York' / 'Ontario, Canada' /
+    'England, United Kingdom; Wales, United Kingdom'."""
+    base = _canonical(text)
+    parts = ["England", "Wales"] if base == "England and Wales" else [base]
+    if all(p in _QUALIFIED for p in parts):
+        return "; ".join(f"{p}, {_QUALIFIED[p]}" for p in parts)
+    return base
+
+
+def _canonical(text: str) -> str:
     t = re.sub(r"\s+", " ", text).strip().strip(".,;")
     low = t.lower().replace("’", "'")
     if low in _ALIASES:

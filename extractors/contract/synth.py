@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass
 
 from extractors.clauses.synth import OTHER, T, fill
@@ -21,6 +22,10 @@ _NUM_WORDS = {1: "one", 2: "two", 3: "three", 5: "five", 6: "six", 12: "twelve",
 _COMPANIES = ["Acme Widgets, Inc.", "Northwind Traders LLC", "Blue Harbor Systems Corp.",
               "Granite Peak Holdings Ltd.", "Lumen Analytics Co.", "Summit Health Partners LLC"]
 _PEOPLE = ["Jane Q. Smith", "Robert T. Alvarez", "Mei Chen"]
+# harder names for the confidence fit: "and" inside a name, capitals, a bank, a long name
+_HARD_NAMES = ["Harbor and Bay Shipping Corporation", "ORION DATA SERVICES, INC.",
+               "First Coastal Bank, N.A.", "Meridian Information Technology Co., Ltd.",
+               "Kestrel Life Insurance and Annuity Company"]
 _STATES = ["New York", "Delaware", "California", "Texas", "Illinois", "Massachusetts"]
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
@@ -157,7 +162,7 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
     notice besides the non-renewal notice, parties only in signature blocks. `expected`
     holds what a careful reader would answer (absent keys: the contract does not say)."""
     rng = random.Random(seed)
-    a_name, b_name = rng.sample(_COMPANIES + _PEOPLE, 2)
+    a_name, b_name = rng.sample(_COMPANIES + _PEOPLE + _HARD_NAMES, 2)
     a_role, b_role = rng.choice([("Company", "Consultant"), ("Licensor", "Licensee"),
                                  ("Supplier", "Customer"), ("Discloser", "Recipient")])
     title = rng.choice(["MASTER SERVICES AGREEMENT", "LICENSE AGREEMENT", "SUPPLY AGREEMENT",
@@ -192,7 +197,10 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
         exp["parties"] = [a_name, b_name, person]
     elif style < 0.75:
         inc = rng.choice([f", a {inc_state} corporation", f", organized under the laws of the "
-                          f"State of {inc_state}", ""])
+                          f"State of {inc_state}", "", f", a {inc_state} corporation having its "
+                          f"principal place of business at {rng.randint(10, 9999)} Harbor "
+                          f"Street, Springfield", f" d/b/a {rng.choice(['BlueLine', 'Zenith'])}",
+                          ", its officers, directors and employees"])
         pre = rng.choice([
             f"This {title.title()} (this \"Agreement\") is entered into as of {date_txt} by and "
             f"between {a_name}{inc} (\"{a_role}\"), and {b_name} (\"{b_role}\").",
@@ -238,8 +246,9 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
             "This Agreement shall become effective upon receipt of all regulatory approvals.",
             "This Agreement shall take effect upon the closing of the Transaction.",
         ]))
-    elif eff_iso:
-        # silent: a contract that names no other date takes effect when it is made
+    elif eff_iso and re.search(r"NON-DISCLOSURE|CONFIDENTIALITY", title):
+        # silent: a confidentiality agreement takes effect when it is made; a commercial
+        # contract that means a separate effective date says so (see `_dated_means_effective`)
         exp["effective_date"] = eff_iso
     # term and expiration
     r = rng.random()

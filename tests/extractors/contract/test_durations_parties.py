@@ -61,8 +61,48 @@ def test_preamble_parties(text, expected):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("NEW YORK", "New York"), ("england", "England and Wales"), ("Ontario", "Ontario"),
+    [("NEW YORK", "New York"), ("england", "England, United Kingdom; Wales, United Kingdom"),
+     ("Ontario", "Ontario, Canada"),
      ("People’s Republic of China", "People's Republic of China")],
 )
 def test_canonical_place(raw, expected):
     assert canonical_place(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # "and" inside a company name is not a party separator
+        ('This Agreement is made by and between ORION DATA SERVICES, INC. ("ODS") and '
+         'KESTREL LIFE INSURANCE AND ANNUITY CORPORATION ("Company").',
+         ["ORION DATA SERVICES, INC.", "KESTREL LIFE INSURANCE AND ANNUITY CORPORATION"]),
+        # EDGAR underline runs inside the preamble; "and," before the second party
+        ('This Agreement is made and entered into as of May 1, 2001, by and ------- between '
+         'Zenith Labs, Inc., a Utah corporation ("Zenith"), and, Mail ------- Carriers USA, Inc. '
+         '("MCU").', ["Zenith Labs, Inc.", "Mail Carriers USA, Inc."]),
+        # people behind a party, trade names and addresses are not parties
+        ('This agreement is entered into by BLUE FOX, INC. (the "Discloser") and HERON '
+         'SURGICAL, its principals, management and staff (the "Recipient") for the purpose of '
+         'evaluating a transaction.', ["BLUE FOX, INC.", "HERON SURGICAL"]),
+        ('This Agreement is made between Quill Learning UK Limited of Harbor House, London '
+         '("Company") and Pine Systems LLC d/b/a PineSoft ("Pine").',
+         ["Quill Learning UK Limited", "Pine Systems LLC"]),
+    ],
+)
+def test_preamble_party_variants(text, expected):
+    got = preamble_parties(text)
+    assert got is not None and got[0] == expected
+
+
+def test_defined_terms_later_are_not_a_preamble():
+    text = ("Confidential Information includes business terms between Company and vendors; "
+            "business terms between Company and Hospitals. Employee agrees as follows.")
+    got = preamble_parties(text)
+    assert got is None or "Hospitals" not in got[0]
+
+
+def test_signature_block_labels_are_not_parties():
+    from extractors.contract.parties import signature_parties
+
+    text = "COMPANY: EMPLOYEE\nBy: ______\nDELTA FOODS, INC. EMPLOYEE\nBy: ______\n"
+    assert signature_parties(text) == ["DELTA FOODS, INC."]

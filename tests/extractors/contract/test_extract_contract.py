@@ -40,11 +40,11 @@ def test_fields_from_generated_contract(seed):
          "Commonwealth of Massachusetts, without regard to conflicts of law.", "Massachusetts"),
         ("The laws of the State of Texas shall govern this Agreement.", "Texas"),
         ("This Agreement is governed by English law and the courts of London have jurisdiction.",
-         "England and Wales"),
+         "England, United Kingdom; Wales, United Kingdom"),
         ("Governing Law. This contract is subject to the laws of England and Wales.",
-         "England and Wales"),
+         "England, United Kingdom; Wales, United Kingdom"),
         ("This Agreement shall be interpreted under the laws of the Province of Ontario, Canada.",
-         "Ontario"),
+         "Ontario, Canada"),
     ],
 )
 def test_governing_law_variants(sentence, expected):
@@ -73,3 +73,20 @@ def test_sixty_page_contract_is_fast():
     assert elapsed < 5.0
     assert got["governing_law"].normalized == sc.expected["governing_law"]
     assert got["parties"].page == 1
+
+
+def test_effective_date_is_the_signing_date_only_for_confidentiality_agreements():
+    """A commercial contract's date is not its effective date unless it says so; an NDA's is."""
+    body = ("{title}\nThis {kind} is dated as of March 3, 2015 between Alder Grove Inc. "
+            "(\"Alder\") and Birch Lane LLC (\"Birch\").\n1. Services. Alder will help Birch.")
+    nda = extract_contract(text_to_doc(body.format(title="NON-DISCLOSURE AGREEMENT",
+                                                   kind="Non-Disclosure Agreement")))
+    msa = extract_contract(text_to_doc(body.format(title="SUPPLY AGREEMENT",
+                                                   kind="Supply Agreement")))
+    assert nda["effective_date"].normalized == "2015-03-03"
+    assert msa["agreement_date"].normalized == "2015-03-03"
+    assert "effective_date" not in msa
+    eff = extract_contract(text_to_doc(body.format(title="SUPPLY AGREEMENT",
+                                                   kind="Supply Agreement")
+                                       + " This Agreement is effective as of April 1, 2015."))
+    assert eff["effective_date"].normalized == "2015-04-01"
