@@ -13,6 +13,7 @@ missing or do not match the text, the line is split in proportion to character c
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -76,6 +77,7 @@ STEP_RATIO = 1.1
 # often wider than a letter's, which would otherwise read as "CHERAS , SELANGOR".
 _NO_SPACE_BEFORE = frozenset(",.;)]}")
 _NO_SPACE_AFTER = frozenset("([{")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}")
 # Without an image (or a readable one) the step alone decides, more conservatively.
 GAP_RATIO = 1.6
 # Fewer within-word steps than this give no trustworthy "typical" step: keep the
@@ -187,9 +189,12 @@ def split_at_gaps(
         widths = [_widest_blank(blanks, a, b) for run in runs for a, b in pairwise(run)]
         line_blank = max(median(widths), 0.1 * typical)
 
-    def is_gap(a: CharBox, b: CharBox) -> bool:
+    def is_gap(word: list[CharBox], b: CharBox, after: str) -> bool:
+        a = word[-1]
         if typical <= 0 or b[0] in _NO_SPACE_BEFORE or a[0] in _NO_SPACE_AFTER:
             return False
+        if _INITIALS.fullmatch("".join(c[0] for c in word) + b[0] + after):
+            return False  # "P.T.", "D.I.Y.": the blank after an initial's dot is no space
         step = _step(a, b)
         if blanks is None:
             return step > GAP_RATIO * typical
@@ -203,8 +208,9 @@ def split_at_gaps(
     words: list[list[CharBox]] = []
     for run in runs:
         words.append([run[0]])
-        for a, b in pairwise(run):
-            if is_gap(a, b):
+        for j in range(1, len(run)):
+            b = run[j]
+            if is_gap(words[-1], b, run[j + 1][0] if j + 1 < len(run) else ""):
                 words.append([])
             words[-1].append(b)
     return [("".join(c[0] for c in w), min(c[1] for c in w), max(c[2] for c in w)) for w in words]

@@ -135,3 +135,10 @@ def test_rendered_glued_line_is_split_into_words(monkeypatch: pytest.MonkeyPatch
     assert [w.text for w in result.words] == tokens
     for w, (left, right) in zip(result.words, spans, strict=True):
         assert abs(w.bbox[0] - left) < 12 and abs(w.bbox[2] - right) < 12
+
+
+def test_initials_are_not_split() -> None:
+    chars = layout("P.T.2811", {2: 22.0, 4: 22.0})
+    assert words(split_at_gaps(chars)) == ["P.T.", "2811"]
+    chars = layout("D.I.Y.SDN", {2: 22.0, 6: 22.0})
+    assert words(split_at_gaps(chars)) == ["D.I.Y.", "SDN"]
