@@ -1,7 +1,7 @@
 """Turn field text as printed on a page into CONTRACT.md normal forms.
 
 Every extractor (invoices, contracts, HR) funnels values through these functions so that
-"25/12/2018", "1.234,50" or "DE 232 446 240" compare equal whatever the layout. Each one
+"25/12/2018", "1.234,50" or "DE 136 695 976" compare equal whatever the layout. Each one
 returns None when the text is not a valid value, so callers can use them as validators
 while generating candidates.
 """
@@ -256,7 +256,7 @@ def detect_currency(text: str, country_hint: str | None = None) -> str | None:
 
 
 def normalize_iban(text: str) -> str | None:
-    """Return the compact IBAN ("NL58RABO0198723202") when the checksum holds, else None."""
+    """Return the compact IBAN ("NL91ABNA0417164300") when the checksum holds, else None."""
     if not text:
         return None
     t = re.sub(r"^\s*IBAN[:\s]*", "", text.strip(), flags=re.I)

@@ -2,7 +2,7 @@
 
 Tax ids match exactly (they are identifiers); names match fuzzily with rapidfuzz on
 their normal form (legal suffixes and punctuation removed), because OCR and
-vendors themselves vary the spelling: "MR D.I.Y. (JOHOR)" and "MR DIY JOHOR".
+vendors themselves vary the spelling: "KEDAI A.B.C. (PERAK)" and "KEDAI ABC PERAK".
 """
 
 from __future__ import annotations

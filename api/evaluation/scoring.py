@@ -20,7 +20,7 @@ Fields
 * Scalars: TP when predicted and equal; predicted but unequal is one FP *and* one FN;
   truth value but no prediction is an FN; a prediction where the truth has no value is an
   FP. Equality is case- and whitespace-insensitive (NFKC, casefold, all whitespace
-  removed: OCR and labellers disagree on spaces, "MR D.I.Y.(JOHOR)" vs "MR D.I.Y. (JOHOR)",
+  removed: OCR and labellers disagree on spaces, "A.B.C.(PERAK)" vs "A.B.C. (PERAK)",
   and a reviewer would not call either wrong), and further:
   - money (`MONEY_FIELDS`): compared as decimals, currency marks and thousands
     separators ignored (`"1,234.5"` == `"1234.50"`);

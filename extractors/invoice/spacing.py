@@ -1,9 +1,9 @@
 """Put back the spaces OCR drops, and space punctuation the way people type addresses.
 
 Line-level OCR engines (RapidOCR's PP-OCR models above all) often return a receipt header
-as one glued string: "GARDENIABAKERIES(KL)SDNBHD", "Lot3,JalanPelabur 23/1". The value a
+as one glued string: "SERIMAJUBAKERIES(KL)SDNBHD", "Lot7,JalanMerbau 12/4". The value a
 person writes down (and the evaluation compares, case- and whitespace-insensitively but
-not space-*removing*) is "GARDENIA BAKERIES (KL) SDN BHD". So text fields are re-spaced:
+not space-*removing*) is "SERI MAJU BAKERIES (KL) SDN BHD". So text fields are re-spaced:
 
 * case changes ("ShahAlam"), a postcode glued to its town ("40300SHAH"), and an address
   word glued to its number ("LOT3") mark boundaries directly;

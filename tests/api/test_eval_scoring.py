@@ -31,7 +31,7 @@ def _by_field(scores):
 @pytest.mark.parametrize(
     ("field", "truth", "pred", "expected"),
     [
-        ("vendor_name", "MR D.I.Y. (JOHOR) SDN BHD", "mr d.i.y.  (johor)\nsdn bhd", True),
+        ("vendor_name", "KEDAI A.B.C. (PERAK) SDN BHD", "kedai a.b.c.  (perak)\nsdn bhd", True),
         ("vendor_name", "ACME LTD", "ACME LIMITED", False),
         ("total_amount", "1234.50", "1,234.5", True),
         ("total_amount", "319.00", 319.0, True),
@@ -43,8 +43,8 @@ def _by_field(scores):
         ("term", "2_years", "2_year", True),
         ("term", "2_years", "18_months", False),
         ("notice_period", "30_days", "30_days", True),
-        ("vendor_tax_id", "DE 232 446 240", "DE232446240", True),
-        ("vendor_tax_id", "DE232446240", "DE232446241", False),
+        ("vendor_tax_id", "DE 136 695 976", "DE136695976", True),
+        ("vendor_tax_id", "DE136695976", "DE136695977", False),
         ("signed", "true", True, True),
         ("signed", "false", True, False),
         ("governing_law", "new york", "New York", True),
@@ -74,7 +74,7 @@ def test_parties_lenient_one_to_one():
     assert match_lists("parties", ["Acme Corp", "Acme Corp (the Company)"], ["Acme Corp"]) == (
         1, 0, 1)
     # below the fuzzy threshold
-    assert match_lists("parties", ["Jda Software Group Inc."], ["JDS Hardware Inc."]) == (0, 1, 1)
+    assert match_lists("parties", ["Orbital Widget Group Inc."], ["Orbitel Hardware Inc."]) == (0, 1, 1)
 
 
 def test_plain_lists_are_exact_sets():
@@ -93,7 +93,7 @@ def test_list_field_score_and_correctness():
 
 def test_truth_values_fallback_and_unscorable():
     truth = {
-        "fields": {"agreement_date": "09/[]/2019", "title": "Lease", "skills": ["Go"],
+        "fields": {"agreement_date": "11/[]/2021", "title": "Lease", "skills": ["Go"],
                    "effective_date": "1/2/20"},
         "normalized": {"title": "Lease", "effective_date": "2020-01-02"},
     }
@@ -172,5 +172,5 @@ def test_calibration_perfect_and_overconfident():
 
 
 def test_text_ignores_case_and_all_whitespace_but_not_characters():
-    assert scalar_match("vendor_name", "MR D.I.Y. (JOHOR) SDN BHD", "mr d.i.y.(johor) sdn  bhd")
-    assert not scalar_match("vendor_name", "MR D.I.Y. (JOHOR) SDN BHD", "MR DIY JOHOR SDN BHD")
+    assert scalar_match("vendor_name", "KEDAI A.B.C. (PERAK) SDN BHD", "kedai a.b.c.(perak) sdn  bhd")
+    assert not scalar_match("vendor_name", "KEDAI A.B.C. (PERAK) SDN BHD", "KEDAI ABC PERAK SDN BHD")

@@ -43,8 +43,8 @@ def test_fields_from_generated_contract(seed):
          "England, United Kingdom; Wales, United Kingdom"),
         ("Governing Law. This contract is subject to the laws of England and Wales.",
          "England, United Kingdom; Wales, United Kingdom"),
-        ("This Agreement shall be interpreted under the laws of the Province of Ontario, Canada.",
-         "Ontario, Canada"),
+        ("This Agreement shall be interpreted under the laws of the Province of Manitoba, Canada.",
+         "Manitoba, Canada"),
     ],
 )
 def test_governing_law_variants(sentence, expected):

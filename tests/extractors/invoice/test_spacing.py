@@ -9,7 +9,7 @@ from extractors.invoice.spacing import fix_ocr_words, respace, split_run
     ("glued", "want"),
     [
         ("KUALALUMPUR", "KUALA LUMPUR"),
-        ("HAPPYSNACKSENTERPRISE", "HAPPY SNACKS ENTERPRISE"),
+        ("SUNNYCRISPSENTERPRISE", "SUNNY CRISPS ENTERPRISE"),
         ("Lot3,JalanPelabur 23/1,", "Lot 3, Jalan Pelabur 23/1,"),
         ("58100KUALA LUMPUR", "58100 KUALA LUMPUR"),
         ("TRADING(M)SDNBHD", "TRADING (M) SDN BHD"),
