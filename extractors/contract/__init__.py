@@ -22,6 +22,10 @@ from ingest.types import IngestedDocument
 __all__ = ["extract_contract", "extract_contract_raw"]
 
 _HEAD_PAGES = 3  # title, parties and dates live on the first pages
+# term patterns that state how long the agreement runs from its start; a survival or
+# covenant period says nothing about when the agreement ends
+_TERM_RUNS_FROM_START = {"term.agreement", "term.expire_after", "term.anniversary",
+                         "term.period_from"}
 
 
 def _field(ft: FlatText, hit: F.Hit, conf: float, source: str = "regex") -> Field:
@@ -61,6 +65,12 @@ _NDA_HEAD = re.compile(
     r"non-?\s?disclosure|confidential(?:ity)?\s+(?:and\s+[\w-]+\s+)?(?:agreement|undertaking)"
     r"|secrecy\s+agreement|\bNDA\b",
     re.IGNORECASE,
+)
+
+
+_EVENT_EFFECTIVE = re.compile(
+    r"\b(?:become|becomes|take|takes)\s+(?:effective|effect)\s+(?:only\s+)?(?:upon|on\s+the\s+"
+    r"(?:closing|occurrence|receipt|satisfaction))\b", re.IGNORECASE,
 )
 
 
@@ -157,21 +167,36 @@ def extract_contract_raw(
         f = out["agreement_date"]
         out["effective_date"] = Field(f.value, f.normalized, round(f.confidence * 0.65, 4),
                                       f.page, f.bbox, "derived:agreement_date")
+        # copying the signing date is wrong when the text ties taking effect to an event
+        evidence["effective_date"] = {"n_agree": 1.0, "n_values": 1.0,
+                                      "event_effective": float(bool(_EVENT_EFFECTIVE.search(flat)))}
     put("governing_law", F.governing_law(flat))
     term, renewal, notice = F.durations(flat)
     put("term", term)
+    if any(h.normalized == "=term" for h in renewal):
+        # "renews for successive periods equal to the Initial Term": the term is the renewal
+        t_hit = F.combine(term)
+        renewal = [h for h in renewal if h.normalized != "=term"] + (
+            [F.Hit(h.value, t_hit[0].normalized, h.start, h.end, h.pattern)
+             for h in renewal if h.normalized == "=term"] if t_hit else [])
     put("renewal_term", renewal)
     put("notice_period", notice)
     put("expiration_date", expiration)
     start = out.get("effective_date") or out.get("agreement_date")  # the term runs from it
-    if "expiration_date" not in out and "term" in out and start is not None:
-        iso = _add_years(start.normalized, out["term"].normalized)
+    t = out.get("term")
+    weak_end = out.get("expiration_date") is not None and \
+        out["expiration_date"].source == "regex:expiration.phrase"
+    if ("expiration_date" not in out or weak_end) and t is not None and start is not None \
+            and t.source.split(":")[-1] in _TERM_RUNS_FROM_START:
+        iso = _add_years(start.normalized, t.normalized)
         if iso:
-            t = out["term"]
+            base = "effective_date" if "effective_date" in out else "agreement_date"
             out["expiration_date"] = Field(
                 t.value, iso, round(0.5 * t.confidence * start.confidence, 4),
-                t.page, t.bbox, "derived:effective_date+term",
+                t.page, t.bbox, f"derived:{base}+{t.source.split(':')[-1]}",
             )
+            evidence["expiration_date"] = {"n_agree": 1.0, "n_values": 1.0,
+                                           "start": evidence.get("term", {}).get("start", 0.0)}
     put("contract_value", F.contract_value(flat))
     put("signed", F.signed(flat))
     for name in out:

@@ -45,12 +45,16 @@ def features(name: str, f: Field, info: dict[str, float], n_chars: int) -> dict[
         "rel_pos": start / max(1, n_chars),
         "late_page": float((f.page or 1) > 3),
         "derived": float(f.source.startswith("derived")),
+        "event_effective": info.get("event_effective", 0.0),
         # party-list difficulty: how many names, how long, how name-like, which route
         **({"n_names": min(6.0, info.get("n_names", 0.0)),
             "name_len": min(8.0, info.get("mean_words", 0.0)),
             "frac_corp": info.get("frac_corp", 0.0),
             "frac_caps": info.get("frac_caps", 0.0),
-            "single": float(info.get("n_names", 0.0) <= 1)} if name == "parties" else {}),
+            "single": float(info.get("n_names", 0.0) <= 1),
+            # "Vantor Inc.": short suffixed names are the clearest evidence there is
+            "short_corp": float(info.get("mean_words", 9.0) <= 2.5) * info.get("frac_corp", 0.0),
+            } if name == "parties" else {}),
     }
 
 

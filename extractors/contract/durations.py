@@ -27,7 +27,7 @@ NUMBER_RE = (
     rf"(?:(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*)\s*(?:\(\s*\d+(?:\.\d+)?\s*\))?|\d+(?:\.\d+)?"
     r"(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?)"
 )
-UNIT_RE = r"(?:calendar\s+|business\s+|working\s+)?(?:years?|yrs?\.?|months?|mos?\.?|weeks?|days?)"
+UNIT_RE = r"(?:calendar\s+|business\s+|working\s+|contract\s+|lease\s+)?(?:years?|yrs?\.?|months?|mos?\.?|weeks?|days?)"
 # A duration phrase: number, optional hyphen ("one-year"), unit, optional possessive ('s).
 DURATION_RE = re.compile(
     rf"(?<![\w-])(?P<num>{NUMBER_RE})[\s-]*(?P<unit>{UNIT_RE})(?:['’]s?)?(?![\w])",

@@ -44,7 +44,9 @@ RELIABILITY: dict[str, float] = {
     "effective.defined": 0.92,
     "effective.phrase": 0.85,
     "effective.from_agreement": 0.6,
-    "expiration.phrase": 0.75,
+    "expiration.defined": 0.9,
+    "expiration.agreement": 0.88,
+    "expiration.phrase": 0.6,
     "expiration.computed": 0.5,
     "term.agreement": 0.85,
     "term.period_from": 0.7,
@@ -52,9 +54,13 @@ RELIABILITY: dict[str, float] = {
     "term.expire_after": 0.85,
     "term.covenant": 0.3,
     "term.anniversary": 0.8,
-    "renewal.phrase": 0.85,
+    "renewal.auto": 0.85,
+    "renewal.option": 0.6,
+    "renewal.periodic": 0.75,
+    "renewal.equal_term": 0.7,
     "notice.renewal": 0.85,
-    "notice.termination": 0.5,
+    "notice.convenience": 0.45,
+    "notice.termination": 0.4,
     "value.total": 0.6,
     "signed.slash_s": 0.9,
     "signed.blank": 0.7,
@@ -240,6 +246,40 @@ _EXPIRE = re.compile(
 )
 
 
+# the agreement (or its term) is what ends on the date: "This Agreement ... shall terminate
+# on", "the Initial Term shall expire on", "shall continue in full force and effect until"
+_EXPIRY_SUBJECT = re.compile(
+    r"(?:\bthis\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease|License|Licence)\b|"
+    r"\b(?:the\s+|its\s+)?(?:initial\s+|primary\s+|original\s+)?Term\b(?:\s+of\s+this\s+\w+)?)"
+    r"[^.;]{0,160}?\b(?:expir\w*|terminat\w*|end(?:s|ing)?|continu\w*|remain\w*|run\w*|"
+    r"be\s+in\s+(?:full\s+)?(?:force|effect)|through|until)\b[^.;]{0,90}$",
+    re.IGNORECASE,
+)
+# something else ends on the date: fees, pricing, a licence year, a defined sub-period
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:compensation|fees?|price|pricing|payments?|rates?|royalt\w+|discount|offer|"
+    r"warranty|option|Contract\s+Year|Year\s+\d|period\s+of\s+time|at\s+no\s+cost|"
+    r"quarter|commitment)\b[^.;]{0,80}$",
+    re.IGNORECASE,
+)
+_EXPIRY_DEF = re.compile(r"\s*\(?\s*(?:the\s+)?[\"“”']\s*(?:Expiration|Expiry|Termination)\s+Date",
+                         re.IGNORECASE)
+
+
+def _expiry_pattern(flat: str, a: int, b: int) -> str:
+    """Whether the date ends the agreement itself or only sits near end-words.
+
+    Real filings put many dates after "until"/"ending on" (pricing periods, contract years,
+    free-use periods); the agreement's end is the one whose sentence makes the agreement or
+    its term the thing that expires."""
+    clause = re.split(r"(?<=[.;])\s+(?=[A-Z(\d])", flat[max(0, a - 300) : a])[-1]
+    if _EXPIRY_DEF.match(flat[b : b + 40]):
+        return "expiration.defined"
+    if _EXPIRY_SUBJECT.search(clause) and not _OTHER_SUBJECT.search(clause[-120:]):
+        return "expiration.agreement"
+    return "expiration.phrase"
+
+
 def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit]]:
     """(agreement_date, effective_date, expiration_date) hits."""
     agreement: list[Hit] = []
@@ -271,7 +311,11 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit]]:
             if re.search(r"\bterm\b|this agreement|expir", ctx):
                 iso = iso or parse_date(m.group(0))
                 if iso:
-                    expiration.append(Hit(m.group(0), iso, a, b, "expiration.phrase"))
+                    expiration.append(Hit(m.group(0), iso, a, b, _expiry_pattern(flat, a, b)))
+        elif _EXPIRY_DEF.match(flat[b : b + 40]):
+            iso = iso or parse_date(m.group(0))
+            if iso:
+                expiration.append(Hit(m.group(0), iso, a, b, "expiration.defined"))
     return agreement, effective, expiration
 
 
@@ -288,10 +332,9 @@ def sentences(flat: str) -> Iterable[tuple[int, str]]:
     yield pos, flat[pos:]
 
 
-_RENEW = re.compile(r"\brenew|\bextended\s+(?:automatically\s+)?for\b|\bsuccessive\b", re.I)
 _TERM_AGREEMENT = re.compile(
     r"(?:\bterm\s+of\s+(?:this|the)\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease|License)|"
-    r"\binitial\s+term|\bthis\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease)\b[^.]{0,80}?\b(?:shall|will)\s+(?:continue|remain|be\s+in|"
+    r"\binitial\s+(?:term|period)|\bthis\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease)\b[^.]{0,80}?\b(?:shall|will)\s+(?:continue|remain|be\s+in|"
     r"terminate|expire|be\s+effective|have\s+a\s+term)|\bTerm\b\s*(?:\.|:|shall|will|is|means))",
     re.I,
 )
@@ -329,13 +372,113 @@ _ANNIVERSARY = re.compile(
     r"\d{1,2})(?:st|nd|rd|th)?\s+(?:\(\d+(?:st|nd|rd|th)\)\s+)?anniversary\s+of\s+the\s+"
     r"(?:Effective\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+this\s+Agreement))", re.I
 )
-_NOTICE = re.compile(r"\bnotice\b", re.I)
+# The duration is the notice itself: "ninety (90) days' prior written notice", or a notice
+# verb earlier and "prior to/before" right after ("notify ... at least 30 days prior to").
+_NOTICE_AFTER = re.compile(
+    r"^\s*(?:\(\s*\d+\s*\)\s*)?(?:(?:prior|advance|written|express|formal|calendar)\s+)*"
+    r"(?:notice|notification)\b", re.I,
+)
+_NOTICE_VERB = re.compile(r"notice|notif|elect|advise|inform|written\s+request", re.I)
+_BEFORE_AFTER = re.compile(r"^\s*(?:prior|in\s+advance|before|preceding)\b", re.I)
+# the notice ends the agreement at the end of a term or stops a renewal
 _NOTICE_RENEWAL = re.compile(
     r"non-?\s?renew|not\s+(?:to\s+)?(?:renew|extend)|intent(?:ion)?\s+(?:not\s+)?to\s+(?:renew|"
-    r"terminate\s+(?:at|upon)\s+the\s+(?:end|expiration))|prior\s+to\s+(?:the\s+)?(?:end|"
-    r"expiration|expiry)|before\s+(?:the\s+)?(?:end|expiration|expiry)|renew|"
-    r"thereafter\b[^.]{0,80}?\buntil\s+terminated", re.I
+    r"terminate)|(?:prior\s+to|before|preceding)\s+(?:the\s+)?(?:end|expiration|expiry|"
+    r"conclusion|anniversary)\s+of\s+(?:the\s+|this\s+|such\s+|any\s+|each\s+)?(?:then[\s-]+"
+    r"current\s+|initial\s+|renewal\s+|current\s+|applicable\s+|original\s+|extended\s+)*"
+    r"(?:term|agreement|renewal|contract|lease|license|licence|extension|year)|renew|"
+    r"thereafter\b[^.]{0,80}?\buntil\s+terminated|evergreen", re.I
 )
+# notices that do not end the agreement: breach and its cure, payment, audit, claims
+_NOTICE_OTHER = re.compile(
+    r"\b(?:breach\w*|cure[sd]?|curing|default\w*|fail(?:s|ure)?\s+to\s+(?:pay|perform|cure)|"
+    r"insolven\w+|bankrupt\w*|invoice\w*|payments?|audit\w*|indemn\w+|claims?|"
+    r"price\s+(?:change|increase)|dispute\w*)\b", re.I
+)
+_TERMINATE = re.compile(r"\bterminat\w*|\bcancel\w*", re.I)
+_CONVENIENCE = re.compile(
+    r"for\s+(?:its\s+|their\s+)?convenience|without\s+cause|for\s+any\s+(?:or\s+no\s+)?reason|"
+    r"at\s+any\s+time|in\s+its\s+(?:sole\s+)?discretion|with\s+or\s+without\s+cause", re.I
+)
+# "renew for successive one (1) year periods", "renewal terms of two years", "extended for
+# additional 12-month periods"; the words between the renewal word and the number stay few
+_RENEW_WORD = re.compile(
+    r"\b(?:renew\w*|successive|additional|subsequent|consecutive|further|extended|extension|"
+    r"extend)\b(?P<gap>(?:\s+[\w()\-]+){0,5}?)\s*$", re.I
+)
+_RENEW_AFTER = re.compile(
+    r"^[\s-]*(?:periods?|terms?)?\s*(?:each\s*)?[(,]?\s*(?:each\s+)?(?:a\s+|an\s+|such\s+)?"
+    r"(?:the\s+)?[\"“”']?(?:renewal|extension|extended|additional)\s+(?:terms?|periods?)", re.I
+)
+_RENEW_GAP_BAD = re.compile(r"\b(?:fees?|pay\w*|price|prior|notice|days?|rate|royalt\w*)\b", re.I)
+_AUTO_RENEW = re.compile(
+    r"automatic\w*|successive|unless\s+(?:(?:either|a|one|the|any)\s+)?(?:party|parties|"
+    r"Licensee|Licensor|Company|Customer|Supplier|Distributor)|evergreen|thereafter\s+(?:be\s+)?"
+    r"(?:renew|extend|continue)|self-?renew", re.I,
+)
+_RENEWS_AGREEMENT = re.compile(
+    r"\b(?:Agreement|Term|License|Licence|Lease)\b[^.;]{0,100}?\b(?:renew\w*|extend\w*)", re.I
+)
+_RENEW_VERB = re.compile(r"\brenew\w*|\bextend\w*|\bextension|\bsuccessive\b|\bsuccessor\b", re.I)
+# the period runs after the agreement ends: a tail, survival or non-compete period
+_TAIL = re.compile(
+    r"^\s*(?:period\s+)?(?:(?:immediately\s+)?(?:following|after|from|beyond)\s+)(?:the\s+|any\s+|"
+    r"such\s+)?(?:date\s+of\s+)?(?:expiration|expiry|termination|end|cessation|(?:earlier\s+)?"
+    r"termination)\b", re.I,
+)
+_PAY_CTX = re.compile(r"\b(?:fees?|payable|pay|paid|price|pricing|invoice\w*|dollars|royalt\w*|"
+                      r"compensation)\b", re.I)
+
+
+_RENEW_PERIODIC = re.compile(
+    r"\b(?:renew\w*|extend\w*)\b[^.;]{0,60}?\b(?:from\s+|on\s+an?\s+)?"
+    r"(?P<u>year|month)[\s-]+to[\s-]+(?:year|month)\b", re.I,
+)
+_RENEW_EQUAL = re.compile(
+    r"\b(?:renew\w*|extend\w*)\b[^.;]{0,80}?\b(?:periods?|terms?)\s+(?:of\s+time\s+)?"
+    r"(?:equal|identical)\s+(?:in\s+(?:length|duration)\s+)?to\s+(?:the\s+)?(?:Initial\s+|"
+    r"original\s+)?Term\b", re.I,
+)
+
+
+def _renewal_kind(sent: str, before: str, after: str) -> str | None:
+    """`renewal.auto` / `renewal.option` when the duration is a renewal period, else None."""
+    if not _RENEW_VERB.search(sent) or _TAIL.match(after) or _BEFORE_AFTER.match(after):
+        return None
+    m = _RENEW_WORD.search(before[-80:])
+    by_word = bool(m) and not _RENEW_GAP_BAD.search(m.group("gap") or "")
+    by_after = bool(_RENEW_AFTER.match(after))
+    if not (by_word or by_after):
+        return None
+    if not by_word and not (_AUTO_RENEW.search(sent) or _RENEWS_AGREEMENT.search(sent)):
+        # "for any one-year renewal period" names a renewal without making one
+        return None
+    # "for any one-year renewal period" inside a pricing sentence is not a renewal clause
+    lead = before[-100:]
+    if _PAY_CTX.search(lead) and not re.search(r"\b(?:Agreement|Term)\b", lead):
+        return None
+    return "renewal.auto" if _AUTO_RENEW.search(sent) else "renewal.option"
+
+
+def _notice_kind(sent: str, before: str, after: str) -> str | None:
+    """Which notice a duration is, or None when it is not a notice period at all."""
+    is_notice = bool(_NOTICE_AFTER.match(after)) or bool(
+        _NOTICE_VERB.search(before[-120:]) and _BEFORE_AFTER.match(after)
+    )
+    if not is_notice:
+        return None
+    if re.search(r"\b(?:elect\w*|exercis\w*|option)\b", sent, re.I) \
+            and re.search(r"\brenew|\bextend", sent, re.I) and not re.search(r"non-?\s?renew|not\s+(?:to\s+)?(?:renew|extend)|terminat", sent, re.I):
+        # notice that exercises an option to renew keeps the agreement going; the field is
+        # the notice that ends it
+        return "notice.option"
+    renewal = _NOTICE_RENEWAL.search(sent)
+    if renewal and not (_NOTICE_OTHER.search(sent) and not re.search(
+            r"non-?\s?renew|not\s+(?:to\s+)?renew|renewal", sent, re.I)):
+        return "notice.renewal"
+    if _TERMINATE.search(sent) and not _NOTICE_OTHER.search(sent):
+        return "notice.convenience" if _CONVENIENCE.search(sent) else "notice.termination"
+    return "notice.other"
 
 
 def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
@@ -343,6 +486,7 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
     term: list[Hit] = []
     renewal: list[Hit] = []
     notice: list[Hit] = []
+    other_notice: list[Hit] = []
     for base, sent in sentences(flat):
         if len(sent) > 1500 or not re.search(
             r"year|month|day|week|yrs", sent, re.I
@@ -360,27 +504,34 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
             def hit(p: str, n: str = norm, a: int = a, b: int = b, v: str = value) -> Hit:
                 return Hit(v, n, a, b, p)
 
-            is_notice = bool(_NOTICE.search(after[:40])) or bool(
-                re.search(r"notice|notif|elect|advise", before[-100:], re.I)
-                and re.match(r"^\s*(?:prior|in\s+advance|before|notice)", after, re.I)
-            )
-            if is_notice:
+            kind = _notice_kind(sent, before, after)
+            if kind:
                 if norm.endswith("_years"):
                     continue
                 # CONTRACT's notice_period is notice to terminate or not renew at term end;
-                # notice for termination at will/for breach is a different thing
-                if _NOTICE_RENEWAL.search(sent):
-                    notice.append(hit("notice.renewal"))
+                # notice for breach, payment or claims is a different thing
+                if kind == "notice.renewal":
+                    notice.append(hit(kind))
+                elif kind not in ("notice.other", "notice.option"):
+                    other_notice.append(hit(kind))
                 continue
-            if _RENEW.search(sent) and re.search(
-                r"(?:renew\w*|successive|additional|extended)\b[^.]{0,60}$", before, re.I
-            ) or re.match(r"^\s*(?:renewal|extension)\s+(?:terms?|periods?)", after, re.I):
-                renewal.append(hit("renewal.phrase"))
+            rkind = _renewal_kind(sent, before, after)
+            if rkind:
+                if not norm.endswith("_days") or re.match(r"^\s*(?:periods?|terms?)\b", after, re.I):
+                    renewal.append(hit(rkind))
                 continue
             if norm.endswith("_days") or _EMPLOYMENT_AFTER.search(after):
                 continue
             if re.match(r"^\s*(?:thereafter|anniversary|of\s+(?:base\s+)?(?:salary|pay|"
                         r"compensation|the)\b)", after, re.I):
+                continue
+            if _TAIL.match(after) or re.match(r"^\s*(?:periods?\s+)?(?:after|following)\s+"
+                                             r"(?:any\s+|the\s+)?(?:termination|expiration)",
+                                             after, re.I):
+                # a period that runs once the agreement has ended: survival (NDAs report it
+                # as their term) or a tail licence / non-compete, never the agreement's term
+                if _SURVIVE.search(sent) and re.search(r"confidential|non-?disclos", sent, re.I):
+                    term.append(hit("term.survival"))
                 continue
             near_term = any(
                 t.end() <= m.start() and m.start() - t.end() < 150
@@ -401,6 +552,15 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
                 r"confidential|non-?disclos", sent, re.I
             ):
                 term.append(hit("term.survival"))
+    for m in _RENEW_PERIODIC.finditer(flat):
+        # "renew from year to year", "continue on a month-to-month basis"
+        unit = "1_years" if m.group("u").lower().startswith("y") else "1_months"
+        renewal.append(Hit(m.group(0), unit, m.start("u"), m.end(), "renewal.periodic"))
+    for m in _RENEW_EQUAL.finditer(flat):
+        renewal.append(Hit(m.group(0), "=term", *m.span(), "renewal.equal_term"))
+    if not notice and renewal:
+        # with a renewal clause, a notice to terminate at will is how the parties get out
+        notice.extend(h for h in other_notice if h.pattern == "notice.convenience")
     for m in _ANNIVERSARY.finditer(flat):
         raw = m.group("n").lower()
         n = _ORDINALS.get(raw) or (int(raw) if raw.isdigit() else 0)

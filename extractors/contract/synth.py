@@ -21,6 +21,9 @@ _NUM_WORDS = {1: "one", 2: "two", 3: "three", 5: "five", 6: "six", 12: "twelve",
               24: "twenty-four", 30: "thirty", 60: "sixty", 90: "ninety"}
 _COMPANIES = ["Acme Widgets, Inc.", "Northwind Traders LLC", "Blue Harbor Systems Corp.",
               "Granite Peak Holdings Ltd.", "Lumen Analytics Co.", "Summit Health Partners LLC"]
+# short, two-word company names are as common in real filings as long ones
+_SHORT_COMPANIES = ["Vantor Inc.", "Quillon Corp.", "Brightwave LLC", "Heliodyne Ltd.",
+                    "Tessellate AG", "Corvane Co."]
 _PEOPLE = ["Jane Q. Smith", "Robert T. Alvarez", "Mei Chen"]
 # harder names for the confidence fit: "and" inside a name, capitals, a bank, a long name
 _HARD_NAMES = ["Harbor and Bay Shipping Corporation", "ORION DATA SERVICES, INC.",
@@ -162,7 +165,7 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
     notice besides the non-renewal notice, parties only in signature blocks. `expected`
     holds what a careful reader would answer (absent keys: the contract does not say)."""
     rng = random.Random(seed)
-    a_name, b_name = rng.sample(_COMPANIES + _PEOPLE + _HARD_NAMES, 2)
+    a_name, b_name = rng.sample(_COMPANIES + _PEOPLE + _HARD_NAMES + _SHORT_COMPANIES, 2)
     a_role, b_role = rng.choice([("Company", "Consultant"), ("Licensor", "Licensee"),
                                  ("Supplier", "Customer"), ("Discloser", "Recipient")])
     title = rng.choice(["MASTER SERVICES AGREEMENT", "LICENSE AGREEMENT", "SUPPLY AGREEMENT",
@@ -251,58 +254,7 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
         # contract that means a separate effective date says so (see `_dated_means_effective`)
         exp["effective_date"] = eff_iso
     # term and expiration
-    r = rng.random()
-    n, unit = rng.choice([(1, "year"), (2, "year"), (3, "year"), (5, "year"), (18, "month"),
-                          (6, "month"), (10, "year")])
-    start_iso = exp.get("effective_date") or exp.get("agreement_date")
-    if r < 0.3:
-        body.append(f"Term. The term of this Agreement shall commence on the Effective Date and "
-                    f"continue for a period of {_dur(rng, n, unit)}, unless earlier terminated.")
-        exp["term"] = f"{n}_{unit}s"
-    elif r < 0.45:
-        end_txt, end_iso = _date(rng)
-        body.append(f"Term. This Agreement shall remain in effect until {end_txt}, unless "
-                    f"terminated earlier.")
-        exp["expiration_date"] = end_iso
-    elif r < 0.6 and unit == "year" and n <= 5:
-        body.append(f"This Agreement shall expire on the {_ORD[n - 1]} anniversary of the "
-                    f"Effective Date.")
-        exp["term"] = f"{n}_years"
-    elif r < 0.75:
-        body.append(f"The obligations hereunder shall terminate {_dur(rng, n, unit)} from the "
-                    f"date hereof.")
-        exp["term"] = f"{n}_{unit}s"
-    if "term" in exp and start_iso and "expiration_date" not in exp:
-        from extractors.contract import _add_years
-
-        iso = _add_years(str(start_iso), str(exp["term"]))
-        if iso:
-            exp["expiration_date"] = iso
-    # look-alike periods
-    if rng.random() < 0.5:
-        k = rng.choice([1, 2, 3])
-        body.append(f"Non-Solicitation. For a period of {_dur(rng, k, 'year')} from the date "
-                    f"hereof, neither party will solicit for employment any employee of the other.")
-    if rng.random() < 0.5:
-        k = rng.choice([2, 3, 5])
-        body.append(f"The confidentiality obligations shall survive for {_dur(rng, k, 'year')} "
-                    f"after any termination of this Agreement.")
-    if rng.random() < 0.3:
-        body.append(f"Warranty. {a_role} warrants the Products for {_dur(rng, 12, 'month')} from "
-                    f"delivery.")
-    # renewal and notice
-    if "term" in exp and rng.random() < 0.5:
-        rn = rng.choice([1, 2])
-        nn = rng.choice([30, 60, 90])
-        body.append(f"Renewal. Thereafter this Agreement shall automatically renew for successive "
-                    f"{_dur(rng, rn, 'year')} terms unless either party gives written notice of "
-                    f"non-renewal at least {_dur(rng, nn, 'day')} prior to the end of the then-"
-                    f"current term.")
-        exp["renewal_term"] = f"{rn}_years"
-        exp["notice_period"] = f"{nn}_days"
-    if rng.random() < 0.5:
-        body.append(f"Either party may terminate this Agreement for convenience upon "
-                    f"{_dur(rng, rng.choice([10, 30, 60]), 'day')} written notice.")
+    _term_and_renewal(rng, body, exp, a_role)
     # governing law (or only a venue)
     r = rng.random()
     if r < 0.8:
@@ -333,3 +285,180 @@ def generate_hard_contract(seed: int = 0) -> SynthContract:
     text = "\n".join([title, "", pre, "", *numbered, "", sig])
     exp["signed"] = "true" if signed else "false"
     return SynthContract(text_to_doc(text, f"synthetic-hard-{seed}.pdf"), exp, text)
+
+
+def _term_and_renewal(rng: random.Random, body: list[str], exp: dict[str, object],
+                      a_role: str) -> None:
+    """Term, expiry, renewal and notice clauses, with the look-alikes real contracts carry.
+
+    The stated term or end date, an automatic or optional renewal (or a clause saying there
+    is none) and the notice that stops it, beside periods that read the same but are not
+    these fields: cure periods, payment terms, survival and tail periods, notice to
+    terminate for breach or at will, a renewal fee due before renewal, pricing fixed until
+    a date, a first contract year ending on a date."""
+    r = rng.random()
+    n, unit = rng.choice([(1, "year"), (2, "year"), (3, "year"), (5, "year"), (18, "month"),
+                          (6, "month"), (10, "year"), (7, "year")])
+    start_iso = exp.get("effective_date") or exp.get("agreement_date")
+    if r < 0.22:
+        body.append(rng.choice([
+            f"Term. The term of this Agreement shall commence on the Effective Date and "
+            f"continue for a period of {_dur(rng, n, unit)}, unless earlier terminated.",
+            f"Term. Unless earlier terminated as provided herein, this Agreement shall have an "
+            f"initial term of {_dur(rng, n, unit)} commencing on the Effective Date (the "
+            f"\"Initial Term\").",
+            f"Term. This Agreement shall commence on the Effective Date and shall continue in "
+            f"full force and effect for an initial period of {_dur(rng, n, unit)}.",
+            f"Unless terminated earlier in accordance with Section 9, this Agreement shall "
+            f"terminate on the date {_dur(rng, n, unit)} from the Effective Date.",
+        ]))
+        exp["term"] = f"{n}_{unit}s"
+    elif r < 0.42:
+        end_txt, end_iso = _date(rng)
+        body.append(rng.choice([
+            f"Term. This Agreement shall remain in effect until {end_txt}, unless terminated "
+            f"earlier.",
+            f"This Agreement shall commence on the Effective Date and shall continue in full "
+            f"force and effect until {end_txt}.",
+            f"Term. The Initial Term shall expire on {end_txt}.",
+            f"This Agreement shall be deemed effective as of the Effective Date and shall "
+            f"terminate on {end_txt}, unless terminated earlier in accordance with Section 8.",
+            f"The term of this Agreement shall end on {end_txt} (the \"Expiration Date\").",
+        ]))
+        exp["expiration_date"] = end_iso
+    elif r < 0.52 and unit == "year" and n <= 5:
+        body.append(f"This Agreement shall expire on the {_ORD[n - 1]} anniversary of the "
+                    f"Effective Date.")
+        exp["term"] = f"{n}_years"
+    elif r < 0.64:
+        body.append(f"The obligations hereunder shall terminate {_dur(rng, n, unit)} from the "
+                    f"date hereof.")
+        exp["term"] = f"{n}_{unit}s"
+    if "term" in exp and start_iso and "expiration_date" not in exp:
+        from extractors.contract import _add_years
+
+        iso = _add_years(str(start_iso), str(exp["term"]))
+        if iso:
+            exp["expiration_date"] = iso
+    # dates that end something other than the agreement
+    if rng.random() < 0.25:
+        other_txt, _ = _date(rng)
+        body.append(rng.choice([
+            f"The prices set forth in Exhibit B shall remain fixed until {other_txt}.",
+            f"\"Contract Year\" means the period commencing on the Effective Date and ending "
+            f"on {other_txt}, and each twelve-month period thereafter.",
+            f"{a_role} may use the hosted platform at no cost until {other_txt}.",
+            f"The introductory discount shall expire on {other_txt}.",
+        ]))
+    # look-alike periods
+    if rng.random() < 0.45:
+        k = rng.choice([1, 2, 3])
+        body.append(rng.choice([
+            f"Non-Solicitation. For a period of {_dur(rng, k, 'year')} from the date hereof, "
+            f"neither party will solicit for employment any employee of the other.",
+            f"During the Term and any renewal terms, and for a period of {_dur(rng, k, 'year')} "
+            f"following the expiration or earlier termination thereof, neither party shall "
+            f"solicit any employee of the other.",
+        ]))
+    if rng.random() < 0.45:
+        k = rng.choice([2, 3, 5])
+        body.append(rng.choice([
+            f"The confidentiality obligations shall survive for {_dur(rng, k, 'year')} after "
+            f"any termination of this Agreement.",
+            f"The license in Section 2 shall remain in effect during the term of this Agreement "
+            f"and for a period of {_dur(rng, rng.choice([6, 12]), 'month')} after termination or "
+            f"expiration of this Agreement.",
+        ]))
+    if rng.random() < 0.3:
+        body.append(f"Warranty. {a_role} warrants the Products for {_dur(rng, 12, 'month')} from "
+                    f"delivery.")
+    if rng.random() < 0.4:
+        body.append(rng.choice([
+            f"Payment. Invoices are payable within {_dur(rng, rng.choice([30, 45, 60]), 'day')} "
+            f"of receipt.",
+            f"Any disputed invoice shall be raised by written notice within "
+            f"{_dur(rng, rng.choice([10, 15, 30]), 'day')} after receipt.",
+            f"{a_role} may change its prices upon {_dur(rng, rng.choice([30, 60, 90]), 'day')} "
+            f"prior written notice.",
+        ]))
+    if rng.random() < 0.45:
+        body.append(rng.choice([
+            f"Either party may terminate this Agreement if the other party materially breaches "
+            f"it and fails to cure such breach within {_dur(rng, rng.choice([30, 60]), 'day')} "
+            f"after receiving written notice of the breach.",
+            f"In the event of a material breach, the non-breaching party may terminate this "
+            f"Agreement by giving {_dur(rng, rng.choice([30, 60, 90]), 'day')} prior written "
+            f"notice, provided that this Agreement shall not terminate if the breach is cured "
+            f"prior to the expiration of such period.",
+        ]))
+    # renewal and the notice that stops it
+    has_term = "term" in exp or "expiration_date" in exp
+    r = rng.random()
+    if has_term and r < 0.45:
+        rn, ru = rng.choice([(1, "year"), (1, "year"), (2, "year"), (12, "month"), (3, "year"),
+                             (6, "month")])
+        nn, nu = rng.choice([(30, "day"), (60, "day"), (90, "day"), (180, "day"), (6, "month"),
+                             (3, "month")])
+        ren, note = _dur(rng, rn, ru), _dur(rng, nn, nu)
+        body.append(rng.choice([
+            f"Renewal. Thereafter this Agreement shall automatically renew for successive "
+            f"{ren} terms unless either party gives written notice of non-renewal at least "
+            f"{note} prior to the end of the then-current term.",
+            f"Upon expiration of the Initial Term, this Agreement will be automatically extended "
+            f"for additional periods of {ren} each (each a \"Renewal Term\"), unless either "
+            f"party notifies the other of its intention not to renew no later than {note} "
+            f"before the expiration of the then-current term.",
+            f"This Agreement shall be automatically renewed for additional successive {ren} "
+            f"periods, unless written notice of non-renewal is received no later than {note} "
+            f"prior to the expiration of the then current term.",
+            f"Thereafter, this Agreement shall automatically renew for subsequent {ren} periods "
+            f"unless either party provides the other party with written notification at least "
+            f"{note} prior to the expiration of the initial term or any renewal thereof of its "
+            f"intention to terminate this Agreement.",
+            f"This Agreement shall renew automatically for renewal terms of {ren} each unless "
+            f"terminated by either party upon {note} written notice prior to the end of the "
+            f"then-current term.",
+        ]))
+        exp["renewal_term"] = f"{rn}_{ru}s"
+        exp["notice_period"] = f"{nn}_{nu}s"
+    elif has_term and r < 0.6:
+        rn = rng.choice([1, 2, 3, 5])
+        ren = _dur(rng, rn, "year")
+        body.append(rng.choice([
+            f"This Agreement may be renewed for an additional {ren} period by mutual written "
+            f"agreement of the parties.",
+            f"{a_role} shall have the option to extend the term for additional {ren} periods "
+            f"by written notice given at least {_dur(rng, rng.choice([60, 90]), 'day')} prior "
+            f"to the end of the then-current term.",
+        ]))
+        exp["renewal_term"] = f"{rn}_years"
+    elif has_term and r < 0.66 and "term" in exp:
+        body.append(rng.choice([
+            "Thereafter this Agreement shall automatically renew for successive periods equal "
+            "to the Initial Term unless either party gives notice of non-renewal.",
+            "This Agreement shall thereafter renew automatically from year to year unless "
+            "ended by either party.",
+        ]))
+        exp["renewal_term"] = exp["term"] if "equal" in body[-1] else "1_years"
+    elif has_term and r < 0.76:
+        body.append(rng.choice([
+            "This Agreement shall not renew automatically; any extension requires a written "
+            "amendment signed by both parties.",
+            "The parties may negotiate in good faith an extension of this Agreement, but "
+            "neither party is obliged to agree to one.",
+        ]))
+    if rng.random() < 0.25:
+        body.append(f"Any renewal fee is due and payable {_dur(rng, 30, 'day')} prior to the "
+                    f"renewal date.")
+    if rng.random() < 0.4:
+        k = rng.choice([10, 30, 60, 90])
+        body.append(rng.choice([
+            f"Either party may terminate this Agreement for convenience upon "
+            f"{_dur(rng, k, 'day')} written notice.",
+            f"Either party may terminate this Agreement at any time without cause upon "
+            f"{_dur(rng, k, 'day')}' prior written notice to the other party.",
+        ]))
+        if "renewal_term" in exp and "notice_period" not in exp and rng.random() < 0.5:
+            # readers split on whether an at-will exit from a renewing contract is its
+            # notice period; the fit should learn that doubt, not a rule
+            exp["notice_period"] = f"{k}_days"

@@ -94,10 +94,27 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None
 _DATE_LINE = re.compile(r"\b\d{1,2}[:.]\d{2}(:\d{2})?\s*(am|pm)?\b.*$|^\s*\d{1,2}\s*[A-Za-z]{3}\s*\d{4}",
                         re.I)
 _REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|"
-                         r"\b\d{5,}\s*-\s*[A-Z]\b|^\(\s*\w*\d{4,}[\w\-]*\s*\)?$)")
+                         r"\b\d{5,}\s*-\s*[A-Z0-9]\b(?!\d)|^\(\s*\w*\d{4,}[\w\-]*\s*\)?$|"
+                         r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?$)")
 _STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfax|e-?mail|\bgst|"
-                   r"\bsst|\bvat\b|reg\.?\s*no|invoice|receipt|\bdate\b|cashier|bill\s*to|www|"
+                   r"\bsst|\bvat\b|reg\.?\s*no|\breg\s*[:.#]|\bgs[t1]\b|invoice|receipt|\bdate\b|cashier|bill\s*to|www|"
                    r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@)")
+
+
+# a heading printed under the address, matched on letters only so that OCR's spacing
+# ("TAXI NVOICE", "GUESTCHECK") does not hide it
+_HEADING = re.compile(r"(?:TAX)?I?NV[O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|CHECKN[O0]|"
+                      r"TABLEN[O0]|ORDERN[O0]|CASH[I1]ER|QUOTATION|DELIVERYORDER|STATEMENT")
+# a company registration number glued in front of the first address line ("123456-X NO. 5")
+_LEADING_REGNO = re.compile(r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?[\s,.:;]+(?=\S)")
+
+
+def address_punctuation(text: str) -> str:
+    """Postal addresses separate their parts with commas; a full stop between parts is
+    almost always OCR reading a thermal comma (",", "." differ by a few pixels). So a "."
+    after a number or a whole word (not an abbreviation such as "NO." or "JLN.") and before
+    another part becomes ","; the final full stop is kept."""
+    return re.sub(r"(?:(?<=\d)|(?<=[A-Za-z]{4}))\.(?=\s+[A-Za-z0-9])", ",", text)
 
 
 # what an address's first line looks like: a number, or a street/building word
@@ -134,7 +151,11 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         if b[1] - last_y > 2.6 * lay.word_height:
             break
         t = seg.text.strip()
+        if not lines:
+            t = _LEADING_REGNO.sub("", t) or t
         probe = _ocr_letters(t)  # "GST1D", "C0.REG" read as the words they are
+        if lines and _HEADING.search(re.sub(r"[^A-Z0-9]", "", probe.upper())):
+            break
         rest = re.sub(r"[()\[\].,&\s]+", " ", COMPANY_SUFFIX.sub("", t)).strip()
         if not lines and COMPANY_SUFFIX.search(t) and len(rest.split()) <= 1 and \
                 not re.search(r"\d", t) and not COMPANY_SUFFIX.search(str(name.normalized)):
@@ -167,6 +188,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         sep = " " if (not text or doc_type == "receipt" or text.endswith((",", ".", ";"))) \
             else ", "
         text = f"{text}{sep}{ln}" if text else ln
+    text = address_punctuation(text)
     has_code = bool(re.search(r"\b\d{4,6}\b", text))
     conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
     return Field(text, text, conf, name.page, union(boxes), "top-block"), name

@@ -53,12 +53,13 @@ def test_confidences_are_learned_and_ordered():
     assert x["field=governing_law"] == 1.0 and 0.0 <= x["rel_pos"] <= 1.0
     got = extract_contract(c.doc)
     assert all(0.0 < f.confidence <= calibration.CEILING for f in got.values())
-    # a date derived from the agreement date is less sure than one the text defines
+    # a date derived from the agreement date is less sure than one the text defines, and
+    # far less where the text ties taking effect to an event
     derived = [extract_contract(generate_hard_contract(s).doc).get("effective_date")
                for s in range(40)]
     d = [f.confidence for f in derived if f and f.source.startswith("derived")]
     r = [f.confidence for f in derived if f and f.source.startswith("regex")]
-    assert d and r and max(d) < min(r)
+    assert d and r and sum(d) / len(d) < sum(r) / len(r) and min(d) < 0.5 * min(r)
 
 
 def test_small_calibration_fit_separates_right_from_wrong():
