@@ -32,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extractors.clauses import CLAUSE_TYPES  # noqa: E402
 from search import SearchFilters  # noqa: E402
 from search.chunking import Chunk  # noqa: E402
 from search.index import SearchIndex  # noqa: E402
@@ -367,7 +368,11 @@ def latency(sizes: list[int], n_queries: int = 60, pool: int = 400, text: str = 
                     "clause_types": "",
                     "effective_date": 20200101 + i % 28,
                 }
-                chunks.append(Chunk(f"{doc}:{i % 50}", gen(rng), md))
+                # ~2 clause-type scores per chunk, like tagged contracts, so the clause-type
+                # list costs what it would in production.
+                types = rng.sample(CLAUSE_TYPES, rng.choice((0, 1, 2, 2, 3, 4)))
+                scores = {t: round(rng.uniform(0.02, 1.0), 4) for t in types}
+                chunks.append(Chunk(f"{doc}:{i % 50}", gen(rng), md, scores))
                 v = vec_pool[j] + nprng.normal(0, 0.02, vec_pool.shape[1]).astype(np.float32)
                 vecs.append(v / np.linalg.norm(v))
             idx.add_chunks(chunks, embeddings=np.stack(vecs))

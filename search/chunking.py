@@ -12,7 +12,7 @@ import bisect
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -27,6 +27,11 @@ CHUNK_SIZE = 900
 CHUNK_OVERLAP = 120
 CLAUSE_LABEL_MIN = 0.5  # a clause type is attached to a chunk at this probability or above
 MAX_CLAUSE_TYPES = 3
+# Chunk-level tagger probabilities kept for ranking (`Chunk.type_scores`). Far below the
+# tagging threshold on purpose: the clause-type ranked list only needs an ordering, and on
+# CUAD the labelled passage often scores 0.02-0.3 for its type (the tagger never saw real
+# contracts) while unrelated chunks score ~0. About two types per chunk clear this floor.
+TYPE_SCORE_MIN = 0.02
 
 # Prefer cutting at page breaks, blank lines, then before numbered headings ("12.", "12.3",
 # "(a)", "Section 4", "ARTICLE V"), then at sentence ends.
@@ -45,9 +50,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 @dataclass(slots=True)
 class Chunk:
+    """`type_scores`: {clause_type: tagger probability} of this chunk's own text (only those
+    >= TYPE_SCORE_MIN); the keyword index stores them for the clause-type ranked list."""
+
     chunk_id: str
     text: str
     metadata: dict[str, Any]
+    type_scores: dict[str, float] = field(default_factory=dict)
 
 
 def _splitter() -> RecursiveCharacterTextSplitter:
@@ -80,6 +89,32 @@ def _page_clauses(doc: IngestedDocument) -> list[Clause]:
             out.append(Clause(len(out), "", page.text, page.number, pos, pos + len(page.text), {}))
         pos += len(page.text)
     return out
+
+
+def chunk_type_scores(texts: list[str]) -> list[dict[str, float]]:
+    """Clause-type probabilities of each chunk text on its own, >= TYPE_SCORE_MIN.
+
+    Scored per chunk rather than inherited from the clause: a long clause's pieces are about
+    different things, and the clause labels are thresholded (a passage the tagger ranks first
+    for its type at p=0.1 is still the best candidate). Empty dicts when no tagger is installed.
+    """
+    if not texts:
+        return []
+    try:
+        from extractors.clauses import load_model, tag_probabilities
+    except ImportError:
+        return [{} for _ in texts]
+    try:
+        bundle = load_model()
+        proba = tag_probabilities(texts, bundle)
+    except Exception:  # a tagger failure must not stop indexing
+        log.exception("clause-type scoring failed; chunks indexed without type scores")
+        return [{} for _ in texts]
+    classes = bundle["classes"]
+    return [
+        {classes[j]: round(float(p), 4) for j, p in enumerate(row) if p >= TYPE_SCORE_MIN}
+        for row in proba
+    ]
 
 
 def document_clauses(doc: IngestedDocument) -> list[Clause]:
@@ -192,4 +227,6 @@ def make_chunks(
             for t in types:
                 md[f"ct_{t}"] = True
             chunks.append(Chunk(f"{document_id}:{n}", piece, md))
+    for chunk, scores in zip(chunks, chunk_type_scores([c.text for c in chunks]), strict=True):
+        chunk.type_scores = scores
     return chunks

@@ -1,5 +1,11 @@
 """Hybrid clause search: chroma (MiniLM vectors) + SQLite FTS5 (BM25), fused by RRF.
 
+When the clause tagger maps the query to clause types ("right of first refusal" ->
+rofr_rofo_rofn), a third ranked list joins the fusion: chunks ordered by the tagger's
+probability for those types, scored per chunk at index time. Contract language that shares
+neither words nor embedding neighbourhood with a lawyer's query (a volume cap phrased as
+"up to two photo sessions per License Year") is often still recognised by the tagger.
+
 Both retrievers hold the same chunk ids. The vector store is a chromadb `PersistentClient`
 under `<data_dir>/chroma`, or a chroma server (`BACKOFFICE_CHROMA_URL`) when several nodes
 share one index; it is driven through `langchain_chroma.Chroma`. The SQLite side is the
@@ -35,6 +41,7 @@ MODES = ("hybrid", "semantic", "keyword")
 ADD_BATCH = 512
 BROAD_FILTER_CHUNKS = 2000  # filters passing more chunks than this are applied post-hoc
 MAX_OVERFETCH = 1000
+TYPE_LIST_WEIGHT = 1.0  # RRF weight of the clause-type list (semantic and keyword weigh 1)
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -47,6 +54,34 @@ def _pool() -> ThreadPoolExecutor:
         if _POOL is None:
             _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-kw")
         return _POOL
+
+
+_QUERY_TYPES: dict[tuple[int, str], list[str]] = {}
+
+
+def query_clause_types(query: str) -> list[str]:
+    """Clause types the query asks for, most likely first: the clause tagger applied to the
+    query itself at its own threshold (no hand-kept query table to drift from the tagger).
+    Cached per model and query; [] when no tagger is installed or none clears it."""
+    try:
+        from extractors.clauses import load_model, tag_texts
+
+        bundle = load_model()
+    except Exception:
+        return []
+    key = (id(bundle), query)
+    got = _QUERY_TYPES.get(key)
+    if got is None:
+        try:
+            labels = tag_texts([query], bundle)[0]
+        except Exception:
+            log.exception("tagging the query failed")
+            labels = {}
+        got = sorted(labels, key=lambda t: -labels[t])
+        if len(_QUERY_TYPES) > 4096:
+            _QUERY_TYPES.clear()
+        _QUERY_TYPES[key] = got
+    return got
 
 
 def chroma_where(f: SearchFilters | None, party_docs: list[str] | None) -> dict | None:
@@ -237,6 +272,14 @@ class SearchIndex:
             party_docs = self.keyword.document_ids(SearchFilters(party=filters.party))
         return self._vector_query(vec, n, chroma_where(filters, party_docs))
 
+    def clause_type_ids(
+        self, query: str, n: int, filters: SearchFilters | None = None
+    ) -> list[str]:
+        """Chunk ids by the tagger's probability for the query's clause types ([] for a
+        query that names no clause type)."""
+        types = query_clause_types(query)
+        return self.keyword.type_search(types, n, filters) if types else []
+
     def _vector_query(self, vec: list[float], n: int, where: dict | None) -> list[str]:
         """Ids only, straight from the collection: langchain's similarity search also loads
         every hit's text and metadata from chroma's SQLite (~20 ms for 40 hits, more when
@@ -251,7 +294,8 @@ class SearchIndex:
         filters: SearchFilters | None = None,
         mode: str = "hybrid",
     ) -> list[SearchHit]:
-        """Top-k chunks. hybrid = reciprocal rank fusion (k=60) of semantic and BM25 ranks."""
+        """Top-k chunks. hybrid = reciprocal rank fusion (k=60) of the semantic and BM25 ranks
+        and, for queries the clause tagger maps to clause types, the clause-type rank."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         query = query.strip()
@@ -262,16 +306,23 @@ class SearchIndex:
             # Both retrievers spend their time in C (onnxruntime, chroma, SQLite) with the GIL
             # released, so the keyword side runs on a pool thread while this one embeds.
             kw_future = _pool().submit(self.keyword.search, query, n, filters)
+            ty_future = _pool().submit(self.clause_type_ids, query, n, filters)
             sem = self.semantic_ids(query, n, filters)
             kw = kw_future.result()
+            typed = ty_future.result()
         else:
             sem = self.semantic_ids(query, n, filters) if mode == "semantic" else []
             kw = self.keyword.search(query, n, filters) if mode == "keyword" else []
+            typed = []
         scores: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
-        for name, ids in (("semantic", sem), ("keyword", kw)):
+        for name, ids, weight in (
+            ("semantic", sem, 1.0),
+            ("keyword", kw, 1.0),
+            ("clause", typed, TYPE_LIST_WEIGHT),
+        ):
             for r, cid in enumerate(ids, start=1):
-                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + r)
+                scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + r)
                 ranks.setdefault(cid, {})[name] = r
         top = sorted(scores, key=lambda c: -scores[c])[:k]
         rows = self.keyword.rows(top, query)
@@ -299,6 +350,7 @@ class SearchIndex:
                     char_end=int(row.get("char_end") or 0),
                     semantic_rank=ranks[cid].get("semantic"),
                     keyword_rank=ranks[cid].get("keyword"),
+                    clause_rank=ranks[cid].get("clause"),
                 )
             )
         return hits

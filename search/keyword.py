@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS chunks (
     effective_date INTEGER, agreement_date INTEGER, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+CREATE TABLE IF NOT EXISTS chunk_types (
+    chunk_rowid INTEGER NOT NULL, type TEXT NOT NULL, p REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunk_types_rank ON chunk_types(type, p DESC);
+CREATE INDEX IF NOT EXISTS chunk_types_chunk ON chunk_types(chunk_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
 );
@@ -180,6 +185,9 @@ class KeywordIndex:
         self._db.executemany(
             "INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES('delete', ?, ?)", rows
         )
+        self._db.executemany(
+            "DELETE FROM chunk_types WHERE chunk_rowid = ?", [(r[0],) for r in rows]
+        )
         self._db.execute("DELETE FROM chunks WHERE document_id = ?", (document_id,))
 
     def replace_document(self, document_id: str, chunks: Iterable[Chunk]) -> None:
@@ -233,6 +241,11 @@ class KeywordIndex:
             self._db.execute(
                 "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, c.text)
             )
+            if c.type_scores:
+                self._db.executemany(
+                    "INSERT INTO chunk_types(chunk_rowid, type, p) VALUES (?, ?, ?)",
+                    [(cur.lastrowid, t, float(p)) for t, p in c.type_scores.items()],
+                )
 
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
         """Chunk ids by BM25, best first.
@@ -263,6 +276,33 @@ class KeywordIndex:
             if len(out) >= k:
                 break
         return out[:k]
+
+    def type_search(
+        self, types: Sequence[str], k: int, filters: SearchFilters | None = None
+    ) -> list[str]:
+        """Chunk ids by the tagger's probability for any of `types` (max over them), best
+        first: the clause-type ranked list fused into hybrid search.
+
+        Per type, an index scan of `(type, p DESC)` stops after k passing rows, so the cost
+        does not grow with the index; narrow filters make SQLite start from the filtered
+        chunks instead (the planner picks).
+        """
+        if not types or k <= 0:
+            return []
+        where, args = filter_sql(filters)
+        best: dict[str, float] = {}
+        with self._lock:
+            for t in dict.fromkeys(types):
+                rows = self._db.execute(
+                    "SELECT c.chunk_id, t.p FROM chunk_types t JOIN chunks c"
+                    f" ON c.rowid = t.chunk_rowid WHERE t.type = ?{where}"
+                    " ORDER BY t.p DESC LIMIT ?",
+                    [t, *args, k],
+                ).fetchall()
+                for cid, p in rows:
+                    if p > best.get(cid, -1.0):
+                        best[cid] = p
+        return sorted(best, key=lambda c: -best[c])[:k]
 
     def _informative(self, terms: list[str]) -> list[str]:
         """The terms whose document frequency is below COMMON_DF of the index (all of them

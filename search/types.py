@@ -67,6 +67,7 @@ class SearchHit:
     char_end: int = 0
     semantic_rank: int | None = None
     keyword_rank: int | None = None
+    clause_rank: int | None = None  # rank in the clause-type list (hybrid, typed queries)
 
     @property
     def link(self) -> str:

@@ -200,9 +200,68 @@ _DIGIT_AS_LETTER = {"0": "O", "1": "L", "5": "S", "8": "B"}
 def _ocr_letters(text: str) -> str:
     """Undo OCR's commonest slips inside words: a digit between letters ("L0T", "Ja1an",
     "G5T"), a zero starting a word ("0FFICE") or a one ending one ("Leve1")."""
-    t = re.sub(r"(?<=[A-Za-z])[0158](?=[A-Za-z])|\b0(?=[A-Za-z]{2})",
-               lambda m: _DIGIT_AS_LETTER[m.group(0)], text)
+    t = re.sub(r"(?<=[A-Za-z])[0158]{1,2}(?=[A-Za-z])|\b0(?=[A-Za-z]{2})",
+               lambda m: "".join(_DIGIT_AS_LETTER[c] for c in m.group(0)), text)
+    t = re.sub(r"(?<=[a-z])I(?=[a-z])", "l", t)  # "WorId": a capital I inside a lower word
     return re.sub(r"(?<=[A-Za-z][a-z]{2})1\b", "l", t)
+
+
+# "San Bhd", "SDM BHD", "S0N. BHD": the Malaysian private-company suffix one OCR slip away
+_SDN_SLIP = re.compile(r"\b(S)[A-CE-Za-z0-9](N\.?\s*BHD)\b|\b(S)(D)[A-MO-Za-z0-9](\.?\s*BHD)\b",
+                       re.I)
+
+
+def _fix_legal_suffix(text: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        if m.group(1):
+            return f"{m.group(1)}{'D' if m.group(1).isupper() else 'd'}{m.group(2)}"
+        return f"{m.group(3)}{m.group(4)}{'N' if m.group(4).isupper() else 'n'}{m.group(5)}"
+
+    text = re.sub(r"(?i)\s*[(\[{]\s*[A-Z0-9]{4,9}\s*-\s*[A-Z0-9]\s*[)\]}]?\s*$", "", text)
+    text = re.sub(r"(?<=\s)[5S]\s*/\s*[B89]\.?$", "S/B", text)  # "5/8": Sendirian Berhad
+    return _SDN_SLIP.sub(fix, text)
+
+
+# legal forms on letters only, tolerant of OCR spacing and slips ("SDNBHD", "5/B", "S0N BHD")
+_LEGAL_COMPACT = re.compile(r"S[DO0][NM]B[HN]D|[S5]/B$|BERHAD|PTELTD|LIMITED|LTD$|PLC$|GMBH|"
+                            r"ENTERPRISES?$|TRADING$|LLC$|INC$|CORP")
+_BRACKET_REGNO = re.compile(r"[(\[{]\s*(?:CO\.?\s*(?:REG\.?\s*)?N[O0]\.?\s*:?\s*)?[A-Z]{0,3}"
+                            r"\d{4,}\s*-\s*[A-Z0-9]\s*[)\]}]?", re.I)
+
+
+def _company_evidence(text: str, next_text: str) -> int:
+    """2 for a legal-form suffix plus a bracketed registration number (in the line or
+    under it), 1 for either, 0 for none: how a receipt prints its legal name."""
+    body = _BRACKET_REGNO.split(text)[0]
+    compact = re.sub(r"[^A-Z0-9/]", "", _ocr_letters(body).upper())
+    legal = bool(_LEGAL_COMPACT.search(compact))
+    regno = bool(_BRACKET_REGNO.search(text) or _BRACKET_REGNO.match(next_text.strip()))
+    return int(legal) + int(regno and legal)
+
+
+def _prefer_legal_name(lays: list[PageLayout], fields: dict[str, Field],
+                       ranked: dict[str, list[tuple[float, Candidate]]]) -> None:
+    """The model may pick a logo, outlet or slogan line printed above the company; when
+    the pick shows no legal form and a header line close under it has a legal suffix and
+    a bracketed registration number, that line is the vendor's name."""
+    cur = fields.get("vendor_name")
+    cands = ranked.get("vendor_name") or []
+    if cur is None or not cands or not lays:
+        return
+    rows = lays[0].rows
+
+    def evidence(c: Candidate) -> int:
+        nxt = rows[c.row + 1].text if c.row + 1 < len(rows) else ""
+        return _company_evidence(c.value, nxt)
+
+    top = next((c for _, c in cands if c.bbox == cur.bbox), None)
+    if top is None or evidence(top) > 0:
+        return
+    best = [(p, c) for p, c in cands if top.row < c.row <= top.row + 4 and evidence(c) == 2]
+    if best:
+        p, c = min(best, key=lambda x: x[1].row)
+        fields["vendor_name"] = Field(c.value, c.normalized, min(cur.confidence, 0.75), c.page,
+                                      c.bbox, "top-block")
 
 
 def _merge_wrapped_name(lay: PageLayout, r0: int, name: Field) -> Field:
@@ -543,9 +602,12 @@ def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field]) -> None:
         if lay is None or not lay.page.ocr or f.bbox is None:
             continue
         b = f.bbox
+        # words of the field itself: inside it horizontally and mostly inside vertically
+        # (a sliver of logo debris grazing the box is not part of the value)
         confs = [w.conf for w in lay.page.words
                  if w.bbox[0] >= b[0] - 1 and w.bbox[2] <= b[2] + 1 and
-                 w.bbox[1] >= b[1] - 1 and w.bbox[3] <= b[3] + 1]
+                 min(w.bbox[3], b[3]) - max(w.bbox[1], b[1]) >=
+                 0.5 * max(1e-6, w.bbox[3] - w.bbox[1])]
         if confs:
             f.confidence *= max(0.0, min(1.0, min(confs))) ** 2
         if name in _OCR_TEXT_CAP:
@@ -576,6 +638,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     day_first = infer_day_first(texts)
     country = _country("\n".join(texts))
     fields, ranked = _score_fields(lays, day_first)
+    _prefer_legal_name(lays, fields, ranked)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
         stripped = TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:")
@@ -584,6 +647,8 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
             stripped = stripped[:sm[-1].end()]  # "... SDN BHD (1234" : cut the reg-no stub
         if stripped and stripped != vn.value and re.search(r"[A-Za-z]{2}", stripped):
             vn.value = vn.normalized = stripped
+        if lays[0].page.ocr:
+            vn.normalized = _fix_legal_suffix(_ocr_letters(str(vn.normalized)))
         addr, fields["vendor_name"] = _vendor_block(lays, fields["vendor_name"], doc_type)
         if addr is not None:
             fields["vendor_address"] = addr

@@ -182,9 +182,16 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
             if i + n > len(ws) or any(j in used for j in range(i, i + n)):
                 continue
             text = " ".join(w.text for w in ws[i:i + n]).strip(":")
-            if n == 2 and not (CURRENCY_MARK.fullmatch(ws[i].text.strip(":")) or
-                               CURRENCY_MARK.fullmatch(ws[i + 1].text)):
+            split_cents = n == 2 and re.fullmatch(r"(?i)(RM|\$)?\d{1,6}[.,]", ws[i].text) and \
+                re.fullmatch(r"\d{2}", ws[i + 1].text)
+            if split_cents:  # OCR spaced the cents off: "13. 60"
+                text = ws[i].text + ws[i + 1].text
+            elif n == 2 and not (CURRENCY_MARK.fullmatch(ws[i].text.strip(":")) or
+                                 CURRENCY_MARK.fullmatch(ws[i + 1].text)):
                 continue
+            if n == 1 and re.fullmatch(r"(?i)(RM|\$)\d{1,6}[:;.,][\dO]{2}", text):
+                # after a currency mark a colon is a misread point and O a zero: "RM5:O0"
+                text = text[:-3] + "." + text[-2:].replace("O", "0")
             m = _MONEY_TOKEN.match(text)
             if not m:
                 # glued label "TOTAL:12.30" / "RM12.30"

@@ -1,0 +1,45 @@
+"""Scale-out wiring: with BACKOFFICE_BROKER_URL set, uploads go to the Celery task,
+which reads the original from the blob store by content hash. Celery runs eagerly
+on its in-memory transport here; the task code is the one a worker runs."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.test_web_support import ADMIN_PASSWORD, add_user, fast_hashes, login
+from tests.conftest import INVOICE_LINES, pdf_bytes
+
+celery = pytest.importorskip("celery")
+
+
+def test_upload_is_processed_by_the_celery_task(data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
+    monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    fast_hashes(monkeypatch)
+    import api.worker
+
+    worker = importlib.reload(api.worker)
+    worker.app.conf.task_always_eager = True
+    worker._pipeline = None
+    from api.app import create_app
+    from api.config import Settings
+    from api.web.jobs import CeleryJobs
+
+    app = create_app(Settings.from_env(data_dir))
+    assert isinstance(app.state.jobs, CeleryJobs)
+    with TestClient(app) as client:
+        add_user(app, "pat", "ap")
+        token = login(client, "pat")
+        r = client.post("/api/documents?wait=false",
+                        files=[("files", ("inv.pdf", pdf_bytes(INVOICE_LINES), "application/pdf"))],
+                        headers={"X-CSRF-Token": token})
+        assert r.status_code in (200, 202), r.text
+        doc_id = client.get("/api/documents").json()["documents"][0]["document_id"]
+        status = client.get(f"/api/documents/{doc_id}/status").json()
+        assert status["final"], status
+        detail = client.get(f"/api/documents/{doc_id}").json()
+        assert detail["doc_type"] == "invoice" and detail["fields"]
