@@ -227,6 +227,17 @@ def make_chunks(
             for t in types:
                 md[f"ct_{t}"] = True
             chunks.append(Chunk(f"{document_id}:{n}", piece, md))
-    for chunk, scores in zip(chunks, chunk_type_scores([c.text for c in chunks]), strict=True):
+    scored = [_with_heading(c.text, c.metadata["heading"]) for c in chunks]
+    for chunk, scores in zip(chunks, chunk_type_scores(scored), strict=True):
         chunk.type_scores = scores
     return chunks
+
+
+def _with_heading(text: str, heading: str) -> str:
+    """The text the tagger scores: a piece cut from inside a long clause gets the clause's
+    heading back ("Exclusivity." says what the piece is about; the tagger learnt from clauses
+    that start with their heading)."""
+    heading = heading.strip()
+    if not heading or text.startswith(heading[:30]):
+        return text
+    return f"{heading}\n{text}"

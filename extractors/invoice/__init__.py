@@ -16,6 +16,7 @@ from itertools import product
 
 import numpy as np
 
+from extractors.invoice import calibrate as final_calibration
 from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
@@ -528,7 +529,7 @@ def _receipt_total(fields: dict[str, Field], ranked: dict[str, list[tuple[float,
         for a in cash:
             for ch in change:
                 if T.row < a.row < ch.row <= a.row + 3 and a.row - T.row <= 6 and \
-                        _d(ch.normalized) > 0 and a.page == T.page == ch.page and \
+                        _d(ch.normalized) >= 0 and a.page == T.page == ch.page and \
                         abs(_d(a.normalized) - _d(ch.normalized) - t) <= tol:
                     return True
         for r in adj:
@@ -629,8 +630,10 @@ def _tidy_text_fields(lays: list[PageLayout], fields: dict[str, Field]) -> None:
 
 
 def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
-                    hints: VendorHints | None = None) -> dict[str, Field]:
-    """Every CONTRACT invoice/receipt field found in `doc` (absent when not found)."""
+                    hints: VendorHints | None = None, calibrate: bool = True
+                    ) -> dict[str, Field]:
+    """Every CONTRACT invoice/receipt field found in `doc` (absent when not found).
+    `calibrate=False` returns the pipeline's raw confidences (to fit `calibrate.py`)."""
     lays = [build_rows(p) for p in doc.pages if p.words]
     if not lays:
         return {}
@@ -673,4 +676,6 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
            or v.confidence >= REPORT_MIN_FIELD.get(k, REPORT_MIN)}
     if "vendor_name" not in out:
         out.pop("vendor_address", None)
+    if calibrate:
+        final_calibration.apply(out)
     return out

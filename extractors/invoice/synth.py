@@ -560,15 +560,19 @@ def _invoice(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     return cv, truth
 
 
-def generate(seed: int, kind: str | None = None, noise: float | None = None
-             ) -> tuple[IngestedDocument, dict[str, Any]]:
+def generate(seed: int, kind: str | None = None, noise: float | None = None,
+             damage_truth: bool = False) -> tuple[IngestedDocument, dict[str, Any]]:
     """One synthetic document and its truth (CONTRACT normal forms; `_spans` maps each truth
-    field to its word index ranges on page 1, for tests of page/bbox)."""
+    field to its word index ranges on page 1, for tests of page/bbox). With `damage_truth`
+    the printed values get OCR damage too while the truth keeps the clean value: a scan as
+    a reader sees it, which is what the final confidence calibration must learn from."""
     rng = random.Random(seed)
     kind = kind or rng.choice(["receipt", "invoice"])
     cv, truth = _receipt(rng) if kind == "receipt" else _invoice(rng)
     protect = {i for spans in cv.spans.values() for s, e in spans for i in range(s, e)}
     lvl = rng.choice([0.0, 0.0, 0.03, 0.08]) if noise is None else noise
+    if damage_truth:
+        protect = set()
     if lvl:
         _noise(cv.words, rng, lvl, protect)
     words = cv.words
