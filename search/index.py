@@ -5,6 +5,8 @@ rofr_rofo_rofn), a third ranked list joins the fusion: chunks ordered by the tag
 probability for those types, scored per chunk at index time. Contract language that shares
 neither words nor embedding neighbourhood with a lawyer's query (a volume cap phrased as
 "up to two photo sessions per License Year") is often still recognised by the tagger.
+An index built before chunks had type scores simply has an empty list (search behaves as
+before) until `backoffice search --reindex`, which reuses the stored vectors.
 
 Both retrievers hold the same chunk ids. The vector store is a chromadb `PersistentClient`
 under `<data_dir>/chroma`, or a chroma server (`BACKOFFICE_CHROMA_URL`) when several nodes
