@@ -616,3 +616,19 @@ def resolve_violation(
     if doc is not None:
         doc.result = result_json(session, doc)
     return v
+
+
+def soft_delete(session: Session, doc: Document, actor: str) -> None:
+    """Mark a document deleted; open review work on it is closed. Audited."""
+    if doc.deleted_at is not None:
+        return
+    now = datetime.now(UTC)
+    doc.deleted_at = now
+    for task in session.scalars(select(ReviewTask).where(ReviewTask.document_id == doc.id,
+                                                         ReviewTask.status == "open")):
+        task.status = "done"
+        task.closed_at = now
+        task.closed_by = actor
+    session.add(StatusEvent(document_id=doc.id, status="deleted", actor=actor))
+    audit(session, actor, "document.delete", "document", doc.id,
+          {"status": doc.status, "deleted_at": None}, {"deleted_at": now.isoformat()})

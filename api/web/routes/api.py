@@ -125,6 +125,15 @@ def _reindex(request: Request, document_id: str) -> None:
         jobs.reindex(document_id)
 
 
+@router.delete("/documents/{document_id}")
+def delete_api(request: Request, document_id: str, user: CurrentUser,
+               session: DB) -> dict[str, Any]:
+    from api.web.routes.documents import delete_document
+
+    delete_document(request, session, user, document_id)
+    return {"document_id": document_id, "deleted": True}
+
+
 @router.patch("/documents/{document_id}/type")
 def patch_type(request: Request, document_id: str, body: Annotated[dict[str, Any], Body()],
                user: CurrentUser,

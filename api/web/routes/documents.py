@@ -123,7 +123,7 @@ def document_page(
         "doc": doc, "fields": rows, "boxes": boxes, "page": page, "n_pages": n_pages,
         "page_row": current, "violations": violations_of(session, doc.id), "history": history,
         "queue": queue if queue in QUEUES else None, "prev_id": prev_id, "next_id": next_id,
-        "can_edit": user.can_edit(doc), "ledger": entry,
+        "can_edit": user.can_edit(doc), "ledger": entry, "is_admin": "admin" in user.roles,
         "can_settle": user.can_edit(doc) or user.has(VIOLATIONS),
         "missing_fields": sorted(known), "doc_types": review.DOC_TYPES,
         "reasons": list(doc.review_reasons or []),
@@ -284,6 +284,26 @@ def decision(
         return RedirectResponse(_back(next_id, queue) if next_id else f"/queues/{queue}",
                                 status_code=303)
     return RedirectResponse(_back(document_id, None), status_code=303)
+
+
+def delete_document(request: Request, session: Session, user: Principal,
+                    document_id: str) -> None:
+    """Soft delete (admin): the document leaves lists, queues, the ledger's duplicate
+    checks and search; the original and its history stay (nothing is ever lost)."""
+    doc = visible_document(session, user, document_id)
+    if "admin" not in user.roles:
+        raise HTTPException(403, "only an admin may delete documents")
+    review.soft_delete(session, doc, user.username)
+    session.commit()
+    _reindex(request, document_id)
+
+
+@router.post("/documents/{document_id}/delete")
+def delete_form(request: Request, document_id: str, user: CurrentUser,
+                session: DB) -> Response:
+    delete_document(request, session, user, document_id)
+    flash(request, "Document deleted. Its original is kept in the data dir.")
+    return RedirectResponse("/documents", status_code=303)
 
 
 @router.post("/violations/{violation_id}")
