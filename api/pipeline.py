@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 import shutil
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -123,9 +124,7 @@ class Pipeline:
     @property
     def search(self) -> Any:
         if self._search is None and self.settings.search_enabled:
-            from search import SearchIndex
-
-            self._search = SearchIndex(self.settings.data_dir, self.settings.chroma_url)
+            self._search = shared_search_index(self.settings)
         return self._search
 
     # ------------------------------------------------------------------ entry points
@@ -455,30 +454,29 @@ class Pipeline:
         return vendor
 
     def reindex_document(self, document_id: str) -> None:
-        """Rebuild one document's search entries from the database (after a correction),
-        or drop them when it is no longer a live contract."""
-        from records.review import document_from_rows
+        """Rebuild one document's search entries from the database (after a correction, or
+        for documents processed in worker processes), or drop them when it is no longer a
+        live contract."""
+        if self.search is None:
+            return
+        from search.rebuild import document_inputs
 
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             if row is None:
                 return
-            live = row.deleted_at is None and row.doc_type == "contract"
-            cls = Classification(row.doc_type or "other", row.type_confidence or 0.0, row.subtype)
-            fields = {
-                f.name: Field(f.value, f.normalized, f.confidence, f.page,
-                              tuple(f.bbox) if f.bbox else None, f.source)
-                for f in row.field_rows
-            }
-            doc = document_from_rows(s, document_id) if live else None
-        if self.search is None:
-            return
-        if not live or doc is None:
+            if row.deleted_at is not None or row.doc_type != "contract":
+                doc = None
+            else:
+                doc, meta, clauses = document_inputs(s, document_id)
+        if doc is None:
             self.search.delete_document(document_id)
             return
-        from extractors import extract_clauses
-
-        self._index(document_id, doc, cls, fields, extract_clauses(doc))
+        try:
+            self.search.index_document(document_id, doc, meta, clauses)
+        except Exception:  # noqa: BLE001 - the index is secondary; `search --reindex` rebuilds
+            log.warning("search indexing of %s failed:\n%s", document_id,
+                        traceback.format_exc())
 
     def _index(
         self,
@@ -566,6 +564,24 @@ class Pipeline:
         }
 
 
+_SEARCH_LOCK = threading.Lock()
+_SEARCH_INDEXES: dict[tuple[str, str | None], Any] = {}
+
+
+def shared_search_index(settings: Settings) -> Any:
+    """One `SearchIndex` per data dir and process: the web server's worker threads share it
+    (and its write lock) instead of opening several embedded Chroma clients on one path."""
+    key = (str(settings.data_dir), settings.chroma_url)
+    with _SEARCH_LOCK:
+        index = _SEARCH_INDEXES.get(key)
+        if index is None:
+            from search import SearchIndex
+
+            index = SearchIndex(settings.data_dir, settings.chroma_url)
+            _SEARCH_INDEXES[key] = index
+        return index
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -582,7 +598,11 @@ _worker: Pipeline | None = None
 
 def _init_worker(data_dir: str) -> None:
     global _worker
-    _worker = Pipeline(Settings.from_env(data_dir))
+    settings = Settings.from_env(data_dir)
+    # chromadb's embedded PersistentClient must have one writer process: concurrent writers
+    # corrupt its index. Workers leave indexing to the parent (`process_many`).
+    settings.search_enabled = False
+    _worker = Pipeline(settings)
     _worker.ocr_workers = 1  # the pool already uses every core
 
 
@@ -610,15 +630,21 @@ def process_many(
             yield r
         return
     # Migrate once before workers start so they do not race on the schema.
+    settings.ensure_dirs()
     init_db(settings.database_url)
     from concurrent.futures import ProcessPoolExecutor
 
+    indexer = Pipeline(settings) if settings.search_enabled else None
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(str(settings.data_dir),)
     ) as pool:
         futures = [pool.submit(_work, str(p)) for p in paths]
         for fut in futures:
             r = fut.result()
+            if indexer is not None and r.get("doc_type") == "contract" and r.get("document_id"):
+                t = time.perf_counter()
+                indexer.reindex_document(r["document_id"])
+                r["timings_ms"]["index"] = _ms(t)
             if on_done:
                 on_done(r)
             yield r

@@ -8,6 +8,7 @@ Celery is imported only here, and this module only when a broker is configured.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Celery
@@ -20,6 +21,7 @@ app = Celery("backoffice", broker=_settings.broker_url, backend=None)
 app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1, task_reject_on_worker_lost=True)
 
 _pipeline: Any = None
+log = logging.getLogger(__name__)
 
 
 def _pipe() -> Any:
@@ -27,7 +29,14 @@ def _pipe() -> Any:
     if _pipeline is None:
         from api.pipeline import Pipeline
 
-        _pipeline = Pipeline(Settings.from_env())
+        settings = Settings.from_env()
+        if not settings.chroma_url:
+            # Several worker processes writing one embedded Chroma directory corrupt it:
+            # with Celery, search needs a Chroma server (BACKOFFICE_CHROMA_URL). Without one,
+            # documents are processed and stored; `backoffice search --reindex` indexes them.
+            log.warning("BACKOFFICE_CHROMA_URL is not set: Celery workers skip search indexing")
+            settings.search_enabled = False
+        _pipeline = Pipeline(settings)
     return _pipeline
 
 

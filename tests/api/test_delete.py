@@ -72,3 +72,28 @@ def test_deleted_contract_leaves_search(data_dir: Path, tmp_path: Path, monkeypa
     pipe.reindex_document(doc_id)
     hits = pipe.search.search("terminate for convenience on written notice", k=5)
     assert doc_id not in {h.document_id for h in hits}
+
+
+@pytest.mark.slow
+def test_parallel_batch_indexes_contracts_in_one_process(data_dir: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """Worker processes never write the embedded Chroma index (concurrent writers corrupt
+    it); the parent indexes each contract as its result arrives."""
+    monkeypatch.setenv("BACKOFFICE_SEARCH", "1")
+    from api import pipeline
+    from api.config import Settings
+    from api.pipeline import process_many, shared_search_index
+
+    paths = []
+    for i, party in enumerate(("Quillfeather Analytics, Inc.", "Larkspur Freight Ltd.")):
+        p = tmp_path / f"nda{i}.txt"
+        p.write_text(NDA.replace("Quillfeather Analytics, Inc.", party))
+        paths.append(p)
+    settings = Settings.from_env()
+    results = list(process_many(paths, settings, workers=2))
+    assert [r["doc_type"] for r in results] == ["contract", "contract"]
+    assert all("index" in r["timings_ms"] for r in results)
+    hits = shared_search_index(settings).search("terminate for convenience", k=10)
+    assert {r["document_id"] for r in results} <= {h.document_id for h in hits}
+    pipeline._init_worker(str(data_dir))  # what each pool process runs at start
+    assert pipeline._worker is not None and pipeline._worker.search is None

@@ -28,9 +28,9 @@ def search_index(request: Request) -> Any:
         raise HTTPException(503, "search is disabled (BACKOFFICE_SEARCH=0)")
     if state.search is None:
         try:
-            from search import SearchIndex
+            from api.pipeline import shared_search_index
 
-            state.search = SearchIndex(state.settings.data_dir, state.settings.chroma_url)
+            state.search = shared_search_index(state.settings)
         except Exception as exc:  # noqa: BLE001 - missing model, chroma down, not built yet
             raise HTTPException(503, f"search index not available: {exc}") from None
     return state.search
