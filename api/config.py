@@ -9,6 +9,7 @@ a Chroma server), never the code.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,6 @@ class Settings:
         """Create the data dir layout; raises OSError when it is not writable."""
         for sub in ("", "originals", "models", "tmp"):
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
-        probe = self.data_dir / "tmp" / ".write-probe"
-        probe.write_text("ok")
-        probe.unlink()
+        # A unique name: worker processes start together and probe the same dir.
+        with tempfile.NamedTemporaryFile(dir=self.data_dir / "tmp", prefix=".write-probe-"):
+            pass
