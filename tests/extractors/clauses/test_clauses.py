@@ -130,3 +130,32 @@ def test_default_training_path_is_the_data_dir(tmp_path, monkeypatch):
         assert load_model()["meta"] == bundle["meta"]  # reloaded from the data dir
     finally:
         set_model(None)
+
+
+def test_liquidated_damages_forms_outrank_ordinary_fees():
+    """Fixed sums agreed in advance for a breach (hire-away fees, delay charges, shortfall
+    payments) must score as liquidated damages above plain fees, interest and indemnities.
+    Phrasings here are not in the templates, so this checks generalisation, not recall."""
+    from extractors.clauses import load_model, tag_probabilities
+
+    model = load_model()
+    j = list(model["classes"]).index("liquidated_damages")
+    positive = [
+        "Should the Buyer take into its employment any engineer seconded by the Seller, the Buyer "
+        "shall pay the Seller twenty thousand dollars per engineer as agreed damages and not as "
+        "a penalty.",
+        "The Contractor shall pay the Owner five hundred dollars for each day that substantial "
+        "completion is late, as liquidated damages.",
+        "Since the Licensor's loss from such a breach cannot be calculated with certainty, the "
+        "Licensee shall pay a fixed sum of $75,000, which both parties accept as a reasonable "
+        "estimate of that loss.",
+    ]
+    negative = [
+        "The Customer shall pay the annual subscription fee within thirty days of invoice.",
+        "Overdue invoices shall bear interest at one and one-half percent per month.",
+        "The Supplier shall indemnify the Customer against all third-party claims for bodily "
+        "injury caused by the Products.",
+    ]
+    p = tag_probabilities(positive + negative, model)[:, j]
+    pos, neg = p[: len(positive)], p[len(positive):]
+    assert pos.min() > neg.max(), (pos, neg)
