@@ -17,7 +17,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,6 @@ from records.models import (
     PageRow,
     ReviewTask,
     StatusEvent,
-    Vendor,
     ViolationRow,
 )
 from records.policy_context import DbPolicyContext
@@ -405,16 +403,20 @@ class Pipeline:
                                  reasons=[f"violation:{v.rule}" for v in violations],
                                  doc_type=cls.doc_type))
             if cls.doc_type in ("invoice", "receipt"):
-                self._ledger(s, document_id, cls.doc_type, fields, result["status"])
+                self._ledger(s, document_id, cls.doc_type, fields, result["status"], actor)
             s.add(StatusEvent(document_id=document_id, status=result["status"], actor=actor))
             audit(s, actor, "document.processed", "document", document_id, None,
                   {"status": result["status"], "doc_type": cls.doc_type,
                    "fields": sorted(fields)})
 
     def _ledger(
-        self, s: Session, document_id: str, doc_type: str, fields: Fields, status: str
+        self, s: Session, document_id: str, doc_type: str, fields: Fields, status: str,
+        actor: str,
     ) -> None:
+        """The document's AP ledger entry; an auto-approved invoice of a new vendor adds the
+        vendor to the vendor master the same way a human approval does."""
         from policies import vendor_key
+        from records.ledger import ensure_vendor
 
         def norm(name: str) -> Any:
             f = fields.get(name)
@@ -426,8 +428,6 @@ class Pipeline:
         if entry is None:
             entry = LedgerEntry(document_id=document_id)
             s.add(entry)
-        if vendor is None and key and status == "auto_approved":
-            vendor = self._create_vendor(s, key, fields)
         entry.vendor_id = vendor.id if vendor else None
         entry.vendor_key = key
         entry.vendor_name = norm("vendor_name")
@@ -442,16 +442,9 @@ class Pipeline:
         entry.total_amount = norm("total_amount")
         entry.iban = norm("iban")
         entry.status = "approved" if status == "auto_approved" else "pending_review"
-
-    @staticmethod
-    def _create_vendor(s: Session, key: str, fields: Fields) -> Vendor:
-        name = fields["vendor_name"].normalized if "vendor_name" in fields else key
-        iban = fields["iban"].normalized if "iban" in fields else None
-        tax = fields["vendor_tax_id"].normalized if "vendor_tax_id" in fields else None
-        vendor = Vendor(key=key, name=str(name), tax_id=tax, ibans=[iban] if iban else [])
-        s.add(vendor)
-        s.flush()
-        return vendor
+        if vendor is None and key and status == "auto_approved":
+            s.flush()  # ensure_vendor reads the document's stored fields
+            ensure_vendor(s, entry, actor)
 
     def reindex_document(self, document_id: str) -> None:
         """Rebuild one document's search entries from the database (after a correction, or
@@ -649,6 +642,3 @@ def process_many(
                 on_done(r)
             yield r
 
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()

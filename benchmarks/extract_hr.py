@@ -2,11 +2,11 @@
 
     .venv/bin/python -m benchmarks.extract_hr [--corpus /work/shared/corpus] [-v]
 
-Per field (employee_name, email, job_title): exact-match precision, recall and F1
-(case- and whitespace-insensitive), plus the mean token F1 of predicted vs true values
-over documents where either side has a value. A prediction for a document whose truth
-lacks the field counts as a false positive. Also reports accuracy by confidence bucket,
-to check calibration. Documents are read with `ingest.read_file`.
+Per field (employee_name, email, job_title): precision, recall and F1 scored with
+`api.evaluation.scoring` (the eval harness's rules, so the figures are comparable), plus the
+reliability table and ECE of each field's confidences. The truth subtype is passed in, standing in
+for the classifier's as in the pipeline (`--no-subtype`: `extract_hr` must recognise it).
+Documents are read with `ingest.read_file`.
 """
 
 from __future__ import annotations
@@ -15,88 +15,62 @@ import argparse
 import glob
 import json
 import os
-import re
 import sys
 import time
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from api.evaluation.scoring import calibration, prf, score_field, truth_values  # noqa: E402
 from extractors.hr import extract_hr  # noqa: E402
 from ingest import read_file  # noqa: E402
 
 FIELDS = ("employee_name", "email", "job_title")
 
 
-def _norm(v: object) -> str:
-    return re.sub(r"\s+", " ", str(v)).strip().lower()
-
-
-def _token_f1(a: str, b: str) -> float:
-    ta, tb = _norm(a).split(), _norm(b).split()
-    if not ta or not tb:
-        return float(ta == tb)
-    common = sum(min(ta.count(t), tb.count(t)) for t in set(ta))
-    if not common:
-        return 0.0
-    p, r = common / len(ta), common / len(tb)
-    return 2 * p * r / (p + r)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="/work/shared/corpus")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--no-subtype", action="store_true", help="do not pass the subtype in")
     args = ap.parse_args(argv)
     paths = sorted(glob.glob(os.path.join(args.corpus, "resumes_dotin", "*.txt")))
     if not paths:
         print("no resumes found under", args.corpus)
         return 1
-    tp: dict[str, int] = defaultdict(int)
-    fp: dict[str, int] = defaultdict(int)
-    fn: dict[str, int] = defaultdict(int)
-    tok: dict[str, list[float]] = defaultdict(list)
-    buckets: dict[tuple[str, float], list[int]] = defaultdict(list)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    pairs: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     t0 = time.perf_counter()
     for path in paths:
-        truth = json.load(open(path[: -len(".txt")] + ".truth.json", encoding="utf-8"))
-        gold = truth.get("normalized", {}) | truth.get("fields", {})
-        doc = read_file(path)
-        got = extract_hr(doc, subtype=truth.get("subtype"))
+        with open(path[: -len(".txt")] + ".truth.json", encoding="utf-8") as fh:
+            truth = json.load(fh)
+        gold = truth_values(truth)
+        got = extract_hr(read_file(path), subtype=None if args.no_subtype else truth.get("subtype"))
         for f in FIELDS:
-            g = gold.get(f)
             p = got.get(f)
-            pv = None if p is None else p.normalized
-            if p is not None:
-                ok = g is not None and _norm(pv) == _norm(g)
-                buckets[(f, round(p.confidence, 1))].append(int(ok))
-                if ok:
-                    tp[f] += 1
-                else:
-                    fp[f] += 1
-                    if g is not None:
-                        fn[f] += 1
-            elif g is not None:
-                fn[f] += 1
-            if g is not None or p is not None:
-                tok[f].append(_token_f1(str(pv or ""), str(g or "")))
-            if args.verbose and (p is not None or g is not None) and _norm(pv) != _norm(g):
-                print(f"  {os.path.basename(path)} {f}: got {pv!r} want {g!r}")
+            pv = None if p is None else (p.normalized if p.normalized is not None else p.value)
+            s = score_field(f, gold.get(f), pv, None if p is None else p.confidence)
+            for i, n in enumerate((s.tp, s.fp, s.fn)):
+                counts[f][i] += n
+            if s.correct is not None and s.confidence is not None:
+                pairs[f].append((s.confidence, s.correct))
+            if args.verbose and (s.fp or s.fn):
+                print(f"  {os.path.basename(path)} {f}: got {pv!r} want {gold.get(f)!r}")
     elapsed = time.perf_counter() - t0
     print(f"resumes: {len(paths)} documents, {elapsed:.1f}s")
-    print(f"{'field':15} {'P':>6} {'R':>6} {'F1':>6} {'tokF1':>6}")
-    f1s = []
+    print(f"{'field':15} {'P':>6} {'R':>6} {'F1':>6}")
     for f in FIELDS:
-        p = tp[f] / (tp[f] + fp[f]) if tp[f] + fp[f] else 0.0
-        r = tp[f] / (tp[f] + fn[f]) if tp[f] + fn[f] else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        f1s.append(f1)
-        tf = sum(tok[f]) / len(tok[f]) if tok[f] else 0.0
-        print(f"{f:15} {p:6.3f} {r:6.3f} {f1:6.3f} {tf:6.3f}")
-    print(f"{'mean':15} {'':6} {'':6} {sum(f1s) / len(f1s):6.3f}")
-    print("calibration (field, confidence ~ n, accuracy):")
-    for (f, c), oks in sorted(buckets.items()):
-        print(f"  {f:15} {c:.1f}  n={len(oks):3d}  acc={sum(oks) / len(oks):.2f}")
+        p, r, f1 = prf(*counts[f])
+        print(f"{f:15} {p:6.3f} {r:6.3f} {f1:6.3f}")
+    print("calibration (field: bin n=count conf=mean acc=accuracy):")
+    for f in FIELDS:
+        cal = calibration(pairs[f])
+        ece = "n/a" if cal["ece"] is None else f"{cal['ece']:.3f}"
+        print(f"  {f}: ECE {ece}")
+        for b in cal["bins"]:
+            if b["count"]:
+                print(f"    {b['bin']} n={b['count']:3d} conf={b['mean_confidence']:.2f}"
+                      f" acc={b['accuracy']:.2f}")
     return 0
 
 

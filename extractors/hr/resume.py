@@ -26,6 +26,8 @@ _STRIP = " \"'•·*-–|:\t"
 _TITLE_CUT = re.compile(
     r"@|\s[-–—|]\s|\s(?:with|at|in|for|of|seeking|who|wherein)\s|,|\(|\s-\s*$|\bresume\b", re.I
 )
+# head nouns that also qualify headings ("Professional Experience", "Expert Skills")
+_GENERIC_HEADS = frozenset("professional expert leader general staff head lead".split())
 _STOP = frozenset("a an the as to of seeking position achieve obtain my and or".split())
 _SEEKING = re.compile(
     r"\bseeking\s+(?:a|an)\s+(?:full[- ]time\s+|part[- ]time\s+|permanent\s+)?"
@@ -62,8 +64,10 @@ def _title_like(text: str, strict: bool = True) -> tuple[str, int, int] | None:
     )
     if last < 0 or last >= 8:
         return None
-    if any(w.lower().strip(".,:") in HEADING_WORDS for w in words):
-        return None  # "PROFESSIONAL SUMMARY": a heading
+    if any(w.lower().strip(".,:") in HEADING_WORDS for w in words) and (
+        words[last].lower().strip(".,()/") in _GENERIC_HEADS
+    ):
+        return None  # "PROFESSIONAL SUMMARY": a heading, but "Education Consultant" a title
     words = words[: last + 1]
     # keep the trailing run of title words: capitalised or role vocabulary, no self-praise
     first = len(words) - 1
@@ -81,6 +85,47 @@ def _title_like(text: str, strict: bool = True) -> tuple[str, int, int] | None:
         return None
     title = " ".join(words)
     return title, offset, len(title)
+
+
+_EXPERIENCE_HEAD = re.compile(
+    r"^(?:[A-Za-z&]+\s+){0,3}(?:experiences?|employment|work\s+history|career\s+history)"
+    r"(?:\s*(?:/|&|and)\s*(?:[A-Za-z]+\s*){1,3})?\s*:?\s*$",
+    re.I,
+)
+_DATEISH = re.compile(r"\d|\b(?:present|current|till date|to date)\b", re.I)
+EXPERIENCE_WINDOW = 6
+# headings distinctive enough to recognise when the employer follows on the same segment
+_INLINE_HEADS = ("work experience", "professional experience", "employment history",
+                 "work history")
+
+
+def _experience_title(lines: list[Line]) -> Candidate | None:
+    """The first role under the work-experience heading: a segment that is a title on its own
+    ("Software Engineer", "Counseling Intern, ...", "Teacher (Program)"), found among the few
+    segments after the heading that are not dates or places. Employers rarely end in a title
+    head noun, and a segment must be nothing but the title, which keeps precision."""
+    segs: list[Line] = []
+    for line in lines:
+        segs.extend(segments(line))
+    for i, seg in enumerate(segs):
+        text, _ = _clean(seg)
+        low = text.lower().rstrip(":")
+        inline = next((h for h in _INLINE_HEADS if low.startswith(h + " ")), None)
+        if low not in SECTION_HEADINGS and not inline and not _EXPERIENCE_HEAD.match(text):
+            continue
+        if text.lower().startswith(("summary", "years", "total")):
+            continue
+        for nxt in segs[i + 1 : i + 1 + EXPERIENCE_WINDOW]:
+            t_text, lead = _clean(nxt)
+            if not t_text or _DATEISH.search(t_text.split(",")[0].split("(")[0]):
+                continue
+            head = re.split(r",|\(|\s[-–—|]\s|\s-$", t_text, maxsplit=1)[0].strip(" .:;-")
+            got = _title_like(head)
+            if got and got[0] == head and len(head.split()) <= 6:
+                t, o, n = got
+                return Candidate("job_title", t, t, 0.65, nxt, lead + o, lead + o + n, "resume")
+        return None
+    return None
 
 
 def resume_candidates(lines: list[Line]) -> list[Candidate]:
@@ -115,7 +160,7 @@ def resume_candidates(lines: list[Line]) -> list[Candidate]:
             got = _title_like(text, strict=False)
             if got:
                 t, o, n = got
-                title = Candidate("job_title", t, t, 0.7, seg, lead + o, lead + o + n, "resume")
+                title = Candidate("job_title", t, t, 0.8, seg, lead + o, lead + o + n, "resume")
                 break
     if title is None:
         for seg in segs[: (name_idx if name_idx is not None else 3) + 1]:
@@ -146,18 +191,7 @@ def resume_candidates(lines: list[Line]) -> list[Candidate]:
                     title = Candidate("job_title", t, t, 0.55, seg, s, s + n, "resume")
                     break
     if title is None:
-        for i, seg in enumerate(segs):
-            text, _ = _clean(seg)
-            if text.lower().rstrip(":") in SECTION_HEADINGS:
-                for nxt in segs[i + 1 : i + 4]:
-                    t_text, lead = _clean(nxt)
-                    got = _title_like(t_text)
-                    if got:
-                        t, o, n = got
-                        title = Candidate("job_title", t, t, 0.55, nxt, lead + o, lead + o + n,
-                                          "resume")
-                        break
-                break
+        title = _experience_title(lines)
     if title is not None:
         out.append(title)
     return out
