@@ -7,7 +7,7 @@ from extractors.hr.resume import resume_candidates
 
 
 def _lines(text: str) -> list[Line]:
-    return [Line(page=0, index=i, text=t, words=[], char_starts=[]) for i, t in
+    return [Line(page=0, index=i, text=t) for i, t in
             enumerate(text.split("\n"))]
 
 
