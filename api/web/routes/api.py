@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
 from api.web.deps import DB, CurrentUser, require
 from api.web.queries import list_documents, queue_items, visible_document
-from api.web.routes.documents import apply_decision, apply_field, intake_files
+from api.web.routes.documents import apply_decision, apply_field, apply_type, intake_files
 from api.web.routes.ledger import change_status
 from api.web.routes.search import filter_args, run_search
 from records import ledger, review
@@ -119,12 +119,6 @@ def patch_field(request: Request, document_id: str, name: str,
     return review.result_json(session, visible_document(session, user, document_id))
 
 
-def _reindex(request: Request, document_id: str) -> None:
-    jobs = getattr(request.app.state, "jobs", None)
-    if jobs is not None and hasattr(jobs, "reindex"):
-        jobs.reindex(document_id)
-
-
 @router.delete("/documents/{document_id}")
 def delete_api(request: Request, document_id: str, user: CurrentUser,
                session: DB) -> dict[str, Any]:
@@ -138,17 +132,8 @@ def delete_api(request: Request, document_id: str, user: CurrentUser,
 def patch_type(request: Request, document_id: str, body: Annotated[dict[str, Any], Body()],
                user: CurrentUser,
                session: DB) -> dict[str, Any]:
-    doc = visible_document(session, user, document_id)
-    if not user.can_edit(doc):
-        raise HTTPException(403, "your roles do not allow changing this document")
-    try:
-        review.correct_type(session, document_id, str(body.get("doc_type", "")),
-                            body.get("subtype"), user.username, request.app.state.policy_config)
-    except review.ReviewError as exc:
-        session.rollback()
-        raise HTTPException(422, str(exc)) from None
-    session.commit()
-    _reindex(request, document_id)
+    doc = apply_type(request, session, user, document_id, str(body.get("doc_type", "")),
+                     body.get("subtype"))
     return review.result_json(session, doc)
 
 

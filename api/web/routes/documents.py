@@ -195,6 +195,23 @@ def apply_field(request: Request, session: Session, user: Principal, document_id
     return row
 
 
+def apply_type(request: Request, session: Session, user: Principal, document_id: str,
+               doc_type: str, subtype: str | None) -> Document:
+    """A reviewer's type correction, for the form and the JSON API alike."""
+    doc = _editable(session, user, document_id)
+    if doc_type in ("invoice", "receipt", "contract", "hr") and not user.can_view_type(doc_type):
+        raise HTTPException(403, "you could no longer see the document with that type")
+    try:
+        review.correct_type(session, document_id, doc_type, subtype, user.username,
+                            request.app.state.policy_config)
+    except review.ReviewError as exc:
+        session.rollback()
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    _reindex(request, document_id)
+    return doc
+
+
 @router.post("/documents/{document_id}/fields")
 def correct_field(
     request: Request,
@@ -205,16 +222,13 @@ def correct_field(
     value: Annotated[str, Form()] = "",
     queue: Annotated[str | None, Form()] = None,
 ) -> Response:
-    _editable(session, user, document_id)
     try:
-        review.correct_field(session, document_id, name, value, user.username,
-                             request.app.state.policy_config)
-        session.commit()
-        _reindex(request, document_id)
+        apply_field(request, session, user, document_id, name, value)
         flash(request, f"Saved {name}.")
-    except review.ReviewError as exc:
-        session.rollback()
-        flash(request, f"Not saved: {exc}", "error")
+    except HTTPException as exc:
+        if exc.status_code != 422:
+            raise
+        flash(request, f"Not saved: {exc.detail}", "error")
     return RedirectResponse(_back(document_id, queue, "#fields"), status_code=303)
 
 
@@ -228,18 +242,13 @@ def correct_type(
     subtype: Annotated[str, Form()] = "",
     queue: Annotated[str | None, Form()] = None,
 ) -> Response:
-    _editable(session, user, document_id)
-    if doc_type in ("invoice", "receipt", "contract", "hr") and not user.can_view_type(doc_type):
-        raise HTTPException(403, "you could no longer see the document with that type")
     try:
-        review.correct_type(session, document_id, doc_type, subtype, user.username,
-                            request.app.state.policy_config)
-        session.commit()
-        _reindex(request, document_id)
+        apply_type(request, session, user, document_id, doc_type, subtype)
         flash(request, f"Type set to {doc_type}.")
-    except review.ReviewError as exc:
-        session.rollback()
-        flash(request, f"Not saved: {exc}", "error")
+    except HTTPException as exc:
+        if exc.status_code != 422:
+            raise
+        flash(request, f"Not saved: {exc.detail}", "error")
     return RedirectResponse(_back(document_id, queue), status_code=303)
 
 
