@@ -238,7 +238,7 @@ class Pipeline:
             timings["store"] = _ms(t)
             if cls.doc_type == "contract":
                 t = time.perf_counter()
-                self._index(document_id, doc, cls, fields, clauses)
+                self.reindex_document(document_id)
                 timings["index"] = _ms(t)
                 with session_scope(self.sessions) as s:
                     row = s.get(Document, document_id)
@@ -447,53 +447,29 @@ class Pipeline:
             ensure_vendor(s, entry, actor)
 
     def reindex_document(self, document_id: str) -> None:
-        """Rebuild one document's search entries from the database (after a correction, or
-        for documents processed in worker processes), or drop them when it is no longer a
-        live contract."""
-        if self.search is None:
-            return
-        from search.rebuild import document_inputs
-
-        with session_scope(self.sessions) as s:
-            row = s.get(Document, document_id)
-            if row is None:
-                return
-            if row.deleted_at is not None or row.doc_type != "contract":
-                doc = None
-            else:
-                doc, meta, clauses = document_inputs(s, document_id)
-        if doc is None:
-            self.search.delete_document(document_id)
-            return
-        try:
-            self.search.index_document(document_id, doc, meta, clauses)
-        except Exception:  # noqa: BLE001 - the index is secondary; `search --reindex` rebuilds
-            log.warning("search indexing of %s failed:\n%s", document_id,
-                        traceback.format_exc())
-
-    def _index(
-        self,
-        document_id: str,
-        doc: IngestedDocument,
-        cls: Classification,
-        fields: Fields,
-        clauses: list[Clause],
-    ) -> None:
-        """Search is a secondary index: a failure is logged, `backoffice search --reindex`
-        rebuilds it from the database."""
+        """Index one document's search entries from what the database holds (pages, fields,
+        stored clauses): the same path after processing, a correction, or a batch worker;
+        entries are dropped when it is no longer a live contract."""
         try:
             index = self.search
             if index is None:
                 return
-            meta = {
-                "filename": doc.filename,
-                "doc_type": cls.doc_type,
-                "subtype": cls.subtype or "",
-                **{k: f.normalized for k, f in fields.items()},
-            }
-            index.index_document(document_id, doc, meta, clauses)
-        except Exception:  # noqa: BLE001
-            log.warning("search indexing of %s failed:\n%s", document_id, traceback.format_exc())
+            from search.rebuild import document_inputs
+
+            with session_scope(self.sessions) as s:
+                row = s.get(Document, document_id)
+                if row is None:
+                    return
+                live = row.deleted_at is None and row.doc_type == "contract"
+                if live:
+                    doc, meta, clauses = document_inputs(s, document_id)
+            if live:
+                index.index_document(document_id, doc, meta, clauses)
+            else:
+                index.delete_document(document_id)
+        except Exception:  # noqa: BLE001 - the index is secondary; `search --reindex` rebuilds
+            log.warning("search indexing of %s failed:\n%s", document_id,
+                        traceback.format_exc())
 
     def _store_failure(self, document_id: str, result: dict[str, Any], actor: str) -> None:
         with session_scope(self.sessions) as s:

@@ -97,3 +97,27 @@ def test_parallel_batch_indexes_contracts_in_one_process(data_dir: Path, tmp_pat
     assert {r["document_id"] for r in results} <= {h.document_id for h in hits}
     pipeline._init_worker(str(data_dir))  # what each pool process runs at start
     assert pipeline._worker is not None and pipeline._worker.search is None
+
+
+def test_search_failure_does_not_fail_the_document(data_dir: Path, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    """The index is secondary: a broken index is logged, the record is still stored."""
+    from api.config import Settings
+    from api.pipeline import Pipeline
+
+    class Broken:
+        def index_document(self, *_a, **_k):
+            raise RuntimeError("index down")
+
+        def delete_document(self, *_a, **_k):
+            raise RuntimeError("index down")
+
+    pipe = Pipeline(Settings.from_env())
+    pipe._search = Broken()
+    pipe.settings.search_enabled = True
+    src = tmp_path / "nda.txt"
+    src.write_text(NDA)
+    result = pipe.process_path(src)
+    assert result["doc_type"] == "contract"
+    assert result["status"] != "failed" and result["error"] is None
+    assert "index" in result["timings_ms"]
