@@ -99,7 +99,9 @@ _REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|"
                          r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?$)")
 _STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfax|e-?mail|\bgst|"
                    r"\bsst|\bvat\b|reg\.?\s*no|\breg\s*[:.#]|\bgs[t1]\b|invoice|receipt|\bdate\b|cashier|bill\s*to|www|"
-                   r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@)")
+                   r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@|"
+                   # a fuel station's site number; "GST ID" read "65T ID"
+                   r"^\s*site\s*[:.#]|\b[G6][S5][T1]\s*[I1][D0]\b)")
 
 
 # a heading printed under the address, matched on letters only so that OCR's spacing
@@ -108,6 +110,18 @@ _HEADING = re.compile(r"(?:TAX)?I?NV[O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|CH
                       r"TABLEN[O0]|ORDERN[O0]|CASH[I1]ER|QUOTATION|DELIVERYORDER|STATEMENT")
 # a company registration number glued in front of the first address line ("123456-X NO. 5")
 _LEADING_REGNO = re.compile(r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?[\s,.:;]+(?=\S)")
+
+
+# a postcode or house number with a letter for a digit ("4330O", "S610O", "4115O")
+_NUMBERISH = re.compile(r"(?<![\w/-])(?=[0-9OoSIl]{5}\b)(?=(?:[^0-9]*[0-9]){3})[0-9OoSIl]{5}\b")
+_AS_DIGIT = str.maketrans("OoSIl", "00511")
+
+
+def address_digits(text: str) -> str:
+    """Undo OCR's letter-for-digit slips in five-character numbers (postcodes) and the
+    thermal "L" whose upright faded, read "_" or ":_" inside a word ("JA_AN")."""
+    text = _NUMBERISH.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
+    return re.sub(r"(?<=[A-Za-z]):?_(?=[A-Za-z])", "L", text)
 
 
 def address_punctuation(text: str) -> str:
@@ -189,7 +203,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         sep = " " if (not text or doc_type == "receipt" or text.endswith((",", ".", ";"))) \
             else ", "
         text = f"{text}{sep}{ln}" if text else ln
-    text = address_punctuation(text)
+    text = address_punctuation(address_digits(text))
     has_code = bool(re.search(r"\b\d{4,6}\b", text))
     conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
     return Field(text, text, conf, name.page, union(boxes), "top-block"), name
@@ -210,6 +224,18 @@ def _ocr_letters(text: str) -> str:
 # "San Bhd", "SDM BHD", "S0N. BHD": the Malaysian private-company suffix one OCR slip away
 _SDN_SLIP = re.compile(r"\b(S)[A-CE-Za-z0-9](N\.?\s*BHD)\b|\b(S)(D)[A-MO-Za-z0-9](\.?\s*BHD)\b",
                        re.I)
+
+
+_ABBREV_END = frozenset({"CORP", "INTL", "ENTP", "ENTS", "BROS", "ASSOC", "DEPT"})
+
+
+def _name_full_stop(name: str) -> str:
+    """A full stop after a whole word ends the printed line, not the name ("MEI LET
+    RESTAURANT."); after an abbreviation ("SDN. BHD.", "CO.", "CORP.") it is the name's."""
+    m = re.search(r"\b([A-Za-z]{4,})\.$", name)
+    if m and m.group(1).upper() not in _ABBREV_END:
+        return name[:-1]
+    return name
 
 
 def _fix_legal_suffix(text: str) -> str:
@@ -644,7 +670,8 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _prefer_legal_name(lays, fields, ranked)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
-        stripped = TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:")
+        stripped = _name_full_stop(
+            TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:"))
         sm = list(COMPANY_SUFFIX.finditer(stripped))
         if sm and stripped[sm[-1].end():].lstrip().startswith("("):
             stripped = stripped[:sm[-1].end()]  # "... SDN BHD (1234" : cut the reg-no stub
