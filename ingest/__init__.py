@@ -24,11 +24,11 @@ from ingest.errors import (
     UnreadableFile,
     UnsupportedType,
 )
-from ingest.layout import text_from_words
+from ingest.layout import order_words, text_from_words
 from ingest.ocr.pool import OcrJob, run_ocr
 from ingest.options import IngestOptions
 from ingest.sniff import sniff_type
-from ingest.types import Attachment, IngestedDocument, Page
+from ingest.types import Attachment, IngestedDocument, Page, Word
 
 __all__ = ["IngestOptions", "read_file", "read_bytes", "sniff_type"]
 
@@ -42,6 +42,9 @@ class _Draft:
     pages: list[Page]
     jobs: Callable[[], Iterator[OcrJob]] | None = None
     n_jobs: int = 0
+    # job key -> (page index, box in page points) for jobs that OCR part of a page
+    regions: dict[int, tuple[int, tuple[float, float, float, float]]] = field(
+        default_factory=dict)
     close: Callable[[], None] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
@@ -159,7 +162,8 @@ def _dispatch(filename: str, data: bytes, media_type: str, options: IngestOption
         return _Draft(
             pages=plan.pages,
             jobs=plan.jobs,
-            n_jobs=len(plan.ocr_indexes),
+            n_jobs=plan.n_jobs,
+            regions=plan.regions,
             close=plan.close,
             metadata=plan.metadata,
         )
@@ -183,9 +187,25 @@ def _dispatch(filename: str, data: bytes, media_type: str, options: IngestOption
     raise UnsupportedType(f"{filename}: no reader for {media_type}")  # pragma: no cover
 
 
+def _merge_region(pages: list[Page], index: int, box: tuple[float, float, float, float],
+                  words: list[Word]) -> None:
+    """Add the words OCR read in an image on a text page, moved to page coordinates."""
+    if not words:
+        return
+    x0, y0 = box[0], box[1]
+    page = pages[index]
+    moved = [Word(text=w.text, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0,
+                                     w.bbox[3] + y0), conf=w.conf) for w in words]
+    page.words = order_words([*page.words, *moved])
+    page.text = text_from_words(page.words)
+
+
 def _apply_ocr(draft: _Draft, options: IngestOptions) -> None:
     assert draft.jobs is not None
     for index, result in run_ocr(draft.jobs(), options, draft.n_jobs):
+        if index in draft.regions:
+            _merge_region(draft.pages, *draft.regions[index], result.words)
+            continue
         page = draft.pages[index]
         page.ocr = True
         page.ocr_engine = result.engine

@@ -39,7 +39,7 @@ from extractors.normalize import (
     plain_decimal,
 )
 from extractors.types import Field
-from ingest.types import IngestedDocument
+from ingest.types import BBox, IngestedDocument
 
 __all__ = ["extract_invoice", "VendorHints", "vendor_key", "REPORT_MIN"]
 
@@ -289,6 +289,48 @@ def _prefer_legal_name(lays: list[PageLayout], fields: dict[str, Field],
         p, c = min(best, key=lambda x: x[1].row)
         fields["vendor_name"] = Field(c.value, c.normalized, min(cur.confidence, 0.75), c.page,
                                       c.bbox, "top-block")
+        return
+    lay = next((x for x in lays if x.number == cur.page), None)
+    if lay is not None and 0 <= top.row < len(lay.rows):
+        legal = _legal_name_under_brand(lay, top.row, str(cur.normalized))
+        if legal is not None:
+            text, box = legal
+            fields["vendor_name"] = Field(text, text, min(cur.confidence, 0.75), cur.page, box,
+                                          "top-block")
+
+
+# legal forms proper (COMPANY_SUFFIX also admits "MART", "TRADING"...)
+_LEGAL_FORM = re.compile(
+    r"\b(?:SDN\.?\s*BHD|BERHAD|PTE\.?\s*LTD|PVT\.?\s*LTD|LTD|LIMITED|LLC|INC|CORP(?:ORATION)?|"
+    r"GMBH|AG|S\.A|SAS|SARL|B\.V|N\.V|PLC|LLP|KG|S\.P\.A|SRL|OY|AB)\b\.?", re.I)
+
+
+def _legal_name_under_brand(lay: PageLayout, row: int, brand: str
+                            ) -> tuple[str, BBox | None] | None:
+    """A logo or brand line ("Saeco", "QualityHosting") with the issuer's legal name on
+    one of the next two lines ("QualityHosting AG - Uferweg 40-42 ...") or in the page's
+    bottom 30 % ("e-Luscious
+    Nederland B.V. iov Saeco.com" in the footer, where issuers print their legal
+    details): that name, cut after its legal form. The brand has to recur in that line,
+    so a customer's name is never taken."""
+    key = re.sub(r"[^a-z0-9]", "", brand.casefold())
+    if len(key) < 3 or _LEGAL_FORM.search(brand):
+        return None
+    footer = [r for r in lay.rows[row + 3:] if r.words
+              and r.words[0].bbox[1] > 0.7 * lay.page.height]
+    for r in [*lay.rows[row + 1:row + 3], *footer]:
+        text = r.text
+        m = _LEGAL_FORM.search(text)
+        if m is None or m.start() < 2:
+            continue
+        name = text[:m.end()].strip(" ,;:-")
+        flat = re.sub(r"[^a-z0-9]", "", text.casefold())
+        if key not in flat or re.search(r"\d", name):
+            continue
+        n = len(name.split())
+        box = union([w.bbox for w in r.words[:n]]) if r.words else None
+        return name, box
+    return None
 
 
 def _merge_wrapped_name(lay: PageLayout, r0: int, name: Field) -> Field:

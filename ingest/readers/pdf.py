@@ -5,6 +5,12 @@ Two libraries, each for what it does best: pypdf for the document-level facts
 per-character boxes and rasterisation. A page goes to OCR only when its text layer
 is missing or junk (scans, fonts without a Unicode map, an XFA "Please wait..."
 placeholder over a full-page picture).
+
+Pages that have a text layer can still print part of their content as a picture: an
+invoice's letterhead, with the issuer's name, address, tax id and IBAN, is often a
+logo image. On the first REGION_PAGES pages, every image of at least
+REGION_MIN_SHARE of the page with no text-layer words over it is OCR'd on its own
+("region" jobs) and its words are added to the page's words.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.errors import CorruptFile, EncryptedPdf, TooManyPages
@@ -34,6 +40,10 @@ PDFIUM_LOCK = threading.RLock()
 _MAX_RASTER_PIXELS = 60_000_000  # a 300 dpi A0 poster would need ~140 M
 _PLACEHOLDER_MAX_WORDS = 30
 _FULL_PAGE_IMAGE = 0.6
+REGION_PAGES = 2
+REGION_MIN_SHARE = 0.015
+REGION_MAX_PER_PAGE = 3
+_REGION_MAX_WORDS_INSIDE = 3
 
 
 @dataclass(slots=True)
@@ -45,6 +55,13 @@ class PdfPlan:
     metadata: dict[str, Any]
     jobs: Callable[[], Iterator[OcrJob]]
     close: Callable[[], None]
+    # job key (>= number of pages) -> (page index, region box in page points)
+    regions: dict[int, tuple[int, tuple[float, float, float, float]]] = field(
+        default_factory=dict)
+
+    @property
+    def n_jobs(self) -> int:
+        return len(self.ocr_indexes) + len(self.regions)
 
 
 def _pdf_meta_pypdf(data: bytes, filename: str) -> dict[str, Any]:
@@ -240,20 +257,49 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
         tp.close()
 
 
-def _image_coverage(page: Any) -> float:
-    """Share of the page covered by image objects (0..1, capped)."""
+def _image_boxes(page: Any) -> list[tuple[float, float, float, float]]:
+    """Image objects' boxes in PDF user space (left, bottom, right, top)."""
     import pypdfium2.raw as raw
 
-    width, height = page.get_size()
-    area = max(width * height, 1.0)
-    covered = 0.0
+    out: list[tuple[float, float, float, float]] = []
     try:
         for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-            left, bottom, right, top = obj.get_pos()
-            covered += max(0.0, right - left) * max(0.0, top - bottom)
+            # pypdfium2 5 renamed get_pos to get_bounds
+            bounds = getattr(obj, "get_bounds", None) or obj.get_pos
+            left, bottom, right, top = bounds()
+            out.append((float(left), float(bottom), float(right), float(top)))
     except Exception as exc:  # object walking is advisory
         log.debug("could not list page images: %s", exc)
+    return out
+
+
+def _image_coverage(page: Any, boxes: list[tuple[float, float, float, float]] | None = None
+                    ) -> float:
+    """Share of the page covered by image objects (0..1, capped)."""
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    boxes = _image_boxes(page) if boxes is None else boxes
+    covered = sum(max(0.0, r - l_) * max(0.0, t - b) for l_, b, r, t in boxes)
     return min(1.0, covered / area)
+
+
+def image_regions(boxes: list[tuple[float, float, float, float]], width: float,
+                  height: float, words: list[Word]) -> list[tuple[float, float, float, float]]:
+    """Images worth OCR on a page with a text layer, as top-left-origin boxes in page
+    points: big enough to hold a line of text and with (almost) no text-layer words on
+    them (a picture under real text adds nothing), largest first."""
+    out = []
+    for left, bottom, right, top in boxes:
+        x0, x1 = max(0.0, left), min(width, right)
+        y0, y1 = max(0.0, height - top), min(height, height - bottom)
+        if (x1 - x0) * (y1 - y0) < REGION_MIN_SHARE * width * height or y1 - y0 < 12:
+            continue
+        inside = sum(1 for w in words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1
+                     and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1)
+        if inside <= _REGION_MAX_WORDS_INSIDE:
+            out.append((x0, y0, x1, y1))
+    out.sort(key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
+    return out[:REGION_MAX_PER_PAGE]
 
 
 def _is_blank(page: Any) -> bool:
@@ -316,6 +362,7 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
             meta["page_count"] = n
             pages: list[Page] = []
             ocr_indexes: list[int] = []
+            region_list: list[tuple[int, tuple[float, float, float, float]]] = []
             for i in range(n):
                 try:
                     page = pdf[i]
@@ -326,7 +373,8 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 try:
                     width, height = page.get_size()
                     words, real, junk = text_layer_words(page)
-                    coverage = _image_coverage(page)
+                    boxes = _image_boxes(page)
+                    coverage = _image_coverage(page, boxes)
                     ocr = needs_ocr(words, real, junk, coverage, options)
                     if (
                         ocr
@@ -348,11 +396,16 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 )
                 if ocr:
                     ocr_indexes.append(i)
+                elif i < REGION_PAGES and options.ocr_images and boxes:
+                    region_list.extend(
+                        (i, r) for r in image_regions(boxes, width, height, words))
         except BaseException:
             pdf.close()
             raise
     if meta.get("xfa") and any("please wait" in p.text.lower() for p in pages):
         meta["xfa_placeholder"] = True
+
+    regions = {len(pages) + k: r for k, r in enumerate(region_list)}
 
     def jobs() -> Iterator[OcrJob]:
         for i in ocr_indexes:
@@ -363,9 +416,21 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 finally:
                     page.close()
             yield OcrJob(index=i, image=image, width_pt=pages[i].width, height_pt=pages[i].height)
+        for key, (i, (x0, y0, x1, y1)) in regions.items():
+            with PDFIUM_LOCK:
+                page = pdf[i]
+                try:
+                    image = _render(page, options.dpi)
+                finally:
+                    page.close()
+            sx, sy = image.width / pages[i].width, image.height / pages[i].height
+            crop = image.crop((int(x0 * sx), int(y0 * sy), int(math.ceil(x1 * sx)),
+                               int(math.ceil(y1 * sy))))
+            yield OcrJob(index=key, image=crop, width_pt=x1 - x0, height_pt=y1 - y0)
 
     def close() -> None:
         with PDFIUM_LOCK:
             pdf.close()
 
-    return PdfPlan(pages=pages, ocr_indexes=ocr_indexes, metadata=meta, jobs=jobs, close=close)
+    return PdfPlan(pages=pages, ocr_indexes=ocr_indexes, metadata=meta, jobs=jobs, close=close,
+                   regions=regions)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from ingest_helpers import CORPUS, reportlab_pdf, scanned_pdf
+from ingest_helpers import CORPUS, reportlab_pdf, scanned_pdf, text_image
 
 from ingest import IngestOptions, read_bytes, read_file
 from ingest.errors import CorruptFile, EncryptedPdf, TooManyPages
@@ -158,3 +158,34 @@ def test_blank_page_is_not_ocred_and_placeholder_page_is() -> None:
     assert not blank.ocr and blank.words == []
     assert scan.ocr and "2,310.00" in scan.text and scan.ocr_engine == "tesseract"
     assert doc.ocr_pages == 1
+
+
+def test_letterhead_picture_on_text_page_is_ocred_and_merged() -> None:
+    """An issuer's details printed as an image above a real text layer: both read."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    img = text_image(["QUORVANT TRADING GMBH", "IBAN DE89370400440532013000"], width=1300)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.drawImage(ImageReader(img), 40, letter[1] - 160, width=400,
+                height=400 * img.height / img.width)
+    c.setFont("Helvetica", 12)
+    c.drawString(40, letter[1] - 260, "Invoice number 4711 dated 2024-03-01")
+    c.drawString(40, letter[1] - 280, "Total due 120.00 EUR")
+    c.showPage()
+    c.save()
+    opts = IngestOptions(ocr_engine="tesseract")
+    doc = read_bytes("letterhead.pdf", buf.getvalue(), opts)
+    page = doc.pages[0]
+    assert not page.ocr  # the text layer stays
+    assert "Invoice number 4711" in page.text
+    assert "QUORVANT" in page.text and "DE89370400440532013000" in page.text.replace(" ", "")
+    quorvant = next(w for w in page.words if "QUORVANT" in w.text)
+    invoice = next(w for w in page.words if w.text == "Invoice")
+    assert quorvant.bbox[1] < invoice.bbox[1]  # placed where the picture is: above
+    # switched off, the picture is not read
+    off = read_bytes("letterhead.pdf", buf.getvalue(),
+                     IngestOptions(ocr_engine="tesseract", ocr_images=False))
+    assert "QUORVANT" not in off.pages[0].text

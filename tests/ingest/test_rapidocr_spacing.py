@@ -142,3 +142,50 @@ def test_initials_are_not_split() -> None:
     assert words(split_at_gaps(chars)) == ["P.T.", "2811"]
     chars = layout("D.I.Y.SDN", {2: 22.0, 6: 22.0})
     assert words(split_at_gaps(chars)) == ["D.I.Y.", "SDN"]
+
+
+def test_added_line_end_takes_back_only_a_lost_mark():
+    from ingest.ocr.rapidocr import added_line_end
+
+    assert added_line_end("JALAN ANGSA", "JALAN ANGSA,") == ","
+    assert added_line_end("43800DENGKIL,SELANGOR", "43800 DENGKIL, SELANGOR.") == "."
+    assert added_line_end("JALAN ANGSA", "JALAN ANGSA") == ""
+    assert added_line_end("JALAN ANGSA", "JALAN ANGSAI") == ""  # a letter is no mark
+    assert added_line_end("JALAN ANGSA", "JALAM ANGSA,") == ""  # a different reading
+
+
+class _FakeRecogniser:
+    """Stands in for RapidOCR's crop and recognition steps: records the boxes it was
+    asked to read and answers with scripted texts."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers
+        self.boxes = None
+
+    def get_crop_img_list(self, img, boxes):
+        self.boxes = boxes
+        return [img] * len(boxes)
+
+    def text_rec(self, crops, return_word_box):
+        return [(a, 0.9) for a in self.answers[:len(crops)]], 0.0
+
+
+def test_recover_line_ends_appends_mark_and_char_box():
+    import numpy as np
+
+    from ingest.ocr.rapidocr import recover_line_ends
+
+    def item(text: str, y: int) -> list:
+        box = [[10.0, y], [110.0, y], [110.0, y + 20], [10.0, y + 20]]
+        chars = list(text)
+        cboxes = [[[10 + 10 * i, y], [18 + 10 * i, y], [18 + 10 * i, y + 20],
+                   [10 + 10 * i, y + 20]] for i in range(len(chars))]
+        return [box, text, 0.9, cboxes, chars, [0.9] * len(chars)]
+
+    result = [item("JALAN", 0), item("TAMAN,", 30), item("KLANG", 60)]
+    fake = _FakeRecogniser(["JALAN,", "KLANG X"])
+    out = recover_line_ends(fake, np.zeros((100, 300, 3), np.uint8), result)
+    # only lines ending in a letter or digit are read again, stretched to the right
+    assert len(fake.boxes) == 2 and fake.boxes[0][1][0] > 110
+    assert out[0][1] == "JALAN," and out[0][4][-1] == "," and len(out[0][3]) == 6
+    assert out[1][1] == "TAMAN," and out[2][1] == "KLANG"  # "KLANG X" is no lost mark

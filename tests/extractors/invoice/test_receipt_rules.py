@@ -8,12 +8,15 @@ import pytest
 from extractors.invoice import (
     _company_evidence,
     _fix_legal_suffix,
+    _legal_name_under_brand,
+    _name_full_stop,
     _ocr_letters,
+    address_digits,
     address_punctuation,
 )
 from extractors.invoice.candidates import _money_spans
 from extractors.invoice.layout import build_rows
-from ingest.types import Page, Word
+from ingest.types import IngestedDocument, Page, Word
 
 
 @pytest.mark.parametrize("text, want", [
@@ -52,3 +55,51 @@ def test_cents_spaced_off_and_misread_colon_are_amounts():
     assert [s[3] for s in _money_spans(_row("Total", "13.", "60"))] == ["13.60"]
     assert [s[3] for s in _money_spans(_row("TOTAL", "RM5:O0"))] == ["5.00"]
     assert _money_spans(_row("Time", "18:24")) == []
+
+
+@pytest.mark.parametrize("text, want", [
+    ("LOT 5, 4330O SERI KEMBANGAN", "LOT 5, 43300 SERI KEMBANGAN"),
+    ("NO.9, S610O KUALA LUMPUR", "NO.9, 56100 KUALA LUMPUR"),
+    ("NO.12, JA_AN SS4C/5, JA:_AN", "NO.12, JALAN SS4C/5, JALAN"),
+    ("LOT 276 SOLO 12345", "LOT 276 SOLO 12345"),  # words and real numbers untouched
+])
+def test_address_letter_for_digit_slips(text, want):
+    assert address_digits(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("MEI LET RESTAURANT.", "MEI LET RESTAURANT"),
+    ("SANJUNG REALITI SDN. BHD.", "SANJUNG REALITI SDN. BHD."),
+    ("EIGHT OUNCE COFFEE CO.", "EIGHT OUNCE COFFEE CO."),
+    ("ACME CORP.", "ACME CORP."),
+])
+def test_line_final_full_stop_leaves_names_but_not_abbreviations(text, want):
+    assert _name_full_stop(text) == want
+
+
+def _rows_doc(rows: list[str], height: float = 800) -> IngestedDocument:
+    """One line per row, the last two at the bottom of the page (its footer)."""
+    words = []
+    for i, row in enumerate(rows):
+        y = 20.0 + 16 * i if i < len(rows) - 2 else height - 60 + 20 * (i - len(rows) + 2)
+        x = 20.0
+        for tok in row.split():
+            words.append(Word(tok, (x, y, x + 7 * len(tok), y + 10), 1.0, i))
+            x += 7 * len(tok) + 5
+    page = Page(1, 500, height, words, "\n".join(rows))
+    return IngestedDocument("hand.pdf", "0" * 64, "application/pdf", 0, [page])
+
+
+def test_legal_name_found_under_a_brand_logo_or_in_the_footer():
+    from extractors.invoice.layout import build_rows
+
+    doc = _rows_doc(["Brightlamp", "Brightlamp AG - Hauptstr. 4 - 10115 Berlin", "Kunde GmbH",
+                     "Rechnung 123", "Footer text", "Thanks"])
+    lay = build_rows(doc.pages[0])
+    assert _legal_name_under_brand(lay, 0, "Brightlamp")[0] == "Brightlamp AG"
+    doc = _rows_doc(["Lumio", "Kunde GmbH", "Rechnung 123", "Total 5,00",
+                     "Brightlamp Nederland B.V. iov Lumio.com", "IBAN NL58RABO0198723202"])
+    lay = build_rows(doc.pages[0])
+    assert _legal_name_under_brand(lay, 0, "Lumio")[0] == "Brightlamp Nederland B.V."
+    # the customer's legal name never replaces the brand: it does not mention it
+    assert _legal_name_under_brand(lay, 0, "Orbita") is None
