@@ -571,7 +571,8 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             fields["due_date"].confidence = min(fields["due_date"].confidence, _CAP_INCONSISTENT)
 
 
-_CASH = re.compile(r"(?i)\b(cash|tender\w*|paid|received|credit|visa|master\w*|card|payment)\b")
+_CASH = re.compile(r"(?i)\b(cash|tender\w*|paid|received|credit|visa|master\w*|card|payment|"
+                   r"accepted)\b")
 _CHANGE = re.compile(r"(?i)\b(change|chang|balance|charge)\b")
 _ROUND = re.compile(r"(?i)\bround\w*\s*(adj|adjust\w*)?")
 
@@ -584,6 +585,14 @@ def _receipt_total(fields: dict[str, Field], ranked: dict[str, list[tuple[float,
     cands = ranked.get("total_amount", [])
     if not cands:
         return
+    cur = fields.get("total_amount")
+    if cur is not None and _d(cur.normalized) <= 0:
+        # a receipt's total is never negative or zero: take the best positive candidate
+        pos = [(p, c) for p, c in cands if _d(c.normalized) > 0]
+        if pos:
+            p, c = pos[0]
+            fields["total_amount"] = Field(c.value, c.normalized, min(p, 0.6), c.page, c.bbox,
+                                           "amount-near-total")
     rows = [(c, str(c.feats.get("_row", ""))) for _, c in cands]
     cash = [c for c, t in rows if _CASH.search(t) and not _CHANGE.search(t)]
     change = [c for c, t in rows if _CHANGE.search(t)]

@@ -178,14 +178,25 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
     ws = row.words
     used = set()
     for i in range(len(ws)):
-        for n in (2, 1):
+        for n in (3, 2, 1):
             if i + n > len(ws) or any(j in used for j in range(i, i + n)):
                 continue
             text = " ".join(w.text for w in ws[i:i + n]).strip(":")
+            if n == 3:
+                # OCR spaced a glued amount apart twice: "RM5 1. 30" is RM51.30
+                if not (re.fullmatch(r"(?i)(RM|\$)\d{1,3}", ws[i].text) and
+                        re.fullmatch(r"\d{1,3}[.,]", ws[i + 1].text) and
+                        re.fullmatch(r"\d{2}", ws[i + 2].text)):
+                    continue
+                text = "".join(w.text for w in ws[i:i + 3])
             split_cents = n == 2 and re.fullmatch(r"(?i)(RM|\$)?\d{1,6}[.,]", ws[i].text) and \
                 re.fullmatch(r"\d{2}", ws[i + 1].text)
+            cents_only = n == 2 and CURRENCY_MARK.fullmatch(ws[i].text.strip(":")) and \
+                re.fullmatch(r"[.,]\d{2}", ws[i + 1].text)
             if split_cents:  # OCR spaced the cents off: "13. 60"
                 text = ws[i].text + ws[i + 1].text
+            elif cents_only:  # a till prints change under a ringgit without the zero: "RM .40"
+                text = "0." + ws[i + 1].text[1:]
             elif n == 2 and not (CURRENCY_MARK.fullmatch(ws[i].text.strip(":")) or
                                  CURRENCY_MARK.fullmatch(ws[i + 1].text)):
                 continue

@@ -103,3 +103,43 @@ def test_legal_name_found_under_a_brand_logo_or_in_the_footer():
     assert _legal_name_under_brand(lay, 0, "Lumio")[0] == "Brightlamp Nederland B.V."
     # the customer's legal name never replaces the brand: it does not mention it
     assert _legal_name_under_brand(lay, 0, "Orbita") is None
+
+
+def test_amounts_spaced_apart_and_change_without_leading_zero():
+    assert [s[3] for s in _money_spans(_row("Grand", "Total", "RM5", "1.", "30"))] == ["51.30"]
+    assert [s[3] for s in _money_spans(_row("CHANGE", "RM", ".40"))] == ["0.40"]
+    assert [s[3] for s in _money_spans(_row("Slice", "1", "RM12.60"))] == ["12.60"]
+
+
+def _receipt(rows: list[str]) -> IngestedDocument:
+    words = []
+    for i, row in enumerate(rows):
+        x = 20.0
+        for tok in row.split():
+            words.append(Word(tok, (x, 20.0 + 16 * i, x + 7 * len(tok), 30.0 + 16 * i), 0.9, i))
+            x += 7 * len(tok) + 5
+    page = Page(1, 300, 40.0 + 16 * len(rows), words, "\n".join(rows), ocr=True)
+    return IngestedDocument("r.jpg", "0" * 64, "image/jpeg", 0, [page])
+
+
+def test_till_arithmetic_names_the_total_over_an_accepted_amount():
+    from extractors.invoice import extract_invoice
+
+    doc = _receipt(["KEDAI PARKIR SDN BHD", "NO 5, JALAN MAWAR, 40000 SHAH ALAM",
+                    "Date 01/02/2018", "Pay parking ticket 1.50 RM", "Total amount 1.50 RM",
+                    "Accepted total 2.00 RM", "Change 0.50 RM", "Thank you"])
+    assert extract_invoice(doc)["total_amount"].normalized == "1.50"
+
+
+def test_negative_total_is_never_reported_when_a_positive_candidate_exists():
+    from extractors.invoice import _receipt_total
+    from extractors.invoice.candidates import Candidate
+    from extractors.types import Field
+
+    box = (0.0, 0.0, 10.0, 10.0)
+    neg = Candidate("money", "(9.80", "-9.80", 1, box, 4, {"_row": "(9.80"})
+    pos = Candidate("money", "19.80", "19.80", 1, box, 5, {"_row": "NET TOTAL : 19.80"})
+    fields = {"total_amount": Field("(9.80", "-9.80", 0.99, 1, box, "amount-near-total")}
+    _receipt_total(fields, {"total_amount": [(0.99, neg), (0.27, pos)]})
+    assert fields["total_amount"].normalized == "19.80"
+    assert fields["total_amount"].confidence <= 0.6
