@@ -87,11 +87,24 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
+def passage_pieces(passages: list[str], min_chars: int = 40) -> list[str]:
+    """CUAD marks a labelled span that skips text with "<omitted>": each side is a
+    passage of its own (a chunk can hold one side without the other). Short pieces
+    ("(a)") would match anywhere, so a piece needs `min_chars` unless it is all there is."""
+    out = []
+    for p in passages:
+        parts = [x.strip() for x in p.split("<omitted>") if x.strip()]
+        long = [x for x in parts if len(x) >= min_chars]
+        out.extend(long or parts)
+    return out
+
+
 def overlaps(passages: list[str], text: str, threshold: float = 80.0) -> bool:
     from rapidfuzz import fuzz
 
     t = _norm(text)
-    return any(fuzz.partial_ratio(_norm(p), t) >= threshold for p in passages if p.strip())
+    return any(fuzz.partial_ratio(_norm(p), t) >= threshold
+               for p in passage_pieces(passages) if p.strip())
 
 
 def read_doc(path: Path):
