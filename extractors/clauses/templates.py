@@ -69,6 +69,10 @@ T: dict[str, list[str]] = {
         "The provisions of this {TITLE} shall be binding on the parties from and after {DATE}.",
         "This {TITLE} shall come into force on {DATE}.",
         "This {TITLE} shall become effective on the first day of the month following approval by the board of directors of {A}.",
+        # the preamble that names the Effective Date: as common as a separate clause
+        "This {TITLE} (this \"Agreement\"), dated as of {DATE} (the \"Effective Date\"), is entered into by and between {NA} (\"{A}\") and {NB} (\"{B}\").",
+        "THIS {TITLE_UP} is made and entered into as of {DATE} (the \"Effective Date\") by and between {NA} and {NB}.",
+        "This {TITLE}, effective as of {DATE} (\"Effective Date\"), is between {NA}, a {STATE} corporation, and {NB}.",
     ],
     "expiration_date": [
         "This {TITLE} shall expire on {DATE} unless earlier terminated.",
