@@ -34,6 +34,8 @@ class IngestOptions:
     narrow_aspect: float = 1.8
     # A text layer with fewer real (alphanumeric) characters than this is treated as missing
     min_text_chars: int = 20
+    # "auto": add the commas/slashes tesseract read to rapidocr's words (ingest/ocr/punctuation.py)
+    fuse_punctuation: bool = True
     # OCR pictures on text-layer pages (letterheads printed as a logo image)
     ocr_images: bool = True
     # Upscale small OCR images so the x-height suits tesseract (short side below this, px)

@@ -69,6 +69,10 @@ def _get_rapidocr(threads: int | None) -> Any:
         return _ENGINE
 
 
+# The PP-OCR models also emit the ideographic comma and full stop on Latin text; NFKC
+# leaves them as they are.
+CJK_MARKS = str.maketrans({"、": ",", "。": "."})
+
 # One recognised character and its horizontal extent (x0, x1), in page points.
 CharBox = tuple[str, float, float]
 
@@ -119,7 +123,7 @@ def char_boxes(raw_text: str, boxes: Any, chars: Any, scale_x: float = 1.0) -> l
             xs = [float(p[0]) * scale_x for p in pts]
             if not xs:
                 return None
-            for c in unicodedata.normalize("NFKC", ch):
+            for c in unicodedata.normalize("NFKC", ch).translate(CJK_MARKS):
                 out.append((c, min(xs), max(xs)))
         return out
     except (TypeError, ValueError, IndexError):
@@ -285,7 +289,7 @@ def words_from_result(result: Any, gray: Any, sx: float, sy: float) -> list[Word
     for item in result or []:
         # the PP-OCR model emits full-width punctuation ("（", "：") on Latin text
         raw = str(item[1])
-        text = unicodedata.normalize("NFKC", raw).strip()
+        text = unicodedata.normalize("NFKC", raw).translate(CJK_MARKS).strip()
         pts, score = item[0], float(item[2])
         if not text:
             continue

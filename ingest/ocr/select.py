@@ -14,6 +14,7 @@ from PIL import Image
 
 from ingest.errors import OcrUnavailable
 from ingest.ocr.base import OcrEngine, OcrResult
+from ingest.ocr.punctuation import fuse_punctuation
 from ingest.ocr.rapidocr import RapidOcrEngine
 from ingest.ocr.tesseract import TesseractEngine
 from ingest.options import IngestOptions
@@ -87,4 +88,9 @@ def recognize_page(
     except OcrUnavailable as exc:
         log.warning("rapidocr unavailable, keeping tesseract's result: %s", exc.message)
         return first
-    return better(first, second)
+    chosen = better(first, second)
+    if chosen is second and options.fuse_punctuation:
+        # tesseract's reading is already paid for: lend its commas and slashes
+        words, _n = fuse_punctuation(second.words, first.words)
+        chosen = OcrResult(engine=second.engine, words=words)
+    return chosen

@@ -1,0 +1,107 @@
+"""Punctuation from a second reading of the same page.
+
+RapidOCR reads thermal receipts' letters much better than tesseract but drops small
+marks inside a line: "DENGKILJALAN" for "DENGKIL, JALAN", "1A3" for "1A/3",
+"TAMPOI81200" for "TAMPOI,81200". Tesseract, which in "auto" mode has already read the
+page before RapidOCR was asked, sees those marks more often but misreads more letters.
+So the two readings are aligned line by line on their letters and digits alone, and a
+mark tesseract puts between two characters both engines agree on is added to
+RapidOCR's words where RapidOCR has none. Nothing else of tesseract's reading is taken:
+letters, digits and spaces stay RapidOCR's, and a mark is only ever added, never
+changed or removed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from difflib import SequenceMatcher
+
+from ingest.types import Word
+
+# marks worth taking: commas, slashes, ampersands and hyphens separate address parts
+# and numbers ("23/1", "1851-A"); a full stop is left alone (tesseract reads thermal
+# commas as full stops about as often as the other way round)
+MARKS = frozenset(",/&-")
+# tesseract words below this confidence are noise (logos, stamps) and lend no marks
+MIN_TESS_CONF = 0.3
+
+
+def _skeleton(words: list[Word]) -> tuple[str, list[tuple[int, int]], list[str]]:
+    """Upper-case letters and digits of a line, where each sits (word, char index), and
+    the non-space characters standing between character k and k+1 (gaps[k]; the last
+    holds what follows the last character)."""
+    chars: list[str] = []
+    where: list[tuple[int, int]] = []
+    gaps: list[str] = [""]
+    for wi, w in enumerate(words):
+        for ci, c in enumerate(w.text):
+            if c.isalnum():
+                chars.append(c.upper())
+                where.append((wi, ci))
+                gaps.append("")
+            elif not c.isspace():
+                gaps[-1] += c
+    return "".join(chars), where, gaps[1:]
+
+
+def _tess_line(line: list[Word], tess: list[Word]) -> list[Word]:
+    """Tesseract's words on the same line: vertical centre inside the line's band and
+    horizontal centre inside its extent (with a line height of slack). Marks standing
+    alone are left out (specks read as commas), and when the words found overlap one
+    another the band caught a second line: nothing is returned then."""
+    x0 = min(w.bbox[0] for w in line)
+    x1 = max(w.bbox[2] for w in line)
+    y0 = min(w.bbox[1] for w in line)
+    y1 = max(w.bbox[3] for w in line)
+    h = max(y1 - y0, 1.0)
+    out = sorted((t for t in tess if t.conf >= MIN_TESS_CONF
+                  and any(c.isalnum() for c in t.text)
+                  and y0 <= (t.bbox[1] + t.bbox[3]) / 2 <= y1
+                  and x0 - h <= (t.bbox[0] + t.bbox[2]) / 2 <= x1 + h),
+                 key=lambda t: t.bbox[0])
+    for p, q in zip(out, out[1:], strict=False):
+        overlap = p.bbox[2] - q.bbox[0]
+        if overlap > 0.3 * min(p.bbox[2] - p.bbox[0], q.bbox[2] - q.bbox[0]):
+            return []
+    return out
+
+
+def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
+    """`words` (RapidOCR's, with line numbers) with marks from `tess` added; returns the
+    new word list (same order, same boxes) and how many marks were added."""
+    if not words or not tess:
+        return words, 0
+    lines: dict[int, list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        lines[w.line].append(i)
+    texts = [w.text for w in words]
+    added = 0
+    for idx in lines.values():
+        line = [words[i] for i in idx]
+        other = _tess_line(line, tess)
+        if not other:
+            continue
+        a, a_where, a_gaps = _skeleton(line)
+        b, _b_where, b_gaps = _skeleton(other)
+        if len(a) < 4 or len(b) < 4:
+            continue
+        inserts: dict[tuple[int, int], str] = {}
+        for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+            # gaps inside a run both engines read alike; not the line's end, where
+            # tesseract adds commas that are not printed (the RapidOCR re-read of
+            # stretched line ends handles those: ingest/ocr/rapidocr.py)
+            for k in range(blk.size - 1):
+                mine, theirs = a_gaps[blk.a + k], b_gaps[blk.b + k]
+                if mine or not theirs or len(theirs) > 1 or theirs not in MARKS:
+                    continue
+                inserts[a_where[blk.a + k]] = theirs
+        for (wi, ci), mark in sorted(inserts.items(), reverse=True):
+            gi = idx[wi]
+            t = texts[gi]
+            texts[gi] = t[:ci + 1] + mark + t[ci + 1:]
+            added += 1
+    if not added:
+        return words, 0
+    out = [Word(text=t, bbox=w.bbox, conf=w.conf, line=w.line, block=w.block)
+           for t, w in zip(texts, words, strict=True)]
+    return out, added

@@ -1,0 +1,77 @@
+"""Marks from tesseract's reading added to RapidOCR's words (ingest/ocr/punctuation.py)."""
+
+from __future__ import annotations
+
+from ingest.ocr.punctuation import fuse_punctuation
+from ingest.types import Word
+
+
+def _line(tokens: list[str], y: float = 10.0, conf: float = 0.9, line: int = 0,
+          x: float = 10.0) -> list[Word]:
+    out = []
+    for t in tokens:
+        out.append(Word(t, (x, y, x + 8 * len(t), y + 12), conf, line))
+        x += 8 * len(t) + 6
+    return out
+
+
+def test_commas_and_slashes_inside_a_line_are_taken():
+    rapid = _line(["NO.1", "TAMAN", "SRI", "DENGKIL", "JALAN", "PJU", "1A3"])
+    tess = _line(["NO.1,", "TAMAN", "SRl", "DENGKIL,", "JALAN", "PJU", "1A/3"])
+    words, n = fuse_punctuation(rapid, tess)
+    assert [w.text for w in words] == ["NO.1,", "TAMAN", "SRI", "DENGKIL,", "JALAN", "PJU",
+                                       "1A/3"]
+    assert n == 3
+    assert [w.bbox for w in words] == [w.bbox for w in rapid]  # boxes stay RapidOCR's
+
+
+def test_letters_never_change_and_existing_marks_stay():
+    rapid = _line(["KLANG.", "SELANGOR"])
+    tess = _line(["KIANG,", "SELANG0R,"])  # other letters, another mark, a line-end comma
+    words, n = fuse_punctuation(rapid, tess)
+    assert [w.text for w in words] == ["KLANG.", "SELANGOR"] and n == 0
+
+
+def test_lone_marks_low_confidence_and_other_lines_lend_nothing():
+    rapid = _line(["BANDAR", "BARU", "BATANG"])
+    speck = _line(["BANDAR", ",", "BARU", "BATANG"])
+    assert fuse_punctuation(rapid, speck)[1] == 0
+    unsure = _line(["BANDAR,", "BARU", "BATANG"], conf=0.1)
+    assert fuse_punctuation(rapid, unsure)[1] == 0
+    below = _line(["BANDAR,", "BARU", "BATANG"], y=40.0)
+    assert fuse_punctuation(rapid, below)[1] == 0
+
+
+def test_ideographic_comma_reads_as_comma():
+    from ingest.ocr.rapidocr import words_from_result
+
+    box = [[0, 0], [200, 0], [200, 20], [0, 20]]
+    words = words_from_result([[box, "Batu Village、", 0.9]], None, 1.0, 1.0)
+    assert words[-1].text == "Village,"
+
+
+class _Scripted:
+    def __init__(self, name: str, words: list[Word]) -> None:
+        self.name, self.words = name, words
+
+    def recognize(self, image, w, h):
+        from ingest.ocr.base import OcrResult
+
+        return OcrResult(engine=self.name, words=list(self.words))
+
+
+def test_auto_mode_lends_tesseract_marks_to_the_rapidocr_result(monkeypatch):
+    from PIL import Image
+
+    from ingest.ocr import select
+    from ingest.options import IngestOptions
+
+    tess = _line(["JALAN", "KAPAR,", "MUKIM"], conf=0.5)  # doubtful: rapidocr is asked
+    rapid = _line(["JALAN", "KAPAR", "MUKIM"], conf=0.95)
+    engines = {"tesseract": _Scripted("tesseract", tess), "rapidocr": _Scripted("rapidocr", rapid)}
+    monkeypatch.setattr(select, "get_engine", lambda name, options, threads=None: engines[name])
+    img = Image.new("L", (100, 300), 255)
+    out = select.recognize_page(img, 100, 300, IngestOptions())
+    assert out.engine == "rapidocr" and [w.text for w in out.words] == ["JALAN", "KAPAR,", "MUKIM"]
+    off = select.recognize_page(img, 100, 300, IngestOptions(fuse_punctuation=False))
+    assert [w.text for w in off.words] == ["JALAN", "KAPAR", "MUKIM"]
