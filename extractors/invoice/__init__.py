@@ -64,6 +64,9 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None
         X = np.array([features(c, f) for c in cs], dtype=float)
         if models and f in models:
             s = models[f].scores(X)
+            if GROUP_OF[f] == "name":
+                # what no company is called goes last, however the scorer liked it
+                s = s - np.array([_VETO if _not_a_name(str(c.normalized)) else 0.0 for c in cs])
             probs = [models[f].calibrate(float(v)) for v in s]
             order = np.argsort(-s)
             ranked[f] = [(probs[i] if k == 0 else float(s[i]) * probs[order[0]] /
@@ -88,6 +91,25 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None
     return out, ranked
 
 
+_VETO = 1e3
+_STREET = re.compile(r"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(jalan|jln|lorong|taman|road|"
+                     r"street|avenue|lane|strasse|straße|rue|via|calle)\b")
+
+
+def _not_a_name(text: str) -> bool:
+    """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ...")
+    or a number with a label ("B111 No.:001-3246") is never the vendor's name. The
+    scorer, trained on generated documents, sometimes ranks such lines first on photos."""
+    t = text.strip()
+    if not t:
+        return True
+    compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
+    if _NAME_HEADING.search(compact) or _STREET.search(t):
+        return True
+    t = _BRACKET_REGNO.sub("", t)  # "99 SPEED MART S/B (519537-X)": the number is not the name
+    return sum(ch.isdigit() for ch in t) > 0.3 * max(1, len(t.replace(" ", "")))
+
+
 # --------------------------------------------------------------------------------------
 # block fields
 # --------------------------------------------------------------------------------------
@@ -108,6 +130,10 @@ _STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfa
 # ("TAXI NVOICE", "GUESTCHECK") does not hide it
 _HEADING = re.compile(r"(?:TAX)?I?NV[O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|CHECKN[O0]|"
                       r"TABLEN[O0]|ORDERN[O0]|CASH[I1]ER|QUOTATION|DELIVERYORDER|STATEMENT")
+# headings a vendor name never contains, OCR slips included ("INYOICE")
+_NAME_HEADING = re.compile(r"(?:TAX)?I?N[VY][O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|"
+                           r"QUOTATION|DELIVERYORDER|STATEMENTOF|CUSTOMERSCOPY|"
+                           r"RECHNUNG|FACTURE|FACTUUR|FAKTURA")
 # a company registration number glued in front of the first address line ("123456-X NO. 5")
 _LEADING_REGNO = re.compile(r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?[\s,.:;]+(?=\S)")
 
@@ -302,7 +328,7 @@ def _prefer_legal_name(lays: list[PageLayout], fields: dict[str, Field],
 # legal forms proper (COMPANY_SUFFIX also admits "MART", "TRADING"...)
 _LEGAL_FORM = re.compile(
     r"\b(?:SDN\.?\s*BHD|BERHAD|PTE\.?\s*LTD|PVT\.?\s*LTD|LTD|LIMITED|LLC|INC|CORP(?:ORATION)?|"
-    r"GMBH|AG|S\.A|SAS|SARL|B\.V|N\.V|PLC|LLP|KG|S\.P\.A|SRL|OY|AB)\b\.?", re.I)
+    r"GMBH|AG|S\.A|SAS|SARL|B\.V|N\.V|PLC|LLP|KG|S\.P\.A|SRL|OY|AB|CO(?=\.)|COMPANY)\b\.?", re.I)
 
 
 def _legal_name_under_brand(lay: PageLayout, row: int, brand: str

@@ -10,6 +10,7 @@ from extractors.invoice import (
     _fix_legal_suffix,
     _legal_name_under_brand,
     _name_full_stop,
+    _not_a_name,
     _ocr_letters,
     address_digits,
     address_punctuation,
@@ -101,6 +102,10 @@ def test_legal_name_found_under_a_brand_logo_or_in_the_footer():
                      "Brightlamp Nederland B.V. iov Lumio.com", "IBAN NL58RABO0198723202"])
     lay = build_rows(doc.pages[0])
     assert _legal_name_under_brand(lay, 0, "Lumio")[0] == "Brightlamp Nederland B.V."
+    doc = _rows_doc(["COFFEE", "EIGHT BEANS COFFEE CO. MIDVALLEY MALL", "NO 5, JALAN MAWAR",
+                     "Receipt 12", "Thanks", "Bye"])
+    lay = build_rows(doc.pages[0])
+    assert _legal_name_under_brand(lay, 0, "COFFEE")[0] == "EIGHT BEANS COFFEE CO."
     # the customer's legal name never replaces the brand: it does not mention it
     assert _legal_name_under_brand(lay, 0, "Orbita") is None
 
@@ -143,3 +148,24 @@ def test_negative_total_is_never_reported_when_a_positive_candidate_exists():
     _receipt_total(fields, {"total_amount": [(0.99, neg), (0.27, pos)]})
     assert fields["total_amount"].normalized == "19.80"
     assert fields["total_amount"].confidence <= 0.6
+
+
+@pytest.mark.parametrize("text, veto", [
+    ("SIMPLIFIED TAX INYOICE", True),
+    ("107, JALAN BANDAR RAWANG 2", True),
+    ("B111 No.:001-3246", True),
+    ("Kopie factuur", True),
+    ("99 SPEED MART S/B (519537-X)", False),  # a registration number is no reason
+    ("7-ELEVEN MALAYSIA SDN BHD", False),
+    ("Yam Fresh", False),
+])
+def test_lines_no_company_is_called(text, veto):
+    assert _not_a_name(text) is veto
+
+
+def test_heading_scored_first_never_becomes_the_vendor():
+    from extractors.invoice import extract_invoice
+
+    doc = _receipt(["SIMPLIFIED TAX INVOICE", "KEDAI RUNCIT MAJU SDN BHD",
+                    "NO 5, JALAN MAWAR, 40000 SHAH ALAM", "Date 01/02/2018", "TOTAL 9.90"])
+    assert extract_invoice(doc)["vendor_name"].normalized.startswith("KEDAI RUNCIT")
