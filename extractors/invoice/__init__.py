@@ -106,8 +106,10 @@ def _not_a_name(text: str) -> bool:
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
     if _NAME_HEADING.search(compact) or _STREET.search(t):
         return True
-    t = _BRACKET_REGNO.sub("", t)  # "99 SPEED MART S/B (519537-X)": the number is not the name
-    return sum(ch.isdigit() for ch in t) > 0.3 * max(1, len(t.replace(" ", "")))
+    # "99 SPEED MART S/B (519537-X)": a bracketed registration number is not the name
+    t = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", _BRACKET_REGNO.sub("", t))
+    share = sum(ch.isdigit() for ch in t) / max(1, len(t.replace(" ", "")))
+    return share > 0.5 or (share > 0.3 and bool(re.search(r"(?i)\bno\.?\s*[:.#]", t)))
 
 
 # --------------------------------------------------------------------------------------
