@@ -242,10 +242,12 @@ _DIGIT_AS_LETTER = {"0": "O", "1": "L", "5": "S", "8": "B"}
 
 def _ocr_letters(text: str) -> str:
     """Undo OCR's commonest slips inside words: a digit between letters ("L0T", "Ja1an",
-    "G5T"), a zero starting a word ("0FFICE") or a one ending one ("Leve1")."""
+    "G5T"), a zero starting a word ("0FFICE"), a one ending one ("Leve1"), a capital I
+    for a lower-case l ("WorId", "JIn")."""
     t = re.sub(r"(?<=[A-Za-z])[0158]{1,2}(?=[A-Za-z])|\b0(?=[A-Za-z]{2})",
                lambda m: "".join(_DIGIT_AS_LETTER[c] for c in m.group(0)), text)
     t = re.sub(r"(?<=[a-z])I(?=[a-z])", "l", t)  # "WorId": a capital I inside a lower word
+    t = re.sub(r"\b([A-Z])I(?=[a-z]+\b)", r"\1l", t)  # "JIn", "BIk": Jln, Blk
     return re.sub(r"(?<=[A-Za-z][a-z]{2})1\b", "l", t)
 
 

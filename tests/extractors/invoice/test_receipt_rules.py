@@ -30,6 +30,8 @@ def test_address_full_stops_between_parts_become_commas(text, want):
 
 @pytest.mark.parametrize("text, want", [
     ("Kopi WorId San Bhd", "Kopi World SDn Bhd"),
+    ("No: G3, BIk G, JIn PJU", "No: G3, Blk G, Jln PJU"),
+    ("JALAN IPOH", "JALAN IPOH"),
     ("MAJU LARIS 5/8", "MAJU LARIS S/B"),
     ("MAJU LARIS SDN BHD (123S45-X)", "MAJU LARIS SDN BHD"),
     ("MAJU SDN. BHD", "MAJU SDN. BHD"),
