@@ -22,6 +22,9 @@ class Word:
     conf: float = 1.0  # 0..1; 1.0 for a born-digital text layer
     line: int = 0  # line index within the page, in reading order
     block: int = 0  # block/paragraph index within the page
+    # per-character confidences of `text` where the engine gives them (RapidOCR): used
+    # while reading the page to weigh a second engine's reading; not stored
+    char_conf: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

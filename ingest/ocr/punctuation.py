@@ -1,4 +1,4 @@
-"""Punctuation from a second reading of the same page.
+"""Punctuation and doubtful letters from a second reading of the same page.
 
 RapidOCR reads thermal receipts' letters much better than tesseract but drops small
 marks inside a line: "DENGKILJALAN" for "DENGKIL, JALAN", "1A3" for "1A/3",
@@ -6,9 +6,15 @@ marks inside a line: "DENGKILJALAN" for "DENGKIL, JALAN", "1A3" for "1A/3",
 page before RapidOCR was asked, sees those marks more often but misreads more letters.
 So the two readings are aligned line by line on their letters and digits alone, and a
 mark tesseract puts between two characters both engines agree on is added to
-RapidOCR's words where RapidOCR has none. Nothing else of tesseract's reading is taken:
-letters, digits and spaces stay RapidOCR's, and a mark is only ever added, never
-changed or removed.
+RapidOCR's words where RapidOCR has none (a mark is only ever added, never changed or
+removed).
+
+Letters are RapidOCR's except where RapidOCR itself doubts one: its recogniser gives
+every character a confidence, and its misreadings on receipts ("SFEED" for "SPEED",
+"KENBANGAN", "Saniung") sit on characters below DOUBT while the rest of the line is
+near 1. Such a character is replaced by tesseract's when both readings agree on at
+least two characters on each side of it and tesseract is reasonably sure of the word
+(a letter stays a letter, a digit a digit).
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from ingest.types import Word
 MARKS = frozenset(",/&-")
 # tesseract words below this confidence are noise (logos, stamps) and lend no marks
 MIN_TESS_CONF = 0.3
+# RapidOCR character confidence below which tesseract's character may replace it, and
+# tesseract word confidence needed to do so
+DOUBT = 0.85
+MIN_TESS_CONF_LETTER = 0.4
 
 
 def _skeleton(words: list[Word]) -> tuple[str, list[tuple[int, int]], list[str]]:
@@ -105,3 +115,51 @@ def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], i
     out = [Word(text=t, bbox=w.bbox, conf=w.conf, line=w.line, block=w.block)
            for t, w in zip(texts, words, strict=True)]
     return out, added
+
+
+def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
+    """`words` (RapidOCR's, with `char_conf`) with doubtful characters replaced by
+    tesseract's where the two readings align around them; returns the new word list
+    (same order and boxes) and the number of characters replaced."""
+    if not words or not tess:
+        return words, 0
+    lines: dict[int, list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        lines[w.line].append(i)
+    texts = [list(w.text) for w in words]
+    changed = 0
+    for idx in lines.values():
+        line = [words[i] for i in idx]
+        if all(w.char_conf is None for w in line):
+            continue
+        other = _tess_line(line, tess)
+        if not other:
+            continue
+        a, a_where, _ = _skeleton(line)
+        b, b_where, _ = _skeleton(other)
+        ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        for n, (op, i1, i2, j1, j2) in enumerate(ops):
+            if op != "replace" or i2 - i1 != j2 - j1 or i2 - i1 > 2:
+                continue
+            before = ops[n - 1] if n > 0 else None
+            after = ops[n + 1] if n + 1 < len(ops) else None
+            if not (before and before[0] == "equal" and before[2] - before[1] >= 2 and
+                    after and after[0] == "equal" and after[2] - after[1] >= 2):
+                continue
+            for k in range(i2 - i1):
+                wi, ci = a_where[i1 + k]
+                twi, tci = b_where[j1 + k]
+                word = line[wi]
+                mine, theirs = word.text[ci], other[twi].text[tci]
+                cc = word.char_conf
+                if cc is None or len(cc) != len(word.text) or cc[ci] >= DOUBT:
+                    continue
+                if other[twi].conf < MIN_TESS_CONF_LETTER or mine.isdigit() != theirs.isdigit():
+                    continue
+                texts[idx[wi]][ci] = theirs.lower() if mine.islower() else theirs.upper()
+                changed += 1
+    if not changed:
+        return words, 0
+    out = [Word(text="".join(t), bbox=w.bbox, conf=w.conf, line=w.line, block=w.block,
+                char_conf=w.char_conf) for t, w in zip(texts, words, strict=True)]
+    return out, changed

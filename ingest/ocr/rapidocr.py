@@ -306,8 +306,32 @@ def words_from_result(result: Any, gray: Any, sx: float, sy: float) -> list[Word
                 px = blank_runs(gray, (min(xs), min(ys), max(xs), max(ys)))
             blanks = [(b0 * sx, b1 * sx) for b0, b1 in px] if px is not None else None
         conf = max(0.0, min(1.0, score))
-        words.extend(split_line(" ".join(text.split()), box, conf, chars, blanks))
+        line_words = split_line(" ".join(text.split()), box, conf, chars, blanks)
+        _attach_char_conf(line_words, item)
+        words.extend(line_words)
     return words
+
+
+def _attach_char_conf(words: list[Word], item: Any) -> None:
+    """Give each word of one line its characters' confidences (RapidOCR's sixth field,
+    one per raw character) when they line up with the words' characters."""
+    if len(item) < 6 or not item[4] or not isinstance(item[5], (list, tuple)) or \
+            len(item[4]) != len(item[5]):
+        return
+    confs: list[float] = []
+    try:
+        for ch, p in zip(item[4], item[5], strict=True):
+            for c in unicodedata.normalize("NFKC", str(ch)).translate(CJK_MARKS):
+                if not c.isspace():
+                    confs.append(float(p))
+    except (TypeError, ValueError):
+        return
+    if len(confs) != sum(len(w.text) for w in words):
+        return
+    pos = 0
+    for w in words:
+        w.char_conf = tuple(confs[pos:pos + len(w.text)])
+        pos += len(w.text)
 
 
 def stretch_right(pts: Any, pad: float, width: int) -> Any:

@@ -14,7 +14,7 @@ from PIL import Image
 
 from ingest.errors import OcrUnavailable
 from ingest.ocr.base import OcrEngine, OcrResult
-from ingest.ocr.punctuation import fuse_punctuation
+from ingest.ocr.punctuation import fuse_letters, fuse_punctuation
 from ingest.ocr.rapidocr import RapidOcrEngine
 from ingest.ocr.tesseract import TesseractEngine
 from ingest.options import IngestOptions
@@ -90,7 +90,9 @@ def recognize_page(
         return first
     chosen = better(first, second)
     if chosen is second and options.fuse_punctuation:
-        # tesseract's reading is already paid for: lend its commas and slashes
-        words, _n = fuse_punctuation(second.words, first.words)
+        # tesseract's reading is already paid for: lend its commas and slashes, and its
+        # letters where RapidOCR doubts its own
+        words, _n = fuse_letters(second.words, first.words)
+        words, _n = fuse_punctuation(words, first.words)
         chosen = OcrResult(engine=second.engine, words=words)
     return chosen

@@ -75,3 +75,43 @@ def test_auto_mode_lends_tesseract_marks_to_the_rapidocr_result(monkeypatch):
     assert out.engine == "rapidocr" and [w.text for w in out.words] == ["JALAN", "KAPAR,", "MUKIM"]
     off = select.recognize_page(img, 100, 300, IngestOptions(fuse_punctuation=False))
     assert [w.text for w in off.words] == ["JALAN", "KAPAR", "MUKIM"]
+
+
+def _doubtful(tokens: list[tuple[str, list[float]]]) -> list[Word]:
+    words = _line([t for t, _ in tokens], conf=0.95)
+    for w, (_t, cc) in zip(words, tokens, strict=True):
+        w.char_conf = tuple(cc)
+    return words
+
+
+def test_doubtful_letter_takes_tesseract_reading():
+    from ingest.ocr.punctuation import fuse_letters
+
+    rapid = _doubtful([("99", [1, 1]), ("SFEED", [0.99, 0.62, 0.99, 0.99, 0.97]),
+                       ("MART", [0.99] * 4)])
+    tess = _line(["99", "SPEED", "MART"], conf=0.9)
+    words, n = fuse_letters(rapid, tess)
+    assert [w.text for w in words] == ["99", "SPEED", "MART"] and n == 1
+
+
+def test_sure_letters_digits_for_letters_and_unsure_tesseract_stay():
+    from ingest.ocr.punctuation import fuse_letters
+
+    sure = _doubtful([("99", [1, 1]), ("SFEED", [0.99] * 5), ("MART", [0.99] * 4)])
+    assert fuse_letters(sure, _line(["99", "SPEED", "MART"]))[1] == 0
+    doubt = [("99", [1, 1]), ("SFEED", [0.99, 0.6, 0.99, 0.99, 0.97]), ("MART", [0.99] * 4)]
+    assert fuse_letters(_doubtful(doubt), _line(["99", "S5EED", "MART"]))[1] == 0
+    assert fuse_letters(_doubtful(doubt), _line(["99", "SPEED", "MART"], conf=0.2))[1] == 0
+    # too little agreement around the doubtful letter: no alignment to trust
+    assert fuse_letters(_doubtful(doubt), _line(["9X", "SPEXD", "MXRT"]))[1] == 0
+
+
+def test_rapidocr_words_carry_character_confidences():
+    from ingest.ocr.rapidocr import words_from_result
+
+    box = [[0, 0], [200, 0], [200, 20], [0, 20]]
+    chars = list("AB CD")
+    cboxes = [[[10 * i, 0], [10 * i + 8, 0], [10 * i + 8, 20], [10 * i, 20]] for i in range(5)]
+    item = [box, "AB CD", 0.9, cboxes, chars, [0.9, 0.5, 0.99, 0.8, 0.7]]
+    words = words_from_result([item], None, 1.0, 1.0)
+    assert [w.char_conf for w in words] == [(0.9, 0.5), (0.8, 0.7)]
