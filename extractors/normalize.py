@@ -231,7 +231,7 @@ def detect_currency(text: str, country_hint: str | None = None) -> str | None:
     """Return the ISO 4217 code a text names or symbolises, or None.
 
     ISO codes win over symbols (a page saying "EUR" means it); a bare "$" is USD unless the
-    country hint says otherwise.
+    country hint says otherwise, and no currency at all when it sits on a long whole number.
     """
     if not text:
         return None
@@ -245,9 +245,19 @@ def detect_currency(text: str, country_hint: str | None = None) -> str | None:
         code = _WORDS.get(tok.upper()) or _WORDS.get(tok.upper().rstrip("."))
         if code:
             return code
-    if "$" in text:
+    if _dollar_mark(text):
         return _DOLLAR_BY_COUNTRY.get((country_hint or "").upper(), "USD")
     return None
+
+
+def _dollar_mark(text: str) -> bool:
+    """A "$" that marks money: before an amount ("$5", "$ 1,200.00") or standing alone
+    ("Price ($)"). Glued to letters ("$D001") or to a long whole number ("India -
+    $60067") it is OCR's reading of another character, not a currency."""
+    for m in re.finditer(r"\$\s?(\d[\d,]*)(\.\d+)?", text):
+        if m.group(2) or "," in m.group(1) or len(m.group(1)) <= 4:
+            return True
+    return bool(re.search(r"(?:^|[\s(\[])\$(?=\s|\)|\]|$)", text))
 
 
 # --------------------------------------------------------------------------------------

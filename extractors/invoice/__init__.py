@@ -676,7 +676,16 @@ def _currency(lays: list[PageLayout], fields: dict[str, Field], country: str | N
             tok = next((w for w in row.words if detect_currency(w.text, country) == code), None)
             return Field(tok.text if tok else code, code, conf, lay.number,
                          tok.bbox if tok else row.bbox, "regex")
+    # no mark anywhere (OCR lost the rupee sign): the currency of the country the
+    # document names, with the modest confidence a guess deserves
+    code = _COUNTRY_CURRENCY.get(country or "")
+    if code and tot is not None:
+        return Field(code, code, 0.5, tot.page, tot.bbox, "country")
     return None
+
+
+_COUNTRY_CURRENCY = {"MY": "MYR", "IN": "INR", "SG": "SGD", "FR": "EUR", "PL": "PLN",
+                     "US": "USD"}
 
 
 def _country(text: str) -> str | None:

@@ -84,6 +84,10 @@ def test_normalize_money_rejects():
         ("$ 5", "SG", "SGD"),
         ("£ 5", None, "GBP"),
         ("Total 5.00", None, None),
+        ("Karnataka, India - $60067", None, None),  # OCR's "5" in a postcode
+        ("$12345.00", None, "USD"),
+        ("Service #: '$D001", None, None),
+        ("Price ($)", None, "USD"),
     ],
 )
 def test_detect_currency(text, hint, expected):

@@ -172,3 +172,12 @@ def test_heading_scored_first_never_becomes_the_vendor():
     doc = _receipt(["SIMPLIFIED TAX INVOICE", "KEDAI RUNCIT MAJU SDN BHD",
                     "NO 5, JALAN MAWAR, 40000 SHAH ALAM", "Date 01/02/2018", "TOTAL 9.90"])
     assert extract_invoice(doc)["vendor_name"].normalized.startswith("KEDAI RUNCIT")
+
+
+def test_currency_falls_back_to_the_named_country_with_modest_confidence():
+    from extractors.invoice import extract_invoice
+
+    doc = _receipt(["ACME RETAIL PVT LTD", "NO 4, MG ROAD, BANGALORE, INDIA - 560067",
+                    "Invoice Date 01-02-2018", "Grand Total 319.00"])
+    cur = extract_invoice(doc)["currency"]
+    assert cur.normalized == "INR" and cur.confidence <= 0.5 and cur.source == "country"
