@@ -175,9 +175,17 @@ def test_heading_scored_first_never_becomes_the_vendor():
 
 
 def test_currency_falls_back_to_the_named_country_with_modest_confidence():
-    from extractors.invoice import extract_invoice
+    from extractors.invoice import _country, _currency
+    from extractors.types import Field
 
     doc = _receipt(["ACME RETAIL PVT LTD", "NO 4, MG ROAD, BANGALORE, INDIA - 560067",
-                    "Invoice Date 01-02-2018", "Grand Total 319.00"])
-    cur = extract_invoice(doc)["currency"]
-    assert cur.normalized == "INR" and cur.confidence <= 0.5 and cur.source == "country"
+                    "Invoice Date 01-02-2018", "TOTAL 319.00"])
+    lays = [build_rows(p) for p in doc.pages]
+    total = Field("319.00", "319.00", 0.9, 1, (20.0, 68.0, 80.0, 78.0), "amount-near-total")
+    cur = _currency(lays, {"total_amount": total}, _country(doc.pages[0].text))
+    assert cur is not None and cur.normalized == "INR"
+    assert cur.confidence <= 0.5 and cur.source == "country"
+    # a printed mark still wins
+    doc = _receipt(["ACME RETAIL PVT LTD", "BANGALORE, INDIA", "TOTAL USD 319.00"])
+    lays = [build_rows(p) for p in doc.pages]
+    assert _currency(lays, {"total_amount": total}, "IN").normalized == "USD"
