@@ -45,6 +45,7 @@ class _Draft:
     # job key -> (page index, box in page points) for jobs that OCR part of a page
     regions: dict[int, tuple[int, tuple[float, float, float, float]]] = field(
         default_factory=dict)
+    region_jobs: Callable[[], Iterator[OcrJob]] | None = None
     close: Callable[[], None] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
@@ -108,6 +109,10 @@ def read_bytes(
             t_ocr = time.perf_counter()
             _apply_ocr(draft, options)
             ocr_ms = (time.perf_counter() - t_ocr) * 1000
+        if draft.region_jobs is not None and draft.regions:
+            t_ocr = time.perf_counter()
+            _apply_regions(draft, options, filename)
+            ocr_ms += (time.perf_counter() - t_ocr) * 1000
     except IngestError:
         raise
     except MemoryError as exc:
@@ -162,8 +167,9 @@ def _dispatch(filename: str, data: bytes, media_type: str, options: IngestOption
         return _Draft(
             pages=plan.pages,
             jobs=plan.jobs,
-            n_jobs=plan.n_jobs,
+            n_jobs=len(plan.ocr_indexes),
             regions=plan.regions,
+            region_jobs=plan.region_jobs,
             close=plan.close,
             metadata=plan.metadata,
         )
@@ -200,12 +206,21 @@ def _merge_region(pages: list[Page], index: int, box: tuple[float, float, float,
     page.text = text_from_words(page.words)
 
 
+def _apply_regions(draft: _Draft, options: IngestOptions, filename: str) -> None:
+    """OCR the pictures on text pages. Advisory: a failure leaves the text layer as it
+    is and is noted in the metadata instead of failing a file that reads fine."""
+    assert draft.region_jobs is not None
+    try:
+        for key, result in run_ocr(draft.region_jobs(), options, len(draft.regions)):
+            _merge_region(draft.pages, *draft.regions[key], result.words)
+    except IngestError as exc:
+        log.warning("%s: pictures on text pages not read (%s)", filename, exc.message)
+        draft.metadata["image_ocr_error"] = exc.code
+
+
 def _apply_ocr(draft: _Draft, options: IngestOptions) -> None:
     assert draft.jobs is not None
     for index, result in run_ocr(draft.jobs(), options, draft.n_jobs):
-        if index in draft.regions:
-            _merge_region(draft.pages, *draft.regions[index], result.words)
-            continue
         page = draft.pages[index]
         page.ocr = True
         page.ocr_engine = result.engine

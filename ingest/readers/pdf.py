@@ -10,7 +10,8 @@ Pages that have a text layer can still print part of their content as a picture:
 invoice's letterhead, with the issuer's name, address, tax id and IBAN, is often a
 logo image. On the first REGION_PAGES pages, every image of at least
 REGION_MIN_SHARE of the page with no text-layer words over it is OCR'd on its own
-("region" jobs) and its words are added to the page's words.
+("region" jobs) and its words are added to the page's words. Region OCR is advisory:
+when it fails (no tesseract, a timeout) the text layer stands and the file still reads.
 """
 
 from __future__ import annotations
@@ -59,9 +60,8 @@ class PdfPlan:
     regions: dict[int, tuple[int, tuple[float, float, float, float]]] = field(
         default_factory=dict)
 
-    @property
-    def n_jobs(self) -> int:
-        return len(self.ocr_indexes) + len(self.regions)
+    # OCR jobs for those regions (their keys are the `regions` keys); advisory
+    region_jobs: Callable[[], Iterator[OcrJob]] | None = None
 
 
 def _pdf_meta_pypdf(data: bytes, filename: str) -> dict[str, Any]:
@@ -416,6 +416,8 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 finally:
                     page.close()
             yield OcrJob(index=i, image=image, width_pt=pages[i].width, height_pt=pages[i].height)
+
+    def region_jobs() -> Iterator[OcrJob]:
         for key, (i, (x0, y0, x1, y1)) in regions.items():
             with PDFIUM_LOCK:
                 page = pdf[i]
@@ -433,4 +435,4 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
             pdf.close()
 
     return PdfPlan(pages=pages, ocr_indexes=ocr_indexes, metadata=meta, jobs=jobs, close=close,
-                   regions=regions)
+                   regions=regions, region_jobs=region_jobs)

@@ -160,8 +160,8 @@ def test_blank_page_is_not_ocred_and_placeholder_page_is() -> None:
     assert doc.ocr_pages == 1
 
 
-def test_letterhead_picture_on_text_page_is_ocred_and_merged() -> None:
-    """An issuer's details printed as an image above a real text layer: both read."""
+def _letterhead_pdf() -> bytes:
+    """A text-layer page whose letterhead (issuer and IBAN) is a picture."""
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -176,8 +176,14 @@ def test_letterhead_picture_on_text_page_is_ocred_and_merged() -> None:
     c.drawString(40, letter[1] - 280, "Total due 120.00 EUR")
     c.showPage()
     c.save()
+    return buf.getvalue()
+
+
+def test_letterhead_picture_on_text_page_is_ocred_and_merged() -> None:
+    """An issuer's details printed as an image above a real text layer: both read."""
+    data = _letterhead_pdf()
     opts = IngestOptions(ocr_engine="tesseract")
-    doc = read_bytes("letterhead.pdf", buf.getvalue(), opts)
+    doc = read_bytes("letterhead.pdf", data, opts)
     page = doc.pages[0]
     assert not page.ocr  # the text layer stays
     assert "Invoice number 4711" in page.text
@@ -186,6 +192,21 @@ def test_letterhead_picture_on_text_page_is_ocred_and_merged() -> None:
     invoice = next(w for w in page.words if w.text == "Invoice")
     assert quorvant.bbox[1] < invoice.bbox[1]  # placed where the picture is: above
     # switched off, the picture is not read
-    off = read_bytes("letterhead.pdf", buf.getvalue(),
+    off = read_bytes("letterhead.pdf", data,
                      IngestOptions(ocr_engine="tesseract", ocr_images=False))
     assert "QUORVANT" not in off.pages[0].text
+
+
+def test_failed_picture_ocr_leaves_a_readable_text_page(monkeypatch) -> None:
+    """No tesseract (or a timeout) on a letterhead must not fail a born-digital PDF."""
+    from ingest.errors import OcrUnavailable
+    from ingest.ocr import pool
+
+    def broken(*args, **kwargs):
+        raise OcrUnavailable("tesseract not found")
+
+    monkeypatch.setattr(pool, "recognize_page", broken)
+    doc = read_bytes("letterhead.pdf", _letterhead_pdf(), IngestOptions(ocr_workers=1))
+    assert "Invoice number 4711" in doc.pages[0].text
+    assert "QUORVANT" not in doc.pages[0].text
+    assert doc.metadata["image_ocr_error"] == "ocr_unavailable"
