@@ -97,12 +97,15 @@ _STREET = re.compile(r"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(jalan|jl
 
 
 def _not_a_name(text: str) -> bool:
-    """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ...")
-    or a number with a label ("B111 No.:001-3246") is never the vendor's name. The
+    """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."),
+    a number with a label ("B111 No.:001-3246") or logo debris without a three-letter
+    word is never the vendor's name. The
     scorer, trained on generated documents, sometimes ranks such lines first on photos."""
     t = text.strip()
     if not t:
         return True
+    if not re.search(r"[^\W\d_]{3}", t):
+        return True  # no word of three letters: logo debris ("N VV | FE")
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
     if _NAME_HEADING.search(compact) or _STREET.search(t):
         return True

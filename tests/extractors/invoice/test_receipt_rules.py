@@ -157,6 +157,8 @@ def test_negative_total_is_never_reported_when_a_positive_candidate_exists():
     ("107, JALAN BANDAR RAWANG 2", True),
     ("B111 No.:001-3246", True),
     ("Kopie factuur", True),
+    ("N VV | FE", True),
+    ("GL HANDICRAFT & TAILORING", False),
     ("99 SPEED MART S/B (519537-X)", False),  # a registration number is no reason
     ("99 SFEED MART 5/9(519S37-X)", False),  # not even misread
     ("7-ELEVEN MALAYSIA SDN BHD", False),
