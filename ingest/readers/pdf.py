@@ -407,24 +407,25 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
 
     regions = {len(pages) + k: r for k, r in enumerate(region_list)}
 
+    def render(i: int) -> Any:
+        with PDFIUM_LOCK:
+            page = pdf[i]
+            try:
+                return _render(page, options.dpi)
+            finally:
+                page.close()
+
     def jobs() -> Iterator[OcrJob]:
         for i in ocr_indexes:
-            with PDFIUM_LOCK:
-                page = pdf[i]
-                try:
-                    image = _render(page, options.dpi)
-                finally:
-                    page.close()
+            image = render(i)
             yield OcrJob(index=i, image=image, width_pt=pages[i].width, height_pt=pages[i].height)
 
     def region_jobs() -> Iterator[OcrJob]:
+        last: tuple[int, Any] | None = None  # a page with several pictures renders once
         for key, (i, (x0, y0, x1, y1)) in regions.items():
-            with PDFIUM_LOCK:
-                page = pdf[i]
-                try:
-                    image = _render(page, options.dpi)
-                finally:
-                    page.close()
+            if last is None or last[0] != i:
+                last = (i, render(i))
+            image = last[1]
             sx, sy = image.width / pages[i].width, image.height / pages[i].height
             crop = image.crop((int(x0 * sx), int(y0 * sy), int(math.ceil(x1 * sx)),
                                int(math.ceil(y1 * sy))))
