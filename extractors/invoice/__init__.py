@@ -99,15 +99,15 @@ _STREET = re.compile(r"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(jalan|jl
 def _not_a_name(text: str) -> bool:
     """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."),
     a number with a label ("B111 No.:001-3246") or logo debris without a three-letter
-    word is never the vendor's name. The
-    scorer, trained on generated documents, sometimes ranks such lines first on photos."""
+    word is never the vendor's name. The scorer, trained on generated documents,
+    sometimes ranks such lines first on photos."""
     t = text.strip()
     if not t:
         return True
     if not re.search(r"[^\W\d_]{3}", t):
         return True  # no word of three letters: logo debris ("N VV | FE")
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
-    if _NAME_HEADING.search(compact) or _STREET.search(t):
+    if _HEADING.search(compact) or _STREET.search(t):
         return True
     # "99 SPEED MART S/B (519537-X)": a bracketed registration number is not the name
     t = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", _BRACKET_REGNO.sub("", t))
@@ -131,14 +131,12 @@ _STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfa
                    r"^\s*site\s*[:.#]|\b[G6][S5][T1]\s*[I1][D0]\b)")
 
 
-# a heading printed under the address, matched on letters only so that OCR's spacing
-# ("TAXI NVOICE", "GUESTCHECK") does not hide it
-_HEADING = re.compile(r"(?:TAX)?I?NV[O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|CHECKN[O0]|"
-                      r"TABLEN[O0]|ORDERN[O0]|CASH[I1]ER|QUOTATION|DELIVERYORDER|STATEMENT")
-# headings a vendor name never contains, OCR slips included ("INYOICE")
-_NAME_HEADING = re.compile(r"(?:TAX)?I?N[VY][O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|"
-                           r"QUOTATION|DELIVERYORDER|STATEMENTOF|CUSTOMERSCOPY|"
-                           r"RECHNUNG|FACTURE|FACTUUR|FAKTURA")
+# a document heading, matched on letters only so that OCR's spacing ("TAXI NVOICE",
+# "GUESTCHECK") and slips ("INYOICE") do not hide it: it ends the address block and is
+# never a vendor's name
+_HEADING = re.compile(r"(?:TAX)?I?N[VY][O0]ICE|RECE[I1]PT|CASHB[I1]LL|GUESTCHECK|CHECKN[O0]|"
+                      r"TABLEN[O0]|ORDERN[O0]|CASH[I1]ER|QUOTATION|DELIVERYORDER|STATEMENT|"
+                      r"CUSTOMERSCOPY|RECHNUNG|FACTURE|FACTUUR|FAKTURA")
 # a company registration number glued in front of the first address line ("123456-X NO. 5")
 _LEADING_REGNO = re.compile(r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?[\s,.:;]+(?=\S)")
 
@@ -342,10 +340,9 @@ def _legal_name_under_brand(lay: PageLayout, row: int, brand: str
                             ) -> tuple[str, BBox | None] | None:
     """A logo or brand line ("Saeco", "QualityHosting") with the issuer's legal name on
     one of the next two lines ("QualityHosting AG - Uferweg 40-42 ...") or in the page's
-    bottom 30 % ("e-Luscious
-    Nederland B.V. iov Saeco.com" in the footer, where issuers print their legal
-    details): that name, cut after its legal form. The brand has to recur in that line,
-    so a customer's name is never taken."""
+    bottom 30 %, where issuers print their legal details ("e-Luscious Nederland B.V. iov
+    Saeco.com"): that name, cut after its legal form. The brand has to recur in that
+    line, so a customer's name is never taken."""
     key = re.sub(r"[^a-z0-9]", "", brand.casefold())
     if len(key) < 3 or _LEGAL_FORM.search(brand):
         return None
