@@ -13,6 +13,7 @@ missing or do not match the text, the line is split in proportion to character c
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -29,7 +30,12 @@ from ingest.layout import order_words
 from ingest.ocr.base import OcrResult
 from ingest.types import BBox, Word
 
+log = logging.getLogger(__name__)
+
 _ENGINE: Any = None
+_ENGINE_THREADS: int | None = None
+_LOCK = threading.Lock()
+
 # Line-end marks. The text detector's polygon often stops short of the small comma or
 # full stop that ends a thermal-receipt line ("JALAN ANGSA," read "JALAN ANGSA"): about
 # one receipt address in five lost one. Growing every polygon (a larger DBNet unclip
@@ -41,8 +47,6 @@ _ENGINE: Any = None
 LINE_END_PAD = 0.6
 LINE_END_MAX_LINES = 20
 _LINE_END_MARK = re.compile(r"[,.;:]")
-_ENGINE_THREADS: int | None = None
-_LOCK = threading.Lock()
 
 
 def _get_rapidocr(threads: int | None) -> Any:
@@ -353,7 +357,7 @@ def stretch_right(pts: Any, pad: float, width: int) -> Any:
 def added_line_end(old: str, new: str) -> str:
     """The punctuation mark `new` adds at the end of `old`, or "" when `new` reads
     anything else differently (spaces aside): only a lost mark is taken back."""
-    a, b = "".join(old.split()), "".join(unicodedata.normalize("NFKC", new).split())
+    a, b = ("".join(unicodedata.normalize("NFKC", t).split()) for t in (old, new))
     if len(b) == len(a) + 1 and b.startswith(a) and _LINE_END_MARK.fullmatch(b[-1]):
         return b[-1]
     return ""
@@ -414,6 +418,8 @@ class RapidOcrEngine:
         # RapidOCR expects OpenCV's BGR channel order
         arr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
         try:
+            # note: any keyword argument makes RapidOCR reset box_thresh, unclip_ratio
+            # and text_score to its defaults, which are the ones used here
             result, _elapsed = engine(arr, return_word_box=True)
         except Exception:  # noqa: BLE001 - the word-box path is optional: read plainly
             result, _elapsed = engine(arr)
@@ -421,7 +427,7 @@ class RapidOcrEngine:
             try:
                 result = recover_line_ends(engine, arr, result)
             except Exception:  # noqa: BLE001 - a refinement: the plain reading stands
-                pass
+                log.debug("re-reading line ends failed", exc_info=True)
         words = words_from_result(
             result,
             np.asarray(rgb.convert("L")),
