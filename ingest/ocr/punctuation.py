@@ -54,6 +54,14 @@ def _skeleton(words: list[Word]) -> tuple[str, list[tuple[int, int]], list[str]]
     return "".join(chars), where, gaps[1:]
 
 
+def _line_indexes(words: list[Word]) -> dict[int, list[int]]:
+    """Positions of the words of each line (`Word.line`), in reading order."""
+    lines: dict[int, list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        lines[w.line].append(i)
+    return lines
+
+
 def _tess_line(line: list[Word], tess: list[Word]) -> list[Word]:
     """Tesseract's words on the same line: vertical centre inside the line's band and
     horizontal centre inside its extent (with a line height of slack). Marks standing
@@ -81,9 +89,7 @@ def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], i
     new word list (same order, same boxes) and how many marks were added."""
     if not words or not tess:
         return words, 0
-    lines: dict[int, list[int]] = defaultdict(list)
-    for i, w in enumerate(words):
-        lines[w.line].append(i)
+    lines = _line_indexes(words)
     texts = [w.text for w in words]
     added = 0
     for idx in lines.values():
@@ -123,9 +129,7 @@ def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
     (same order and boxes) and the number of characters replaced."""
     if not words or not tess:
         return words, 0
-    lines: dict[int, list[int]] = defaultdict(list)
-    for i, w in enumerate(words):
-        lines[w.line].append(i)
+    lines = _line_indexes(words)
     texts = [list(w.text) for w in words]
     changed = 0
     for idx in lines.values():
