@@ -8,7 +8,8 @@ so the pages work without JavaScript and the browser's back button stays sane.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
@@ -181,18 +182,27 @@ def _reindex(request: Request, document_id: str) -> None:
         jobs.reindex(document_id)
 
 
-def apply_field(request: Request, session: Session, user: Principal, document_id: str,
-                name: str, value: str) -> Any:
-    _editable(session, user, document_id)
+T = TypeVar("T")
+
+
+def _correct(request: Request, session: Session, document_id: str, change: Callable[[], T]) -> T:
+    """A reviewer's correction: committed and re-indexed, or rolled back and refused with
+    422 when the review rules reject it (the form and the JSON API share this)."""
     try:
-        row = review.correct_field(session, document_id, name, value, user.username,
-                                   request.app.state.policy_config)
+        out = change()
     except review.ReviewError as exc:
         session.rollback()
         raise HTTPException(422, str(exc)) from None
     session.commit()
     _reindex(request, document_id)
-    return row
+    return out
+
+
+def apply_field(request: Request, session: Session, user: Principal, document_id: str,
+                name: str, value: str) -> Any:
+    _editable(session, user, document_id)
+    return _correct(request, session, document_id, lambda: review.correct_field(
+        session, document_id, name, value, user.username, request.app.state.policy_config))
 
 
 def apply_type(request: Request, session: Session, user: Principal, document_id: str,
@@ -201,14 +211,9 @@ def apply_type(request: Request, session: Session, user: Principal, document_id:
     doc = _editable(session, user, document_id)
     if doc_type in ("invoice", "receipt", "contract", "hr") and not user.can_view_type(doc_type):
         raise HTTPException(403, "you could no longer see the document with that type")
-    try:
-        review.correct_type(session, document_id, doc_type, subtype, user.username,
-                            request.app.state.policy_config)
-    except review.ReviewError as exc:
-        session.rollback()
-        raise HTTPException(422, str(exc)) from None
-    session.commit()
-    _reindex(request, document_id)
+    _correct(request, session, document_id, lambda: review.correct_type(
+        session, document_id, doc_type, subtype, user.username,
+        request.app.state.policy_config))
     return doc
 
 
