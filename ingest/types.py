@@ -25,6 +25,9 @@ class Word:
     # per-character confidences of `text` where the engine gives them (RapidOCR): used
     # while reading the page to weigh a second engine's reading; not stored
     char_conf: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
+    # per character, what a second recogniser read there instead ("" where it agreed);
+    # None where no second reading was made. Lets a third engine break a tie; not stored
+    char_alt: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

@@ -257,6 +257,9 @@ def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, s
     return out
 
 
+_DATE_SHAPE = re.compile(r"\d{1,2}([./\-])\d{1,2}\1\d{2}(\d{2})?|\d{4}([./\-])\d{1,2}\3\d{1,2}")
+
+
 def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
     out = []
     for i, w in enumerate(row.words):
@@ -267,6 +270,8 @@ def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
             continue
         if re.fullmatch(r"\d{1,3}([.,]\d{2})", t) or re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", t):
             continue
+        if _DATE_SHAPE.fullmatch(t):
+            continue  # a date is no document number (it would take the date's place)
         out.append((i, i + 1, t, t.lstrip(":")))
     return out
 

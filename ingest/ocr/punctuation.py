@@ -15,6 +15,11 @@ every character a confidence, and its misreadings on receipts ("SFEED" for "SPEE
 near 1. Such a character is replaced by tesseract's when both readings agree on at
 least two characters on each side of it and tesseract is reasonably sure of the word
 (a letter stays a letter, a digit a digit).
+
+Where a second recogniser also read the line (`ingest.ocr.second_reading`, whose
+characters carry `char_alt`), confidence no longer decides: a character both
+recognisers agree on stays, and where they disagreed tesseract's reading replaces the
+winner only when it matches the losing model's (two readings against one).
 """
 
 from __future__ import annotations
@@ -155,15 +160,23 @@ def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
                 twi, tci = b_where[j1 + k]
                 word = line[wi]
                 mine, theirs = word.text[ci], other[twi].text[tci]
-                cc = word.char_conf
-                if cc is None or len(cc) != len(word.text) or cc[ci] >= DOUBT:
-                    continue
                 if other[twi].conf < MIN_TESS_CONF_LETTER or mine.isdigit() != theirs.isdigit():
                     continue
+                alt = word.char_alt
+                if alt is not None and len(alt) == len(word.text):
+                    # two recognisers read this line: tesseract only breaks a tie,
+                    # siding with the one that lost (two readings against one)
+                    if not alt[ci] or alt[ci].casefold() != theirs.casefold():
+                        continue
+                else:
+                    cc = word.char_conf
+                    if cc is None or len(cc) != len(word.text) or cc[ci] >= DOUBT:
+                        continue
                 texts[idx[wi]][ci] = theirs.lower() if mine.islower() else theirs.upper()
                 changed += 1
     if not changed:
         return words, 0
     out = [Word(text="".join(t), bbox=w.bbox, conf=w.conf, line=w.line, block=w.block,
-                char_conf=w.char_conf) for t, w in zip(texts, words, strict=True)]
+                char_conf=w.char_conf, char_alt=w.char_alt)
+           for t, w in zip(texts, words, strict=True)]
     return out, changed

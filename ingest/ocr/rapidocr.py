@@ -28,6 +28,7 @@ from PIL import Image
 from ingest.errors import OcrUnavailable
 from ingest.layout import order_words
 from ingest.ocr.base import OcrResult
+from ingest.ocr.second_reading import second_opinion
 from ingest.types import BBox, Word
 
 log = logging.getLogger(__name__)
@@ -318,16 +319,21 @@ def words_from_result(result: Any, gray: Any, sx: float, sy: float) -> list[Word
 
 def _attach_char_conf(words: list[Word], item: Any) -> None:
     """Give each word of one line its characters' confidences (RapidOCR's sixth field,
-    one per raw character) when they line up with the words' characters."""
+    one per raw character) when they line up with the words' characters, and what the
+    second recogniser read instead (seventh field, `ingest.ocr.second_reading`)."""
     if len(item) < 6 or not item[4] or not isinstance(item[5], (list, tuple)) or \
             len(item[4]) != len(item[5]):
         return
+    alts_in = item[6] if len(item) >= 7 and isinstance(item[6], (list, tuple)) and \
+        len(item[6]) == len(item[4]) else None
     confs: list[float] = []
+    alts: list[str] = []
     try:
-        for ch, p in zip(item[4], item[5], strict=True):
+        for k, (ch, p) in enumerate(zip(item[4], item[5], strict=True)):
             for c in unicodedata.normalize("NFKC", str(ch)).translate(CJK_MARKS):
                 if not c.isspace():
                     confs.append(float(p))
+                    alts.append(str(alts_in[k]) if alts_in is not None else "")
     except (TypeError, ValueError):
         return
     if len(confs) != sum(len(w.text) for w in words):
@@ -335,6 +341,8 @@ def _attach_char_conf(words: list[Word], item: Any) -> None:
     pos = 0
     for w in words:
         w.char_conf = tuple(confs[pos:pos + len(w.text)])
+        if alts_in is not None:
+            w.char_alt = tuple(alts[pos:pos + len(w.text)])
         pos += len(w.text)
 
 
@@ -397,6 +405,8 @@ def recover_line_ends(engine: Any, img: Any, result: list[Any],
             new[4] = [*item[4], mark]
             if len(item) >= 6 and isinstance(item[5], list):
                 new[5] = [*item[5], float(_score)]
+            if len(item) >= 7 and isinstance(item[6], list):
+                new[6] = [*item[6], ""]
         out[i] = new
     return out
 
@@ -407,6 +417,7 @@ class RapidOcrEngine:
 
     threads: int | None = None
     name: str = "rapidocr"
+    second_reading: bool = True
 
     def recognize(
         self, image: Image.Image, page_width_pt: float, page_height_pt: float
@@ -423,6 +434,11 @@ class RapidOcrEngine:
             result, _elapsed = engine(arr, return_word_box=True)
         except Exception:  # noqa: BLE001 - the word-box path is optional: read plainly
             result, _elapsed = engine(arr)
+        if result and len(result[0]) >= 6 and self.second_reading:
+            try:
+                result = second_opinion(engine, arr, result, self.threads)
+            except Exception:  # noqa: BLE001 - a refinement: the first reading stands
+                log.warning("second recogniser failed; first reading kept", exc_info=True)
         if result and len(result[0]) >= 5:
             try:
                 result = recover_line_ends(engine, arr, result)

