@@ -11,7 +11,8 @@ truth files): each detected line is paired with the transcript line whose box ov
 most (IoU >= 0.5; unpaired lines are not counted). Comparison is case-, space- and
 NFKC-insensitive, as the field scoring is. Reported: total edit distance / total truth
 characters, and lines read exactly, for each of the three readings. Also reported, for
-stretches where the two models disagree, how often each reading matched the transcript.
+lines by how many characters the two models disagreed on, how often the merged line was
+exact (the table behind the OCR'd name/address confidences in `extractors/invoice`).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def read_one(image: str) -> list[tuple[str, str, str, str]]:
-    """(truth, first, second, merged) per paired line of one receipt."""
+def read_one(image: str) -> list[tuple[str, str, str, str, int]]:
+    """(truth, first, second, merged, disputes) per paired line of one receipt."""
     import numpy as np
     from PIL import Image
 
@@ -82,7 +83,8 @@ def read_one(image: str) -> list[tuple[str, str, str, str]]:
         if _iou(box, best[0]) < 0.5:
             continue
         merged = sr.fuse_item(result[i], res)
-        out.append((best[1], str(result[i][1]), str(res[0]), str(merged[1])))
+        n = merged[7] if len(merged) >= 8 else -1
+        out.append((best[1], str(result[i][1]), str(res[0]), str(merged[1]), n))
     return out
 
 
@@ -109,6 +111,13 @@ def main(argv: list[str] | None = None) -> int:
         exact = sum(_norm(r[k]) == _norm(r[0]) for r in rows)
         print(f"  {name:22s} CER {dist / max(chars, 1):.4f}   lines exact "
               f"{exact}/{len(rows)} ({exact / max(len(rows), 1):.1%})")
+    # how often the merged line is exact, by how many characters the models disputed:
+    # the table behind extractors/invoice LINE_EXACT_BY_DISPUTES
+    print("  merged line exact, by characters the two models disagreed on:")
+    for lo, hi, label in ((0, 0, "0"), (1, 1, "1"), (2, 2, "2"), (3, 10**6, "3+")):
+        sel = [r for r in rows if lo <= r[4] <= hi]
+        ok = sum(_norm(r[3]) == _norm(r[0]) for r in sel)
+        print(f"    {label:>3}: {ok}/{len(sel)} = {ok / max(len(sel), 1):.3f}")
     return 0
 
 

@@ -28,6 +28,9 @@ class Word:
     # per character, what a second recogniser read there instead ("" where it agreed);
     # None where no second reading was made. Lets a third engine break a tie; not stored
     char_alt: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    # how many characters the two recognisers disagreed on in this word's OCR line
+    # (edit distance, spaces aside); None where the line was read once. Not stored
+    read_disputes: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

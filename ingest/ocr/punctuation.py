@@ -123,8 +123,8 @@ def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], i
             added += 1
     if not added:
         return words, 0
-    out = [Word(text=t, bbox=w.bbox, conf=w.conf, line=w.line, block=w.block)
-           for t, w in zip(texts, words, strict=True)]
+    out = [Word(text=t, bbox=w.bbox, conf=w.conf, line=w.line, block=w.block,
+                read_disputes=w.read_disputes) for t, w in zip(texts, words, strict=True)]
     return out, added
 
 
@@ -177,6 +177,6 @@ def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
     if not changed:
         return words, 0
     out = [Word(text="".join(t), bbox=w.bbox, conf=w.conf, line=w.line, block=w.block,
-                char_conf=w.char_conf, char_alt=w.char_alt)
+                char_conf=w.char_conf, char_alt=w.char_alt, read_disputes=w.read_disputes)
            for t, w in zip(texts, words, strict=True)]
     return out, changed

@@ -313,6 +313,9 @@ def words_from_result(result: Any, gray: Any, sx: float, sy: float) -> list[Word
         conf = max(0.0, min(1.0, score))
         line_words = split_line(" ".join(text.split()), box, conf, chars, blanks)
         _attach_char_conf(line_words, item)
+        if len(item) >= 8 and isinstance(item[7], int):
+            for w in line_words:
+                w.read_disputes = item[7]
         words.extend(line_words)
     return words
 

@@ -136,14 +136,34 @@ def _decimal_lost(sa: list[str], i1: int, i2: int, b_chars: list[str]) -> bool:
 
 def _in_number(chars: list[str], i1: int, i2: int) -> bool:
     """Whether the stretch chars[i1:i2] sits inside a number: a digit on one side and
-    a digit, a decimal mark or the line's end on the other."""
-    left = chars[i1 - 1] if i1 > 0 else ""
-    right = chars[i2] if i2 < len(chars) else ""
+    a digit, a decimal mark followed by a digit, or the line's end on the other."""
+    def side(k: int, step: int) -> str:
+        """"d" digit, "m" a decimal mark with a digit beyond it, "" the line's end,
+        "x" anything else."""
+        if not 0 <= k < len(chars):
+            return ""
+        c = chars[k]
+        if c.isdigit():
+            return "d"
+        if c in _DECIMAL and 0 <= k + step < len(chars) and chars[k + step].isdigit():
+            return "m"
+        return "x"
 
-    def numeric(c: str) -> bool:
-        return not c or c.isdigit() or c in _DECIMAL
+    left, right = side(i1 - 1, -1), side(i2, 1)
+    return (left == "d" and right != "x") or (right == "d" and left != "x")
 
-    return (left.isdigit() and numeric(right)) or (right.isdigit() and numeric(left))
+
+def _blank_in_b(a: list[Token], b: list[Token], ia: list[int], ib: list[int],
+                i1: int, i2: int, j1: int) -> bool:
+    """Whether `b` read a space where `a` read the characters a[i1:i2] (and no space):
+    a character `b` saw as a gap ("Hardwa e") was seen, just not recognised."""
+    a_lo = ia[i1 - 1] + 1 if i1 > 0 else 0
+    a_hi = ia[i2] if i2 < len(ia) else len(a)
+    if any(t[0].isspace() for t in a[a_lo:a_hi]):
+        return False
+    b_lo = ib[j1 - 1] + 1 if j1 > 0 else 0
+    b_hi = ib[j1] if j1 < len(ib) else len(b)
+    return j1 > 0 and j1 < len(ib) and any(t[0].isspace() for t in b[b_lo:b_hi])
 
 
 def fuse_tokens(a: list[Token], b: list[Token]) -> list[Merged]:
@@ -198,6 +218,7 @@ def fuse_tokens(a: list[Token], b: list[Token]) -> list[Merged]:
                 not (any(c.isdigit() for c in sb[j1:j2]) and _in_number(sa, i1, i1))
         else:  # delete: only `a` read these characters
             take_b = i2 - i1 <= MAX_GAP and not _in_number(sa, i1, i2) and \
+                not _blank_in_b(a, b, ia, ib, i1, i2, j1) and \
                 not any(c.isdigit() or c in _KEEP for c in sa[i1:i2]) and \
                 max(a[ia[k]][2] for k in range(i1, i2)) < DROP_BELOW
         # one-for-one substitutions remember the losing character (a third engine may
@@ -220,6 +241,13 @@ def fuse_tokens(a: list[Token], b: list[Token]) -> list[Merged]:
     return out
 
 
+def disputes(a: list[Token], b: list[Token]) -> int:
+    """Characters the two readings of a line disagree on (edit distance, spaces aside).
+    A line both models read alike is far more often right (see the module doc)."""
+    return Levenshtein.distance("".join(t[0] for t in a if not t[0].isspace()),
+                                "".join(t[0] for t in b if not t[0].isspace()))
+
+
 def fuse_item(item: list[Any], second: tuple[Any, ...]) -> list[Any]:
     """RapidOCR's result entry `item` ([box, text, score, char boxes, chars, char
     confidences]) merged with the second model's reading of the same crop
@@ -239,7 +267,7 @@ def fuse_item(item: list[Any], second: tuple[Any, ...]) -> list[Any]:
     new[3] = [t[1] for t in fused]
     new[4] = [t[0] for t in fused]
     new[5] = [t[2] for t in fused]
-    new[6:] = [[t[3] for t in fused]]
+    new[6:] = [[t[3] for t in fused], disputes(a, b)]
     return new
 
 

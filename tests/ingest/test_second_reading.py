@@ -129,3 +129,24 @@ def test_engine_reads_a_rendered_line_with_both_models() -> None:
     assert "".join(w.text for w in result.words) == "JALANANGSA,TAMANBERKELEY"
     assert all(w.char_conf and len(w.char_conf) == len(w.text) for w in result.words)
     assert np.isfinite([w.bbox for w in result.words]).all()
+
+
+def test_a_digit_after_a_word_and_comma_is_inserted() -> None:
+    # "Tampoi,1200" vs "Tampoi,81200": the comma follows a word, it is no decimal mark
+    b = toks("Tampoi,81200", 0.95)
+    assert text(fuse_tokens(toks("Tampoi,1200"), b)) == "Tampoi,81200"
+    assert text(fuse_tokens(toks("1,50"), toks("1,500", 0.95))) == "1,50"
+
+
+def test_a_letter_the_second_model_saw_as_a_gap_stays() -> None:
+    a = toks("Hardware", [0.9] * 6 + [0.4, 0.9])
+    assert text(fuse_tokens(a, toks("Hardwa e"))) == "Hardware"
+    a = toks("Thiank", [0.9, 0.9, 0.4, 0.9, 0.9, 0.9])
+    assert text(fuse_tokens(a, toks("Thank"))) == "Thank"
+
+
+def test_merged_characters_remember_the_losing_reading() -> None:
+    fused = fuse_tokens(toks("43800", [0.9, 0.9, 0.6, 0.9, 0.9]), toks("43600", 0.9))
+    assert text(fused) == "43600" and [t[3] for t in fused] == ["", "", "8", "", ""]
+    fused = fuse_tokens(toks("TAMAN", 0.99), toks("TANAN", [0.9, 0.9, 0.4, 0.9, 0.9]))
+    assert text(fused) == "TAMAN" and fused[2][3] == "N"

@@ -29,7 +29,12 @@ def test_address_full_stops_between_parts_become_commas(text, want):
 
 
 @pytest.mark.parametrize("text, want", [
-    ("Kopi WorId San Bhd", "Kopi World SDn Bhd"),
+    ("Kopi WorId San Bhd", "Kopi World Sdn Bhd"),
+    ("Kopi Sdn Bhd", "Kopi Sdn Bhd"),  # a correct suffix keeps its case
+    ("ONE SEAFOOD SDN BH", "ONE SEAFOOD SDN BHD"),  # cut short at the receipt's edge
+    ("ONE SEAFOOD SDN DH", "ONE SEAFOOD SDN BHD"),
+    ("Maju Sdn. Bh.", "Maju Sdn. Bhd."),
+    ("SDN BHD", "SDN BHD"),
     ("No: G3, BIk G, JIn PJU", "No: G3, Blk G, Jln PJU"),
     ("JALAN IPOH", "JALAN IPOH"),
     ("MAJU LARIS 5/8", "MAJU LARIS S/B"),
