@@ -753,12 +753,16 @@ def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field]) -> None:
                   if w.bbox[0] >= b[0] - 1 and w.bbox[2] <= b[2] + 1 and
                   min(w.bbox[3], b[3]) - max(w.bbox[1], b[1]) >=
                   0.5 * max(1e-6, w.bbox[3] - w.bbox[1])]
+        agreement = _read_agreement(inside) if name in _OCR_TEXT_CAP else None
+        if agreement is not None:
+            # the recognisers' agreement already measures how well the text was read:
+            # the word confidences would count the same doubt twice
+            f.confidence = min(f.confidence, agreement)
+            continue
         if inside:
             f.confidence *= max(0.0, min(1.0, min(w.conf for w in inside))) ** 2
         if name in _OCR_TEXT_CAP:
-            agreement = _read_agreement(inside)
-            cap = _OCR_TEXT_CAP[name] if agreement is None else agreement
-            f.confidence = min(f.confidence, cap)
+            f.confidence = min(f.confidence, _OCR_TEXT_CAP[name])
 
 
 def _tidy_text_fields(lays: list[PageLayout], fields: dict[str, Field]) -> None:

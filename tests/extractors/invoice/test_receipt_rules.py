@@ -196,3 +196,33 @@ def test_currency_falls_back_to_the_named_country_with_modest_confidence():
     doc = _receipt(["ACME RETAIL PVT LTD", "BANGALORE, INDIA", "TOTAL USD 319.00"])
     lays = [build_rows(p) for p in doc.pages]
     assert _currency(lays, {"total_amount": total}, "IN").normalized == "USD"
+
+
+def test_recognisers_agreement_bounds_ocr_name_and_address_confidence():
+    from extractors.invoice import LINE_EXACT_BY_DISPUTES, _read_agreement, extract_invoice
+
+    rows = ["KEDAI RUNCIT MAJU SDN BHD", "NO 5, JALAN MAWAR,", "40000 SHAH ALAM",
+            "Date 01/02/2018", "TOTAL 9.90"]
+
+    def with_disputes(name_line: int, address_lines: tuple[int, int]) -> dict:
+        doc = _receipt(rows)
+        for w in doc.pages[0].words:
+            w.read_disputes = {0: name_line, 1: address_lines[0],
+                               2: address_lines[1]}.get(w.line, 0)
+        return extract_invoice(doc)
+
+    agreed = with_disputes(0, (0, 0))
+    disputed = with_disputes(2, (1, 0))
+    assert agreed["vendor_name"].confidence > disputed["vendor_name"].confidence
+    assert disputed["vendor_name"].confidence <= LINE_EXACT_BY_DISPUTES[2] + 1e-9
+    assert disputed["vendor_address"].confidence <= \
+        LINE_EXACT_BY_DISPUTES[1] * LINE_EXACT_BY_DISPUTES[0] + 1e-9
+    # one recogniser only: the flat caps stand
+    plain = extract_invoice(_receipt(rows))
+    assert plain["vendor_name"].confidence <= 0.75 and plain["vendor_address"].confidence <= 0.55
+    words = _receipt(rows).pages[0].words
+    assert _read_agreement(words) is None
+    for w in words:
+        w.read_disputes = 7 if w.line == 1 else 0
+    want = LINE_EXACT_BY_DISPUTES[-1] * LINE_EXACT_BY_DISPUTES[0] ** 4
+    assert abs(_read_agreement(words) - want) < 1e-9
