@@ -35,6 +35,7 @@ class Settings:
     max_pages: int = 2000
     ocr_engine: str = "auto"
     ocr_timeout_s: int = 180
+    ocr_second_reading: bool = True
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     type_threshold: float = 0.6
     field_threshold: float = 0.8
@@ -55,6 +56,8 @@ class Settings:
             max_pages=_int("BACKOFFICE_MAX_PAGES", 2000),
             ocr_engine=os.environ.get("BACKOFFICE_OCR_ENGINE", "auto"),
             ocr_timeout_s=_int("BACKOFFICE_OCR_TIMEOUT", 180),
+            ocr_second_reading=os.environ.get("BACKOFFICE_OCR_SECOND_READING", "1")
+            not in ("0", "false", "no"),
             workers=_int("BACKOFFICE_WORKERS", os.cpu_count() or 1),
             type_threshold=_float("BACKOFFICE_TYPE_THRESHOLD", 0.6),
             field_threshold=_float("BACKOFFICE_FIELD_THRESHOLD", 0.8),

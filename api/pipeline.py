@@ -95,6 +95,7 @@ class Pipeline:
             max_pages=self.settings.max_pages,
             ocr_engine=self.settings.ocr_engine,
             ocr_timeout_s=self.settings.ocr_timeout_s,
+            ocr_second_reading=self.settings.ocr_second_reading,
         )
         if self.ocr_workers is not None:
             opts.ocr_workers = self.ocr_workers

@@ -36,6 +36,9 @@ class IngestOptions:
     min_text_chars: int = 20
     # "auto": add the commas/slashes tesseract read to rapidocr's words (ingest/ocr/punctuation.py)
     fuse_punctuation: bool = True
+    # RapidOCR's lines re-read by a second recogniser and the readings merged
+    # (ingest/ocr/second_reading.py): fewer misread characters, about +0.5 s per receipt
+    ocr_second_reading: bool = True
     # OCR pictures on text-layer pages (letterheads printed as a logo image)
     ocr_images: bool = True
     # Upscale small OCR images so the x-height suits tesseract (short side below this, px)

@@ -31,7 +31,7 @@ def get_engine(name: str, options: IngestOptions, *, threads: int | None = None)
             upscale_below_px=options.upscale_below_px,
         )
     if name == "rapidocr":
-        return RapidOcrEngine(threads=threads)
+        return RapidOcrEngine(threads=threads, second_reading=options.ocr_second_reading)
     raise ValueError(f"unknown OCR engine {name!r}")
 
 

@@ -150,3 +150,19 @@ def test_merged_characters_remember_the_losing_reading() -> None:
     assert text(fused) == "43600" and [t[3] for t in fused] == ["", "", "8", "", ""]
     fused = fuse_tokens(toks("TAMAN", 0.99), toks("TANAN", [0.9, 0.9, 0.4, 0.9, 0.9]))
     assert text(fused) == "TAMAN" and fused[2][3] == "N"
+
+
+def test_second_reading_can_be_switched_off_by_configuration(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from api.config import Settings
+    from api.pipeline import Pipeline
+    from ingest.ocr.select import get_engine
+
+    monkeypatch.setenv("BACKOFFICE_OCR_SECOND_READING", "0")
+    settings = Settings.from_env(tmp_path)
+    assert settings.ocr_second_reading is False
+    opts = Pipeline(settings).ingest_options()
+    assert get_engine("rapidocr", opts).second_reading is False
+    monkeypatch.delenv("BACKOFFICE_OCR_SECOND_READING")
+    opts = Pipeline(Settings.from_env(tmp_path)).ingest_options()
+    assert get_engine("rapidocr", opts).second_reading is True
