@@ -257,6 +257,15 @@ _SDN_SLIP = re.compile(r"\b(S)[A-CE-Za-ce-z0-9](N\.?\s*BHD)\b|\b(S)(D)[A-MO-Za-m
                        re.I)
 
 
+# a department after the company's name on a sender line ("Free Service Abonné",
+# "ACME Customer Service"): the vendor is the company
+_DEPARTMENT = re.compile(
+    r"(?i)(?<=\w)\s*[-,]?\s+(?:service\s+(?:abonn[ée]s?|clients?|client[èe]le|facturation)|"
+    r"customer\s+(?:service|care|support)|billing\s+department|"
+    r"accounts?\s+(?:receivable|department)|kundenservice|kundendienst|"
+    r"buchhaltung|klantenservice)\s*$")
+
+
 _ABBREV_END = frozenset({"CORP", "INTL", "ENTP", "ENTS", "BROS", "ASSOC", "DEPT"})
 
 
@@ -794,8 +803,8 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _prefer_legal_name(lays, fields, ranked)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
-        stripped = _name_full_stop(
-            TRAILING_REG.sub("", _SELLER.sub("", str(vn.value))).strip(" ,;:"))
+        stripped = _name_full_stop(_DEPARTMENT.sub("", TRAILING_REG.sub(
+            "", _SELLER.sub("", str(vn.value)))).strip(" ,;:"))
         sm = list(COMPANY_SUFFIX.finditer(stripped))
         if sm and stripped[sm[-1].end():].lstrip().startswith("("):
             stripped = stripped[:sm[-1].end()]  # "... SDN BHD (1234" : cut the reg-no stub

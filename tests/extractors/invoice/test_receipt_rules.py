@@ -226,3 +226,16 @@ def test_recognisers_agreement_bounds_ocr_name_and_address_confidence():
         w.read_disputes = 7 if w.line == 1 else 0
     want = LINE_EXACT_BY_DISPUTES[-1] * LINE_EXACT_BY_DISPUTES[0] ** 4
     assert abs(_read_agreement(words) - want) < 1e-9
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Free Service Abonné", "Free"),
+    ("ACME Ltd - Customer Service", "ACME Ltd"),
+    ("ACME Billing", "ACME Billing"),  # a company may be called that
+    ("Service Clients", "Service Clients"),  # nothing would be left
+    ("Cleaning Service", "Cleaning Service"),
+])
+def test_a_department_after_the_company_name_is_not_the_vendor(text, want):
+    from extractors.invoice import _DEPARTMENT
+
+    assert _DEPARTMENT.sub("", text) == want
