@@ -577,6 +577,8 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     for (ps, s), (pt, t), (pT, T) in product(sub, tax, tot):
         if len({s.bbox, t.bbox, T.bbox}) < 3:
             continue
+        if abs(_d(t.normalized)) > abs(_d(s.normalized)):
+            continue  # a tax larger than what it is levied on: the two are swapped
         if abs(_d(s.normalized) + _d(t.normalized) - _d(T.normalized)) <= tol and \
                 _d(t.normalized) != 0 and _d(T.normalized) > 0:
             score = ps + pt + pT

@@ -175,3 +175,20 @@ def test_line_item_quantities_are_plain_decimals():
     items = extract_invoice(doc)["line_items"].normalized
     assert [i["quantity"] for i in items] == ["10", "100"]
     assert [i["amount"] for i in items] == ["20.00", "150.00"]
+
+
+def test_arithmetic_never_takes_a_tax_larger_than_its_base():
+    from extractors.invoice import _arithmetic
+    from extractors.invoice.candidates import Candidate
+
+    def c(v: str, y: float) -> Candidate:
+        return Candidate("money", v, v, 1, (300.0, y, 340.0, y + 10), 0)
+
+    small, big, total = c("40.39", 100), c("278.61", 120), c("319.00", 140)
+    # the scorers liked the swapped pair better; both pairs add up to the total
+    ranked = {"subtotal": [(0.9, small), (0.6, big)], "tax_amount": [(0.9, big), (0.6, small)],
+              "total_amount": [(0.99, total)]}
+    fields: dict = {}
+    _arithmetic(fields, ranked)
+    assert fields["subtotal"].normalized == "278.61"
+    assert fields["tax_amount"].normalized == "40.39"
