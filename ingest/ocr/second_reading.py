@@ -72,7 +72,7 @@ def model_path() -> Path | None:
     return p if p.is_file() else None
 
 
-def recognizer(engine: Any, threads: int | None) -> Any:
+def recognizer(threads: int | None) -> Any:
     """The process-wide second recogniser (RapidOCR's own `TextRecognizer` class with
     the other model), or None when the model is not installed."""
     global _REC, _REC_KEY
@@ -276,7 +276,7 @@ def second_opinion(engine: Any, img: Any, result: list[Any], threads: int | None
     horizontal line re-read by the second model and the readings merged."""
     import numpy as np
 
-    rec = recognizer(engine, threads)
+    rec = recognizer(threads)
     if rec is None or not result:
         return result
     todo = [i for i, it in enumerate(result) if len(it) >= 6 and len(it[0]) == 4]
