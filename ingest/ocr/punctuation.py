@@ -25,6 +25,7 @@ winner only when it matches the losing model's (two readings against one).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from difflib import SequenceMatcher
 
 from ingest.types import Word
@@ -123,8 +124,9 @@ def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], i
             added += 1
     if not added:
         return words, 0
-    out = [Word(text=t, bbox=w.bbox, conf=w.conf, line=w.line, block=w.block,
-                read_disputes=w.read_disputes) for t, w in zip(texts, words, strict=True)]
+    # the added marks shift the characters: per-character data no longer lines up
+    out = [replace(w, text=t, char_conf=None, char_alt=None)
+           for t, w in zip(texts, words, strict=True)]
     return out, added
 
 
@@ -176,7 +178,5 @@ def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
                 changed += 1
     if not changed:
         return words, 0
-    out = [Word(text="".join(t), bbox=w.bbox, conf=w.conf, line=w.line, block=w.block,
-                char_conf=w.char_conf, char_alt=w.char_alt, read_disputes=w.read_disputes)
-           for t, w in zip(texts, words, strict=True)]
+    out = [replace(w, text="".join(t)) for t, w in zip(texts, words, strict=True)]
     return out, changed
