@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 
+from extractors.contract import calibration, ranker
 from extractors.contract import fields as F
+from extractors.contract.dates import find_dates
 from extractors.contract.parties import preamble_parties, signature_parties
 from extractors.contract.text import FlatText
 from extractors.types import Field
@@ -22,6 +25,7 @@ from ingest.types import IngestedDocument
 __all__ = ["extract_contract", "extract_contract_raw"]
 
 _HEAD_PAGES = 3  # title, parties and dates live on the first pages
+_ANY_DATE_CHARS = 4000  # dates this early may be the agreement's or effective date
 # term patterns that state how long the agreement runs from its start; a survival or
 # covenant period says nothing about when the agreement ends
 _TERM_RUNS_FROM_START = {"term.agreement", "term.expire_after", "term.anniversary",
@@ -106,19 +110,82 @@ def _party_evidence(names: list[str]) -> dict[str, float]:
     }
 
 
-def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
-    """Fields of a contract; a field not found is absent. `subtype` is advisory only."""
-    from extractors.contract import calibration
+@dataclass(slots=True)
+class RawReading:
+    """What the pattern finders saw: the rule's fields with heuristic confidences, the
+    evidence behind each, every candidate mention per field, and the document context the
+    learned ranker reads."""
 
-    out, evidence, n_chars = extract_contract_raw(doc, subtype)
-    calibration.apply(out, evidence, n_chars)
+    fields: dict[str, Field]
+    evidence: dict[str, dict[str, float]]
+    n_chars: int
+    candidates: dict[str, list[F.Hit]]
+    context: ranker.DocContext
+    flat_text: FlatText
+
+
+def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
+    """Fields of a contract; a field not found is absent. `subtype` is advisory only.
+
+    The rule's choice and its logistic calibration stand for fields the learned ranker does
+    not cover (title, parties, value, signed) or when no ranker model is shipped; for the
+    ranked fields the ranker chooses among every candidate, or abstains.
+    """
+    raw = extract_contract_raw(doc, subtype)
+    out = raw.fields
+    calibration.apply(out, raw.evidence, raw.n_chars)
+    model = ranker.load()
+    if model is not None:
+        apply_ranker(raw, model)
     return out
 
 
-def extract_contract_raw(
-    doc: IngestedDocument, subtype: str | None = None
-) -> tuple[dict[str, Field], dict[str, dict[str, float]], int]:
-    """Fields with heuristic confidences, the evidence behind each, and the text length."""
+def apply_ranker(raw: RawReading, model: ranker.FieldRanker) -> None:
+    """Replace each ranked field by the ranker's choice (or drop it when it abstains)."""
+    for name in ranker.RANKED_FIELDS:
+        if name not in model.fields:
+            continue
+        cands = ranker.group(name, raw.candidates.get(name, []))
+        choice = model.choose(name, cands, raw.context)
+        if choice is None:
+            raw.fields.pop(name, None)
+            continue
+        hit = choice.candidate.first
+        derived = hit.pattern.startswith(("derived.", "agree."))
+        prev = raw.fields.get(name)
+        if derived and prev is not None and str(prev.normalized).lower() == choice.candidate.key:
+            page, bbox, value = prev.page, prev.bbox, prev.value
+        else:
+            page, bbox = raw.flat_text.locate(hit.start, hit.end)
+            value = hit.value
+        raw.fields[name] = Field(value, hit.normalized, round(choice.probability, 4), page, bbox,
+                                 f"ranker:{hit.pattern}")
+
+
+def _date_mentions(flat: str, limit: int) -> list[F.Hit]:
+    """Every date in the first `limit` characters: candidates the ranker may prefer."""
+    return [F.Hit(flat[a:b], iso, a, b, "date.any") for a, b, iso in find_dates(flat, 0, limit)]
+
+
+def _derived_ends(term_hits: list[F.Hit], out: dict[str, Field]) -> list[F.Hit]:
+    """End dates computed from each start (effective, signing) plus each term candidate."""
+    starts = [out[k].normalized for k in ("effective_date", "agreement_date") if k in out]
+    seen: set[tuple[str, str]] = set()
+    hits = []
+    for h in term_hits:
+        for s in starts:
+            key = (str(s), str(h.normalized))
+            if key in seen:
+                continue
+            seen.add(key)
+            iso = _add_years(str(s), str(h.normalized))
+            if iso:
+                hits.append(F.Hit(h.value, iso, h.start, h.end, "derived.term"))
+    return hits
+
+
+def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> RawReading:
+    """The rule's fields, their evidence and every candidate mention (see `RawReading`)."""
     ft = FlatText.of(doc)
     flat = ft.flat
     head_text = "\n".join(p.text for p in doc.pages[:_HEAD_PAGES])
@@ -126,8 +193,10 @@ def extract_contract_raw(
         else len(flat)
     out: dict[str, Field] = {}
     evidence: dict[str, dict[str, float]] = {}
+    cands: dict[str, list[F.Hit]] = {}
 
     def put(name: str, hits: list[F.Hit], scale: float = 1.0) -> None:
+        cands.setdefault(name, []).extend(hits)
         got = F.combine_ex(hits)
         if got:
             hit, conf, info = got
@@ -205,4 +274,22 @@ def extract_contract_raw(
     if "parties" in out:
         names = [str(n) for n in out["parties"].normalized or []]
         evidence["parties"].update(_party_evidence(names))
-    return out, evidence, len(flat)
+    # candidates beyond the rule's own: any preamble date, the signing date as the
+    # effective date, the end computed from start + term
+    head_dates = _date_mentions(flat, min(len(flat), _ANY_DATE_CHARS))
+    cands.setdefault("agreement_date", []).extend(head_dates)
+    cands.setdefault("effective_date", []).extend(
+        [F.Hit(h.value, h.normalized, h.start, h.end, f"agree.{h.pattern}")
+         for h in agreement] + head_dates)
+    for name, hits in F.duration_mentions(flat).items():
+        cands.setdefault(name, []).extend(hits)
+    cands.setdefault("expiration_date", []).extend(F.expiry_mentions(flat))
+    cands["expiration_date"].extend(_derived_ends(cands.get("term", []), out))
+    ocr_pages = sum(1 for p in doc.pages if p.ocr)
+    ctx = ranker.DocContext(
+        flat=flat, head_len=head_len, nda=_dated_means_effective(flat, subtype),
+        ocr_fraction=ocr_pages / max(1, len(doc.pages)),
+        anchors={k: str(out[k].normalized).lower() for k in
+                 ("agreement_date", "effective_date", "expiration_date", "term") if k in out},
+    )
+    return RawReading(out, evidence, len(flat), cands, ctx, ft)

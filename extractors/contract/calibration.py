@@ -107,7 +107,8 @@ def training_rows(n_docs: int = 1200, seed: int = 0) -> tuple[list[dict[str, flo
     xs, ys = [], []
     for i in range(n_docs):
         c = generate_hard_contract(seed * 100_000 + i)
-        fields, evidence, n_chars = extract_contract_raw(c.doc)
+        raw = extract_contract_raw(c.doc)
+        fields, evidence, n_chars = raw.fields, raw.evidence, raw.n_chars
         for name, f in fields.items():
             xs.append(features(name, f, evidence.get(name, {}), n_chars))
             ys.append(int(_is_right(name, f.normalized, c.expected.get(name))))

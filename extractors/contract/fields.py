@@ -619,3 +619,44 @@ def signed(flat: str) -> list[Hit]:
     if m:
         return [Hit(m.group(0), "false", off + m.start(), off + m.end(), "signed.blank")]
     return []
+
+
+# ------------------------------------------------------------------ broad candidates
+# Cue words that make any date or duration of a sentence a candidate for a field; the
+# learned ranker (`ranker.py`), not these cues, decides which candidate is the value.
+_BROAD_CUES: dict[str, re.Pattern[str]] = {
+    "term": re.compile(r"\bterm\b|\bexpir\w*|\bcontinue\s+in\s+(?:full\s+)?force", re.I),
+    "renewal_term": re.compile(r"\brenew\w*|\bextend\w*|\bextension\b|\bsuccessive\b", re.I),
+    "notice_period": re.compile(r"\bnotice\b|\bnotif\w*", re.I),
+}
+_EXPIRY_CUE = re.compile(r"\bexpir\w*|\bterminat\w*|\buntil\b|\bthrough\b|\bend\w*\b", re.I)
+
+
+def duration_mentions(flat: str) -> dict[str, list[Hit]]:
+    """Every duration in a sentence that speaks of a term, renewal or notice."""
+    out: dict[str, list[Hit]] = {k: [] for k in _BROAD_CUES}
+    for base, sent in sentences(flat):
+        if len(sent) > 1500:
+            continue
+        cued = [k for k, rx in _BROAD_CUES.items() if rx.search(sent)]
+        if not cued:
+            continue
+        for m in DURATION_RE.finditer(sent):
+            norm = normalize_duration(m.group(0))
+            if norm:
+                for k in cued:
+                    out[k].append(Hit(m.group(0), norm, base + m.start(), base + m.end(),
+                                      f"{k.split('_')[0]}.any"))
+    return out
+
+
+def expiry_mentions(flat: str) -> list[Hit]:
+    """Every date preceded closely by an ending word (expires, until, through ...)."""
+    hits = []
+    for m in DATE_RE.finditer(flat):
+        a, b = m.span()
+        if _EXPIRY_CUE.search(flat[max(0, a - 60): a]):
+            iso = parse_date(m.group(0))
+            if iso:
+                hits.append(Hit(m.group(0), iso, a, b, "expiration.any"))
+    return hits

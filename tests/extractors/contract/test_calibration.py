@@ -47,7 +47,8 @@ def test_generated_hard_contract_expected_values_are_found():
 def test_confidences_are_learned_and_ordered():
     assert calibration.load() is not None, "run python -m extractors.contract.calibration"
     c = generate_hard_contract(4242)
-    fields, evidence, n_chars = extract_contract_raw(c.doc)
+    raw = extract_contract_raw(c.doc)
+    fields, evidence, n_chars = raw.fields, raw.evidence, raw.n_chars
     x = calibration.features("governing_law", fields["governing_law"],
                              evidence["governing_law"], n_chars)
     assert x["field=governing_law"] == 1.0 and 0.0 <= x["rel_pos"] <= 1.0

@@ -1,0 +1,241 @@
+"""Learned choice among a contract field's candidate values, with a calibrated probability.
+
+The pattern finders of `fields` propose candidate values (every date in the preamble,
+every duration in a term sentence, every governing-law mention ...); this module groups
+them by value, describes each group with general evidence (which patterns found it, how
+often, where, which cue words stand around it, how it relates to the other dates) and lets
+one gradient-boosting model per field rank the groups. The top group is reported only when
+its probability clears the field's threshold, chosen by cross-validation to maximise F1;
+the reported confidence is an isotonic map of that probability fitted on out-of-fold
+predictions. Nothing here is fitted to a single document: the models are rebuilt from the
+TRAIN split by `python -m training.contract_fields` (see `training/`).
+
+Cue words are general contract vocabulary (a named table, `CUES`), not phrases of any one
+document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractors.contract.fields import RELIABILITY, Hit
+from extractors.modelfile import ModelFileError, load_checked
+
+MODEL_PATH = Path(__file__).parent / "model" / "field_ranker.joblib"
+RANKED_FIELDS = ("agreement_date", "effective_date", "expiration_date", "governing_law",
+                 "term", "renewal_term", "notice_period")
+DATE_FIELDS = ("agreement_date", "effective_date", "expiration_date")
+DURATION_FIELDS = ("term", "renewal_term", "notice_period")
+# confidences never claim certainty: the training set is a few hundred contracts
+CONF_FLOOR, CONF_CEIL = 0.02, 0.97
+WINDOW = 90  # characters of context each side of a mention
+
+# Contract vocabulary that tells what a date or a duration is about.
+CUES: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.IGNORECASE) for name, rx in {
+    "effective": r"\beffective\b",
+    "dated": r"\bdated\b|\bdate\s+of\b|\bas\s+of\b",
+    "made": r"\bmade\b|\bentered\s+into\b|\bexecuted\b",
+    "commence": r"\bcommenc\w*|\bstart\w*|\bbegin\w*",
+    "expire": r"\bexpir\w*|\bend\s+on\b|\bcontinue\s+until\b|\bthrough\b|\buntil\b",
+    "terminate": r"\bterminat\w*|\bcancel\w*",
+    "renew": r"\brenew\w*|\bextend\w*|\bextension\b|\bsuccessive\b",
+    "notice": r"\bnotice\b|\bnotif\w*|\bwritten\b",
+    "prior": r"\bprior\b|\bbefore\b|\bin\s+advance\b|\bpreceding\b",
+    "term": r"\bterm\b",
+    "initial": r"\binitial\b",
+    "signature": r"\bBy\s*:|\bName\s*:|\bTitle\s*:|\bIN\s+WITNESS\b|/s/",
+    "amend": r"\bamend\w*|\brestat\w*|\bsupersed\w*",
+    "survive": r"\bsurviv\w*|\bthereafter\b|\bfollowing\s+(?:the\s+)?(?:termination|expiration)",
+    "payment": r"\bpay\w*|\binvoice\w*|\bfees?\b|\broyalt\w*",
+    "confidential": r"\bconfidential\w*|\bdisclos\w*",
+    "filed": r"\bfiled\b|\bexhibit\b|\bsource\s*:|\bform\s+\d",
+    "law": r"\blaws?\b|\bgovern\w*|\bconstrued\b",
+    "court": r"\bcourts?\b|\bjurisdiction\b|\bvenue\b|\barbitrat\w*",
+}.items()}
+_YEAR = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(slots=True)
+class DocContext:
+    """What the ranker reads about the whole contract."""
+
+    flat: str
+    head_len: int
+    nda: bool
+    ocr_fraction: float
+    anchors: dict[str, str] = field(default_factory=dict)  # field -> rule's top value
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One value of one field and every mention that proposes it."""
+
+    field: str
+    key: str
+    hits: list[Hit]
+
+    @property
+    def first(self) -> Hit:
+        return min(self.hits, key=lambda h: h.start)
+
+
+def group(field_name: str, hits: list[Hit]) -> list[Candidate]:
+    """Mentions grouped by normalised value, in order of first mention."""
+    by_key: dict[str, list[Hit]] = {}
+    for h in hits:
+        if h.normalized is None or str(h.normalized) == "":
+            continue
+        by_key.setdefault(str(h.normalized).lower(), []).append(h)
+    cands = [Candidate(field_name, k, hs) for k, hs in by_key.items()]
+    cands.sort(key=lambda c: c.first.start)
+    return cands
+
+
+def _support(hits: list[Hit]) -> float:
+    """The hand prior: noisy-OR of the finders' reliabilities (see `fields.RELIABILITY`)."""
+    miss = 1.0
+    for i, h in enumerate(sorted(hits, key=lambda h: -RELIABILITY.get(h.pattern, 0.5))[:4]):
+        r = RELIABILITY.get(h.pattern, 0.5)
+        miss *= 1 - (r if i == 0 else r * 0.35)
+    return 1 - miss
+
+
+def _days(iso: str) -> int | None:
+    m = _YEAR.match(iso)
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    return y * 372 + mo * 31 + d  # order-preserving, good enough for gaps in days
+
+
+def _duration_days(norm: str) -> float:
+    try:
+        n, unit = norm.split("_", 1)
+        k = float(n)
+    except ValueError:
+        return 0.0
+    per = {"day": 1, "week": 7, "month": 30, "year": 365}
+    return k * next((v for u, v in per.items() if unit.startswith(u)), 0)
+
+
+def features(c: Candidate, others: list[Candidate], ctx: DocContext) -> dict[str, float]:
+    """Evidence for one candidate value; names are stable keys of the model's vectoriser."""
+    n = max(1, len(ctx.flat))
+    first = c.first
+    sup = _support(c.hits)
+    best_other = max((_support(o.hits) for o in others if o is not c), default=0.0)
+    f: dict[str, float] = {
+        "n_hits": float(len(c.hits)),
+        "n_cands": float(len(others)),
+        "rank": float(others.index(c)) if c in others else 0.0,
+        "support": sup,
+        "support_gap": sup - best_other,
+        "best_reliability": max(RELIABILITY.get(h.pattern, 0.3) for h in c.hits),
+        "rel_pos": first.start / n,
+        "log_start": math.log1p(first.start),
+        "in_head": float(first.start < ctx.head_len),
+        "nda": float(ctx.nda),
+        "ocr": ctx.ocr_fraction,
+        "log_chars": math.log1p(n),
+        "n_patterns": float(len({h.pattern for h in c.hits})),
+    }
+    for h in c.hits:
+        f[f"pat={h.pattern}"] = f.get(f"pat={h.pattern}", 0.0) + 1.0
+    # cue words before and after every mention (counted once per side per mention)
+    for h in c.hits[:6]:
+        before = ctx.flat[max(0, h.start - WINDOW): h.start]
+        after = ctx.flat[h.end: h.end + WINDOW // 2]
+        for name, rx in CUES.items():
+            if rx.search(before):
+                f[f"b:{name}"] = f.get(f"b:{name}", 0.0) + 1.0
+            if rx.search(after):
+                f[f"a:{name}"] = f.get(f"a:{name}", 0.0) + 1.0
+    key = c.key
+    if c.field in DATE_FIELDS:
+        d = _days(key)
+        if d is not None:
+            f["year"] = float(int(key[:4]))
+            for anchor_name, anchor in ctx.anchors.items():
+                if anchor_name == c.field or anchor_name not in DATE_FIELDS:
+                    continue
+                a = _days(anchor)
+                if a is not None:
+                    f[f"same_as:{anchor_name}"] = float(a == d)
+                    f[f"after:{anchor_name}"] = float(d > a)
+                    f[f"gap_years:{anchor_name}"] = max(-5.0, min(10.0, (d - a) / 372))
+            ds = [x for x in (_days(o.key) for o in others) if x is not None]
+            f["is_earliest"] = float(bool(ds) and d == min(ds))
+            f["is_latest"] = float(bool(ds) and d == max(ds))
+    elif c.field in DURATION_FIELDS:
+        days = _duration_days(key)
+        f["log_days"] = math.log1p(days)
+        f["unit_day"] = float("day" in key)
+        f["unit_month"] = float("month" in key)
+        f["unit_year"] = float("year" in key)
+        term = ctx.anchors.get("term")
+        if term and c.field != "term":
+            f["same_as_term"] = float(term == key)
+    else:  # governing law: how often the place is named at all
+        f["mentions"] = float(min(20, ctx.flat.lower().count(key)))
+    return f
+
+
+@dataclass(slots=True)
+class Choice:
+    candidate: Candidate
+    probability: float  # calibrated
+    raw: float  # the ranker's score before calibration
+
+
+class FieldRanker:
+    """The shipped per-field models: vectoriser, classifier, threshold, calibration."""
+
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        self.version: str = bundle["version"]
+        self.fields: dict[str, dict[str, Any]] = bundle["fields"]
+
+    def score(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> list[float]:
+        m = self.fields[field_name]
+        rows = [features(c, cands, ctx) for c in cands]
+        x = m["vec"].transform(rows)
+        return [float(p) for p in m["clf"].predict_proba(x)[:, 1]]
+
+    def choose(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> Choice | None:
+        """The best candidate when it clears the field's threshold, else None."""
+        if field_name not in self.fields or not cands:
+            return None
+        m = self.fields[field_name]
+        scores = self.score(field_name, cands, ctx)
+        i = max(range(len(cands)), key=lambda k: (scores[k], -cands[k].first.start))
+        if scores[i] < m["threshold"]:
+            return None
+        p = float(m["iso"].predict([scores[i]])[0])
+        return Choice(cands[i], min(CONF_CEIL, max(CONF_FLOOR, p)), scores[i])
+
+
+_lock = threading.Lock()
+_cached: dict[str, FieldRanker | None] = {}
+
+
+def load(path: Path = MODEL_PATH) -> FieldRanker | None:
+    """The shipped ranker (once per process); None when no model file is shipped.
+
+    A model file whose checksum does not match its manifest is refused loudly rather than
+    used: a half-written or swapped file must not silently change every contract's fields.
+    """
+    with _lock:
+        key = str(path)
+        if key not in _cached:
+            try:
+                bundle = load_checked(path)
+            except FileNotFoundError:
+                bundle = None
+            except ModelFileError:
+                raise
+            _cached[key] = FieldRanker(bundle) if bundle else None
+        return _cached[key]
