@@ -31,6 +31,7 @@ from ingest.types import IngestedDocument
 from policies.types import Review, Violation
 from records.audit import audit
 from records.blobs import BlobStore
+from records.channels import stamp_intake
 from records.db import init_db, session_scope
 from records.ids import new_id
 from records.models import (
@@ -167,6 +168,8 @@ class Pipeline:
                     parent_id=parent_id,
                     status="processing",
                 )
+                parent = s.get(Document, parent_id) if parent_id else None
+                stamp_intake(s, doc_row, actor, parent)
                 s.add(doc_row)
                 s.add(StatusEvent(document_id=doc_row.id, status="received", actor=actor))
                 audit(s, actor, "document.create", "document", doc_row.id, None,
@@ -512,6 +515,7 @@ class Pipeline:
             if row is None:
                 row = Document(id=new_id("doc"), sha256=sha, filename=path.name, size=size,
                                status="processing")
+                stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id
         result = {

@@ -41,8 +41,8 @@ def get_engine(url: str) -> Engine:
         return engine
 
 
-def migrate(url: str) -> None:
-    """Bring the database to the newest schema (idempotent)."""
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the database to the newest schema, or to `revision` (idempotent)."""
     from alembic import command
     from alembic.config import Config
 
@@ -52,7 +52,7 @@ def migrate(url: str) -> None:
     engine = get_engine(url)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
 
 _migrated: set[str] = set()

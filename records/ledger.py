@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from records.audit import audit
@@ -51,14 +51,19 @@ def entry_json(e: LedgerEntry) -> dict[str, Any]:
 
 
 def list_entries(
-    session: Session, status: str | None = None, limit: int | None = None
+    session: Session, status: str | None = None, limit: int | None = None,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[LedgerEntry]:
+    """Entries of live documents, newest first; `visible` is a condition on `Document`
+    (the reader's access rule), so an entry never shows a document its reader may not see."""
     stmt = (
         select(LedgerEntry)
         .join(Document, Document.id == LedgerEntry.document_id)
         .where(Document.deleted_at.is_(None))
         .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
     )
+    if visible is not None:
+        stmt = stmt.where(visible)
     if status:
         stmt = stmt.where(LedgerEntry.status == status)
     if limit:

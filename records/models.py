@@ -61,6 +61,10 @@ class Document(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who uploaded it, and the confidential channel it came in through (`records.channels`):
+    # access is decided by what a document may be, not only by what it turned out to be.
+    uploaded_by: Mapped[str | None] = mapped_column(String(80))
+    restricted_to: Mapped[str | None] = mapped_column(String(20), index=True)
 
     page_rows: Mapped[list[PageRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="PageRow.number"

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from api.config import Settings
 from records.audit import audit
 from records.blobs import BlobStore, sha256_bytes
+from records.channels import stamp_intake
 from records.db import session_scope
 from records.ids import new_id
 from records.models import Document, StatusEvent
@@ -64,11 +65,13 @@ def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: 
                 if row is not None:  # re-uploaded after deletion: bring it back
                     row.deleted_at = None
                     row.status = "processing"
+                    stamp_intake(s, row, actor)
                     s.add(StatusEvent(document_id=row.id, status="processing", actor=actor,
                                       note="uploaded again"))
                     return Intake(name, row.id, sha, "processing", True)
                 row = Document(id=new_id("doc"), sha256=sha, filename=name, size=len(data),
                                status="processing")
+                stamp_intake(s, row, actor)
                 s.add(row)
                 s.add(StatusEvent(document_id=row.id, status="received", actor=actor))
                 audit(s, actor, "document.create", "document", row.id, None,

@@ -55,3 +55,55 @@ def test_form_upload_lists_document_and_polls(app: FastAPI, client: TestClient) 
     assert s["final"] and s["status"] in FINAL
     assert client.post("/upload", files=[("files", ("x.pdf", data, "application/pdf"))]
                        ).status_code == 403  # no CSRF token
+
+
+def _w4() -> bytes:
+    return pdf_bytes(["Form W-4 Employee's Withholding Certificate", "SSN 123-45-6789"])
+
+
+def test_hr_upload_is_hidden_from_other_roles_while_processing(app: FastAPI,
+                                                               client: TestClient) -> None:
+    """The scanned W-4 an ap user could once fetch 0.05 s after HR uploaded it."""
+    from concurrent.futures import Future
+
+    class Idle:  # processing never finishes: the document stays untyped
+        def submit(self, document_id: str, actor: str) -> Future[dict[str, object]]:
+            return Future()
+
+        def shutdown(self) -> None:
+            return None
+
+    app.state.jobs = Idle()
+    add_user(app, "hana", "hr")
+    add_user(app, "hugo", "hr")
+    add_user(app, "pat", "ap")
+    token = login(client, "hana")
+    r = client.post("/api/documents?wait=false",
+                    files=[("files", ("w4.pdf", _w4(), "application/pdf"))],
+                    headers={"X-CSRF-Token": token})
+    (doc,) = r.json()["documents"]
+    doc_id = doc["document_id"]
+    assert client.get(f"/api/documents/{doc_id}/status").json()["status"] == "processing"
+    for name, seen in (("pat", False), ("hugo", True)):
+        client.cookies.clear()
+        login(client, name)
+        assert (client.get(f"/documents/{doc_id}/original").status_code == 200) is seen
+        assert (client.get(f"/api/documents/{doc_id}/status").status_code == 200) is seen
+        assert ("w4.pdf" in client.get("/documents").text) is seen
+
+
+def test_hr_upload_that_fails_stays_hidden(app: FastAPI, client: TestClient) -> None:
+    app.state.settings.max_pages = 0  # every PDF fails with too_many_pages
+    add_user(app, "hana", "hr")
+    add_user(app, "pat", "ap")
+    token = login(client, "hana")
+    r = client.post("/api/documents", files=[("files", ("w4.pdf", _w4(), "application/pdf"))],
+                    headers={"X-CSRF-Token": token})
+    (res,) = r.json()["documents"]
+    assert res["status"] == "failed" and res["error"]["code"] == "too_many_pages"
+    client.cookies.clear()
+    login(client, "pat")
+    for path in (f"/documents/{res['document_id']}", f"/documents/{res['document_id']}/original",
+                 f"/api/documents/{res['document_id']}/status"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/api/documents").json()["total"] == 0

@@ -34,7 +34,7 @@ def audit_entries(session: Session, user: Principal, actor: str | None = None,
     hidden = set()
     if doc_ids:
         for doc in session.scalars(select(Document).where(Document.id.in_(doc_ids))):
-            if not user.can_view_type(doc.doc_type):
+            if not user.may_read(doc):
                 hidden.add(doc.id)
     out = []
     for r in rows:

@@ -17,7 +17,7 @@ from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
 from api.web.deps import DB, CurrentUser, require
 from api.web.queries import list_documents, queue_items, visible_document
 from api.web.routes.documents import apply_decision, apply_field, apply_type, intake_files
-from api.web.routes.ledger import change_status
+from api.web.routes.ledger import change_status, visible_entries
 from api.web.routes.search import filter_args, run_search
 from records import ledger, review
 from records.db import session_scope
@@ -92,13 +92,10 @@ def document(document_id: str, user: CurrentUser,
 @router.get("/documents/{document_id}/status")
 def document_status(document_id: str, user: CurrentUser,
                     session: DB) -> dict[str, Any]:
-    """For the upload page's polling. Once a document turns out to be of a type the
-    uploader may not see, it says only that, not what it became."""
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise HTTPException(404, "no such document")
-    if not user.can_view(doc):
-        return {"document_id": doc.id, "status": "restricted", "final": True}
+    """For the upload page's polling. A document the user may not see (any more: once it
+    turns out to be of a type its uploader may not see) answers like a missing one, so
+    polling cannot tell whether someone else's document exists."""
+    doc = visible_document(session, user, document_id)
     return {"document_id": doc.id, "status": doc.status, "doc_type": doc.doc_type,
             "final": doc.status in FINAL, "error": doc.error_code,
             "reasons": list(doc.review_reasons or [])}
@@ -173,7 +170,7 @@ def ledger_entries(
     session: DB,
     status: str | None = None,
 ) -> dict[str, Any]:
-    return {"entries": [ledger.entry_json(e) for e in ledger.list_entries(session, status)]}
+    return {"entries": [ledger.entry_json(e) for e in visible_entries(session, user, status)]}
 
 
 @router.post("/ledger/{entry_id}/status")

@@ -87,6 +87,17 @@ def documents_page(
     })
 
 
+def findings_only(session: Session, user: Principal, document_id: str) -> Document | None:
+    """The document whose findings (not contents) this compliance user may review, or
+    None. Only a document with findings: those already show in the exception queue, so
+    the page reveals nothing new; any other hidden document answers 404 like a missing one."""
+    doc = session.get(Document, document_id)
+    if doc is None or doc.deleted_at is not None or user.can_view(doc) \
+            or not user.has(VIOLATIONS) or not violations_of(session, doc.id):
+        return None
+    return doc
+
+
 def _page_rows(session: Session, document_id: str) -> list[PageRow]:
     return list(session.scalars(
         select(PageRow).where(PageRow.document_id == document_id).order_by(PageRow.number)))
@@ -101,11 +112,10 @@ def document_page(
     page: int = 1,
     queue: str | None = None,
 ) -> Response:
-    doc = session.get(Document, document_id)
-    if doc is not None and not user.can_view(doc) and user.has(VIOLATIONS) \
-            and doc.deleted_at is None:
+    restricted = findings_only(session, user, document_id)
+    if restricted is not None:
         return render(request, "document_restricted.html", {
-            "doc": doc, "violations": violations_of(session, doc.id)})
+            "doc": restricted, "violations": violations_of(session, restricted.id)})
     doc = visible_document(session, user, document_id)
     pages = _page_rows(session, doc.id)
     n_pages = max(len(pages), doc.pages or 0, 1)
@@ -209,7 +219,7 @@ def apply_type(request: Request, session: Session, user: Principal, document_id:
                doc_type: str, subtype: str | None) -> Document:
     """A reviewer's type correction, for the form and the JSON API alike."""
     doc = _editable(session, user, document_id)
-    if doc_type in ("invoice", "receipt", "contract", "hr") and not user.can_view_type(doc_type):
+    if not user.could_view_as(doc, doc_type):
         raise HTTPException(403, "you could no longer see the document with that type")
     _correct(request, session, document_id, lambda: review.correct_type(
         session, document_id, doc_type, subtype, user.username,

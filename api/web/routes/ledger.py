@@ -17,16 +17,29 @@ from sqlalchemy.orm import Session
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, Principal
 from api.web.deps import DB, flash, render, require
 from records import ledger, review
-from records.models import LedgerEntry
+from records.models import Document, LedgerEntry
 
 router = APIRouter()
 
 
+def visible_entry(session: Session, user: Principal, entry_id: int) -> LedgerEntry:
+    """The entry, or 404 alike when it does not exist or its document is hidden from the
+    user (an invoice that came in through HR stays HR's, see `api.web.access`)."""
+    entry = session.get(LedgerEntry, entry_id)
+    doc = session.get(Document, entry.document_id) if entry is not None else None
+    if entry is None or doc is None or not user.can_view(doc):
+        raise HTTPException(404, "no such ledger entry")
+    return entry
+
+
+def visible_entries(session: Session, user: Principal,
+                    status: str | None = None) -> list[LedgerEntry]:
+    return ledger.list_entries(session, status or None, visible=user.document_filter())
+
+
 def change_status(request: Request, session: Session, user: Principal, entry_id: int,
                   status: str, note: str | None = None) -> LedgerEntry:
-    entry = session.get(LedgerEntry, entry_id)
-    if entry is None:
-        raise HTTPException(404, "no such ledger entry")
+    entry = visible_entry(session, user, entry_id)
     try:
         if status in ("approved", "rejected"):
             review.decide(session, entry.document_id,
@@ -53,7 +66,7 @@ def ledger_page(
     session: DB,
     status: str | None = None,
 ) -> Response:
-    entries = ledger.list_entries(session, status or None)
+    entries = visible_entries(session, user, status)
     return render(request, "ledger.html", {
         "entries": entries, "status": status or "", "statuses": ledger.STATUSES,
         "transitions": ledger.TRANSITIONS, "can_change": user.has(LEDGER_CHANGE)})
@@ -65,7 +78,7 @@ def ledger_csv(
     session: DB,
     status: str | None = None,
 ) -> Response:
-    body = ledger.entries_csv(ledger.list_entries(session, status or None))
+    body = ledger.entries_csv(visible_entries(session, user, status))
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="ledger-{stamp}.csv"'})

@@ -39,6 +39,8 @@
     async function poll(ui, id) {
       for (let i = 0; i < 600; i++) {
         const r = await fetch("/api/documents/" + id + "/status", { headers: { Accept: "application/json" } });
+        // 404: no longer visible to the uploader (it turned out to be someone else's type)
+        if (r.status === 404) { show(ui, "restricted"); return; }
         if (!r.ok) { show(ui, "failed"); return; }
         const s = await r.json();
         show(ui, s.status, id);
@@ -95,7 +97,7 @@
     if (body.dataset.status === "processing") {
       const tick = async () => {
         const r = await fetch("/api/documents/" + id + "/status", { headers: { Accept: "application/json" } });
-        if (r.ok && (await r.json()).final) { location.reload(); return; }
+        if (r.status === 404 || (r.ok && (await r.json()).final)) { location.reload(); return; }
         setTimeout(tick, 2000);
       };
       setTimeout(tick, 2000);
