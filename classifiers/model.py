@@ -9,7 +9,8 @@ Design, and why:
 - Word 1-2-grams and `char_wb` 3-5-grams are *hashed* (no vocabulary to store or grow),
   weighted by sublinear tf x idf, plus a few layout/keyword features (page count, digit
   share, money patterns, line-length stats, "total"/"agreement"/"whereas", SSN-like...).
-  Digits are folded to 0 so that dates and amounts generalise.
+  Digits are folded to 0 so that dates and amounts generalise; form numbers (I-9, W-4)
+  first get a digit-free token of their own, since they identify a document.
 - chi2 keeps the most useful `K_BEST` hashed columns per model so the shipped files stay
   small; a multinomial LogisticRegression sits on top.
 - Calibration is our own held-out temperature scaling: the temperature is fitted on a
@@ -80,8 +81,19 @@ LAYOUT_NAMES = (
      "layout:ssn_like", "layout:date_count", "layout:email"] + list(_KEYWORDS))
 
 
+# Form numbers ("Form I-9", "W-4", "W-2", "DS-11") name a document, but digit folding makes
+# W-4 and W-2 one token and "I-9" no word token at all (single letters are dropped). Each
+# such number also gets a digit-free token: I-9 -> "formno_ij" (digits spelled a-j).
+_FORM_NO = re.compile(r"\b([a-z]{1,3})-(\d{1,2})\b")
+_DIGIT_LETTERS = str.maketrans("0123456789", "abcdefghij")
+
+
+def _form_token(m: re.Match) -> str:
+    return f"{m.group(0)} formno_{m.group(1)}{m.group(2).translate(_DIGIT_LETTERS)}"
+
+
 def _prep(text: str) -> str:
-    return _DIGITS.sub("0", text.lower())
+    return _DIGITS.sub("0", _FORM_NO.sub(_form_token, text.lower()))
 
 
 def _layout(text: str, n_pages: int) -> list[float]:

@@ -11,18 +11,52 @@ same documents in the same order.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from functools import partial
 
 from classifiers.generator.commerce import invoice, receipt
 from classifiers.generator.common import Ctx, GeneratedDoc, finish
 from classifiers.generator.contracts import contract
 from classifiers.generator.hr import hr
+from classifiers.generator.hr_forms import HR_FORM_SUBTYPE, us_hr_form, us_other_form
+from classifiers.generator.invoices_regional import de_rechnung, fr_facture, tv_ad_invoice
 from classifiers.generator.other import other
+from classifiers.generator.other_regional import regional_other
+from classifiers.generator.receipts_regional import de_receipt, us_restaurant_check
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 
-__all__ = ["GeneratedDoc", "generate", "generate_one", "SUBTYPES", "GENERATOR_VERSION"]
+__all__ = ["GeneratedDoc", "generate", "generate_one", "generate_family", "FAMILIES",
+           "FAMILY_SHARES", "SUBTYPES", "GENERATOR_VERSION"]
 
 # Bump when templates change: it prefixes MODEL_VERSION, so a model says which data made it.
-GENERATOR_VERSION = "g2"
+GENERATOR_VERSION = "g3"
+
+# Families with a strong national, trade or form layout: name -> (doc type, subtype,
+# builder returning the lines). They are drawn *inside* their doc type's quota (see
+# FAMILY_SHARES), so class balance and subtype round-robin stay as they were.
+FAMILIES: dict[str, tuple[str, str | None, Callable[[Ctx], list[str]]]] = {
+    "receipt_de": ("receipt", None, de_receipt),
+    "receipt_us_restaurant": ("receipt", None, us_restaurant_check),
+    "invoice_fr": ("invoice", None, fr_facture),
+    "invoice_de": ("invoice", None, de_rechnung),
+    "invoice_us_tv": ("invoice", None, tv_ad_invoice),
+    **{f"hr_form_{form}": ("hr", sub, partial(us_hr_form, form=form))
+       for form, sub in HR_FORM_SUBTYPE.items()},
+    "other_de_fr": ("other", None, regional_other),
+    "other_us_form": ("other", None, us_other_form),
+}
+# Per (doc type, subtype): the share of documents drawn from each family instead of the
+# generic template.
+FAMILY_SHARES: dict[tuple[str, str | None], tuple[tuple[str, float], ...]] = {
+    ("receipt", None): (("receipt_de", 0.2), ("receipt_us_restaurant", 0.15)),
+    ("invoice", None): (("invoice_fr", 0.1), ("invoice_de", 0.1), ("invoice_us_tv", 0.1)),
+    ("hr", "i9"): (("hr_form_i9", 0.6),),
+    ("hr", "w4"): (("hr_form_w4", 0.6),),
+    ("hr", "pay_stub"): (("hr_form_w2", 0.35),),
+    ("other", None): (("other_de_fr", 0.06), ("other_us_form", 0.06)),
+}
+# Government forms come as 1-4 page PDFs; the page count is a layout feature.
+FORM_PAGES = (1, 2, 3, 4)
 
 SUBTYPES: dict[str, tuple[str, ...]] = {"contract": CONTRACT_SUBTYPES, "hr": HR_SUBTYPES}
 
@@ -34,7 +68,10 @@ _NOISE = {"receipt": (0.7, 0.15), "invoice": (0.35, 0.1), "contract": (0.25, 0.0
 def generate_one(doc_type: str, subtype: str | None, seed: int) -> GeneratedDoc:
     """One document of the given type/subtype from its own seed."""
     ctx = Ctx(seed, latin_only=doc_type in ("contract", "receipt"))
-    if doc_type == "invoice":
+    family = _draw_family(ctx, doc_type, subtype)
+    if family:
+        doc = _family_doc(ctx, family)
+    elif doc_type == "invoice":
         doc = invoice(ctx)
     elif doc_type == "receipt":
         doc = receipt(ctx)
@@ -44,6 +81,38 @@ def generate_one(doc_type: str, subtype: str | None, seed: int) -> GeneratedDoc:
         doc = hr(ctx, subtype or "resume")
     else:
         doc = other(ctx)
+    return _finish(ctx, doc, doc_type, subtype)
+
+
+def _draw_family(ctx: Ctx, doc_type: str, subtype: str | None) -> str | None:
+    shares = FAMILY_SHARES.get((doc_type, subtype))
+    if not shares:  # no draw: documents of types without families stay as they were
+        return None
+    r = ctx.rng.random()
+    for name, share in shares:
+        if r < share:
+            return name
+        r -= share
+    return None
+
+
+def _family_doc(ctx: Ctx, family: str) -> GeneratedDoc:
+    doc_type, subtype, build = FAMILIES[family]
+    lines = build(ctx)
+    n_pages = ctx.pick(FORM_PAGES) if family.startswith("hr_form") else 1 + len(lines) // 60
+    return GeneratedDoc(doc_type, subtype, lines, n_pages=n_pages, meta={"family": family})
+
+
+def generate_family(family: str, seed: int, noise: bool = True) -> GeneratedDoc:
+    """One document of a named family (see FAMILIES); `noise=False` skips the OCR-style
+    degradation, for tests that need a readable document."""
+    doc_type, subtype, _ = FAMILIES[family]
+    ctx = Ctx(seed)
+    doc = _family_doc(ctx, family)
+    return _finish(ctx, doc, doc_type, subtype) if noise else doc
+
+
+def _finish(ctx: Ctx, doc: GeneratedDoc, doc_type: str, subtype: str | None) -> GeneratedDoc:
     p, level = _NOISE[doc_type]
     flat = 0.35 if subtype == "resume" else 0.0 if doc_type == "receipt" else 0.1
     squash = {"receipt": 0.5, "invoice": 0.12}.get(doc_type, 0.05)

@@ -298,3 +298,19 @@ def finish(ctx: Ctx, doc: GeneratedDoc, noise_p: float = 0.3, max_level: float =
         lines = [ln for ln in lines if ln.strip()]
     doc.lines = lines
     return doc
+
+
+# Thousands / decimal separators per number style: "fr" groups with (narrow) no-break or
+# plain spaces ("423 693,72"), "de" with dots ("1.234,56"), "us" with commas ("1,234.56").
+NUMBER_STYLES = {
+    "us": ([",", ","], "."),
+    "de": ([".", ".", ""], ","),
+    "fr": ([" ", "\u202f", "\xa0", " ", ""], ","),
+}
+
+
+def fmt_num(ctx: Ctx, v: float, style: str = "us") -> str:
+    """An amount in the given style, thousands separator drawn from `NUMBER_STYLES`."""
+    seps, dec = NUMBER_STYLES[style]
+    sep = ctx.pick(seps)
+    return f"{v:,.2f}".replace(",", "T").replace(".", dec).replace("T", sep)

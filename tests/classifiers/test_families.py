@@ -1,0 +1,41 @@
+"""Regional and form families (German till receipts, US restaurant checks, French and
+German invoices, US TV advertising invoices, US HR forms and their non-HR neighbours):
+the generator makes them, and the shipped model types fresh ones correctly."""
+
+import pytest
+
+from classifiers import classify_text
+from classifiers.generator import FAMILIES, FAMILY_SHARES, generate, generate_family
+
+FRESH_SEED = 515151  # not a training, calibration or other test seed
+N_FRESH = 3
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_fresh_family_document_gets_its_type(family):
+    doc_type, subtype, _ = FAMILIES[family]
+    for i in range(N_FRESH):
+        d = generate_family(family, FRESH_SEED + i, noise=False)
+        c = classify_text(d.text, d.n_pages, threshold=0.0)
+        assert c.doc_type == doc_type, (family, i, c.probabilities, d.text[:300])
+        if subtype in ("i9", "w4"):  # the form number names the subtype
+            assert c.subtype == subtype, (family, i, c.subtype)
+
+
+def test_families_are_deterministic_and_keep_their_labels():
+    for family, (doc_type, subtype, _) in FAMILIES.items():
+        a = generate_family(family, 17)
+        assert a.text == generate_family(family, 17).text
+        assert (a.doc_type, a.subtype) == (doc_type, subtype)
+        assert a.text.strip()
+
+
+def test_families_are_drawn_inside_their_type_quota():
+    for shares in FAMILY_SHARES.values():
+        assert sum(s for _, s in shares) < 1.0
+    docs = generate(60, seed=21)
+    drawn = {d.meta.get("family") for d in docs} - {None}
+    assert {"receipt_de", "receipt_us_restaurant", "invoice_fr", "invoice_de",
+            "invoice_us_tv"} <= drawn
+    assert all(FAMILIES[d.meta["family"]][0] == d.doc_type for d in docs
+               if d.meta.get("family"))
