@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from classifiers.types import Classification
+from extractors import recalibration
 from extractors.types import Clause, Field, Fields
 from ingest.types import IngestedDocument
 
@@ -18,7 +19,14 @@ __all__ = ["Clause", "Field", "Fields", "extract", "extract_clauses"]
 def extract(
     doc: IngestedDocument, classification: Classification, hints: Any = None
 ) -> Fields:
-    """Fields for the document's type; `other` documents get none."""
+    """Fields for the document's type; `other` documents get none. Confidences pass
+    through the TRAIN-fitted recalibration (`recalibration.py`)."""
+    fields = _family_fields(doc, classification, hints)
+    recalibration.apply(fields, classification.doc_type, recalibration.input_kind(doc.ocr_pages))
+    return fields
+
+
+def _family_fields(doc: IngestedDocument, classification: Classification, hints: Any) -> Fields:
     kind = classification.doc_type
     if kind in ("invoice", "receipt"):
         from extractors.invoice import extract_invoice

@@ -42,6 +42,7 @@ def save_checked(bundle: dict[str, Any], path: Path, manifest: dict[str, Any]) -
     os.close(fd)
     try:
         joblib.dump(bundle, tmp, compress=3)
+        os.chmod(tmp, 0o644)  # a shipped model is read by every user of the checkout
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

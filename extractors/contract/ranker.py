@@ -32,7 +32,7 @@ RANKED_FIELDS = ("agreement_date", "effective_date", "expiration_date", "governi
 DATE_FIELDS = ("agreement_date", "effective_date", "expiration_date")
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 # confidences never claim certainty: the training set is a few hundred contracts
-CONF_FLOOR, CONF_CEIL = 0.02, 0.97
+CONF_FLOOR, CONF_CEIL = 0.02, 0.95
 WINDOW = 90  # characters of context each side of a mention
 
 # Contract vocabulary that tells what a date or a duration is about.
@@ -56,6 +56,9 @@ CUES: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.IGNORECASE) for name
     "filed": r"\bfiled\b|\bexhibit\b|\bsource\s*:|\bform\s+\d",
     "law": r"\blaws?\b|\bgovern\w*|\bconstrued\b",
     "court": r"\bcourts?\b|\bjurisdiction\b|\bvenue\b|\barbitrat\w*",
+    "breach": r"\bbreach\w*|\bcure\w*|\bdefault\w*|\binsolven\w*",
+    "option": r"\boption\b|\belect\w*|\bmay\b",
+    "convenience": r"\bconvenience\b|\bwithout\s+cause\b|\bfor\s+any\s+reason\b",
 }.items()}
 _YEAR = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 

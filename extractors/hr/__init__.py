@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractors.hr import title_ranker
 from extractors.hr.candidates import Candidate, best
 from extractors.hr.forms import (
     label_candidates,
@@ -17,7 +18,7 @@ from extractors.hr.forms import (
     loose_candidates,
     phrase_candidates,
 )
-from extractors.hr.lines import document_lines
+from extractors.hr.lines import Line, document_lines
 from extractors.hr.resume import looks_like_resume, resume_candidates
 from extractors.hr.ssn import mask_ssn
 from extractors.normalize import infer_day_first
@@ -54,6 +55,20 @@ def _combine_names(cands: dict[str, Candidate], out: list[Candidate]) -> None:
         out.append(Candidate("employee_name", name, name, conf, None, source="label"))
 
 
+def _rank_title(lines: list[Line], chosen: dict[str, Candidate]) -> None:
+    """A resume's job title from the learned ranker when one is shipped (it may abstain)."""
+    model = title_ranker.load()
+    if model is None:
+        return
+    got = model.choose(title_ranker.candidates(lines, chosen.get("job_title")))
+    if got is None:
+        chosen.pop("job_title", None)
+        return
+    c, conf = got
+    chosen["job_title"] = Candidate("job_title", c.text, c.text, conf, c.seg, c.start, c.end,
+                                    "ranker")
+
+
 def extract_hr(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
     """CONTRACT.md HR fields found in `doc`; absent fields are left out."""
     lines = document_lines(doc)
@@ -79,6 +94,8 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None) -> dict[str, F
     if is_resume:
         cands += resume_candidates(lines)
     chosen = best(cands)
+    if is_resume:
+        _rank_title(lines, chosen)
     extra: list[Candidate] = []
     _combine_names(chosen, extra)
     if extra:

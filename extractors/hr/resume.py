@@ -99,6 +99,11 @@ _INLINE_HEADS = ("work experience", "professional experience", "employment histo
                  "work history")
 
 
+# public names for the title ranker, which reads segments the way these rules do
+clean_segment = _clean
+title_like = _title_like
+
+
 def _experience_title(lines: list[Line]) -> Candidate | None:
     """The first role under the work-experience heading: a segment that is a title on its own
     ("Software Engineer", "Counseling Intern, ...", "Teacher (Program)"), found among the few
