@@ -70,7 +70,7 @@ sys.path.insert(0, str(ROOT))
 from api.evaluation import scoring as sc  # noqa: E402
 from api.evaluation.corpus import CorpusDoc, find_documents  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"})
 SOURCE_TAG = "invoice2data"
 

@@ -1,6 +1,6 @@
 """Measure contract field extraction and clause tagging on the evaluation corpus.
 
-    .venv/bin/python -m benchmarks.extract_contract [--corpus /work/shared/corpus] [--clauses]
+    .venv/bin/python -m benchmarks.extract_contract [--corpus ../shared/corpus] [--clauses]
 
 Kleister-NDA: mean F1 over parties, governing_law, effective_date, term. CUAD: per-field
 F1 over parties, agreement_date, effective_date, expiration_date, governing_law,
@@ -22,6 +22,7 @@ import re
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -185,7 +186,7 @@ def _score_clauses(doc: IngestedDocument, contexts: dict[str, str],
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default="/work/shared/corpus")
+    ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "corpus"))
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--clauses", action="store_true")
     ap.add_argument("--source", choices=["kleister_nda", "cuad", "both"], default="both")

@@ -1,6 +1,6 @@
 """Measure HR field extraction on the resumes of the evaluation corpus.
 
-    .venv/bin/python -m benchmarks.extract_hr [--corpus /work/shared/corpus] [-v]
+    .venv/bin/python -m benchmarks.extract_hr [--corpus ../shared/corpus] [-v]
 
 Per field (employee_name, email, job_title): precision, recall and F1 scored with
 `api.evaluation.scoring` (the eval harness's rules, so the figures are comparable), plus the
@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -30,7 +31,7 @@ FIELDS = ("employee_name", "email", "job_title")
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default="/work/shared/corpus")
+    ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "corpus"))
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--no-subtype", action="store_true", help="do not pass the subtype in")
     args = ap.parse_args(argv)

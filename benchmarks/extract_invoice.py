@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from api.evaluation import scoring as sc  # noqa: E402
 from ingest.types import IngestedDocument, Page, Word  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 CACHE = Path("/tmp/extract_invoice_cache")
 FIELDS = {
     "sroie": ["vendor_name", "vendor_address", "invoice_date", "total_amount"],

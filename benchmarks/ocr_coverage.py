@@ -29,7 +29,7 @@ from ingest import IngestOptions, read_bytes  # noqa: E402
 from ingest.ocr.base import OcrResult  # noqa: E402
 from ingest.ocr.select import better, wants_second_opinion  # noqa: E402
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/sroie")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "sroie"
 
 
 def _has(number: str, text: str) -> bool:

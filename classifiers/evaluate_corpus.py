@@ -24,7 +24,7 @@ from classifiers.types import DOC_TYPES
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 CACHE_DIR = Path("/tmp/backoffice_classifier_corpus_cache")
 
 

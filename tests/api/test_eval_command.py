@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 from api.cli import main  # noqa: E402
 from api.evaluation.corpus import find_documents  # noqa: E402
 
-SHARED_CORPUS = Path("/work/shared/corpus")
+SHARED_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 def _pdf(path: Path, lines: list[str]) -> None:

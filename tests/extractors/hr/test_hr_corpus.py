@@ -10,7 +10,7 @@ import pytest
 
 from extractors.hr import extract_hr
 
-CORPUS = Path("/work/shared/corpus/resumes_dotin")
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "resumes_dotin"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="evaluation corpus not present")
