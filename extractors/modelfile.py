@@ -17,6 +17,15 @@ from pathlib import Path
 from typing import Any
 
 
+def single_thread() -> Any:
+    """Predict without an OpenMP thread team: a few candidates gain nothing from threads,
+    and a team started in a parent process deadlocks worker processes forked from it
+    (libgomp is not fork-safe), which `backoffice process --workers N` does."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="openmp")
+
+
 class ModelFileError(RuntimeError):
     """A shipped model file does not match its manifest: rebuild it or restore both files."""
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.contract.fields import RELIABILITY, Hit
-from extractors.modelfile import ModelFileError, load_checked
+from extractors.modelfile import ModelFileError, load_checked, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "field_ranker.joblib"
 RANKED_FIELDS = ("agreement_date", "effective_date", "expiration_date", "governing_law",
@@ -206,7 +206,8 @@ class FieldRanker:
         m = self.fields[field_name]
         rows = [features(c, cands, ctx) for c in cands]
         x = m["vec"].transform(rows)
-        return [float(p) for p in m["clf"].predict_proba(x)[:, 1]]
+        with single_thread():
+            return [float(p) for p in m["clf"].predict_proba(x)[:, 1]]
 
     def choose(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> Choice | None:
         """The best candidate when it clears the field's threshold, else None."""

@@ -22,7 +22,7 @@ from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.resume import clean_segment, title_like
 from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS
-from extractors.modelfile import load_checked
+from extractors.modelfile import load_checked, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 MAX_SEGMENTS = 80  # title-like segments this far down the resume are candidates
@@ -165,7 +165,8 @@ class TitleRanker:
         if not cands:
             return []
         x = self.vec.transform([features(c, cands) for c in cands])
-        return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
+        with single_thread():
+            return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
 
     def choose(self, cands: list[TitleCandidate]) -> tuple[TitleCandidate, float] | None:
         s = self.scores(cands)
