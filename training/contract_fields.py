@@ -4,7 +4,7 @@
     python -m training.contract_fields --cv-only  # report only
 
 For every ranked field (`extractors.contract.ranker.RANKED_FIELDS`) each TRAIN contract's
-candidate values are described by `ranker.features` and labelled by the evaluation's own
+candidate values are described by `ranker.features_all` and labelled by the evaluation's own
 equality rule against the truth file. One gradient-boosting classifier per field scores
 candidates; out-of-fold scores (GroupKFold over filers, so no filer is in two folds) choose
 the field's reporting threshold (best F1) and fit the isotonic map from score to
@@ -78,7 +78,7 @@ def collect(root: Path, read_missing: bool = True) -> tuple[dict[str, list[DocCa
             if truth is UNSCORABLE:
                 continue
             cands = ranker.group(name, raw.candidates.get(name, []))
-            rows = [ranker.features(c, cands, raw.context) for c in cands]
+            rows = ranker.features_all(cands, raw.context)
             labels = [int(truth is not None and scalar_match(name, truth, c.first.normalized))
                       for c in cands]
             rule = raw.fields.get(name)

@@ -126,16 +126,33 @@ def _duration_days(norm: str) -> float:
     return k * next((v for u, v in per.items() if unit.startswith(u)), 0)
 
 
-def features(c: Candidate, others: list[Candidate], ctx: DocContext) -> dict[str, float]:
-    """Evidence for one candidate value; names are stable keys of the model's vectoriser."""
+def features_all(cands: list[Candidate], ctx: DocContext) -> list[dict[str, float]]:
+    """Evidence for every candidate of one field, in order; names are stable keys of the
+    model's vectoriser. What compares a candidate with the others (support of the best
+    other value, earliest and latest date) is computed once for the field."""
+    supports = [_support(c.hits) for c in cands]
+    by_support = sorted(range(len(cands)), key=lambda j: -supports[j])
+    known_days = [d for d in (_days(c.key) for c in cands) if d is not None] \
+        if cands and cands[0].field in DATE_FIELDS else []
+    low_flat = ctx.flat.lower() if cands and cands[0].field not in DATE_FIELDS \
+        and cands[0].field not in DURATION_FIELDS else ""
+    out = []
+    for i, c in enumerate(cands):
+        others = [j for j in by_support[:2] if j != i]
+        best_other = supports[others[0]] if others else 0.0
+        out.append(_features(c, i, len(cands), supports[i], best_other, known_days, low_flat,
+                             ctx))
+    return out
+
+
+def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: float,
+              known_days: list[int], low_flat: str, ctx: DocContext) -> dict[str, float]:
     n = max(1, len(ctx.flat))
     first = c.first
-    sup = _support(c.hits)
-    best_other = max((_support(o.hits) for o in others if o is not c), default=0.0)
     f: dict[str, float] = {
         "n_hits": float(len(c.hits)),
-        "n_cands": float(len(others)),
-        "rank": float(others.index(c)) if c in others else 0.0,
+        "n_cands": float(n_cands),
+        "rank": float(rank),
         "support": sup,
         "support_gap": sup - best_other,
         "best_reliability": max(RELIABILITY.get(h.pattern, 0.3) for h in c.hits),
@@ -171,9 +188,8 @@ def features(c: Candidate, others: list[Candidate], ctx: DocContext) -> dict[str
                     f[f"same_as:{anchor_name}"] = float(a == d)
                     f[f"after:{anchor_name}"] = float(d > a)
                     f[f"gap_years:{anchor_name}"] = max(-5.0, min(10.0, (d - a) / 372))
-            ds = [x for x in (_days(o.key) for o in others) if x is not None]
-            f["is_earliest"] = float(bool(ds) and d == min(ds))
-            f["is_latest"] = float(bool(ds) and d == max(ds))
+            f["is_earliest"] = float(d == min(known_days))
+            f["is_latest"] = float(d == max(known_days))
     elif c.field in DURATION_FIELDS:
         days = _duration_days(key)
         f["log_days"] = math.log1p(days)
@@ -184,7 +200,7 @@ def features(c: Candidate, others: list[Candidate], ctx: DocContext) -> dict[str
         if term and c.field != "term":
             f["same_as_term"] = float(term == key)
     else:  # governing law: how often the place is named at all
-        f["mentions"] = float(min(20, ctx.flat.lower().count(key)))
+        f["mentions"] = float(min(20, low_flat.count(key)))
     return f
 
 
@@ -204,8 +220,7 @@ class FieldRanker:
 
     def score(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> list[float]:
         m = self.fields[field_name]
-        rows = [features(c, cands, ctx) for c in cands]
-        x = m["vec"].transform(rows)
+        x = m["vec"].transform(features_all(cands, ctx))
         with single_thread():
             return [float(p) for p in m["clf"].predict_proba(x)[:, 1]]
 
