@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +87,19 @@ def load_checked(path: Path) -> dict[str, Any]:
         raise ModelFileError(f"{path.name}: version {bundle.get('version')} differs from the "
                              f"manifest's {meta.get('version')}")
     return bundle
+
+
+_lock = threading.Lock()
+_shipped: dict[Path, dict[str, Any] | None] = {}
+
+
+def load_shipped(path: Path) -> dict[str, Any] | None:
+    """`load_checked` once per process and path; None when no model file is shipped
+    (the caller then keeps its rule). A file that fails its check raises every time."""
+    with _lock:
+        if path not in _shipped:
+            try:
+                _shipped[path] = load_checked(path)
+            except FileNotFoundError:
+                _shipped[path] = None
+        return _shipped[path]

@@ -11,33 +11,22 @@ the same way and pass through; so do human corrections and fields with no curve.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from extractors.modelfile import load_checked
+from extractors.modelfile import load_shipped
 from extractors.types import Field
 
 MODEL_PATH = Path(__file__).parent / "model" / "recalibration.joblib"
 PASS_THROUGH_SOURCES = ("ranker", "e-invoice", "human", "corrected")
 CONF_FLOOR, CONF_CEIL = 0.01, 0.97
 
-_lock = threading.Lock()
-_cached: dict[str, dict[str, Any] | None] = {}
-
-
 def input_kind(ocr_pages: int) -> str:
     return "scan" if ocr_pages > 0 else "digital"
 
 
 def load(path: Path = MODEL_PATH) -> dict[str, Any] | None:
-    with _lock:
-        if str(path) not in _cached:
-            try:
-                _cached[str(path)] = load_checked(path)
-            except FileNotFoundError:
-                _cached[str(path)] = None
-        return _cached[str(path)]
+    return load_shipped(path)
 
 
 def curve_for(bundle: dict[str, Any], doc_type: str, name: str, kind: str) -> Any | None:

@@ -36,9 +36,7 @@ def collect(root: Path, read_missing: bool) -> tuple[list[dict[str, Any]], str]:
         truth = truth_values(d.truth).get("job_title")
         lines = document_lines(d.doc)
         rule = next((c for c in resume_candidates(lines) if c.field == "job_title"), None)
-        # the rule as shipped before the ranker: extract_hr's own choice without a model
-        title_ranker._cached[str(title_ranker.MODEL_PATH)] = None
-        rule_field = extract_hr(d.doc, "resume").get("job_title")
+        rule_field = extract_hr(d.doc, "resume", rank_title=False).get("job_title")
         cands = title_ranker.candidates(lines, rule)
         out.append({
             "group": filer_group(d.corpus), "truth": truth,
@@ -47,7 +45,6 @@ def collect(root: Path, read_missing: bool) -> tuple[list[dict[str, Any]], str]:
                        for c in cands],
             "rule": rule_field.normalized if rule_field else None,
         })
-    title_ranker._cached.clear()
     return out, h.hexdigest()
 
 

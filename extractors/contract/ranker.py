@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractors.contract.fields import RELIABILITY, Hit
-from extractors.modelfile import ModelFileError, load_checked, single_thread
+from extractors.modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "field_ranker.joblib"
 RANKED_FIELDS = ("agreement_date", "effective_date", "expiration_date", "governing_law",
@@ -237,24 +236,9 @@ class FieldRanker:
         return Choice(cands[i], min(CONF_CEIL, max(CONF_FLOOR, p)), scores[i])
 
 
-_lock = threading.Lock()
-_cached: dict[str, FieldRanker | None] = {}
-
-
 def load(path: Path = MODEL_PATH) -> FieldRanker | None:
-    """The shipped ranker (once per process); None when no model file is shipped.
-
-    A model file whose checksum does not match its manifest is refused loudly rather than
-    used: a half-written or swapped file must not silently change every contract's fields.
-    """
-    with _lock:
-        key = str(path)
-        if key not in _cached:
-            try:
-                bundle = load_checked(path)
-            except FileNotFoundError:
-                bundle = None
-            except ModelFileError:
-                raise
-            _cached[key] = FieldRanker(bundle) if bundle else None
-        return _cached[key]
+    """The shipped ranker; None when no model file is shipped. A model file whose checksum
+    does not match its manifest is refused loudly (`ModelFileError`) rather than used: a
+    half-written or swapped file must not silently change every contract's fields."""
+    bundle = load_shipped(path)
+    return FieldRanker(bundle) if bundle else None

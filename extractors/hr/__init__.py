@@ -69,8 +69,10 @@ def _rank_title(lines: list[Line], chosen: dict[str, Candidate]) -> None:
                                     "ranker")
 
 
-def extract_hr(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
-    """CONTRACT.md HR fields found in `doc`; absent fields are left out."""
+def extract_hr(doc: IngestedDocument, subtype: str | None = None,
+               rank_title: bool = True) -> dict[str, Field]:
+    """CONTRACT.md HR fields found in `doc`; absent fields are left out. `rank_title=False`
+    keeps the rules' resume title (what the title ranker is measured against)."""
     lines = document_lines(doc)
     if not lines:
         return {}
@@ -94,7 +96,7 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None) -> dict[str, F
     if is_resume:
         cands += resume_candidates(lines)
     chosen = best(cands)
-    if is_resume:
+    if is_resume and rank_title:
         _rank_title(lines, chosen)
     extra: list[Candidate] = []
     _combine_names(chosen, extra)

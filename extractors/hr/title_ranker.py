@@ -13,7 +13,6 @@ its confidence is an isotonic map of the score fitted out of fold.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.resume import clean_segment, title_like
 from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS
-from extractors.modelfile import load_checked, single_thread
+from extractors.modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 MAX_SEGMENTS = 80  # title-like segments this far down the resume are candidates
@@ -179,16 +178,7 @@ class TitleRanker:
         return cands[i], min(CONF_CEIL, max(CONF_FLOOR, p))
 
 
-_lock = threading.Lock()
-_cached: dict[str, TitleRanker | None] = {}
-
-
 def load(path: Path = MODEL_PATH) -> TitleRanker | None:
-    """The shipped ranker (once per process); None when no model file is shipped."""
-    with _lock:
-        if str(path) not in _cached:
-            try:
-                _cached[str(path)] = TitleRanker(load_checked(path))
-            except FileNotFoundError:
-                _cached[str(path)] = None
-        return _cached[str(path)]
+    """The shipped ranker; None when no model file is shipped."""
+    bundle = load_shipped(path)
+    return TitleRanker(bundle) if bundle else None
