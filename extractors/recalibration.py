@@ -18,7 +18,7 @@ from extractors.modelfile import load_shipped
 from extractors.types import Field
 
 MODEL_PATH = Path(__file__).parent / "model" / "recalibration.joblib"
-PASS_THROUGH_SOURCES = ("ranker", "e-invoice", "human", "corrected")
+PASS_THROUGH_SOURCES = ("ranker", "human")
 CONF_FLOOR, CONF_CEIL = 0.01, 0.97
 
 def input_kind(ocr_pages: int) -> str:
