@@ -22,39 +22,28 @@ import json
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from api.evaluation.scoring import UNSCORABLE, calibration, labelled_fields, scalar_match
+from api.evaluation.scoring import UNSCORABLE, labelled_fields, scalar_match
 from api.evaluation.scoring import truth_values as corpus_truth_values
 from extractors.contract import extract_contract_raw, ranker
 from extractors.modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir
+from training.ranking import (
+    GBM_PARAMS,
+    N_FOLDS,
+    DocCands,
+    cross_validate,
+    f1,
+    fit_final,
+    fmt,
+)
 
 SOURCES = ("cuad", "kleister_nda")
-N_FOLDS = 5
 # the ranker replaces the rule for a field only when it gains at least this much F1 out of
 # fold: a tie on TRAIN is no reason to trade known rule behaviour for a model's
 MIN_GAIN = 0.01
-THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
-GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
-              "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
-
-
-@dataclass(slots=True)
-class DocCands:
-    """One document's candidates for one field, with labels and the rule's pick."""
-
-    source: str
-    group: str
-    truth: Any  # None: no value expected
-    rows: list[dict[str, float]]
-    labels: list[int]
-    rule_pred: Any
-    oof: list[float] = field(default_factory=list)
 
 
 def collect(root: Path, read_missing: bool = True) -> tuple[dict[str, list[DocCands]], str]:
@@ -89,123 +78,6 @@ def collect(root: Path, read_missing: bool = True) -> tuple[dict[str, list[DocCa
     return data, h.hexdigest()
 
 
-def _fit(rows: list[dict[str, float]], labels: list[int]) -> tuple[Any, Any]:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.feature_extraction import DictVectorizer
-
-    vec = DictVectorizer(sparse=False)
-    x = vec.fit_transform(rows)
-    clf = HistGradientBoostingClassifier(**GBM_PARAMS)
-    clf.fit(x, np.asarray(labels))
-    return vec, clf
-
-
-def _top(dc: DocCands) -> tuple[int, float] | None:
-    if not dc.oof:
-        return None
-    i = max(range(len(dc.oof)), key=lambda k: dc.oof[k])
-    return i, dc.oof[i]
-
-
-def _counts(docs: list[DocCands], t: float) -> tuple[int, int, int]:
-    tp = fp = fn = 0
-    for dc in docs:
-        top = _top(dc)
-        if top is not None and top[1] >= t:
-            if dc.labels[top[0]]:
-                tp += 1
-            else:
-                fp += 1
-                fn += dc.truth is not None
-        else:
-            fn += dc.truth is not None
-    return tp, fp, fn
-
-
-def _f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / max(1, 2 * tp + fp + fn)
-
-
-def _rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
-    tp = fp = fn = 0
-    for dc in docs:
-        if dc.rule_pred is None:
-            fn += dc.truth is not None
-        elif dc.truth is not None and scalar_match(name, dc.truth, dc.rule_pred):
-            tp += 1
-        else:
-            fp += 1
-            fn += dc.truth is not None
-    return tp, fp, fn
-
-
-def cross_validate(name: str, docs: list[DocCands]) -> dict[str, Any]:
-    """Out-of-fold scores for every candidate, a threshold and fold-honest calibration."""
-    from sklearn.isotonic import IsotonicRegression
-    from sklearn.model_selection import GroupKFold
-
-    idx = np.arange(len(docs))
-    groups = [d.group for d in docs]
-    folds = list(GroupKFold(n_splits=N_FOLDS).split(idx, groups=groups))
-    fold_of = np.zeros(len(docs), dtype=int)
-    for k, (tr, te) in enumerate(folds):
-        fold_of[te] = k
-        rows = [r for i in tr for r in docs[i].rows]
-        labels = [y for i in tr for y in docs[i].labels]
-        if not rows or len(set(labels)) < 2:
-            for i in te:
-                docs[i].oof = [0.0] * len(docs[i].rows)
-            continue
-        vec, clf = _fit(rows, labels)
-        for i in te:
-            d = docs[i]
-            d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
-                if d.rows else []
-    best_t = max(THRESHOLDS, key=lambda t: (_f1(*_counts(docs, t)), -t))
-    # calibration measured honestly: each fold's tops mapped by isotonic fitted on the others
-    pairs: list[tuple[float, bool]] = []
-    for k in range(len(folds)):
-        fit = [(_top(docs[i]), docs[i]) for i in idx if fold_of[i] != k]
-        xs = [t[1] for t, _ in fit if t is not None]
-        ys = [d.labels[t[0]] for t, d in fit if t is not None]
-        if len(set(ys)) < 2:
-            continue
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(xs, ys)
-        for i in idx[fold_of == k]:
-            top = _top(docs[i])
-            if top is not None and top[1] >= best_t:
-                p = float(iso.predict([top[1]])[0])
-                pairs.append((min(ranker.CONF_CEIL, max(ranker.CONF_FLOOR, p)),
-                              bool(docs[i].labels[top[0]])))
-    per_source: dict[str, Any] = {}
-    for src in sorted({d.source for d in docs}):
-        sub = [d for d in docs if d.source == src]
-        per_source[src] = {"n": len(sub), "ranker": _counts(sub, best_t),
-                           "rule": _rule_counts(name, sub),
-                           "recall_ceiling": sum(any(d.labels) for d in sub)
-                           / max(1, sum(d.truth is not None for d in sub))}
-    return {"threshold": float(best_t), "per_source": per_source,
-            "calibration": calibration(pairs)}
-
-
-def fit_final(name: str, docs: list[DocCands], threshold: float) -> dict[str, Any]:
-    from sklearn.isotonic import IsotonicRegression
-
-    rows = [r for d in docs for r in d.rows]
-    labels = [y for d in docs for y in d.labels]
-    vec, clf = _fit(rows, labels)
-    tops = [(t, d) for d in docs if (t := _top(d)) is not None]
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
-        [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
-    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold}
-
-
-def _fmt(c: tuple[int, int, int]) -> str:
-    tp, fp, fn = c
-    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    return f"P {p:.3f} R {r:.3f} F1 {_f1(tp, fp, fn):.3f}"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", type=Path, default=TRAIN_DIR)
@@ -227,21 +99,21 @@ def main(argv: list[str] | None = None) -> int:
         docs = data.get(name, [])
         if len(docs) < 2 * N_FOLDS:
             continue
-        cv = cross_validate(name, docs)
+        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL))
         report["fields"][name] = cv
         cal = cv["calibration"]
         print(f"{name:16s} t={cv['threshold']:.3f} ECE {cal.get('ece', float('nan')):.3f}")
         for src, st in cv["per_source"].items():
-            print(f"   {src:13s} n={st['n']:4d} rule {_fmt(st['rule'])} | ranker "
-                  f"{_fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f}")
+            print(f"   {src:13s} n={st['n']:4d} rule {fmt(st['rule'])} | ranker "
+                  f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f}")
         pooled = {k: tuple(map(sum, zip(*(st[k] for st in cv["per_source"].values()),
                                         strict=True))) for k in ("rule", "ranker")}
-        cv["use_ranker"] = _f1(*pooled["ranker"]) >= _f1(*pooled["rule"]) + MIN_GAIN
-        print(f"   pooled: rule F1 {_f1(*pooled['rule']):.3f} ranker F1 "
-              f"{_f1(*pooled['ranker']):.3f} -> {'ranker' if cv['use_ranker'] else 'rule'}")
+        cv["use_ranker"] = f1(*pooled["ranker"]) >= f1(*pooled["rule"]) + MIN_GAIN
+        print(f"   pooled: rule F1 {f1(*pooled['rule']):.3f} ranker F1 "
+              f"{f1(*pooled['ranker']):.3f} -> {'ranker' if cv['use_ranker'] else 'rule'}")
         if not args.cv_only and cv["use_ranker"]:
             # a field where the ranker does not beat the rule out of fold keeps the rule
-            bundle_fields[name] = fit_final(name, docs, cv["threshold"])
+            bundle_fields[name] = fit_final(docs, cv["threshold"])
     if args.report:
         args.report.write_text(json.dumps(report, indent=1, default=str))
     if not args.cv_only:

@@ -1,0 +1,156 @@
+"""What every candidate ranker's training shares: out-of-fold scores, the reporting
+threshold, fold-honest calibration and the final fit.
+
+A trainer turns each TRAIN document into a `DocCands` (its candidates' feature rows, which
+of them match the truth, and the rule's own pick); `cross_validate` scores every candidate
+out of fold (GroupKFold over filers), picks the threshold with the best F1, measures the
+calibration of the isotonic map on folds it was not fitted on, and compares ranker and rule
+per source; `fit_final` fits the shipped model on everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from api.evaluation.scoring import calibration, scalar_match
+
+N_FOLDS = 5
+THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
+GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
+              "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
+
+
+@dataclass(slots=True)
+class DocCands:
+    """One document's candidates for one field, with labels and the rule's pick."""
+
+    source: str
+    group: str
+    truth: Any  # None: no value expected
+    rows: list[dict[str, float]]
+    labels: list[int]
+    rule_pred: Any
+    oof: list[float] = field(default_factory=list)
+
+
+def fit_scorer(rows: list[dict[str, float]], labels: list[int]) -> tuple[Any, Any]:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.feature_extraction import DictVectorizer
+
+    vec = DictVectorizer(sparse=False)
+    x = vec.fit_transform(rows)
+    clf = HistGradientBoostingClassifier(**GBM_PARAMS)
+    clf.fit(x, np.asarray(labels))
+    return vec, clf
+
+
+def best_candidate(dc: DocCands) -> tuple[int, float] | None:
+    if not dc.oof:
+        return None
+    i = max(range(len(dc.oof)), key=lambda k: dc.oof[k])
+    return i, dc.oof[i]
+
+
+def counts(docs: list[DocCands], t: float) -> tuple[int, int, int]:
+    tp = fp = fn = 0
+    for dc in docs:
+        top = best_candidate(dc)
+        if top is not None and top[1] >= t:
+            if dc.labels[top[0]]:
+                tp += 1
+            else:
+                fp += 1
+                fn += dc.truth is not None
+        else:
+            fn += dc.truth is not None
+    return tp, fp, fn
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
+    tp = fp = fn = 0
+    for dc in docs:
+        if dc.rule_pred is None:
+            fn += dc.truth is not None
+        elif dc.truth is not None and scalar_match(name, dc.truth, dc.rule_pred):
+            tp += 1
+        else:
+            fp += 1
+            fn += dc.truth is not None
+    return tp, fp, fn
+
+
+def cross_validate(name: str, docs: list[DocCands],
+                   bounds: tuple[float, float]) -> dict[str, Any]:
+    """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.model_selection import GroupKFold
+
+    idx = np.arange(len(docs))
+    groups = [d.group for d in docs]
+    folds = list(GroupKFold(n_splits=N_FOLDS).split(idx, groups=groups))
+    fold_of = np.zeros(len(docs), dtype=int)
+    for k, (tr, te) in enumerate(folds):
+        fold_of[te] = k
+        rows = [r for i in tr for r in docs[i].rows]
+        labels = [y for i in tr for y in docs[i].labels]
+        if not rows or len(set(labels)) < 2:
+            for i in te:
+                docs[i].oof = [0.0] * len(docs[i].rows)
+            continue
+        vec, clf = fit_scorer(rows, labels)
+        for i in te:
+            d = docs[i]
+            d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
+                if d.rows else []
+    best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t)), -t))
+    # calibration measured honestly: each fold's tops mapped by isotonic fitted on the others
+    pairs: list[tuple[float, bool]] = []
+    for k in range(len(folds)):
+        fit = [(best_candidate(docs[i]), docs[i]) for i in idx if fold_of[i] != k]
+        xs = [t[1] for t, _ in fit if t is not None]
+        ys = [d.labels[t[0]] for t, d in fit if t is not None]
+        if len(set(ys)) < 2:
+            continue
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(xs, ys)
+        for i in idx[fold_of == k]:
+            top = best_candidate(docs[i])
+            if top is not None and top[1] >= best_t:
+                p = float(iso.predict([top[1]])[0])
+                pairs.append((min(bounds[1], max(bounds[0], p)),
+                              bool(docs[i].labels[top[0]])))
+    per_source: dict[str, Any] = {}
+    for src in sorted({d.source for d in docs}):
+        sub = [d for d in docs if d.source == src]
+        per_source[src] = {"n": len(sub), "ranker": counts(sub, best_t),
+                           "rule": rule_counts(name, sub),
+                           "recall_ceiling": sum(any(d.labels) for d in sub)
+                           / max(1, sum(d.truth is not None for d in sub))}
+    return {"threshold": float(best_t), "per_source": per_source,
+            "calibration": calibration(pairs)}
+
+
+def fit_final(docs: list[DocCands], threshold: float) -> dict[str, Any]:
+    from sklearn.isotonic import IsotonicRegression
+
+    rows = [r for d in docs for r in d.rows]
+    labels = [y for d in docs for y in d.labels]
+    vec, clf = fit_scorer(rows, labels)
+    tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
+        [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
+    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold}
+
+
+def fmt(c: tuple[int, int, int]) -> str:
+    tp, fp, fn = c
+    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return f"P {p:.3f} R {r:.3f} F1 {f1(tp, fp, fn):.3f}"
+
+
