@@ -9,15 +9,15 @@ the files again. Nothing from these documents is written into the repository.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from api.evaluation.corpus import CorpusDoc, find_documents
 from ingest.types import IngestedDocument
+from records.blobs import atomic_write, sha256_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 TRAIN_DIR = REPO.parent / "shared" / "train"
@@ -35,10 +35,6 @@ class LabelledDoc:
     @property
     def truth(self) -> dict[str, Any]:
         return self.corpus.truth
-
-
-def content_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def seed_from_data_dir(data_dir: Path) -> int:
@@ -64,10 +60,7 @@ def seed_from_data_dir(data_dir: Path) -> int:
 
 
 def _write(path: Path, obj: object) -> None:
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    atomic_write(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _read_and_classify(path: Path) -> tuple[IngestedDocument, str | None]:
@@ -86,7 +79,7 @@ def labelled_docs(root: Path = TRAIN_DIR, sources: list[str] | None = None,
                                 "../shared/train beside the repository")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for cd in find_documents(root, sources):
-        cached = CACHE_DIR / f"{content_hash(cd.path)}.pkl"
+        cached = CACHE_DIR / f"{sha256_bytes(cd.path.read_bytes())}.pkl"
         if cached.exists():
             with open(cached, "rb") as fh:
                 doc, subtype = pickle.load(fh)
@@ -99,20 +92,24 @@ def labelled_docs(root: Path = TRAIN_DIR, sources: list[str] | None = None,
 
 
 def filer_group(cd: CorpusDoc) -> str:
+    """`filer_key` of a corpus document (its normalized truth, raw where not normalized)."""
+    truth = cd.truth
+    return filer_key(cd.source, cd.path, truth.get("normalized") or truth.get("fields") or {})
+
+
+def filer_key(source: str, path: Path, fields: Mapping[str, Any]) -> str:
     """Who wrote the document, so one filer's documents never sit in two folds.
 
     CUAD files start with the filer's name; Kleister NDAs are grouped by their first
     party; SROIE receipts by the chain (vendor name); resumes are one person each.
     """
-    truth = cd.truth
-    fields = truth.get("normalized") or truth.get("fields") or {}
-    if cd.source == "cuad":
-        return "cuad:" + cd.path.name.split("_")[0].split("-")[0].lower()
-    if cd.source == "kleister_nda":
+    if source == "cuad":
+        return "cuad:" + path.name.split("_")[0].split("-")[0].lower()
+    if source == "kleister_nda":
         parties = fields.get("parties") or []
         first = sorted(str(p).lower() for p in parties)[:1]
-        return "nda:" + (first[0] if first else cd.path.stem)
-    if cd.source == "sroie":
-        name = str(fields.get("vendor_name") or cd.path.stem).lower()
+        return "nda:" + (first[0] if first else path.stem)
+    if source == "sroie":
+        name = str(fields.get("vendor_name") or path.stem).lower()
         return "sroie:" + " ".join(name.split()[:2])
-    return f"{cd.source}:{cd.path.stem}"
+    return f"{source}:{path.stem}"

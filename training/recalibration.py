@@ -25,6 +25,7 @@ from api.evaluation.scoring import calibration
 from extractors import recalibration
 from extractors.contract.ranker import MODEL_PATH as CONTRACT_RANKER
 from extractors.modelfile import load_checked, save_checked
+from training.docs import filer_key
 
 MIN_PAIRS = 40  # fewer pairs than this make a curve noisier than the number it replaces
 N_FOLDS = 5
@@ -32,15 +33,9 @@ TITLE_RANKED = {("hr", "job_title")}
 
 
 def _group(doc: dict[str, Any]) -> str:
-    name = Path(doc["file"]).name
-    if doc["source"] == "cuad":
-        return "cuad:" + name.split("_")[0].split("-")[0].lower()
-    for f in doc["fields"]:
-        if doc["source"] == "sroie" and f["field"] == "vendor_name" and f.get("truth"):
-            return "sroie:" + " ".join(str(f["truth"]).lower().split()[:2])
-        if doc["source"] == "kleister_nda" and f["field"] == "parties" and f.get("truth"):
-            return "nda:" + sorted(str(p).lower() for p in f["truth"])[0]
-    return f"{doc['source']}:{name}"
+    """The report row's filer, from the truth values the report carries."""
+    truths = {f["field"]: f["truth"] for f in doc["fields"] if f.get("truth")}
+    return filer_key(doc["source"], Path(doc["file"]), truths)
 
 
 def _ranked_fields() -> set[tuple[str, str]]:
