@@ -118,10 +118,13 @@ class RawReading:
 
     fields: dict[str, Field]
     evidence: dict[str, dict[str, float]]
-    n_chars: int
     candidates: dict[str, list[F.Hit]]
     context: ranker.DocContext
     flat_text: FlatText
+
+    @property
+    def n_chars(self) -> int:
+        return len(self.flat_text.flat)
 
 
 def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[str, Field]:
@@ -285,11 +288,10 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
         cands.setdefault(name, []).extend(hits)
     cands.setdefault("expiration_date", []).extend(F.expiry_mentions(flat))
     cands["expiration_date"].extend(_derived_ends(cands.get("term", []), out))
-    ocr_pages = sum(1 for p in doc.pages if p.ocr)
     ctx = ranker.DocContext(
         flat=flat, head_len=head_len, nda=_dated_means_effective(flat, subtype),
-        ocr_fraction=ocr_pages / max(1, len(doc.pages)),
+        ocr_fraction=doc.ocr_pages / max(1, len(doc.pages)),
         anchors={k: str(out[k].normalized).lower() for k in
                  ("agreement_date", "effective_date", "expiration_date", "term") if k in out},
     )
-    return RawReading(out, evidence, len(flat), cands, ctx, ft)
+    return RawReading(out, evidence, cands, ctx, ft)
