@@ -231,7 +231,7 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
                 out["parties"].page, out["parties"].bbox = (doc.pages[-1].number if doc.pages
                                                             else None), None
 
-    agreement, effective, expiration = F.dates(flat, head_len)
+    agreement, effective, expiration, expiry_any = F.dates(flat, head_len)
     put("agreement_date", agreement)
     if effective:
         put("effective_date", effective)
@@ -286,7 +286,7 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
          for h in agreement] + head_dates)
     for name, hits in F.duration_mentions(flat).items():
         cands.setdefault(name, []).extend(hits)
-    cands.setdefault("expiration_date", []).extend(F.expiry_mentions(flat))
+    cands.setdefault("expiration_date", []).extend(expiry_any)
     cands["expiration_date"].extend(_derived_ends(cands.get("term", []), out))
     ctx = ranker.DocContext(
         flat=flat, head_len=head_len, nda=_dated_means_effective(flat, subtype),

@@ -266,6 +266,10 @@ _EXPIRY_DEF = re.compile(r"\s*\(?\s*(?:the\s+)?[\"“”']\s*(?:Expiration|Expir
                          re.IGNORECASE)
 
 
+# an ending word just before a date makes it a broad expiration candidate (`dates`)
+_EXPIRY_CUE = re.compile(r"\bexpir\w*|\bterminat\w*|\buntil\b|\bthrough\b|\bend\w*\b", re.I)
+
+
 def _expiry_pattern(flat: str, a: int, b: int) -> str:
     """Whether the date ends the agreement itself or only sits near end-words.
 
@@ -280,11 +284,14 @@ def _expiry_pattern(flat: str, a: int, b: int) -> str:
     return "expiration.phrase"
 
 
-def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit]]:
-    """(agreement_date, effective_date, expiration_date) hits."""
+def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], list[Hit]]:
+    """(agreement_date, effective_date, expiration_date) hits, and every date preceded
+    closely by an ending word (expires, until, through ...): broad expiration candidates
+    for the ranker, gathered in the same pass over the document's dates."""
     agreement: list[Hit] = []
     effective: list[Hit] = []
     expiration: list[Hit] = []
+    expiry_any: list[Hit] = []
     head = flat[:head_len]
     for a, b, iso in find_dates(head):
         before = head[max(0, a - 60) : a]
@@ -316,7 +323,11 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit]]:
             iso = iso or parse_date(m.group(0))
             if iso:
                 expiration.append(Hit(m.group(0), iso, a, b, "expiration.defined"))
-    return agreement, effective, expiration
+        if _EXPIRY_CUE.search(flat[max(0, a - 60): a]):
+            iso = iso or parse_date(m.group(0))
+            if iso:
+                expiry_any.append(Hit(m.group(0), iso, a, b, "expiration.any"))
+    return agreement, effective, expiration, expiry_any
 
 
 # ------------------------------------------------------------------ durations
@@ -622,14 +633,13 @@ def signed(flat: str) -> list[Hit]:
 
 
 # ------------------------------------------------------------------ broad candidates
-# Cue words that make any date or duration of a sentence a candidate for a field; the
+# Cue words that make any duration of a sentence a candidate for a field; the
 # learned ranker (`ranker.py`), not these cues, decides which candidate is the value.
 _BROAD_CUES: dict[str, re.Pattern[str]] = {
     "term": re.compile(r"\bterm\b|\bexpir\w*|\bcontinue\s+in\s+(?:full\s+)?force", re.I),
     "renewal_term": re.compile(r"\brenew\w*|\bextend\w*|\bextension\b|\bsuccessive\b", re.I),
     "notice_period": re.compile(r"\bnotice\b|\bnotif\w*", re.I),
 }
-_EXPIRY_CUE = re.compile(r"\bexpir\w*|\bterminat\w*|\buntil\b|\bthrough\b|\bend\w*\b", re.I)
 
 
 def duration_mentions(flat: str) -> dict[str, list[Hit]]:
@@ -648,15 +658,3 @@ def duration_mentions(flat: str) -> dict[str, list[Hit]]:
                     out[k].append(Hit(m.group(0), norm, base + m.start(), base + m.end(),
                                       f"{k.split('_')[0]}.any"))
     return out
-
-
-def expiry_mentions(flat: str) -> list[Hit]:
-    """Every date preceded closely by an ending word (expires, until, through ...)."""
-    hits = []
-    for m in DATE_RE.finditer(flat):
-        a, b = m.span()
-        if _EXPIRY_CUE.search(flat[max(0, a - 60): a]):
-            iso = parse_date(m.group(0))
-            if iso:
-                hits.append(Hit(m.group(0), iso, a, b, "expiration.any"))
-    return hits
