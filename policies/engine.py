@@ -10,12 +10,14 @@ from extractors.types import Field
 from policies.config import PolicyConfig
 from policies.context import PolicyContext
 from policies.keys import field_value, vendor_key
-from policies.rules import ALL_RULES, RuleInput
+from policies.rules import ALL_RULES, Rule, RuleInput
 from policies.rules.base import SEVERITIES
 from policies.types import Review, Violation
 from policies.version import POLICY_VERSION
 
 log = logging.getLogger(__name__)
+
+RULE_ERROR = "policy.rule_error"
 
 
 def evaluate(
@@ -32,7 +34,24 @@ def evaluate(
     A rule that crashes is reported as a `policy.rule_error` violation instead of failing
     the document: a broken check must be visible, not silently skipped.
     """
-    inp = RuleInput(
+    inp = rule_input(doc_type, subtype, fields, ctx, config, document_id, today)
+    out: list[Violation] = []
+    for rule in applicable_rules(doc_type, config):
+        out.extend(run_rule(rule, inp))
+    return out
+
+
+def rule_input(
+    doc_type: str,
+    subtype: str | None,
+    fields: Mapping[str, Field],
+    ctx: PolicyContext,
+    config: PolicyConfig,
+    document_id: str | None = None,
+    today: date | None = None,
+) -> RuleInput:
+    """What every rule of one evaluation receives."""
+    return RuleInput(
         doc_type=doc_type,
         subtype=subtype,
         fields=fields,
@@ -42,25 +61,29 @@ def evaluate(
         today=today or date.today(),
         vendor_key=vendor_key(fields),
     )
+
+
+def applicable_rules(doc_type: str, config: PolicyConfig) -> list[Rule]:
+    """The enabled rules that apply to `doc_type`, in registry order."""
     disabled = set(config.disabled_rules)
-    out: list[Violation] = []
-    for rule in ALL_RULES:
-        if rule.id in disabled or not rule.applies_to(doc_type):
-            continue
-        try:
-            out.extend(rule.check(inp))
-        except Exception as exc:  # noqa: BLE001 - one rule must not sink the record
-            log.exception("policy rule %s failed", rule.id)
-            out.append(
-                Violation(
-                    rule="policy.rule_error",
-                    severity="medium",
-                    message=f"Rule {rule.id} could not run: {type(exc).__name__}: {exc}",
-                    policy_version=POLICY_VERSION,
-                    evidence={"failed_rule": rule.id},
-                )
+    return [r for r in ALL_RULES if r.id not in disabled and r.applies_to(doc_type)]
+
+
+def run_rule(rule: Rule, inp: RuleInput) -> list[Violation]:
+    """One rule's violations; a crash becomes a `policy.rule_error` violation."""
+    try:
+        return list(rule.check(inp))
+    except Exception as exc:  # noqa: BLE001 - one rule must not sink the record
+        log.exception("policy rule %s failed", rule.id)
+        return [
+            Violation(
+                rule=RULE_ERROR,
+                severity="medium",
+                message=f"Rule {rule.id} could not run: {type(exc).__name__}: {exc}",
+                policy_version=POLICY_VERSION,
+                evidence={"failed_rule": rule.id},
             )
-    return out
+        ]
 
 
 def route(

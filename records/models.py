@@ -257,3 +257,44 @@ class AuditLog(Base):
     entity_id: Mapped[str] = mapped_column(String(80))
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class DecisionRow(Base):
+    """One entry of the decision log: a rule evaluation or a human decision.
+
+    Append-only (database triggers refuse UPDATE and DELETE) and hash-chained: `row_hash`
+    is the sha256 of the row's canonical JSON, which includes `prev_hash`, the hash of the
+    row before it (`records.decisions`). `payload` is stored as that canonical JSON text,
+    so the hash covers exactly the stored bytes.
+    """
+
+    __tablename__ = "decision_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(10))  # "policy" | "human"
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60))
+    document_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    rule: Mapped[str | None] = mapped_column(String(80))
+    policy_version: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    evaluation_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class DecisionHead(Base):
+    """The decision log's head (one row, id 1): the last sequence number and hash.
+
+    Appenders lock this row to take the next place in the chain, and `audit verify`
+    compares it with the last row, so a removed last row is detected too."""
+
+    __tablename__ = "decision_log_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    row_hash: Mapped[str] = mapped_column(String(64))

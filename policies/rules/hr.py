@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from extractors.types import Field
 from policies.rules.base import Rule, RuleInput, add_business_days, parse_date
 from policies.types import Violation
 
@@ -62,15 +63,21 @@ def i9_deadline(inp: RuleInput) -> list[Violation]:
     ]
 
 
-def ssn_exposed(inp: RuleInput) -> list[Violation]:
+def exposed_ssn_fields(fields: Mapping[str, Field]) -> list[str]:
+    """Names of the fields whose value holds an unmasked social security number."""
     exposed = []
-    for name, f in inp.fields.items():
+    for name, f in fields.items():
         texts = list(_strings(f.value)) + list(_strings(f.normalized))
         pattern_hit = any(_SSN.search(t) for t in texts)
         if not pattern_hit and name == "ssn":
             pattern_hit = any(_NINE.search(t.replace("-", "").replace(" ", "")) for t in texts)
         if pattern_hit:
             exposed.append(name)
+    return exposed
+
+
+def ssn_exposed(inp: RuleInput) -> list[Violation]:
+    exposed = exposed_ssn_fields(inp.fields)
     if not exposed:
         return []
     # evidence names the fields only: repeating the number would spread it further

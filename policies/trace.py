@@ -1,0 +1,439 @@
+"""Rule evaluations that can be shown and replayed: what each rule read and decided.
+
+`evaluate_traced` runs the same rules as `policies.evaluate`, each on recording stand-ins
+for the fields, the settings and the `PolicyContext`, so every `RuleTrace` holds exactly
+the inputs its rule read (field snapshots, settings, the questions it asked about other
+documents and their answers) next to its outcome. `replay` runs a rule of the running
+code again on those recorded inputs, with the database answers taken from the record,
+and says whether the outcome is the same; an input the rule reads now but did not read
+then is named instead of guessed.
+
+Unmasked social security numbers never enter a trace: a field holding one is recorded as
+redacted, and a replay that needs it says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from extractors.types import Field
+from policies.config import PolicyConfig
+from policies.context import PolicyContext
+from policies.engine import RULE_ERROR, applicable_rules, rule_input, run_rule
+from policies.rules import ALL_RULES, Rule, RuleInput
+from policies.rules.hr import exposed_ssn_fields
+from policies.types import Violation
+from policies.version import POLICY_VERSION
+
+REDACTED = "redacted"
+# PolicyContext methods and the answer a replay gives when the record lacks the call.
+CONTEXT_METHODS: dict[str, Any] = {
+    "invoices_with_number": [],
+    "invoices_similar": [],
+    "known_ibans": [],
+    "vendor_known": False,
+}
+
+
+class Outcome(StrEnum):
+    PASS = "pass"  # the rule found nothing
+    FAIL = "fail"  # the rule reported violations
+    ERROR = "error"  # the rule crashed (reported as policy.rule_error)
+
+
+class TraceError(ValueError):
+    """A recorded trace cannot be read back (malformed or from an unknown format)."""
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready copy: tuples become lists, dates ISO strings, Decimals and other
+    objects their text; non-finite floats their text (JSON has no NaN)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [plain(v) for v in items]
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCall:
+    """One question a rule asked about other documents, with the answer it got."""
+
+    method: str
+    args: list[Any]
+    answer: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "args": self.args, "answer": self.answer}
+
+
+@dataclass(slots=True)
+class RuleInputs:
+    """Everything one rule read. `fields` maps a field name to its snapshot
+    (`Field.to_json()`), to None when the rule asked for a field the document lacks, or
+    to `{"redacted": "ssn"}`; `field_names` is the full list of field names when the rule
+    went through every field."""
+
+    doc_type: str
+    subtype: str | None
+    document_id: str | None
+    today: str
+    vendor_key: str | None
+    fields: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    field_names: list[str] | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    context: list[ContextCall] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_type": self.doc_type,
+            "subtype": self.subtype,
+            "document_id": self.document_id,
+            "today": self.today,
+            "vendor_key": self.vendor_key,
+            "fields": self.fields,
+            "field_names": self.field_names,
+            "config": self.config,
+            "context": [c.to_json() for c in self.context],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RuleInputs:
+        try:
+            return cls(
+                doc_type=data["doc_type"],
+                subtype=data.get("subtype"),
+                document_id=data.get("document_id"),
+                today=data["today"],
+                vendor_key=data.get("vendor_key"),
+                fields=dict(data.get("fields") or {}),
+                field_names=data.get("field_names"),
+                config=dict(data.get("config") or {}),
+                context=[ContextCall(c["method"], list(c["args"]), c["answer"])
+                         for c in data.get("context") or []],
+            )
+        except (KeyError, TypeError) as exc:
+            raise TraceError(f"recorded rule inputs are incomplete: {exc}") from exc
+
+
+@dataclass(slots=True)
+class RuleTrace:
+    """One rule's evaluation: its inputs, outcome and violations (as `Violation.to_json`)."""
+
+    rule: str
+    policy_version: str
+    inputs: RuleInputs
+    outcome: Outcome
+    violations: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "policy_version": self.policy_version,
+            "inputs": self.inputs.to_json(),
+            "outcome": self.outcome.value,
+            "violations": self.violations,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RuleTrace:
+        try:
+            return cls(
+                rule=data["rule"],
+                policy_version=data["policy_version"],
+                inputs=RuleInputs.from_json(data["inputs"]),
+                outcome=Outcome(data["outcome"]),
+                violations=list(data.get("violations") or []),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, TraceError):
+                raise
+            raise TraceError(f"recorded rule evaluation is incomplete: {exc}") from exc
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """`policies.evaluate`'s violations plus one trace per rule that ran."""
+
+    violations: list[Violation]
+    traces: list[RuleTrace]
+
+
+def outcome_of(violations: list[Violation]) -> Outcome:
+    if any(v.rule == RULE_ERROR for v in violations):
+        return Outcome.ERROR
+    return Outcome.FAIL if violations else Outcome.PASS
+
+
+def _snapshot(f: Field) -> dict[str, Any]:
+    return plain(f.to_json())
+
+
+def _field(snapshot: Mapping[str, Any]) -> Field:
+    bbox = snapshot.get("bbox")
+    return Field(
+        value=snapshot.get("value"),
+        normalized=snapshot.get("normalized"),
+        confidence=float(snapshot.get("confidence") or 0.0),
+        page=snapshot.get("page"),
+        bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+        source=str(snapshot.get("source") or "rule"),
+    )
+
+
+# ---------------------------------------------------------------- recording stand-ins
+class _RecordingFields(Mapping[str, Field]):
+    def __init__(self, fields: Mapping[str, Field], redact: set[str]) -> None:
+        self._fields = fields
+        self._redact = redact
+        self.read: dict[str, dict[str, Any] | None] = {}
+        self.names: list[str] | None = None
+
+    def __getitem__(self, name: str) -> Field:
+        f = self._fields.get(name)
+        if f is None:
+            self.read[name] = None
+            raise KeyError(name)
+        self.read[name] = {REDACTED: "ssn"} if name in self._redact else _snapshot(f)
+        return f
+
+    def __iter__(self) -> Iterator[str]:
+        self.names = list(self._fields)
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        self.names = list(self._fields)
+        return len(self.names)
+
+
+class _RecordingConfig:
+    def __init__(self, config: PolicyConfig) -> None:
+        self._config = config
+        self.read: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._config, name)
+        if not callable(value):
+            self.read[name] = plain(value)
+        return value
+
+
+class _RecordingContext:
+    def __init__(self, ctx: PolicyContext) -> None:
+        self._ctx = ctx
+        self.calls: list[ContextCall] = []
+
+    def _ask(self, method: str, *args: Any) -> Any:
+        answer = getattr(self._ctx, method)(*args)
+        self.calls.append(ContextCall(method, plain(list(args)), plain(answer)))
+        return answer
+
+    def invoices_with_number(self, vendor_key: str, invoice_number: str,
+                             exclude_document_id: str | None) -> list[dict]:
+        return self._ask("invoices_with_number", vendor_key, invoice_number,
+                         exclude_document_id)
+
+    def invoices_similar(self, vendor_key: str, total_amount: str, invoice_date: str | None,
+                         exclude_document_id: str | None) -> list[dict]:
+        return self._ask("invoices_similar", vendor_key, total_amount, invoice_date,
+                         exclude_document_id)
+
+    def known_ibans(self, vendor_key: str) -> list[str]:
+        return self._ask("known_ibans", vendor_key)
+
+    def vendor_known(self, vendor_key: str) -> bool:
+        return self._ask("vendor_known", vendor_key)
+
+
+def evaluate_traced(
+    doc_type: str,
+    subtype: str | None,
+    fields: Mapping[str, Field],
+    ctx: PolicyContext,
+    config: PolicyConfig,
+    document_id: str | None = None,
+    today: date | None = None,
+) -> Evaluation:
+    """`policies.evaluate` (same rules, order and violations) with one trace per rule."""
+    base = rule_input(doc_type, subtype, fields, ctx, config, document_id, today)
+    redact = set(exposed_ssn_fields(fields))
+    violations: list[Violation] = []
+    traces: list[RuleTrace] = []
+    for rule in applicable_rules(doc_type, config):
+        rec_fields = _RecordingFields(fields, redact)
+        rec_config = _RecordingConfig(config)
+        rec_ctx = _RecordingContext(ctx)
+        inp = RuleInput(
+            doc_type=base.doc_type, subtype=base.subtype, fields=rec_fields, ctx=rec_ctx,
+            config=rec_config, document_id=base.document_id,  # type: ignore[arg-type]
+            today=base.today, vendor_key=base.vendor_key,
+        )
+        found = run_rule(rule, inp)
+        violations.extend(found)
+        traces.append(RuleTrace(
+            rule=rule.id,
+            policy_version=POLICY_VERSION,
+            inputs=RuleInputs(
+                doc_type=base.doc_type, subtype=base.subtype, document_id=base.document_id,
+                today=base.today.isoformat(), vendor_key=base.vendor_key,
+                fields=rec_fields.read, field_names=rec_fields.names,
+                config=rec_config.read, context=rec_ctx.calls,
+            ),
+            outcome=outcome_of(found),
+            violations=[plain(v.to_json()) for v in found],
+        ))
+    return Evaluation(violations=violations, traces=traces)
+
+
+# ---------------------------------------------------------------- replay stand-ins
+class _ReplayFields(Mapping[str, Field]):
+    def __init__(self, inputs: RuleInputs, gaps: list[str]) -> None:
+        self._inputs = inputs
+        self._gaps = gaps
+
+    def __getitem__(self, name: str) -> Field:
+        if name not in self._inputs.fields:
+            self._gaps.append(f"field {name} was not read when recorded")
+            raise KeyError(name)
+        snap = self._inputs.fields[name]
+        if snap is None:
+            raise KeyError(name)
+        if REDACTED in snap:
+            self._gaps.append(f"field {name} was recorded redacted ({snap[REDACTED]})")
+            raise KeyError(name)
+        return _field(snap)
+
+    def _names(self) -> list[str]:
+        if self._inputs.field_names is None:
+            self._gaps.append("the list of every field was not read when recorded")
+            return [n for n, s in self._inputs.fields.items() if s is not None]
+        return list(self._inputs.field_names)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+
+class _ReplayConfig:
+    def __init__(self, inputs: RuleInputs, gaps: list[str]) -> None:
+        self._inputs = inputs
+        self._gaps = gaps
+        self._defaults = PolicyConfig()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._inputs.config:
+            return copy.deepcopy(self._inputs.config[name])
+        self._gaps.append(f"setting {name} was not read when recorded")
+        return getattr(self._defaults, name)
+
+
+class _ReplayContext:
+    def __init__(self, inputs: RuleInputs, gaps: list[str]) -> None:
+        self._calls = list(inputs.context)
+        self._gaps = gaps
+
+    def _answer(self, method: str, *args: Any) -> Any:
+        wanted = plain(list(args))
+        for i, call in enumerate(self._calls):
+            if call.method == method and call.args == wanted:
+                del self._calls[i]
+                return copy.deepcopy(call.answer)
+        self._gaps.append(f"question {method}{tuple(wanted)} was not asked when recorded")
+        return copy.deepcopy(CONTEXT_METHODS[method])
+
+    def invoices_with_number(self, vendor_key: str, invoice_number: str,
+                             exclude_document_id: str | None) -> list[dict]:
+        return self._answer("invoices_with_number", vendor_key, invoice_number,
+                            exclude_document_id)
+
+    def invoices_similar(self, vendor_key: str, total_amount: str, invoice_date: str | None,
+                         exclude_document_id: str | None) -> list[dict]:
+        return self._answer("invoices_similar", vendor_key, total_amount, invoice_date,
+                            exclude_document_id)
+
+    def known_ibans(self, vendor_key: str) -> list[str]:
+        return self._answer("known_ibans", vendor_key)
+
+    def vendor_known(self, vendor_key: str) -> bool:
+        return self._answer("vendor_known", vendor_key)
+
+
+@dataclass(slots=True)
+class Replay:
+    """A recorded rule evaluation next to the running code's on the same inputs.
+
+    `same` is True only when the rule ran on complete inputs and gave the same outcome
+    and the same violations (message and evidence included); `gaps` names every input
+    the running rule wanted that the record does not hold."""
+
+    rule: str
+    recorded_version: str
+    running_version: str
+    recorded: Outcome
+    replayed: Outcome | None
+    recorded_violations: list[dict[str, Any]]
+    replayed_violations: list[dict[str, Any]]
+    gaps: list[str]
+
+    @property
+    def same(self) -> bool:
+        return (not self.gaps and self.replayed == self.recorded
+                and _unversioned(self.replayed_violations)
+                == _unversioned(self.recorded_violations))
+
+    @property
+    def version_differs(self) -> bool:
+        return self.recorded_version != self.running_version
+
+
+def _unversioned(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Violations without their version stamp: the version is compared on its own."""
+    return [{k: v for k, v in x.items() if k != "policy_version"} for x in violations]
+
+
+def replay(trace: RuleTrace, rules: list[Rule] | None = None) -> Replay:
+    """Run the running version of `trace.rule` on the recorded inputs."""
+    by_id = {r.id: r for r in (ALL_RULES if rules is None else rules)}
+    result = Replay(
+        rule=trace.rule, recorded_version=trace.policy_version,
+        running_version=POLICY_VERSION, recorded=trace.outcome, replayed=None,
+        recorded_violations=trace.violations, replayed_violations=[], gaps=[],
+    )
+    rule = by_id.get(trace.rule)
+    if rule is None:
+        result.gaps.append(f"rule {trace.rule} is not in policy version {POLICY_VERSION}")
+        return result
+    inputs = trace.inputs
+    try:
+        today = date.fromisoformat(inputs.today)
+    except ValueError as exc:
+        raise TraceError(f"recorded date {inputs.today!r} is not ISO") from exc
+    inp = RuleInput(
+        doc_type=inputs.doc_type, subtype=inputs.subtype,
+        fields=_ReplayFields(inputs, result.gaps),
+        ctx=_ReplayContext(inputs, result.gaps),
+        config=_ReplayConfig(inputs, result.gaps),  # type: ignore[arg-type]
+        document_id=inputs.document_id, today=today, vendor_key=inputs.vendor_key,
+    )
+    found = run_rule(rule, inp)
+    result.replayed = outcome_of(found)
+    result.replayed_violations = [plain(v.to_json()) for v in found]
+    return result
