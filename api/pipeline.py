@@ -322,10 +322,11 @@ class Pipeline:
         self, s: Session, document_id: str, cls: Classification, fields: Fields
     ) -> tuple[list[Violation], Review]:
         import policies
+        from policies.logged import evaluate_logged
 
         ctx = DbPolicyContext(s, window_days=self.policy_config.duplicate_window_days)
-        violations = policies.evaluate(
-            cls.doc_type, cls.subtype, fields, ctx, self.policy_config, document_id=document_id
+        violations = evaluate_logged(
+            s, cls.doc_type, cls.subtype, fields, ctx, self.policy_config, document_id=document_id
         )
         review = policies.route(
             cls.doc_type, cls.type_confidence, cls.abstained, fields, violations,

@@ -89,7 +89,7 @@ def canonical_json(value: Any) -> str:
                       allow_nan=False, default=str)
 
 
-def _stamp(at: datetime) -> str:
+def stamp(at: datetime) -> str:
     """UTC ISO time with microseconds; SQLite hands back naive UTC, PostgreSQL aware."""
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -102,7 +102,7 @@ _CONTENT = ("seq", "kind", "actor", "action", "document_id", "subject", "rule",
 def row_digest(row: Any) -> str:
     """sha256 of the row's canonical JSON (every column but `row_hash`)."""
     content = {name: getattr(row, name) for name in _CONTENT}
-    content["at"] = _stamp(row.at)
+    content["at"] = stamp(row.at)
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 

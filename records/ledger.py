@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from records.audit import audit
+from records.decisions import record_human
 from records.models import Document, FieldRow, LedgerEntry, Vendor
 from records.vendors import resolve_vendor
 
@@ -159,4 +160,6 @@ def set_status(session: Session, entry: LedgerEntry, status: str, actor: str) ->
     session.flush()
     audit(session, actor, f"ledger.{status}", "ledger_entry", str(entry.id), before,
           entry_json(entry))
+    record_human(session, actor, f"ledger.{status}", entry.document_id, f"ledger:{entry.id}",
+                 {"status": before["status"]}, {"status": status})
     return entry

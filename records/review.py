@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from extractors.types import Field, Fields
 from ingest.types import IngestedDocument, Page, Word
 from records.audit import audit
+from records.decisions import record_human
 from records.models import (
     Document,
     FieldRow,
@@ -280,6 +281,8 @@ def correct_field(
     session.flush()
     audit(session, actor, "field.correct", "document", document_id,
           {"field": name, **(before or {})}, {"field": name, **_field_json(row)})
+    record_human(session, actor, "field.correct", document_id, f"field:{name}", before,
+                 _field_json(row))
     if doc.doc_type in ("invoice", "receipt"):
         vendor = _vendor_for(session, fields_from_rows(field_rows(session, document_id)))
         if vendor is not None:
@@ -314,6 +317,8 @@ def correct_type(
                                                    if not str(r).startswith("corrected_by:")]]
     audit(session, actor, "document.type", "document", document_id, before,
           {"doc_type": doc_type, "subtype": subtype, "type_confidence": 1.0})
+    record_human(session, actor, "document.type", document_id, "doc_type", before,
+                 {"doc_type": doc_type, "subtype": subtype})
     session.flush()
     reevaluate(session, document_id, actor, config)
     return doc
@@ -391,6 +396,7 @@ def reevaluate(session: Session, document_id: str, actor: str, config: Any) -> A
     an open review task stays open until someone approves or rejects the document.
     """
     import policies
+    from policies.logged import evaluate_logged
     from records.policy_context import DbPolicyContext
 
     doc = session.get(Document, document_id)
@@ -402,8 +408,8 @@ def reevaluate(session: Session, document_id: str, actor: str, config: Any) -> A
     type_conf = float(doc.type_confidence or 0.0)
     abstained = doc_type == "other" and type_conf < config.type_threshold
     ctx = DbPolicyContext(session, window_days=config.duplicate_window_days)
-    violations = policies.evaluate(doc_type, doc.subtype, fields, ctx,
-                                   config, document_id=document_id)
+    violations = evaluate_logged(session, doc_type, doc.subtype, fields, ctx,
+                                 config, document_id=document_id)
     review = policies.route(doc_type, type_conf, abstained, fields, violations, config)
 
     settled = {v.rule for v in session.scalars(
@@ -564,6 +570,8 @@ def decide(
             v.note = f"approved over this violation{': ' + note if note else ''}"
             audit(session, actor, "violation.waive", "document", document_id, before,
                   _violation_json(v) | {"status": v.status, "note": v.note})
+            record_human(session, actor, "finding.waive", document_id, f"finding:{v.id}",
+                         before, {"rule": v.rule, "status": v.status}, reason=v.note)
         session.add(TypeFeedback(document_id=document_id, doc_type=doc_type,
                                  subtype=doc.subtype, predicted_type=doc.doc_type,
                                  actor=actor))
@@ -573,6 +581,8 @@ def decide(
     _close_tasks(session, document_id, actor)
     audit(session, actor, f"document.{decision}", "document", document_id, before,
           {"status": target, "note": note})
+    record_human(session, actor, f"document.{decision}", document_id, "status", before,
+                 {"status": target}, reason=note, roles=sorted(roles))
     if entry is not None and entry.status != target and target in ledger.TRANSITIONS.get(
         entry.status, ()
     ):
@@ -600,6 +610,8 @@ def resolve_violation(
     v.note = note or v.note
     audit(session, actor, f"violation.{action}", "document", v.document_id, before,
           _violation_json(v) | {"status": v.status, "note": v.note})
+    record_human(session, actor, f"finding.{action}", v.document_id, f"finding:{v.id}",
+                 before, {"rule": v.rule, "status": v.status}, reason=note)
     session.flush()
     remaining = [f"violation:{x.rule}" for x in open_violations(session, v.document_id)]
     task = _open_task(session, v.document_id, "exception")

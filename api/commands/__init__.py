@@ -14,4 +14,6 @@ COMMANDS = (
     "search",
     "users",
     "ledger",
+    "audit",
+    "policies",
 )

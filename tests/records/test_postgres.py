@@ -6,14 +6,6 @@ Skipped, with the reason, where no PostgreSQL server binaries are installed
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,62 +13,6 @@ import pytest
 from tests.conftest import INVOICE_LINES, make_pdf
 
 pytestmark = pytest.mark.postgres
-
-
-def _bindir() -> str | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return str(Path(found[-1]).parent) if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    bindir = _bindir()
-    if bindir is None:
-        pytest.skip("no PostgreSQL server binaries (apt-get install postgresql)")
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip("psycopg not installed")
-    base = tmp_path_factory.mktemp("pg")
-    pgdata = base / "data"
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # postgres refuses to run as root
-        try:
-            pw = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and no 'postgres' user to run the server")
-        if not shutil.which("runuser"):
-            pytest.skip("runuser not available")
-        os.chown(base, pw.pw_uid, pw.pw_gid)
-        os.chmod(base.parent, 0o755)
-        os.chmod(base.parent.parent, 0o755)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*prefix, f"{bindir}/initdb", "-D", str(pgdata), "-A", "trust", "-U",
-                    "postgres"], check=True, capture_output=True)
-    subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", str(pgdata), "-w", "-l",
-                    str(base / "log"), "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-                    "start"], check=True, capture_output=True)
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    try:
-        for _ in range(50):
-            try:
-                import psycopg
-
-                psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres").close()
-                break
-            except Exception:  # noqa: BLE001
-                time.sleep(0.2)
-        yield url
-    finally:
-        subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", str(pgdata), "-m", "immediate",
-                        "stop"], capture_output=True)
 
 
 def test_pipeline_on_postgres(pg_url: str, tmp_path: Path, monkeypatch) -> None:
