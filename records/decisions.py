@@ -206,8 +206,12 @@ def _walk(session: Session) -> Iterator[Any]:
         last = batch[-1].seq
 
 
-def verify(session: Session) -> ChainReport:
-    """Walk the whole chain; the report names the first row where it breaks."""
+def verify(session: Session, anchors: Mapping[int, str] | None = None) -> ChainReport:
+    """Walk the whole chain; the report names the first row where it breaks.
+
+    `anchors` maps a sequence number to the hash that row had when its head was printed
+    and kept elsewhere: a log rewritten and re-hashed from the start is intact in itself
+    but no longer holds those rows."""
     expected, prev, count = 1, GENESIS, 0
     broken: ChainBreak | None = None
     for row in _walk(session):
@@ -241,4 +245,11 @@ def verify(session: Session) -> ChainReport:
         broken = ChainBreak(head.seq, (
             f"row {head.seq} is not the row the head recorded: its hash differs from the "
             "head's (changed and re-hashed)"))
+    for seq, digest in sorted((anchors or {}).items()):
+        if broken is not None:
+            break
+        row = session.get(DecisionRow, seq)
+        if row is None or row.row_hash != digest.lower():
+            broken = ChainBreak(seq, f"row {seq} is missing" if row is None else (
+                f"row {seq} is not the row anchored ({digest[:12]}…): the log was rewritten"))
     return ChainReport(rows=count, head_seq=head.seq, head_hash=head.row_hash, broken=broken)

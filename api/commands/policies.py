@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
             return 0 if ids else 2
         evaluation_id = args.evaluation or (ids[-1] if ids else None)
         if evaluation_id is None or evaluation_id not in ids:
-            print(f"backoffice policies: no recorded policy evaluation "
-                  f"{evaluation_id or ''} for document {args.document}".replace("  ", " "),
+            which = f"evaluation {evaluation_id}" if evaluation_id else "policy evaluation"
+            print(f"backoffice policies: no recorded {which} for document {args.document}",
                   file=sys.stderr)
             return 2
         rows = decisions.evaluation_rows(s, evaluation_id)

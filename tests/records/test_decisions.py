@@ -107,6 +107,33 @@ def test_changed_and_rehashed_row_breaks_the_next_link(sessions: sessionmaker[Se
     assert report.broken.seq == 3 and "does not follow row 2" in report.broken.problem
 
 
+def test_rewritten_chain_is_caught_by_an_anchor(sessions: sessionmaker[Session]) -> None:
+    """Someone who re-hashes every row after the one they changed (and the head) leaves
+    a chain that is intact in itself: only a head kept elsewhere shows the rewrite."""
+    _fill(sessions, 4)
+    anchor = {4: _verify(sessions).head_hash}
+    _drop_triggers(sessions)
+    with session_scope(sessions) as s:
+        rows = list(s.scalars(select(DecisionRow).order_by(DecisionRow.seq)))
+        prev = rows[1].row_hash
+        forged = []
+        for row in rows[2:]:
+            values = {c: getattr(row, c) for c in DecisionRow.__table__.columns.keys()}
+            values.update(prev_hash=prev, actor="mallory")
+            fake = DecisionRow(**values)
+            values["row_hash"] = prev = decisions.row_digest(fake)
+            forged.append(values)
+    for values in forged:
+        _raw(sessions, f"UPDATE decision_log SET actor = 'mallory', "
+                       f"prev_hash = '{values['prev_hash']}', row_hash = '{values['row_hash']}' "
+                       f"WHERE seq = {values['seq']}")
+    _raw(sessions, f"UPDATE decision_log_head SET row_hash = '{prev}' WHERE id = 1")
+    assert _verify(sessions).intact
+    with session_scope(sessions) as s:
+        report = decisions.verify(s, anchor)
+    assert report.broken.seq == 4 and "rewritten" in report.broken.problem
+
+
 def test_removed_rows_are_named(sessions: sessionmaker[Session]) -> None:
     _fill(sessions, 6)
     _drop_triggers(sessions)
