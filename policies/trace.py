@@ -3,18 +3,15 @@
 `evaluate_traced` runs the same rules as `policies.evaluate`, each on recording stand-ins
 for the fields, the settings and the `PolicyContext`, so every `RuleTrace` holds exactly
 the inputs its rule read (field snapshots, settings, the questions it asked about other
-documents and their answers) next to its outcome. `replay` runs a rule of the running
-code again on those recorded inputs, with the database answers taken from the record,
-and says whether the outcome is the same; an input the rule reads now but did not read
-then is named instead of guessed.
+documents and their answers) next to its outcome, in a JSON form the decision log stores
+and `policies.replay` runs the rules on again.
 
 Unmasked social security numbers never enter a trace: a field holding one is recorded as
-redacted, and a replay that needs it says so.
+redacted.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,19 +24,12 @@ from extractors.types import Field
 from policies.config import PolicyConfig
 from policies.context import PolicyContext
 from policies.engine import RULE_ERROR, applicable_rules, rule_input, run_rule
-from policies.rules import ALL_RULES, Rule, RuleInput
+from policies.rules import RuleInput
 from policies.rules.hr import exposed_ssn_fields
 from policies.types import Violation
 from policies.version import POLICY_VERSION
 
 REDACTED = "redacted"
-# PolicyContext methods and the answer a replay gives when the record lacks the call.
-CONTEXT_METHODS: dict[str, Any] = {
-    "invoices_with_number": [],
-    "invoices_similar": [],
-    "known_ibans": [],
-    "vendor_known": False,
-}
 
 
 class Outcome(StrEnum):
@@ -185,18 +175,6 @@ def _snapshot(f: Field) -> dict[str, Any]:
     return plain(f.to_json())
 
 
-def _field(snapshot: Mapping[str, Any]) -> Field:
-    bbox = snapshot.get("bbox")
-    return Field(
-        value=snapshot.get("value"),
-        normalized=snapshot.get("normalized"),
-        confidence=float(snapshot.get("confidence") or 0.0),
-        page=snapshot.get("page"),
-        bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
-        source=str(snapshot.get("source") or "rule"),
-    )
-
-
 # ---------------------------------------------------------------- recording stand-ins
 class _RecordingFields(Mapping[str, Field]):
     def __init__(self, fields: Mapping[str, Field], redact: set[str]) -> None:
@@ -299,141 +277,3 @@ def evaluate_traced(
             violations=[plain(v.to_json()) for v in found],
         ))
     return Evaluation(violations=violations, traces=traces)
-
-
-# ---------------------------------------------------------------- replay stand-ins
-class _ReplayFields(Mapping[str, Field]):
-    def __init__(self, inputs: RuleInputs, gaps: list[str]) -> None:
-        self._inputs = inputs
-        self._gaps = gaps
-
-    def __getitem__(self, name: str) -> Field:
-        if name not in self._inputs.fields:
-            self._gaps.append(f"field {name} was not read when recorded")
-            raise KeyError(name)
-        snap = self._inputs.fields[name]
-        if snap is None:
-            raise KeyError(name)
-        if REDACTED in snap:
-            self._gaps.append(f"field {name} was recorded redacted ({snap[REDACTED]})")
-            raise KeyError(name)
-        return _field(snap)
-
-    def _names(self) -> list[str]:
-        if self._inputs.field_names is None:
-            self._gaps.append("the list of every field was not read when recorded")
-            return [n for n, s in self._inputs.fields.items() if s is not None]
-        return list(self._inputs.field_names)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-
-class _ReplayConfig:
-    def __init__(self, inputs: RuleInputs, gaps: list[str]) -> None:
-        self._inputs = inputs
-        self._gaps = gaps
-        self._defaults = PolicyConfig()
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._inputs.config:
-            return copy.deepcopy(self._inputs.config[name])
-        self._gaps.append(f"setting {name} was not read when recorded")
-        return getattr(self._defaults, name)
-
-
-class _ReplayContext:
-    def __init__(self, inputs: RuleInputs, gaps: list[str]) -> None:
-        self._calls = list(inputs.context)
-        self._gaps = gaps
-
-    def _answer(self, method: str, *args: Any) -> Any:
-        wanted = plain(list(args))
-        for i, call in enumerate(self._calls):
-            if call.method == method and call.args == wanted:
-                del self._calls[i]
-                return copy.deepcopy(call.answer)
-        self._gaps.append(f"question {method}{tuple(wanted)} was not asked when recorded")
-        return copy.deepcopy(CONTEXT_METHODS[method])
-
-    def invoices_with_number(self, vendor_key: str, invoice_number: str,
-                             exclude_document_id: str | None) -> list[dict]:
-        return self._answer("invoices_with_number", vendor_key, invoice_number,
-                            exclude_document_id)
-
-    def invoices_similar(self, vendor_key: str, total_amount: str, invoice_date: str | None,
-                         exclude_document_id: str | None) -> list[dict]:
-        return self._answer("invoices_similar", vendor_key, total_amount, invoice_date,
-                            exclude_document_id)
-
-    def known_ibans(self, vendor_key: str) -> list[str]:
-        return self._answer("known_ibans", vendor_key)
-
-    def vendor_known(self, vendor_key: str) -> bool:
-        return self._answer("vendor_known", vendor_key)
-
-
-@dataclass(slots=True)
-class Replay:
-    """A recorded rule evaluation next to the running code's on the same inputs.
-
-    `same` is True only when the rule ran on complete inputs and gave the same outcome
-    and the same violations (message and evidence included); `gaps` names every input
-    the running rule wanted that the record does not hold."""
-
-    rule: str
-    recorded_version: str
-    running_version: str
-    recorded: Outcome
-    replayed: Outcome | None
-    recorded_violations: list[dict[str, Any]]
-    replayed_violations: list[dict[str, Any]]
-    gaps: list[str]
-
-    @property
-    def same(self) -> bool:
-        return (not self.gaps and self.replayed == self.recorded
-                and _unversioned(self.replayed_violations)
-                == _unversioned(self.recorded_violations))
-
-    @property
-    def version_differs(self) -> bool:
-        return self.recorded_version != self.running_version
-
-
-def _unversioned(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Violations without their version stamp: the version is compared on its own."""
-    return [{k: v for k, v in x.items() if k != "policy_version"} for x in violations]
-
-
-def replay(trace: RuleTrace, rules: list[Rule] | None = None) -> Replay:
-    """Run the running version of `trace.rule` on the recorded inputs."""
-    by_id = {r.id: r for r in (ALL_RULES if rules is None else rules)}
-    result = Replay(
-        rule=trace.rule, recorded_version=trace.policy_version,
-        running_version=POLICY_VERSION, recorded=trace.outcome, replayed=None,
-        recorded_violations=trace.violations, replayed_violations=[], gaps=[],
-    )
-    rule = by_id.get(trace.rule)
-    if rule is None:
-        result.gaps.append(f"rule {trace.rule} is not in policy version {POLICY_VERSION}")
-        return result
-    inputs = trace.inputs
-    try:
-        today = date.fromisoformat(inputs.today)
-    except ValueError as exc:
-        raise TraceError(f"recorded date {inputs.today!r} is not ISO") from exc
-    inp = RuleInput(
-        doc_type=inputs.doc_type, subtype=inputs.subtype,
-        fields=_ReplayFields(inputs, result.gaps),
-        ctx=_ReplayContext(inputs, result.gaps),
-        config=_ReplayConfig(inputs, result.gaps),  # type: ignore[arg-type]
-        document_id=inputs.document_id, today=today, vendor_key=inputs.vendor_key,
-    )
-    found = run_rule(rule, inp)
-    result.replayed = outcome_of(found)
-    result.replayed_violations = [plain(v.to_json()) for v in found]
-    return result

@@ -46,7 +46,8 @@ def _document_id(session: Session, ref: str) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from api.config import Settings
-    from policies.trace import RuleTrace, TraceError, replay
+    from policies.replay import replay
+    from policies.trace import RuleTrace, TraceError
     from policies.version import POLICY_VERSION
     from records import decisions
     from records.db import init_db, session_scope

@@ -11,8 +11,9 @@ from policy_helpers import TODAY, make_fields
 
 from extractors.types import Field
 from policies import evaluate, vendor_key
+from policies.replay import replay
 from policies.rules.base import Rule
-from policies.trace import Outcome, RuleTrace, evaluate_traced, replay
+from policies.trace import Outcome, RuleTrace, evaluate_traced
 from policies.version import POLICY_VERSION
 
 
