@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.contract import calibration, ranker
+from extractors.contract import calibration, party_ranker, ranker
 from extractors.contract import fields as F
 from extractors.contract.dates import find_dates
 from extractors.contract.parties import preamble_parties, signature_parties
@@ -140,7 +140,31 @@ def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[
     model = ranker.load()
     if model is not None:
         apply_ranker(raw, model)
+    parties = party_ranker.load()
+    if parties is not None:
+        apply_party_ranker(raw, parties, doc)
     return out
+
+
+def apply_party_ranker(raw: RawReading, model: party_ranker.PartyRanker,
+                       doc: IngestedDocument) -> None:
+    """Replace the grammar's party list by the selector's (or drop it when it abstains)."""
+    rule = raw.fields.get("parties")
+    rule_names = [str(x) for x in (rule.normalized or [])] if rule else []
+    tail = "\n".join(p.text for p in doc.pages[-party_ranker.TAIL_PAGES:])
+    flat = raw.context.flat
+    groups = party_ranker.group(party_ranker.mentions(flat, tail))
+    choice = model.choose(groups, flat, rule_names)
+    if choice is None:
+        raw.fields.pop("parties", None)
+        return
+    first = choice.groups[0]
+    if first.first_start >= 0:
+        page, bbox = raw.flat_text.locate(first.first_start, first.first_start + len(first.name))
+    else:  # named only over a signature line
+        page, bbox = (doc.pages[-1].number if doc.pages else None), None
+    raw.fields["parties"] = Field(", ".join(choice.names), choice.names,
+                                  round(choice.probability, 4), page, bbox, "ranker:parties")
 
 
 def apply_ranker(raw: RawReading, model: ranker.FieldRanker) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from extractors.hr import title_ranker
+from extractors.hr import name_ranker, title_ranker
 from extractors.hr.candidates import Candidate, best
 from extractors.hr.forms import (
     label_candidates,
@@ -69,10 +69,26 @@ def _rank_title(lines: list[Line], chosen: dict[str, Candidate]) -> None:
                                     "ranker")
 
 
+def _rank_name(lines: list[Line], chosen: dict[str, Candidate]) -> None:
+    """A resume's name from the learned ranker when one is shipped (it may abstain)."""
+    model = name_ranker.load()
+    if model is None:
+        return
+    got = model.choose(name_ranker.candidates(lines, chosen.get("employee_name")), lines)
+    if got is None:
+        chosen.pop("employee_name", None)
+        return
+    c, conf = got
+    norm = c.text.title() if c.text.isupper() else c.text
+    chosen["employee_name"] = Candidate("employee_name", c.text, norm, conf, c.seg, c.start,
+                                        c.end, "ranker")
+
+
 def extract_hr(doc: IngestedDocument, subtype: str | None = None,
-               rank_title: bool = True) -> dict[str, Field]:
+               rank_title: bool = True, rank_name: bool = True) -> dict[str, Field]:
     """CONTRACT.md HR fields found in `doc`; absent fields are left out. `rank_title=False`
-    keeps the rules' resume title (what the title ranker is measured against)."""
+    / `rank_name=False` keep the rules' resume title / name (what the rankers are measured
+    against)."""
     lines = document_lines(doc)
     if not lines:
         return {}
@@ -98,6 +114,8 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None,
     chosen = best(cands)
     if is_resume and rank_title:
         _rank_title(lines, chosen)
+    if is_resume and rank_name:
+        _rank_name(lines, chosen)
     extra: list[Candidate] = []
     _combine_names(chosen, extra)
     if extra:

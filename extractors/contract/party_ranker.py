@@ -1,0 +1,255 @@
+"""Learned choice of a contract's parties among every name its preamble and signatures offer.
+
+The preamble grammar of `parties` returns one reading of the "between A and B" sentence and
+drops whatever it finds implausible; on real filings that loses a party whenever a name
+starts in lower case, an address wraps the sentence, a defined-term label sits elsewhere or
+a third party (a guarantor, an affiliate) follows. Here the same grammar proposes every
+piece of the first few preamble sentences without vetoes, every name defined right before a
+quoted label ("Acme Inc. (the "Company")") and every name over a signature line, grouped
+by name; one gradient-boosting model scores each group from general evidence (where it was
+found, corporate suffix, capitalisation, how often the name recurs, whether a label defines
+it, whether the grammar itself kept it) and every group above a cross-validated threshold
+is reported, near-duplicates collapsed. The model is rebuilt from TRAIN by
+`python -m training.contract_parties`; nothing here names a document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractors.contract import parties as P
+from extractors.modelfile import load_shipped, single_thread
+
+MODEL_PATH = Path(__file__).parent / "model" / "party_ranker.joblib"
+CONF_FLOOR, CONF_CEIL = 0.02, 0.95
+HEAD_CHARS = 6000  # the preamble is in the first pages
+ALIAS_CHARS = 4000  # names defined by a quoted label this early are parties, or near it
+TAIL_PAGES = 4  # signature blocks sit on the last pages
+MAX_SENTENCES = 4  # preamble-like sentences read (a cover page may hold the first)
+MAX_PARTIES = 12  # joint filing agreements list many; more is a parse running away
+SIMILAR = 90.0
+MAX_EXTRA_WORDS = 2  # a fuller spelling of a chosen name adds a first name or an initial  # token-set similarity at which two names are one party (the scorer's rule)
+
+_ALIAS = re.compile(
+    r"\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
+    r"[\"“][^\"”“]{1,40}[\"”]",
+    re.IGNORECASE,
+)
+# where the name before a quoted label begins: a joining word or a sentence end (a full
+# stop after a word of two letters or more: "Jane Q. Smith" keeps its initial)
+_ALIAS_LEFT = re.compile(r"\b(?:between|among|and|by|with)\b\s+|(?<=\w\w)\.\s|[;:]\s")
+# words that end a page footer or a form line glued to a name, not a company's name
+_JUNK_TAIL = re.compile(r"\b(?:page|date|source|name|title|by|exhibit|section|article)\b[\s\d:./-]*$",
+                        re.IGNORECASE)
+_KEY = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(slots=True)
+class Mention:
+    """One place that proposes a party name: which finder, where, in which order."""
+
+    kind: str  # "pre" (preamble piece), "alias" (before a quoted label), "sig" (signature)
+    name: str
+    start: int  # offset in the flat text (-1: signature block, located by the name)
+    sentence: int  # which preamble sentence (0 = first); 0 for the other kinds
+    index: int  # order within its sentence or signature list
+
+
+@dataclass(slots=True)
+class PartyGroup:
+    """A name and every mention of it."""
+
+    key: str
+    name: str
+    mentions: list[Mention]
+
+    @property
+    def first_start(self) -> int:
+        starts = [m.start for m in self.mentions if m.start >= 0]
+        return min(starts) if starts else -1
+
+
+def name_key(name: str) -> str:
+    return _KEY.sub(" ", name.casefold()).strip()
+
+
+def mentions(flat: str, tail: str) -> list[Mention]:
+    """Every party-name proposal of a contract; `tail` is the text of its last pages."""
+    head = re.sub(r"-{3,}", lambda d: " " * len(d.group(0)), flat[:HEAD_CHARS])
+    out: list[Mention] = []
+    for k, m in enumerate(P._START.finditer(head)):
+        if k >= MAX_SENTENCES:
+            break
+        s = m.end()
+        e = P._stop(head, s + 3, min(len(head), s + 700))
+        seg = P._strip_parentheticals(re.sub(r"\s*[-_]{3,}\s*", " ", head[s:e]))
+        seg = re.sub(r"[\"“”][^\"“”]{0,40}[\"“”]", " ", seg)
+        seg = re.sub(r"\s+", " ", seg).strip()
+        for i, piece in enumerate(P._merge_and_names(seg)):
+            name = P.clean_party_name(piece)
+            subs = [x.strip() for x in P._COMMA_SPLIT.split(name) if x.strip(" ,")]
+            names = [name] + ([P.clean_party_name(x) for x in subs] if len(subs) > 1 else [])
+            for n in names:
+                if n:
+                    at = flat.find(n, s)
+                    out.append(Mention("pre", n, at if 0 <= at < e + 50 else s, k, i))
+    for j, m in enumerate(_ALIAS.finditer(head[:ALIAS_CHARS])):
+        before = head[max(0, m.start() - 200): m.start()]
+        piece = _ALIAS_LEFT.split(before)[-1]
+        name = P.clean_party_name(piece)
+        if name:
+            out.append(Mention("alias", name, max(0, m.start() - len(piece)), 0, j))
+    for i, name in enumerate(P.signature_parties(tail)):
+        out.append(Mention("sig", name, -1, 0, i))
+    return out
+
+
+def group(ms: list[Mention]) -> list[PartyGroup]:
+    by_key: dict[str, PartyGroup] = {}
+    for m in ms:
+        k = name_key(m.name)
+        if not k:
+            continue
+        if k not in by_key:
+            by_key[k] = PartyGroup(k, m.name, [])
+        by_key[k].mentions.append(m)
+    return list(by_key.values())
+
+
+def features_all(groups: list[PartyGroup], flat: str, rule: list[str]) -> list[dict[str, float]]:
+    """Evidence per group; keys are stable names of the model's vectoriser."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.utils import default_process
+
+    low = flat.casefold()
+    rule_keys = {name_key(r) for r in rule}
+    keys = [g.key for g in groups]
+    kinds_of = [{m.kind for m in g.mentions} for g in groups]
+    # names other finders propose too, written differently ("ACME INC." over a signature
+    # line, "Acme, Inc." in the preamble): agreement between finders is strong evidence
+    similar: list[set[str]] = [set() for _ in groups]
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups)):
+            if fuzz.token_set_ratio(keys[i], keys[j], processor=default_process) >= SIMILAR:
+                similar[i] |= kinds_of[j]
+                similar[j] |= kinds_of[i]
+    n_flat = max(1, len(flat))
+    out = []
+    for gi, g in enumerate(groups):
+        name = g.name
+        words = name.split()
+        kinds = {m.kind for m in g.mentions}
+        pre = [m for m in g.mentions if m.kind == "pre"]
+        start = g.first_start
+        first_word = name_key(words[0]) if words else ""
+        f: dict[str, float] = {
+            "n_mentions": float(len(g.mentions)),
+            "n_groups": float(len(groups)),
+            "n_words": float(len(words)),
+            "n_chars": float(len(name)),
+            "corp": float(bool(P._CORP_SUFFIX.search(name))),
+            "upper": float(name.isupper()),
+            "lower_start": float(name[:1].islower()),
+            "digit": float(bool(re.search(r"\d", name))),
+            "plausible": float(P._plausible(name)),
+            "role_word": float(name.casefold() in P._ROLE_WORDS),
+            "the_start": float(name.casefold().startswith("the ")),
+            "in_rule": float(g.key in rule_keys),
+            "rel_start": start / n_flat if start >= 0 else -1.0,
+            "log_start": math.log1p(start) if start >= 0 else -1.0,
+            "recurs": float(min(30, low.count(first_word))) if len(first_word) > 2 else 0.0,
+            "sub_of_other": float(any(k != g.key and g.key in k for k in keys)),
+            "super_of_other": float(any(k != g.key and k in g.key for k in keys)),
+            "caps_frac": sum(w[:1].isupper() for w in words) / max(1, len(words)),
+        }
+        for kind in ("pre", "alias", "sig"):
+            f[f"kind={kind}"] = float(kind in kinds)
+            f[f"also={kind}"] = float(kind in similar[gi])
+        f["junk_tail"] = float(bool(_JUNK_TAIL.search(name)))
+        if pre:
+            f["sentence"] = float(min(m.sentence for m in pre))
+            f["pre_index"] = float(min(m.index for m in pre))
+        if start >= 0:
+            after = flat[start + len(name): start + len(name) + 160]
+            f["label_after"] = float(bool(_ALIAS.search(after)))
+            f["descriptor_after"] = float(bool(re.match(
+                r"\s*,?\s*(?:an?\s+[\w ]{0,40}?(?:corporation|company|partnership|limited|"
+                r"individual|bank|association|entity|society)|organized|incorporated|existing)",
+                after, re.IGNORECASE)))
+        out.append(f)
+    return out
+
+
+@dataclass(slots=True)
+class PartyChoice:
+    names: list[str]
+    groups: list[PartyGroup]
+    probability: float  # calibrated: the whole list right
+
+
+def select(groups: list[PartyGroup], scores: list[float], threshold: float,
+           pair_threshold: float | None = None) -> list[int]:
+    """Indices of groups above `threshold`, best first, one per party (near-duplicates of a
+    better-scored name dropped, as the scorer would count them once). A contract has two
+    parties at least: the best two distinct names need only clear `pair_threshold`."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.utils import default_process
+
+    low = threshold if pair_threshold is None else min(threshold, pair_threshold)
+    order = sorted(range(len(groups)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    for i in order:
+        need = low if len(chosen) < 2 else threshold
+        if scores[i] < need or len(chosen) >= MAX_PARTIES:
+            break
+        a = groups[i].key.replace(" and ", " ")
+        same = next((k for k, j in enumerate(chosen) if fuzz.token_set_ratio(
+            a, groups[j].key, processor=default_process) >= SIMILAR), None)
+        if same is None:
+            chosen.append(i)
+            continue
+        # one party written twice: keep the fuller name ("Jane Q. Smith" over "Smith"),
+        # not a longer one that joins another party ("Smith and Chen")
+        shorter, longer = len(groups[chosen[same]].key.split()), len(a.split())
+        if shorter < longer <= shorter + MAX_EXTRA_WORDS:
+            chosen[same] = i
+    return chosen
+
+
+class PartyRanker:
+    """The shipped model: vectoriser, classifier, threshold and list calibration."""
+
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        self.version: str = bundle["version"]
+        self.vec = bundle["vec"]
+        self.clf = bundle["clf"]
+        self.iso = bundle["iso"]
+        self.threshold: float = bundle["threshold"]
+        self.pair_threshold: float = bundle.get("pair_threshold", self.threshold)
+
+    def score(self, groups: list[PartyGroup], flat: str, rule: list[str]) -> list[float]:
+        if not groups:
+            return []
+        x = self.vec.transform(features_all(groups, flat, rule))
+        with single_thread():
+            return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
+
+    def choose(self, groups: list[PartyGroup], flat: str, rule: list[str]) -> PartyChoice | None:
+        scores = self.score(groups, flat, rule)
+        idx = select(groups, scores, self.threshold, self.pair_threshold)
+        if not idx:
+            return None
+        p = float(self.iso.predict([min(scores[i] for i in idx)])[0])
+        ordered = sorted(idx, key=lambda i: (groups[i].first_start < 0, groups[i].first_start))
+        return PartyChoice([groups[i].name for i in ordered], [groups[i] for i in ordered],
+                           min(CONF_CEIL, max(CONF_FLOOR, p)))
+
+
+def load(path: Path = MODEL_PATH) -> PartyRanker | None:
+    """The shipped party model; None when none is shipped (the grammar's list stands)."""
+    bundle = load_shipped(path)
+    return PartyRanker(bundle) if bundle else None
