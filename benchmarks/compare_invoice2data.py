@@ -282,8 +282,8 @@ def _ocr_pdf_text(path: Path, tmp: Path, dpi: int = 300) -> Path | None:
 
 def ours_runner(data_dir: Path) -> Runner:
     os.environ["BACKOFFICE_SEARCH"] = "0"
-    from api.config import Settings
-    from api.pipeline import Pipeline
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     pipeline = Pipeline(Settings.from_env(data_dir))
     return lambda path: pipeline.process_path(path)

@@ -81,8 +81,8 @@ def run_pipeline(
     a result: a crashed batch marks the rest `failed` with code `harness_error`."""
     from tqdm import tqdm
 
-    from api.config import Settings
-    from api.pipeline import process_many
+    from workflow.process import process_many
+    from workflow.settings import Settings
 
     settings = Settings.from_env(data_dir)
     settings.ensure_dirs()
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         env["BACKOFFICE_SEARCH"] = "0"  # read by every worker's Settings
     if args.data_dir is None:
         env["DATABASE_URL"] = None  # a fresh run needs a fresh (SQLite) database too
-    pipe_log = logging.getLogger("api.pipeline")
+    pipe_log = logging.getLogger("workflow.process")
     old_level = pipe_log.level
     if not getattr(args, "verbose", False):
         # failures are listed in the report; per-document tracebacks only with -v

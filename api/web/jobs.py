@@ -18,13 +18,13 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from api.config import Settings
 from records.audit import audit
 from records.blobs import BlobStore, sha256_bytes
 from records.channels import stamp_intake
 from records.db import session_scope
 from records.ids import new_id
 from records.models import Document, StatusEvent
+from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class LocalJobs:
     def _pipeline(self) -> Any:
         pipe = getattr(self._local, "pipeline", None)
         if pipe is None:
-            from api.pipeline import Pipeline
+            from workflow.process import Pipeline
 
             pipe = Pipeline(self.settings)
             self._local.pipeline = pipe
@@ -142,7 +142,7 @@ class CeleryJobs:
         return None
 
     def reindex(self, document_id: str) -> None:
-        from api.pipeline import Pipeline
+        from workflow.process import Pipeline
 
         try:
             Pipeline(self.settings).reindex_document(document_id)

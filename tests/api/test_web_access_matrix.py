@@ -57,6 +57,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/documents/{document_id}/type"): {"json": {"doc_type": "invoice"}},
     ("POST", "/api/documents/{document_id}/decision"): {"json": {"decision": "approve"}},
     ("DELETE", "/api/documents/{document_id}"): {},
+    ("DELETE", "/api/documents/{document_id}/fields/{name}"): {"json": {"reason": "wrong"}},
 }
 
 UPLOADER = "hana"  # hr: her uploads come in through the HR channel

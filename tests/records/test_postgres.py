@@ -83,8 +83,8 @@ def test_pipeline_on_postgres(pg_url: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", pg_url)
     monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BACKOFFICE_SEARCH", "0")
-    from api.config import Settings
-    from api.pipeline import Pipeline
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     pipe = Pipeline(Settings.from_env())
     pdf = make_pdf(tmp_path / "inv.pdf", INVOICE_LINES)

@@ -17,13 +17,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from api.config import Settings
 from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.errors import IngestError, TooLarge
@@ -38,19 +37,32 @@ from records.models import (
     ClauseRow,
     Document,
     FieldRow,
-    LedgerEntry,
     PageRow,
     ReviewTask,
     StatusEvent,
     ViolationRow,
 )
-from records.policy_context import DbPolicyContext
+from records.rows import field_rows, fields_from_rows
 from records.vendors import resolve_vendor
+from workflow import books, controls, judge
+from workflow.errors import Conflict
+from workflow.settings import Settings
+from workflow.states import FINAL_STATES, DocumentStatus
 
 log = logging.getLogger(__name__)
 
-FINAL_STATES = ("auto_approved", "needs_review", "failed", "approved", "rejected")
+ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
 _SSN = re.compile(r"\b(\d{3})[- ]?(\d{2})[- ]?(\d{4})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What judging a freshly stored document gave."""
+
+    violations: list[Violation]
+    review: Review
+    status: DocumentStatus
+    ms: int  # time spent in the policies and filing
 
 
 class StageError(Exception):
@@ -230,16 +242,17 @@ class Pipeline:
             result["fields"] = {k: f.to_json() for k, f in fields.items()}
 
             t = time.perf_counter()
+            judged = self._store(document_id, doc, cls, fields, clauses, result, actor)
+            timings["store"] = max(0, _ms(t) - judged.ms)
+            timings["policies"] = judged.ms
+            result["violations"] = [v.to_json() for v in judged.violations]
+            result["review"] = judged.review.to_json()
+            result["status"] = judged.status.value
             with session_scope(self.sessions) as s:
-                violations, review = self._judge(s, document_id, cls, fields)
-            timings["policies"] = _ms(t)
-            result["violations"] = [v.to_json() for v in violations]
-            result["review"] = review.to_json()
-            result["status"] = "needs_review" if review.needed else "auto_approved"
-
-            t = time.perf_counter()
-            self._store(document_id, doc, cls, fields, clauses, violations, review, result, actor)
-            timings["store"] = _ms(t)
+                row = s.get(Document, document_id)
+                if row is not None:
+                    row.timings_ms = dict(timings)
+                    row.result = dict(result)
             if cls.doc_type == "contract":
                 t = time.perf_counter()
                 self.reindex_document(document_id)
@@ -318,21 +331,6 @@ class Pipeline:
 
             return VendorHints.from_json(vendor.hints)
 
-    def _judge(
-        self, s: Session, document_id: str, cls: Classification, fields: Fields
-    ) -> tuple[list[Violation], Review]:
-        import policies
-
-        ctx = DbPolicyContext(s, window_days=self.policy_config.duplicate_window_days)
-        violations = policies.evaluate(
-            cls.doc_type, cls.subtype, fields, ctx, self.policy_config, document_id=document_id
-        )
-        review = policies.route(
-            cls.doc_type, cls.type_confidence, cls.abstained, fields, violations,
-            self.policy_config,
-        )
-        return violations, review
-
     # ------------------------------------------------------------------ persistence
     def _store(
         self,
@@ -341,23 +339,19 @@ class Pipeline:
         cls: Classification,
         fields: Fields,
         clauses: list[Clause],
-        violations: list[Violation],
-        review: Review,
         result: dict[str, Any],
         actor: str,
-    ) -> None:
+    ) -> Judged:
+        """Store what was read and extracted, then judge it in the same transaction
+        (`workflow.judge`, the path every later correction takes too) and file the ledger
+        entry (`workflow.books`)."""
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             assert row is not None
             for model in (PageRow, FieldRow, ViolationRow, ClauseRow):
                 s.execute(delete(model).where(model.document_id == document_id))
-            s.execute(
-                delete(ReviewTask).where(
-                    ReviewTask.document_id == document_id, ReviewTask.status == "open"
-                )
-            )
+            judge.close_tasks(s, document_id, actor, status="superseded")
             row.media_type = doc.media_type
-            row.status = result["status"]
             row.error_code = row.error_message = None
             row.doc_type = cls.doc_type
             row.subtype = cls.subtype
@@ -366,10 +360,6 @@ class Pipeline:
             row.model_version = cls.model_version
             row.pages = len(doc.pages)
             row.ocr_pages = doc.ocr_pages
-            row.review_needed = review.needed
-            row.review_reasons = list(review.reasons)
-            row.timings_ms = dict(result["timings_ms"])
-            row.result = dict(result)
             for p in doc.pages:
                 s.add(
                     PageRow(
@@ -390,65 +380,41 @@ class Pipeline:
                 s.add(FieldRow(document_id=document_id, name=name, value=j["value"],
                                normalized=j["normalized"], confidence=j["confidence"],
                                page=j["page"], bbox=j["bbox"], source=j["source"]))
-            for v in violations:
-                s.add(ViolationRow(document_id=document_id, rule=v.rule, severity=v.severity,
-                                   message=v.message, policy_version=v.policy_version,
-                                   evidence=_jsonable(v.evidence)))
             for c in clauses:
                 s.add(ClauseRow(document_id=document_id, index=c.index, heading=c.heading,
                                 text=c.text, page=c.page, start=c.start, end=c.end,
                                 labels=c.labels))
-            low = [r for r in review.reasons if not r.startswith("violation:")]
-            if low:
-                s.add(ReviewTask(document_id=document_id, queue="review", reasons=low,
-                                 doc_type=cls.doc_type))
-            if violations:
-                s.add(ReviewTask(document_id=document_id, queue="exception",
-                                 reasons=[f"violation:{v.rule}" for v in violations],
-                                 doc_type=cls.doc_type))
-            if cls.doc_type in ("invoice", "receipt"):
-                self._ledger(s, document_id, cls.doc_type, fields, result["status"], actor)
-            s.add(StatusEvent(document_id=document_id, status=result["status"], actor=actor))
+            s.flush()
+            t = time.perf_counter()
+            violations, review = judge.evaluate(s, row, self.policy_config)
+            reasons = judge.file_findings(s, row, violations, review, actor)
+            blocking = [f"violation:{v.rule}" for v in controls.blocking_open(s, document_id)]
+            if blocking and not reasons:  # a blocking finding always needs a person
+                reasons = row.review_reasons = blocking
+                row.review_needed = True
+                review = Review(needed=True, reasons=list(reasons))
+            status = DocumentStatus.NEEDS_REVIEW if reasons else DocumentStatus.AUTO_APPROVED
+            row.status = status
+            row.timings_ms = dict(result["timings_ms"])
+            try:
+                books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
+            except Conflict as exc:  # the same invoice is already booked
+                status = row.status = DocumentStatus.NEEDS_REVIEW
+                row.review_needed = True
+                row.review_reasons = [*(row.review_reasons or []), ALREADY_BOOKED]
+                review = Review(needed=True, reasons=list(row.review_reasons))
+                s.add(ReviewTask(document_id=document_id, queue=judge.REVIEW_QUEUE,
+                                 reasons=[ALREADY_BOOKED], doc_type=cls.doc_type))
+                log.warning("%s: %s", document_id, exc)
+                books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
+            ms = _ms(t)
+            result["status"] = status.value
+            row.result = dict(result)
+            s.add(StatusEvent(document_id=document_id, status=status, actor=actor))
             audit(s, actor, "document.processed", "document", document_id, None,
-                  {"status": result["status"], "doc_type": cls.doc_type,
-                   "fields": sorted(fields)})
-
-    def _ledger(
-        self, s: Session, document_id: str, doc_type: str, fields: Fields, status: str,
-        actor: str,
-    ) -> None:
-        """The document's AP ledger entry; an auto-approved invoice of a new vendor adds the
-        vendor to the vendor master the same way a human approval does."""
-        from policies import vendor_key
-        from records.ledger import ensure_vendor
-
-        def norm(name: str) -> Any:
-            f = fields.get(name)
-            return None if f is None else f.normalized
-
-        vendor = resolve_vendor(s, vendor_key(fields))
-        key = vendor.key if vendor is not None else vendor_key(fields)
-        entry = s.scalar(select(LedgerEntry).where(LedgerEntry.document_id == document_id))
-        if entry is None:
-            entry = LedgerEntry(document_id=document_id)
-            s.add(entry)
-        entry.vendor_id = vendor.id if vendor else None
-        entry.vendor_key = key
-        entry.vendor_name = norm("vendor_name")
-        entry.doc_type = doc_type
-        entry.invoice_number = norm("invoice_number")
-        entry.invoice_date = norm("invoice_date")
-        entry.due_date = norm("due_date")
-        entry.po_number = norm("po_number")
-        entry.currency = norm("currency")
-        entry.subtotal = norm("subtotal")
-        entry.tax_amount = norm("tax_amount")
-        entry.total_amount = norm("total_amount")
-        entry.iban = norm("iban")
-        entry.status = "approved" if status == "auto_approved" else "pending_review"
-        if vendor is None and key and status == "auto_approved":
-            s.flush()  # ensure_vendor reads the document's stored fields
-            ensure_vendor(s, entry, actor)
+                  {"status": status.value, "doc_type": cls.doc_type, "fields": sorted(fields),
+                   "findings": [v.rule for v in violations]})
+            return Judged(violations, review, status, ms)
 
     def reindex_document(self, document_id: str) -> None:
         """Index one document's search entries from what the database holds (pages, fields,
@@ -554,16 +520,6 @@ def shared_search_index(settings: Settings) -> Any:
             index = SearchIndex(settings.data_dir, settings.chroma_url)
             _SEARCH_INDEXES[key] = index
         return index
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 # ---------------------------------------------------------------------- batches
