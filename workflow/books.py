@@ -91,15 +91,16 @@ def move(session: Session, entry: LedgerEntry, status: LedgerStatus, actor: str)
     if status not in LEDGER_TRANSITIONS[current]:
         raise Conflict(f"a {current.value.replace('_', ' ')} ledger entry cannot become "
                        f"{status.value.replace('_', ' ')}")
-    before = entry_json(entry) if entry.id else None
-    entry.status = status
     if status in BOOKED:
         ensure_vendor(session, entry, actor)
+    session.flush()
+    before = entry_json(entry)
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # a refused booking rolls back only itself
+            entry.status = status
             session.flush()
     except IntegrityError:
-        entry.status = current
+        session.refresh(entry)
         raise Conflict(f"invoice {entry.invoice_number} of {entry.vendor_name or entry.vendor_key}"
                        " is already booked in the AP ledger; a vendor's invoice number is "
                        "approved only once") from None
