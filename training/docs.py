@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.evaluation.corpus import CorpusDoc, find_documents
+from evaluation.corpus import CorpusDoc, find_documents
 from ingest.types import IngestedDocument
 from records.blobs import atomic_write, sha256_bytes
 

@@ -2,7 +2,7 @@
 
 A fresh temporary data dir is used unless `--data-dir` is given, because the pipeline
 is idempotent on content hashes: against an old data dir it would return cached
-results and the run would measure nothing. Scoring rules: `api.evaluation.scoring`.
+results and the run would measure nothing. Scoring rules: `evaluation.scoring`.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def run_pipeline(
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.evaluation.corpus import find_documents
-    from api.evaluation.report import build_report, render_markdown, write_report
+    from evaluation.corpus import find_documents
+    from evaluation.report import build_report, render_markdown, write_report
 
     if not args.corpus.is_dir():
         print(f"backoffice eval: no such folder: {args.corpus}", file=sys.stderr)
@@ -169,7 +169,7 @@ def _rescore(args: argparse.Namespace, docs: list[Any], out_dir: Path) -> int:
     """Rebuild a report from stored results: scoring work without a 20-minute rerun."""
     import json
 
-    from api.evaluation.report import (
+    from evaluation.report import (
         build_report,
         render_markdown,
         results_from_report,
