@@ -1,10 +1,19 @@
-"""The processing pipeline: file -> original kept -> ingest -> classify -> extract ->
-policies -> stored record, returning the result shape of CONTRACT.md.
+"""Processing: the ordered stage list of a document's first life, in one place.
 
-Data flows one way through the packages (ingest, classifiers, extractors,
-policies); this module only orders the steps and owns the transaction
-boundaries, so a crash in any step leaves the original and a `failed` record,
-never a half-written one.
+    received  original kept (sha256, atomic), document row created    `process_bytes`
+    read      pages, words, boxes (ingest; OCR where needed)            `_run`
+    classify  doc_type, subtype, calibrated confidence                  `_classify`
+    extract   fields with page, box, confidence; clauses; opt. LLM      `_extract`
+    store     pages, fields, clauses                                    `_store`
+    judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
+    books     ledger entry and vendor master follow the status          `workflow.books`
+    index     contracts into search                                     `reindex_document`
+    attachments, each processed the same way as a child document
+
+Data flows one way through the packages (ingest, classifiers, extractors, policies);
+this module only orders the steps and owns the transaction boundaries, so a crash in
+any step leaves the original and a `failed` record, never a half-written one. The
+result is a `workflow.result.ProcessResult`, serialised once.
 """
 
 from __future__ import annotations
@@ -46,11 +55,13 @@ from records.rows import field_rows, fields_from_rows
 from records.vendors import resolve_vendor
 from workflow import books, controls, judge
 from workflow.errors import Conflict
+from workflow.result import AttachmentResult, Failure, ProcessResult
 from workflow.settings import Settings
 from workflow.states import FINAL_STATES, DocumentStatus
 
 log = logging.getLogger(__name__)
 
+UNREADABLE = "unreadable_file"
 ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
 _SSN = re.compile(r"\b(\d{3})[- ]?(\d{2})[- ]?(\d{4})\b")
 
@@ -178,7 +189,7 @@ class Pipeline:
                     filename=filename,
                     size=len(data),
                     parent_id=parent_id,
-                    status="processing",
+                    status=DocumentStatus.PROCESSING,
                 )
                 parent = s.get(Document, parent_id) if parent_id else None
                 stamp_intake(s, doc_row, actor, parent)
@@ -188,7 +199,7 @@ class Pipeline:
                       {"filename": filename, "sha256": sha})
             else:
                 doc_row = existing
-                doc_row.status = "processing"
+                doc_row.status = DocumentStatus.PROCESSING
             document_id = doc_row.id
         return self._run(document_id, filename, sha, data, actor)
 
@@ -196,99 +207,68 @@ class Pipeline:
     def _run(
         self, document_id: str, filename: str, sha: str, data: bytes, actor: str
     ) -> dict[str, Any]:
-        timings: dict[str, int] = {}
-        result: dict[str, Any] = {
-            "file": filename,
-            "sha256": sha,
-            "document_id": document_id,
-            "status": "failed",
-            "error": None,
-            "doc_type": "other",
-            "subtype": None,
-            "type_confidence": 0.0,
-            "pages": 0,
-            "ocr_pages": 0,
-            "fields": {},
-            "review": {"needed": True, "reasons": []},
-            "violations": [],
-            "timings_ms": timings,
-        }
+        """The stages in order (the module's table); any failure ends the document `failed` with the
+        reason, and the batch goes on."""
+        result = ProcessResult(file=filename, sha256=sha, document_id=document_id)
+        timings = result.timings_ms
         doc: IngestedDocument | None = None
         try:
             import ingest
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # read
             doc = ingest.read_bytes(filename, data, self.ingest_options())
             read_total = _ms(t)
             timings["ocr"] = int(doc.timings_ms.get("ocr", 0))
             timings["read"] = int(doc.timings_ms.get("read", max(0, read_total - timings["ocr"])))
-            result["pages"] = len(doc.pages)
-            result["ocr_pages"] = doc.ocr_pages
+            result.pages, result.ocr_pages = len(doc.pages), doc.ocr_pages
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # classify
             cls = self._classify(doc)
             timings["classify"] = _ms(t)
-            result.update(
-                doc_type=cls.doc_type,
-                subtype=cls.subtype,
-                type_confidence=round(float(cls.type_confidence), 4),
-                type_reasons=list(cls.reasons),
-                model_version=cls.model_version,
-            )
+            result.doc_type, result.subtype = cls.doc_type, cls.subtype
+            result.type_confidence = float(cls.type_confidence)
+            result.type_reasons, result.model_version = list(cls.reasons), cls.model_version
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # extract
             fields, clauses = self._extract(doc, cls)
             timings["extract"] = _ms(t)
-            result["fields"] = {k: f.to_json() for k, f in fields.items()}
+            result.fields = dict(fields)
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # store, judge, books
             judged = self._store(document_id, doc, cls, fields, clauses, result, actor)
             timings["store"] = max(0, _ms(t) - judged.ms)
             timings["policies"] = judged.ms
-            result["violations"] = [v.to_json() for v in judged.violations]
-            result["review"] = judged.review.to_json()
-            result["status"] = judged.status.value
-            with session_scope(self.sessions) as s:
-                row = s.get(Document, document_id)
-                if row is not None:
-                    row.timings_ms = dict(timings)
-                    row.result = dict(result)
-            if cls.doc_type == "contract":
+            result.violations, result.review = judged.violations, judged.review
+            result.status = judged.status
+            if cls.doc_type == "contract":  # index
                 t = time.perf_counter()
                 self.reindex_document(document_id)
                 timings["index"] = _ms(t)
-                with session_scope(self.sessions) as s:
-                    row = s.get(Document, document_id)
-                    if row is not None:
-                        row.timings_ms = dict(timings)
-                        row.result = dict(result)
+            self._save_result(document_id, result)
         except IngestError as exc:
-            result["error"] = exc.to_json()
-            result["review"] = {"needed": False, "reasons": []}
+            result.fail(Failure(exc.code, exc.message))
             self._store_failure(document_id, result, actor)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
             log.error("processing %s failed:\n%s", filename, traceback.format_exc())
-            result["status"] = "failed"
-            result["error"] = {
-                "code": StageError.code,
-                "message": f"{type(exc).__name__}: {exc}"[:500],
-            }
-            result["review"] = {"needed": False, "reasons": []}
+            result.fail(Failure(StageError.code, f"{type(exc).__name__}: {exc}"[:500]))
             self._store_failure(document_id, result, actor)
 
-        if doc is not None and doc.attachments:
-            children = []
+        if doc is not None and doc.attachments:  # attachments
+            result.attachments = []
             for att in doc.attachments:
                 child = self.process_bytes(att.filename, att.data, parent_id=document_id,
                                            actor=actor)
-                children.append({"file": child["file"], "document_id": child["document_id"],
-                                 "status": child["status"], "doc_type": child["doc_type"]})
-            result["attachments"] = children
-            with session_scope(self.sessions) as s:
-                row = s.get(Document, document_id)
-                if row is not None:
-                    row.result = dict(result)
-        return result
+                result.attachments.append(AttachmentResult(
+                    child["file"], child["document_id"], child["status"], child["doc_type"]))
+            self._save_result(document_id, result)
+        return result.to_json()
+
+    def _save_result(self, document_id: str, result: ProcessResult) -> None:
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            if row is not None:
+                row.timings_ms = dict(result.timings_ms)
+                row.result = result.to_json()
 
     def _classify(self, doc: IngestedDocument) -> Classification:
         from classifiers import classify
@@ -339,7 +319,7 @@ class Pipeline:
         cls: Classification,
         fields: Fields,
         clauses: list[Clause],
-        result: dict[str, Any],
+        result: ProcessResult,
         actor: str,
     ) -> Judged:
         """Store what was read and extracted, then judge it in the same transaction
@@ -395,7 +375,7 @@ class Pipeline:
                 review = Review(needed=True, reasons=list(reasons))
             status = DocumentStatus.NEEDS_REVIEW if reasons else DocumentStatus.AUTO_APPROVED
             row.status = status
-            row.timings_ms = dict(result["timings_ms"])
+            row.timings_ms = dict(result.timings_ms)
             try:
                 books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
             except Conflict as exc:  # the same invoice is already booked
@@ -408,8 +388,8 @@ class Pipeline:
                 log.warning("%s: %s", document_id, exc)
                 books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
             ms = _ms(t)
-            result["status"] = status.value
-            row.result = dict(result)
+            result.status, result.violations, result.review = status, violations, review
+            row.result = result.to_json()
             s.add(StatusEvent(document_id=document_id, status=status, actor=actor))
             audit(s, actor, "document.processed", "document", document_id, None,
                   {"status": status.value, "doc_type": cls.doc_type, "fields": sorted(fields),
@@ -441,21 +421,23 @@ class Pipeline:
             log.warning("search indexing of %s failed:\n%s", document_id,
                         traceback.format_exc())
 
-    def _store_failure(self, document_id: str, result: dict[str, Any], actor: str) -> None:
+    def _store_failure(self, document_id: str, result: ProcessResult, actor: str) -> None:
+        assert result.error is not None
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             if row is None:
                 return
-            row.status = "failed"
-            row.error_code = result["error"]["code"]
-            row.error_message = result["error"]["message"]
-            row.pages = result["pages"]
-            row.ocr_pages = result["ocr_pages"]
-            row.timings_ms = dict(result["timings_ms"])
-            row.result = dict(result)
-            s.add(StatusEvent(document_id=document_id, status="failed", actor=actor,
-                              note=result["error"]["code"]))
-            audit(s, actor, "document.failed", "document", document_id, None, result["error"])
+            row.status = DocumentStatus.FAILED
+            row.error_code = result.error.code
+            row.error_message = result.error.message
+            row.pages = result.pages
+            row.ocr_pages = result.ocr_pages
+            row.timings_ms = dict(result.timings_ms)
+            row.result = result.to_json()
+            s.add(StatusEvent(document_id=document_id, status=DocumentStatus.FAILED, actor=actor,
+                              note=result.error.code))
+            audit(s, actor, "document.failed", "document", document_id, None,
+                  result.error.to_json())
 
     def _too_large(self, path: Path, size: int, actor: str) -> dict[str, Any]:
         """Keep the original without holding it in memory, and record the refusal."""
@@ -480,28 +462,21 @@ class Pipeline:
                 return {**row.result, "file": path.name}
             if row is None:
                 row = Document(id=new_id("doc"), sha256=sha, filename=path.name, size=size,
-                               status="processing")
+                               status=DocumentStatus.PROCESSING)
                 stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id
-        result = {
-            "file": path.name, "sha256": sha, "document_id": document_id, "status": "failed",
-            "error": err.to_json(), "doc_type": "other", "subtype": None,
-            "type_confidence": 0.0, "pages": 0, "ocr_pages": 0, "fields": {},
-            "review": {"needed": False, "reasons": []}, "violations": [], "timings_ms": {},
-        }
+        result = ProcessResult(file=path.name, sha256=sha, document_id=document_id)
+        result.fail(Failure(err.code, err.message))
         self._store_failure(document_id, result, actor)
-        return result
+        return result.to_json()
 
     @staticmethod
     def _unreadable(filename: str, message: str) -> dict[str, Any]:
         """A path that could not be read at all: nothing to keep, nothing stored."""
-        return {
-            "file": filename, "sha256": None, "document_id": None, "status": "failed",
-            "error": {"code": "unreadable_file", "message": message}, "doc_type": "other",
-            "subtype": None, "type_confidence": 0.0, "pages": 0, "ocr_pages": 0, "fields": {},
-            "review": {"needed": False, "reasons": []}, "violations": [], "timings_ms": {},
-        }
+        result = ProcessResult(file=filename, sha256=None, document_id=None)
+        result.fail(Failure(UNREADABLE, message))
+        return result.to_json()
 
 
 _SEARCH_LOCK = threading.Lock()

@@ -20,7 +20,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.web.jobs import receive
 from api.web.queries import violations_of
 from records.channels import HR
 from records.db import session_scope
@@ -36,6 +35,7 @@ from tests.api.test_web_support import (
     seed_document,
 )
 from tests.conftest import pdf_bytes
+from workflow.intake import receive
 
 DOCUMENT_PARAM = "document_id"
 # Values for a document route's other path parameters.

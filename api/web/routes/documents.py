@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from api.web.access import VIOLATIONS, Principal
 from api.web.deps import DB, CurrentUser, flash, render
-from api.web.jobs import Intake, receive
 from api.web.queries import (
     QUEUES,
     list_documents,
@@ -34,6 +33,7 @@ from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent
 from records.rows import field_rows
 from workflow import controls, corrections, decide
 from workflow.errors import WorkflowError
+from workflow.intake import Intake, receive
 from workflow.states import DocumentStatus, Resolution
 
 router = APIRouter()
