@@ -18,10 +18,10 @@ import policies
 from policies.config import PolicyConfig
 from policies.types import Review, Violation
 from records.models import Document, ReviewTask, StatusEvent, ViolationRow
-from records.policy_context import DbPolicyContext
 from records.rows import field_rows, fields_from_rows, open_violations
 from workflow import books
 from workflow.errors import Invalid
+from workflow.policy_context import DbPolicyContext
 from workflow.states import DocumentStatus, FindingStatus
 
 REVIEW_QUEUE, EXCEPTION_QUEUE = "review", "exception"

@@ -339,3 +339,20 @@ def test_database_refuses_a_second_booking(app: FastAPI, monkeypatch) -> None:  
             s.flush()
         s.rollback()
     assert _status(app, second)[1] == "pending_review"
+
+
+def test_escalating_keeps_the_document_in_review_with_the_reason(app: FastAPI,
+                                                                 client: TestClient) -> None:
+    add_user(app, "pat", "ap")
+    doc = seed_document(app, "invoice", INVOICE_FIELDS)
+    token = login(client, "pat")
+    r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="escalate")
+    assert r.status_code == 422 and "say why" in r.json()["detail"]
+    r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="escalate",
+             note="vendor unknown to me; over to the controller")
+    assert r.status_code == 200
+    assert r.json()["status"] == "needs_review" and "escalated" in r.json()["review"]["reasons"]
+    with session_scope(app.state.sessions) as s:
+        log = s.scalar(select(AuditLog).where(AuditLog.action == "document.escalate"))
+        assert log.actor == "pat" and log.after["note"].startswith("vendor unknown")
+    assert _status(app, doc) == ("needs_review", "pending_review")
