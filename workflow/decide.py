@@ -89,6 +89,8 @@ def decide(
                        f"{_VERB[choice]}")
     note = (note or "").strip() or None
     entry = books.entry_of(session, document_id)
+    if entry is not None and entry.status == LedgerStatus.PAID:
+        raise Conflict("the invoice is paid; its decision no longer changes")
     if choice == Decision.APPROVE:
         _check_approval(session, doc, entry, actor, roles, config)
     elif choice == Decision.ESCALATE and not note:

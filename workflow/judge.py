@@ -27,6 +27,7 @@ from workflow.states import DocumentStatus, FindingStatus
 REVIEW_QUEUE, EXCEPTION_QUEUE = "review", "exception"
 QUEUES = (REVIEW_QUEUE, EXCEPTION_QUEUE)
 TASK_OPEN, TASK_CLOSED = "open", "closed"
+REOPENED = "changed_after_approval"  # review reason: an approved document's data changed
 
 
 def now() -> datetime:
@@ -130,13 +131,24 @@ def file_findings(session: Session, doc: Document, violations: list[Violation],
 def reevaluate(session: Session, document_id: str, actor: str, config: PolicyConfig,
                note: str = "re-checked after correction") -> Review:
     """Re-run rules and routing on the stored (corrected) fields; update findings,
-    queues, status, ledger and the stored result."""
+    queues, status, ledger and the stored result. A change to an approved document's data
+    reopens it: the approval was given to the data as it was (`REOPENED`)."""
     doc = session.get(Document, document_id)
     if doc is None:
         raise Invalid(f"no document {document_id}")
     session.flush()
+    was_approved = doc.status in (DocumentStatus.APPROVED, DocumentStatus.AUTO_APPROVED)
     violations, review = evaluate(session, doc, config)
     reasons = file_findings(session, doc, violations, review, actor)
+    if was_approved:
+        reasons = [*reasons, REOPENED]
+        doc.review_needed, doc.review_reasons = True, reasons
+        task = open_task(session, doc.id, REVIEW_QUEUE)
+        if task is None:
+            session.add(ReviewTask(document_id=doc.id, queue=REVIEW_QUEUE, reasons=[REOPENED],
+                                   doc_type=doc.doc_type))
+        else:
+            task.reasons = [*(task.reasons or []), REOPENED]
     if reasons:
         set_status(session, doc, DocumentStatus.NEEDS_REVIEW, actor, note)
     books.file_entry(session, doc, fields_from_rows(field_rows(session, document_id)), actor)

@@ -291,6 +291,9 @@ def test_paying_needs_an_approved_document(app: FastAPI, client: TestClient) -> 
                 decision="approve").status_code == 200
     r = _api(client, token, "POST", f"/api/ledger/{entry_id}/status", status="paid")
     assert r.status_code == 200 and r.json()["status"] == "paid"
+    r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="reject",
+             note="changed my mind")
+    assert r.status_code == 409 and "paid" in r.json()["detail"]
     # A paid invoice's data no longer changes.
     r = _api(client, token, "PATCH", f"/api/documents/{doc}/fields/total_amount", value="1.00")
     assert r.status_code == 409 and "paid" in r.json()["detail"]
@@ -356,3 +359,21 @@ def test_escalating_keeps_the_document_in_review_with_the_reason(app: FastAPI,
         log = s.scalar(select(AuditLog).where(AuditLog.action == "document.escalate"))
         assert log.actor == "pat" and log.after["note"].startswith("vendor unknown")
     assert _status(app, doc) == ("needs_review", "pending_review")
+
+
+def test_changing_an_approved_invoice_reopens_it(app: FastAPI, client: TestClient) -> None:
+    """The approval covered the data as it was: a later correction sends the document back
+    to review (its ledger entry too), and the corrector may not approve it again."""
+    add_user(app, "ann", "approver")
+    add_user(app, "bob", "approver")
+    doc = seed_document(app, "invoice", INVOICE_FIELDS)
+    token = login(client, "ann")
+    assert _api(client, token, "POST", f"/api/documents/{doc}/decision",
+                decision="approve").status_code == 200
+    token = _login(client, "bob")
+    r = _api(client, token, "PATCH", f"/api/documents/{doc}/fields/total_amount",
+             value="1290.00")
+    assert r.status_code == 200 and "changed_after_approval" in r.json()["review"]["reasons"]
+    assert _status(app, doc) == ("needs_review", "pending_review")
+    r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="approve")
+    assert r.status_code == 403 and "you corrected its fields" in r.json()["detail"]
