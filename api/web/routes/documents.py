@@ -51,7 +51,7 @@ async def intake_files(request: Request, files: list[UploadFile], user: Principa
         intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
                                          f.filename or "upload", data, user.username)
         if intake.queued:
-            intake.status = "processing"
+            intake.status = DocumentStatus.PROCESSING
             intake.future = state.jobs.submit(intake.document_id, user.username)
         out.append(intake)
     return out
