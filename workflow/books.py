@@ -38,6 +38,7 @@ from workflow.states import (
 )
 
 log = logging.getLogger(__name__)
+UNPAID = (LedgerStatus.PENDING_REVIEW, LedgerStatus.APPROVED, LedgerStatus.REJECTED)
 LEDGER_FIELDS = ("invoice_number", "invoice_date", "due_date", "po_number", "currency",
                  "subtotal", "tax_amount", "total_amount", "iban")
 
@@ -60,7 +61,9 @@ def file_entry(session: Session, doc: Document, fields: Fields, actor: str) -> L
     entry left by a type correction is removed)."""
     entry = entry_of(session, doc.id)
     if doc.doc_type not in AP_TYPES:
-        if entry is not None and entry.status == LedgerStatus.PENDING_REVIEW:
+        if entry is not None and entry.status in UNPAID:  # no longer an invoice
+            audit(session, actor, "ledger.remove", "ledger_entry", str(entry.id),
+                  entry_json(entry), {"reason": f"document is now {doc.doc_type}"})
             session.delete(entry)
         return None
     if entry is None:

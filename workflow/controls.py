@@ -1,8 +1,8 @@
 """The AP controls a person cannot walk around, checked in one place before any
 approval, payment or resolution:
 
-- four eyes: whoever uploaded a document, corrected or cleared one of its fields, or
-  changed the vendor's bank details it pays to, cannot approve it;
+- four eyes: whoever uploaded an invoice or receipt, corrected or cleared one of its
+  fields, or changed the vendor's bank details it pays to, cannot approve it;
 - approval limits per role (`policies.toml`, `approval_limits`);
 - blocking findings must each be resolved by an approver or compliance officer, with a
   resolution and a reason, before the document can be approved or paid; AP clerks

@@ -36,6 +36,7 @@ from workflow.judge import (
     sync_exception_queue,
 )
 from workflow.states import (
+    AP_TYPES,
     DECISIONS,
     LEDGER_ACTIONS,
     Decision,
@@ -137,7 +138,8 @@ def _check_approval(session: Session, doc: Document, entry: LedgerEntry | None, 
                     roles: set[str] | frozenset[str], config: PolicyConfig) -> None:
     """Every control an approval must pass, most fundamental first."""
     controls.require_no_blocking(session, doc.id, "approved")
-    controls.require_four_eyes(session, doc, entry, actor)
+    if doc.doc_type in AP_TYPES:
+        controls.require_four_eyes(session, doc, entry, actor)
     controls.require_within_limit(entry, roles, config)
     if entry is not None:
         other = books.already_booked(session, entry)

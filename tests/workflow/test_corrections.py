@@ -105,3 +105,22 @@ def test_correction_then_second_copy_is_still_a_duplicate(app: FastAPI,
         rules = set(s.scalars(select(ViolationRow.rule).where(
             ViolationRow.document_id == second)))
     assert "ap.duplicate_invoice" in rules
+
+
+def test_an_invoice_retyped_as_something_else_leaves_the_ledger(app: FastAPI,
+                                                               client: TestClient) -> None:
+    add_user(app, "ann", "approver", "legal")
+    add_user(app, "bob", "approver")
+    doc = seed_document(app, "invoice", INVOICE_FIELDS)
+    token = login(client, "bob")
+    assert client.post(f"/api/documents/{doc}/decision", json={"decision": "approve"},
+                       headers={"X-CSRF-Token": token}).status_code == 200
+    client.cookies.clear()
+    token = login(client, "ann")
+    r = client.patch(f"/api/documents/{doc}/type", json={"doc_type": "contract"},
+                     headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["status"] == "needs_review"
+    with session_scope(app.state.sessions) as s:
+        assert s.scalar(select(LedgerEntry).where(LedgerEntry.document_id == doc)) is None
+        removed = s.scalar(select(AuditLog).where(AuditLog.action == "ledger.remove"))
+        assert removed.actor == "ann" and removed.before["status"] == "approved"
