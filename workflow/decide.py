@@ -29,6 +29,7 @@ from workflow.errors import Conflict, Invalid
 from workflow.judge import (
     REVIEW_QUEUE,
     close_tasks,
+    evaluate,
     finding_json,
     now,
     result_json,
@@ -182,9 +183,12 @@ def resolve_finding(
     actor: str,
     roles: set[str] | frozenset[str],
     can_edit: bool,
+    config: PolicyConfig,
 ) -> ViolationRow:
     """Resolve one finding with a resolution and a reason; the exception item closes with
-    the document's last open finding. Blocking findings: approvers and compliance only."""
+    the document's last open finding. Blocking findings: approvers and compliance only.
+    `fixed` is accepted only when the rule, run again on the current data, no longer
+    finds it (otherwise nothing was fixed: say false positive or accepted risk)."""
     v = session.get(ViolationRow, violation_id)
     if v is None:
         raise Invalid(f"no finding {violation_id}")
@@ -198,6 +202,9 @@ def resolve_finding(
     doc = _document(session, v.document_id)
     if doc.status == DocumentStatus.REJECTED:
         raise Conflict("the document was rejected; its findings are closed with it")
+    if how == Resolution.FIXED and v.rule in {x.rule for x in evaluate(session, doc, config)[0]}:
+        raise Conflict(f"{v.rule} still applies to the document's current data; correct the "
+                       "data first, or resolve it as false_positive or accepted_risk")
     before = finding_json(v)
     v.status, v.resolution, v.note = FindingStatus.RESOLVED, how, reason
     v.resolved_by, v.resolved_at = actor, now()

@@ -145,7 +145,7 @@ def test_ap_clerk_approval_limit(app: FastAPI, client: TestClient) -> None:
         v = s.scalar(select(ViolationRow).where(ViolationRow.document_id == doc_id,
                                                 ViolationRow.rule == "ap.approval_required"))
         resolve_finding(s, v.id, "accepted_risk", "budget owner signed PO 77", "ann",
-                        {"approver"}, can_edit=True)
+                        {"approver"}, True, app.state.policy_config)
     r = client.post(f"/api/documents/{doc_id}/decision", json={"decision": "approve"},
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 403 and "above your approval limit 5000.00" in r.json()["detail"]

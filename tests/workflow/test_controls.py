@@ -126,8 +126,13 @@ def test_each_blocking_finding_is_resolved_one_by_one(app: FastAPI, client: Test
     token = _login(client, "ann")
     r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="approve")
     assert r.status_code == 409 and "ap.arithmetic_total" in r.json()["detail"]
+    # "fixed" while the rule still finds it is refused: nothing was fixed.
+    r = _api(client, token, "POST", f"/api/violations/{arith.id}", action="resolve",
+             resolution="fixed", reason="looks right to me")
+    assert r.status_code == 409 and "still applies" in r.json()["detail"]
     assert _api(client, token, "POST", f"/api/violations/{arith.id}", action="resolve",
-                resolution="fixed", reason="vendor sent corrected total").status_code == 200
+                resolution="accepted_risk", reason="vendor confirmed the total by phone"
+                ).status_code == 200
     r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="approve")
     assert r.status_code == 200 and r.json()["status"] == "approved"
 
@@ -377,3 +382,18 @@ def test_changing_an_approved_invoice_reopens_it(app: FastAPI, client: TestClien
     assert _status(app, doc) == ("needs_review", "pending_review")
     r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="approve")
     assert r.status_code == 403 and "you corrected its fields" in r.json()["detail"]
+
+
+def test_fixed_is_accepted_once_the_cause_is_gone(app: FastAPI, client: TestClient) -> None:
+    from tests.api.test_web_support import ADMIN_PASSWORD
+
+    add_user(app, "ann", "approver")
+    first, second = _duplicates(app)
+    dup = _finding(app, second, "ap.duplicate_invoice")
+    token = login(client, "admin", ADMIN_PASSWORD)
+    assert client.delete(f"/api/documents/{first}",
+                         headers={"X-CSRF-Token": token}).status_code == 200
+    token = _login(client, "ann")
+    r = _api(client, token, "POST", f"/api/violations/{dup.id}", action="resolve",
+             resolution="fixed", reason="the first upload was a test file, deleted")
+    assert r.status_code == 200 and r.json()["resolution"] == "fixed"

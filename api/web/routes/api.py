@@ -134,11 +134,11 @@ def clear_field(request: Request, document_id: str, name: str,
 
 
 @router.post("/violations/{violation_id}")
-def post_finding(violation_id: int, body: Annotated[dict[str, Any], Body()],
+def post_finding(request: Request, violation_id: int, body: Annotated[dict[str, Any], Body()],
                  user: CurrentUser, session: DB) -> dict[str, Any]:
     """`{"action": "resolve", "resolution": "false_positive", "reason": "..."}` or
     `{"action": "reopen"}`."""
-    v = settle_finding(session, user, violation_id, str(body.get("action", "resolve")),
+    v = settle_finding(request, session, user, violation_id, str(body.get("action", "resolve")),
                        str(body.get("resolution") or ""), str(body.get("reason") or ""))
     return finding_json(v)
 

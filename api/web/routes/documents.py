@@ -342,8 +342,8 @@ def delete_form(request: Request, document_id: str, user: CurrentUser,
     return RedirectResponse("/documents", status_code=303)
 
 
-def settle_finding(session: Session, user: Principal, violation_id: int, action: str,
-                   resolution: str, reason: str) -> ViolationRow:
+def settle_finding(request: Request, session: Session, user: Principal, violation_id: int,
+                   action: str, resolution: str, reason: str) -> ViolationRow:
     """Resolve (with a resolution and a reason) or reopen one finding; pages and API."""
     v = session.get(ViolationRow, violation_id)
     doc = session.get(Document, v.document_id) if v is not None else None
@@ -355,7 +355,8 @@ def settle_finding(session: Session, user: Principal, violation_id: int, action:
                                   user.can_edit(doc), reason)
         elif action == "resolve":
             decide.resolve_finding(session, violation_id, resolution, reason, user.username,
-                                   user.roles, user.can_edit(doc))
+                                   user.roles, user.can_edit(doc),
+                                   request.app.state.policy_config)
         else:
             raise HTTPException(422, "the action is resolve or reopen")
     except WorkflowError as exc:
@@ -378,7 +379,7 @@ def settle_violation(
     v = session.get(ViolationRow, violation_id)
     doc_id = v.document_id if v is not None else ""
     try:
-        got = settle_finding(session, user, violation_id, action, resolution, note)
+        got = settle_finding(request, session, user, violation_id, action, resolution, note)
         flash(request, f"Finding {got.rule} {'reopened' if action == 'reopen' else 'resolved'}.")
     except HTTPException as exc:
         if not flashed(exc):
