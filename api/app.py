@@ -25,7 +25,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.config import Settings
 from api.web.deps import LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
 from api.web.retrain import Retrainer
@@ -33,6 +32,7 @@ from api.web.security import load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope
 from records.users import ensure_admin
+from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).parent / "web"

@@ -14,7 +14,7 @@ from typing import Any
 from celery import Celery
 from sqlalchemy import select
 
-from api.config import Settings
+from workflow.settings import Settings
 
 _settings = Settings.from_env()
 app = Celery("backoffice", broker=_settings.broker_url, backend=None)
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def _pipe() -> Any:
     global _pipeline
     if _pipeline is None:
-        from api.pipeline import Pipeline
+        from workflow.process import Pipeline
 
         settings = Settings.from_env()
         if not settings.chroma_url:

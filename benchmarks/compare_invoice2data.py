@@ -7,7 +7,7 @@
 Why this exists: invoice2data (PyPI) is the best-known open-source invoice extractor, and
 the `invoice2data` corpus source *is* its own regression-test set, so a reader asks "how do
 you compare?". Both systems are run in one process on the same files and scored with the
-same rules (`api.evaluation.scoring`), so the two rows of the table are comparable.
+same rules (`evaluation.scoring`), so the two rows of the table are comparable.
 
 Reading the numbers:
 
@@ -67,8 +67,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.evaluation import scoring as sc  # noqa: E402
-from api.evaluation.corpus import CorpusDoc, find_documents  # noqa: E402
+from evaluation import scoring as sc  # noqa: E402
+from evaluation.corpus import CorpusDoc, find_documents  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"})
@@ -282,8 +282,8 @@ def _ocr_pdf_text(path: Path, tmp: Path, dpi: int = 300) -> Path | None:
 
 def ours_runner(data_dir: Path) -> Runner:
     os.environ["BACKOFFICE_SEARCH"] = "0"
-    from api.config import Settings
-    from api.pipeline import Pipeline
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     pipeline = Pipeline(Settings.from_env(data_dir))
     return lambda path: pipeline.process_path(path)
@@ -364,7 +364,7 @@ NOTE = (
     "`sroie` receipts come from vendors no template covers. Images are read by invoice2data's\n"
     "`tesseract` reader (its default cascade does not OCR images without ocrmypdf), and PDFs no\n"
     "template matched are OCR'd and matched again (its ocrmypdf last resort). Scoring:\n"
-    f"api.evaluation.scoring v{sc.SCORING_VERSION}, micro-averaged over labelled fields. Our\n"
+    f"evaluation.scoring v{sc.SCORING_VERSION}, micro-averaged over labelled fields. Our\n"
     "first document's time includes loading models.\n"
 )
 

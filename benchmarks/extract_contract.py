@@ -5,7 +5,7 @@
 Kleister-NDA: mean F1 over parties, governing_law, effective_date, term. CUAD: per-field
 F1 over parties, agreement_date, effective_date, expiration_date, governing_law,
 renewal_term, notice_period; with --clauses, how often the clause holding CUAD's labelled
-text carries the right tag. Scoring is `api.evaluation.scoring`'s own (the harness's
+text carries the right tag. Scoring is `evaluation.scoring`'s own (the harness's
 yardstick, imported, not copied): parties match leniently one-to-one, other values exactly
 after case/whitespace folding, calibration is its 10-bin ECE. Documents are read with `ingest.read_file` (cached under $CONTRACT_BENCH_CACHE).
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from api.evaluation.scoring import (  # noqa: E402
+from evaluation.scoring import (  # noqa: E402
     calibration,
     is_unscorable,
     labelled_fields,
@@ -80,7 +80,7 @@ def _reliability(pairs: list[tuple[float, bool]], label: str) -> float | None:
 
 def run_source(corpus: str, source: str, fields: list[str], verbose: bool,
                clauses: bool) -> dict[str, float]:
-    """Per-field F1 exactly as `api.evaluation` scores it (truth fallback, unscorable
+    """Per-field F1 exactly as `evaluation` scores it (truth fallback, unscorable
     truths, lenient one-to-one party matching, micro-averaged counts)."""
     paths = [p for p in sorted(glob.glob(os.path.join(corpus, source, "*.pdf")))
              if os.path.exists(p[: -len(".pdf")] + ".truth.json")]

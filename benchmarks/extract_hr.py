@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.extract_hr [--corpus ../shared/corpus] [-v]
 
 Per field (employee_name, email, job_title): precision, recall and F1 scored with
-`api.evaluation.scoring` (the eval harness's rules, so the figures are comparable), plus the
+`evaluation.scoring` (the eval harness's rules, so the figures are comparable), plus the
 reliability table and ECE of each field's confidences. The truth subtype is passed in, standing in
 for the classifier's as in the pipeline (`--no-subtype`: `extract_hr` must recognise it).
 Documents are read with `ingest.read_file`.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from api.evaluation.scoring import calibration, prf, score_field, truth_values  # noqa: E402
+from evaluation.scoring import calibration, prf, score_field, truth_values  # noqa: E402
 from extractors.hr import extract_hr  # noqa: E402
 from ingest import read_file  # noqa: E402
 

@@ -5,7 +5,7 @@
 
 Documents are read with `ingest.read_file` when it is available (else a local tesseract
 fallback) and pickled under /tmp so that iterating on the extractor does not re-run OCR.
-Values are compared with the evaluation harness's rules (`api.evaluation.scoring`:
+Values are compared with the evaluation harness's rules (`evaluation.scoring`:
 casefold, whitespace collapsed, money as decimals); ECE over 10 equal-width bins.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.evaluation import scoring as sc  # noqa: E402
+from evaluation import scoring as sc  # noqa: E402
 from ingest.types import IngestedDocument, Page, Word  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

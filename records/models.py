@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -109,6 +110,7 @@ class FieldRow(Base):
     corrected_by: Mapped[str | None] = mapped_column(String(80))
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     original: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the machine's value
+    note: Mapped[str | None] = mapped_column(Text)  # why a person changed or cleared it
 
     document: Mapped[Document] = relationship(back_populates="field_rows")
 
@@ -138,10 +140,11 @@ class ViolationRow(Base):
     message: Mapped[str] = mapped_column(Text)
     policy_version: Mapped[str] = mapped_column(String(20))
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open|resolved|waived
+    status: Mapped[str] = mapped_column(String(20), default="open")  # workflow.FindingStatus
     resolved_by: Mapped[str | None] = mapped_column(String(80))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the resolver's reason
+    resolution: Mapped[str | None] = mapped_column(String(20))  # workflow.Resolution
 
 
 class ReviewTask(Base):
@@ -193,8 +196,19 @@ class Vendor(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# A vendor's invoice number is booked (approved or paid) at most once: the database
+# refuses a second booking whatever code path tries it (partial unique index, SQLite and
+# PostgreSQL alike).
+BOOKED_STATUSES_SQL = "status IN ('approved', 'paid')"
+
+
 class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index("uq_ledger_booked_invoice", "vendor_key", "invoice_key", unique=True,
+              sqlite_where=text(BOOKED_STATUSES_SQL),
+              postgresql_where=text(BOOKED_STATUSES_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), unique=True)
@@ -203,6 +217,8 @@ class LedgerEntry(Base):
     vendor_name: Mapped[str | None] = mapped_column(String(300))
     doc_type: Mapped[str] = mapped_column(String(20), default="invoice")
     invoice_number: Mapped[str | None] = mapped_column(String(120), index=True)
+    # policies.keys.normalize_invoice_number of it: the form duplicates are matched on.
+    invoice_key: Mapped[str | None] = mapped_column(String(120))
     invoice_date: Mapped[str | None] = mapped_column(String(10))
     due_date: Mapped[str | None] = mapped_column(String(10))
     po_number: Mapped[str | None] = mapped_column(String(120))

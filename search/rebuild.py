@@ -51,7 +51,7 @@ def document_inputs(session: Any, document_id: str) -> tuple[Any, dict, list[Cla
     from sqlalchemy import select
 
     from records.models import ClauseRow, Document, FieldRow
-    from records.review import document_from_rows
+    from records.rows import document_from_rows
 
     row = session.get(Document, document_id)
     doc = document_from_rows(session, document_id)

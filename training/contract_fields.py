@@ -25,8 +25,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from api.evaluation.scoring import UNSCORABLE, labelled_fields, scalar_match
-from api.evaluation.scoring import truth_values as corpus_truth_values
+from evaluation.scoring import UNSCORABLE, labelled_fields, scalar_match
+from evaluation.scoring import truth_values as corpus_truth_values
 from extractors.contract import extract_contract_raw, ranker
 from extractors.modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir

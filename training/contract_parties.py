@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from api.evaluation.scoring import (
+from evaluation.scoring import (
     PARTY_THRESHOLD,
     calibration,
     match_lists,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.evaluation.corpus import CorpusDoc, find_documents
+from evaluation.corpus import CorpusDoc, find_documents
 from ingest.types import IngestedDocument
 from records.blobs import atomic_write, sha256_bytes
 
@@ -43,7 +43,7 @@ def seed_from_data_dir(data_dir: Path) -> int:
     from sqlalchemy.orm import Session
 
     from records.models import Document
-    from records.review import document_from_rows
+    from records.rows import document_from_rows
 
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{data_dir / 'backoffice.db'}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from api.evaluation.scoring import calibration, scalar_match
+from evaluation.scoring import calibration, scalar_match
 
 N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from api.evaluation.scoring import calibration
+from evaluation.scoring import calibration
 from extractors import recalibration
 from extractors.contract.ranker import MODEL_PATH as CONTRACT_RANKER
 from extractors.modelfile import load_checked, save_checked

@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from api.evaluation.scoring import scalar_match, truth_values
+from evaluation.scoring import scalar_match, truth_values
 from extractors.hr import extract_hr, name_ranker
 from extractors.hr.lines import document_lines
 from extractors.hr.resume import resume_candidates

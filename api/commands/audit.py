@@ -33,9 +33,9 @@ def _anchor(text: str) -> tuple[int, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.config import Settings
     from records import decisions
     from records.db import init_db, session_scope
+    from workflow.settings import Settings
 
     try:
         anchors = [_anchor(a) for a in args.anchor]

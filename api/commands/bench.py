@@ -1,6 +1,6 @@
 """`backoffice bench`: documents/s and pages/s for born-digital and scanned input.
 
-By default it generates its inputs (see `api.evaluation.bench`): 20 born-digital
+By default it generates its inputs (see `evaluation.bench`): 20 born-digital
 invoices/contracts and 6 scanned 300-dpi pages, each set run with 1 and 2 workers,
 which stays within a few minutes on a 2-core box. `--docs DIR` benchmarks a folder
 instead.
@@ -36,7 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from api.commands.process import walk
-    from api.evaluation.bench import (
+    from evaluation.bench import (
         make_born_digital,
         make_scanned,
         render_table,

@@ -2,7 +2,7 @@
 
 A fresh temporary data dir is used unless `--data-dir` is given, because the pipeline
 is idempotent on content hashes: against an old data dir it would return cached
-results and the run would measure nothing. Scoring rules: `api.evaluation.scoring`.
+results and the run would measure nothing. Scoring rules: `evaluation.scoring`.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def run_pipeline(
     a result: a crashed batch marks the rest `failed` with code `harness_error`."""
     from tqdm import tqdm
 
-    from api.config import Settings
-    from api.pipeline import process_many
+    from workflow.process import process_many
+    from workflow.settings import Settings
 
     settings = Settings.from_env(data_dir)
     settings.ensure_dirs()
@@ -108,8 +108,8 @@ def run_pipeline(
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.evaluation.corpus import find_documents
-    from api.evaluation.report import build_report, render_markdown, write_report
+    from evaluation.corpus import find_documents
+    from evaluation.report import build_report, render_markdown, write_report
 
     if not args.corpus.is_dir():
         print(f"backoffice eval: no such folder: {args.corpus}", file=sys.stderr)
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         env["BACKOFFICE_SEARCH"] = "0"  # read by every worker's Settings
     if args.data_dir is None:
         env["DATABASE_URL"] = None  # a fresh run needs a fresh (SQLite) database too
-    pipe_log = logging.getLogger("api.pipeline")
+    pipe_log = logging.getLogger("workflow.process")
     old_level = pipe_log.level
     if not getattr(args, "verbose", False):
         # failures are listed in the report; per-document tracebacks only with -v
@@ -169,7 +169,7 @@ def _rescore(args: argparse.Namespace, docs: list[Any], out_dir: Path) -> int:
     """Rebuild a report from stored results: scoring work without a 20-minute rerun."""
     import json
 
-    from api.evaluation.report import (
+    from evaluation.report import (
         build_report,
         render_markdown,
         results_from_report,

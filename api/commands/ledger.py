@@ -14,17 +14,17 @@ HELP = "export the AP ledger as CSV or JSON Lines"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from records.ledger import STATUSES
+    from workflow.states import LedgerStatus
 
-    p.add_argument("--status", choices=STATUSES, default=None, help="only entries in this status")
+    p.add_argument("--status", choices=[s.value for s in LedgerStatus], default=None, help="only entries in this status")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--data-dir", default=None, help="data dir (default: BACKOFFICE_DATA_DIR)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.config import Settings
     from records import ledger
     from records.db import init_db, session_scope
+    from workflow.settings import Settings
 
     settings = Settings.from_env(args.data_dir)
     settings.ensure_dirs()

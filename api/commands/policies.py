@@ -45,12 +45,12 @@ def _document_id(session: Session, ref: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.config import Settings
     from policies.replay import replay
     from policies.trace import RuleTrace, TraceError
     from policies.version import POLICY_VERSION
     from records import decisions
     from records.db import init_db, session_scope
+    from workflow.settings import Settings
 
     settings = Settings.from_env(args.data_dir)
     settings.ensure_dirs()

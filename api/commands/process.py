@@ -59,7 +59,7 @@ def human_line(r: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.config import Settings
+    from workflow.settings import Settings
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from api.pipeline import process_many
+    from workflow.process import process_many
 
     bar = tqdm(total=len(files), unit="doc", file=sys.stderr,
                disable=args.no_progress or not files, dynamic_ncols=True)

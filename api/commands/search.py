@@ -57,10 +57,10 @@ def _plain(highlighted: str) -> str:
 
 def reindex(args: argparse.Namespace) -> int:
     """Rebuild from the database named by the settings (DATABASE_URL / data dir)."""
-    from api.config import Settings
     from records.db import init_db
     from search import SearchIndex
     from search.rebuild import reindex_from_db
+    from workflow.settings import Settings
 
     settings = Settings.from_env(args.data_dir)
     sessions = init_db(settings.database_url)

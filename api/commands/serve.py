@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.config import Settings
+    from workflow.settings import Settings
 
     app = create_app(Settings.from_env(args.data_dir))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,

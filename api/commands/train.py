@@ -37,9 +37,9 @@ def _load_feedback() -> list[tuple[str, str, str | None]]:
     """Reviewer corrections from the database, or [] when that part is not available.
     An absent SQLite file is not created just to find it empty."""
     try:
-        from api.config import Settings
         from records.db import init_db, session_scope
         from records.feedback import load_type_feedback
+        from workflow.settings import Settings
     except ImportError as exc:
         log.info("no reviewer feedback source (%s); training on generated data only", exc)
         return []

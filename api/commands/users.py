@@ -48,9 +48,9 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.config import Settings
     from records import users
     from records.db import init_db, session_scope
+    from workflow.settings import Settings
 
     settings = Settings.from_env(args.data_dir)
     settings.ensure_dirs()

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, false, func, not_, or_
 
 from records.channels import HR as HR_CHANNEL
 from records.models import Document
+from workflow.states import DocumentStatus
 
 VIEW: dict[str, frozenset[str]] = {
     "invoice": frozenset({"ap", "approver", "admin", "compliance"}),
@@ -48,9 +49,10 @@ ADMIN = frozenset({"admin"})
 HR_TYPE = "hr"
 OTHER_TYPE = "other"
 # Statuses in which nobody knows (yet, or any more) what the document is.
-UNSETTLED = frozenset({"received", "processing", "failed"})
+UNSETTLED = frozenset({DocumentStatus.RECEIVED.value, DocumentStatus.PROCESSING.value,
+                       DocumentStatus.FAILED.value})
 UNSETTLED_VIEW = ADMIN
-REVIEW_STATUS = "needs_review"  # where a corrected document goes
+REVIEW_STATUS = DocumentStatus.NEEDS_REVIEW.value  # where a corrected document goes
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Upload intake and background processing.
+"""Background processing of uploads (intake itself is `workflow.intake`).
 
 An upload is stored and recorded as `processing` before any work starts, so the
 original is safe and visible at once; the work runs in an in-process thread pool
@@ -12,74 +12,22 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from api.config import Settings
-from records.audit import audit
-from records.blobs import BlobStore, sha256_bytes
-from records.channels import stamp_intake
 from records.db import session_scope
-from records.ids import new_id
-from records.models import Document, StatusEvent
+from records.models import Document
+from workflow.settings import Settings
+from workflow.states import DocumentStatus
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class Intake:
-    """What the uploader learns at once: the document id and whether work was queued."""
-
-    file: str
-    document_id: str
-    sha256: str
-    status: str
-    queued: bool
-    future: Any = None  # set when queued on the local pool: lets the API wait for it
-
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "document_id": self.document_id, "sha256": self.sha256,
-                "status": self.status, "queued": self.queued}
 
 
 class Jobs(Protocol):
     def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]] | None: ...
 
     def shutdown(self) -> None: ...
-
-
-def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: str) -> Intake:
-    """Keep the original and create (or find, by content hash) its document row."""
-    sha = sha256_bytes(data)
-    blobs.put(data, sha)
-    name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:500] or "upload"
-    for _ in range(2):
-        try:
-            with session_scope(sessions) as s:
-                row = s.scalar(select(Document).where(Document.sha256 == sha))
-                if row is not None and row.deleted_at is None:
-                    return Intake(name, row.id, sha, row.status, False)
-                if row is not None:  # re-uploaded after deletion: bring it back
-                    row.deleted_at = None
-                    row.status = "processing"
-                    stamp_intake(s, row, actor)
-                    s.add(StatusEvent(document_id=row.id, status="processing", actor=actor,
-                                      note="uploaded again"))
-                    return Intake(name, row.id, sha, "processing", True)
-                row = Document(id=new_id("doc"), sha256=sha, filename=name, size=len(data),
-                               status="processing")
-                stamp_intake(s, row, actor)
-                s.add(row)
-                s.add(StatusEvent(document_id=row.id, status="received", actor=actor))
-                audit(s, actor, "document.create", "document", row.id, None,
-                      {"filename": name, "sha256": sha})
-                return Intake(name, row.id, sha, "processing", True)
-        except IntegrityError:  # the same file uploaded twice at once: the other one won
-            continue
-    raise RuntimeError("could not record the upload")
 
 
 class LocalJobs:
@@ -94,7 +42,7 @@ class LocalJobs:
     def _pipeline(self) -> Any:
         pipe = getattr(self._local, "pipeline", None)
         if pipe is None:
-            from api.pipeline import Pipeline
+            from workflow.process import Pipeline
 
             pipe = Pipeline(self.settings)
             self._local.pipeline = pipe
@@ -142,7 +90,7 @@ class CeleryJobs:
         return None
 
     def reindex(self, document_id: str) -> None:
-        from api.pipeline import Pipeline
+        from workflow.process import Pipeline
 
         try:
             Pipeline(self.settings).reindex_document(document_id)
@@ -168,8 +116,9 @@ def make_jobs(settings: Settings) -> Jobs:
 def requeue_unfinished(sessions: Any, jobs: Jobs) -> int:
     """Documents left `processing` by a stopped server are queued again on start."""
     with session_scope(sessions) as s:
-        ids = list(s.scalars(select(Document.id).where(Document.status == "processing",
+        ids = list(s.scalars(select(Document.id).where(Document.status == DocumentStatus.PROCESSING,
                                                        Document.deleted_at.is_(None))))
     for document_id in ids:
         jobs.submit(document_id, "system")
     return len(ids)
+

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.config import Settings
 from records.db import session_scope
 from records.models import TypeFeedback
+from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
 

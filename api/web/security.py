@@ -14,7 +14,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from api.config import Settings
+from workflow.settings import Settings
 
 SECRET_FILE = "secret.key"
 TOKEN_MAX_AGE_S = 90 * 24 * 3600

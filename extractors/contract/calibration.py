@@ -95,7 +95,7 @@ def _is_right(name: str, pred: object, truth: object) -> bool:
     """Right exactly when the evaluation harness would call it right (its own rule, imported:
     a party list is right when every predicted name matches a true one), so the fitted
     probability means what the harness's calibration measures."""
-    from api.evaluation.scoring import score_field
+    from evaluation.scoring import score_field
 
     return bool(score_field(name, truth, pred, None).correct)
 

@@ -64,7 +64,7 @@ def apply(fields: dict[str, Any]) -> None:
 
 def pairs(docs: int, seed: int) -> dict[str, list[tuple[float, bool]]]:
     """(pipeline confidence, correct under the evaluation rules) per field."""
-    from api.evaluation.scoring import scalar_match
+    from evaluation.scoring import scalar_match
     from extractors.invoice import extract_invoice
     from extractors.invoice.synth import generate
 

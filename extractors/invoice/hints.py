@@ -78,6 +78,20 @@ def _find_span(lays: list[PageLayout], field_name: str, value: str,
     return None
 
 
+def locate_value(doc: IngestedDocument, field_name: str,
+                 value: str) -> tuple[int, tuple[float, float, float, float]] | None:
+    """(page number, box) of the words on the page that show `value` (compared in the
+    field's normal form: "1.190,00" finds "1,190.00"), or None when the page does not
+    show it. Used so a corrected field's box points at the corrected value."""
+    text = str(value)
+    found = _find_span([build_rows(p) for p in doc.pages], field_name, text,
+                       normalize_for(field_name, text))
+    if not found:
+        return None
+    lay, r, s, e = found
+    return lay.page.number, union([w.bbox for w in lay.rows[r].words[s:e]])
+
+
 class VendorHints:
     """Learned positions/labels of fields per vendor; JSON-serialisable."""
 

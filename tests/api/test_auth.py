@@ -96,7 +96,7 @@ def test_basic_and_bearer_auth_for_scripts(app: FastAPI, client: TestClient) -> 
 def test_first_start_creates_admin_once(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     from api.app import create_app
-    from api.config import Settings
+    from workflow.settings import Settings
 
     fast_hashes(monkeypatch)
     monkeypatch.delenv("BACKOFFICE_ADMIN_PASSWORD", raising=False)

@@ -26,7 +26,7 @@ def test_users_add_list_token_and_ledger_export(
     assert "already exists" in capsys.readouterr().err
     assert main(["users", "list"]) == 0
     assert capsys.readouterr().out.strip() == "bob\tap,approver"
-    from api.config import Settings
+    from workflow.settings import Settings
 
     with session_scope(init_db(Settings.from_env(data_dir).database_url)) as s:
         assert authenticate(s, "bob", "s3cret-password") is not None

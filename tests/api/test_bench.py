@@ -13,7 +13,7 @@ if _ROOT not in sys.path:  # tests/ingest etc. must not shadow the real packages
 import pytest  # noqa: E402
 
 from api.cli import main  # noqa: E402
-from api.evaluation.bench import (  # noqa: E402
+from evaluation.bench import (  # noqa: E402
     TABLE_KEYS,
     make_born_digital,
     make_scanned,

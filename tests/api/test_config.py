@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from api.config import Settings
+from workflow.settings import Settings
 
 
 def test_ensure_dirs_is_safe_when_workers_start_together(tmp_path: Path) -> None:

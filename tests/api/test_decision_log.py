@@ -50,8 +50,9 @@ def test_reviewers_decisions_are_logged_and_verified(app: FastAPI, client: TestC
         assert dup is not None
     client.post("/logout", data={"csrf_token": token})
     token = login(client, "ann")
-    r = client.post(f"/violations/{dup.id}", data={"action": "waive", "note": "credit note",
-                                                   "csrf_token": token})
+    r = client.post(f"/violations/{dup.id}", data={"action": "resolve",
+                                                   "resolution": "accepted_risk",
+                                                   "note": "credit note", "csrf_token": token})
     assert r.status_code == 200
     r = client.post(f"/documents/{second}/decision",
                     data={"decision": "reject", "note": "sent twice", "csrf_token": token})
@@ -61,7 +62,7 @@ def test_reviewers_decisions_are_logged_and_verified(app: FastAPI, client: TestC
     said = [(r.actor, r.action, r.document_id, r.subject, r.reason) for r in human]
     assert said == [
         ("pat", "field.correct", first, "field:total_amount", None),
-        ("ann", "finding.waive", second, f"finding:{dup.id}", "credit note"),
+        ("ann", "finding.accepted_risk", second, f"finding:{dup.id}", "credit note"),
         ("ann", "document.reject", second, "status", "sent twice"),
         ("ann", "ledger.rejected", second, _ledger_subject(app, second), None),
     ]
@@ -133,7 +134,7 @@ def test_replay_says_when_the_recorded_version_is_another(
     from policies.logged import log_evaluation
     from policies.trace import evaluate_traced
     from policies.version import POLICY_VERSION
-    from records.review import field_rows, fields_from_rows
+    from records.rows import field_rows, fields_from_rows
 
     doc_id = seed_document(app, "invoice", INVOICE_FIELDS)
     with session_scope(app.state.sessions) as s:
@@ -157,8 +158,8 @@ def test_replay_says_when_the_recorded_version_is_another(
 
 def test_pipeline_records_what_it_judged(data_dir: Path, tmp_path: Path,
                                          capsys: pytest.CaptureFixture) -> None:
-    from api.config import Settings
-    from api.pipeline import Pipeline
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     pipe = Pipeline(Settings.from_env())
     first = pipe.process_path(make_pdf(tmp_path / "a.pdf", INVOICE_LINES))

@@ -53,11 +53,11 @@ def test_admin_deletes_others_cannot(app: FastAPI, client: TestClient) -> None:
 @pytest.mark.slow
 def test_deleted_contract_leaves_search(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("BACKOFFICE_SEARCH", "1")
-    from api.config import Settings
-    from api.pipeline import Pipeline
     from records.db import session_scope
     from records.models import Document
-    from records.review import soft_delete
+    from workflow.decide import soft_delete
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     pipe = Pipeline(Settings.from_env())
     src = tmp_path / "nda.txt"
@@ -80,9 +80,9 @@ def test_parallel_batch_indexes_contracts_in_one_process(data_dir: Path, tmp_pat
     """Worker processes never write the embedded Chroma index (concurrent writers corrupt
     it); the parent indexes each contract as its result arrives."""
     monkeypatch.setenv("BACKOFFICE_SEARCH", "1")
-    from api import pipeline
-    from api.config import Settings
-    from api.pipeline import process_many, shared_search_index
+    from workflow import process as pipeline
+    from workflow.process import process_many, shared_search_index
+    from workflow.settings import Settings
 
     paths = []
     for i, party in enumerate(("Quillfeather Analytics, Inc.", "Larkspur Freight Ltd.")):
@@ -102,8 +102,8 @@ def test_parallel_batch_indexes_contracts_in_one_process(data_dir: Path, tmp_pat
 def test_search_failure_does_not_fail_the_document(data_dir: Path, tmp_path: Path,
                                                    monkeypatch) -> None:
     """The index is secondary: a broken index is logged, the record is still stored."""
-    from api.config import Settings
-    from api.pipeline import Pipeline
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     class Broken:
         def index_document(self, *_a, **_k):

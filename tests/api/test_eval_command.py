@@ -15,7 +15,7 @@ if _ROOT not in sys.path:
 import pytest  # noqa: E402
 
 from api.cli import main  # noqa: E402
-from api.evaluation.corpus import find_documents  # noqa: E402
+from evaluation.corpus import find_documents  # noqa: E402
 
 SHARED_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 

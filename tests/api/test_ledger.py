@@ -57,7 +57,14 @@ def test_status_transitions_and_roles(app: FastAPI, client: TestClient) -> None:
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 409  # not approved yet
     r = client.post(f"/ledger/{entry}/status", data={"status": "approved", "csrf_token": token})
-    assert r.status_code == 200 and "is now approved" in r.text
+    assert r.status_code == 200 and "Not changed: the ledger follows the document" in r.text
+    r = client.post(f"/api/ledger/{entry}/status", json={"status": "approved"},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 409 and "approve or reject the document" in r.json()["detail"]
+    assert client.get(f"/api/documents/{doc_id}").json()["status"] == "needs_review"
+    r = client.post(f"/api/documents/{doc_id}/decision", json={"decision": "approve"},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
     r = client.post(f"/api/ledger/{entry}/status", json={"status": "paid"},
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 200 and r.json()["status"] == "paid"

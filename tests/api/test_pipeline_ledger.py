@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from api.config import Settings
-from api.pipeline import Pipeline
 from policies.types import Review
 from records.db import session_scope
 from records.models import AuditLog, LedgerEntry, Vendor
 from tests.conftest import INVOICE_LINES, make_pdf
+from workflow.process import Pipeline
+from workflow.settings import Settings
 
 
 def test_ledger_entry_and_vendor_on_auto_approval(data_dir: Path, tmp_path: Path,

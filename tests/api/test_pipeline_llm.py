@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from api.config import Settings
-from api.pipeline import Pipeline
 from tests.conftest import INVOICE_LINES, make_pdf
+from workflow.process import Pipeline
+from workflow.settings import Settings
 
 
 class ScriptedModel:

@@ -83,9 +83,9 @@ def test_rerun_is_idempotent(data_dir: Path, tmp_path: Path, capsys) -> None:
     assert strip(second[0]) == strip(first[0])
     from sqlalchemy import func, select
 
-    from api.config import Settings
     from records.db import init_db
     from records.models import Document
+    from workflow.settings import Settings
 
     factory = init_db(Settings.from_env().database_url)
     with factory() as s:

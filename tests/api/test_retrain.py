@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from api.config import Settings
-from api.pipeline import Pipeline
 from api.web.retrain import Retrainer
 from records.db import session_scope
 from records.models import TypeFeedback
+from workflow.process import Pipeline
+from workflow.settings import Settings
 
 ODD = ("Zorblax flux capacitor calibration manifest. Quibble ratio 7. Frobnication log "
        "entries follow. Zorblax units recalibrated by the night crew. ") * 5

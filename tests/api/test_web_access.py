@@ -72,15 +72,17 @@ def test_compliance_sees_hr_findings_not_contents(app: FastAPI, client: TestClie
     assert client.get(f"/documents/{hr_id}/original").status_code == 404
     with session_scope(app.state.sessions) as s:
         vid = s.query(ViolationRow).filter_by(document_id=hr_id).one().id
-    r = client.post(f"/violations/{vid}", data={"action": "waive", "note": "known",
+    r = client.post(f"/violations/{vid}", data={"action": "resolve", "resolution": "false_positive",
+                                                "note": "known",
                                                 "csrf_token": token, "queue": "exception"})
     assert r.status_code == 200
     with session_scope(app.state.sessions) as s:
-        assert s.get(ViolationRow, vid).status == "waived"
+        assert s.get(ViolationRow, vid).status == "resolved"
+        assert s.get(ViolationRow, vid).resolution == "false_positive"
         assert s.query(ReviewTask).filter_by(document_id=hr_id, queue="exception",
                                              status="open").count() == 0
     audit = client.get(f"/audit?entity={hr_id}").text
-    assert "violation.waive" in audit and "(restricted)" in audit and "85000" not in audit
+    assert "violation.resolve" in audit and "(restricted)" in audit and "85000" not in audit
 
 
 def test_area_pages_by_role(app: FastAPI, client: TestClient) -> None:

@@ -20,7 +20,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.web.jobs import receive
 from api.web.queries import violations_of
 from records.channels import HR
 from records.db import session_scope
@@ -36,6 +35,7 @@ from tests.api.test_web_support import (
     seed_document,
 )
 from tests.conftest import pdf_bytes
+from workflow.intake import receive
 
 DOCUMENT_PARAM = "document_id"
 # Values for a document route's other path parameters.
@@ -57,6 +57,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/documents/{document_id}/type"): {"json": {"doc_type": "invoice"}},
     ("POST", "/api/documents/{document_id}/decision"): {"json": {"decision": "approve"}},
     ("DELETE", "/api/documents/{document_id}"): {},
+    ("DELETE", "/api/documents/{document_id}/fields/{name}"): {"json": {"reason": "wrong"}},
 }
 
 UPLOADER = "hana"  # hr: her uploads come in through the HR channel

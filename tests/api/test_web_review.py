@@ -16,6 +16,7 @@ from records.models import (
     ReviewTask,
     TypeFeedback,
     Vendor,
+    ViolationRow,
 )
 from tests.api.test_web_support import (
     INVOICE_FIELDS,
@@ -113,7 +114,10 @@ def test_approve_from_queue_registers_vendor_and_moves_on(app: FastAPI,
                     data={"decision": "approve", "queue": "review", "csrf_token": token},
                     follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/documents/{second}?queue=review"
-    assert not _open_tasks(app, first, "review") and not _open_tasks(app, first, "exception")
+    assert not _open_tasks(app, first, "review")
+    # Approving resolves nothing: the new-vendor finding stays open, in the exception queue.
+    [task] = _open_tasks(app, first, "exception")
+    assert "violation:ap.new_vendor" in task.reasons
     with session_scope(app.state.sessions) as s:
         assert s.get(Document, first).status == "approved"
         entry = s.scalar(select(LedgerEntry).where(LedgerEntry.document_id == first))
@@ -132,7 +136,19 @@ def test_ap_clerk_approval_limit(app: FastAPI, client: TestClient) -> None:
     token = login(client, "pat")
     r = client.post(f"/api/documents/{doc_id}/decision", json={"decision": "approve"},
                     headers={"X-CSRF-Token": token})
-    assert r.status_code == 403
+    assert r.status_code == 409 and "ap.approval_required" in r.json()["detail"]
+    # Once an approver resolved the approval-limit finding, the clerk's own limit still holds.
+    add_user(app, "ann", "approver")
+    with session_scope(app.state.sessions) as s:
+        from workflow.decide import resolve_finding
+
+        v = s.scalar(select(ViolationRow).where(ViolationRow.document_id == doc_id,
+                                                ViolationRow.rule == "ap.approval_required"))
+        resolve_finding(s, v.id, "accepted_risk", "budget owner signed PO 77", "ann",
+                        {"approver"}, True, app.state.policy_config)
+    r = client.post(f"/api/documents/{doc_id}/decision", json={"decision": "approve"},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 403 and "above your approval limit 5000.00" in r.json()["detail"]
     r = client.post(f"/api/documents/{doc_id}/decision", json={"decision": "reject",
                                                                "note": "duplicate"},
                     headers={"X-CSRF-Token": token})
@@ -163,7 +179,7 @@ def test_document_page_renders_image_and_highlights(app: FastAPI, client: TestCl
 
 
 def test_document_from_rows_rebuilds_lines(app: FastAPI) -> None:
-    from records.review import document_from_rows
+    from records.rows import document_from_rows
 
     doc_id = seed_document(app, "invoice", INVOICE_FIELDS)
     with session_scope(app.state.sessions) as s:

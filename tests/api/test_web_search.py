@@ -36,7 +36,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.mark.slow
 def test_search_returns_visible_contract_hits(app: FastAPI, client: TestClient) -> None:
-    from records.review import document_from_rows
+    from records.rows import document_from_rows
 
     try:
         from search import SearchIndex

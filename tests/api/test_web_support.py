@@ -38,7 +38,7 @@ def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAPI]:
     """Body of each test module's `app` fixture (imported fixtures confuse linters)."""
     from api.app import create_app
-    from api.config import Settings
+    from workflow.settings import Settings
 
     fast_hashes(monkeypatch)
     monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -101,7 +101,7 @@ def seed_document(
 ) -> str:
     """A processed-looking document: original in the blob store, one page of words,
     fields with boxes; then the real policies route it (queues, violations, ledger)."""
-    from records.review import reevaluate
+    from workflow.judge import reevaluate
 
     lines = lines or [f"{k}: {v[0]}" for k, v in fields.items()]
     data = pdf_bytes(lines)

@@ -26,8 +26,8 @@ def test_upload_is_processed_by_the_celery_task(data_dir: Path, monkeypatch) -> 
     worker.app.conf.task_always_eager = True
     worker._pipeline = None
     from api.app import create_app
-    from api.config import Settings
     from api.web.jobs import CeleryJobs
+    from workflow.settings import Settings
 
     app = create_app(Settings.from_env(data_dir))
     assert isinstance(app.state.jobs, CeleryJobs)

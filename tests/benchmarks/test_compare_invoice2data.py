@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import compare_invoice2data as cmp  # noqa: E402
 
-from api.evaluation import scoring as sc  # noqa: E402
+from evaluation import scoring as sc  # noqa: E402
 
 SAMPLE = {  # shaped like invoice2data.extract_data output (made-up vendor)
     "issuer": "Acme Widgets GmbH",

@@ -44,7 +44,7 @@ def server(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import uvicorn
 
     from api.app import create_app
-    from api.config import Settings
+    from workflow.settings import Settings
 
     monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", PASSWORD)
     settings = Settings.from_env(data_dir)

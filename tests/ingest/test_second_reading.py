@@ -154,9 +154,9 @@ def test_merged_characters_remember_the_losing_reading() -> None:
 
 def test_second_reading_can_be_switched_off_by_configuration(
         monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from api.config import Settings
-    from api.pipeline import Pipeline
     from ingest.ocr.select import get_engine
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     monkeypatch.setenv("BACKOFFICE_OCR_SECOND_READING", "0")
     settings = Settings.from_env(tmp_path)

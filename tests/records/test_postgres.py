@@ -19,8 +19,8 @@ def test_pipeline_on_postgres(pg_url: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", pg_url)
     monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BACKOFFICE_SEARCH", "0")
-    from api.config import Settings
-    from api.pipeline import Pipeline
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
 
     pipe = Pipeline(Settings.from_env())
     pdf = make_pdf(tmp_path / "inv.pdf", INVOICE_LINES)
@@ -35,3 +35,29 @@ def test_pipeline_on_postgres(pg_url: str, tmp_path: Path, monkeypatch) -> None:
     with pipe.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == 1
         assert s.scalar(select(func.count()).select_from(FieldRow)) == len(first["fields"])
+
+
+def test_a_vendors_invoice_is_booked_once_on_postgres(pg_url: str) -> None:
+    """The partial unique index is PostgreSQL's too: a second approved entry with the same
+    vendor and invoice number is refused, a rejected or pending one is not."""
+    from sqlalchemy.exc import IntegrityError
+
+    from records.db import init_db
+    from records.models import Document, LedgerEntry
+
+    factory = init_db(pg_url)
+    with factory() as s:
+        for n in range(4):
+            s.add(Document(id=f"doc_pg_book_{n}", sha256=f"{n:064d}", filename=f"{n}.pdf"))
+        s.flush()
+        s.add(LedgerEntry(document_id="doc_pg_book_0", vendor_key="acme", invoice_key="inv7",
+                          status="approved"))
+        s.add(LedgerEntry(document_id="doc_pg_book_1", vendor_key="acme", invoice_key="inv7",
+                          status="rejected"))
+        s.add(LedgerEntry(document_id="doc_pg_book_2", vendor_key="acme", invoice_key="inv7",
+                          status="pending_review"))
+        s.commit()
+        s.add(LedgerEntry(document_id="doc_pg_book_3", vendor_key="acme", invoice_key="inv7",
+                          status="paid"))
+        with pytest.raises(IntegrityError):
+            s.commit()

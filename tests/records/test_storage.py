@@ -50,3 +50,40 @@ def test_ids_sort_by_time() -> None:
     b = new_id("doc")
     assert a.startswith("doc_") and len(a) == 30
     assert a[:14] <= b[:14]
+
+
+def test_migration_0003_books_each_invoice_once(tmp_path: Path) -> None:
+    """Upgrading a data dir that already holds a double booking keeps the oldest entry
+    booked and sends the other back to review; waived findings become resolved as
+    accepted risk; afterwards the database refuses a second booking."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from records.db import migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate(url, "0002")
+    engine = get_engine(url)
+    with engine.begin() as c:
+        for n, number in ((1, "INV-007"), (2, "inv 7")):  # one number, printed two ways
+            c.execute(text("INSERT INTO documents (id, sha256, filename, size, status, pages, "
+                           "ocr_pages, review_needed, created_at, updated_at) VALUES "
+                           "(:id, :sha, 'x.pdf', 1, 'approved', 1, 0, 0, '2026-01-01', "
+                           "'2026-01-01')"), {"id": f"d{n}", "sha": f"{n:064d}"})
+            c.execute(text("INSERT INTO ledger_entries (document_id, vendor_key, doc_type, "
+                           "invoice_number, status, created_at, updated_at) VALUES "
+                           "(:id, 'acme', 'invoice', :number, 'approved', '2026-01-01', "
+                           "'2026-01-01')"), {"id": f"d{n}", "number": number})
+        c.execute(text("INSERT INTO violations (document_id, rule, severity, message, "
+                       "policy_version, status) VALUES ('d1', 'ap.new_vendor', 'low', 'm', "
+                       "'t', 'waived')"))
+    migrate(url)
+    with engine.begin() as c:
+        rows = c.execute(text("SELECT document_id, invoice_key, status FROM ledger_entries "
+                              "ORDER BY id")).fetchall()
+        assert [tuple(r) for r in rows] == [("d1", "inv7", "approved"),
+                                            ("d2", "inv7", "pending_review")]
+        assert tuple(c.execute(text("SELECT status, resolution FROM violations")).one()) == (
+            "resolved", "accepted_risk")
+    with pytest.raises(IntegrityError), engine.begin() as c:
+        c.execute(text("UPDATE ledger_entries SET status = 'paid' WHERE document_id = 'd2'"))

@@ -7,8 +7,8 @@ from pathlib import Path
 from records.db import init_db, session_scope
 from records.ids import new_id
 from records.models import Document, LedgerEntry, Vendor
-from records.policy_context import DbPolicyContext
 from records.vendors import resolve_vendor
+from workflow.policy_context import DbPolicyContext
 
 
 def _db(tmp_path: Path):

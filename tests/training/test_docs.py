@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from api.evaluation.corpus import CorpusDoc
+from evaluation.corpus import CorpusDoc
 from training.docs import REPO, TRAIN_DIR, filer_group, labelled_docs
 
 

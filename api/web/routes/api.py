@@ -16,15 +16,22 @@ from fastapi.responses import JSONResponse
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
 from api.web.deps import DB, CurrentUser, require
 from api.web.queries import list_documents, queue_items, visible_document
-from api.web.routes.documents import apply_decision, apply_field, apply_type, intake_files
+from api.web.routes.documents import (
+    apply_decision,
+    apply_field,
+    apply_type,
+    intake_files,
+    settle_finding,
+)
 from api.web.routes.ledger import change_status, visible_entries
 from api.web.routes.search import filter_args, run_search
-from records import ledger, review
+from records import ledger
 from records.db import session_scope
 from records.models import Document
+from workflow.judge import finding_json, result_json
+from workflow.states import FINAL_STATES
 
 router = APIRouter(prefix="/api")
-FINAL = ("needs_review", "auto_approved", "approved", "rejected", "failed")
 
 
 def _summary(doc: Document) -> dict[str, Any]:
@@ -41,7 +48,7 @@ def _result_for(request: Request, user: Principal, document_id: str) -> dict[str
         doc = s.get(Document, document_id)
         if doc is None or not user.can_view(doc):
             return None
-        return review.result_json(s, doc)
+        return result_json(s, doc)
 
 
 @router.post("/documents")
@@ -86,7 +93,7 @@ def documents(
 @router.get("/documents/{document_id}")
 def document(document_id: str, user: CurrentUser,
              session: DB) -> dict[str, Any]:
-    return review.result_json(session, visible_document(session, user, document_id))
+    return result_json(session, visible_document(session, user, document_id))
 
 
 @router.get("/documents/{document_id}/status")
@@ -97,7 +104,7 @@ def document_status(document_id: str, user: CurrentUser,
     polling cannot tell whether someone else's document exists."""
     doc = visible_document(session, user, document_id)
     return {"document_id": doc.id, "status": doc.status, "doc_type": doc.doc_type,
-            "final": doc.status in FINAL, "error": doc.error_code,
+            "final": doc.status in FINAL_STATES, "error": doc.error_code,
             "reasons": list(doc.review_reasons or [])}
 
 
@@ -112,8 +119,28 @@ def patch_field(request: Request, document_id: str, name: str,
         import json
 
         value = json.dumps(value)
-    apply_field(request, session, user, document_id, name, value)
-    return review.result_json(session, visible_document(session, user, document_id))
+    apply_field(request, session, user, document_id, name, value, body.get("reason"))
+    return result_json(session, visible_document(session, user, document_id))
+
+
+@router.delete("/documents/{document_id}/fields/{name}")
+def clear_field(request: Request, document_id: str, name: str,
+                body: Annotated[dict[str, Any], Body()], user: CurrentUser,
+                session: DB) -> dict[str, Any]:
+    """Remove a wrong value; `{"reason": "..."}` is required."""
+    apply_field(request, session, user, document_id, name, "", str(body.get("reason") or ""),
+                clear=True)
+    return result_json(session, visible_document(session, user, document_id))
+
+
+@router.post("/violations/{violation_id}")
+def post_finding(request: Request, violation_id: int, body: Annotated[dict[str, Any], Body()],
+                 user: CurrentUser, session: DB) -> dict[str, Any]:
+    """`{"action": "resolve", "resolution": "false_positive", "reason": "..."}` or
+    `{"action": "reopen"}`."""
+    v = settle_finding(request, session, user, violation_id, str(body.get("action", "resolve")),
+                       str(body.get("resolution") or ""), str(body.get("reason") or ""))
+    return finding_json(v)
 
 
 @router.delete("/documents/{document_id}")
@@ -131,7 +158,7 @@ def patch_type(request: Request, document_id: str, body: Annotated[dict[str, Any
                session: DB) -> dict[str, Any]:
     doc = apply_type(request, session, user, document_id, str(body.get("doc_type", "")),
                      body.get("subtype"))
-    return review.result_json(session, doc)
+    return result_json(session, doc)
 
 
 @router.post("/documents/{document_id}/decision")
@@ -140,7 +167,7 @@ def post_decision(request: Request, document_id: str, body: Annotated[dict[str, 
                   session: DB) -> dict[str, Any]:
     doc = apply_decision(request, session, user, document_id, str(body.get("decision", "")),
                          body.get("note"))
-    return review.result_json(session, doc)
+    return result_json(session, doc)
 
 
 @router.get("/search")
@@ -177,8 +204,7 @@ def ledger_entries(
 def ledger_status(request: Request, entry_id: int, body: Annotated[dict[str, Any], Body()],
                   user: Annotated[Principal, Depends(require(LEDGER_CHANGE))],
                   session: DB) -> dict[str, Any]:
-    entry = change_status(request, session, user, entry_id, str(body.get("status", "")),
-                          body.get("note"))
+    entry = change_status(request, session, user, entry_id, str(body.get("status", "")))
     return ledger.entry_json(entry)
 
 

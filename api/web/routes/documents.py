@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from api.web.access import VIOLATIONS, Principal
 from api.web.deps import DB, CurrentUser, flash, render
-from api.web.jobs import Intake, receive
 from api.web.queries import (
     QUEUES,
     list_documents,
@@ -28,12 +27,17 @@ from api.web.queries import (
     violations_of,
     visible_document,
 )
+from api.web.refusals import flashed, refused
 from api.web.render import page_png
-from records import review
 from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
+from records.rows import field_rows
+from workflow import controls, corrections, decide
+from workflow.errors import WorkflowError
+from workflow.intake import Intake, receive
+from workflow.states import DocumentStatus, Resolution
 
 router = APIRouter()
-STATUSES = ("processing", "needs_review", "auto_approved", "approved", "rejected", "failed")
+STATUSES = tuple(s.value for s in DocumentStatus if s != DocumentStatus.RECEIVED)
 
 
 async def intake_files(request: Request, files: list[UploadFile], user: Principal) -> list[Intake]:
@@ -47,7 +51,7 @@ async def intake_files(request: Request, files: list[UploadFile], user: Principa
         intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
                                          f.filename or "upload", data, user.username)
         if intake.queued:
-            intake.status = "processing"
+            intake.status = DocumentStatus.PROCESSING
             intake.future = state.jobs.submit(intake.document_id, user.username)
         out.append(intake)
     return out
@@ -115,13 +119,14 @@ def document_page(
     restricted = findings_only(session, user, document_id)
     if restricted is not None:
         return render(request, "document_restricted.html", {
-            "doc": restricted, "violations": violations_of(session, restricted.id)})
+            "doc": restricted, "violations": violations_of(session, restricted.id),
+            "resolutions": [r.value for r in Resolution]})
     doc = visible_document(session, user, document_id)
     pages = _page_rows(session, doc.id)
     n_pages = max(len(pages), doc.pages or 0, 1)
     page = min(max(1, page), n_pages)
     current = next((p for p in pages if p.number == page), None)
-    rows = review.field_rows(session, doc.id)
+    rows = field_rows(session, doc.id)
     boxes = [r for r in rows if r.bbox and (r.page or 1) == page]
     prev_id = next_id = None
     if queue in QUEUES:
@@ -129,14 +134,15 @@ def document_page(
     history = session.scalars(select(StatusEvent).where(StatusEvent.document_id == doc.id)
                               .order_by(StatusEvent.at, StatusEvent.id)).all()
     entry = session.scalar(select(LedgerEntry).where(LedgerEntry.document_id == doc.id))
-    known = set(review.FIELD_NAMES.get(doc.doc_type or "other", ())) - {r.name for r in rows}
+    known = set(corrections.FIELD_NAMES.get(doc.doc_type or "other", ())) - {r.name for r in rows}
     return render(request, "document.html", {
         "doc": doc, "fields": rows, "boxes": boxes, "page": page, "n_pages": n_pages,
         "page_row": current, "violations": violations_of(session, doc.id), "history": history,
         "queue": queue if queue in QUEUES else None, "prev_id": prev_id, "next_id": next_id,
         "can_edit": user.can_edit(doc), "ledger": entry, "is_admin": "admin" in user.roles,
         "can_settle": user.can_edit(doc) or user.has(VIOLATIONS),
-        "missing_fields": sorted(known), "doc_types": review.DOC_TYPES,
+        "blocking": controls.BLOCKING_RULES, "resolutions": [r.value for r in Resolution],
+        "missing_fields": sorted(known), "doc_types": corrections.DOC_TYPES,
         "reasons": list(doc.review_reasons or []),
     })
 
@@ -196,23 +202,27 @@ T = TypeVar("T")
 
 
 def _correct(request: Request, session: Session, document_id: str, change: Callable[[], T]) -> T:
-    """A reviewer's correction: committed and re-indexed, or rolled back and refused with
-    422 when the review rules reject it (the form and the JSON API share this)."""
+    """A person's change: committed and re-indexed, or rolled back and refused with the
+    workflow's reason (the form and the JSON API share this)."""
     try:
         out = change()
-    except review.ReviewError as exc:
-        session.rollback()
-        raise HTTPException(422, str(exc)) from None
+    except WorkflowError as exc:
+        raise refused(session, exc) from None
     session.commit()
     _reindex(request, document_id)
     return out
 
 
 def apply_field(request: Request, session: Session, user: Principal, document_id: str,
-                name: str, value: str) -> Any:
+                name: str, value: str, reason: str | None = None, clear: bool = False) -> Any:
+    """Correct a field, or clear its value (`clear`, with a reason)."""
     _editable(session, user, document_id)
-    return _correct(request, session, document_id, lambda: review.correct_field(
-        session, document_id, name, value, user.username, request.app.state.policy_config))
+    config = request.app.state.policy_config
+    if clear:
+        return _correct(request, session, document_id, lambda: corrections.clear_field(
+            session, document_id, name, reason or "", user.username, config))
+    return _correct(request, session, document_id, lambda: corrections.correct_field(
+        session, document_id, name, value, user.username, config, reason))
 
 
 def apply_type(request: Request, session: Session, user: Principal, document_id: str,
@@ -221,7 +231,7 @@ def apply_type(request: Request, session: Session, user: Principal, document_id:
     doc = _editable(session, user, document_id)
     if not user.could_view_as(doc, doc_type):
         raise HTTPException(403, "you could no longer see the document with that type")
-    _correct(request, session, document_id, lambda: review.correct_type(
+    _correct(request, session, document_id, lambda: corrections.correct_type(
         session, document_id, doc_type, subtype, user.username,
         request.app.state.policy_config))
     return doc
@@ -235,13 +245,16 @@ def correct_field(
     user: CurrentUser,
     session: DB,
     value: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "save",
     queue: Annotated[str | None, Form()] = None,
 ) -> Response:
+    clear = action == "clear"
     try:
-        apply_field(request, session, user, document_id, name, value)
-        flash(request, f"Saved {name}.")
+        apply_field(request, session, user, document_id, name, value, reason, clear)
+        flash(request, f"Cleared {name}." if clear else f"Saved {name}.")
     except HTTPException as exc:
-        if exc.status_code != 422:
+        if not flashed(exc):
             raise
         flash(request, f"Not saved: {exc.detail}", "error")
     return RedirectResponse(_back(document_id, queue, "#fields"), status_code=303)
@@ -261,7 +274,7 @@ def correct_type(
         apply_type(request, session, user, document_id, doc_type, subtype)
         flash(request, f"Type set to {doc_type}.")
     except HTTPException as exc:
-        if exc.status_code != 422:
+        if not flashed(exc):
             raise
         flash(request, f"Not saved: {exc.detail}", "error")
     return RedirectResponse(_back(document_id, queue), status_code=303)
@@ -271,16 +284,15 @@ def apply_decision(request: Request, session: Session, user: Principal, document
                    decision: str, note: str | None) -> Document:
     _editable(session, user, document_id)
     try:
-        doc = review.decide(session, document_id, decision, user.username, set(user.roles),
+        doc = decide.decide(session, document_id, decision, user.username, user.roles,
                             request.app.state.policy_config, note or None)
-    except review.NotAllowed as exc:
-        session.rollback()
-        raise HTTPException(403, str(exc)) from None
-    except review.ReviewError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from None
+    except WorkflowError as exc:
+        raise refused(session, exc) from None
     session.commit()
     return doc
+
+
+DONE = {"approve": "approved", "reject": "rejected", "escalate": "escalated"}
 
 
 @router.post("/documents/{document_id}/decision")
@@ -303,7 +315,7 @@ def decision(
             raise
         flash(request, f"Not done: {exc.detail}", "error")
         return RedirectResponse(_back(document_id, queue), status_code=303)
-    flash(request, f"Document {'approved' if decision == 'approve' else 'rejected'}.")
+    flash(request, f"Document {DONE.get(decision, decision)}.")
     if queue in QUEUES:
         return RedirectResponse(_back(next_id, queue) if next_id else f"/queues/{queue}",
                                 status_code=303)
@@ -317,7 +329,7 @@ def delete_document(request: Request, session: Session, user: Principal,
     doc = visible_document(session, user, document_id)
     if "admin" not in user.roles:
         raise HTTPException(403, "only an admin may delete documents")
-    review.soft_delete(session, doc, user.username)
+    decide.soft_delete(session, doc, user.username)
     session.commit()
     _reindex(request, document_id)
 
@@ -330,30 +342,50 @@ def delete_form(request: Request, document_id: str, user: CurrentUser,
     return RedirectResponse("/documents", status_code=303)
 
 
-@router.post("/violations/{violation_id}")
-def settle_violation(
-    request: Request,
-    violation_id: int,
-    action: Annotated[str, Form()],
-    user: CurrentUser,
-    session: DB,
-    note: Annotated[str, Form()] = "",
-    queue: Annotated[str | None, Form()] = None,
-) -> Response:
+def settle_finding(request: Request, session: Session, user: Principal, violation_id: int,
+                   action: str, resolution: str, reason: str) -> ViolationRow:
+    """Resolve (with a resolution and a reason) or reopen one finding; pages and API."""
     v = session.get(ViolationRow, violation_id)
     doc = session.get(Document, v.document_id) if v is not None else None
     if v is None or doc is None or not user.can_see_violation_of(doc):
         raise HTTPException(404, "no such finding")
-    if not (user.can_edit(doc) or user.has(VIOLATIONS)):
-        raise HTTPException(403, "your roles do not allow settling findings")
     try:
-        review.resolve_violation(session, violation_id, action, user.username, note or None)
-    except review.ReviewError as exc:
-        session.rollback()
-        raise HTTPException(422, str(exc)) from None
+        if action == "reopen":
+            decide.reopen_finding(session, violation_id, user.username, user.roles,
+                                  user.can_edit(doc), reason)
+        elif action == "resolve":
+            decide.resolve_finding(session, violation_id, resolution, reason, user.username,
+                                   user.roles, user.can_edit(doc),
+                                   request.app.state.policy_config)
+        else:
+            raise HTTPException(422, "the action is resolve or reopen")
+    except WorkflowError as exc:
+        raise refused(session, exc) from None
     session.commit()
-    flash(request, f"Finding {v.rule} marked {v.status}.")
-    return RedirectResponse(_back(doc.id, queue, "#violations"), status_code=303)
+    return v
+
+
+@router.post("/violations/{violation_id}")
+def settle_violation(
+    request: Request,
+    violation_id: int,
+    user: CurrentUser,
+    session: DB,
+    action: Annotated[str, Form()] = "resolve",
+    resolution: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form()] = None,
+) -> Response:
+    v = session.get(ViolationRow, violation_id)
+    doc_id = v.document_id if v is not None else ""
+    try:
+        got = settle_finding(request, session, user, violation_id, action, resolution, note)
+        flash(request, f"Finding {got.rule} {'reopened' if action == 'reopen' else 'resolved'}.")
+    except HTTPException as exc:
+        if not flashed(exc):
+            raise
+        flash(request, f"Not done: {exc.detail}", "error")
+    return RedirectResponse(_back(doc_id, queue, "#violations"), status_code=303)
 
 
 def audit_of(session: Session, document_id: str) -> list[AuditLog]:

@@ -1,8 +1,8 @@
 """The AP ledger page, its CSV export and payment-status changes.
 
-Approving or rejecting here is the same decision as on the document page (it goes
-through `records.review.decide`, with its limits and overrides); marking paid only
-moves the ledger entry.
+The ledger follows the document's decision: approving and rejecting happen on the
+document (`workflow.decide.decide`, behind its controls), never here. The one ledger
+action is marking an approved invoice paid (`workflow.decide.ledger_action`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ from sqlalchemy.orm import Session
 
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, Principal
 from api.web.deps import DB, flash, render, require
-from records import ledger, review
+from api.web.refusals import flashed, refused
+from records import ledger
 from records.models import Document, LedgerEntry
+from workflow import decide
+from workflow.errors import WorkflowError
+from workflow.states import LEDGER_ACTIONS, LedgerStatus
 
 router = APIRouter()
 
@@ -38,23 +42,12 @@ def visible_entries(session: Session, user: Principal,
 
 
 def change_status(request: Request, session: Session, user: Principal, entry_id: int,
-                  status: str, note: str | None = None) -> LedgerEntry:
+                  status: str) -> LedgerEntry:
     entry = visible_entry(session, user, entry_id)
     try:
-        if status in ("approved", "rejected"):
-            review.decide(session, entry.document_id,
-                          "approve" if status == "approved" else "reject", user.username,
-                          set(user.roles), request.app.state.policy_config, note)
-            if entry.status != status:  # the document was decided but the entry lagged
-                ledger.set_status(session, entry, status, user.username)
-        else:
-            ledger.set_status(session, entry, status, user.username)
-    except review.NotAllowed as exc:
-        session.rollback()
-        raise HTTPException(403, str(exc)) from None
-    except (review.ReviewError, ledger.LedgerError) as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from None
+        decide.ledger_action(session, entry, status, user.username)
+    except WorkflowError as exc:
+        raise refused(session, exc) from None
     session.commit()
     return entry
 
@@ -68,8 +61,9 @@ def ledger_page(
 ) -> Response:
     entries = visible_entries(session, user, status)
     return render(request, "ledger.html", {
-        "entries": entries, "status": status or "", "statuses": ledger.STATUSES,
-        "transitions": ledger.TRANSITIONS, "can_change": user.has(LEDGER_CHANGE)})
+        "entries": entries, "status": status or "",
+        "statuses": [s.value for s in LedgerStatus], "actions": [a.value for a in LEDGER_ACTIONS],
+        "can_change": user.has(LEDGER_CHANGE)})
 
 
 @router.get("/ledger.csv")
@@ -92,7 +86,7 @@ def ledger_status(request: Request, entry_id: int, status: Annotated[str, Form()
         change_status(request, session, user, entry_id, status)
         flash(request, f"Entry {entry_id} is now {status}.")
     except HTTPException as exc:
-        if exc.status_code == 404:
+        if not flashed(exc):
             raise
         flash(request, f"Not changed: {exc.detail}", "error")
     return RedirectResponse("/ledger", status_code=303)

@@ -28,7 +28,7 @@ def search_index(request: Request) -> Any:
         raise HTTPException(503, "search is disabled (BACKOFFICE_SEARCH=0)")
     if state.search is None:
         try:
-            from api.pipeline import shared_search_index
+            from workflow.process import shared_search_index
 
             state.search = shared_search_index(state.settings)
         except Exception as exc:  # noqa: BLE001 - missing model, chroma down, not built yet

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from api.evaluation.corpus import CorpusDoc
-from api.evaluation.scoring import (
+from evaluation.corpus import CorpusDoc
+from evaluation.scoring import (
     SCORING_VERSION,
     FieldScore,
     calibration,

@@ -1,4 +1,4 @@
-"""Hand-made truth/prediction pairs for the scoring rules of api.evaluation.scoring."""
+"""Hand-made truth/prediction pairs for the scoring rules of evaluation.scoring."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from api.evaluation.scoring import (
+from evaluation.scoring import (
     UNSCORABLE,
     calibration,
     labelled_fields,

@@ -202,9 +202,9 @@ def _one_run(paths: list[str], workers: int, search: bool) -> dict[str, Any]:
     os.environ["BACKOFFICE_SEARCH"] = "1" if search else "0"
     import logging
 
-    logging.getLogger("api.pipeline").setLevel(logging.CRITICAL)
-    from api.config import Settings
-    from api.pipeline import process_many
+    logging.getLogger("workflow.process").setLevel(logging.CRITICAL)
+    from workflow.process import process_many
+    from workflow.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="backoffice-bench-") as tmp:
         settings = Settings.from_env(tmp)

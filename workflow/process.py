@@ -1,10 +1,19 @@
-"""The processing pipeline: file -> original kept -> ingest -> classify -> extract ->
-policies -> stored record, returning the result shape of CONTRACT.md.
+"""Processing: the ordered stage list of a document's first life, in one place.
 
-Data flows one way through the packages (ingest, classifiers, extractors,
-policies); this module only orders the steps and owns the transaction
-boundaries, so a crash in any step leaves the original and a `failed` record,
-never a half-written one.
+    received  original kept (sha256, atomic), document row created    `process_bytes`
+    read      pages, words, boxes (ingest; OCR where needed)            `_run`
+    classify  doc_type, subtype, calibrated confidence                  `_classify`
+    extract   fields with page, box, confidence; clauses; opt. LLM      `_extract`
+    store     pages, fields, clauses                                    `_store`
+    judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
+    books     ledger entry and vendor master follow the status          `workflow.books`
+    index     contracts into search                                     `reindex_document`
+    attachments, each processed the same way as a child document
+
+Data flows one way through the packages (ingest, classifiers, extractors, policies);
+this module only orders the steps and owns the transaction boundaries, so a crash in
+any step leaves the original and a `failed` record, never a half-written one. The
+result is a `workflow.result.ProcessResult`, serialised once.
 """
 
 from __future__ import annotations
@@ -17,13 +26,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from api.config import Settings
 from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.errors import IngestError, TooLarge
@@ -38,19 +46,34 @@ from records.models import (
     ClauseRow,
     Document,
     FieldRow,
-    LedgerEntry,
     PageRow,
     ReviewTask,
     StatusEvent,
     ViolationRow,
 )
-from records.policy_context import DbPolicyContext
+from records.rows import field_rows, fields_from_rows
 from records.vendors import resolve_vendor
+from workflow import books, controls, judge
+from workflow.errors import Conflict
+from workflow.result import AttachmentResult, Failure, ProcessResult
+from workflow.settings import Settings
+from workflow.states import FINAL_STATES, DocumentStatus
 
 log = logging.getLogger(__name__)
 
-FINAL_STATES = ("auto_approved", "needs_review", "failed", "approved", "rejected")
+UNREADABLE = "unreadable_file"
+ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
 _SSN = re.compile(r"\b(\d{3})[- ]?(\d{2})[- ]?(\d{4})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What judging a freshly stored document gave."""
+
+    violations: list[Violation]
+    review: Review
+    status: DocumentStatus
+    ms: int  # time spent in the policies and filing
 
 
 class StageError(Exception):
@@ -166,7 +189,7 @@ class Pipeline:
                     filename=filename,
                     size=len(data),
                     parent_id=parent_id,
-                    status="processing",
+                    status=DocumentStatus.PROCESSING,
                 )
                 parent = s.get(Document, parent_id) if parent_id else None
                 stamp_intake(s, doc_row, actor, parent)
@@ -176,7 +199,7 @@ class Pipeline:
                       {"filename": filename, "sha256": sha})
             else:
                 doc_row = existing
-                doc_row.status = "processing"
+                doc_row.status = DocumentStatus.PROCESSING
             document_id = doc_row.id
         return self._run(document_id, filename, sha, data, actor)
 
@@ -184,98 +207,68 @@ class Pipeline:
     def _run(
         self, document_id: str, filename: str, sha: str, data: bytes, actor: str
     ) -> dict[str, Any]:
-        timings: dict[str, int] = {}
-        result: dict[str, Any] = {
-            "file": filename,
-            "sha256": sha,
-            "document_id": document_id,
-            "status": "failed",
-            "error": None,
-            "doc_type": "other",
-            "subtype": None,
-            "type_confidence": 0.0,
-            "pages": 0,
-            "ocr_pages": 0,
-            "fields": {},
-            "review": {"needed": True, "reasons": []},
-            "violations": [],
-            "timings_ms": timings,
-        }
+        """The stages in order (the module's table); any failure ends the document `failed` with the
+        reason, and the batch goes on."""
+        result = ProcessResult(file=filename, sha256=sha, document_id=document_id)
+        timings = result.timings_ms
         doc: IngestedDocument | None = None
         try:
             import ingest
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # read
             doc = ingest.read_bytes(filename, data, self.ingest_options())
             read_total = _ms(t)
             timings["ocr"] = int(doc.timings_ms.get("ocr", 0))
             timings["read"] = int(doc.timings_ms.get("read", max(0, read_total - timings["ocr"])))
-            result["pages"] = len(doc.pages)
-            result["ocr_pages"] = doc.ocr_pages
+            result.pages, result.ocr_pages = len(doc.pages), doc.ocr_pages
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # classify
             cls = self._classify(doc)
             timings["classify"] = _ms(t)
-            result.update(
-                doc_type=cls.doc_type,
-                subtype=cls.subtype,
-                type_confidence=round(float(cls.type_confidence), 4),
-                type_reasons=list(cls.reasons),
-                model_version=cls.model_version,
-            )
+            result.doc_type, result.subtype = cls.doc_type, cls.subtype
+            result.type_confidence = float(cls.type_confidence)
+            result.type_reasons, result.model_version = list(cls.reasons), cls.model_version
 
-            t = time.perf_counter()
+            t = time.perf_counter()  # extract
             fields, clauses = self._extract(doc, cls)
             timings["extract"] = _ms(t)
-            result["fields"] = {k: f.to_json() for k, f in fields.items()}
+            result.fields = dict(fields)
 
-            t = time.perf_counter()
-            with session_scope(self.sessions) as s:
-                violations, review = self._judge(s, document_id, cls, fields)
-            timings["policies"] = _ms(t)
-            result["violations"] = [v.to_json() for v in violations]
-            result["review"] = review.to_json()
-            result["status"] = "needs_review" if review.needed else "auto_approved"
-
-            t = time.perf_counter()
-            self._store(document_id, doc, cls, fields, clauses, violations, review, result, actor)
-            timings["store"] = _ms(t)
-            if cls.doc_type == "contract":
+            t = time.perf_counter()  # store, judge, books
+            judged = self._store(document_id, doc, cls, fields, clauses, result, actor)
+            timings["store"] = max(0, _ms(t) - judged.ms)
+            timings["policies"] = judged.ms
+            result.violations, result.review = judged.violations, judged.review
+            result.status = judged.status
+            if cls.doc_type == "contract":  # index
                 t = time.perf_counter()
                 self.reindex_document(document_id)
                 timings["index"] = _ms(t)
-                with session_scope(self.sessions) as s:
-                    row = s.get(Document, document_id)
-                    if row is not None:
-                        row.timings_ms = dict(timings)
-                        row.result = dict(result)
+            self._save_result(document_id, result)
         except IngestError as exc:
-            result["error"] = exc.to_json()
-            result["review"] = {"needed": False, "reasons": []}
+            result.fail(Failure(exc.code, exc.message))
             self._store_failure(document_id, result, actor)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
             log.error("processing %s failed:\n%s", filename, traceback.format_exc())
-            result["status"] = "failed"
-            result["error"] = {
-                "code": StageError.code,
-                "message": f"{type(exc).__name__}: {exc}"[:500],
-            }
-            result["review"] = {"needed": False, "reasons": []}
+            result.fail(Failure(StageError.code, f"{type(exc).__name__}: {exc}"[:500]))
             self._store_failure(document_id, result, actor)
 
-        if doc is not None and doc.attachments:
-            children = []
+        if doc is not None and doc.attachments:  # attachments
+            result.attachments = []
             for att in doc.attachments:
                 child = self.process_bytes(att.filename, att.data, parent_id=document_id,
                                            actor=actor)
-                children.append({"file": child["file"], "document_id": child["document_id"],
-                                 "status": child["status"], "doc_type": child["doc_type"]})
-            result["attachments"] = children
-            with session_scope(self.sessions) as s:
-                row = s.get(Document, document_id)
-                if row is not None:
-                    row.result = dict(result)
-        return result
+                result.attachments.append(AttachmentResult(
+                    child["file"], child["document_id"], child["status"], child["doc_type"]))
+            self._save_result(document_id, result)
+        return result.to_json()
+
+    def _save_result(self, document_id: str, result: ProcessResult) -> None:
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            if row is not None:
+                row.timings_ms = dict(result.timings_ms)
+                row.result = result.to_json()
 
     def _classify(self, doc: IngestedDocument) -> Classification:
         from classifiers import classify
@@ -318,22 +311,6 @@ class Pipeline:
 
             return VendorHints.from_json(vendor.hints)
 
-    def _judge(
-        self, s: Session, document_id: str, cls: Classification, fields: Fields
-    ) -> tuple[list[Violation], Review]:
-        import policies
-        from policies.logged import evaluate_logged
-
-        ctx = DbPolicyContext(s, window_days=self.policy_config.duplicate_window_days)
-        violations = evaluate_logged(
-            s, cls.doc_type, cls.subtype, fields, ctx, self.policy_config, document_id=document_id
-        )
-        review = policies.route(
-            cls.doc_type, cls.type_confidence, cls.abstained, fields, violations,
-            self.policy_config,
-        )
-        return violations, review
-
     # ------------------------------------------------------------------ persistence
     def _store(
         self,
@@ -342,23 +319,19 @@ class Pipeline:
         cls: Classification,
         fields: Fields,
         clauses: list[Clause],
-        violations: list[Violation],
-        review: Review,
-        result: dict[str, Any],
+        result: ProcessResult,
         actor: str,
-    ) -> None:
+    ) -> Judged:
+        """Store what was read and extracted, then judge it in the same transaction
+        (`workflow.judge`, the path every later correction takes too) and file the ledger
+        entry (`workflow.books`)."""
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             assert row is not None
             for model in (PageRow, FieldRow, ViolationRow, ClauseRow):
                 s.execute(delete(model).where(model.document_id == document_id))
-            s.execute(
-                delete(ReviewTask).where(
-                    ReviewTask.document_id == document_id, ReviewTask.status == "open"
-                )
-            )
+            judge.close_tasks(s, document_id, actor, status="superseded")
             row.media_type = doc.media_type
-            row.status = result["status"]
             row.error_code = row.error_message = None
             row.doc_type = cls.doc_type
             row.subtype = cls.subtype
@@ -367,10 +340,6 @@ class Pipeline:
             row.model_version = cls.model_version
             row.pages = len(doc.pages)
             row.ocr_pages = doc.ocr_pages
-            row.review_needed = review.needed
-            row.review_reasons = list(review.reasons)
-            row.timings_ms = dict(result["timings_ms"])
-            row.result = dict(result)
             for p in doc.pages:
                 s.add(
                     PageRow(
@@ -391,65 +360,41 @@ class Pipeline:
                 s.add(FieldRow(document_id=document_id, name=name, value=j["value"],
                                normalized=j["normalized"], confidence=j["confidence"],
                                page=j["page"], bbox=j["bbox"], source=j["source"]))
-            for v in violations:
-                s.add(ViolationRow(document_id=document_id, rule=v.rule, severity=v.severity,
-                                   message=v.message, policy_version=v.policy_version,
-                                   evidence=_jsonable(v.evidence)))
             for c in clauses:
                 s.add(ClauseRow(document_id=document_id, index=c.index, heading=c.heading,
                                 text=c.text, page=c.page, start=c.start, end=c.end,
                                 labels=c.labels))
-            low = [r for r in review.reasons if not r.startswith("violation:")]
-            if low:
-                s.add(ReviewTask(document_id=document_id, queue="review", reasons=low,
-                                 doc_type=cls.doc_type))
-            if violations:
-                s.add(ReviewTask(document_id=document_id, queue="exception",
-                                 reasons=[f"violation:{v.rule}" for v in violations],
-                                 doc_type=cls.doc_type))
-            if cls.doc_type in ("invoice", "receipt"):
-                self._ledger(s, document_id, cls.doc_type, fields, result["status"], actor)
-            s.add(StatusEvent(document_id=document_id, status=result["status"], actor=actor))
+            s.flush()
+            t = time.perf_counter()
+            violations, review = judge.evaluate(s, row, self.policy_config)
+            reasons = judge.file_findings(s, row, violations, review, actor)
+            blocking = [f"violation:{v.rule}" for v in controls.blocking_open(s, document_id)]
+            if blocking and not reasons:  # a blocking finding always needs a person
+                reasons = row.review_reasons = blocking
+                row.review_needed = True
+                review = Review(needed=True, reasons=list(reasons))
+            status = DocumentStatus.NEEDS_REVIEW if reasons else DocumentStatus.AUTO_APPROVED
+            row.status = status
+            row.timings_ms = dict(result.timings_ms)
+            try:
+                books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
+            except Conflict as exc:  # the same invoice is already booked
+                status = row.status = DocumentStatus.NEEDS_REVIEW
+                row.review_needed = True
+                row.review_reasons = [*(row.review_reasons or []), ALREADY_BOOKED]
+                review = Review(needed=True, reasons=list(row.review_reasons))
+                s.add(ReviewTask(document_id=document_id, queue=judge.REVIEW_QUEUE,
+                                 reasons=[ALREADY_BOOKED], doc_type=cls.doc_type))
+                log.warning("%s: %s", document_id, exc)
+                books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
+            ms = _ms(t)
+            result.status, result.violations, result.review = status, violations, review
+            row.result = result.to_json()
+            s.add(StatusEvent(document_id=document_id, status=status, actor=actor))
             audit(s, actor, "document.processed", "document", document_id, None,
-                  {"status": result["status"], "doc_type": cls.doc_type,
-                   "fields": sorted(fields)})
-
-    def _ledger(
-        self, s: Session, document_id: str, doc_type: str, fields: Fields, status: str,
-        actor: str,
-    ) -> None:
-        """The document's AP ledger entry; an auto-approved invoice of a new vendor adds the
-        vendor to the vendor master the same way a human approval does."""
-        from policies import vendor_key
-        from records.ledger import ensure_vendor
-
-        def norm(name: str) -> Any:
-            f = fields.get(name)
-            return None if f is None else f.normalized
-
-        vendor = resolve_vendor(s, vendor_key(fields))
-        key = vendor.key if vendor is not None else vendor_key(fields)
-        entry = s.scalar(select(LedgerEntry).where(LedgerEntry.document_id == document_id))
-        if entry is None:
-            entry = LedgerEntry(document_id=document_id)
-            s.add(entry)
-        entry.vendor_id = vendor.id if vendor else None
-        entry.vendor_key = key
-        entry.vendor_name = norm("vendor_name")
-        entry.doc_type = doc_type
-        entry.invoice_number = norm("invoice_number")
-        entry.invoice_date = norm("invoice_date")
-        entry.due_date = norm("due_date")
-        entry.po_number = norm("po_number")
-        entry.currency = norm("currency")
-        entry.subtotal = norm("subtotal")
-        entry.tax_amount = norm("tax_amount")
-        entry.total_amount = norm("total_amount")
-        entry.iban = norm("iban")
-        entry.status = "approved" if status == "auto_approved" else "pending_review"
-        if vendor is None and key and status == "auto_approved":
-            s.flush()  # ensure_vendor reads the document's stored fields
-            ensure_vendor(s, entry, actor)
+                  {"status": status.value, "doc_type": cls.doc_type, "fields": sorted(fields),
+                   "findings": [v.rule for v in violations]})
+            return Judged(violations, review, status, ms)
 
     def reindex_document(self, document_id: str) -> None:
         """Index one document's search entries from what the database holds (pages, fields,
@@ -476,21 +421,23 @@ class Pipeline:
             log.warning("search indexing of %s failed:\n%s", document_id,
                         traceback.format_exc())
 
-    def _store_failure(self, document_id: str, result: dict[str, Any], actor: str) -> None:
+    def _store_failure(self, document_id: str, result: ProcessResult, actor: str) -> None:
+        assert result.error is not None
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             if row is None:
                 return
-            row.status = "failed"
-            row.error_code = result["error"]["code"]
-            row.error_message = result["error"]["message"]
-            row.pages = result["pages"]
-            row.ocr_pages = result["ocr_pages"]
-            row.timings_ms = dict(result["timings_ms"])
-            row.result = dict(result)
-            s.add(StatusEvent(document_id=document_id, status="failed", actor=actor,
-                              note=result["error"]["code"]))
-            audit(s, actor, "document.failed", "document", document_id, None, result["error"])
+            row.status = DocumentStatus.FAILED
+            row.error_code = result.error.code
+            row.error_message = result.error.message
+            row.pages = result.pages
+            row.ocr_pages = result.ocr_pages
+            row.timings_ms = dict(result.timings_ms)
+            row.result = result.to_json()
+            s.add(StatusEvent(document_id=document_id, status=DocumentStatus.FAILED, actor=actor,
+                              note=result.error.code))
+            audit(s, actor, "document.failed", "document", document_id, None,
+                  result.error.to_json())
 
     def _too_large(self, path: Path, size: int, actor: str) -> dict[str, Any]:
         """Keep the original without holding it in memory, and record the refusal."""
@@ -515,28 +462,21 @@ class Pipeline:
                 return {**row.result, "file": path.name}
             if row is None:
                 row = Document(id=new_id("doc"), sha256=sha, filename=path.name, size=size,
-                               status="processing")
+                               status=DocumentStatus.PROCESSING)
                 stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id
-        result = {
-            "file": path.name, "sha256": sha, "document_id": document_id, "status": "failed",
-            "error": err.to_json(), "doc_type": "other", "subtype": None,
-            "type_confidence": 0.0, "pages": 0, "ocr_pages": 0, "fields": {},
-            "review": {"needed": False, "reasons": []}, "violations": [], "timings_ms": {},
-        }
+        result = ProcessResult(file=path.name, sha256=sha, document_id=document_id)
+        result.fail(Failure(err.code, err.message))
         self._store_failure(document_id, result, actor)
-        return result
+        return result.to_json()
 
     @staticmethod
     def _unreadable(filename: str, message: str) -> dict[str, Any]:
         """A path that could not be read at all: nothing to keep, nothing stored."""
-        return {
-            "file": filename, "sha256": None, "document_id": None, "status": "failed",
-            "error": {"code": "unreadable_file", "message": message}, "doc_type": "other",
-            "subtype": None, "type_confidence": 0.0, "pages": 0, "ocr_pages": 0, "fields": {},
-            "review": {"needed": False, "reasons": []}, "violations": [], "timings_ms": {},
-        }
+        result = ProcessResult(file=filename, sha256=None, document_id=None)
+        result.fail(Failure(UNREADABLE, message))
+        return result.to_json()
 
 
 _SEARCH_LOCK = threading.Lock()
@@ -555,16 +495,6 @@ def shared_search_index(settings: Settings) -> Any:
             index = SearchIndex(settings.data_dir, settings.chroma_url)
             _SEARCH_INDEXES[key] = index
         return index
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 # ---------------------------------------------------------------------- batches

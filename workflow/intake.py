@@ -1,0 +1,74 @@
+"""Intake: an upload's original is kept (content-addressed) and its document row created,
+or found by content hash, before any work starts, so the original is safe and visible at
+once. A file uploaded again after deletion comes back. Processing follows in
+`workflow.process`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from records.audit import audit
+from records.blobs import BlobStore, sha256_bytes
+from records.channels import stamp_intake
+from records.db import session_scope
+from records.ids import new_id
+from records.models import Document, StatusEvent
+from workflow.states import DocumentStatus
+
+
+class IntakeError(RuntimeError):
+    """The upload could not be recorded."""
+
+
+@dataclass(slots=True)
+class Intake:
+    """What the uploader learns at once: the document id and whether work was queued."""
+
+    file: str
+    document_id: str
+    sha256: str
+    status: str
+    queued: bool
+    future: Any = None  # set when queued on the local pool: lets the API wait for it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "document_id": self.document_id, "sha256": self.sha256,
+                "status": self.status, "queued": self.queued}
+
+
+def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: str) -> Intake:
+    """Keep the original and create (or find, by content hash) its document row."""
+    sha = sha256_bytes(data)
+    blobs.put(data, sha)
+    name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:500] or "upload"
+    for _ in range(2):
+        try:
+            with session_scope(sessions) as s:
+                row = s.scalar(select(Document).where(Document.sha256 == sha))
+                if row is not None and row.deleted_at is None:
+                    return Intake(name, row.id, sha, row.status, False)
+                if row is not None:  # re-uploaded after deletion: bring it back
+                    row.deleted_at = None
+                    row.status = DocumentStatus.PROCESSING
+                    stamp_intake(s, row, actor)
+                    s.add(StatusEvent(document_id=row.id, status=DocumentStatus.PROCESSING, actor=actor,
+                                      note="uploaded again"))
+                    return Intake(name, row.id, sha, DocumentStatus.PROCESSING, True)
+                row = Document(id=new_id("doc"), sha256=sha, filename=name, size=len(data),
+                               status=DocumentStatus.PROCESSING)
+                stamp_intake(s, row, actor)
+                s.add(row)
+                s.add(StatusEvent(document_id=row.id, status=DocumentStatus.RECEIVED, actor=actor))
+                audit(s, actor, "document.create", "document", row.id, None,
+                      {"filename": name, "sha256": sha})
+                return Intake(name, row.id, sha, DocumentStatus.PROCESSING, True)
+        except IntegrityError:  # the same file uploaded twice at once: the other one won
+            continue
+    raise IntakeError("could not record the upload")
+
+
