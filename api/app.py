@@ -23,20 +23,19 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from api.config import Settings
-from api.web.deps import LoginRequired, as_text, csrf_protect, render
+from api.web.cookies import CookieSecure, SessionCookies
+from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
 from api.web.retrain import Retrainer
-from api.web.security import load_secret_key
+from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope
 from records.users import ensure_admin
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).parent / "web"
-SESSION_MAX_AGE_S = 12 * 3600
 
 
 def _policy_config(settings: Settings) -> Any:
@@ -62,7 +61,7 @@ def _bootstrap_admin(sessions: Any) -> None:
 
 def _wants_html(request: Request) -> bool:
     """Pages answer with HTML (redirects, error pages); the API always with JSON."""
-    return not request.url.path.startswith("/api/")
+    return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -87,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         docs_url=None,  # the Swagger page loads assets from a CDN; the service is offline
         redoc_url=None,
+        openapi_url=None,  # served below, to signed-in users only
         dependencies=[Depends(csrf_protect)],
         lifespan=lifespan,
     )
@@ -103,12 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.render_cache = settings.data_dir / "cache" / "pages"
 
     app.add_middleware(
-        SessionMiddleware,
+        SessionCookies,
         secret_key=state.secret_key,
         session_cookie="backoffice_session",
         max_age=SESSION_MAX_AGE_S,
         same_site="lax",
-        https_only=os.environ.get("BACKOFFICE_COOKIE_SECURE", "") in ("1", "true", "yes"),
+        secure=CookieSecure.parse(settings.cookie_secure),
     )
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
@@ -116,6 +116,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (auth, documents, queues, ledger, search, admin, api):
         app.include_router(module.router)
+
+    if settings.openapi:
+        @app.get("/openapi.json", include_in_schema=False)
+        def openapi_schema(_user: CurrentUser) -> JSONResponse:
+            """The API description, for signed-in users only (BACKOFFICE_OPENAPI=0: none)."""
+            return JSONResponse(app.openapi())
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from api.config import Settings
 
 SECRET_FILE = "secret.key"
+SESSION_MAX_AGE_S = 12 * 3600  # a browser session ends 12 h after sign-in at the latest
 TOKEN_MAX_AGE_S = 90 * 24 * 3600
 
 

@@ -1,0 +1,95 @@
+"""Storage for sign-in state: server-side browser sessions and failed-login counters.
+
+A session cookie carries only a random id; the row keyed by its sha256 says whose it is
+and whether it still holds, so logout, a password change, a role change or deactivation
+ends it on the server (a captured cookie is worthless afterwards). The throttle's policy
+(how many failures, how long a wait) lives in `api.web.throttle`; this module only keeps
+the counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from records.models import AuthSession, LoginFailures, utcnow
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored here is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def create_session(session: Session, username: str, lifetime_s: int,
+                   client: str | None = None, now: datetime | None = None) -> str:
+    """A new session for `username`; returns the id to put in the cookie (shown once)."""
+    token = secrets.token_urlsafe(32)
+    start = now or utcnow()
+    session.add(AuthSession(token_hash=_digest(token), username=username,
+                            client=(client or "")[:64] or None, created_at=start,
+                            expires_at=start + timedelta(seconds=lifetime_s)))
+    session.flush()
+    return token
+
+
+def session_user(session: Session, token: str, now: datetime | None = None) -> str | None:
+    """The user name of a live session (not revoked, not expired), else None."""
+    if not token:
+        return None
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    if (aware(row.expires_at) or utcnow()) <= (now or utcnow()):
+        return None
+    return row.username
+
+
+def revoke_session(session: Session, token: str) -> None:
+    session.execute(update(AuthSession)
+                    .where(AuthSession.token_hash == _digest(token),
+                           AuthSession.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+
+
+def revoke_user_sessions(session: Session, username: str) -> int:
+    """End every live session of a user; returns how many were ended."""
+    result = session.execute(update(AuthSession)
+                             .where(AuthSession.username == username,
+                                    AuthSession.revoked_at.is_(None))
+                             .values(revoked_at=utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_sessions(session: Session, now: datetime | None = None) -> None:
+    """Drop rows of sessions that can no longer be used (expired)."""
+    session.execute(delete(AuthSession).where(AuthSession.expires_at < (now or utcnow())))
+
+
+def login_failures(session: Session, keys: list[str]) -> list[LoginFailures]:
+    return list(session.scalars(select(LoginFailures).where(LoginFailures.key.in_(keys))))
+
+
+def record_login_failure(session: Session, key: str, failures: int, at: datetime,
+                         locked_until: datetime | None) -> None:
+    row = session.get(LoginFailures, key)
+    if row is None:
+        row = LoginFailures(key=key)
+        session.add(row)
+    row.failures = failures
+    row.last_failure_at = at
+    row.locked_until = locked_until
+    session.flush()
+
+
+def clear_login_failures(session: Session, keys: list[str]) -> None:
+    session.execute(delete(LoginFailures).where(LoginFailures.key.in_(keys)))
