@@ -186,6 +186,7 @@ def test_policy_applies_to_accounts_web_and_cli(app: FastAPI, client: TestClient
     with session_scope(app.state.sessions) as s, pytest.raises(UserError, match="user name"):
         create_user(s, "averylongname", "AVERYLONGNAME", ["ap"])
     token = login(client, "admin", ADMIN_PASSWORD)
+    assert f'minlength="{MIN_LENGTH}"' in client.get("/users").text
     r = client.post("/users", data={"username": "lee", "password": "12345678",
                                     "roles": ["legal"], "csrf_token": token})
     assert r.status_code == 200 and "Not created" in r.text and "at least 12" in r.text

@@ -17,6 +17,7 @@ from api.web.access import ADMIN, AUDIT, Principal
 from api.web.deps import DB, flash, render, require
 from records import users
 from records.models import AuditLog, Document
+from records.passwords import MIN_LENGTH
 
 router = APIRouter()
 PAGE = 100
@@ -64,7 +65,7 @@ def audit_page(
 def users_page(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
                session: DB) -> Response:
     return render(request, "users.html", {"users": users.list_users(session),
-                                          "roles": users.ROLES})
+                                          "roles": users.ROLES, "min_length": MIN_LENGTH})
 
 
 @router.post("/users")
