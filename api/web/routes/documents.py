@@ -30,6 +30,7 @@ from api.web.queries import (
 )
 from api.web.render import page_png
 from records import review
+from records.faults import DISK_FULL, disk_full_message, is_disk_full
 from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
 
 router = APIRouter()
@@ -44,8 +45,13 @@ async def intake_files(request: Request, files: list[UploadFile], user: Principa
         data = await f.read()
         if not data and not f.filename:
             continue
-        intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
-                                         f.filename or "upload", data, user.username)
+        try:
+            intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
+                                             f.filename or "upload", data, user.username)
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise HTTPException(507, f"{DISK_FULL}: {disk_full_message(exc)}") from None
+            raise
         if intake.queued:
             intake.status = "processing"
             intake.future = state.jobs.submit(intake.document_id, user.username)
