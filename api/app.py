@@ -31,7 +31,7 @@ from api.web.jobs import make_jobs, requeue_unfinished
 from api.web.retrain import Retrainer
 from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
-from records.db import init_db, session_scope
+from records.db import init_db, session_scope, setup_lock
 from records.users import ensure_admin
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     settings.ensure_dirs()
     sessions = init_db(settings.database_url)
-    _bootstrap_admin(sessions)
+    with setup_lock(settings.database_url):  # two first starts make one admin
+        _bootstrap_admin(sessions)
     jobs = make_jobs(settings)
 
     @asynccontextmanager

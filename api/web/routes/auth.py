@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import text
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import throttle
 from api.web.access import Principal
 from api.web.deps import DB, client_address, optional_user, render
+from api.web.health import health
 from api.web.security import SESSION_MAX_AGE_S, new_csrf_token
 from records.audit import audit
 from records.auth_sessions import create_session, revoke_session
@@ -90,10 +90,10 @@ def logout(request: Request, session: DB) -> Response:
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz(session: DB) -> dict[str, str]:
-    """Liveness plus a database round trip; no authentication, no details."""
-    session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+def healthz(request: Request) -> JSONResponse:
+    """Database, disk space and workers (`api.web.health`); 503 when one fails."""
+    report = health(request.app.state)
+    return JSONResponse(report.to_json(), status_code=200 if report.ok else 503)
 
 
 @router.get("/")
