@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import ADMIN, AUDIT, Principal
+from api.web.bounds import ListPage
 from api.web.deps import DB, flash, render, require
 from records import users
 from records.models import AuditLog, Document
@@ -54,7 +55,7 @@ def audit_page(
     session: DB,
     actor: str | None = None,
     entity: str | None = None,
-    page: int = 1,
+    page: ListPage = 1,
 ) -> Response:
     return render(request, "audit.html", {
         "entries": audit_entries(session, user, actor or None, entity or None, page),

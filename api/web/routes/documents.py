@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import VIOLATIONS, Principal
+from api.web.bounds import DocumentPage, ListPage, PageNumber, RowId
 from api.web.deps import DB, CurrentUser, flash, render
 from api.web.jobs import Intake, receive
 from api.web.queries import (
@@ -80,9 +81,8 @@ def documents_page(
     type: str | None = None,
     status: str | None = None,
     q: str | None = None,
-    page: int = 1,
+    page: ListPage = 1,
 ) -> Response:
-    page = max(1, page)
     docs, total = list_documents(session, user, type or None, status or None, q or None,
                                  limit=50, offset=(page - 1) * 50)
     types, _ = user.visible_types()
@@ -115,7 +115,7 @@ def document_page(
     document_id: str,
     user: CurrentUser,
     session: DB,
-    page: int = 1,
+    page: DocumentPage = 1,
     queue: str | None = None,
 ) -> Response:
     restricted = findings_only(session, user, document_id)
@@ -148,7 +148,7 @@ def document_page(
 
 
 @router.get("/documents/{document_id}/pages/{number}.png")
-def page_image(request: Request, document_id: str, number: int,
+def page_image(request: Request, document_id: str, number: PageNumber,
                user: CurrentUser,
                session: DB) -> Response:
     doc = visible_document(session, user, document_id)
@@ -339,7 +339,7 @@ def delete_form(request: Request, document_id: str, user: CurrentUser,
 @router.post("/violations/{violation_id}")
 def settle_violation(
     request: Request,
-    violation_id: int,
+    violation_id: RowId,
     action: Annotated[str, Form()],
     user: CurrentUser,
     session: DB,
