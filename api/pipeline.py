@@ -34,6 +34,7 @@ from records.blobs import BlobStore
 from records.channels import stamp_intake
 from records.db import init_db, session_scope
 from records.faults import DISK_FULL, disk_full_message, is_disk_full
+from records.filenames import clean_filename
 from records.ids import new_id
 from records.models import (
     ClauseRow,
@@ -158,6 +159,7 @@ class Pipeline:
         reprocess: bool = False,
     ) -> dict[str, Any]:
         """Process one file's bytes; idempotent on the content hash."""
+        filename = clean_filename(filename)
         sha = hashlib.sha256(data).hexdigest()
         try:
             document_id = self._receive(filename, data, sha, parent_id, actor, reprocess)
@@ -545,8 +547,8 @@ class Pipeline:
             if row is not None and row.result:
                 return {**row.result, "file": path.name}
             if row is None:
-                row = Document(id=new_id("doc"), sha256=sha, filename=path.name, size=size,
-                               status="processing")
+                row = Document(id=new_id("doc"), sha256=sha, filename=clean_filename(path.name),
+                               size=size, status="processing")
                 stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id

@@ -32,6 +32,7 @@ from api.web.queries import (
 from api.web.render import page_png
 from records import review
 from records.faults import DISK_FULL, disk_full_message, is_disk_full
+from records.filenames import clean_filename
 from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
 
 router = APIRouter()
@@ -175,7 +176,7 @@ def original(request: Request, document_id: str, user: CurrentUser,
     except FileNotFoundError:
         raise HTTPException(404, "the original is missing from the blob store") from None
     # Always a download, never rendered inline: an uploaded HTML file must not run here.
-    name = quote(doc.filename)
+    name = quote(clean_filename(doc.filename))
     return Response(data, media_type="application/octet-stream", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
