@@ -36,6 +36,9 @@ from records.users import ensure_admin
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).parent / "web"
+# Multipart framing around an upload of exactly BACKOFFICE_MAX_BYTES (boundaries, part
+# headers, the CSRF field): a request body may exceed the file limit by this much.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
 def _policy_config(settings: Settings) -> Any:
@@ -90,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,  # served below, to signed-in users only
         dependencies=[Depends(csrf_protect)],
         lifespan=lifespan,
+        # Streamed, never buffered first: a Content-Length over the limit is refused before
+        # any of the body is read, a chunked body as soon as it passes the limit (413).
+        max_body_size=settings.max_bytes + UPLOAD_OVERHEAD_BYTES,
     )
     state = app.state
     state.settings = settings
@@ -133,7 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _wants_html(request) and exc.status_code in (403, 404, 409, 422, 503):
+        if _wants_html(request) and exc.status_code in (403, 404, 409, 413, 422, 503, 507):
             return render(request, "error.html",
                           {"status": exc.status_code, "detail": exc.detail},
                           status=exc.status_code)
