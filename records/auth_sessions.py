@@ -93,3 +93,10 @@ def record_login_failure(session: Session, key: str, failures: int, at: datetime
 
 def clear_login_failures(session: Session, keys: list[str]) -> None:
     session.execute(delete(LoginFailures).where(LoginFailures.key.in_(keys)))
+
+
+def purge_login_failures(session: Session, before: datetime) -> None:
+    """Forget counters whose last failure is older than `before` and that lock nothing."""
+    session.execute(delete(LoginFailures).where(
+        LoginFailures.last_failure_at < before,
+        (LoginFailures.locked_until.is_(None)) | (LoginFailures.locked_until < before)))

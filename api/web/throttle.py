@@ -20,6 +20,7 @@ from records.auth_sessions import (
     aware,
     clear_login_failures,
     login_failures,
+    purge_login_failures,
     record_login_failure,
 )
 
@@ -96,3 +97,4 @@ def failed(session: Session, username: str, address: str | None) -> None:
 
 def succeeded(session: Session, username: str) -> None:
     clear_login_failures(session, list(_keys(username, None)))
+    purge_login_failures(session, now() - timedelta(seconds=FORGET_AFTER_S))

@@ -242,3 +242,22 @@ def test_openapi_off_by_configuration(data_dir: Path, monkeypatch: pytest.Monkey
         with TestClient(app, base_url=BASE_URL) as c:
             login(c, "admin", ADMIN_PASSWORD)
             assert c.get("/openapi.json").status_code == 404
+
+
+def test_stale_counters_and_expired_sessions_are_purged(app: FastAPI, client: TestClient,
+                                                        clock: Clock) -> None:
+    from datetime import timedelta as td
+
+    from records.auth_sessions import create_session
+    from records.models import AuthSession, LoginFailures
+
+    add_user(app, "pat", "ap")
+    _post_login(client, "nobody", "wrong-password-x")
+    with session_scope(app.state.sessions) as s:
+        create_session(s, "pat", 60, now=datetime.now(UTC) - td(hours=1))  # long expired
+        assert s.query(LoginFailures).count() == 2 and s.query(AuthSession).count() == 1
+    clock.advance(throttle.FORGET_AFTER_S + 1)
+    login(client, "pat")
+    with session_scope(app.state.sessions) as s:
+        assert s.query(LoginFailures).count() == 0  # the address counter went stale
+        assert [r.username for r in s.query(AuthSession)] == ["pat"]  # only the new one

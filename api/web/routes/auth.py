@@ -16,7 +16,7 @@ from api.web.deps import DB, client_address, optional_user, render
 from api.web.health import health
 from api.web.security import SESSION_MAX_AGE_S, new_csrf_token
 from records.audit import audit
-from records.auth_sessions import create_session, revoke_session
+from records.auth_sessions import create_session, purge_sessions, revoke_session
 from records.users import authenticate
 
 router = APIRouter()
@@ -68,6 +68,7 @@ def login(
                       {"next": _safe_next(next), "error": "Wrong user name or password."},
                       status=401)
     throttle.succeeded(session, user.username)
+    purge_sessions(session)
     old = request.session.get("sid")
     if old:
         revoke_session(session, old)
