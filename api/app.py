@@ -32,7 +32,7 @@ from api.web.retrain import Retrainer
 from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope, setup_lock
-from records.users import ensure_admin
+from records.users import UserError, ensure_admin
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).parent / "web"
@@ -50,11 +50,18 @@ def _policy_config(settings: Settings) -> Any:
     return config
 
 
+class AdminPasswordRefused(RuntimeError):
+    """The configured first admin password does not meet the password policy."""
+
+
 def _bootstrap_admin(sessions: Any) -> None:
     """First start: an admin account, its password shown once on stderr and in the log."""
-    with session_scope(sessions) as s:
-        given = os.environ.get("BACKOFFICE_ADMIN_PASSWORD") or None
-        made = ensure_admin(s, given)
+    given = os.environ.get("BACKOFFICE_ADMIN_PASSWORD") or None
+    try:
+        with session_scope(sessions) as s:
+            made = ensure_admin(s, given)
+    except UserError as exc:
+        raise AdminPasswordRefused(f"BACKOFFICE_ADMIN_PASSWORD refused: {exc}") from None
     if made and not given:
         msg = (f"backoffice: created user 'admin' with password {made} "
                "(shown once; change it with `backoffice users passwd admin`)")

@@ -261,3 +261,14 @@ def test_stale_counters_and_expired_sessions_are_purged(app: FastAPI, client: Te
     with session_scope(app.state.sessions) as s:
         assert s.query(LoginFailures).count() == 0  # the address counter went stale
         assert [r.username for r in s.query(AuthSession)] == ["pat"]  # only the new one
+
+
+def test_weak_first_admin_password_is_refused_clearly(data_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.app import AdminPasswordRefused, create_app
+    from api.config import Settings
+
+    fast_hashes(monkeypatch)
+    monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", "admin123")
+    with pytest.raises(AdminPasswordRefused, match="at least 12 characters"):
+        create_app(Settings.from_env(data_dir))
