@@ -2,8 +2,10 @@
 
 `BACKOFFICE_COOKIE_SECURE`: `auto` (default) decides per request from the host the browser
 asked for: a loopback name or address (`localhost`, `127.0.0.1`, `[::1]`, `*.localhost`)
-gets a plain cookie so the local install works over http, any other host a `Secure` one (so
-an exposed service needs TLS, normally a proxy in front). `1` always marks it, `0` never.
+reached over plain http gets a plain cookie so the local install works, any other host a
+`Secure` one (so an exposed service needs TLS, normally a proxy in front), and so does any
+request that came over https, directly or per the local proxy's X-Forwarded-Proto (a proxy
+may pass its upstream address as the Host). `1` always marks it, `0` never.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ class SessionCookies(SessionMiddleware):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or self.secure is not CookieSecure.AUTO
-                or is_loopback_host(_host(scope))):
+                or (scope.get("scheme") == "http" and is_loopback_host(_host(scope)))):
             await super().__call__(scope, receive, send)
             return
 

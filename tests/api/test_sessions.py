@@ -213,6 +213,8 @@ def test_cookie_secure_unless_localhost(app: FastAPI) -> None:
     for local in ("http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"):
         with TestClient(app, base_url=local) as c:
             assert "; secure" not in _session_cookie(c.get("/login")), local
+    with TestClient(app, base_url="https://localhost") as c:  # TLS, e.g. via a local proxy
+        assert "; secure" in _session_cookie(c.get("/login"))
 
 
 @pytest.mark.parametrize(("setting", "secure"), [("1", True), ("0", False)])
