@@ -14,6 +14,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from records.models import AuthSession, LoginFailures, utcnow
@@ -81,14 +83,15 @@ def login_failures(session: Session, keys: list[str]) -> list[LoginFailures]:
 
 def record_login_failure(session: Session, key: str, failures: int, at: datetime,
                          locked_until: datetime | None) -> None:
-    row = session.get(LoginFailures, key)
-    if row is None:
-        row = LoginFailures(key=key)
-        session.add(row)
-    row.failures = failures
-    row.last_failure_at = at
-    row.locked_until = locked_until
-    session.flush()
+    """Insert or update in one statement: two failed sign-ins at once for a new key must not
+    collide on its primary key."""
+    values = {"key": key, "failures": failures, "last_failure_at": at,
+              "locked_until": locked_until}
+    dialect = session.get_bind().dialect.name
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(LoginFailures)
+    session.execute(upsert.values(**values).on_conflict_do_update(
+        index_elements=[LoginFailures.key],
+        set_={k: v for k, v in values.items() if k != "key"}))
 
 
 def clear_login_failures(session: Session, keys: list[str]) -> None:

@@ -274,3 +274,18 @@ def test_weak_first_admin_password_is_refused_clearly(data_dir: Path,
     monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", "admin123")
     with pytest.raises(AdminPasswordRefused, match="at least 12 characters"):
         create_app(Settings.from_env(data_dir))
+
+
+def test_concurrent_failures_for_a_new_name_never_500(app: FastAPI, clock: Clock) -> None:
+    """Many wrong passwords at once (threads, one fresh user name): each is 401 or 429."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cred = base64.b64encode(b"victim:wrong-password-x").decode()
+
+    def attempt(_i: int) -> int:
+        c = TestClient(app, base_url=BASE_URL)  # no lifespan: the app is already started
+        return c.get("/api/documents", headers={"Authorization": f"Basic {cred}"}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(attempt, range(24)))
+    assert set(codes) <= {401, 429}, codes
