@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -81,17 +82,37 @@ def login_failures(session: Session, keys: list[str]) -> list[LoginFailures]:
     return list(session.scalars(select(LoginFailures).where(LoginFailures.key.in_(keys))))
 
 
-def record_login_failure(session: Session, key: str, failures: int, at: datetime,
-                         locked_until: datetime | None) -> None:
-    """Insert or update in one statement: two failed sign-ins at once for a new key must not
-    collide on its primary key."""
-    values = {"key": key, "failures": failures, "last_failure_at": at,
-              "locked_until": locked_until}
+def _upsert(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
-    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(LoginFailures)
-    session.execute(upsert.values(**values).on_conflict_do_update(
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(LoginFailures)
+
+
+def bump_login_failures(session: Session, key: str, at: datetime, stale_before: datetime) -> int:
+    """Count one more failure for `key` in one statement (a counter whose last failure is
+    older than `stale_before` starts again at 1); returns the new count. Simultaneous
+    attempts each get their own number instead of colliding on the key."""
+    stmt = _upsert(session).values(key=key, failures=1, last_failure_at=at, locked_until=None)
+    session.execute(stmt.on_conflict_do_update(
         index_elements=[LoginFailures.key],
-        set_={k: v for k, v in values.items() if k != "key"}))
+        set_={"failures": case((LoginFailures.last_failure_at < stale_before, 1),
+                               else_=LoginFailures.failures + 1),
+              "last_failure_at": at}))
+    return int(session.scalar(select(LoginFailures.failures)
+                              .where(LoginFailures.key == key)) or 1)
+
+
+def lock_login(session: Session, key: str, until: datetime | None) -> None:
+    session.execute(update(LoginFailures).where(LoginFailures.key == key)
+                    .values(locked_until=until))
+
+
+def refund_login_failure(session: Session, key: str) -> int:
+    """Take back one counted failure (the attempt succeeded); returns the remaining count."""
+    session.execute(update(LoginFailures)
+                    .where(LoginFailures.key == key, LoginFailures.failures > 0)
+                    .values(failures=LoginFailures.failures - 1))
+    return int(session.scalar(select(LoginFailures.failures)
+                              .where(LoginFailures.key == key)) or 0)
 
 
 def clear_login_failures(session: Session, keys: list[str]) -> None:

@@ -74,16 +74,16 @@ def _basic_user(request: Request, session: Session, name: str, password: str) ->
     """HTTP Basic is a password check like the login form: throttled the same way."""
     address = client_address(request)
     try:
-        throttle.check(session, name, address)
+        throttle.attempt(session, name, address)
     except throttle.LoginThrottled as exc:
+        session.rollback()  # a refused attempt is not counted
         raise HTTPException(429, str(exc),
                             headers={"Retry-After": str(exc.retry_after)}) from None
+    session.commit()  # counted before the password is checked
     user = authenticate(session, name, password)
-    if user is None:
-        throttle.failed(session, name, address)
-    else:
-        throttle.succeeded(session, user.username)
-    session.commit()
+    if user is not None:
+        throttle.succeeded(session, user.username, address)
+        session.commit()
     return user
 
 

@@ -2,7 +2,10 @@
 past a few free tries each further failure doubles the wait before the next password check.
 
 While a key is locked the password is not even looked at (429 with `Retry-After`), so the
-right password after a run of wrong ones does not work until the wait is over. Counts are
+right password after a run of wrong ones does not work until the wait is over. Every attempt
+is counted as a failure *before* its password is checked (and the caller commits that), so
+a burst of simultaneous guesses meets the lock as a sequence would; a success takes its
+count back. Counts are
 kept in the database (`records.auth_sessions`), shared by every server process, and are
 forgotten after `FORGET_AFTER_S` without failures or on a successful sign-in (user key only:
 one good account must not reset an address that is guessing at others).
@@ -18,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from records.auth_sessions import (
     aware,
+    bump_login_failures,
     clear_login_failures,
+    lock_login,
     login_failures,
     purge_login_failures,
-    record_login_failure,
+    refund_login_failure,
 )
 
 
@@ -67,34 +72,51 @@ def delay_s(budget: Budget, failures: int) -> float:
     return min(budget.max_delay_s, budget.base_delay_s * 2 ** min(over - 1, 62))
 
 
-def check(session: Session, username: str, address: str | None) -> None:
-    """Raise `LoginThrottled` while the user or the address must wait."""
+def _wait_s(session: Session, keys: list[str]) -> float:
     t = now()
     wait = 0.0
-    for row in login_failures(session, list(_keys(username, address))):
+    for row in login_failures(session, keys):
         until = aware(row.locked_until)
         if until is not None and until > t:
             wait = max(wait, (until - t).total_seconds())
-    if wait > 0:
-        raise LoginThrottled(max(1, math.ceil(wait)))
+    return wait
 
 
-def failed(session: Session, username: str, address: str | None) -> None:
+def attempt(session: Session, username: str, address: str | None) -> None:
+    """Before a password check: count this attempt as a failure in advance and start the
+    next wait where the count calls for one; the caller commits that before checking the
+    password. While the user or the address must still wait, raise `LoginThrottled`
+    instead, and the caller rolls the count back (a refused attempt costs nothing more).
+
+    The count is written first: that write serialises simultaneous attempts on the same
+    keys (SQLite's write lock, PostgreSQL's row lock), so each sees the lock the one
+    before it set, and a burst of guesses gets no more password checks than a sequence.
+    """
     t = now()
     keys = _keys(username, address)
-    rows = {row.key: row for row in login_failures(session, list(keys))}
+    counts = {key: bump_login_failures(session, key, t, t - timedelta(seconds=FORGET_AFTER_S))
+              for key in keys}
+    wait = _wait_s(session, list(keys))
+    if wait > 0:
+        raise LoginThrottled(max(1, math.ceil(wait)))
     for key, budget in keys.items():
-        row = rows.get(key)
-        count = 1
-        if row is not None:
-            last = aware(row.last_failure_at) or t
-            fresh = (t - last).total_seconds() < FORGET_AFTER_S
-            count = row.failures + 1 if fresh else 1
-        wait = delay_s(budget, count)
-        record_login_failure(session, key, count, t,
-                             t + timedelta(seconds=wait) if wait else None)
+        pause = delay_s(budget, counts[key])
+        if pause:
+            lock_login(session, key, t + timedelta(seconds=pause))
 
 
-def succeeded(session: Session, username: str) -> None:
-    clear_login_failures(session, list(_keys(username, None)))
+def succeeded(session: Session, username: str, address: str | None) -> None:
+    """The password was right: forget the user's failures, give the address back the
+    attempt counted in advance (lifting the wait that attempt alone started)."""
+    keys = _keys(username, address)
+    user_key = next(iter(keys))
+    clear_login_failures(session, [user_key])
+    for key, budget in keys.items():
+        if key == user_key:
+            continue
+        left = refund_login_failure(session, key)
+        if left == 0:
+            clear_login_failures(session, [key])
+        elif not delay_s(budget, left):
+            lock_login(session, key, None)
     purge_login_failures(session, now() - timedelta(seconds=FORGET_AFTER_S))

@@ -289,3 +289,32 @@ def test_concurrent_failures_for_a_new_name_never_500(app: FastAPI, clock: Clock
     with ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(attempt, range(24)))
     assert set(codes) <= {401, 429}, codes
+
+
+def test_burst_of_simultaneous_guesses_meets_the_lock(app: FastAPI, clock: Clock,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """16 guesses at once while each password check takes 0.3 s (argon2's real cost): the
+    free tries and the one that starts the wait reach a password check, the rest wait (429),
+    as in a sequence. Counting a failure only after the check let 14-16 through."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import api.web.deps
+    from records.users import authenticate as real
+
+    def slow(*args: object) -> object:
+        time.sleep(0.3)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api.web.deps, "authenticate", slow)
+    add_user(app, "pat", "ap")
+    cred = base64.b64encode(b"pat:wrong-password-x").decode()
+
+    def attempt(_i: int) -> int:
+        c = TestClient(app, base_url=BASE_URL)
+        return c.get("/api/documents", headers={"Authorization": f"Basic {cred}"}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(attempt, range(16)))
+    assert set(codes) <= {401, 429}
+    assert codes.count(401) == throttle.USER_BUDGET.free_failures + 1, codes

@@ -50,24 +50,25 @@ def login(
 ) -> Response:
     address = client_address(request)
     try:
-        throttle.check(session, username, address)
+        throttle.attempt(session, username, address)
     except throttle.LoginThrottled as exc:
+        session.rollback()  # a refused attempt is not counted
         response = render(request, "login.html",
                           {"next": _safe_next(next),
                            "error": f"Too many failed sign-ins. Try again in {exc.retry_after} s."},
                           status=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    session.commit()  # the attempt is counted before the password is checked
     user = authenticate(session, username, password)
     if user is None:
-        throttle.failed(session, username, address)
         audit(session, username.strip().lower()[:80] or "?", "auth.login_failed", "user",
               username.strip().lower()[:80] or "?", None, None)
         session.commit()
         return render(request, "login.html",
                       {"next": _safe_next(next), "error": "Wrong user name or password."},
                       status=401)
-    throttle.succeeded(session, user.username)
+    throttle.succeeded(session, user.username, address)
     purge_sessions(session)
     old = request.session.get("sid")
     if old:
