@@ -23,20 +23,22 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
-from api.web.deps import LoginRequired, as_text, csrf_protect, render
+from api.web.cookies import CookieSecure, SessionCookies
+from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
 from api.web.retrain import Retrainer
-from api.web.security import load_secret_key
+from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
-from records.db import init_db, session_scope
-from records.users import ensure_admin
+from records.db import init_db, session_scope, setup_lock
+from records.users import UserError, ensure_admin
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).parent / "web"
-SESSION_MAX_AGE_S = 12 * 3600
+# Multipart framing around an upload of exactly BACKOFFICE_MAX_BYTES (boundaries, part
+# headers, the CSRF field): a request body may exceed the file limit by this much.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
 def _policy_config(settings: Settings) -> Any:
@@ -48,11 +50,18 @@ def _policy_config(settings: Settings) -> Any:
     return config
 
 
+class AdminPasswordRefused(RuntimeError):
+    """The configured first admin password does not meet the password policy."""
+
+
 def _bootstrap_admin(sessions: Any) -> None:
     """First start: an admin account, its password shown once on stderr and in the log."""
-    with session_scope(sessions) as s:
-        given = os.environ.get("BACKOFFICE_ADMIN_PASSWORD") or None
-        made = ensure_admin(s, given)
+    given = os.environ.get("BACKOFFICE_ADMIN_PASSWORD") or None
+    try:
+        with session_scope(sessions) as s:
+            made = ensure_admin(s, given)
+    except UserError as exc:
+        raise AdminPasswordRefused(f"BACKOFFICE_ADMIN_PASSWORD refused: {exc}") from None
     if made and not given:
         msg = (f"backoffice: created user 'admin' with password {made} "
                "(shown once; change it with `backoffice users passwd admin`)")
@@ -62,14 +71,15 @@ def _bootstrap_admin(sessions: Any) -> None:
 
 def _wants_html(request: Request) -> bool:
     """Pages answer with HTML (redirects, error pages); the API always with JSON."""
-    return not request.url.path.startswith("/api/")
+    return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     settings.ensure_dirs()
     sessions = init_db(settings.database_url)
-    _bootstrap_admin(sessions)
+    with setup_lock(settings.database_url):  # two first starts make one admin
+        _bootstrap_admin(sessions)
     jobs = make_jobs(settings)
 
     @asynccontextmanager
@@ -87,8 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         docs_url=None,  # the Swagger page loads assets from a CDN; the service is offline
         redoc_url=None,
+        openapi_url=None,  # served below, to signed-in users only
         dependencies=[Depends(csrf_protect)],
         lifespan=lifespan,
+        # Streamed, never buffered first: a Content-Length over the limit is refused before
+        # any of the body is read, a chunked body as soon as it passes the limit (413).
+        max_body_size=settings.max_bytes + UPLOAD_OVERHEAD_BYTES,
     )
     state = app.state
     state.settings = settings
@@ -103,12 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.render_cache = settings.data_dir / "cache" / "pages"
 
     app.add_middleware(
-        SessionMiddleware,
+        SessionCookies,
         secret_key=state.secret_key,
         session_cookie="backoffice_session",
         max_age=SESSION_MAX_AGE_S,
         same_site="lax",
-        https_only=os.environ.get("BACKOFFICE_COOKIE_SECURE", "") in ("1", "true", "yes"),
+        secure=CookieSecure.parse(settings.cookie_secure),
     )
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
@@ -116,6 +130,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (auth, documents, queues, ledger, search, admin, api):
         app.include_router(module.router)
+
+    if settings.openapi:
+        @app.get("/openapi.json", include_in_schema=False)
+        def openapi_schema(_user: CurrentUser) -> JSONResponse:
+            """The API description, for signed-in users only (BACKOFFICE_OPENAPI=0: none)."""
+            return JSONResponse(app.openapi())
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -126,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _wants_html(request) and exc.status_code in (403, 404, 409, 422, 503):
+        if _wants_html(request) and exc.status_code in (403, 404, 409, 413, 422, 503, 507):
             return render(request, "error.html",
                           {"status": exc.status_code, "detail": exc.detail},
                           status=exc.status_code)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import random
 import re
 import time
@@ -537,10 +538,20 @@ def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "classifier.joblib"
-    joblib.dump(replace(bundle, timings={}), path, compress=3)
-    (out_dir / "metrics.json").write_text(json.dumps(
-        {"version": bundle.version, "config": bundle.config, "metrics": bundle.metrics},
-        indent=1, sort_keys=True) + "\n")
+    metrics = json.dumps({"version": bundle.version, "config": bundle.config,
+                          "metrics": bundle.metrics}, indent=1, sort_keys=True) + "\n"
+    # Both files go to temporary names first: a full disk (or a crash) leaves the previous
+    # model whole, never a truncated one that the service would then try to load.
+    tmp_model = out_dir / ".classifier.joblib.tmp"
+    tmp_metrics = out_dir / ".metrics.json.tmp"
+    try:
+        joblib.dump(replace(bundle, timings={}), tmp_model, compress=3)
+        tmp_metrics.write_text(metrics)
+        os.replace(tmp_model, path)
+        os.replace(tmp_metrics, out_dir / "metrics.json")
+    finally:
+        tmp_model.unlink(missing_ok=True)
+        tmp_metrics.unlink(missing_ok=True)
     return path
 
 

@@ -1,7 +1,10 @@
 """Engine and sessions for SQLite (embedded) or PostgreSQL (scale-out), same code.
 
 The schema is owned by Alembic: `init_db` upgrades to head on start, so a new
-data dir and an old one both end on the current schema.
+data dir and an old one both end on the current schema. Migrations and the first-run
+set-up run under `setup_lock` (a lock file beside a SQLite database, an advisory lock on
+PostgreSQL): two processes starting on a new data dir at once used to both create the
+tables ("table audit_log already exists").
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from filelock import FileLock
+from filelock import Timeout as FileLockTimeout
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+SETUP_LOCK_TIMEOUT_S = 300  # a migration of a large database may take minutes
+_PG_SETUP_LOCK = 0x6261636B6F666669  # pg_advisory_lock key ("backoffi")
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
@@ -55,6 +62,46 @@ def migrate(url: str, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+class SetupLockTimeout(RuntimeError):
+    """Another process held the set-up lock for longer than SETUP_LOCK_TIMEOUT_S."""
+
+
+_memory_setup = threading.RLock()
+
+
+@contextmanager
+def setup_lock(url: str, timeout_s: float = SETUP_LOCK_TIMEOUT_S) -> Iterator[None]:
+    """One process (and thread) at a time migrates and sets up the database at `url`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if not database or database == ":memory:" or database.startswith("file:"):
+            with _memory_setup:
+                yield
+            return
+        path = Path(database).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path) + ".setup-lock", timeout=timeout_s, thread_local=False)
+        try:
+            lock.acquire()
+        except FileLockTimeout:
+            raise SetupLockTimeout(f"{path}: another process is still setting up the database "
+                                   f"after {timeout_s:.0f} s") from None
+        try:
+            yield
+        finally:
+            lock.release()
+        return
+    with get_engine(url).connect() as conn:  # PostgreSQL: a session-level advisory lock
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_SETUP_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_SETUP_LOCK})
+            conn.commit()
+
+
 _migrated: set[str] = set()
 
 
@@ -62,7 +109,8 @@ def init_db(url: str) -> sessionmaker[Session]:
     with _lock:
         need = url not in _migrated
     if need:
-        migrate(url)
+        with setup_lock(url):
+            migrate(url)
         with _lock:
             _migrated.add(url)
     return sessionmaker(get_engine(url), expire_on_commit=False)

@@ -314,3 +314,31 @@ class DecisionHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuthSession(Base):
+    """A signed-in browser session. The cookie carries only a random id; this row (keyed by
+    the id's sha256, so a copy of the database signs nobody in) decides whether it is still
+    good: deleting or revoking it ends the session even for a cookie captured earlier."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    client: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailures(Base):
+    """Failed sign-ins counted per key (`user:<name>` or `addr:<client address>`) for the
+    login throttle; `locked_until` is when the next password check is allowed."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,8 +1,9 @@
 """Users, roles and password hashes.
 
 Passwords are stored as argon2 hashes (pwdlib's recommended hasher), never in clear
-and never in the audit log. Roles are a small fixed vocabulary so that access rules in
-`api.web.access` can be checked by reading one table.
+and never in the audit log, and must meet `records.passwords`' policy. Roles are a small
+fixed vocabulary so that access rules in `api.web.access` can be checked by reading one
+table. A password change, a role change or deactivation ends the user's sessions.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from records.audit import audit
+from records.auth_sessions import revoke_user_sessions
 from records.models import User
+from records.passwords import WeakPassword, check_password
 
 ROLES = ("ap", "approver", "legal", "hr", "compliance", "admin")
 _USERNAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
@@ -50,6 +53,13 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
+def _check_password(password: str, username: str) -> None:
+    try:
+        check_password(password, username)
+    except WeakPassword as exc:
+        raise UserError(str(exc)) from None
+
+
 def check_roles(roles: Iterable[str]) -> list[str]:
     out = sorted({r.strip().lower() for r in roles if r and r.strip()})
     unknown = [r for r in out if r not in ROLES]
@@ -79,8 +89,7 @@ def create_user(
         raise UserError("username must be 1-80 characters of a-z, 0-9, '.', '_', '-', '@'")
     if get_user(session, name) is not None:
         raise UserError(f"user {name!r} already exists")
-    if len(password) < 8:
-        raise UserError("password must be at least 8 characters")
+    _check_password(password, name)
     role_list = check_roles(roles)
     if not role_list:
         raise UserError("a user needs at least one role")
@@ -96,10 +105,24 @@ def set_password(session: Session, username: str, password: str, actor: str) -> 
     user = get_user(session, username)
     if user is None:
         raise UserError(f"no user {username!r}")
-    if len(password) < 8:
-        raise UserError("password must be at least 8 characters")
+    _check_password(password, user.username)
     user.password_hash = hash_password(password)
-    audit(session, actor, "user.password", "user", user.username, None, None)
+    ended = revoke_user_sessions(session, user.username)
+    audit(session, actor, "user.password", "user", user.username, None,
+          {"sessions_ended": ended})
+
+
+def set_roles(session: Session, username: str, roles: Iterable[str], actor: str) -> None:
+    user = get_user(session, username)
+    if user is None:
+        raise UserError(f"no user {username!r}")
+    role_list = check_roles(roles)
+    if not role_list:
+        raise UserError("a user needs at least one role")
+    before = user_json(user)
+    user.roles = role_list
+    revoke_user_sessions(session, user.username)
+    audit(session, actor, "user.update", "user", user.username, before, user_json(user))
 
 
 def set_active(session: Session, username: str, active: bool, actor: str) -> None:
@@ -108,6 +131,8 @@ def set_active(session: Session, username: str, active: bool, actor: str) -> Non
         raise UserError(f"no user {username!r}")
     before = user_json(user)
     user.active = active
+    if not active:
+        revoke_user_sessions(session, user.username)
     audit(session, actor, "user.update", "user", user.username, before, user_json(user))
 
 

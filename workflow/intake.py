@@ -16,6 +16,7 @@ from records.audit import audit
 from records.blobs import BlobStore, sha256_bytes
 from records.channels import stamp_intake
 from records.db import session_scope
+from records.filenames import clean_filename
 from records.ids import new_id
 from records.models import Document, StatusEvent
 from workflow.states import DocumentStatus
@@ -45,7 +46,7 @@ def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: 
     """Keep the original and create (or find, by content hash) its document row."""
     sha = sha256_bytes(data)
     blobs.put(data, sha)
-    name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:500] or "upload"
+    name = clean_filename(filename)
     for _ in range(2):
         try:
             with session_scope(sessions) as s:

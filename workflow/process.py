@@ -41,6 +41,8 @@ from records.audit import audit
 from records.blobs import BlobStore
 from records.channels import stamp_intake
 from records.db import init_db, session_scope
+from records.faults import DISK_FULL, disk_full_message, is_disk_full
+from records.filenames import clean_filename
 from records.ids import new_id
 from records.models import (
     ClauseRow,
@@ -159,7 +161,12 @@ class Pipeline:
         except OSError as exc:
             return self._unreadable(path.name, f"cannot read file: {exc.strerror or exc}")
         if size > self.settings.max_bytes:
-            return self._too_large(path, size, actor)
+            try:
+                return self._too_large(path, size, actor)
+            except Exception as exc:
+                if is_disk_full(exc):
+                    return self._disk_full(path.name, None, exc)
+                raise
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -175,12 +182,26 @@ class Pipeline:
         reprocess: bool = False,
     ) -> dict[str, Any]:
         """Process one file's bytes; idempotent on the content hash."""
+        filename = clean_filename(filename)
         sha = hashlib.sha256(data).hexdigest()
+        try:
+            document_id = self._receive(filename, data, sha, parent_id, actor, reprocess)
+        except Exception as exc:
+            if is_disk_full(exc):  # neither the original nor its row could be stored
+                return self._disk_full(filename, sha, exc)
+            raise
+        if isinstance(document_id, dict):
+            return {**document_id, "file": filename}
+        return self._run(document_id, filename, sha, data, actor)
+
+    def _receive(self, filename: str, data: bytes, sha: str, parent_id: str | None,
+                 actor: str, reprocess: bool) -> str | dict[str, Any]:
+        """Keep the original and its row; the finished result when there is one already."""
         with session_scope(self.sessions) as s:
             existing = s.scalar(select(Document).where(Document.sha256 == sha))
             if existing is not None and not reprocess and existing.status in FINAL_STATES:
                 if existing.result:
-                    return {**existing.result, "file": filename}
+                    return dict(existing.result)
             self.blobs.put(data, sha)
             if existing is None:
                 doc_row = Document(
@@ -200,8 +221,7 @@ class Pipeline:
             else:
                 doc_row = existing
                 doc_row.status = DocumentStatus.PROCESSING
-            document_id = doc_row.id
-        return self._run(document_id, filename, sha, data, actor)
+            return doc_row.id
 
     # ------------------------------------------------------------------ the steps
     def _run(
@@ -249,9 +269,20 @@ class Pipeline:
             result.fail(Failure(exc.code, exc.message))
             self._store_failure(document_id, result, actor)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
-            log.error("processing %s failed:\n%s", filename, traceback.format_exc())
-            result.fail(Failure(StageError.code, f"{type(exc).__name__}: {exc}"[:500]))
-            self._store_failure(document_id, result, actor)
+            if is_disk_full(exc):
+                log.error("processing %s: disk full: %s", filename, exc)
+                result.fail(Failure(DISK_FULL, disk_full_message(exc)))
+            else:
+                log.error("processing %s failed:\n%s", filename, traceback.format_exc())
+                result.fail(Failure(StageError.code, f"{type(exc).__name__}: {exc}"[:500]))
+            try:
+                self._store_failure(document_id, result, actor)
+            except Exception as again:
+                if not is_disk_full(again):
+                    raise
+                # Not even the failure fits: the row stays `processing` and is picked up
+                # again by the next start (`requeue_unfinished`) once there is room.
+                log.error("could not record the failure of %s: disk full", filename)
 
         if doc is not None and doc.attachments:  # attachments
             result.attachments = []
@@ -450,8 +481,11 @@ class Pipeline:
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_name(f".tmp-{sha}")
-            shutil.copyfile(path, tmp)
-            tmp.replace(dest)
+            try:
+                shutil.copyfile(path, tmp)
+                tmp.replace(dest)
+            finally:
+                tmp.unlink(missing_ok=True)  # a full disk leaves no partial copy
         err = TooLarge(
             f"file is {size:,} bytes; the limit is {self.settings.max_bytes:,} bytes "
             "(BACKOFFICE_MAX_BYTES)"
@@ -461,14 +495,22 @@ class Pipeline:
             if row is not None and row.result:
                 return {**row.result, "file": path.name}
             if row is None:
-                row = Document(id=new_id("doc"), sha256=sha, filename=path.name, size=size,
-                               status=DocumentStatus.PROCESSING)
+                row = Document(id=new_id("doc"), sha256=sha, filename=clean_filename(path.name),
+                               size=size, status=DocumentStatus.PROCESSING)
                 stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id
         result = ProcessResult(file=path.name, sha256=sha, document_id=document_id)
         result.fail(Failure(err.code, err.message))
         self._store_failure(document_id, result, actor)
+        return result.to_json()
+
+    @staticmethod
+    def _disk_full(filename: str, sha: str | None, exc: BaseException) -> dict[str, Any]:
+        """The disk filled up before the original or its row was stored: nothing kept."""
+        log.error("%s: disk full, nothing stored: %s", filename, exc)
+        result = ProcessResult(file=filename, sha256=sha, document_id=None)
+        result.fail(Failure(DISK_FULL, disk_full_message(exc)))
         return result.to_json()
 
     @staticmethod
@@ -516,6 +558,8 @@ def _work(path: str) -> dict[str, Any]:
     try:
         return _worker.process_path(Path(path))
     except Exception as exc:  # noqa: BLE001
+        if is_disk_full(exc):
+            return Pipeline._disk_full(Path(path).name, None, exc)
         return Pipeline._unreadable(Path(path).name, f"{type(exc).__name__}: {exc}")
 
 

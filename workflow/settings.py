@@ -41,6 +41,8 @@ class Settings:
     field_threshold: float = 0.8
     search_enabled: bool = True
     llm_provider: str | None = None
+    cookie_secure: str = "auto"  # api.web.cookies.CookieSecure: auto | always | never
+    openapi: bool = True  # /openapi.json for signed-in users; False: not served at all
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -63,6 +65,9 @@ class Settings:
             field_threshold=_float("BACKOFFICE_FIELD_THRESHOLD", 0.8),
             search_enabled=os.environ.get("BACKOFFICE_SEARCH", "1") not in ("0", "false", "no"),
             llm_provider=os.environ.get("BACKOFFICE_LLM_PROVIDER") or None,
+            cookie_secure=os.environ.get("BACKOFFICE_COOKIE_SECURE", "auto"),
+            openapi=os.environ.get("BACKOFFICE_OPENAPI", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
         )
 
     def ensure_dirs(self) -> None:

@@ -1,8 +1,9 @@
 """`backoffice process PATH... [--json]`: the batch entry point of CONTRACT.md.
 
 JSON Lines on stdout in input order; progress and logs on stderr only. Exit 0
-when every file was handled (failed files included), non-zero only when the
-command itself cannot run.
+when every file was handled (failed files included), non-zero when the command
+itself cannot run or the data dir's disk filled up (`disk_full`: those files were
+not stored).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ HELP = "process files or folders into checked records (JSON Lines with --json)"
 
 EXIT_BAD_ARGS = 2
 EXIT_DATA_DIR = 3
+EXIT_DISK_FULL = 4
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,13 +80,16 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
+    from records.faults import DISK_FULL
     from workflow.process import process_many
 
     bar = tqdm(total=len(files), unit="doc", file=sys.stderr,
                disable=args.no_progress or not files, dynamic_ncols=True)
     counts: dict[str, int] = {}
+    disk_full = 0
     for r in process_many(files, settings, workers=min(workers, max(1, len(files)))):
         counts[r["status"]] = counts.get(r["status"], 0) + 1
+        disk_full += (r.get("error") or {}).get("code") == DISK_FULL
         bar.update(1)
         bar.set_postfix(counts, refresh=False)
         if args.json:
@@ -95,4 +100,8 @@ def run(args: argparse.Namespace) -> int:
     bar.close()
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no files"
     print(f"processed {len(files)} file(s): {summary}", file=sys.stderr)
+    if disk_full:
+        print(f"backoffice process: the data dir's disk is full; {disk_full} file(s) could not "
+              "be stored (error code disk_full)", file=sys.stderr)
+        return EXIT_DISK_FULL
     return 0

@@ -1,7 +1,7 @@
 """`backoffice serve [--host 127.0.0.1] [--port 8000]`: the web service under uvicorn.
 
 Binds to localhost by default: exposing the service is a deliberate choice (put a
-TLS-terminating proxy in front and set BACKOFFICE_COOKIE_SECURE=1).
+TLS-terminating proxy in front; the session cookie is then `Secure`, see api/web/cookies.py).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 NAME = "train"
+EXIT_DISK_FULL = 4
 HELP = "rebuild the document-type classifier (generated data + reviewer feedback)"
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def _load_feedback() -> list[tuple[str, str, str | None]]:
 
 def run(args: argparse.Namespace) -> int:
     from classifiers import MODEL_DIR, local_model_dir, train
+    from records.faults import DISK_FULL, disk_full_message, is_disk_full
 
     feedback = [] if (args.no_feedback or args.shipped) else _load_feedback()
     out = args.out or (MODEL_DIR if args.shipped else local_model_dir())
@@ -65,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
     kwargs = {"out_dir": out, "feedback": feedback, "seed": args.seed}
     if args.n_per_class:
         kwargs["n_per_class"] = args.n_per_class
-    metrics = train(**kwargs)
+    try:
+        metrics = train(**kwargs)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"backoffice train: {disk_full_message(exc)}; the previous model is unchanged "
+              f"(error code {DISK_FULL})", file=sys.stderr)
+        return EXIT_DISK_FULL
     print(json.dumps(metrics, indent=1, sort_keys=True))
     return 0

@@ -1,6 +1,8 @@
-"""`backoffice users add|list|passwd|disable|enable|token`: manage who may sign in.
+"""`backoffice users add|list|passwd|roles|disable|enable|token`: manage who may sign in.
 
-Passwords come from stdin (`--password-stdin`, for scripts), an interactive prompt, or
+Passwords must meet the policy of `records.passwords` (12+ characters, not a common
+one); a password or role change and `disable` end the user's open sessions. Passwords come
+from stdin (`--password-stdin`, for scripts), an interactive prompt, or
 are generated and printed once; they never appear in the process list or the audit log.
 """
 
@@ -12,7 +14,7 @@ import secrets
 import sys
 
 NAME = "users"
-HELP = "manage users and roles (add, list, passwd, disable, enable, token)"
+HELP = "manage users and roles (add, list, passwd, roles, disable, enable, token)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -29,6 +31,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     pw = sub.add_parser("passwd", help="set a user's password")
     pw.add_argument("username")
     pw.add_argument("--password-stdin", action="store_true")
+    rl = sub.add_parser("roles", help="replace a user's roles")
+    rl.add_argument("username")
+    rl.add_argument("--role", action="append", choices=ROLES, required=True,
+                    help="a role; repeat for several")
     for name in ("disable", "enable"):
         sub.add_parser(name, help=f"{name} a user").add_argument("username")
     tok = sub.add_parser("token", help="print an API bearer token for a user (90 days)")
@@ -72,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
                 users.set_password(s, args.username, password, actor="cli")
                 if generated:
                     print(f"password for {args.username}: {password}", file=sys.stderr)
+            elif args.action == "roles":
+                users.set_roles(s, args.username, args.role, actor="cli")
             elif args.action in ("disable", "enable"):
                 users.set_active(s, args.username, args.action == "enable", actor="cli")
             elif args.action == "token":

@@ -1,6 +1,7 @@
 """Request dependencies: database session, signed-in user, role checks, CSRF, rendering.
 
-Browsers authenticate with the session cookie and must send the per-session CSRF
+Browsers authenticate with the session cookie, which holds the id of a server-side session
+(`records.auth_sessions`), and must send the per-session CSRF
 token with every change; scripts send HTTP Basic or a bearer token instead. A request
 carrying an Authorization header is judged on that header alone, which is why it
 needs no CSRF token: a forged cross-site request cannot set that header.
@@ -17,8 +18,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from api.web import throttle
 from api.web.access import Principal
 from api.web.security import new_csrf_token, read_api_token, same_token
+from records.auth_sessions import session_user
 from records.db import session_scope
 from records.users import authenticate, get_user
 
@@ -62,6 +65,28 @@ async def csrf_protect(request: Request) -> None:
         raise HTTPException(403, "CSRF token missing or invalid; reload the page and retry")
 
 
+def client_address(request: Request) -> str | None:
+    """The peer address (uvicorn applies X-Forwarded-For only from the local proxy)."""
+    return request.client.host if request.client else None
+
+
+def _basic_user(request: Request, session: Session, name: str, password: str) -> Any:
+    """HTTP Basic is a password check like the login form: throttled the same way."""
+    address = client_address(request)
+    try:
+        throttle.attempt(session, name, address)
+    except throttle.LoginThrottled as exc:
+        session.rollback()  # a refused attempt is not counted
+        raise HTTPException(429, str(exc),
+                            headers={"Retry-After": str(exc.retry_after)}) from None
+    session.commit()  # counted before the password is checked
+    user = authenticate(session, name, password)
+    if user is not None:
+        throttle.succeeded(session, user.username, address)
+        session.commit()
+    return user
+
+
 def _principal_from_header(request: Request, session: Session, header: str) -> Principal:
     scheme, _, cred = header.partition(" ")
     user = None
@@ -70,7 +95,7 @@ def _principal_from_header(request: Request, session: Session, header: str) -> P
             name, _, pw = base64.b64decode(cred.strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             raise LoginRequired() from None
-        user = authenticate(session, name, pw)
+        user = _basic_user(request, session, name, pw)
         via = "basic"
     elif scheme.lower() == "bearer":
         name = read_api_token(request.app.state.secret_key, cred.strip())
@@ -89,7 +114,8 @@ def current_user(request: Request, session: DB) -> Principal:
     if header:
         principal = _principal_from_header(request, session, header)
     else:
-        name = request.session.get("user")
+        sid = request.session.get("sid")
+        name = session_user(session, sid) if isinstance(sid, str) else None
         user = get_user(session, name) if name else None
         if user is None or not user.active:
             raise LoginRequired()

@@ -38,6 +38,29 @@ class LocalJobs:
         self.pool = ThreadPoolExecutor(max_workers=max(1, workers or 1),
                                        thread_name_prefix="backoffice-worker")
         self._local = threading.local()
+        self._pending = 0
+        self._count_lock = threading.Lock()
+        self._closed = False
+
+    def _track(self, future: Future[Any]) -> None:
+        with self._count_lock:
+            self._pending += 1
+
+        def done(_f: Future[Any]) -> None:
+            with self._count_lock:
+                self._pending -= 1
+
+        future.add_done_callback(done)
+
+    def health(self) -> Any:
+        """For /healthz: the pool takes work unless it was shut down."""
+        from api.web.health import WorkerCheck
+
+        with self._count_lock:
+            pending = self._pending
+        if self._closed:
+            return WorkerCheck(False, "the worker pool is shut down", "local", pending)
+        return WorkerCheck(True, "", "local", pending)
 
     def _pipeline(self) -> Any:
         pipe = getattr(self._local, "pipeline", None)
@@ -62,13 +85,16 @@ class LocalJobs:
             raise
 
     def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]]:
-        return self.pool.submit(self._run, document_id, actor)
+        future = self.pool.submit(self._run, document_id, actor)
+        self._track(future)
+        return future
 
     def reindex(self, document_id: str) -> Future[None]:
         """Search entries follow corrections (type, parties, law...) in the background."""
         return self.pool.submit(lambda: self._pipeline().reindex_document(document_id))
 
     def shutdown(self) -> None:
+        self._closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -17,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from workflow.settings import Settings
 
 SECRET_FILE = "secret.key"
+SESSION_MAX_AGE_S = 12 * 3600  # a browser session ends 12 h after sign-in at the latest
 TOKEN_MAX_AGE_S = 90 * 24 * 3600
 
 
@@ -33,9 +35,21 @@ def load_secret_key(settings: Settings) -> str:
         pass
     key = secrets.token_urlsafe(48)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key + "\n")
+    # Written whole under a temporary name, then linked into place: two first starts at
+    # once both end with the key that won, never with an empty or half-written file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return path.read_text().strip()
+    finally:
+        os.unlink(tmp)
     return key
 
 

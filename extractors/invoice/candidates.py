@@ -379,10 +379,16 @@ def _rank(group: str, cands: list[Candidate]) -> None:
         for c in cands:
             c.feats["rank"] = 0.0
             c.feats["is_extreme"] = 0.0
+    # One pass to count each value and find its lowest row, one to read them back: linear,
+    # where comparing every candidate with every other took minutes on a long text.
+    count: dict[str, int] = {}
+    last_row: dict[str, int] = {}
     for c in cands:
-        same = [o for o in cands if o.normalized == c.normalized]
-        c.feats["dup"] = min(len(same) - 1, 4) / 4
-        c.feats["rows_below_same"] = float(any(o.row > c.row for o in same))
+        count[c.normalized] = count.get(c.normalized, 0) + 1
+        last_row[c.normalized] = max(last_row.get(c.normalized, c.row), c.row)
+    for c in cands:
+        c.feats["dup"] = min(count[c.normalized] - 1, 4) / 4
+        c.feats["rows_below_same"] = float(last_row[c.normalized] > c.row)
         c.feats["n_group"] = min(n, 40) / 40
 
 

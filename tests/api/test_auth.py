@@ -15,6 +15,7 @@ from records.db import session_scope
 from records.models import AuditLog
 from tests.api.test_web_support import (
     ADMIN_PASSWORD,
+    BASE_URL,
     INVOICE_FIELDS,
     PASSWORD,
     add_user,
@@ -31,7 +32,7 @@ def test_pages_need_login_and_api_answers_401(client: TestClient) -> None:
     r = client.get("/api/documents")
     assert r.status_code == 401
     assert "www-authenticate" not in r.headers  # no browser Basic prompt to cache creds
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json()["status"] == "ok"
 
 
 def test_login_wrong_password_then_right_then_logout(client: TestClient) -> None:
@@ -68,7 +69,7 @@ def test_csrf_required_for_form_and_session_api(app: FastAPI, client: TestClient
     r = client.patch(api, json={"value": "PO-2"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 200 and r.json()["fields"]["po_number"]["value"] == "PO-2"
     # Login itself is protected too (login CSRF).
-    fresh = TestClient(app)
+    fresh = TestClient(app, base_url=BASE_URL)
     assert fresh.post("/login", data={"username": "pat", "password": PASSWORD}).status_code == 403
 
 
@@ -111,7 +112,7 @@ def test_first_start_creates_admin_once(data_dir: Path, monkeypatch: pytest.Monk
     key = data_dir / "secret.key"
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
     assert app2.state.secret_key == app1.state.secret_key
-    with TestClient(app2) as c:
+    with TestClient(app2, base_url=BASE_URL) as c:
         login(c, "admin", password)
     app2.state.jobs.shutdown()
     with session_scope(app2.state.sessions) as s:

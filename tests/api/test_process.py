@@ -124,3 +124,9 @@ def test_parallel_workers_keep_input_order(data_dir: Path, tmp_path: Path, capsy
     assert rc == 0
     assert [r["file"] for r in out] == [f"doc{i}.pdf" for i in range(4)]
     assert len({r["document_id"] for r in out}) == 4
+
+
+def test_file_name_loses_bidi_characters(data_dir: Path, tmp_path: Path, capsys) -> None:
+    src = make_pdf(tmp_path / "invoice\u202efdp.exe", INVOICE_LINES)
+    rc, [r] = run_process(capsys, str(src))
+    assert rc == 0 and r["file"] == "invoicefdp.exe"

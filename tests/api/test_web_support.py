@@ -51,8 +51,11 @@ def make_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FastAP
     application.state.jobs.shutdown()
 
 
+BASE_URL = "https://testserver"  # not localhost: the session cookie is `Secure`
+
+
 def make_client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
+    with TestClient(app, base_url=BASE_URL) as c:
         yield c
 
 

@@ -8,7 +8,10 @@ import time
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from records.db import session_scope
+from records.models import Document
 from tests.api.test_web_support import (
+    ADMIN_PASSWORD,
     add_user,
     login,
 )
@@ -107,3 +110,17 @@ def test_hr_upload_that_fails_stays_hidden(app: FastAPI, client: TestClient) -> 
                  f"/api/documents/{res['document_id']}/status"):
         assert client.get(path).status_code == 404, path
     assert client.get("/api/documents").json()["total"] == 0
+
+
+def test_upload_name_loses_bidi_and_control_characters(app: FastAPI, client: TestClient) -> None:
+    token = login(client, "admin", ADMIN_PASSWORD)
+    name = "invoice\u202efdp.exe"
+    r = client.post("/api/documents?wait=false", headers={"X-CSRF-Token": token},
+                    files=[("files", (name, pdf_bytes(INVOICE_LINES), "application/pdf"))])
+    assert r.status_code == 202 and r.json()["documents"][0]["file"] == "invoicefdp.exe"
+    doc_id = r.json()["documents"][0]["document_id"]
+    with session_scope(app.state.sessions) as s:
+        assert s.get(Document, doc_id).filename == "invoicefdp.exe"
+    r = client.get(f"/documents/{doc_id}/original")
+    assert "invoicefdp.exe" in r.headers["content-disposition"]
+    assert "%E2%80%AE" not in r.headers["content-disposition"]

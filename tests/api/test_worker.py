@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_web_support import ADMIN_PASSWORD, add_user, fast_hashes, login
+from tests.api.test_web_support import (
+    ADMIN_PASSWORD,
+    BASE_URL,
+    add_user,
+    fast_hashes,
+    login,
+)
 from tests.conftest import INVOICE_LINES, pdf_bytes
 
 celery = pytest.importorskip("celery")
@@ -31,7 +37,7 @@ def test_upload_is_processed_by_the_celery_task(data_dir: Path, monkeypatch) -> 
 
     app = create_app(Settings.from_env(data_dir))
     assert isinstance(app.state.jobs, CeleryJobs)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=BASE_URL) as client:
         add_user(app, "pat", "ap")
         token = login(client, "pat")
         r = client.post("/api/documents?wait=false",

@@ -61,3 +61,32 @@ def test_a_vendors_invoice_is_booked_once_on_postgres(pg_url: str) -> None:
                           status="paid"))
         with pytest.raises(IntegrityError):
             s.commit()
+
+
+def test_sign_in_state_on_postgres(pg_url: str) -> None:
+    """Sessions, the throttle's counter upserts and the set-up lock on PostgreSQL."""
+    from datetime import UTC, datetime, timedelta
+
+    from records.auth_sessions import (
+        bump_login_failures,
+        create_session,
+        lock_login,
+        login_failures,
+        refund_login_failure,
+        revoke_user_sessions,
+        session_user,
+    )
+    from records.db import init_db, session_scope, setup_lock
+
+    sessions = init_db(pg_url)
+    t = datetime.now(UTC)
+    with setup_lock(pg_url), session_scope(sessions) as s:
+        token = create_session(s, "pat", 60)
+        assert session_user(s, token) == "pat"
+        assert revoke_user_sessions(s, "pat") == 1 and session_user(s, token) is None
+        assert [bump_login_failures(s, "user:pat", t, t - timedelta(hours=1))
+                for _ in range(3)] == [1, 2, 3]
+        assert bump_login_failures(s, "user:pat", t + timedelta(hours=2), t + timedelta(hours=1)) == 1
+        lock_login(s, "user:pat", t + timedelta(seconds=5))
+        assert login_failures(s, ["user:pat"])[0].locked_until is not None
+        assert refund_login_failure(s, "user:pat") == 0

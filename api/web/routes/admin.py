@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import ADMIN, AUDIT, Principal
+from api.web.bounds import ListPage
 from api.web.deps import DB, flash, render, require
 from records import users
 from records.models import AuditLog, Document
+from records.passwords import MIN_LENGTH
 
 router = APIRouter()
 PAGE = 100
@@ -53,7 +55,7 @@ def audit_page(
     session: DB,
     actor: str | None = None,
     entity: str | None = None,
-    page: int = 1,
+    page: ListPage = 1,
 ) -> Response:
     return render(request, "audit.html", {
         "entries": audit_entries(session, user, actor or None, entity or None, page),
@@ -64,7 +66,7 @@ def audit_page(
 def users_page(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
                session: DB) -> Response:
     return render(request, "users.html", {"users": users.list_users(session),
-                                          "roles": users.ROLES})
+                                          "roles": users.ROLES, "min_length": MIN_LENGTH})
 
 
 @router.post("/users")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Body, Depends, File, HTTPException, Query, Reques
 from fastapi.responses import JSONResponse
 
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
+from api.web.bounds import Limit, Offset, RowId
 from api.web.deps import DB, CurrentUser, require
 from api.web.queries import list_documents, queue_items, visible_document
 from api.web.routes.documents import (
@@ -83,8 +84,8 @@ def documents(
     type: str | None = None,
     status: str | None = None,
     q: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     docs, total = list_documents(session, user, type, status, q, limit, offset)
     return {"total": total, "documents": [_summary(d) for d in docs]}
@@ -134,7 +135,7 @@ def clear_field(request: Request, document_id: str, name: str,
 
 
 @router.post("/violations/{violation_id}")
-def post_finding(request: Request, violation_id: int, body: Annotated[dict[str, Any], Body()],
+def post_finding(request: Request, violation_id: RowId, body: Annotated[dict[str, Any], Body()],
                  user: CurrentUser, session: DB) -> dict[str, Any]:
     """`{"action": "resolve", "resolution": "false_positive", "reason": "..."}` or
     `{"action": "reopen"}`."""
@@ -201,7 +202,7 @@ def ledger_entries(
 
 
 @router.post("/ledger/{entry_id}/status")
-def ledger_status(request: Request, entry_id: int, body: Annotated[dict[str, Any], Body()],
+def ledger_status(request: Request, entry_id: RowId, body: Annotated[dict[str, Any], Body()],
                   user: Annotated[Principal, Depends(require(LEDGER_CHANGE))],
                   session: DB) -> dict[str, Any]:
     entry = change_status(request, session, user, entry_id, str(body.get("status", "")))

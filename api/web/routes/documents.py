@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import VIOLATIONS, Principal
+from api.web.bounds import DocumentPage, ListPage, PageNumber, RowId
 from api.web.deps import DB, CurrentUser, flash, render
 from api.web.queries import (
     QUEUES,
@@ -29,6 +30,8 @@ from api.web.queries import (
 )
 from api.web.refusals import flashed, refused
 from api.web.render import page_png
+from records.faults import DISK_FULL, disk_full_message, is_disk_full
+from records.filenames import clean_filename
 from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
 from records.rows import field_rows
 from workflow import controls, corrections, decide
@@ -48,8 +51,13 @@ async def intake_files(request: Request, files: list[UploadFile], user: Principa
         data = await f.read()
         if not data and not f.filename:
             continue
-        intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
-                                         f.filename or "upload", data, user.username)
+        try:
+            intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
+                                             f.filename or "upload", data, user.username)
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise HTTPException(507, f"{DISK_FULL}: {disk_full_message(exc)}") from None
+            raise
         if intake.queued:
             intake.status = DocumentStatus.PROCESSING
             intake.future = state.jobs.submit(intake.document_id, user.username)
@@ -78,9 +86,8 @@ def documents_page(
     type: str | None = None,
     status: str | None = None,
     q: str | None = None,
-    page: int = 1,
+    page: ListPage = 1,
 ) -> Response:
-    page = max(1, page)
     docs, total = list_documents(session, user, type or None, status or None, q or None,
                                  limit=50, offset=(page - 1) * 50)
     types, _ = user.visible_types()
@@ -113,7 +120,7 @@ def document_page(
     document_id: str,
     user: CurrentUser,
     session: DB,
-    page: int = 1,
+    page: DocumentPage = 1,
     queue: str | None = None,
 ) -> Response:
     restricted = findings_only(session, user, document_id)
@@ -148,7 +155,7 @@ def document_page(
 
 
 @router.get("/documents/{document_id}/pages/{number}.png")
-def page_image(request: Request, document_id: str, number: int,
+def page_image(request: Request, document_id: str, number: PageNumber,
                user: CurrentUser,
                session: DB) -> Response:
     doc = visible_document(session, user, document_id)
@@ -175,7 +182,7 @@ def original(request: Request, document_id: str, user: CurrentUser,
     except FileNotFoundError:
         raise HTTPException(404, "the original is missing from the blob store") from None
     # Always a download, never rendered inline: an uploaded HTML file must not run here.
-    name = quote(doc.filename)
+    name = quote(clean_filename(doc.filename))
     return Response(data, media_type="application/octet-stream", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
@@ -368,7 +375,7 @@ def settle_finding(request: Request, session: Session, user: Principal, violatio
 @router.post("/violations/{violation_id}")
 def settle_violation(
     request: Request,
-    violation_id: int,
+    violation_id: RowId,
     user: CurrentUser,
     session: DB,
     action: Annotated[str, Form()] = "resolve",

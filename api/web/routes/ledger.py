@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, Principal
+from api.web.bounds import RowId
 from api.web.deps import DB, flash, render, require
 from api.web.refusals import flashed, refused
 from records import ledger
@@ -79,7 +80,7 @@ def ledger_csv(
 
 
 @router.post("/ledger/{entry_id}/status")
-def ledger_status(request: Request, entry_id: int, status: Annotated[str, Form()],
+def ledger_status(request: Request, entry_id: RowId, status: Annotated[str, Form()],
                   user: Annotated[Principal, Depends(require(LEDGER_CHANGE))],
                   session: DB) -> Response:
     try:
