@@ -8,8 +8,8 @@ documents to come out right. For every group of documents of one vendor (or layo
 replays what the service does, in order:
 
 * extraction as `api/pipeline.py` runs it: generic extraction, the vendor looked up in a
-  vendor master by `policies.vendor_key` (exact, else fuzzily by name, as
-  `records.vendors.resolve_vendor`), and extraction again with that vendor's hints;
+  vendor master by `policies.vendor_keys` (tax id, then name; exact, else fuzzily by name,
+  as `records.vendors.resolve_vendor`), and extraction again with that vendor's hints;
 * a correction as `records.review.correct_field` makes it: every field whose extracted
   value is wrong or missing gets the truth value through `VendorHints.learn` (the vendor
   filed under the key of the corrected fields, as the ledger does when the document is
@@ -49,7 +49,7 @@ from extractors import extract  # noqa: E402
 from extractors.invoice import VendorHints  # noqa: E402
 from extractors.types import Field, Fields  # noqa: E402
 from ingest.types import IngestedDocument  # noqa: E402
-from policies import vendor_key  # noqa: E402
+from policies import vendor_key, vendor_keys  # noqa: E402
 from records.vendors import NAME_MATCH_MIN, is_tax_id_key, name_similarity  # noqa: E402
 
 KS = (0, 1, 2, 3)  # corrected documents before the evaluation documents
@@ -156,9 +156,10 @@ def extract_fields(master: VendorMaster, d: Doc) -> Fields:
     """Fields as `api.pipeline.Pipeline._extract` gets them (type taken from the truth)."""
     cls = _classification(d.doc_type)
     fields = extract(d.doc, cls)
-    hints = master.resolve(vendor_key(fields))
-    if hints is not None:
-        fields = extract(d.doc, cls, hints=hints)
+    for key in vendor_keys(fields):
+        hints = master.resolve(key)
+        if hints is not None and hints.data:
+            return extract(d.doc, cls, hints=hints)
     return fields
 
 

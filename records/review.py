@@ -32,6 +32,7 @@ from records.models import (
     Vendor,
     ViolationRow,
 )
+from records.vendors import resolve_vendor
 
 log = logging.getLogger(__name__)
 
@@ -223,10 +224,16 @@ def learn_vendor_hints(
 
 
 def _vendor_for(session: Session, fields: Fields) -> Vendor | None:
-    from policies import vendor_key
+    """The vendor-master entry of a document's vendor, matched as the pipeline matches it
+    when it looks up hints (tax id, then the name, fuzzily): a correction must teach the
+    vendor whose hints the next document will get."""
+    from policies import vendor_keys
 
-    key = vendor_key(fields)
-    return session.scalar(select(Vendor).where(Vendor.key == key)) if key else None
+    for key in vendor_keys(fields):
+        vendor = resolve_vendor(session, key)
+        if vendor is not None:
+            return vendor
+    return None
 
 
 # ---------------------------------------------------------------------- corrections
