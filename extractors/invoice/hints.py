@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from extractors.invoice.candidates import LABELS, label_score, norm_label
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
@@ -38,12 +40,14 @@ HEADER_ROWS = 8  # rows at the top of page 1 that identify a vendor's letterhead
 HEADER_MATCH = 80  # rapidfuzz ratio of two letterheads of the same vendor
 VERBATIM_EVIDENCE = 80  # rapidfuzz ratio of a corrected string to its window on its page
 VERBATIM_REUSE = 90  # ... and of a remembered string on the next page (not another branch)
+MERGE_MATCH = 70  # rapidfuzz ratio of a new reading to a remembered string it may be merged with
 VENDOR_KEY_MATCH = 90  # rapidfuzz ratio of two name keys of the same vendor
 CONF_CONTEXT, CONF_REGION, CONF_VERBATIM = 0.9, 0.75, 0.9
 
 # words that may be part of an amount or date, beside the ones with digits
 _MONTH_PREFIX = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                  "dec", "mai", "okt", "dez", "fev", "avr", "jui", "aou", "janv", "sept"}
+_DIGIT_AS_LETTER = str.maketrans("0158", "oisb")  # digits OCR reads for letters
 _CURRENCY_WORD = {"rm", "eur", "usd", "gbp", "sgd", "myr", "inr", "chf", "rs", "$", "€", "£",
                   "s$", "¥"}
 
@@ -318,7 +322,7 @@ class VendorHints:
                                                                              -ih[0]))]
             for h in ranked:
                 if "value" in h:
-                    f = self._apply_verbatim(lays, h)
+                    f = self._apply_verbatim(lays, h, fields.get(field_name))
                 else:
                     f = self._apply_one(lays, field_name, h, day_first)
                 if f is not None:
@@ -327,7 +331,13 @@ class VendorHints:
         return out
 
     @staticmethod
-    def _apply_verbatim(lays: list[PageLayout], h: dict[str, Any]) -> Field | None:
+    def _apply_verbatim(lays: list[PageLayout], h: dict[str, Any], read: Field | None
+                        ) -> Field | None:
+        if read is not None and isinstance(read.normalized, str) and fuzz.ratio(
+                _key(read.normalized), _key(h["value"])) >= MERGE_MATCH:
+            merged = merge_reading(h["value"], read.normalized)
+            conf = CONF_VERBATIM if merged == h["value"] else CONF_REGION
+            return Field(merged, merged, conf, read.page, read.bbox, "vendor-hint")
         if fuzz.ratio(_header(lays[0]), h["header"]) < HEADER_MATCH:
             return None
         hit = _best_window(lays[0], h["value"], VERBATIM_REUSE)
@@ -368,6 +378,49 @@ class VendorHints:
                         conf = CONF_CONTEXT if ctx >= CONTEXT_MATCH else CONF_REGION
                         best = (score, Field(text, norm, conf, lay.number, b, "vendor-hint"))
         return best[1] if best else None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]", "", _plain(text))
+
+
+def _digits(text: str) -> str:
+    """The digits of a text, less those OCR made of letters inside a word of letters."""
+    out = []
+    for w in text.split():
+        if sum(c.isalpha() for c in w) > sum(c.isdigit() for c in w):
+            w = w.translate(_DIGIT_AS_LETTER)
+        out.append(re.sub(r"\D", "", w))
+    return "".join(out)
+
+
+def _ocr_variant(a: str, b: str) -> bool:
+    """Whether two readings differ only as OCR misreads: same digits, few letters off."""
+    ka, kb = _key(a), _key(b)
+    if _digits(a) != _digits(b):
+        return False  # another branch number or street number, not a misread
+    return Levenshtein.distance(ka, kb) <= max(1, min(len(ka), len(kb)) // 5)
+
+
+def merge_reading(remembered: str, read: str) -> str:
+    """The new reading with the remembered (corrected) words wherever the two are the same
+    words read differently: "JAMAN BERKELEY ... 1237-TMN INDAH" against the remembered
+    "TAMAN BERKELEY, ... 1249-TMN PANDAN" gives "TAMAN BERKELEY, ... 1237-TMN INDAH". Words
+    that really differ (another branch) keep the new reading."""
+    rw, nw = remembered.split(), read.split()
+    ops = SequenceMatcher(None, [_key(w) for w in rw], [_key(w) for w in nw],
+                          autojunk=False).get_opcodes()
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            out += rw[i1:i2]
+        elif tag == "replace" and _ocr_variant(" ".join(rw[i1:i2]), " ".join(nw[j1:j2])):
+            out += rw[i1:i2]
+        elif tag == "delete" and not _key(" ".join(rw[i1:i2])):
+            out += rw[i1:i2]  # punctuation the reading lost
+        else:
+            out += nw[j1:j2]
+    return " ".join(out)
 
 
 def _row_spans(row: Row, field_name: str, n: int, day_first: bool | None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from extractors.invoice.hints import VendorHints, shape, vendor_key
+from extractors.invoice.hints import VendorHints, merge_reading, shape, vendor_key
 from extractors.invoice.layout import build_rows
 from extractors.types import Field
 from ingest.types import IngestedDocument, Page, Word
@@ -151,3 +151,27 @@ def test_vendor_keys_tax_id_first_then_name():
     assert vendor_keys(fields) == ["DE136695976", "zorblat widgets"]
     assert vendor_keys({"vendor_name": fields["vendor_name"]}) == ["zorblat widgets"]
     assert vendor_keys({}) == []
+
+
+def test_merge_reading_keeps_corrected_words_only_where_the_page_shows_them():
+    remembered = "LOT 9, JALAN ZORBA, TAMAN KELI 41150 KLANG 1249-TMN PANDAN"
+    read = "LOT 9, JALAN ZORBA JAMAN KELI 41150 KLANG 1237-TMN INDAH"
+    # misread letters and the lost comma take the correction; another branch stays
+    assert merge_reading(remembered, read) == (
+        "LOT 9, JALAN ZORBA, TAMAN KELI 41150 KLANG 1237-TMN INDAH")
+    assert merge_reading("MR. Z.I.Y. (M) SDN BHD", "MR. Z.1.Y. (M) SDN BHD") == (
+        "MR. Z.I.Y. (M) SDN BHD")
+
+
+def test_a_new_reading_of_the_corrected_address_gets_the_correction():
+    hints = VendorHints()
+    wrong = _letterhead("ZORBLAT BAKERIES SDN BHD", "LOT 3, JALAN PELABUP 23/1")
+    assert hints.learn(wrong, "vendor_address", "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM",
+                       vendor=KEY)
+    lays = [build_rows(p) for p in wrong.pages]
+    read = Field("LOT 3, JALAN PELABUP 23/1, 40300 SHAH ALAM",
+                 "LOT 3, JALAN PELABUP 23/1, 40300 SHAH ALAM", 0.6, 1, (20, 34, 200, 60))
+    got = hints.apply(lays, {"vendor_name": Field("Zorblat Widgets GmbH", "Zorblat Widgets GmbH",
+                                                  0.9), "vendor_address": read})
+    assert got["vendor_address"].normalized == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM"
+    assert got["vendor_address"].bbox == (20, 34, 200, 60)  # the new reading's evidence
