@@ -17,6 +17,7 @@ from policies.keys import (
     normalize_tax_id,
     normalize_vendor_name,
     vendor_key,
+    vendor_keys,
 )
 from policies.rules import ALL_RULES, Rule
 from policies.types import Review, Violation
@@ -43,4 +44,5 @@ __all__ = [
     "POLICY_VERSION", "RULES", "MemoryPolicyContext", "PolicyConfig", "PolicyContext", "Review",
     "Rule", "Violation", "evaluate", "load_config", "normalize_iban", "normalize_invoice_number",
     "normalize_tax_id", "normalize_vendor_name", "route", "rules_markdown", "vendor_key",
+    "vendor_keys",
 ]

@@ -70,6 +70,19 @@ def field_value(fields: Mapping[str, Field], name: str) -> Any:
     return value
 
 
+def vendor_keys(fields: Mapping[str, Field]) -> list[str]:
+    """Every key the vendor may be filed under, best first: the tax id's, then the name's
+    (a vendor first filed by name is still found when a later document shows its tax id)."""
+    keys = []
+    first = vendor_key(fields)
+    if first:
+        keys.append(first)
+    name_only = vendor_key({k: v for k, v in fields.items() if k != "vendor_tax_id"})
+    if name_only and name_only not in keys:
+        keys.append(name_only)
+    return keys
+
+
 def vendor_key(fields: Mapping[str, Field]) -> str | None:
     """The normalized tax id (upper-case, e.g. `DE123456789`), else the normalized vendor
     name (lower-case words, e.g. `acme widgets`), else None. The two forms cannot collide

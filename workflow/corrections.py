@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from extractors import normalize as n
 from extractors.invoice.hints import locate_value
-from policies import vendor_key
+from policies import vendor_keys
 from policies.config import PolicyConfig
 from records.audit import audit
 from records.decisions import record_human
@@ -213,8 +213,11 @@ def correct_field(
     record_human(session, actor, "field.correct", document_id, f"field:{name}", before,
                  field_json(row), reason=row.note)
     if doc.doc_type in AP_TYPES:
-        vendor = resolve_vendor(session, vendor_key(
-            fields_from_rows(field_rows(session, document_id))))
+        # the vendor the pipeline will look hints up under (tax id, then the name, fuzzily):
+        # a correction must teach the vendor whose hints the next document gets
+        current = fields_from_rows(field_rows(session, document_id))
+        vendor = next((v for key in vendor_keys(current)
+                       if (v := resolve_vendor(session, key)) is not None), None)
         if vendor is not None:
             books.learn_vendor_hints(session, vendor, document_id, name, new_value)
     reevaluate(session, document_id, actor, config)

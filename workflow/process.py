@@ -329,18 +329,16 @@ class Pipeline:
         return fields, clauses
 
     def _vendor_hints(self, fields: Fields) -> Any:
-        from policies import vendor_key
+        from policies import vendor_keys
 
-        key = vendor_key(fields)
-        if not key:
-            return None
         with session_scope(self.sessions) as s:
-            vendor = resolve_vendor(s, key)
-            if vendor is None or not vendor.hints:
-                return None
-            from extractors.invoice import VendorHints
+            for key in vendor_keys(fields):  # tax id first, then the name
+                vendor = resolve_vendor(s, key)
+                if vendor is not None and vendor.hints:
+                    from extractors.invoice import VendorHints
 
-            return VendorHints.from_json(vendor.hints)
+                    return VendorHints.from_json(vendor.hints)
+        return None
 
     # ------------------------------------------------------------------ persistence
     def _store(

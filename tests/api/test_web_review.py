@@ -189,3 +189,27 @@ def test_document_from_rows_rebuilds_lines(app: FastAPI) -> None:
     assert len(lines) == len(INVOICE_FIELDS)
     first = [w.text for w in doc.pages[0].words if w.line == 0]
     assert first[0] == "vendor_name:"
+
+
+def test_a_correction_teaches_the_vendor_whose_hints_the_next_document_gets(
+        app: FastAPI, client: TestClient) -> None:
+    """The vendor master matches a misread name fuzzily when the pipeline looks up hints;
+    a correction must reach the same vendor (it used to need the exact key)."""
+    from extractors.invoice import VendorHints
+
+    add_user(app, "pat", "ap")
+    with session_scope(app.state.sessions) as s:
+        s.add(Vendor(key="northwind traders", name="Northwind Traders GmbH", ibans=[]))
+    misread = ("Northwind Tradres GmbH", "Northwind Tradres GmbH", 0.95)
+    lines = ["Northwind Tradres GmbH", "Hauptweg 5, 10115 Berlin", "Rechnung Nr. 4711",
+             "Kundenreferenz ZX-88121", "Datum 05.03.2024", "Gesamtbetrag 1.190,00 EUR"]
+    doc_id = seed_document(app, "invoice", dict(INVOICE_FIELDS, vendor_name=misread),
+                           lines=lines)
+    token = login(client, "pat")
+    r = client.patch(f"/api/documents/{doc_id}/fields/invoice_number",
+                     json={"value": "ZX-88121"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200
+    with session_scope(app.state.sessions) as s:
+        vendor = s.scalar(select(Vendor).where(Vendor.key == "northwind traders"))
+        learned = VendorHints.from_json(vendor.hints).data
+    assert any("invoice_number" in per_vendor for per_vendor in learned.values())
