@@ -44,6 +44,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
 
+from classifiers.boilerplate import strip_boilerplate
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 
 WORD_CHARS = 3000
@@ -147,7 +148,9 @@ class Featurizer:
         self.__post_init__()
 
     def _raw(self, texts: list[str], pages: list[int]):
-        """Hashed counts (sublinear tf) of both text blocks, and the raw layout block."""
+        """Hashed counts (sublinear tf) of both text blocks, and the raw layout block.
+        A viewer's placeholder (`boilerplate`) is removed first: it names no type."""
+        texts = [strip_boilerplate(t) for t in texts]
         w = self._word.transform([t[:WORD_CHARS] for t in texts])
         c = self._char.transform([t[:CHAR_CHARS] for t in texts])
         h = self._title.transform([t[:TITLE_CHARS] for t in texts])
@@ -231,6 +234,7 @@ class Featurizer:
     def names(self, text: str) -> dict[int, str]:
         """Column -> human name for the features present in this one text."""
         out: dict[int, str] = {}
+        text = strip_boilerplate(text)
         for offset, hv, kind, limit, size in (
                 (0, self._word, "word", WORD_CHARS, N_HASH),
                 (N_HASH, self._char, "char", CHAR_CHARS, N_HASH),

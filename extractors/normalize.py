@@ -13,9 +13,20 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from extractors.locale import (
+    DAY_FIRST_CUES,
+    DAY_FIRST_LANGUAGES,
+    MONTH_FIRST_CUES,
+    MONTH_NAMES,
+    NUMBER_CONVENTIONS,
+    detect_language,
+    plain_marks,
+)
+
 __all__ = [
     "normalize_date",
     "infer_day_first",
+    "infer_decimal_mark",
     "normalize_money",
     "detect_currency",
     "normalize_iban",
@@ -33,10 +44,15 @@ _DAY_OF = re.compile(r"\bday\s+of\b", re.I)
 _MIN_YEAR, _MAX_YEAR = 1950, 2100
 # dateparser tries ~200 locales when not told which: restricting them is 50x faster
 DEFAULT_LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "pl", "ms", "id")
+# A word that starts like a month: the names of `locale.MONTH_NAMES` (en, de, fr, es, it,
+# nl) plus the abbreviations of Polish, Malay and Portuguese documents
 _MONTHISH = re.compile(
     r"(?i)\b(jan|feb|f[eé]v|m[aä]r|apr|avr|abr|ma[iy]|mei|jun|jui|jul|aug|ao[uû]|ago|sep|set|"
     r"o[ck]t|out|nov|de[cz]|d[eé]c|dic|sty|lut|kwi|cze|lip|sie|wrz|pa[zź]|lis|gru|ogos|dis|"
-    r"okt|m[äa]rz|januar|februar|juni|juli|giu|lug|gen|ene)"
+    r"okt|m[äa]rz|januar|februar|juni|juli|giu|lug|gen|ene|"
+    + "|".join(sorted({re.escape(n) for months in MONTH_NAMES.values()
+                       for names in months for n in names}, key=len, reverse=True))
+    + ")"
 )
 
 
@@ -133,11 +149,15 @@ _ANY_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./\-](\d{1,2})[./\-](\d{2,4})\b")
 
 
 def infer_day_first(texts: list[str]) -> bool | None:
-    """Decide the document's numeric date order from its own evidence.
+    """Decide the document's numeric date order from its own evidence, strongest first.
 
-    A date whose first number exceeds 12 proves day-first; one whose second does proves
-    month-first. Without proof, currency/locale words hint ("$"/"USD" month-first; "RM",
-    "€", "GST" day-first). None when nothing speaks.
+    1. A date whose first number exceeds 12 proves day-first; one whose second does proves
+       month-first (the majority of such proofs wins).
+    2. The document's language (`locale.detect_language`): German, French, Spanish,
+       Italian and Dutch documents write dates day first.
+    3. Currency, tax and address cues (`locale.DAY_FIRST_CUES`: "RM", "€", "GST", "VAT";
+       `locale.MONTH_FIRST_CUES`: "USD", "EIN", a US state and ZIP code, "sales tax").
+    None when nothing speaks (callers then read day-first, the world default).
     """
     dmy = mdy = 0
     joined = " ".join(texts)
@@ -149,9 +169,11 @@ def infer_day_first(texts: list[str]) -> bool | None:
             mdy += 1
     if dmy != mdy:
         return dmy > mdy
-    if re.search(r"\b(RM|MYR|SGD|GST|SST|GSTIN|INR|EUR|GBP|VAT|MwSt|TVA|IVA)\b|[€£₹]", joined):
+    if detect_language(joined) in DAY_FIRST_LANGUAGES:
         return True
-    if re.search(r"\bUSD\b|US\$|\bEIN\b", joined):
+    if DAY_FIRST_CUES.search(joined):
+        return True
+    if MONTH_FIRST_CUES.search(joined):
         return False
     return None
 
@@ -163,21 +185,59 @@ def infer_day_first(texts: list[str]) -> bool | None:
 _CENT = Decimal("0.01")
 
 
-def normalize_money(text: str) -> str | None:
+# Amounts that can be read one way only, and the decimal mark each proves: grouped
+# thousands followed by decimals ("1.234,56", "1,234.56", "1 234,56", "1'234.50"), or a
+# lone separator followed by two digits ("12,50", "12.50"). A lone separator followed by
+# three digits ("1.234") proves nothing: it is read by the mark the others prove.
+_DECIMAL_PROOFS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d{1,2}(?![\d.,])"), ","),
+    (re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+,\d{2}(?![\d.,])"), ","),
+    (re.compile(r"(?<![\d.,])\d+,\d{2}(?![\d.,])"), ","),
+    (re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d{1,2}(?![\d.,])"), "."),
+    (re.compile(r"(?<![\d.,])\d{1,3}(?:'\d{3})+\.\d{1,2}(?![\d.,])"), "."),
+    (re.compile(r"(?<![\d.,:])\d+\.\d{2}(?![\d.,:])"), "."),
+)
+# "1.234" / "1,234": one separator, exactly three digits after it
+_AMBIGUOUS_GROUP = re.compile(r"^\D*\d{1,3}[.,]\d{3}\D*$")
+
+
+def infer_decimal_mark(texts: list[str]) -> str | None:
+    """The document's decimal mark ("." or ","), from the amounts that can be read one
+    way only (majority), else from its language's convention; None when nothing speaks.
+    Decides the ambiguous "1.234" and "1,234" in `normalize_money`."""
+    joined = plain_marks(" ".join(texts))
+    votes = {".": 0, ",": 0}
+    for rx, mark in _DECIMAL_PROOFS:
+        votes[mark] += len(rx.findall(joined))
+    if votes["."] != votes[","]:
+        return "." if votes["."] > votes[","] else ","
+    lang = detect_language(joined)
+    return NUMBER_CONVENTIONS[lang].decimal if lang else None
+
+
+def normalize_money(text: str, decimal_mark: str | None = None) -> str | None:
     """Return a plain decimal string "1234.50" for an amount as printed, or None.
 
-    price-parser decides between "1,234.50" and "1.234,50" by the last separator; we keep
-    the sign of a leading minus or accounting parentheses (credit notes, discounts).
+    Thousands may be grouped with ",", ".", apostrophes or any kind of space ("1'234.50",
+    "423 693,72 €", thin and no-break spaces); price-parser decides between "1,234.50" and
+    "1.234,50" by the last separator. Only "1.234" / "1,234" cannot decide themselves:
+    `decimal_mark` (the document's, from `infer_decimal_mark`) reads them; without it they
+    are thousands. We keep the sign of a leading minus or accounting parentheses.
     """
     if not text or not re.search(r"\d", text):
         return None
-    t = text.strip()
+    t = plain_marks(text).strip()
     if len(t) > 40:
         return None
     from price_parser import Price
 
     t2 = re.sub(r"(?<=\d)\s+(?=\d{3}\b)", "", t)  # "1 234,50" -> "1234,50"
-    price = Price.fromstring(t2)
+    if re.search(r"\d\s+\d", t2):
+        return None  # digits apart that are no thousands group: "12 03 2024", "2 5.00"
+    if decimal_mark in (".", ",") and _AMBIGUOUS_GROUP.match(t2):
+        price = Price.fromstring(t2, decimal_separator=decimal_mark)
+    else:
+        price = Price.fromstring(t2)
     if price.amount is None:
         return None
     try:

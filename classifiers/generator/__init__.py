@@ -29,7 +29,7 @@ __all__ = ["GeneratedDoc", "generate", "generate_one", "generate_family", "FAMIL
            "FAMILY_SHARES", "SUBTYPES", "GENERATOR_VERSION"]
 
 # Bump when templates change: it prefixes MODEL_VERSION, so a model says which data made it.
-GENERATOR_VERSION = "g3"
+GENERATOR_VERSION = "g4"
 
 # Families with a strong national, trade or form layout: name -> (doc type, subtype,
 # builder returning the lines). They are drawn *inside* their doc type's quota (see

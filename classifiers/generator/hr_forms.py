@@ -14,6 +14,7 @@ forms' wording style; layouts and sentences are written for this project.
 
 from __future__ import annotations
 
+from classifiers.boilerplate import VIEWER_PLACEHOLDER
 from classifiers.generator.common import Ctx, wrap
 
 # Per form: header lines (number, title, agency, OMB number) and body label runs.
@@ -129,16 +130,7 @@ HR_FORMS = {
 HR_FORM_SUBTYPE = {"i9": "i9", "w4": "w4", "w2": "pay_stub"}
 
 # What text extraction of a dynamic (XFA) PDF returns instead of the form.
-XFA_PLACEHOLDER = [
-    "Please wait...",
-    "If this message is not eventually replaced by the proper contents of the document, "
-    "your PDF viewer may not be able to display this type of document.",
-    "You can upgrade to the latest version of Adobe Reader for Windows, Mac, or Linux by "
-    "visiting http://www.adobe.com/go/reader_download.",
-    "For more assistance with Adobe Reader visit http://www.adobe.com/go/acrreader.",
-    "Windows is either a registered trademark or a trademark of Microsoft Corporation in the "
-    "United States and/or other countries. Mac is a trademark of Apple Inc.",
-]
+XFA_PLACEHOLDER = VIEWER_PLACEHOLDER
 
 # Government forms that are not HR documents: same agencies, same "OMB No." lines.
 OTHER_FORMS = {
@@ -207,7 +199,8 @@ def us_hr_form(ctx: Ctx, form: str) -> list[str]:
     """One W-4, I-9 or W-2 as extraction returns it: header + one of several bodies."""
     spec = HR_FORMS[form]
     head = _header(ctx, spec)
-    shape = ctx.pick(["labels", "labels", "instructions", "xfa", "header", "mixed"])
+    # a blank dynamic form is often all its number shows: as common as the label shapes
+    shape = ctx.pick(["labels", "labels", "instructions", "xfa", "xfa", "header", "mixed"])
     if shape == "xfa":
         body = XFA_PLACEHOLDER[: ctx.rng.randint(1, len(XFA_PLACEHOLDER))]
         # Metadata title (prepended by `classify`) is often all that names the form.

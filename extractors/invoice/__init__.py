@@ -21,9 +21,11 @@ from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
     COMPANY_SUFFIX,
+    CURRENCY_MARK,
     TRAILING_REG,
     Candidate,
     generate,
+    grouped_number_spans,
     header_candidates,
 )
 from extractors.invoice.hints import VendorHints, vendor_key
@@ -33,6 +35,7 @@ from extractors.invoice.spacing import fix_ocr_words, respace
 from extractors.normalize import (
     detect_currency,
     infer_day_first,
+    infer_decimal_mark,
     normalize_iban,
     normalize_money,
     normalize_tax_id,
@@ -50,10 +53,11 @@ REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.
 _CAP_INCONSISTENT = 0.5
 
 
-def _score_fields(lays: list[PageLayout], day_first: bool | None
+def _score_fields(lays: list[PageLayout], day_first: bool | None,
+                  decimal_mark: str | None = None
                   ) -> tuple[dict[str, Field], dict[str, list[tuple[float, Candidate]]]]:
     """Best candidate per scored field, plus the ranked lists for the arithmetic search."""
-    cands = generate(lays, day_first)
+    cands = generate(lays, day_first, decimal_mark)
     cands["name"] = header_candidates(lays[0]) if lays else []
     models = load()
     ranked: dict[str, list[tuple[float, Candidate]]] = {}
@@ -512,7 +516,22 @@ _ITEM_HEAD = re.compile(r"(?i)\b(description|item|items|qty|quantity|product|art
 _ENDS = re.compile(r"(?i)\b(sub\s*-?\s*total|total|tax|gst|vat|mwst|tva|amount due|net)\b")
 
 
-def _line_items(lays: list[PageLayout]) -> Field | None:
+def _row_tokens(row: Row) -> list[str]:
+    """A row's words, a number whose thousands a space groups ("1 234,50") as one."""
+    groups = {s: (e, text) for s, e, text in grouped_number_spans(row.words)}
+    out, i = [], 0
+    while i < len(row.words):
+        if i in groups:
+            e, text = groups[i]
+            out.append(text)
+            i = e
+        else:
+            out.append(row.words[i].text)
+            i += 1
+    return out
+
+
+def _line_items(lays: list[PageLayout], decimal_mark: str | None = None) -> Field | None:
     """Rows between an item header and the totals with a description and amounts; a row
     whose qty x unit price equals its amount is trusted more."""
     items, boxes, page, checks = [], [], None, 0
@@ -528,12 +547,14 @@ def _line_items(lays: list[PageLayout]) -> Field | None:
                 break
             nums = []
             desc_words = []
-            for w in row.words:
-                m = normalize_money(w.text) if re.fullmatch(r"[\d.,()\-]+", w.text) else None
-                if m is not None and re.search(r"\d", w.text):
-                    nums.append((w, m))
+            for text in _row_tokens(row):
+                bare = CURRENCY_MARK.sub("", text) if " " in text else text
+                m = normalize_money(text, decimal_mark) \
+                    if re.fullmatch(r"[\d.,()\- ]+", bare) else None
+                if m is not None and re.search(r"\d", text):
+                    nums.append((text, m))
                 elif not nums:
-                    desc_words.append(w.text)
+                    desc_words.append(text)
             if not nums or not desc_words or not re.search(r"[A-Za-z]{2}", " ".join(desc_words)):
                 continue
             amount = nums[-1][1]
@@ -800,8 +821,9 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
         return {}
     texts = [lay.page.text or " ".join(w.text for w in lay.page.words) for lay in lays]
     day_first = infer_day_first(texts)
+    decimal_mark = infer_decimal_mark(texts)
     country = _country("\n".join(texts))
-    fields, ranked = _score_fields(lays, day_first)
+    fields, ranked = _score_fields(lays, day_first, decimal_mark)
     _prefer_legal_name(lays, fields, ranked)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
@@ -821,7 +843,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
                      ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
                      ("customer_name", lambda: _customer(lays)),
-                     ("line_items", lambda: _line_items(lays))):
+                     ("line_items", lambda: _line_items(lays, decimal_mark))):
         f = fn()
         if f is not None:
             fields[name] = f

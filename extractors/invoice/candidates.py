@@ -110,7 +110,7 @@ HEADER_WORDS = re.compile(
 CURRENCY_MARK = re.compile(r"(RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)", re.I)
 _MONEY_TOKEN = re.compile(
     r"^[(\-]?(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF)?\s*[(\-]?"
-    r"(\d{1,3}(?:[,.' ]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
+    r"(\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
     re.I,
 )
 _DATE_IN_WORD = re.compile(r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})")
@@ -172,11 +172,67 @@ class Candidate:
 # --------------------------------------------------------------------------------------
 
 
-def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
+# Thousands grouped with a space arrive as separate words ("423", "693,72"): the words of
+# one number sit one space apart, the columns of a table (quantity | amount) further.
+# A gap up to this many word heights is a space inside a number.
+GROUP_GAP_MAX = 0.6
+_CUR = r"(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF|zł|Fr\.?)"
+_GROUP_LEAD = re.compile(r"^[(\-−]?" + _CUR + r"?\d{1,3}$", re.I)
+_GROUP_MID = re.compile(r"^\d{3}$")
+_GROUP_LAST = re.compile(r"^\d{3}(?:[.,]\d{2})?" + _CUR + r"?\)?-?$", re.I)
+
+
+def grouped_number_spans(words: list[Word]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of numbers whose thousands a space separates, so that no
+    finder reads "423 693,72" as 693.72. A group of three digits one space apart from
+    1-3 digits qualifies; the number must show cents or a currency (its own or the next
+    word's), so a postcode ("75 008") or a date ("12 03 2024") never does."""
+    out: list[tuple[int, int, str]] = []
+    i = last_end = 0
+    while i < len(words):
+        if not _GROUP_LEAD.match(words[i].text):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and _close(words[j - 1], words[j]) and (
+                _GROUP_MID.match(words[j].text) or _GROUP_LAST.match(words[j].text)):
+            j += 1
+            if not _GROUP_MID.match(words[j - 1].text):
+                break  # cents or a currency end the number
+        if j == i + 1:
+            i += 1
+            continue
+        number_end = j
+        if i > last_end and _close(words[i - 1], words[i]) and \
+                re.fullmatch(_CUR, words[i - 1].text, re.I):
+            i -= 1  # "€ 1 234,56": the currency before the number belongs to it
+        if j < len(words) and _close(words[j - 1], words[j]) and \
+                re.fullmatch(_CUR, words[j].text, re.I):
+            j += 1  # "1 234,56 €"
+        text = " ".join(w.text for w in words[i:j])
+        if re.search(r"[.,]\d{2}", words[number_end - 1].text) or re.search(_CUR, text, re.I):
+            out.append((i, j, text))
+            i = last_end = j
+        else:
+            i = number_end
+    return out
+
+
+def _close(a: Word, b: Word) -> bool:
+    h = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1], 1e-6)
+    return b.bbox[0] - a.bbox[2] <= GROUP_GAP_MAX * h
+
+
+def _money_spans(row: Row, decimal_mark: str | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, text, normalized) of amount-looking spans in a row."""
     out = []
     ws = row.words
     used = set()
+    for s, e, text in grouped_number_spans(ws):
+        norm = normalize_money(text, decimal_mark)
+        if norm is not None and abs(float(norm)) <= 1e8:
+            out.append((s, e, text, norm))
+            used.update(range(s, e))
     for i in range(len(ws)):
         for n in (3, 2, 1):
             if i + n > len(ws) or any(j in used for j in range(i, i + n)):
@@ -206,7 +262,7 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
             m = _MONEY_TOKEN.match(text)
             if not m:
                 # glued label "TOTAL:12.30" / "RM12.30"
-                mm = re.search(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
+                mm = re.search(r"(?<![\d.,])(\d{1,3}(?:[,.'’]\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
                 if not mm or re.search(r"\d[./\-]\d{1,2}[./\-]\d", text):
                     continue
                 val = mm.group(1)
@@ -218,7 +274,7 @@ def _money_spans(row: Row) -> list[tuple[int, int, str, str]]:
                 g = re.fullmatch(r"(?i)(?:RM|\$|S\$)\s*(\d{1,3}\.\d{2})\d", text)
                 if g and not m.group(2):
                     val = g.group(1)
-            norm = normalize_money(val)
+            norm = normalize_money(val, decimal_mark)
             if norm is None or abs(float(norm)) > 1e8:
                 continue
             out.append((i, i + n, val, norm))
@@ -308,15 +364,18 @@ def _left_context(row: Row, start: int) -> tuple[str, int]:
     return " ".join(w.text for w in words), 0
 
 
-def generate(layouts: list[PageLayout], day_first: bool | None) -> dict[str, list[Candidate]]:
-    """All money/date/id candidates of a document, keyed by group."""
+def generate(layouts: list[PageLayout], day_first: bool | None,
+             decimal_mark: str | None = None) -> dict[str, list[Candidate]]:
+    """All money/date/id candidates of a document, keyed by group. `day_first` and
+    `decimal_mark` are the document's own (`normalize.infer_day_first`,
+    `normalize.infer_decimal_mark`)."""
     out: dict[str, list[Candidate]] = {"money": [], "date": [], "id": []}
     n_pages = len(layouts)
     for pi, lay in enumerate(layouts):
         W, H = max(1.0, lay.page.width), max(1.0, lay.page.height)
         nrows = max(1, len(lay.rows))
         finders = {
-            "money": _money_spans,
+            "money": lambda row: _money_spans(row, decimal_mark),
             "date": lambda row: _date_spans(row, day_first),
             "id": _id_spans,
         }

@@ -2,7 +2,10 @@
 
 Page size in points comes from the file's DPI when it is plausible; 72/96 dpi are
 software defaults rather than measurements, so those, like a missing value, mean
-"assume a 300 dpi scan" (points = px * 72 / 300).
+"assume a 300 dpi scan" (points = px * 72 / 300). EXIF orientation is applied, images
+above `MAX_IMAGE_PIXELS` are refused before decoding (`too_large`), and photos whose
+text is larger than the recognisers read well are shrunk first (`ingest.scale`); page
+sizes in points never depend on that.
 """
 
 from __future__ import annotations
@@ -17,9 +20,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ingest.errors import CorruptFile, TooLarge, TooManyPages
 from ingest.ocr.pool import OcrJob
 from ingest.options import IngestOptions
+from ingest.scale import normalize_for_ocr
 from ingest.types import Page
 
 ASSUMED_DPI = 300.0
+# Decoded pixels above which an image is refused (`too_large`) before it is decoded: a
+# 4000 x 3000 phone photo is 12 MP, a 600 dpi A3 scan 70 MP; a "decompression bomb"
+# (a small file that decodes to gigabytes) is far above. Checked on the header, before
+# decoding, for every page (Pillow's own warning at 89 MP is replaced by this number).
+MAX_IMAGE_PIXELS = 100_000_000
 _MIN_TRUSTED_DPI = 100.0
 _MAX_TRUSTED_DPI = 2400.0
 
@@ -52,16 +61,25 @@ def to_ocr_mode(img: Image.Image) -> Image.Image:
 def _open(data: bytes, filename: str) -> Image.Image:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
-            img.size  # noqa: B018 - header parsed
-        return img
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            w, h = img.size  # header parsed, nothing decoded yet
+    except Image.DecompressionBombError as exc:
         raise TooLarge(
             f"image {filename} is too large to process safely ({exc}); downscale it"
         ) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise CorruptFile(f"image {filename} is damaged or not a readable image ({exc})") from exc
+    _check_pixels(w, h, filename)
+    return img
+
+
+def _check_pixels(w: int, h: int, filename: str) -> None:
+    if w * h > MAX_IMAGE_PIXELS:
+        raise TooLarge(
+            f"image {filename} is {w} x {h} pixels ({w * h / 1e6:.0f} MP), more than the "
+            f"limit of {MAX_IMAGE_PIXELS / 1e6:.0f} MP (MAX_IMAGE_PIXELS); downscale it"
+        )
 
 
 def _load_frame(img: Image.Image, index: int, filename: str) -> tuple[Image.Image, float]:
@@ -100,6 +118,7 @@ def plan_image(
             "(IngestOptions.max_pages)"
         )
     first, first_dpi = _load_frame(img, 0, filename)  # fail early on undecodable data
+    first, first_scale = normalize_for_ocr(first)
     pages: list[Page] = []
     for i in range(n):
         try:
@@ -107,6 +126,7 @@ def plan_image(
         except (OSError, ValueError, EOFError) as exc:
             raise CorruptFile(f"image {filename}: page {i + 1} cannot be read ({exc})") from exc
         w_px, h_px = img.size
+        _check_pixels(w_px, h_px, filename)
         if _orientation_swaps(img):
             w_px, h_px = h_px, w_px
         dpi = frame_dpi(img)
@@ -115,11 +135,12 @@ def plan_image(
         "page_count": n,
         "image_size_px": [first.width, first.height],
         "image_dpi": first_dpi,
+        "ocr_scale": round(first_scale, 4),  # < 1: the photo was shrunk for OCR
     }
 
     def jobs() -> Iterator[OcrJob]:
         for i, page in enumerate(pages):
-            frame = first if i == 0 else _load_frame(img, i, filename)[0]
+            frame = first if i == 0 else normalize_for_ocr(_load_frame(img, i, filename)[0])[0]
             yield OcrJob(
                 index=i, image=frame, width_pt=page.width, height_pt=page.height, photo=True
             )
