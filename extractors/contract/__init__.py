@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.contract import calibration, party_ranker, ranker
+from extractors.contract import calibration, party_ranker, ranker, title_ranker
 from extractors.contract import fields as F
 from extractors.contract.dates import find_dates
 from extractors.contract.parties import preamble_parties, signature_parties
@@ -143,7 +143,29 @@ def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[
     parties = party_ranker.load()
     if parties is not None:
         apply_party_ranker(raw, parties, doc)
+    titles = title_ranker.load()
+    if titles is not None:
+        apply_title_ranker(raw, titles, doc)
     return out
+
+
+def apply_title_ranker(raw: RawReading, model: title_ranker.TitleRanker,
+                       doc: IngestedDocument) -> None:
+    """Replace the rule's title by the ranker's choice (or drop it when it abstains)."""
+    rule = raw.fields.get("title")
+    head = "\n".join(p.text for p in doc.pages[:title_ranker.HEAD_PAGES])
+    flat = raw.context.flat
+    got = model.choose(title_ranker.candidates(head, flat, str(rule.normalized) if rule else None),
+                       flat)
+    if got is None:
+        raw.fields.pop("title", None)
+        return
+    c, conf = got
+    at = flat.find(c.text)
+    page, bbox = raw.flat_text.locate(at, at + len(c.text)) if at >= 0 else (
+        (rule.page, rule.bbox) if rule else (None, None))
+    raw.fields["title"] = Field(c.text, F._title_case(c.text), round(conf, 4), page, bbox,
+                                "ranker:title")
 
 
 def apply_party_ranker(raw: RawReading, model: party_ranker.PartyRanker,

@@ -32,8 +32,12 @@ TAIL_PAGES = 4  # signature blocks sit on the last pages
 MAX_SENTENCES = 4  # preamble-like sentences read (a cover page may hold the first)
 MAX_PARTIES = 12  # joint filing agreements list many; more is a parse running away
 SIMILAR = 90.0
-MAX_EXTRA_WORDS = 2  # a fuller spelling of a chosen name adds a first name or an initial  # token-set similarity at which two names are one party (the scorer's rule)
+MAX_EXTRA_WORDS = 2  # a fuller spelling of a chosen name adds a first name or an initial
+SWAP_MARGIN = 0.1  # ... and is taken only when scored nearly as high as the shorter one  # token-set similarity at which two names are one party (the scorer's rule)
 
+# "pre": a piece of a preamble sentence; "alias": the name before a quoted label; "sig": a
+# name over a signature line; "corp": a name with a legal-form suffix near the top
+KINDS = ("pre", "alias", "sig", "corp")
 _ALIAS = re.compile(
     r"\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
     r"[\"“][^\"”“]{1,40}[\"”]",
@@ -45,6 +49,19 @@ _ALIAS_LEFT = re.compile(r"\b(?:between|among|and|by|with)\b\s+|(?<=\w\w)\.\s|[;
 # words that end a page footer or a form line glued to a name, not a company's name
 _JUNK_TAIL = re.compile(r"\b(?:page|date|source|name|title|by|exhibit|section|article)\b[\s\d:./-]*$",
                         re.IGNORECASE)
+# a capitalised name ending in a legal-form suffix, anywhere near the top: parties a
+# sentence grammar misses (lists, cover pages, "A and B hereby agree") still carry one
+_CORP_NAME = re.compile(
+    r"(?<![\w&.-])((?:(?:[A-Z0-9][\w&'’.-]*|of|and|de|du|la|&)\s+){0,7}?[A-Z0-9][\w&'’.-]*,?\s+"
+    r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|LLP|PLC|"
+    r"plc|GmbH|AG|S\.A|SA|N\.V|B\.V|AB|Pty|S\.p\.A|S\.r\.l|Tbk|KK|K\.K)\b\.?)")
+# signature-block words a suffixed-name match may start with when lines run together
+# ("Title: President Northwind Traders LLC")
+_OFFICER_LEAD = re.compile(
+    r"^(?:(?:by|name|title|its|date|president|vice|chief|executive|financial|operating|"
+    r"officer|ceo|cfo|coo|secretary|treasurer|director|manager|attest|witness|signature)"
+    r"\b[:,.]?\s+)+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[a-z]{3})\.\s+")
 _KEY = re.compile(r"[^0-9a-z]+")
 
 
@@ -52,7 +69,7 @@ _KEY = re.compile(r"[^0-9a-z]+")
 class Mention:
     """One place that proposes a party name: which finder, where, in which order."""
 
-    kind: str  # "pre" (preamble piece), "alias" (before a quoted label), "sig" (signature)
+    kind: str  # one of KINDS
     name: str
     start: int  # offset in the flat text (-1: signature block, located by the name)
     sentence: int  # which preamble sentence (0 = first); 0 for the other kinds
@@ -105,6 +122,12 @@ def mentions(flat: str, tail: str) -> list[Mention]:
             out.append(Mention("alias", name, max(0, m.start() - len(piece)), 0, j))
     for i, name in enumerate(P.signature_parties(tail)):
         out.append(Mention("sig", name, -1, 0, i))
+    for j, m in enumerate(_CORP_NAME.finditer(head)):
+        # a match may run back over a sentence end ("... this Agreement. ACME INC.")
+        text = _SENTENCE_END.split(m.group(1))[-1]
+        name = _OFFICER_LEAD.sub("", P.clean_party_name(text))
+        if name:
+            out.append(Mention("corp", name, m.end(1) - len(text), 0, j))
     return out
 
 
@@ -166,7 +189,7 @@ def features_all(groups: list[PartyGroup], flat: str, rule: list[str]) -> list[d
             "super_of_other": float(any(k != g.key and k in g.key for k in keys)),
             "caps_frac": sum(w[:1].isupper() for w in words) / max(1, len(words)),
         }
-        for kind in ("pre", "alias", "sig"):
+        for kind in KINDS:
             f[f"kind={kind}"] = float(kind in kinds)
             f[f"also={kind}"] = float(kind in similar[gi])
         f["junk_tail"] = float(bool(_JUNK_TAIL.search(name)))
@@ -215,7 +238,8 @@ def select(groups: list[PartyGroup], scores: list[float], threshold: float,
         # one party written twice: keep the fuller name ("Jane Q. Smith" over "Smith"),
         # not a longer one that joins another party ("Smith and Chen")
         shorter, longer = len(groups[chosen[same]].key.split()), len(a.split())
-        if shorter < longer <= shorter + MAX_EXTRA_WORDS:
+        if shorter < longer <= shorter + MAX_EXTRA_WORDS and \
+                scores[i] >= scores[chosen[same]] - SWAP_MARGIN:
             chosen[same] = i
     return chosen
 

@@ -22,7 +22,7 @@ def test_mentions_keep_names_the_grammar_vetoes():
     assert "zenlo io inc" in names  # lower-case start: the grammar's list drops it
     assert "marble harbor holdings ltd" in names
     kinds = {m.kind for g in _groups(PREAMBLE) for m in g.mentions}
-    assert kinds == {"pre", "alias", "sig"}
+    assert kinds == set(party_ranker.KINDS)
 
 
 def test_features_see_agreement_between_finders():

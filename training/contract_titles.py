@@ -1,0 +1,82 @@
+"""Fit the contract title ranker on TRAIN contracts, with filer-grouped cross-validation.
+
+    python -m training.contract_titles            # CV report + rewrite the shipped model
+    python -m training.contract_titles --cv-only
+
+Candidates and features are `extractors.contract.title_ranker`'s; labels use the
+evaluation's equality rule. Cross-validation, threshold and calibration are
+`training.ranking`'s; the model ships only when it beats the rule by `MIN_GAIN` out of fold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from evaluation.scoring import UNSCORABLE, scalar_match, truth_values
+from extractors.contract import extract_contract_raw, title_ranker
+from extractors.modelfile import save_checked
+from training.docs import TRAIN_DIR, filer_group, labelled_docs
+from training.ranking import GBM_PARAMS, DocCands, cross_validate, f1, fit_final, fmt
+
+SOURCES = ("cuad",)  # Kleister NDAs carry no title label
+FIELD = "title"
+MIN_GAIN = 0.01
+
+
+def collect(root: Path, read_missing: bool) -> tuple[list[DocCands], str]:
+    out = []
+    h = hashlib.sha256()
+    for d in labelled_docs(root, list(SOURCES), read_missing=read_missing):
+        truth = truth_values(d.truth).get(FIELD)
+        if truth is UNSCORABLE:
+            continue
+        h.update(d.doc.sha256.encode())
+        h.update(json.dumps(truth, default=str).encode())
+        raw = extract_contract_raw(d.doc, d.subtype)
+        rule = raw.fields.get(FIELD)
+        head = "\n".join(p.text for p in d.doc.pages[:title_ranker.HEAD_PAGES])
+        flat = raw.context.flat
+        cands = title_ranker.candidates(head, flat, str(rule.normalized) if rule else None)
+        low = flat.lower()
+        out.append(DocCands(
+            d.corpus.source, filer_group(d.corpus), truth,
+            [title_ranker.features(c, low) for c in cands],
+            [int(truth is not None and scalar_match(FIELD, truth, c.text)) for c in cands],
+            rule.normalized if rule else None))
+    return out, h.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--train", type=Path, default=TRAIN_DIR)
+    ap.add_argument("--cv-only", action="store_true")
+    ap.add_argument("--cached-only", action="store_true")
+    args = ap.parse_args(argv)
+    docs, train_sha = collect(args.train, not args.cached_only)
+    cv = cross_validate(FIELD, docs, (title_ranker.CONF_FLOOR, title_ranker.CONF_CEIL))
+    st = cv["per_source"]["cuad"]
+    use = f1(*st["ranker"]) >= f1(*st["rule"]) + MIN_GAIN
+    print(f"{FIELD} n={len(docs)} t={cv['threshold']:.3f} rule {fmt(st['rule'])} | ranker "
+          f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | "
+          f"ECE {cv['calibration']['ece']:.3f} -> {'ranker' if use else 'rule'}")
+    if args.cv_only or not use:
+        return 0
+    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
+    version = f"ctitle-{digest.hexdigest()[:12]}"
+    meta = save_checked({"version": version, **fit_final(docs, cv["threshold"])},
+                        title_ranker.MODEL_PATH,
+                        {"trained_on": "../shared/train source cuad",
+                         "train_sha256": train_sha, "n_docs": len(docs),
+                         "rebuild": "python -m training.contract_titles",
+                         "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
+                                "ranker": st["ranker"], "rule": st["rule"]}})
+    print(f"wrote {title_ranker.MODEL_PATH} ({meta['version']})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
