@@ -820,14 +820,16 @@ def render_name(text: str, ocr: bool) -> str:
     return fix_ocr_words(out) if ocr else out
 
 
-def render_address(lines: list[str], punct: bool, ocr: bool, doc_type: str = "receipt") -> str:
+def render_address(lines: list[str], punct: bool, ocr: bool, doc_type: str = "receipt",
+                   comma_join: bool = False) -> str:
     """Address lines joined the way the pipeline reports an address; `punct` turns a full
-    stop between parts into a comma (`address_punctuation`)."""
+    stop between parts into a comma (`address_punctuation`), `comma_join` separates lines
+    that end without punctuation by a comma (a thermal head often loses a line's comma)."""
     lines = [_ocr_letters(ln.strip()) for ln in lines if ln.strip()]
     text = ""
     for ln in lines:
-        sep = " " if (not text or doc_type == "receipt" or text.endswith((",", ".", ";"))) \
-            else ", "
+        sep = " " if (not text or (doc_type == "receipt" and not comma_join)
+                      or text.endswith((",", ".", ";"))) else ", "
         text = f"{text}{sep}{ln}" if text else ln
     text = address_digits(text)
     if punct:
@@ -881,7 +883,8 @@ def _receipt_candidates_raw(lays: list[PageLayout], day_first: bool | None
         "vendor_name": receipt_ranker.name_cands(first, header, lambda t: render_name(t, ocr),
                                                  _not_a_name, evidence),
         "vendor_address": receipt_ranker.address_cands(
-            first, lambda lines, punct: render_address(lines, punct, ocr)),
+            first, lambda lines, punct, comma: render_address(lines, punct, ocr,
+                                                              comma_join=comma)),
     }, ocr)
 
 

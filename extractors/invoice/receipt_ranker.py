@@ -14,7 +14,8 @@ cross-validated with folds grouped by chain). Candidates:
   name wrapped over two lines), rendered the way the pipeline cleans a name;
 * vendor_address: runs of 1-6 consecutive rows of the page's upper half (the block under
   the name), rendered the way the pipeline writes an address, with and without turning
-  a full stop between parts into a comma.
+  a full stop between parts into a comma and with and without a comma at line ends
+  that lost theirs.
 
 The reported confidence is the isotonic map, fitted on out-of-fold scores, of the winner's
 score; a value a cross-field check contradicts is capped by the caller.
@@ -211,7 +212,8 @@ def _row_text(row: Row) -> str:
     return " ".join(s.text for s in row.segments)
 
 
-def address_cands(lay: PageLayout, render: Callable[[list[str], bool], str]) -> list[RCand]:
+def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str]
+                  ) -> list[RCand]:
     """vendor_address candidates: runs of consecutive rows in the page's upper part."""
     H = max(1.0, lay.page.height)
     W = max(1.0, lay.page.width)
@@ -254,13 +256,18 @@ def address_cands(lay: PageLayout, render: Callable[[list[str], bool], str]) -> 
                 "addrish_share": sum(bool(_ADDR.search(b)) for b in block) / n,
                 "last_comma": float(block[-1].rstrip().endswith(",")),
                 "n_chars": sum(len(b) for b in block),
+                "comma_ends": sum(b.rstrip().endswith(",") for b in block[:-1]) / max(1, n - 1),
+                "bare_ends": sum(b.rstrip()[-1:].isalnum() for b in block[:-1]) / max(1, n - 1),
             }
-            for punct in (True, False):
-                norm = render(block, punct)
-                if not norm:
+            seen: set[str] = set()
+            for punct, comma in ((True, False), (False, False), (True, True), (False, True)):
+                norm = render(block, punct, comma)
+                if not norm or norm in seen:
                     continue
+                seen.add(norm)
                 f = dict(base)
                 f["punct"] = float(punct)
+                f["comma_join"] = float(comma)
                 out.append(RCand(" ".join(block), norm, lay.number, box, f))
     return out
 
