@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         digest = hashlib.sha256(train_sha.encode())
         digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())
         digest.update(f"generated:{args.generated}:{SYNTH_SEED}".encode())
+        digest.update(" ".join(sorted(receipt_ranker.LABEL_WORDS)).encode())
         version = f"receipt-{digest.hexdigest()[:12]}"
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, receipt_ranker.MODEL_PATH,

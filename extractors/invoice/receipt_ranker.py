@@ -7,9 +7,9 @@ classifier per field fitted on labelled receipt photos (`python -m training.rece
 cross-validated with folds grouped by chain). Candidates:
 
 * total_amount / invoice_date: every amount / date span the invoice candidate finder
-  yields, described by its layout features plus the words printed left of it and above
-  it (so the label vocabulary is learned, not listed) and the till's arithmetic
-  (tendered - change = this amount);
+  yields, described by its layout features plus which label words (`LABEL_WORDS`) are
+  printed left of it and above it (the model learns which of them matter) and the till's
+  arithmetic (tendered - change = this amount);
 * vendor_name: header lines of the first page and pairs of consecutive header lines (a
   name wrapped over two lines), rendered the way the pipeline cleans a name;
 * vendor_address: runs of 1-6 consecutive rows of the page's upper half (the block under
@@ -33,9 +33,11 @@ from typing import Any
 from extractors.invoice.candidates import (
     _ADDR,
     _REGNO,
+    ANTI,
     COMPANY_SUFFIX,
     FEATURES,
     HEADER_WORDS,
+    LABELS,
     NAME_FEATURES,
     Candidate,
     field_features,
@@ -91,10 +93,26 @@ class Choice:
     score: float
 
 
+# words a till prints beside an amount or a date: the label vocabularies of the invoice
+# candidates plus a few receipt words. Only these become word features, so the model
+# learns which labels matter without any document's own words entering it.
+TILL_WORDS = frozenset({
+    "cash", "change", "rounding", "round", "rounded", "adj", "adjustment", "payable",
+    "inclusive", "incl", "inc", "excl", "exclusive", "tendered", "tender", "nett", "net",
+    "amount", "amt", "rm", "total", "ttl", "sub", "subtotal", "gst", "sst", "tax", "discount",
+    "disc", "qty", "paid", "due", "balance", "date", "time", "card", "visa", "master",
+    "credit", "debit", "grand", "sales", "price", "items", "item", "before", "after",
+    "service", "charge", "saving", "savings", "deposit", "point", "points", "member",
+})
+LABEL_WORDS = TILL_WORDS | frozenset(
+    w for table in (LABELS, ANTI) for name in ("total_amount", "invoice_date")
+    for phrase in table.get(name, []) for w in phrase.split() if len(w) > 1)
+
+
 def _words(text: str, prefix: str, n: int = 3) -> dict[str, float]:
-    """The last `n` alphabetic words of a context as sparse indicator features."""
+    """Which label words (`LABEL_WORDS`) are among the last `n` words of a context."""
     toks = [t for t in norm_label(text).split() if re.search(r"[a-z]{2}", t)][-n:]
-    return {f"{prefix}={t}": 1.0 for t in toks}
+    return {f"{prefix}={t}": 1.0 for t in toks if t in LABEL_WORDS}
 
 
 def same(name: str, a: Any, b: Any) -> bool:
