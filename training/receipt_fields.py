@@ -98,8 +98,7 @@ def fit_fields(data: dict[str, list[DocCands]], final: bool,
             print(f"{name}: {len(docs)} receipts, too few to cross-validate")
             continue
         more = (extra or {}).get(name)
-        cv = cross_validate(name, docs, (receipt_ranker.CONF_FLOOR, receipt_ranker.CONF_CEIL),
-                            extra=more)
+        cv = cross_validate(name, docs, receipt_ranker.bounds(name), extra=more)
         report[name] = cv
         cal = cv["calibration"]
         st = cv["per_source"]["sroie"]
