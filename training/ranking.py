@@ -86,9 +86,11 @@ def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
     return tp, fp, fn
 
 
-def cross_validate(name: str, docs: list[DocCands],
-                   bounds: tuple[float, float]) -> dict[str, Any]:
-    """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration."""
+def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
+                   extra: list[DocCands] | None = None) -> dict[str, Any]:
+    """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration.
+    `extra`: documents added to every fold's training rows and never scored (generated
+    documents, which belong to no filer)."""
     from sklearn.isotonic import IsotonicRegression
     from sklearn.model_selection import GroupKFold
 
@@ -98,8 +100,9 @@ def cross_validate(name: str, docs: list[DocCands],
     fold_of = np.zeros(len(docs), dtype=int)
     for k, (tr, te) in enumerate(folds):
         fold_of[te] = k
-        rows = [r for i in tr for r in docs[i].rows]
-        labels = [y for i in tr for y in docs[i].labels]
+        rows = [r for i in tr for r in docs[i].rows] + [r for d in extra or [] for r in d.rows]
+        labels = [y for i in tr for y in docs[i].labels] + \
+            [y for d in extra or [] for y in d.labels]
         if not rows or len(set(labels)) < 2:
             for i in te:
                 docs[i].oof = [0.0] * len(docs[i].rows)
@@ -136,11 +139,14 @@ def cross_validate(name: str, docs: list[DocCands],
             "calibration": calibration(pairs)}
 
 
-def fit_final(docs: list[DocCands], threshold: float) -> dict[str, Any]:
+def fit_final(docs: list[DocCands], threshold: float,
+              extra: list[DocCands] | None = None) -> dict[str, Any]:
+    """The shipped model: fitted on every document (and `extra`), its isotonic map on the
+    out-of-fold scores `cross_validate` left in `docs`."""
     from sklearn.isotonic import IsotonicRegression
 
-    rows = [r for d in docs for r in d.rows]
-    labels = [y for d in docs for y in d.labels]
+    rows = [r for d in [*docs, *(extra or [])] for r in d.rows]
+    labels = [y for d in [*docs, *(extra or [])] for y in d.labels]
     vec, clf = fit_scorer(rows, labels)
     tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(

@@ -11,12 +11,15 @@ from corrections (`hints`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
+from typing import Any
 
 import numpy as np
 
 from extractors.invoice import calibrate as final_calibration
+from extractors.invoice import receipt_ranker
 from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
@@ -776,8 +779,8 @@ def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field]) -> None:
     by_page = {lay.number: lay for lay in lays}
     for name, f in fields.items():
         lay = by_page.get(f.page or 0)
-        if lay is None or not lay.page.ocr or f.bbox is None:
-            continue
+        if lay is None or not lay.page.ocr or f.bbox is None or f.source == "ranker":
+            continue  # a ranker's confidence was calibrated on OCR'd receipts already
         b = f.bbox
         # words of the field itself: inside it horizontally and mostly inside vertically
         # (a sliver of logo debris grazing the box is not part of the value)
@@ -811,11 +814,152 @@ def _tidy_text_fields(lays: list[PageLayout], fields: dict[str, Field]) -> None:
         f.normalized = fix_ocr_words(text) if glued else text
 
 
+def _strip_name(text: str) -> str:
+    """A vendor line without seller label, trailing registration number, department or
+    line-ending full stop."""
+    stripped = _name_full_stop(_DEPARTMENT.sub("", TRAILING_REG.sub(
+        "", _SELLER.sub("", text))).strip(" ,;:"))
+    sm = list(COMPANY_SUFFIX.finditer(stripped))
+    if sm and _AFTER_LEGAL_NAME.match(stripped[sm[-1].end():]):
+        # "... SDN BHD (1234", "... S/B 273500-U (KSB)": the registration number and
+        # what follows it are not part of the name
+        stripped = stripped[:sm[-1].end()]
+    return stripped
+
+
+_AFTER_LEGAL_NAME = re.compile(r"\s*(?:\(|[A-Z]{0,3}\d{4,})")
+
+
+def render_name(text: str, ocr: bool) -> str:
+    """A header line (or two) written the way the pipeline reports a vendor name."""
+    stripped = _strip_name(text)
+    if not stripped or not re.search(r"[A-Za-z]{2}", stripped):
+        stripped = text.strip()
+    if ocr:
+        stripped = _fix_legal_suffix(_ocr_letters(stripped))
+    out = respace(stripped, glued=ocr)
+    return fix_ocr_words(out) if ocr else out
+
+
+def render_address(lines: list[str], punct: bool, ocr: bool, doc_type: str = "receipt",
+                   comma_join: bool = False) -> str:
+    """Address lines joined the way the pipeline reports an address; `punct` turns a full
+    stop between parts into a comma (`address_punctuation`), `comma_join` separates lines
+    that end without punctuation by a comma (a thermal head often loses a line's comma)."""
+    lines = [_ocr_letters(ln.strip()) for ln in lines if ln.strip()]
+    text = ""
+    for ln in lines:
+        sep = " " if (not text or (doc_type == "receipt" and not comma_join)
+                      or text.endswith((",", ".", ";"))) else ", "
+        text = f"{text}{sep}{ln}" if text else ln
+    text = address_digits(text)
+    if punct:
+        text = address_punctuation(text)
+    out = respace(text, glued=ocr)
+    return fix_ocr_words(out) if ocr else out
+
+
+@dataclass(slots=True)
+class ReceiptCandidates:
+    """Every learned receipt field's candidates for one document."""
+
+    by_field: dict[str, list[receipt_ranker.RCand]]
+    ocr: bool
+
+
+def receipt_candidates(doc: IngestedDocument, rule: dict[str, Any]) -> ReceiptCandidates:
+    """Candidates of the learned receipt fields (shared by runtime and training); `rule`
+    holds the rules' values (`extract_invoice(..., learned=False)`), which each candidate
+    carries as one feature: whether it agrees with them."""
+    lays = [build_rows(p) for p in doc.pages if p.words]
+    if not lays:
+        return ReceiptCandidates({}, False)
+    texts = [lay.page.text or " ".join(w.text for w in lay.page.words) for lay in lays]
+    return _receipt_candidates(lays, infer_day_first(texts), rule)
+
+
+def _receipt_candidates(lays: list[PageLayout], day_first: bool | None,
+                        rule: dict[str, Any]) -> ReceiptCandidates:
+    rc = _receipt_candidates_raw(lays, day_first)
+    for name, cands in rc.by_field.items():
+        want = rule.get(name)
+        for c in cands:
+            c.feats["rule_same"] = float(receipt_ranker.same(name, want, c.normalized))
+    return rc
+
+
+def _receipt_candidates_raw(lays: list[PageLayout], day_first: bool | None
+                            ) -> ReceiptCandidates:
+    cands = generate(lays, day_first)
+    ocr = bool(lays[0].page.ocr)
+    header = header_candidates(lays[0])
+    first = lays[0]
+
+    def evidence(text: str, nxt: str) -> int:
+        return _company_evidence(text, nxt)
+
+    return ReceiptCandidates({
+        "total_amount": receipt_ranker.amount_cands(cands["money"]),
+        "invoice_date": receipt_ranker.date_cands(cands["date"]),
+        "vendor_name": receipt_ranker.name_cands(first, header, lambda t: render_name(t, ocr),
+                                                 _not_a_name, evidence),
+        "vendor_address": receipt_ranker.address_cands(
+            first, lambda lines, punct, comma: render_address(lines, punct, ocr,
+                                                              comma_join=comma)),
+    }, ocr)
+
+
+def _reported(fields: dict[str, Field]) -> dict[str, Field]:
+    """The fields `extract_invoice` reports: scored ones above their floor, the address
+    only beside a name."""
+    out = {k: v for k, v in fields.items()
+           if v.source in ("vendor-hint", "ranker") or k not in SCORED_FIELDS
+           or v.confidence >= REPORT_MIN_FIELD.get(k, REPORT_MIN)}
+    if "vendor_name" not in out:
+        out.pop("vendor_address", None)
+    return out
+
+
+def _apply_receipt_model(lays: list[PageLayout], day_first: bool | None,
+                         fields: dict[str, Field]) -> set[str]:
+    """Replace the learned receipt fields by the shipped model's picks; returns the names
+    it set (their confidence is already calibrated on out-of-fold receipts)."""
+    model = receipt_ranker.load()
+    if model is None:
+        return set()
+    rule = {k: v.normalized for k, v in _reported(fields).items()}
+    rc = _receipt_candidates(lays, day_first, rule)
+    done = set()
+    for name in receipt_ranker.RANKED_FIELDS:
+        if name not in model.fields:
+            continue
+        choice = model.choose(name, rc.by_field.get(name, []))
+        if choice is None:
+            fields.pop(name, None)
+            continue
+        c = choice.cand
+        conf = choice.confidence
+        if name == "total_amount" and _till_contradicts(c, rc.by_field[name]):
+            conf = min(conf, _CAP_INCONSISTENT)
+        fields[name] = Field(c.value, c.normalized, conf, c.page, c.bbox, "ranker")
+        done.add(name)
+    return done
+
+
+def _till_contradicts(pick: receipt_ranker.RCand, cands: list[receipt_ranker.RCand]) -> bool:
+    """The till's own arithmetic (tendered - change) closes on another amount than the
+    pick: a cross-field check contradicts it."""
+    closing = {c.normalized for c in cands if c.feats.get("closes_till")}
+    return bool(closing) and pick.normalized not in closing
+
+
 def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
-                    hints: VendorHints | None = None, calibrate: bool = True
-                    ) -> dict[str, Field]:
+                    hints: VendorHints | None = None, calibrate: bool = True,
+                    learned: bool = True) -> dict[str, Field]:
     """Every CONTRACT invoice/receipt field found in `doc` (absent when not found).
-    `calibrate=False` returns the pipeline's raw confidences (to fit `calibrate.py`)."""
+    `calibrate=False` returns the pipeline's raw confidences (to fit `calibrate.py`);
+    `learned=False` keeps the rules' receipt fields (the baseline the receipt model is
+    compared with in `training.receipt_fields`)."""
     lays = [build_rows(p) for p in doc.pages if p.words]
     if not lays:
         return {}
@@ -827,11 +971,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _prefer_legal_name(lays, fields, ranked)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
-        stripped = _name_full_stop(_DEPARTMENT.sub("", TRAILING_REG.sub(
-            "", _SELLER.sub("", str(vn.value)))).strip(" ,;:"))
-        sm = list(COMPANY_SUFFIX.finditer(stripped))
-        if sm and stripped[sm[-1].end():].lstrip().startswith("("):
-            stripped = stripped[:sm[-1].end()]  # "... SDN BHD (1234" : cut the reg-no stub
+        stripped = _strip_name(str(vn.value))
         if stripped and stripped != vn.value and re.search(r"[A-Za-z]{2}", stripped):
             vn.value = vn.normalized = stripped
         if lays[0].page.ocr:
@@ -853,13 +993,11 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _arithmetic(fields, ranked)
     _receipt_total(fields, ranked)
     _ocr_discount(lays, fields)
+    if learned and doc_type == "receipt":
+        _apply_receipt_model(lays, day_first, fields)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
-    out = {k: v for k, v in fields.items()
-           if v.source == "vendor-hint" or k not in SCORED_FIELDS
-           or v.confidence >= REPORT_MIN_FIELD.get(k, REPORT_MIN)}
-    if "vendor_name" not in out:
-        out.pop("vendor_address", None)
+    out = _reported(fields)
     if calibrate:
         final_calibration.apply(out)
     return out

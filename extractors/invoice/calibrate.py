@@ -49,11 +49,12 @@ def load(path: Path = CALIBRATION_PATH) -> dict[str, Any]:
 
 def apply(fields: dict[str, Any]) -> None:
     """Map every calibrated field's confidence in place (fields hint-learned from a
-    person's correction keep theirs)."""
+    person's correction keep theirs, and so do the receipt ranker's, calibrated on
+    out-of-fold receipts)."""
     cal = load()
     for name, f in fields.items():
         iso = cal.get(name)
-        if iso is None or f.source == "vendor-hint":
+        if iso is None or f.source in ("vendor-hint", "ranker"):
             continue
         raw = float(f.confidence)
         mapped = float(np.clip(iso.predict([raw])[0], 0.01, 0.99))

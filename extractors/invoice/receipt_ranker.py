@@ -1,0 +1,333 @@
+"""Learned receipt fields: candidate values with features, scored by models fitted on TRAIN.
+
+The invoice pipeline's scorers were fitted on generated pages only, and hand rules patch
+what they miss on photographed receipts. For receipts, the four fields every receipt has
+(vendor name, vendor address, date, total) are instead chosen by one gradient-boosting
+classifier per field fitted on labelled receipt photos (`python -m training.receipt_fields`,
+cross-validated with folds grouped by chain). Candidates:
+
+* total_amount / invoice_date: every amount / date span the invoice candidate finder
+  yields, described by its layout features plus which label words (`LABEL_WORDS`) are
+  printed left of it and above it (the model learns which of them matter) and the till's
+  arithmetic (tendered - change = this amount);
+* vendor_name: header lines of the first page and pairs of consecutive header lines (a
+  name wrapped over two lines), rendered the way the pipeline cleans a name;
+* vendor_address: runs of 1-6 consecutive rows of the page's upper half (the block under
+  the name), rendered the way the pipeline writes an address, with and without turning
+  a full stop between parts into a comma and with and without a comma at line ends
+  that lost theirs.
+
+The reported confidence is the isotonic map, fitted on out-of-fold scores, of the winner's
+score; a value a cross-field check contradicts is capped by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from extractors.invoice.candidates import (
+    _ADDR,
+    _REGNO,
+    ANTI,
+    COMPANY_SUFFIX,
+    FEATURES,
+    HEADER_WORDS,
+    LABELS,
+    NAME_FEATURES,
+    Candidate,
+    field_features,
+    norm_label,
+)
+from extractors.invoice.layout import PageLayout, Row, union
+from extractors.modelfile import load_shipped, single_thread
+from ingest.types import BBox
+
+MODEL_PATH = Path(__file__).parent / "model" / "receipt_fields.joblib"
+RANKED_FIELDS = ("total_amount", "invoice_date", "vendor_name", "vendor_address")
+CONF_FLOOR, CONF_CEIL = 0.02, 0.97
+# an OCR'd name or address is read character-exactly less often than a number: out of
+# fold on TRAIN the names the isotonic map put above 0.9 were right 87 % of the time, so
+# text fields are clamped below that bin
+CONF_CEIL_FIELD = {"vendor_name": 0.89, "vendor_address": 0.89}
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The (floor, ceiling) a field's confidence is clamped to."""
+    return CONF_FLOOR, CONF_CEIL_FIELD.get(name, CONF_CEIL)
+
+# how far a candidate block reaches: rows of the page's upper part, lines per block
+HEADER_SHARE = 0.5
+MAX_ADDRESS_LINES = 6
+MAX_HEADER_ROWS = 18
+
+# general receipt vocabulary (what a till prints beside money), as named tables
+CASH_WORDS = re.compile(r"(?i)\b(cash|tender\w*|paid|received|credit|visa|master\w*|card|"
+                        r"payment|accepted|debit)\b")
+CHANGE_WORDS = re.compile(r"(?i)\b(change|chang|balance)\b")
+ROUND_WORDS = re.compile(r"(?i)\bround\w*")
+TOTAL_WORD = re.compile(r"(?i)t[o0]ta[l1]")
+TAX_WORDS = re.compile(r"(?i)\b(gst|sst|tax|vat|service\s*charge|svc)\b")
+SUB_WORDS = re.compile(r"(?i)\bsub\s*-?\s*t[o0]ta[l1]|\bexcl")
+QTY_WORDS = re.compile(r"(?i)\b(qty|quantity|item|items|pcs|unit)\b")
+TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b")
+POSTCODE = re.compile(r"\b\d{5}\b")
+PHONE_LIKE = re.compile(r"(?i)\b(te[l1]|phone|fax|h/?p|mobile|hotline)\b|\d{2,4}-\d{6,8}")
+TAX_ID_LINE = re.compile(r"(?i)\b(gst|sst|co\.?\s*reg|reg\.?\s*no|company\s*no|roc)\b")
+
+
+class ReceiptModelError(RuntimeError):
+    """The receipt field model cannot score these candidates (wrong bundle shape)."""
+
+
+@dataclass(slots=True)
+class RCand:
+    """One candidate value of a receipt field with its feature row."""
+
+    value: str
+    normalized: str
+    page: int
+    bbox: BBox
+    feats: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Choice:
+    cand: RCand
+    confidence: float
+    score: float
+
+
+# words a till prints beside an amount or a date: the label vocabularies of the invoice
+# candidates plus a few receipt words. Only these become word features, so the model
+# learns which labels matter without any document's own words entering it.
+TILL_WORDS = frozenset({
+    "cash", "change", "rounding", "round", "rounded", "adj", "adjustment", "payable",
+    "inclusive", "incl", "inc", "excl", "exclusive", "tendered", "tender", "nett", "net",
+    "amount", "amt", "rm", "total", "ttl", "sub", "subtotal", "gst", "sst", "tax", "discount",
+    "disc", "qty", "paid", "due", "balance", "date", "time", "card", "visa", "master",
+    "credit", "debit", "grand", "sales", "price", "items", "item", "before", "after",
+    "service", "charge", "saving", "savings", "deposit", "point", "points", "member",
+})
+LABEL_WORDS = TILL_WORDS | frozenset(
+    w for table in (LABELS, ANTI) for name in ("total_amount", "invoice_date")
+    for phrase in table.get(name, []) for w in phrase.split() if len(w) > 1)
+
+
+def _words(text: str, prefix: str, n: int = 3) -> dict[str, float]:
+    """Which label words (`LABEL_WORDS`) are among the last `n` words of a context."""
+    toks = [t for t in norm_label(text).split() if re.search(r"[a-z]{2}", t)][-n:]
+    return {f"{prefix}={t}": 1.0 for t in toks if t in LABEL_WORDS}
+
+
+def same(name: str, a: Any, b: Any) -> bool:
+    """Whether two values of a field agree: amounts as decimals, text without case or
+    whitespace (what a reader would call the same value)."""
+    if a is None or b is None:
+        return False
+    if name == "total_amount":
+        try:
+            return _d(a) == _d(b)
+        except ArithmeticError:
+            return False
+    return re.sub(r"\s+", "", str(a).casefold()) == re.sub(r"\s+", "", str(b).casefold())
+
+
+def _d(x: str) -> Decimal:
+    return Decimal(str(x))
+
+
+def amount_cands(money: list[Candidate]) -> list[RCand]:
+    """total_amount candidates: every amount span, with label words and till arithmetic."""
+    out = []
+    rows = [str(c.feats.get("_row", "")) for c in money]
+    cash = [c for c, t in zip(money, rows, strict=True)
+            if CASH_WORDS.search(t) and not CHANGE_WORDS.search(t)]
+    change = [c for c, t in zip(money, rows, strict=True) if CHANGE_WORDS.search(t)]
+    plain = [abs(float(c.normalized)) for c, t in zip(money, rows, strict=True)
+             if not (CASH_WORDS.search(t) or CHANGE_WORDS.search(t))]
+    top_plain = max(plain, default=0.0)
+    for c, row in zip(money, rows, strict=True):
+        f = dict(zip(FEATURES, field_features(c, "total_amount"), strict=True))
+        v = _d(c.normalized)
+        f["positive"] = float(v > 0)
+        f["row_cash"] = float(bool(CASH_WORDS.search(row)) and not CHANGE_WORDS.search(row))
+        f["row_change"] = float(bool(CHANGE_WORDS.search(row)))
+        f["row_round"] = float(bool(ROUND_WORDS.search(row)))
+        f["row_total"] = float(bool(TOTAL_WORD.search(row)))
+        f["row_tax"] = float(bool(TAX_WORDS.search(row)))
+        f["row_sub"] = float(bool(SUB_WORDS.search(row)))
+        f["row_qty"] = float(bool(QTY_WORDS.search(row)))
+        f["is_max_plain"] = float(abs(float(v)) == top_plain)
+        f["frac_max_plain"] = abs(float(v)) / top_plain if top_plain else 0.0
+        f["closes_till"] = float(any(
+            a.page == c.page and ch.page == c.page and a.row > c.row and ch.row > a.row - 1
+            and abs(_d(a.normalized) - _d(ch.normalized) - v) <= Decimal("0.005")
+            for a in cash for ch in change if a is not ch))
+        f["cash_ge"] = float(any(_d(a.normalized) >= v for a in cash if a.row > c.row))
+        f["whole"] = float(v == v.to_integral_value())
+        f.update(_words(str(c.feats.get("_left", "")), "left"))
+        f.update(_words(str(c.feats.get("_above", "")), "above", 2))
+        out.append(RCand(c.value, c.normalized, c.page, c.bbox, f))
+    return out
+
+
+def date_cands(dates: list[Candidate]) -> list[RCand]:
+    """invoice_date candidates: every date span, with label words and its row's time."""
+    out = []
+    for c in dates:
+        f = dict(zip(FEATURES, field_features(c, "invoice_date"), strict=True))
+        row = str(c.feats.get("_row", ""))
+        f["row_time"] = float(bool(TIME_RE.search(row)))
+        f["year_ok"] = float(1990 <= int(c.normalized[:4]) <= 2035)
+        f["text_len"] = len(c.value)
+        f["month_word"] = float(bool(re.search(r"[A-Za-z]{3}", c.value)))
+        f["n_distinct"] = len({o.normalized for o in dates})
+        f.update(_words(str(c.feats.get("_left", "")), "left"))
+        f.update(_words(str(c.feats.get("_above", "")), "above", 2))
+        out.append(RCand(c.value, c.normalized, c.page, c.bbox, f))
+    return out
+
+
+def name_cands(lay: PageLayout, header: list[Candidate], render: Callable[[str], str],
+               not_a_name: Callable[[str], bool], evidence: Callable[[str, str], int]
+               ) -> list[RCand]:
+    """vendor_name candidates: header segments alone and joined with the next row's."""
+    rows = lay.rows
+    out: list[RCand] = []
+    seen: set[tuple[str, int]] = set()
+    for k, c in enumerate(header):
+        base = {n: float(c.feats.get(n, 0.0)) for n in NAME_FEATURES}
+        nxt = rows[c.row + 1].text if c.row + 1 < len(rows) else ""
+        variants = [(c.value, c.bbox, 1)]
+        if c.row + 1 < len(rows):
+            nrow = rows[c.row + 1]
+            seg = max(nrow.segments, key=lambda s: _overlap(s.bbox, c.bbox))
+            if _overlap(seg.bbox, c.bbox) > 0 and seg.bbox[1] - c.bbox[3] < 1.5 * lay.word_height:
+                variants.append((f"{c.value} {seg.text}", union([c.bbox, seg.bbox]), 2))
+        for text, box, n_lines in variants:
+            norm = render(text)
+            if not norm or (norm, n_lines) in seen:
+                continue
+            seen.add((norm, n_lines))
+            f = dict(base)
+            f["n_lines"] = n_lines
+            f["rank"] = k
+            f["not_a_name"] = float(not_a_name(norm))
+            f["evidence"] = evidence(text, nxt if n_lines == 1 else "")
+            f["legal_end"] = float(bool(re.search(r"(?i)(sdn\.?\s*bhd|berhad|s/b|ltd|"
+                                                  r"enterprise|trading)\.?$", norm)))
+            f["n_chars"] = len(norm)
+            f["paren"] = float("(" in norm)
+            f["digit_share"] = sum(ch.isdigit() for ch in norm) / max(1, len(norm))
+            f["second_suffix"] = float(n_lines == 2 and bool(COMPANY_SUFFIX.search(
+                text[len(c.value):])))
+            f["first_suffix"] = float(bool(COMPANY_SUFFIX.search(c.value)))
+            out.append(RCand(text, norm, c.page, box, f))
+    return out
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    return min(a[2], b[2]) - max(a[0], b[0])
+
+
+def _row_text(row: Row) -> str:
+    return " ".join(s.text for s in row.segments)
+
+
+def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str]
+                  ) -> list[RCand]:
+    """vendor_address candidates: runs of consecutive rows in the page's upper part."""
+    H = max(1.0, lay.page.height)
+    W = max(1.0, lay.page.width)
+    rows = [r for r in lay.rows if r.bbox[1] / H < HEADER_SHARE][:MAX_HEADER_ROWS]
+    texts = [_row_text(r) for r in rows]
+    suffix_rows = [i for i, t in enumerate(texts) if COMPANY_SUFFIX.search(t)]
+    first_suffix = suffix_rows[0] if suffix_rows else -1
+    out: list[RCand] = []
+    for s in range(len(rows)):
+        for n in range(1, MAX_ADDRESS_LINES + 1):
+            if s + n > len(rows):
+                break
+            block = texts[s:s + n]
+            if any(len(b) > 90 for b in block):
+                break
+            box = union([r.bbox for r in rows[s:s + n]])
+            gaps = [rows[i + 1].bbox[1] - rows[i].bbox[3] for i in range(s, s + n - 1)]
+            prev = texts[s - 1] if s > 0 else ""
+            after = texts[s + n] if s + n < len(texts) else ""
+            base = {
+                "start": s, "n_lines": n, "rel_y": box[1] / H, "rel_y1": box[3] / H,
+                "width": (box[2] - box[0]) / W, "centered": float(abs((box[0] + box[2]) / 2 / W
+                                                                      - 0.5) < 0.12),
+                "max_gap": max(gaps, default=0.0) / lay.word_height,
+                "after_first_suffix": float(first_suffix >= 0 and s > first_suffix),
+                "from_first_suffix": float(s - first_suffix) if first_suffix >= 0 else -1.0,
+                "prev_suffix": float(bool(COMPANY_SUFFIX.search(prev))),
+                "prev_regno": float(bool(_REGNO.match(prev.strip()) or TAX_ID_LINE.search(prev))),
+                "first_addrish": float(bool(re.match(r"(?i)\s*(no\b|lot\b|\d)", block[0]))),
+                "first_suffix": float(bool(COMPANY_SUFFIX.search(block[0]))),
+                "any_phone": float(any(PHONE_LIKE.search(b) for b in block)),
+                "any_taxid": float(any(TAX_ID_LINE.search(b) for b in block)),
+                "any_header": float(any(HEADER_WORDS.search(b) for b in block)),
+                "any_time": float(any(TIME_RE.search(b) for b in block)),
+                "last_postcode": float(bool(POSTCODE.search(block[-1]))),
+                "any_postcode": float(any(POSTCODE.search(b) for b in block)),
+                "after_postcode": float(bool(POSTCODE.search(after))),
+                "after_phone": float(bool(PHONE_LIKE.search(after) or TAX_ID_LINE.search(after))),
+                "after_addrish": float(bool(_ADDR.search(after))),
+                "addrish_share": sum(bool(_ADDR.search(b)) for b in block) / n,
+                "last_comma": float(block[-1].rstrip().endswith(",")),
+                "n_chars": sum(len(b) for b in block),
+                "comma_ends": sum(b.rstrip().endswith(",") for b in block[:-1]) / max(1, n - 1),
+                "bare_ends": sum(b.rstrip()[-1:].isalnum() for b in block[:-1]) / max(1, n - 1),
+            }
+            seen: set[str] = set()
+            for punct, comma in ((True, False), (False, False), (True, True), (False, True)):
+                norm = render(block, punct, comma)
+                if not norm or norm in seen:
+                    continue
+                seen.add(norm)
+                f = dict(base)
+                f["punct"] = float(punct)
+                f["comma_join"] = float(comma)
+                out.append(RCand(" ".join(block), norm, lay.number, box, f))
+    return out
+
+
+@dataclass(slots=True)
+class ReceiptModel:
+    """The shipped per-field models: vectoriser, classifier, threshold, calibration."""
+
+    version: str
+    fields: dict[str, dict[str, Any]]
+
+    def choose(self, name: str, cands: list[RCand]) -> Choice | None:
+        """The best candidate when it clears the field's threshold, else None."""
+        m = self.fields.get(name)
+        if m is None or not cands:
+            return None
+        try:
+            x = m["vec"].transform([c.feats for c in cands])
+        except KeyError as e:
+            raise ReceiptModelError(f"receipt model for {name} lacks {e}") from e
+        with single_thread():
+            scores = m["clf"].predict_proba(x)[:, 1]
+        i = int(scores.argmax())
+        if scores[i] < m["threshold"]:
+            return None
+        p = float(m["iso"].predict([scores[i]])[0])
+        lo, hi = bounds(name)
+        return Choice(cands[i], min(hi, max(lo, p)), float(scores[i]))
+
+
+def load(path: Path = MODEL_PATH) -> ReceiptModel | None:
+    """The checked receipt model, or None when none is shipped (the rules then stand)."""
+    bundle = load_shipped(path)
+    if bundle is None:
+        return None
+    return ReceiptModel(str(bundle["version"]), dict(bundle["fields"]))

@@ -1,0 +1,94 @@
+"""The learned receipt fields: the shipped model file, its picks, the till cross-check
+and the training script's cross-validation on a few TRAIN receipts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evaluation.scoring import scalar_match
+from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
+from extractors.invoice import receipt_ranker as rr
+from extractors.invoice.synth import generate
+from extractors.modelfile import ModelFileError, load_checked, manifest_path
+from training.docs import TRAIN_DIR
+
+
+def _model() -> rr.ReceiptModel:
+    m = rr.load()
+    if m is None:
+        pytest.skip(f"no receipt model shipped at {rr.MODEL_PATH}")
+    return m
+
+
+def test_model_file_loads_with_its_manifest_check():
+    m = _model()
+    meta = json.loads(manifest_path(rr.MODEL_PATH).read_text())
+    assert m.version == meta["version"]
+    assert meta["rebuild"] == "python -m training.receipt_fields"
+    assert len(meta["train_sha256"]) == 64
+    assert set(m.fields) <= set(rr.RANKED_FIELDS)
+    for f in m.fields.values():
+        assert {"vec", "clf", "iso", "threshold"} <= f.keys()
+
+
+def test_a_changed_model_file_is_refused(tmp_path):
+    _model()
+    copy = tmp_path / rr.MODEL_PATH.name
+    copy.write_bytes(rr.MODEL_PATH.read_bytes() + b"x")
+    manifest_path(copy).write_text(manifest_path(rr.MODEL_PATH).read_text())
+    with pytest.raises(ModelFileError):
+        load_checked(copy)
+
+
+def test_ranker_picks_the_total_and_date_of_generated_receipts():
+    m = _model()
+    learned = [f for f in ("total_amount", "invoice_date") if f in m.fields]
+    if not learned:
+        pytest.skip("the shipped receipt model ranks neither total nor date")
+    right = {f: 0 for f in learned}
+    n = 12
+    for seed in range(n):
+        doc, truth = generate(900_000 + seed, kind="receipt", noise=0.0)
+        got = extract_invoice(doc, "receipt")
+        for f in learned:
+            g = got.get(f)
+            if g is not None:
+                assert g.source == "ranker" and 0 < g.confidence <= rr.CONF_CEIL
+                right[f] += scalar_match(f, truth[f], g.normalized)
+    for f in learned:
+        assert right[f] >= 0.75 * n, (f, right[f])
+
+
+def test_candidates_cover_every_ranked_field():
+    doc, truth = generate(900_100, kind="receipt", noise=0.0)
+    rc = receipt_candidates(doc, {})
+    assert set(rc.by_field) == set(rr.RANKED_FIELDS)
+    for name in ("total_amount", "invoice_date"):
+        assert any(scalar_match(name, truth[name], c.normalized) for c in rc.by_field[name])
+
+
+def test_a_pick_the_till_arithmetic_contradicts_is_flagged():
+    a = rr.RCand("9.00", "9.00", 1, (0, 0, 1, 1), {"closes_till": 1.0})
+    b = rr.RCand("10.00", "10.00", 1, (0, 2, 1, 3), {"closes_till": 0.0})
+    assert _till_contradicts(b, [a, b])
+    assert not _till_contradicts(a, [a, b])
+    assert not _till_contradicts(b, [b])  # no till sum on the receipt: nothing contradicts
+
+
+def test_cross_validation_runs_on_a_few_train_receipts(capsys):
+    if not (TRAIN_DIR / "sroie").is_dir():
+        pytest.skip(f"TRAIN split not found at {TRAIN_DIR} (expected ../shared/train)")
+    from training import receipt_fields
+
+    data, sha = receipt_fields.collect(TRAIN_DIR, read_missing=False, limit=15)
+    if len(data.get("total_amount", [])) < 10:
+        pytest.skip("fewer than 10 TRAIN receipts in the ingest cache (.cache/ingest)")
+    report, bundle = receipt_fields.fit_fields(data, final=False)
+    assert len(sha) == 64 and bundle == {}
+    assert "total_amount" in report
+    st = report["total_amount"]["per_source"]["sroie"]
+    assert st["n"] == len(data["total_amount"])
+    assert 0.0 <= st["recall_ceiling"] <= 1.0
+    assert "rule" in capsys.readouterr().out

@@ -1,0 +1,159 @@
+"""Fit the receipt field ranker on TRAIN receipts, with chain-grouped cross-validation.
+
+    python -m training.receipt_fields            # CV report + rewrite the shipped model
+    python -m training.receipt_fields --cv-only  # report only
+    python -m training.receipt_fields --limit 20 --cv-only   # quick run on a subset
+
+For every field of `extractors.invoice.receipt_ranker.RANKED_FIELDS` each TRAIN receipt's
+candidates (`extractors.invoice.receipt_candidates`) are labelled by the evaluation's own
+equality rule (`scalar_match`) against the truth file. One gradient-boosting classifier per
+field scores candidates; out-of-fold scores (GroupKFold over chains: `filer_group`, so one
+chain's receipts are never in two folds) choose the field's reporting threshold and give the
+calibration of the isotonic map (`training.ranking`). The rule baseline is the pipeline
+without the model (`extract_invoice(..., learned=False)`). A field whose pooled
+out-of-fold F1 does not beat the rule's by `MIN_GAIN` keeps the rule (it is left out of the
+shipped bundle).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from evaluation.scoring import scalar_match
+from evaluation.scoring import truth_values as corpus_truth_values
+from extractors.invoice import extract_invoice, receipt_candidates, receipt_ranker
+from extractors.invoice.synth import generate as generate_doc
+from extractors.modelfile import save_checked, single_thread
+from training.docs import TRAIN_DIR, filer_group, labelled_docs
+from training.ranking import GBM_PARAMS, N_FOLDS, DocCands, cross_validate, f1, fit_final, fmt
+
+SOURCES = ("sroie",)
+MIN_GAIN = 0.01
+GENERATED = 200  # generated receipts beside the TRAIN ones (`extractors.invoice.synth`)
+SYNTH_SEED = 3_000_000
+
+
+def collect(root: Path, read_missing: bool = True, limit: int | None = None
+            ) -> tuple[dict[str, list[DocCands]], str]:
+    """Candidate rows per field for every TRAIN receipt, and the training set's sha256."""
+    docs = list(labelled_docs(root, list(SOURCES), read_missing=read_missing))
+    if limit:
+        docs = docs[:limit]
+    data: dict[str, list[DocCands]] = defaultdict(list)
+    h = hashlib.sha256()
+    for i, d in enumerate(docs, 1):
+        h.update(d.doc.sha256.encode())
+        h.update(json.dumps(d.truth.get("normalized"), sort_keys=True, default=str).encode())
+        tv = corpus_truth_values(d.truth)
+        rule = extract_invoice(d.doc, "receipt", learned=False)
+        rc = receipt_candidates(d.doc, {k: v.normalized for k, v in rule.items()})
+        for name in receipt_ranker.RANKED_FIELDS:
+            truth = tv.get(name)
+            cands = rc.by_field.get(name, [])
+            labels = [int(truth is not None and scalar_match(name, truth, c.normalized))
+                      for c in cands]
+            got = rule.get(name)
+            data[name].append(DocCands(d.corpus.source, filer_group(d.corpus), truth,
+                                       [c.feats for c in cands], labels,
+                                       got.normalized if got else None))
+        if i % 25 == 0:
+            print(f"  {i}/{len(docs)} documents", file=sys.stderr)
+    return data, h.hexdigest()
+
+
+def generated(n: int) -> dict[str, list[DocCands]]:
+    """Candidate rows of `n` generated receipts (OCR-like noise on some), labelled by their
+    known truth; seeds apart from the generated-invoice scorers' and calibration's."""
+    data: dict[str, list[DocCands]] = defaultdict(list)
+    for i in range(n):
+        doc, truth = generate_doc(SYNTH_SEED + i, kind="receipt")
+        rule = extract_invoice(doc, "receipt", learned=False)
+        rc = receipt_candidates(doc, {k: v.normalized for k, v in rule.items()})
+        for name in receipt_ranker.RANKED_FIELDS:
+            want = truth.get(name)
+            cands = rc.by_field.get(name, [])
+            labels = [int(want is not None and scalar_match(name, want, c.normalized))
+                      for c in cands]
+            data[name].append(DocCands("generated", f"generated:{i}", want,
+                                       [c.feats for c in cands], labels, None))
+    return data
+
+
+def fit_fields(data: dict[str, list[DocCands]], final: bool,
+               extra: dict[str, list[DocCands]] | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Cross-validate every field; fit the shipped model of those the ranker wins."""
+    report: dict[str, Any] = {}
+    bundle_fields: dict[str, Any] = {}
+    for name in receipt_ranker.RANKED_FIELDS:
+        docs = data.get(name, [])
+        if len(docs) < 2 * N_FOLDS:
+            print(f"{name}: {len(docs)} receipts, too few to cross-validate")
+            continue
+        more = (extra or {}).get(name)
+        cv = cross_validate(name, docs, receipt_ranker.bounds(name), extra=more)
+        report[name] = cv
+        cal = cv["calibration"]
+        st = cv["per_source"]["sroie"]
+        cv["use_ranker"] = f1(*st["ranker"]) >= f1(*st["rule"]) + MIN_GAIN
+        ece = cal.get("ece")
+        print(f"{name:15s} n={st['n']:4d} rule {fmt(st['rule'])} | ranker {fmt(st['ranker'])}"
+              f" | ceiling {st['recall_ceiling']:.3f} | t={cv['threshold']:.3f} "
+              f"ECE {ece if ece is not None else float('nan'):.3f} -> "
+              f"{'ranker' if cv['use_ranker'] else 'rule'}")
+        if final and cv["use_ranker"]:
+            bundle_fields[name] = fit_final(docs, cv["threshold"], extra=more)
+    return report, bundle_fields
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--train", type=Path, default=TRAIN_DIR)
+    ap.add_argument("--cv-only", action="store_true")
+    ap.add_argument("--limit", type=int, help="use the first N receipts only (a smoke run)")
+    ap.add_argument("--generated", type=int, default=GENERATED,
+                    help="generated receipts added to every fold's training rows")
+    ap.add_argument("--report", type=Path, help="write the CV report as JSON here")
+    ap.add_argument("--cached-only", action="store_true",
+                    help="use only documents already in the ingest cache (no reading)")
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    data, train_sha = collect(args.train, read_missing=not args.cached_only, limit=args.limit)
+    print(f"collected candidates in {time.time() - t0:.0f}s", file=sys.stderr)
+    extra = generated(args.generated) if args.generated else None
+    print(f"generated {args.generated} receipts at {time.time() - t0:.0f}s", file=sys.stderr)
+    with single_thread():  # a thread team on a shared two-core machine only spins
+        fields, bundle_fields = fit_fields(data, final=not args.cv_only, extra=extra)
+    if args.report:
+        args.report.write_text(json.dumps({"train_sha256": train_sha, "fields": fields},
+                                          indent=1, default=str))
+    if not args.cv_only:
+        digest = hashlib.sha256(train_sha.encode())
+        digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())
+        digest.update(f"generated:{args.generated}:{SYNTH_SEED}".encode())
+        digest.update(" ".join(sorted(receipt_ranker.LABEL_WORDS)).encode())
+        version = f"receipt-{digest.hexdigest()[:12]}"
+        meta = save_checked(
+            {"version": version, "fields": bundle_fields}, receipt_ranker.MODEL_PATH,
+            {"trained_on": "../shared/train sources " + ", ".join(SOURCES),
+             "train_sha256": train_sha, "n_docs": {k: len(v) for k, v in data.items()},
+             "generated": {"n": args.generated, "first_seed": SYNTH_SEED},
+             "rebuild": "python -m training.receipt_fields",
+             "cv": {k: {"threshold": v["threshold"], "use_ranker": v["use_ranker"],
+                        "ece": v["calibration"].get("ece"),
+                        "rule_f1": f1(*v["per_source"]["sroie"]["rule"]),
+                        "ranker_f1": f1(*v["per_source"]["sroie"]["ranker"])}
+                    for k, v in fields.items()}})
+        print(f"wrote {receipt_ranker.MODEL_PATH} ({meta['version']})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
