@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-per-class", type=int, default=None)
     args = ap.parse_args(argv)
 
-    from classifiers import train
-    from classifiers.generator import generate
+    from training.classifier import train
+    from training.generators import generate
 
     t0 = time.perf_counter()
     per_type = max(1, args.n // 5)

@@ -2,7 +2,7 @@
 
 The learning-curve benchmark needs several documents of the *same* vendor (same name,
 address, labels and places, new numbers, dates, items and amounts), in layouts the shipped
-field scorers have not seen. `extractors/invoice/synth.py` draws a new vendor and a new
+field scorers have not seen. `training/synth/invoices.py` draws a new vendor and a new
 layout for every seed, so this module keeps its own small template: a vendor and its layout
 are drawn once from the template seed (string seeds in their own namespace, never the
 trainer's integer seeds), then each document of the series draws only its content.

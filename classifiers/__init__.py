@@ -1,8 +1,10 @@
 """Document classification: doc_type (+ subtype) with a calibrated confidence.
 
-    from classifiers import classify, train, MODEL_VERSION
+    from classifiers import classify, MODEL_VERSION
     c = classify(ingested_doc)          # Classification(doc_type, type_confidence, subtype, ...)
-    metrics = train(feedback=[(text, "invoice", None)])   # rebuild, e.g. with reviewer labels
+
+Fitting (on generated documents plus reviewer labels) is `training.classifier.train`,
+outside the runtime.
 
 The model (a joblib bundle in `classifiers/model/`) is loaded once per process, lazily.
 Below the threshold (argument, else env BACKOFFICE_TYPE_THRESHOLD, else 0.6) the classifier
@@ -19,7 +21,7 @@ from pathlib import Path
 from classifiers.types import Classification
 
 __all__ = [
-    "classify", "classify_text", "train", "MODEL_VERSION", "MODEL_DIR", "reload",
+    "classify", "classify_text", "MODEL_VERSION", "MODEL_DIR", "reload", "reload_if_loaded",
     "local_model_dir",
 ]
 
@@ -65,6 +67,13 @@ def reload(path: Path | None = None) -> str:
     with _lock:
         _bundle = load_bundle(path or _model_path())
     return _bundle.version
+
+
+def reload_if_loaded() -> None:
+    """After a model file changed (e.g. a retrain): a model already loaded in this process
+    follows whatever now takes precedence; nothing is loaded when none was."""
+    if _bundle is not None:
+        reload(_model_path())
 
 
 def __getattr__(name: str):
@@ -124,19 +133,3 @@ def classify(doc, threshold: float | None = None) -> Classification:
     if head:
         text = head + "\n" + text
     return classify_text(text, n_pages=max(1, len(doc.pages)), threshold=threshold)
-
-
-def train(out_dir: Path | None = None, feedback=(), seed: int = 0,
-          n_per_class: int = 400) -> dict:
-    """Rebuild the model from generated documents plus reviewer feedback
-    `(text, doc_type, subtype)` (weighted higher). Saves to `out_dir` (default: the shipped
-    model dir) and returns metrics. A model already loaded in this process is reloaded."""
-    from classifiers.model import save_bundle, train_bundle
-
-    bundle = train_bundle(list(feedback), seed=seed, n_per_class=n_per_class)
-    out = Path(out_dir) if out_dir else MODEL_DIR
-    path = save_bundle(bundle, out)
-    if _bundle is not None:  # a loaded model follows whatever now takes precedence
-        reload(_model_path())
-    return {**bundle.metrics, **bundle.timings, "path": str(path),
-            "size_bytes": path.stat().st_size}

@@ -1,4 +1,5 @@
-"""Features, training and prediction for the doc-type and subtype classifiers.
+"""Features and prediction for the doc-type and subtype classifiers; the model is fitted by
+`training/classifier.py` (outside the runtime), which the design notes below also cover.
 
 Design, and why:
 - Text is cut to its first characters (`WORD_CHARS` for words, `CHAR_CHARS` for character
@@ -27,38 +28,26 @@ Design, and why:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
-import random
 import re
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
 
 from classifiers.boilerplate import strip_boilerplate
-from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 
 WORD_CHARS = 3000
 CHAR_CHARS = 1000
 CHAR_NGRAMS = (3, 5)
-CONTRACT_EXTRA = 1.0  # extra generated contracts for the subtype model, x n_per_class
 N_HASH = 2**18
 TITLE_CHARS = 400  # the head of a document (title, parties) as its own word block
 N_TITLE = 2**16
 TITLE_WEIGHT = 1.5  # the title block's l2 norm: titles name the subtype more than bodies do
 N_TEXT = 2 * N_HASH + N_TITLE  # word | char | title columns; the layout block follows
-K_BEST = 40000
-FEEDBACK_WEIGHT = 3.0
-FAMILIES = {"contract": CONTRACT_SUBTYPES, "hr": HR_SUBTYPES}
 
 _DIGITS = re.compile(r"\d")
 _MONEY = re.compile(r"\d[\d,.' ]*[.,]\d{2}\b")
@@ -284,79 +273,6 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
-def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    if len(y) == 0:
-        return 1.0
-
-    def nll(log_t: float) -> float:
-        p = _softmax(logits / math.exp(log_t))
-        return float(-np.log(p[np.arange(len(y)), y] + 1e-12).mean())
-
-    res = minimize_scalar(nll, bounds=(-3, 3), method="bounded")
-    return float(math.exp(res.x))
-
-
-def _chi2_scores(X: sp.csr_matrix, y: np.ndarray, n_classes: int) -> np.ndarray:
-    """sklearn's chi2 statistic without copying X (only meaningful for non-negative columns):
-    summed over row blocks, where one sparse `Y @ X` product built a large intermediate
-    (+100 MB at 10k documents)."""
-    observed = np.zeros((X.shape[1], n_classes), np.float64)
-    for i in range(0, X.shape[0], 1000):  # row blocks: each transposed product stays small
-        rows = X[i:i + 1000]
-        onehot = np.zeros((rows.shape[0], n_classes), np.float32)
-        onehot[np.arange(rows.shape[0]), y[i:i + 1000]] = 1.0
-        observed += rows.T @ onehot
-    # In place: with 9 classes x 600k columns every temporary is another 40 MB.
-    expected = np.outer(observed.sum(1), np.bincount(y, minlength=n_classes) / len(y))
-    observed -= expected
-    np.square(observed, out=observed)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        observed /= expected
-    del expected
-    return np.nan_to_num(observed.sum(1))
-
-
-def _select_columns(X: sp.csr_matrix, cols: np.ndarray, block: int = 1000) -> sp.csr_matrix:
-    """`X[:, cols]` in row blocks, drained into arrays allocated once. scipy's fancy column
-    indexing makes nnz-sized int64 temporaries (+100 MB at 10k documents)."""
-    parts = [X[i:i + block][:, cols] for i in range(0, X.shape[0], block)]
-    nnz = sum(p.nnz for p in parts)
-    data, indices = np.empty(nnz, np.float32), np.empty(nnz, np.int32)
-    indptr = np.zeros(X.shape[0] + 1, np.int32 if nnz < 2**31 else np.int64)
-    parts.reverse()
-    row = pos = 0
-    while parts:
-        p = parts.pop()
-        data[pos:pos + p.nnz] = p.data
-        indices[pos:pos + p.nnz] = p.indices
-        indptr[row + 1:row + 1 + p.shape[0]] = p.indptr[1:] + pos
-        row += p.shape[0]
-        pos += p.nnz
-    return sp.csr_matrix((data, indices, indptr), shape=(X.shape[0], len(cols)), copy=False)
-
-
-def fit_linear(X, labels: list[str], classes: list[str], weights: np.ndarray, C: float,
-               k_best: int = K_BEST) -> LinearModel:
-    """chi2 column selection + LogisticRegression on the selected columns. Selecting first
-    matters for memory: L-BFGS keeps ~20 copies of the weight vector."""
-    present = [c for c in classes if c in set(labels)]
-    y = np.array([present.index(lab) for lab in labels])
-    n_text = N_TEXT  # text columns are ranked by chi2; the layout block is always kept
-    scores = _chi2_scores(X, y, len(present))[:n_text]
-    k = min(k_best, n_text)
-    cols = np.sort(np.argpartition(-scores, k - 1)[:k])
-    cols = np.concatenate([cols, np.arange(n_text, X.shape[1])]).astype(np.int32)
-    lr = LogisticRegression(C=C, max_iter=300, tol=1e-3)
-    Xs = _select_columns(X, cols)
-    lr.fit(Xs, y, sample_weight=weights)
-    del Xs
-    coef, icpt = lr.coef_, lr.intercept_
-    if len(present) == 2:  # binary LR returns one row: expand to two-class logits
-        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-        icpt = np.array([-icpt[0] / 2, icpt[0] / 2])
-    return LinearModel(present, cols, coef.astype(np.float32), icpt.astype(np.float32))
-
-
 @dataclass
 class Bundle:
     """Everything `classify` needs, saved as one joblib file."""
@@ -369,194 +285,6 @@ class Bundle:
     metrics: dict = field(default_factory=dict)  # deterministic: part of the saved model
     timings: dict = field(default_factory=dict)  # wall-clock; never saved (reproducibility)
 
-
-def harden(text: str, rng: random.Random) -> str:
-    """A harder view of a document for calibration: cropped, lines dropped, extra noise."""
-    from classifiers.generator.common import _CONFUSIONS
-
-    lines = text.splitlines()
-    if len(lines) > 6 and rng.random() < 0.5:
-        lines = lines[: rng.randint(3, len(lines))]
-    if rng.random() < 0.5:
-        lines = [ln for ln in lines if rng.random() > 0.25]
-    out = []
-    rate = rng.uniform(0, 0.12)
-    for ln in lines:
-        out.append("".join(rng.choice(_CONFUSIONS[c]) if c in _CONFUSIONS and rng.random() < rate
-                           else c for c in ln))
-    return "\n".join(out)
-
-
-def _ece(conf: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
-    ece = 0.0
-    for b in range(bins):
-        m = (conf > b / bins) & (conf <= (b + 1) / bins)
-        if m.any():
-            ece += m.mean() * abs(conf[m].mean() - correct[m].mean())
-    return float(ece)
-
-
-def _return_freed_memory() -> None:
-    """Make glibc hand large freed blocks back to the OS at once.
-
-    Why: features are built in chunks that are freed as the final matrix fills; glibc's
-    adaptive mmap threshold otherwise keeps those freed chunks on the heap, and peak RSS
-    counts the matrix twice. A fixed 1 MiB threshold keeps it at about once. No-op where
-    glibc is absent."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        pass
-
-
-def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 10.0,
-                 n_cal_per_class: int | None = None) -> Bundle:
-    """Generate, featurize, fit and calibrate; feedback = (text, doc_type, subtype) tuples.
-
-    BLAS runs single-threaded: on a shared small server multi-threaded OpenBLAS spins and
-    was 5x slower in wall time here, and one thread also makes the float sums, hence the
-    saved model bytes, independent of the machine's core count."""
-    from threadpoolctl import threadpool_limits
-
-    _return_freed_memory()
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _train_bundle(list(feedback), seed, n_per_class, C, n_cal_per_class)
-
-
-def _train_bundle(feedback: list, seed: int, n_per_class: int, C: float,
-                  n_cal_per_class: int | None) -> Bundle:
-    from classifiers.generator import generate
-
-    t0 = time.perf_counter()
-    rng = random.Random(seed)
-    docs = generate(n_per_class, seed)
-    texts = [d.text for d in docs]
-    pages = [d.n_pages for d in docs]
-    types = [d.doc_type for d in docs]
-    subs = [d.subtype for d in docs]
-    weights = [1.0] * len(docs)
-    n_cal = n_cal_per_class or max(20, n_per_class // 4)
-    cal = generate(n_cal, seed + 7919)
-    cal_texts = [harden(d.text, rng) if rng.random() < 0.6 else d.text for d in cal]
-    cal_pages = [d.n_pages for d in cal]
-    cal_types = [d.doc_type for d in cal]
-    cal_subs = [d.subtype for d in cal]
-    fb_hash = hashlib.sha256()
-    for text, dt, st in feedback:
-        if dt not in DOC_TYPES:
-            continue
-        st = st if st in FAMILIES.get(dt, ()) else None
-        fb_hash.update(f"{dt}|{st}|{text}".encode("utf-8", "replace"))
-        n_pages = text.count("\f") + 1
-        if rng.random() < 0.2:  # a share of reviewed docs calibrates
-            cal_texts.append(text)
-            cal_pages.append(n_pages)
-            cal_types.append(dt)
-            cal_subs.append(st)
-        else:
-            texts.append(text)
-            pages.append(n_pages)
-            types.append(dt)
-            subs.append(st)
-            weights.append(FEEDBACK_WEIGHT)
-    t_gen = time.perf_counter()
-    fz = Featurizer()
-    X = fz.fit_transform(texts, pages)
-    Xc = fz.transform(cal_texts, cal_pages)
-    t_feat = time.perf_counter()
-    w = np.array(weights, dtype=np.float64)
-    doctype = fit_linear(X, types, list(DOC_TYPES), w, C)
-    yc = np.array([doctype.classes.index(t) if t in doctype.classes else -1 for t in cal_types])
-    ok = yc >= 0
-    doctype.temperature = _fit_temperature(doctype.logits(Xc[ok]), yc[ok])
-    pc = doctype.proba(Xc[ok])
-    metrics = {
-        "n_train": len(texts), "n_feedback": len(feedback), "n_calibration": int(ok.sum()),
-        "type_accuracy_heldout": float((pc.argmax(1) == yc[ok]).mean()),
-        "type_ece_heldout": _ece(pc.max(1), pc.argmax(1) == yc[ok]),
-        "type_temperature": doctype.temperature,
-    }
-    subtypes: dict[str, LinearModel] = {}
-    # Contracts have nine subtypes but only n_per_class documents in the type model; extra
-    # generated contracts (subtype model only, so type priors stay balanced) double that.
-    extra = generate(int(n_per_class * CONTRACT_EXTRA), seed + 104729, types=("contract",))
-    Xe = fz.transform([d.text for d in extra], [d.n_pages for d in extra]) if extra else None
-    for fam, fam_subs in FAMILIES.items():
-        idx = [i for i, (t, s) in enumerate(zip(types, subs, strict=True)) if t == fam and s]
-        if len({subs[i] for i in idx}) < 2:
-            continue
-        Xf, yf, wf = X[idx], [subs[i] for i in idx], w[idx]
-        if fam == "contract" and Xe is not None:
-            Xf = sp.vstack([Xf, Xe], format="csr", dtype=np.float32)
-            yf = yf + [d.subtype for d in extra]
-            wf = np.concatenate([wf, np.ones(len(extra))])
-        m = fit_linear(Xf, yf, list(fam_subs), wf, C, k_best=K_BEST // 2)
-        del Xf
-        cidx = [i for i, (t, s) in enumerate(zip(cal_types, cal_subs, strict=True))
-                if t == fam and s in m.classes]
-        ys = np.array([m.classes.index(cal_subs[i]) for i in cidx])
-        m.temperature = _fit_temperature(m.logits(Xc[cidx]), ys)
-        if cidx:
-            metrics[f"{fam}_subtype_accuracy_heldout"] = float(
-                (m.proba(Xc[cidx]).argmax(1) == ys).mean())
-        subtypes[fam] = m
-    from classifiers.generator import GENERATOR_VERSION
-
-    config = {"seed": seed, "n_per_class": n_per_class, "C": C, "word_chars": WORD_CHARS,
-              "char_chars": CHAR_CHARS, "title_chars": TITLE_CHARS,
-              "n_title": N_TITLE, "title_weight": TITLE_WEIGHT, "n_hash": N_HASH, "contract_extra": CONTRACT_EXTRA, "k_best": K_BEST,
-              "char_ngrams": list(CHAR_NGRAMS), "generator": GENERATOR_VERSION,
-              "n_feedback": len(feedback), "feedback_sha": fb_hash.hexdigest()[:12]}
-    metrics = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in metrics.items()}
-    version = model_version(config, fz, doctype, subtypes)
-    metrics["version"] = version
-    t_end = time.perf_counter()
-    timings = {"seconds_generate": round(t_gen - t0, 2),
-               "seconds_features": round(t_feat - t_gen, 2),
-               "seconds_fit": round(t_end - t_feat, 2)}
-    return Bundle(version, fz, doctype, subtypes, config, metrics, timings)
-
-
-def model_version(config: dict, fz: Featurizer, doctype: LinearModel,
-                  subtypes: dict[str, LinearModel]) -> str:
-    """`<generator version>-<hash>` of the configuration and every learned number.
-
-    Why not a date: `backoffice train` must be reproducible, so the same inputs give the same
-    version, and any change of data, code or settings that changes the model changes it."""
-    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
-    for arr in (fz.idf_word, fz.idf_char, fz.idf_title, fz.layout_mean, fz.layout_std):
-        h.update(np.ascontiguousarray(arr).tobytes())
-    for name, m in [("doctype", doctype)] + sorted(subtypes.items()):
-        h.update(name.encode() + "|".join(m.classes).encode())
-        for arr in (m.columns, m.coef, m.intercept, np.float64(m.temperature)):
-            h.update(np.ascontiguousarray(arr).tobytes())
-    return f"{config.get('generator', 'g0')}-{h.hexdigest()[:12]}"
-
-
-def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
-    import joblib
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "classifier.joblib"
-    metrics = json.dumps({"version": bundle.version, "config": bundle.config,
-                          "metrics": bundle.metrics}, indent=1, sort_keys=True) + "\n"
-    # Both files go to temporary names first: a full disk (or a crash) leaves the previous
-    # model whole, never a truncated one that the service would then try to load.
-    tmp_model = out_dir / ".classifier.joblib.tmp"
-    tmp_metrics = out_dir / ".metrics.json.tmp"
-    try:
-        joblib.dump(replace(bundle, timings={}), tmp_model, compress=3)
-        tmp_metrics.write_text(metrics)
-        os.replace(tmp_model, path)
-        os.replace(tmp_metrics, out_dir / "metrics.json")
-    finally:
-        tmp_model.unlink(missing_ok=True)
-        tmp_metrics.unlink(missing_ok=True)
-    return path
 
 
 def load_bundle(path: Path) -> Bundle:

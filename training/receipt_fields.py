@@ -29,14 +29,14 @@ from typing import Any
 from evaluation.scoring import scalar_match
 from evaluation.scoring import truth_values as corpus_truth_values
 from extractors.invoice import extract_invoice, receipt_candidates, receipt_ranker
-from extractors.invoice.synth import generate as generate_doc
 from extractors.modelfile import save_checked, single_thread
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.ranking import GBM_PARAMS, N_FOLDS, DocCands, cross_validate, f1, fit_final, fmt
+from training.synth.invoices import generate as generate_doc
 
 SOURCES = ("sroie",)
 MIN_GAIN = 0.01
-GENERATED = 200  # generated receipts beside the TRAIN ones (`extractors.invoice.synth`)
+GENERATED = 200  # generated receipts beside the TRAIN ones (`training.synth.invoices`)
 SYNTH_SEED = 3_000_000
 
 

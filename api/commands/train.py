@@ -57,8 +57,9 @@ def _load_feedback() -> list[tuple[str, str, str | None]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from classifiers import MODEL_DIR, local_model_dir, train
+    from classifiers import MODEL_DIR, local_model_dir
     from records.faults import DISK_FULL, disk_full_message, is_disk_full
+    from training.classifier import train
 
     feedback = [] if (args.no_feedback or args.shipped) else _load_feedback()
     out = args.out or (MODEL_DIR if args.shipped else local_model_dir())

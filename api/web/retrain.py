@@ -61,6 +61,7 @@ class Retrainer:
             return None
         import classifiers
         from records.feedback import load_type_feedback
+        from training.classifier import train
 
         with session_scope(self.sessions) as s:
             feedback = list(load_type_feedback(s))
@@ -69,7 +70,7 @@ class Retrainer:
                                   "feedback": feedback}
         if self.n_per_class:
             kwargs["n_per_class"] = self.n_per_class
-        metrics = classifiers.train(**kwargs)
+        metrics = train(**kwargs)
         classifiers.reload()
         self._state_path.write_text(json.dumps({"feedback_rows": rows,
                                                 "model_version": classifiers.MODEL_VERSION}))

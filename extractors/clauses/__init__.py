@@ -6,7 +6,8 @@ scored whole and sentence by sentence (max per type), so one key sentence in a l
 still counts. The model is the reviewed, feedback-trained one at
 `$BACKOFFICE_DATA_DIR/models/clause_tagger.joblib` when present, else the shipped
 `model/clause_tagger.joblib` (trained only on generated clauses, reproducible with
-`python -m extractors.clauses.train`); it is loaded once per process.
+`python -m training.clauses`, which also retrains on reviewed tags); it is loaded once per
+process. The clause types are CUAD's 41, named in `CLAUSE_TYPES`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,31 @@ from __future__ import annotations
 import os
 import threading
 
+import joblib
 import numpy as np
 
+from extractors.clauses.scoring import clause_scores, data_model_path
 from extractors.clauses.split import split_clauses
-from extractors.clauses.synth import CATEGORIES
 from extractors.types import Clause
 from ingest.types import IngestedDocument
 
-CLAUSE_TYPES: tuple[str, ...] = CATEGORIES
-__all__ = ["CLAUSE_TYPES", "split_clauses", "tag_clauses", "tag_texts", "train_clauses",
-           "load_model", "set_model", "model_path"]
+# CUAD's clause types, in the order the tagger's training data lists them.
+CLAUSE_TYPES: tuple[str, ...] = (
+    "document_name", "parties", "agreement_date", "effective_date", "expiration_date",
+    "renewal_term", "notice_period_to_terminate_renewal", "governing_law",
+    "most_favored_nation", "competitive_restriction_exception", "non_compete", "exclusivity",
+    "no_solicit_of_customers", "no_solicit_of_employees", "non_disparagement",
+    "termination_for_convenience", "rofr_rofo_rofn", "change_of_control", "anti_assignment",
+    "revenue_profit_sharing", "price_restrictions", "minimum_commitment", "volume_restriction",
+    "ip_ownership_assignment", "joint_ip_ownership", "license_grant",
+    "non_transferable_license", "affiliate_license_licensor", "affiliate_license_licensee",
+    "unlimited_all_you_can_eat_license", "irrevocable_or_perpetual_license",
+    "source_code_escrow", "post_termination_services", "audit_rights", "uncapped_liability",
+    "cap_on_liability", "liquidated_damages", "warranty_duration", "insurance",
+    "covenant_not_to_sue", "third_party_beneficiary",
+)
+__all__ = ["CLAUSE_TYPES", "ClauseModelMissing", "split_clauses", "tag_clauses", "tag_texts",
+           "tag_probabilities", "load_model", "set_model", "model_path"]
 
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model", "clause_tagger.joblib")
 _lock = threading.Lock()
@@ -31,25 +47,19 @@ _model: dict | None = None
 _model_from: str | None = None
 
 
+class ClauseModelMissing(FileNotFoundError):
+    """No clause-tagger model file where one was looked for."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"no clause tagger model at {path}: rebuild the shipped one with "
+                         "`python -m training.clauses`")
+        self.path = path
+
+
 def model_path() -> str:
     """The reviewed model in the data dir when it exists, else the shipped one."""
-    from extractors.clauses.train import data_model_path
-
     p = data_model_path()
     return p if os.path.exists(p) else MODEL_PATH
-
-
-def train_clauses(feedback=(), seed: int = 0, path: str | None = None,  # noqa: ANN001
-                  **kwargs) -> dict:
-    """Retrain with reviewed `(clause text, [clause types])` pairs; see `train.train_clauses`.
-
-    Saved to `path` (default the data dir's `models/clause_tagger.joblib`, never the shipped
-    model) unless `save=False`, and used by later `tag_clauses` calls in this process."""
-    from extractors.clauses.train import train_clauses as _train
-
-    bundle = _train(feedback, seed=seed, path=path, **kwargs)
-    set_model(bundle)
-    return bundle
 
 
 def load_model(path: str | None = None) -> dict:
@@ -58,20 +68,15 @@ def load_model(path: str | None = None) -> dict:
     with _lock:
         want = path or (_model_from if _model is not None else None) or model_path()
         if _model is None or (path is not None and path != _model_from):
-            if os.path.exists(want):
-                import joblib
-
-                _model = joblib.load(want)
-            else:
-                from extractors.clauses.train import train_clauses as _train
-
-                _model = _train(save=True, path=want)
+            if not os.path.exists(want):
+                raise ClauseModelMissing(want)
+            _model = joblib.load(want)
             _model_from = want
         return _model
 
 
 def set_model(bundle: dict | None) -> None:
-    """Use `bundle` (e.g. fresh from `train_clauses(feedback)`) for later tagging; None
+    """Use `bundle` (e.g. fresh from `training.clauses.train_clauses`) for later tagging; None
     forgets the loaded model so the next call loads from disk again."""
     global _model, _model_from
     with _lock:
@@ -81,8 +86,6 @@ def set_model(bundle: dict | None) -> None:
 
 def tag_probabilities(texts: list[str], model: dict | None = None) -> np.ndarray:
     """Calibrated probability per text and clause type (columns: the bundle's classes)."""
-    from extractors.clauses.train import clause_scores
-
     bundle = model or load_model()
     scores = clause_scores(bundle["pipeline"], texts)
     platt = bundle.get("platt")

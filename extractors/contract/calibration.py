@@ -3,9 +3,10 @@
 Hand-set per-pattern reliabilities were overconfident on real contracts (fields reported at
 0.8-0.9 were right ~70% of the time). Here a logistic regression reads the evidence behind
 each field (field, pattern, heuristic support, agreeing mentions, competing values, where in
-the document the value sits, whether it was derived) and is fitted only on contracts that
-`synth.generate_hard_contract` writes, with their distractors, so it is reproducible from
-the repository: `python -m extractors.contract.calibration` rewrites `model/`.
+the document the value sits, whether it was derived) and is fitted only on generated
+contracts with their distractors (`training/contract_calibration.py`), so it is
+reproducible from the repository: `python -m training.contract_calibration` rewrites
+`model/field_calibration.joblib`. This module only loads and applies it.
 """
 
 from __future__ import annotations
@@ -89,55 +90,3 @@ def apply(fields: dict[str, Field], evidence: dict[str, dict[str, float]], n_cha
             pi = fields[n].confidence
         top = FIELD_CEILING.get(n, CEILING)
         fields[n].confidence = round(float(min(top, max(0.02, pi))), 4)
-
-
-def _is_right(name: str, pred: object, truth: object) -> bool:
-    """Right exactly when the evaluation harness would call it right (its own rule, imported:
-    a party list is right when every predicted name matches a true one), so the fitted
-    probability means what the harness's calibration measures."""
-    from evaluation.scoring import score_field
-
-    return bool(score_field(name, truth, pred, None).correct)
-
-
-def training_rows(n_docs: int = 1200, seed: int = 0) -> tuple[list[dict[str, float]], list[int]]:
-    from extractors.contract import extract_contract_raw
-    from extractors.contract.synth import generate_hard_contract
-
-    xs, ys = [], []
-    for i in range(n_docs):
-        c = generate_hard_contract(seed * 100_000 + i)
-        raw = extract_contract_raw(c.doc)
-        fields, evidence, n_chars = raw.fields, raw.evidence, raw.n_chars
-        for name, f in fields.items():
-            xs.append(features(name, f, evidence.get(name, {}), n_chars))
-            ys.append(int(_is_right(name, f.normalized, c.expected.get(name))))
-    return xs, ys
-
-
-def train(n_docs: int = 1200, seed: int = 0, path: str | None = MODEL_PATH) -> dict:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    xs, ys = training_rows(n_docs, seed)
-    vec = DictVectorizer()
-    x = vec.fit_transform(xs)
-    clf = LogisticRegression(C=0.5, max_iter=2000).fit(x, ys)
-    support: dict[str, int] = {}
-    for row in xs:
-        for k in row:
-            if k.startswith("fp="):
-                support[k] = support.get(k, 0) + 1
-    bundle = {"vec": vec, "clf": clf, "support": support, "meta": {"n_docs": n_docs, "n_rows": len(ys),
-                                               "accuracy": sum(ys) / max(1, len(ys))}}
-    if path:
-        import joblib
-
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        joblib.dump(bundle, path, compress=3)
-    return bundle
-
-
-if __name__ == "__main__":
-    b = train()
-    print(b["meta"])

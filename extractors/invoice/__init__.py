@@ -2,7 +2,7 @@
 
 Pipeline: rows/segments from word geometry (`layout`) -> typed candidates with layout
 features (`candidates`) -> per-field gradient-boosted scorers calibrated on generated
-documents (`model`, trained by `python -m extractors.invoice.train`) -> rules for the fields
+documents (`model`, trained by `python -m training.invoice_fields`) -> rules for the fields
 that are blocks rather than spans (address, customer, line items, IBAN, tax id, terms) ->
 cross-field arithmetic checks that cap or boost confidences -> per-vendor hints learned
 from corrections (`hints`).

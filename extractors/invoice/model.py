@@ -60,7 +60,7 @@ _CACHE: dict[str, dict[str, FieldModel]] = {}
 
 
 def load(path: Path = MODEL_PATH) -> dict[str, FieldModel] | None:
-    """The trained models, or None when `python -m extractors.invoice.train` never ran."""
+    """The trained models, or None when `python -m training.invoice_fields` never ran."""
     key = str(path)
     if key not in _CACHE:
         if not path.exists():

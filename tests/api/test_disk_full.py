@@ -91,7 +91,7 @@ def test_train_on_full_disk_keeps_previous_model(tmp_path: Path,
                                                  capsys) -> None:
     import joblib
 
-    import classifiers
+    from training import classifier as trainer
 
     out = tmp_path / "models"
     out.mkdir()
@@ -102,13 +102,13 @@ def test_train_on_full_disk_keeps_previous_model(tmp_path: Path,
         raise ENOSPC
 
     def fake_train(out_dir: Path, **_k: object) -> dict[str, object]:
-        from classifiers.model import Bundle, save_bundle
+        from classifiers.model import Bundle
 
-        save_bundle(Bundle(version="t", featurizer=None, doctype=None), out_dir)  # type: ignore[arg-type]
+        trainer.save_bundle(Bundle(version="t", featurizer=None, doctype=None), out_dir)  # type: ignore[arg-type]
         return {}
 
     monkeypatch.setattr(joblib, "dump", dump_half)
-    monkeypatch.setattr(classifiers, "train", fake_train)
+    monkeypatch.setattr(trainer, "train", fake_train)
     assert main(["train", "--out", str(out), "--no-feedback"]) == 4
     assert "disk_full" in capsys.readouterr().err
     assert [p.name for p in _files(out)] == ["classifier.joblib"]

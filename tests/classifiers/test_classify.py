@@ -6,9 +6,9 @@ import pytest
 
 import classifiers
 from classifiers import classify, classify_text
-from classifiers.generator import generate
 from classifiers.types import DOC_TYPES
 from ingest.types import IngestedDocument, Page
+from training.generators import generate
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ the generator makes them, and the shipped model types fresh ones correctly."""
 import pytest
 
 from classifiers import classify_text
-from classifiers.generator import FAMILIES, FAMILY_SHARES, generate, generate_family
+from training.generators import FAMILIES, FAMILY_SHARES, generate, generate_family
 
 FRESH_SEED = 515151  # not a training, calibration or other test seed
 N_FRESH = 3

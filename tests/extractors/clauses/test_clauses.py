@@ -1,13 +1,11 @@
-import os
 import random
-import re
 
 import pytest
 
 from extractors.clauses import CLAUSE_TYPES, split_clauses, tag_clauses, tag_texts
-from extractors.clauses.synth import OTHER, T, fill, generate
-from extractors.clauses.train import sentences, train_clauses
-from extractors.contract.synth import text_to_doc
+from extractors.clauses.scoring import sentences
+from training.synth.clauses import OTHER, T, fill
+from training.synth.contracts import text_to_doc
 
 
 def test_clause_types_cover_cuad():
@@ -74,30 +72,6 @@ def test_tag_clauses_on_document():
     assert all(0.0 <= p <= 1.0 for c in clauses for p in c.labels.values())
 
 
-@pytest.mark.slow
-def test_feedback_changes_a_tag():
-    probe = "The parties shall meet quarterly to review the marketing plan for the Blorfs."
-    base = train_clauses(seed=0, save=False, n_per_class=10, calibrated=False)
-    before = tag_texts([probe], model=base)[0]
-    assert "revenue_profit_sharing" not in before
-    feedback = [(probe, ["revenue_profit_sharing"]),
-                ("Each quarter the parties review the Blorfs marketing plan together.",
-                 ["revenue_profit_sharing"])]
-    after_model = train_clauses(feedback, seed=0, save=False, n_per_class=10,
-                                calibrated=False)
-    after = tag_texts([probe], model=after_model)[0]
-    assert "revenue_profit_sharing" in after
-
-
-def test_generated_clauses_fill_every_slot_and_cover_all_types():
-    data = generate(n_per_class=6, n_other=30, seed=7)
-    assert not [t for t, _ in data if re.search(r"\{[A-Z0-9_]+\}", t)]
-    seen = {lab for _, labs in data for lab in labs}
-    assert seen == set(CLAUSE_TYPES)
-    assert any(not labs for _, labs in data)  # hard negatives
-    assert all(len(T[c]) >= 8 for c in CLAUSE_TYPES)
-
-
 def test_sentences_keep_abbreviations_together():
     s = sentences("Acme Widgets, Inc. shall pay the fees. The Supplier shall deliver the goods on "
                   "time; the Buyer shall accept them. Short.")
@@ -111,25 +85,6 @@ def test_key_sentence_in_long_clause_is_tagged():
     text = ("14.2 Miscellaneous. " + filler + " This Agreement shall be governed by the laws of "
             "the State of Delaware, without regard to conflicts of law. " + filler)
     assert "governing_law" in tag_texts([text])[0]
-
-
-def test_default_training_path_is_the_data_dir(tmp_path, monkeypatch):
-    from extractors.clauses import MODEL_PATH, load_model, model_path, set_model
-    from extractors.clauses import train_clauses as train_and_use
-
-    monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(tmp_path))
-    shipped_mtime = os.path.getmtime(MODEL_PATH)
-    assert model_path() == MODEL_PATH
-    try:
-        bundle = train_and_use([("The Blorf clause.", ["audit_rights"])], n_per_class=4,
-                               calibrated=False)
-        saved = tmp_path / "models" / "clause_tagger.joblib"
-        assert saved.exists() and model_path() == str(saved)
-        assert os.path.getmtime(MODEL_PATH) == shipped_mtime
-        set_model(None)
-        assert load_model()["meta"] == bundle["meta"]  # reloaded from the data dir
-    finally:
-        set_model(None)
 
 
 def test_liquidated_damages_forms_outrank_ordinary_fees():

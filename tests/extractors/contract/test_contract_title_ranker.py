@@ -1,7 +1,7 @@
 """The contract title ranker: heading tails as candidates, shipped model."""
 
 from extractors.contract import extract_contract, title_ranker
-from extractors.contract.synth import text_to_doc
+from training.synth.contracts import text_to_doc
 
 TEXT = ("Execution Version\nMASTER SUPPLY AGREEMENT\n\nThis Master Supply Agreement (the "
         "\"Agreement\") is made as of May 2, 2016 by and between Orchid Valley Foods, Inc. and "

@@ -3,7 +3,7 @@ import time
 import pytest
 
 from extractors.contract import extract_contract
-from extractors.contract.synth import generate_contract, text_to_doc
+from training.synth.contracts import generate_contract, text_to_doc
 
 
 def _norm_party(p: str) -> str:

@@ -1,7 +1,7 @@
 """The contract party selector: proposals, one-per-party selection, shipped model."""
 
 from extractors.contract import extract_contract, party_ranker
-from extractors.contract.synth import generate_contract
+from training.synth.contracts import generate_contract
 
 PREAMBLE = (
     "SUPPLY AGREEMENT\n\nThis Supply Agreement is made as of June 1, 2012 by and between "

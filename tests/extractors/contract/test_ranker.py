@@ -1,7 +1,7 @@
 """The contract field ranker: candidates, shipped model, abstention."""
 
 from extractors.contract import extract_contract, extract_contract_raw, ranker
-from extractors.contract.synth import text_to_doc
+from training.synth.contracts import text_to_doc
 
 TEXT = ("MASTER SERVICES AGREEMENT\n\nThis Master Services Agreement is entered into as of "
         "March 3, 2015 (the \"Effective Date\") by and between Alpha Widgets Inc. and Beta "

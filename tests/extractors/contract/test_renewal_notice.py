@@ -3,7 +3,7 @@
 import pytest
 
 from extractors.contract import extract_contract
-from extractors.contract.synth import text_to_doc
+from training.synth.contracts import text_to_doc
 
 _HEAD = ("SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of March 3, 2015 by and "
          "between Vantor Inc. (\"Supplier\") and Quillon Corp. (\"Customer\").\n")

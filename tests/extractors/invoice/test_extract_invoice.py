@@ -8,9 +8,9 @@ import pytest
 
 from extractors.invoice import VendorHints, extract_invoice
 from extractors.invoice.layout import union
-from extractors.invoice.synth import generate
 from extractors.types import Field
 from ingest.types import IngestedDocument, Page, Word
+from training.synth.invoices import generate
 
 SEEDS = range(900_000, 900_015)  # never used by train.py (seed*100000 + i, i < 1500)
 

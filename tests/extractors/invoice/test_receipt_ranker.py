@@ -10,9 +10,9 @@ import pytest
 from evaluation.scoring import scalar_match
 from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
-from extractors.invoice.synth import generate
 from extractors.modelfile import ModelFileError, load_checked, manifest_path
 from training.docs import TRAIN_DIR
+from training.synth.invoices import generate
 
 
 def _model() -> rr.ReceiptModel:

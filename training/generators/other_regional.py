@@ -10,7 +10,7 @@ this project; every phrase list is a named table.
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, faker_for
+from training.generators.common import Ctx, faker_for
 
 OTHER_TEXT = {
     "de": {

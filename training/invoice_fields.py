@@ -1,6 +1,6 @@
 """Train the per-field candidate scorers on generated documents.
 
-    .venv/bin/python -m extractors.invoice.train [--docs 1500] [--seed 7]
+    .venv/bin/python -m training.invoice_fields [--docs 1500] [--seed 7]
 
 Reproducible (fixed seed), a minute on one core, writes
 extractors/invoice/model/invoice_fields.joblib (small, committed).
@@ -24,8 +24,8 @@ from extractors.invoice.model import (
     features,
     same_value,
 )
-from extractors.invoice.synth import generate as gen_doc
 from extractors.normalize import infer_day_first
+from training.synth.invoices import generate as gen_doc
 
 
 def _overlaps(a, b) -> bool:

@@ -13,7 +13,7 @@ contract is `contract/employment`; an employer's standard HR employment contract
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, GeneratedDoc, wrap
+from training.generators.common import Ctx, GeneratedDoc, wrap
 
 TITLES = {
     "nda": ["NON-DISCLOSURE AGREEMENT", "MUTUAL NONDISCLOSURE AGREEMENT", "CONFIDENTIALITY AGREEMENT",

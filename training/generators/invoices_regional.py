@@ -13,7 +13,7 @@ general knowledge of such documents; vocabularies are the named tables below.
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, faker_for, fmt_num, wrap
+from training.generators.common import Ctx, faker_for, fmt_num, wrap
 
 # --- French factures ---------------------------------------------------------------------
 FR = {

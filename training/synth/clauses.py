@@ -1,6 +1,6 @@
 """Generated clause texts for CUAD's 41 clause types (the tagger's only training data).
 
-Templates live in `templates` (10-15 paraphrases per category plus ~80 boilerplate hard
+Templates live in `clause_templates` (10-15 paraphrases per category plus ~80 boilerplate hard
 negatives). `fill` puts random parties, durations, places, amounts and cross-references in
 their slots; `generate` wraps a key sentence the way drafters do (numbering, a heading,
 an opener such as "Notwithstanding Section 4.2,", ALL CAPS for liability/warranty text)
@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 
-from extractors.clauses.templates import HEADINGS, OPENERS, OTHER, OTHER_HEADINGS, TAILS, T
+from training.synth.clause_templates import HEADINGS, OPENERS, OTHER, OTHER_HEADINGS, TAILS, T
 
 ROLES = [
     ("Company", "Consultant"), ("Licensor", "Licensee"), ("Supplier", "Customer"),

@@ -1,23 +1,24 @@
 """Train the clause tagger on generated clauses (+ reviewed corrections) and save it.
 
-    python -m extractors.clauses.train          # rewrites the shipped extractors/clauses/model/
+    python -m training.clauses          # rewrites the shipped extractors/clauses/model/
 
 The model is TF-IDF word (1-2) and character (3-5) n-grams feeding one logistic regression
 per clause type (one-vs-rest). A clause is scored as a whole and sentence by sentence; each
-type takes the highest decision value (`clause_scores`), so one key sentence inside a long
+type takes the highest decision value (`extractors.clauses.scoring.clause_scores`, the
+runtime's own scoring), so one key sentence inside a long
 clause is not diluted by its neighbours. That max-score is then mapped to a probability by
 one Platt curve per type fitted out-of-fold on clauses built from templates the fold's model
 never saw: generated text is easier than real text, and holding templates out is the closest
 honest proxy for "a phrasing we did not write", so probabilities are not the near-1 values a
 model gives its own training templates. Training data is only `synth.generate` output plus
 reviewers' corrections, so the result is reproducible from the repository alone.
+`train_and_use` also makes the running process tag with the new model.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import re
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -30,57 +31,12 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from extractors.clauses import synth
-from extractors.clauses.synth import CATEGORIES, generate
+from extractors.clauses import MODEL_PATH, set_model
+from extractors.clauses.scoring import clause_scores, data_model_path
+from training.synth import clauses as synth
+from training.synth.clauses import CATEGORIES, generate
 
-MODEL_DIR = os.path.join(os.path.dirname(__file__), "model")
-MODEL_PATH = os.path.join(MODEL_DIR, "clause_tagger.joblib")
 FEEDBACK_WEIGHT = 5  # a reviewed real clause counts like several generated ones
-MAX_SENTENCES = 60
-
-_SENT = re.compile(r"(?<=[.;:])\s+(?=[A-Z(\"“\[])|\n\s*(?=\(?[a-z0-9ivx]{1,4}[.)]\s)")
-_ABBREV = re.compile(r"\b(?:Inc|Co|Corp|Ltd|No|Sec|St|Mr|Ms|Dr|N\.A|U\.S|L\.P|S\.A|e\.g|i\.e)\.$")
-
-
-def data_model_path() -> str:
-    """Where a feedback-trained model lives: `$BACKOFFICE_DATA_DIR/models/clause_tagger.joblib`."""
-    root = os.environ.get("BACKOFFICE_DATA_DIR") or "./data"
-    return os.path.join(root, "models", "clause_tagger.joblib")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of a clause (abbreviations such as "Inc." do not end one); tiny pieces join
-    the next, so a heading stays with its first sentence."""
-    parts: list[str] = []
-    buf = ""
-    for piece in _SENT.split(text):
-        buf = f"{buf} {piece}".strip() if buf else piece.strip()
-        if len(buf) >= 30 and not _ABBREV.search(buf):
-            parts.append(buf)
-            buf = ""
-    if buf:
-        if parts and len(buf) < 30:
-            parts[-1] += " " + buf
-        else:
-            parts.append(buf)
-    return parts
-
-
-def clause_scores(pipe: Pipeline, texts: Sequence[str]) -> np.ndarray:
-    """Per text and type, the max decision value over the whole text and its sentences."""
-    units: list[str] = []
-    owner: list[int] = []
-    for i, t in enumerate(texts):
-        sents = sentences(t)
-        pieces = [t] + (sents[:MAX_SENTENCES] if len(sents) > 1 else [])
-        units.extend(pieces)
-        owner.extend([i] * len(pieces))
-    dec = pipe.decision_function(units)
-    if dec.ndim == 1:
-        dec = dec[:, None]
-    out = np.full((len(texts), dec.shape[1]), -np.inf)
-    np.maximum.at(out, np.asarray(owner), dec)
-    return out
 
 
 def build_pipeline(seed: int = 0, c: float = 4.0) -> Pipeline:
@@ -208,6 +164,18 @@ def _prune(pipe: Any) -> None:
         coef[np.abs(coef) < PRUNE_BELOW] = 0.0
         est.coef_ = coef
         est.sparsify()
+
+
+def train_and_use(feedback=(), seed: int = 0, path: str | None = None,  # noqa: ANN001
+                  **kwargs) -> dict:
+    """Retrain with reviewed `(clause text, [clause types])` pairs (see `train_clauses`) and
+    make later `extractors.clauses.tag_clauses` calls in this process use the new model.
+
+    Saved to `path` (default the data dir's `models/clause_tagger.joblib`, never the shipped
+    model) unless `save=False`."""
+    bundle = train_clauses(feedback, seed=seed, path=path, **kwargs)
+    set_model(bundle)
+    return bundle
 
 
 if __name__ == "__main__":

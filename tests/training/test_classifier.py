@@ -5,8 +5,9 @@ import random
 
 import pytest
 
-from classifiers import classify_text, train
+from classifiers import classify_text
 from classifiers.model import load_bundle
+from training.classifier import train
 
 WORDS = ["zorblax", "quillet", "marnow", "gravish", "tundle", "proff", "vessick", "lumbro"]
 
@@ -63,6 +64,6 @@ def test_training_is_reproducible(tmp_path):
         (tmp_path / "b" / "classifier.joblib").read_bytes()
     c = train(out_dir=tmp_path / "c", n_per_class=12, seed=6, feedback=feedback)
     assert c["version"] != a["version"]
-    from classifiers.generator import GENERATOR_VERSION
+    from training.generators import GENERATOR_VERSION
 
     assert a["version"].startswith(GENERATOR_VERSION + "-")

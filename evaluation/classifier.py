@@ -7,7 +7,7 @@ iterating on the generator does not re-run OCR, and reports doc-type accuracy pe
 subtype accuracy, the confusion matrix, expected calibration error (10 bins) and a
 reliability table.
 
-    .venv/bin/python -m classifiers.evaluate_corpus [--corpus DIR] [--no-ingest] [--json]
+    .venv/bin/python -m evaluation.classifier [--corpus DIR] [--no-ingest] [--json]
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ All wording is written for this project from general business vocabulary.
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, wrap
+from training.generators.common import Ctx, wrap
 
 # Per language: role -> label variants.
 LEX: dict[str, dict[str, list[str]]] = {

@@ -8,8 +8,8 @@ receipts headed "TAX INVOICE", as many shops print.
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, GeneratedDoc, wrap
-from classifiers.generator.invoices_intl import intl_invoice
+from training.generators.common import Ctx, GeneratedDoc, wrap
+from training.generators.invoices_intl import intl_invoice
 
 # Labels per language, written for this project (no document was copied).
 INV_LABELS = {

@@ -1,7 +1,7 @@
 """Paraphrase templates for CUAD's 41 clause types and for neutral boilerplate.
 
 Written for this project from general drafting knowledge (nothing is taken from a real
-contract). Slots in braces are filled by `synth.fill`: {A}/{B} defined party roles, {NA}/{NB}
+contract). Slots in braces are filled by `clauses.fill`: {A}/{B} defined party roles, {NA}/{NB}
 party names, {N} {U} a duration, {DAYS} a notice period, {STATE}, {CITY}, {AMOUNT}, {PCT},
 {PRODUCT}, {TERR}, {TITLE}, {DATE}, {SEC} a cross-reference ("Section 12.3"), {AFF}
 ("Affiliates"), {WORK} (work product), {YEARP} (a contract period), {CONSENT}.

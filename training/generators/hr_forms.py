@@ -15,7 +15,7 @@ forms' wording style; layouts and sentences are written for this project.
 from __future__ import annotations
 
 from classifiers.boilerplate import VIEWER_PLACEHOLDER
-from classifiers.generator.common import Ctx, wrap
+from training.generators.common import Ctx, wrap
 
 # Per form: header lines (number, title, agency, OMB number) and body label runs.
 HR_FORMS = {

@@ -14,8 +14,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from extractors.clauses.synth import OTHER, T, fill
 from ingest.types import IngestedDocument, Page, Word
+from training.synth.clauses import OTHER, T, fill
 
 _NUM_WORDS = {1: "one", 2: "two", 3: "three", 5: "five", 6: "six", 12: "twelve", 18: "eighteen",
               24: "twenty-four", 30: "thirty", 60: "sixty", 90: "ninety"}

@@ -1,7 +1,7 @@
 """The synthetic generator: deterministic per seed, covers every type and subtype."""
 
-from classifiers.generator import SUBTYPES, generate, generate_one
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
+from training.generators import SUBTYPES, generate, generate_one
 
 
 def test_same_seed_same_documents():
@@ -56,8 +56,8 @@ def test_invoices_in_several_languages_and_receipts_headed_invoice():
 
 
 def test_side_by_side_merges_columns():
-    from classifiers.generator.common import Ctx
-    from classifiers.generator.invoices_intl import side_by_side
+    from training.generators.common import Ctx
+    from training.generators.invoices_intl import side_by_side
 
     out = side_by_side(Ctx(1), ["Seller", "Street 1"], ["Invoice No: 7", "Date: 1.1.2020",
                                                         "Due: 2.2.2020"])

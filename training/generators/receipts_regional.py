@@ -12,7 +12,7 @@ word list is a named table so the vocabulary can be reviewed and extended in one
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, faker_for, fmt_num
+from training.generators.common import Ctx, faker_for, fmt_num
 
 # --- German till receipts (Kassenbon) ----------------------------------------------------
 DE_SHOP_KINDS = ["Markt", "Frischemarkt", "Supermarkt", "Discount", "Bäckerei", "Backstube",

@@ -8,7 +8,7 @@ forms' wording style; the layouts and all sentences are written for this project
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, GeneratedDoc, wrap
+from training.generators.common import Ctx, GeneratedDoc, wrap
 
 SKILLS = ["Python", "Java", "SQL", "Excel", "SAP", "Salesforce", "AWS", "Azure", "Linux",
           "JavaScript", "React", "Tableau", "Power BI", "ITIL", "Agile", "Scrum", "C++", "HTML",

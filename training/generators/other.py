@@ -10,7 +10,7 @@ alone does not make an invoice or a contract.
 
 from __future__ import annotations
 
-from classifiers.generator.common import Ctx, GeneratedDoc, wrap
+from training.generators.common import Ctx, GeneratedDoc, wrap
 
 
 def _letter(ctx: Ctx) -> list[str]:
@@ -141,7 +141,7 @@ def _purchase_order(ctx: Ctx) -> list[str]:
     if ctx.chance(0.5):
         L.append(f"{ctx.pick(['Ship To', 'Deliver to', 'Delivery address'])}: {ctx.address(True)[0]}")
     L.append("Item  Description  Qty  Unit Price  Amount")
-    from classifiers.generator.commerce import PRODUCTS
+    from training.generators.commerce import PRODUCTS
 
     for i in range(ctx.rng.randint(1, 12)):
         L.append(f"{i + 1}  {ctx.pick(PRODUCTS)}  {ctx.rng.randint(1, 50)}  {ctx.money(1, 900)}  "

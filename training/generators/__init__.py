@@ -1,6 +1,6 @@
 """Synthetic training documents for the document-type and subtype classifiers.
 
-    from classifiers.generator import generate
+    from training.generators import generate
     docs = generate(n_per_class=200, seed=0)   # list[GeneratedDoc], deterministic per seed
 
 `generate` balances the five doc types and, inside contract and hr, the subtypes. Each
@@ -14,16 +14,16 @@ import random
 from collections.abc import Callable
 from functools import partial
 
-from classifiers.generator.commerce import invoice, receipt
-from classifiers.generator.common import Ctx, GeneratedDoc, finish
-from classifiers.generator.contracts import contract
-from classifiers.generator.hr import hr
-from classifiers.generator.hr_forms import HR_FORM_SUBTYPE, us_hr_form, us_other_form
-from classifiers.generator.invoices_regional import de_rechnung, fr_facture, tv_ad_invoice
-from classifiers.generator.other import other
-from classifiers.generator.other_regional import regional_other
-from classifiers.generator.receipts_regional import de_receipt, us_restaurant_check
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
+from training.generators.commerce import invoice, receipt
+from training.generators.common import Ctx, GeneratedDoc, finish
+from training.generators.contracts import contract
+from training.generators.hr import hr
+from training.generators.hr_forms import HR_FORM_SUBTYPE, us_hr_form, us_other_form
+from training.generators.invoices_regional import de_rechnung, fr_facture, tv_ad_invoice
+from training.generators.other import other
+from training.generators.other_regional import regional_other
+from training.generators.receipts_regional import de_receipt, us_restaurant_check
 
 __all__ = ["GeneratedDoc", "generate", "generate_one", "generate_family", "FAMILIES",
            "FAMILY_SHARES", "SUBTYPES", "GENERATOR_VERSION"]
