@@ -39,6 +39,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 from classifiers.boilerplate import strip_boilerplate
+from extractors.modelfile import load_checked
 
 WORD_CHARS = 3000
 CHAR_CHARS = 1000
@@ -287,7 +288,10 @@ class Bundle:
 
 
 
-def load_bundle(path: Path) -> Bundle:
-    import joblib
+REBUILD = "backoffice train"  # `--shipped` for the one in classifiers/model/
 
-    return joblib.load(path)
+
+def load_bundle(path: Path) -> Bundle:
+    """The bundle at `path`, checked against its manifest `classifier.json` (a damaged or
+    swapped file raises ModelFileError; an absent one FileNotFoundError)."""
+    return load_checked(path, rebuild=REBUILD)

@@ -43,7 +43,43 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def save_checked(bundle: dict[str, Any], path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def bundle_version(bundle: Any) -> str | None:
+    """The version a bundle carries: its `version` key (dict bundles) or attribute (dataclass
+    bundles such as the classifier's); None for bundles fitted before they carried one."""
+    if isinstance(bundle, dict):
+        return bundle.get("version")
+    return getattr(bundle, "version", None)
+
+
+def content_version(digest: str) -> str:
+    """The version of a bundle that carries none: derived from the file's bytes."""
+    return f"sha256-{digest[:12]}"
+
+
+def data_sha256(*parts: Any) -> str:
+    """sha256 of a training set given as arrays (their bytes) and JSON-able values, so a
+    manifest can say which rows a model was fitted on."""
+    import numpy as np
+
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def write_manifest(path: Path, manifest: dict[str, Any], version: str | None) -> dict[str, Any]:
+    """Write `<model>.json` for the model file at `path` as it is now (its bytes unchanged);
+    a bundle without a version of its own gets one derived from the file's bytes."""
+    digest = file_sha256(path)
+    meta = {**manifest, "version": version or content_version(digest), "sha256": digest}
+    manifest_path(path).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    return meta
+
+
+def save_checked(bundle: Any, path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """Write the bundle atomically, then its manifest with the file's sha256."""
     import joblib
 
@@ -57,16 +93,15 @@ def save_checked(bundle: dict[str, Any], path: Path, manifest: dict[str, Any]) -
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    meta = {**manifest, "version": bundle.get("version"), "sha256": file_sha256(path)}
-    manifest_path(path).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
-    return meta
+    return write_manifest(path, manifest, bundle_version(bundle))
 
 
-def load_checked(path: Path) -> dict[str, Any]:
+def load_checked(path: Path, rebuild: str | None = None) -> Any:
     """The bundle at `path` after checking it against its manifest.
 
     Raises FileNotFoundError when the model file is absent and ModelFileError when the
-    manifest is missing or names another file or version.
+    manifest is missing or names another file or version. `rebuild` (the command that
+    rebuilds it) goes into the message when the manifest that would name it is missing.
     """
     import joblib
 
@@ -74,7 +109,8 @@ def load_checked(path: Path) -> dict[str, Any]:
         raise FileNotFoundError(path)
     mpath = manifest_path(path)
     if not mpath.exists():
-        raise ModelFileError(f"{path.name}: manifest {mpath.name} is missing; rebuild the model")
+        raise ModelFileError(f"{path.name}: manifest {mpath.name} is missing; rebuild the model"
+                             f" ({rebuild or 'see README'}) or restore both files")
     meta = json.loads(mpath.read_text())
     digest = file_sha256(path)
     if digest != meta.get("sha256"):
@@ -83,17 +119,20 @@ def load_checked(path: Path) -> dict[str, Any]:
             f"({str(meta.get('sha256'))[:12]}); the file is damaged or from another build: "
             f"rebuild it ({meta.get('rebuild', 'see README')}) or restore both files")
     bundle = joblib.load(path)
-    if bundle.get("version") != meta.get("version"):
-        raise ModelFileError(f"{path.name}: version {bundle.get('version')} differs from the "
-                             f"manifest's {meta.get('version')}")
+    version = bundle_version(bundle)
+    # a bundle without a version of its own is identified by its bytes (checked above)
+    if version is not None and version != meta.get("version"):
+        raise ModelFileError(f"{path.name}: version {version} differs from the "
+                             f"manifest's {meta.get('version')}; rebuild it "
+                             f"({meta.get('rebuild', 'see README')}) or restore both files")
     return bundle
 
 
 _lock = threading.Lock()
-_shipped: dict[Path, dict[str, Any] | None] = {}
+_shipped: dict[Path, Any] = {}
 
 
-def load_shipped(path: Path) -> dict[str, Any] | None:
+def load_shipped(path: Path) -> Any:
     """`load_checked` once per process and path; None when no model file is shipped
     (the caller then keeps its rule). A file that fails its check raises every time."""
     with _lock:

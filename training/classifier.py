@@ -24,7 +24,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
@@ -38,6 +37,7 @@ from classifiers.model import (
     N_HASH,
     N_TEXT,
     N_TITLE,
+    REBUILD,
     TITLE_CHARS,
     TITLE_WEIGHT,
     WORD_CHARS,
@@ -47,6 +47,7 @@ from classifiers.model import (
     _softmax,
 )
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
+from extractors.modelfile import data_sha256, save_checked
 from training.generators import GENERATOR_VERSION, generate
 from training.generators.common import _CONFUSIONS
 
@@ -287,19 +288,21 @@ def model_version(config: dict, fz: Featurizer, doctype: LinearModel,
 def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "classifier.joblib"
+    manifest = {"trained_on": "generated documents (training.generators) plus "
+                              f"{bundle.config.get('n_feedback', 0)} reviewer labels",
+                "train_sha256": data_sha256(bundle.config),
+                "rebuild": REBUILD + (" --shipped" if out_dir.resolve() ==
+                                      classifiers.MODEL_DIR.resolve() else "")}
     metrics = json.dumps({"version": bundle.version, "config": bundle.config,
                           "metrics": bundle.metrics}, indent=1, sort_keys=True) + "\n"
-    # Both files go to temporary names first: a full disk (or a crash) leaves the previous
-    # model whole, never a truncated one that the service would then try to load.
-    tmp_model = out_dir / ".classifier.joblib.tmp"
+    # Every file goes to a temporary name first: a full disk (or a crash) leaves the
+    # previous model whole, never a truncated one that the service would then try to load.
     tmp_metrics = out_dir / ".metrics.json.tmp"
     try:
-        joblib.dump(replace(bundle, timings={}), tmp_model, compress=3)
         tmp_metrics.write_text(metrics)
-        os.replace(tmp_model, path)
+        save_checked(replace(bundle, timings={}), path, manifest)
         os.replace(tmp_metrics, out_dir / "metrics.json")
     finally:
-        tmp_model.unlink(missing_ok=True)
         tmp_metrics.unlink(missing_ok=True)
     return path
 

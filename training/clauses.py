@@ -21,9 +21,9 @@ import os
 import random
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -31,8 +31,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from extractors.clauses import MODEL_PATH, set_model
+from extractors.clauses import MODEL_PATH, REBUILD, set_model
 from extractors.clauses.scoring import clause_scores, data_model_path
+from extractors.modelfile import data_sha256, save_checked
 from training.synth import clauses as synth
 from training.synth.clauses import CATEGORIES, generate
 
@@ -124,7 +125,7 @@ def train_clauses(
     """Retrain on generated clauses plus reviewed `(clause text, [clause types])` pairs.
 
     Returns the bundle `{"pipeline", "classes", "platt", "threshold", "meta"}`; when `save`,
-    also writes it with joblib to `path` (default `data_model_path()`, the data dir, so a
+    also writes it with its manifest (`save_checked`) to `path` (default `data_model_path()`, the data dir, so a
     feedback retrain never overwrites the reviewed-in shipped model). Unknown clause types in
     feedback are ignored. `calibrated=False` skips the two out-of-template fits (tests)."""
     t0 = time.time()
@@ -145,9 +146,11 @@ def train_clauses(
                  "calibrated": calibrated, "train_s": round(time.time() - t0, 1)},
     }
     if save:
-        path = path or data_model_path()
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        joblib.dump(bundle, path, compress=3)
+        save_checked(bundle, Path(path or data_model_path()), {
+            "trained_on": f"generated clauses (training.synth), {n_per_class} per type, "
+                          f"seed {seed}, plus {len(fb)} reviewed clauses",
+            "train_sha256": data_sha256(data),
+            "rebuild": REBUILD})
     return bundle
 
 

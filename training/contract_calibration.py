@@ -10,15 +10,15 @@ document is read, so the model is reproducible from the repository.
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
-import joblib
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from evaluation.scoring import score_field
 from extractors.contract import extract_contract_raw
-from extractors.contract.calibration import MODEL_PATH, features
+from extractors.contract.calibration import MODEL_PATH, REBUILD, features
+from extractors.modelfile import data_sha256, save_checked
 from training.synth.contracts import generate_hard_contract
 
 
@@ -56,8 +56,11 @@ def train(n_docs: int = 1200, seed: int = 0, path: str | None = MODEL_PATH) -> d
     bundle = {"vec": vec, "clf": clf, "support": support, "meta": {"n_docs": n_docs, "n_rows": len(ys),
                                                "accuracy": sum(ys) / max(1, len(ys))}}
     if path:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        joblib.dump(bundle, path, compress=3)
+        save_checked(bundle, Path(path), {
+            "trained_on": f"generated hard contracts (training.synth.contracts), "
+                          f"{n_docs} docs, seed {seed}",
+            "train_sha256": data_sha256(xs, ys),
+            "rebuild": REBUILD})
     return bundle
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 import time
 
-import joblib
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from evaluation.scoring import scalar_match
 from extractors.invoice import calibrate as final_calibration
 from extractors.invoice import extract_invoice
-from extractors.invoice.calibrate import CALIBRATION_PATH
+from extractors.invoice.calibrate import CALIBRATION_PATH, REBUILD
+from extractors.modelfile import data_sha256, save_checked
 from training.synth.invoices import generate
 
 MIN_PAIRS = 80  # fewer pairs than this: the field keeps its pipeline confidence
@@ -66,10 +66,13 @@ def main(argv: list[str] | None = None) -> int:
         iso.fit(x, y)
         models[name] = iso
         print(f"{name:16s} n={len(ps):4d} accuracy={y.mean():.3f} mean_conf={x.mean():.3f}")
-    CALIBRATION_PATH.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(models, CALIBRATION_PATH, compress=3)
+    meta = save_checked(models, CALIBRATION_PATH, {
+        "trained_on": f"generated invoices with OCR-damaged pages "
+                      f"(training.synth.invoices damage_truth=True), {a.docs} docs, seed {a.seed}",
+        "train_sha256": data_sha256(sorted(got.items())),
+        "rebuild": f"{REBUILD} --docs {a.docs} --seed {a.seed}"})
     final_calibration._CACHE.clear()
-    print(f"saved {CALIBRATION_PATH} in {time.time() - t0:.1f}s")
+    print(f"saved {CALIBRATION_PATH} ({meta['version']}) in {time.time() - t0:.1f}s")
     return 0
 
 

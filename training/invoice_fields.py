@@ -19,11 +19,13 @@ from extractors.invoice.layout import build_rows, union
 from extractors.invoice.model import (
     GROUP_OF,
     MODEL_PATH,
+    REBUILD,
     SCORED_FIELDS,
     FieldModel,
     features,
     same_value,
 )
+from extractors.modelfile import data_sha256, save_checked
 from extractors.normalize import infer_day_first
 from training.synth.invoices import generate as gen_doc
 
@@ -97,11 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         models[f] = FieldModel(clf, iso)
         print(f"{f:16s} train_rows={len(y):6d} pos={int(y.sum()):5d} "
               f"heldout_top1_acc={sum(ok) / max(1, len(ok)):.3f}")
-    import joblib
-
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(models, MODEL_PATH, compress=3)
-    print(f"saved {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KiB) "
+    rows = [part for d in per_doc for f in sorted(d) for part in (f, *d[f])]
+    meta = save_checked(models, MODEL_PATH, {
+        "trained_on": f"generated invoices (training.synth.invoices), {a.docs} docs, "
+                      f"seed {a.seed}, first {n_train} fit the rankers, the rest calibrate",
+        "train_sha256": data_sha256(*rows),
+        "rebuild": f"{REBUILD} --docs {a.docs} --seed {a.seed}"})
+    print(f"saved {MODEL_PATH} ({MODEL_PATH.stat().st_size // 1024} KiB, {meta['version']}) "
           f"in {time.time() - t0:.1f}s")
     return 0
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
-import joblib
 import numpy as np
 
 from extractors.clauses.scoring import clause_scores, data_model_path
 from extractors.clauses.split import split_clauses
+from extractors.modelfile import load_checked
 from extractors.types import Clause
 from ingest.types import IngestedDocument
 
@@ -42,6 +43,7 @@ __all__ = ["CLAUSE_TYPES", "ClauseModelMissing", "split_clauses", "tag_clauses",
            "tag_probabilities", "load_model", "set_model", "model_path"]
 
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model", "clause_tagger.joblib")
+REBUILD = "python -m training.clauses"
 _lock = threading.Lock()
 _model: dict | None = None
 _model_from: str | None = None
@@ -63,14 +65,15 @@ def model_path() -> str:
 
 
 def load_model(path: str | None = None) -> dict:
-    """The model bundle, loaded once per process (`path` default: `model_path()`)."""
+    """The model bundle, loaded once per process (`path` default: `model_path()`) and
+    checked against its manifest (a damaged or swapped file raises ModelFileError)."""
     global _model, _model_from
     with _lock:
         want = path or (_model_from if _model is not None else None) or model_path()
         if _model is None or (path is not None and path != _model_from):
             if not os.path.exists(want):
                 raise ClauseModelMissing(want)
-            _model = joblib.load(want)
+            _model = load_checked(Path(want), rebuild=REBUILD)
             _model_from = want
         return _model
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 import math
 import os
 import threading
+from pathlib import Path
 
+from extractors.modelfile import load_checked
 from extractors.types import Field
 
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model", "field_calibration.joblib")
+REBUILD = "python -m training.contract_calibration"
 # generated contracts are cleaner than real ones; never claim more than this
 CEILING = 0.95
 # A party list is right only when every name is, and generated preambles cannot cover the
@@ -60,15 +63,14 @@ def features(name: str, f: Field, info: dict[str, float], n_chars: int) -> dict[
 
 
 def load() -> dict | None:
-    """The shipped calibration model (once per process), or None when absent."""
+    """The shipped calibration model (once per process), or None when absent; a file that
+    does not match its manifest raises ModelFileError (every time: nothing is cached)."""
     global _model, _loaded
     with _lock:
         if not _loaded:
-            _loaded = True
             if os.path.exists(MODEL_PATH):
-                import joblib
-
-                _model = joblib.load(MODEL_PATH)
+                _model = load_checked(Path(MODEL_PATH), rebuild=REBUILD)
+            _loaded = True
         return _model
 
 

@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from extractors.modelfile import load_checked
+
 CALIBRATION_PATH = Path(__file__).parent / "model" / "final_calibration.joblib"
+REBUILD = "python -m training.invoice_calibration"
 
 HELD_CAP = 0.5  # extract_invoice's cap for values that fail an arithmetic/date check
 
@@ -27,15 +30,14 @@ _CACHE: dict[str, Any] = {}
 
 
 def load(path: Path = CALIBRATION_PATH) -> dict[str, Any]:
-    """Field -> fitted IsotonicRegression (empty when never fitted)."""
+    """Field -> fitted IsotonicRegression (empty when never fitted); a file that does not
+    match its manifest raises ModelFileError."""
     key = str(path)
     if key not in _CACHE:
         if not path.exists():
             _CACHE[key] = {}
         else:
-            import joblib
-
-            _CACHE[key] = joblib.load(path)
+            _CACHE[key] = load_checked(path, rebuild=REBUILD)
     return _CACHE[key]
 
 

@@ -22,8 +22,10 @@ from extractors.invoice.candidates import (
     field_features,
     name_features,
 )
+from extractors.modelfile import load_checked
 
 MODEL_PATH = Path(__file__).parent / "model" / "invoice_fields.joblib"
+REBUILD = "python -m training.invoice_fields"
 SCORED_FIELDS = (*MONEY_FIELDS, *DATE_FIELDS, *ID_FIELDS, "vendor_name")
 GROUP_OF = {**{f: "money" for f in MONEY_FIELDS}, **{f: "date" for f in DATE_FIELDS},
             **{f: "id" for f in ID_FIELDS}, "vendor_name": "name"}
@@ -60,12 +62,11 @@ _CACHE: dict[str, dict[str, FieldModel]] = {}
 
 
 def load(path: Path = MODEL_PATH) -> dict[str, FieldModel] | None:
-    """The trained models, or None when `python -m training.invoice_fields` never ran."""
+    """The trained models, or None when `python -m training.invoice_fields` never ran; a
+    file that does not match its manifest raises ModelFileError."""
     key = str(path)
     if key not in _CACHE:
         if not path.exists():
             return None
-        import joblib
-
-        _CACHE[key] = joblib.load(path)
+        _CACHE[key] = load_checked(path, rebuild=REBUILD)
     return _CACHE[key]

@@ -32,3 +32,13 @@ def test_a_missing_manifest_is_refused_and_a_missing_file_is_absent(tmp_path):
         load_checked(path)
     with pytest.raises(FileNotFoundError):
         load_checked(tmp_path / "none.joblib")
+
+
+def test_a_bundle_without_a_version_is_named_by_its_bytes(tmp_path):
+    path = tmp_path / "m.joblib"
+    meta = save_checked({"w": [1]}, path, {"rebuild": "python -m x"})
+    assert meta["version"] == f"sha256-{meta['sha256'][:12]}"
+    assert load_checked(path) == {"w": [1]}
+    path.write_bytes(path.read_bytes()[:-1] + b"\0")
+    with pytest.raises(ModelFileError, match="python -m x"):
+        load_checked(path)

@@ -50,6 +50,8 @@ def test_train_command(tmp_path, capsys, monkeypatch):
     assert cmd.run(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["version"] and (tmp_path / "m" / "classifier.joblib").exists()
+    manifest = json.loads((tmp_path / "m" / "classifier.json").read_text())
+    assert manifest["version"] == out["version"] and manifest["rebuild"] == "backoffice train"
     assert 0 <= out["type_accuracy_heldout"] <= 1
 
 

@@ -1,5 +1,6 @@
 """Fitting the clause tagger (training/clauses.py) on generated clauses and reviewed tags."""
 
+import json
 import os
 import re
 
@@ -46,6 +47,9 @@ def test_default_training_path_is_the_data_dir(tmp_path, monkeypatch):
                                calibrated=False)
         saved = tmp_path / "models" / "clause_tagger.joblib"
         assert saved.exists() and model_path() == str(saved)
+        manifest = json.loads(saved.with_suffix(".json").read_text())
+        assert manifest["rebuild"] == "python -m training.clauses"
+        assert len(manifest["train_sha256"]) == 64 and "1 reviewed" in manifest["trained_on"]
         assert os.path.getmtime(MODEL_PATH) == shipped_mtime
         set_model(None)
         assert load_model()["meta"] == bundle["meta"]  # reloaded from the data dir

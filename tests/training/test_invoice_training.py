@@ -1,5 +1,8 @@
 """Fitting the invoice field scorers and their final calibration on generated documents."""
 
+import json
+
+from extractors.modelfile import load_checked
 from training import invoice_calibration, invoice_fields
 
 
@@ -14,3 +17,19 @@ def test_calibration_pairs_are_confidences_with_outcomes():
     got = invoice_calibration.pairs(4, seed=11)
     assert set(got) <= set(invoice_calibration.CALIBRATED) and "total_amount" in got
     assert all(0.0 <= c <= 1.0 and isinstance(ok, bool) for ps in got.values() for c, ok in ps)
+
+
+def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
+    fields_path = tmp_path / "invoice_fields.joblib"
+    cal_path = tmp_path / "final_calibration.joblib"
+    monkeypatch.setattr(invoice_fields, "MODEL_PATH", fields_path)
+    monkeypatch.setattr(invoice_calibration, "CALIBRATION_PATH", cal_path)
+    monkeypatch.setattr(invoice_calibration, "MIN_PAIRS", 4)
+    assert invoice_fields.main(["--docs", "12", "--seed", "5"]) == 0
+    assert invoice_calibration.main(["--docs", "6", "--seed", "2"]) == 0
+    for path, rebuild in ((fields_path, "python -m training.invoice_fields --docs 12 --seed 5"),
+                          (cal_path, "python -m training.invoice_calibration --docs 6 --seed 2")):
+        manifest = json.loads(path.with_suffix(".json").read_text())
+        assert manifest["rebuild"] == rebuild and len(manifest["train_sha256"]) == 64
+        assert manifest["version"] == f"sha256-{manifest['sha256'][:12]}"
+        assert load_checked(path)
