@@ -13,6 +13,7 @@ abstains: doc_type "other", `abstained=True`, and the pipeline routes it to revi
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import replace
@@ -27,6 +28,7 @@ __all__ = [
 
 MODEL_DIR = Path(__file__).parent / "model"
 DEFAULT_THRESHOLD = 0.6
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _bundle = None
 
@@ -44,8 +46,10 @@ def _model_path() -> Path:
     env = os.environ.get("BACKOFFICE_CLASSIFIER_MODEL")
     if env:
         return Path(env)
+    from modelfile import usable_local
+
     local = local_model_dir() / "classifier.joblib"
-    return local if local.exists() else MODEL_DIR / "classifier.joblib"
+    return local if usable_local(local, log) else MODEL_DIR / "classifier.joblib"
 
 
 def _get():

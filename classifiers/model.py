@@ -39,7 +39,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 from classifiers.boilerplate import strip_boilerplate
-from extractors.modelfile import load_checked
+from modelfile import load_checked
 
 WORD_CHARS = 3000
 CHAR_CHARS = 1000

@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extractors.modelfile import load_shipped
 from extractors.types import Field
+from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "recalibration.joblib"
 PASS_THROUGH_SOURCES = ("ranker", "human")

@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNTIME = ("ingest", "classifiers", "extractors", "policies", "records", "search", "workflow")
+RUNTIME = ("ingest", "modelfile", "classifiers", "extractors", "policies", "records", "search", "workflow")
 OUTSIDE_RUNTIME = ("training", "evaluation", "benchmarks", "api")
 # package -> top-level packages it must not import
 FORBIDDEN: dict[str, tuple[str, ...]] = {

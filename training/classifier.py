@@ -47,7 +47,7 @@ from classifiers.model import (
     _softmax,
 )
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
-from extractors.modelfile import data_sha256, save_checked
+from modelfile import data_sha256, save_checked
 from training.generators import GENERATOR_VERSION, generate
 from training.generators.common import _CONFUSIONS
 

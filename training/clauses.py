@@ -33,7 +33,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from extractors.clauses import MODEL_PATH, REBUILD, set_model
 from extractors.clauses.scoring import clause_scores, data_model_path
-from extractors.modelfile import data_sha256, save_checked
+from modelfile import data_sha256, save_checked
 from training.synth import clauses as synth
 from training.synth.clauses import CATEGORIES, generate
 

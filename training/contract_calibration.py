@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from evaluation.scoring import score_field
 from extractors.contract import extract_contract_raw
 from extractors.contract.calibration import MODEL_PATH, REBUILD, features
-from extractors.modelfile import data_sha256, save_checked
+from modelfile import data_sha256, save_checked
 from training.synth.contracts import generate_hard_contract
 
 

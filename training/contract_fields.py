@@ -28,7 +28,7 @@ from typing import Any
 from evaluation.scoring import UNSCORABLE, labelled_fields, scalar_match
 from evaluation.scoring import truth_values as corpus_truth_values
 from extractors.contract import extract_contract_raw, ranker
-from extractors.modelfile import save_checked
+from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir
 from training.ranking import (
     GBM_PARAMS,

@@ -31,7 +31,7 @@ from evaluation.scoring import (
     truth_values,
 )
 from extractors.contract import extract_contract_raw, party_ranker
-from extractors.modelfile import save_checked
+from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.ranking import GBM_PARAMS, N_FOLDS, THRESHOLDS, f1, fit_scorer, fmt
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from evaluation.scoring import UNSCORABLE, scalar_match, truth_values
 from extractors.contract import extract_contract_raw, title_ranker
-from extractors.modelfile import save_checked
+from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.ranking import GBM_PARAMS, DocCands, cross_validate, f1, fit_final, fmt
 

@@ -20,7 +20,7 @@ from evaluation.scoring import scalar_match
 from extractors.invoice import calibrate as final_calibration
 from extractors.invoice import extract_invoice
 from extractors.invoice.calibrate import CALIBRATION_PATH, REBUILD
-from extractors.modelfile import data_sha256, save_checked
+from modelfile import data_sha256, save_checked
 from training.synth.invoices import generate
 
 MIN_PAIRS = 80  # fewer pairs than this: the field keeps its pipeline confidence

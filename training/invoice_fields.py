@@ -25,8 +25,8 @@ from extractors.invoice.model import (
     features,
     same_value,
 )
-from extractors.modelfile import data_sha256, save_checked
 from extractors.normalize import infer_day_first
+from modelfile import data_sha256, save_checked
 from training.synth.invoices import generate as gen_doc
 
 

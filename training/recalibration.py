@@ -24,7 +24,7 @@ import numpy as np
 from evaluation.scoring import calibration
 from extractors import recalibration
 from extractors.contract.ranker import MODEL_PATH as CONTRACT_RANKER
-from extractors.modelfile import load_checked, save_checked
+from modelfile import load_checked, save_checked
 from training.docs import filer_key
 
 MIN_PAIRS = 40  # fewer pairs than this make a curve noisier than the number it replaces

@@ -29,7 +29,7 @@ from typing import Any
 from evaluation.scoring import scalar_match
 from evaluation.scoring import truth_values as corpus_truth_values
 from extractors.invoice import extract_invoice, receipt_candidates, receipt_ranker
-from extractors.modelfile import save_checked, single_thread
+from modelfile import save_checked, single_thread
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.ranking import GBM_PARAMS, N_FOLDS, DocCands, cross_validate, f1, fit_final, fmt
 from training.synth.invoices import generate as generate_doc

@@ -21,7 +21,7 @@ from evaluation.scoring import scalar_match, truth_values
 from extractors.hr import extract_hr, name_ranker
 from extractors.hr.lines import document_lines
 from extractors.hr.resume import resume_candidates
-from extractors.modelfile import save_checked
+from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.ranking import GBM_PARAMS, DocCands, cross_validate, f1, fit_final, fmt
 

@@ -12,6 +12,7 @@ process. The clause types are CUAD's 41, named in `CLAUSE_TYPES`.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -20,9 +21,11 @@ import numpy as np
 
 from extractors.clauses.scoring import clause_scores, data_model_path
 from extractors.clauses.split import split_clauses
-from extractors.modelfile import load_checked
 from extractors.types import Clause
 from ingest.types import IngestedDocument
+from modelfile import load_checked, usable_local
+
+log = logging.getLogger(__name__)
 
 # CUAD's clause types, in the order the tagger's training data lists them.
 CLAUSE_TYPES: tuple[str, ...] = (
@@ -61,7 +64,7 @@ class ClauseModelMissing(FileNotFoundError):
 def model_path() -> str:
     """The reviewed model in the data dir when it exists, else the shipped one."""
     p = data_model_path()
-    return p if os.path.exists(p) else MODEL_PATH
+    return p if usable_local(Path(p), log) else MODEL_PATH
 
 
 def load_model(path: str | None = None) -> dict:

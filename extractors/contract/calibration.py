@@ -16,8 +16,8 @@ import os
 import threading
 from pathlib import Path
 
-from extractors.modelfile import load_checked
 from extractors.types import Field
+from modelfile import load_checked
 
 MODEL_PATH = os.path.join(os.path.dirname(__file__), "model", "field_calibration.joblib")
 REBUILD = "python -m training.contract_calibration"

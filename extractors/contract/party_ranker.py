@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.contract import parties as P
-from extractors.modelfile import load_shipped, single_thread
+from modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "party_ranker.joblib"
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.contract.fields import RELIABILITY, Hit
-from extractors.modelfile import load_shipped, single_thread
+from modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "field_ranker.joblib"
 RANKED_FIELDS = ("agreement_date", "effective_date", "expiration_date", "governing_law",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.contract.fields import _EDGAR_LINE, _TITLE_WORDS, _title_case
-from extractors.modelfile import load_shipped, single_thread
+from modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95

@@ -22,7 +22,7 @@ from typing import Any
 from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.vocab import HEAD_WORDS, HEADING_WORDS, ROLE_WORDS, SECTION_HEADINGS
-from extractors.modelfile import load_shipped, single_thread
+from modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "name_ranker.joblib"
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95

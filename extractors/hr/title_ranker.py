@@ -21,7 +21,7 @@ from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.resume import clean_segment, title_like
 from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS
-from extractors.modelfile import load_shipped, single_thread
+from modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 MAX_SEGMENTS = 80  # title-like segments this far down the resume are candidates

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from extractors.modelfile import load_checked
+from modelfile import load_checked
 
 CALIBRATION_PATH = Path(__file__).parent / "model" / "final_calibration.joblib"
 REBUILD = "python -m training.invoice_calibration"

@@ -22,7 +22,7 @@ from extractors.invoice.candidates import (
     field_features,
     name_features,
 )
-from extractors.modelfile import load_checked
+from modelfile import load_checked
 
 MODEL_PATH = Path(__file__).parent / "model" / "invoice_fields.joblib"
 REBUILD = "python -m training.invoice_fields"

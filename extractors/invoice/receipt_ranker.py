@@ -44,8 +44,8 @@ from extractors.invoice.candidates import (
     norm_label,
 )
 from extractors.invoice.layout import PageLayout, Row, union
-from extractors.modelfile import load_shipped, single_thread
 from ingest.types import BBox
+from modelfile import load_shipped, single_thread
 
 MODEL_PATH = Path(__file__).parent / "model" / "receipt_fields.joblib"
 RANKED_FIELDS = ("total_amount", "invoice_date", "vendor_name", "vendor_address")

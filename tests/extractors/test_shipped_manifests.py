@@ -12,7 +12,7 @@ from classifiers.model import Bundle, load_bundle
 from extractors.contract import calibration as contract_calibration
 from extractors.invoice import calibrate as invoice_calibration
 from extractors.invoice import model as invoice_model
-from extractors.modelfile import ModelFileError, manifest_path
+from modelfile import ModelFileError, manifest_path
 
 
 def _contract_calibration(path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -2,7 +2,7 @@
 
 import json
 
-from extractors.modelfile import load_checked
+from modelfile import load_checked
 from training import invoice_calibration, invoice_fields
 
 

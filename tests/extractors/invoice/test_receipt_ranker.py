@@ -10,7 +10,7 @@ import pytest
 from evaluation.scoring import scalar_match
 from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
-from extractors.modelfile import ModelFileError, load_checked, manifest_path
+from modelfile import ModelFileError, load_checked, manifest_path
 from training.docs import TRAIN_DIR
 from training.synth.invoices import generate
 

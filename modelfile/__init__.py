@@ -4,13 +4,15 @@ The manifest (`<model>.json`) records the model's version, the sha256 of the mod
 the sha256 of the training set it was fitted on and how to rebuild it. Loading checks the
 file's hash against the manifest, so a truncated copy, a model from another build or a
 hand-swapped file is refused with a message instead of quietly changing every result
-(paperless-ngx checks its classifier file's format version the same way).
+(paperless-ngx checks its classifier file's format version the same way). A package of its
+own at the bottom of the house: classifiers and extractors both load models through it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -25,6 +27,19 @@ def single_thread() -> Any:
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="openmp")
+
+
+def usable_local(path: Path, log: logging.Logger) -> bool:
+    """Whether a model retrained into the data dir may be used: it exists with its manifest.
+    One written before manifests existed is passed over (with a warning saying how to
+    rebuild it) so an upgrade falls back to the shipped model instead of failing."""
+    if not path.exists():
+        return False
+    if not manifest_path(path).exists():
+        log.warning("%s has no manifest (written by an older version): using the shipped "
+                    "model; retrain to use this installation's corrections again", path)
+        return False
+    return True
 
 
 class ModelFileError(RuntimeError):

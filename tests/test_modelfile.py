@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from extractors.modelfile import ModelFileError, load_checked, manifest_path, save_checked
+from modelfile import ModelFileError, load_checked, manifest_path, save_checked
 
 
 def test_round_trip_records_version_and_hash(tmp_path):
