@@ -83,11 +83,13 @@ def run(args: argparse.Namespace) -> int:
             elif args.action in ("disable", "enable"):
                 users.set_active(s, args.username, args.action == "enable", actor="cli")
             elif args.action == "token":
-                from api.web.security import load_secret_key, make_api_token
+                from api.web.security import credential_stamp, load_secret_key, make_api_token
 
-                if users.get_user(s, args.username) is None:
+                user = users.get_user(s, args.username)
+                if user is None:
                     raise users.UserError(f"no user {args.username!r}")
-                print(make_api_token(load_secret_key(settings), args.username.lower()))
+                print(make_api_token(load_secret_key(settings), user.username,
+                                     credential_stamp(user.password_hash, user.roles)))
     except users.UserError as exc:
         print(f"backoffice users: {exc}", file=sys.stderr)
         return 1

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from api.web import throttle
 from api.web.access import Principal
-from api.web.security import new_csrf_token, read_api_token, same_token
+from api.web.security import credential_stamp, new_csrf_token, read_api_token, same_token
 from records.auth_sessions import session_user
 from records.db import session_scope
 from records.users import authenticate, get_user
@@ -98,8 +98,11 @@ def _principal_from_header(request: Request, session: Session, header: str) -> P
         user = _basic_user(request, session, name, pw)
         via = "basic"
     elif scheme.lower() == "bearer":
-        name = read_api_token(request.app.state.secret_key, cred.strip())
-        user = get_user(session, name) if name else None
+        got = read_api_token(request.app.state.secret_key, cred.strip())
+        user = get_user(session, got[0]) if got else None
+        if user is not None and got and not same_token(
+                credential_stamp(user.password_hash, user.roles), got[1]):
+            user = None  # issued before a password or role change
         via = "bearer"
     if user is None or not user.active:
         raise LoginRequired()

@@ -7,6 +7,7 @@ having to configure a secret on a single-machine install.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
@@ -65,14 +66,26 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="backoffice-api-token")
 
 
-def make_api_token(secret: str, username: str) -> str:
-    """A signed bearer token for scripts; revoked by deactivating the user."""
-    return _serializer(secret).dumps({"u": username})
+def credential_stamp(password_hash: str, roles: list[str] | None) -> str:
+    """What a bearer token is bound to besides the name: the user's password hash and
+    roles. A password or role change makes every token issued before it stop working, as
+    it ends every browser session."""
+    text = password_hash + "|" + ",".join(sorted(roles or []))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def read_api_token(secret: str, token: str) -> str | None:
+def make_api_token(secret: str, username: str, stamp: str) -> str:
+    """A signed bearer token for scripts (`credential_stamp` of the user at issue time);
+    revoked by deactivating the user or changing their password or roles."""
+    return _serializer(secret).dumps({"u": username, "s": stamp})
+
+
+def read_api_token(secret: str, token: str) -> tuple[str, str] | None:
+    """(user name, credential stamp) of a valid token, else None."""
     try:
         data = _serializer(secret).loads(token, max_age=TOKEN_MAX_AGE_S)
     except BadSignature:
         return None
-    return data.get("u") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not data.get("u") or not data.get("s"):
+        return None  # tokens issued before stamps existed are not honoured
+    return str(data["u"]), str(data["s"])

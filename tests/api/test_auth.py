@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from records import users
 from records.db import session_scope
 from records.models import AuditLog
 from tests.api.test_web_support import (
@@ -74,7 +75,7 @@ def test_csrf_required_for_form_and_session_api(app: FastAPI, client: TestClient
 
 
 def test_basic_and_bearer_auth_for_scripts(app: FastAPI, client: TestClient) -> None:
-    from api.web.security import make_api_token
+    from api.web.security import credential_stamp, make_api_token
 
     add_user(app, "pat", "ap")
     doc_id = seed_document(app, "invoice", INVOICE_FIELDS)
@@ -87,11 +88,28 @@ def test_basic_and_bearer_auth_for_scripts(app: FastAPI, client: TestClient) -> 
     assert r.status_code == 200
     bad = "Basic " + base64.b64encode(b"pat:wrong-password").decode()
     assert client.get("/api/documents", headers={"Authorization": bad}).status_code == 401
-    token = make_api_token(app.state.secret_key, "pat")
+    with session_scope(app.state.sessions) as s:
+        user = users.get_user(s, "pat")
+        token = make_api_token(app.state.secret_key, "pat",
+                               credential_stamp(user.password_hash, user.roles))
     r = client.get(f"/api/documents/{doc_id}", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and r.json()["corrections"]["po_number"]["corrected_by"] == "pat"
     assert client.get("/api/documents",
                       headers={"Authorization": "Bearer x" + token}).status_code == 401
+    # a password change ends the token as it ends browser sessions; so does a role change
+    with session_scope(app.state.sessions) as s:
+        users.set_password(s, "pat", "another-long-passphrase-42", actor="admin")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/documents", headers=bearer).status_code == 401
+    with session_scope(app.state.sessions) as s:
+        user = users.get_user(s, "pat")
+        token = make_api_token(app.state.secret_key, "pat",
+                               credential_stamp(user.password_hash, user.roles))
+        bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/documents", headers=bearer).status_code == 200
+    with session_scope(app.state.sessions) as s:
+        users.set_roles(s, "pat", ["ap", "approver"], actor="admin")
+    assert client.get("/api/documents", headers=bearer).status_code == 401
 
 
 def test_first_start_creates_admin_once(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
