@@ -397,3 +397,18 @@ def test_fixed_is_accepted_once_the_cause_is_gone(app: FastAPI, client: TestClie
     r = _api(client, token, "POST", f"/api/violations/{dup.id}", action="resolve",
              resolution="fixed", reason="the first upload was a test file, deleted")
     assert r.status_code == 200 and r.json()["resolution"] == "fixed"
+
+
+def test_a_script_finds_and_resolves_a_finding_through_the_api_alone(
+        app: FastAPI, client: TestClient) -> None:
+    add_user(app, "ann", "approver")
+    _, second = _duplicates(app)
+    token = login(client, "ann")
+    got = client.get(f"/api/documents/{second}").json()["findings"]
+    dup = next(f for f in got if f["rule"] == "ap.duplicate_invoice")
+    assert dup["status"] == "open" and dup["blocking"] is True
+    r = _api(client, token, "POST", f"/api/violations/{dup['id']}", action="resolve",
+             resolution="accepted_risk", reason="second copy filed on purpose")
+    assert r.status_code == 200
+    after = client.get(f"/api/documents/{second}").json()["findings"]
+    assert next(f for f in after if f["id"] == dup["id"])["resolution"] == "accepted_risk"

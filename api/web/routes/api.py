@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
 from api.web.bounds import Limit, Offset, RowId
 from api.web.deps import DB, CurrentUser, require
-from api.web.queries import list_documents, queue_items, visible_document
+from api.web.queries import list_documents, queue_items, violations_of, visible_document
 from api.web.routes.documents import (
     apply_decision,
     apply_field,
@@ -29,6 +29,7 @@ from api.web.routes.search import filter_args, run_search
 from records import ledger
 from records.db import session_scope
 from records.models import Document
+from workflow import controls
 from workflow.judge import finding_json, result_json
 from workflow.states import FINAL_STATES
 
@@ -94,7 +95,12 @@ def documents(
 @router.get("/documents/{document_id}")
 def document(document_id: str, user: CurrentUser,
              session: DB) -> dict[str, Any]:
-    return result_json(session, visible_document(session, user, document_id))
+    """The CONTRACT.md result, plus `findings`: every finding with the id that
+    `POST /api/violations/{id}` resolves or reopens, its status and whether it blocks."""
+    doc = visible_document(session, user, document_id)
+    findings = [{"id": v.id, **finding_json(v), "blocking": controls.is_blocking(v.rule)}
+                for v in violations_of(session, doc.id)]
+    return {**result_json(session, doc), "findings": findings}
 
 
 @router.get("/documents/{document_id}/status")
