@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 import threading
@@ -34,6 +35,7 @@ from sqlalchemy import delete, select
 
 from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
+from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooLarge
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
@@ -541,8 +543,9 @@ def shared_search_index(settings: Settings) -> Any:
 _worker: Pipeline | None = None
 
 
-def _init_worker(data_dir: str) -> None:
+def _init_worker(data_dir: str, parent_pid: int | None = None) -> None:
     global _worker
+    die_with_parent(parent_pid)  # a killed `backoffice process` takes its workers along
     settings = Settings.from_env(data_dir)
     # chromadb's embedded PersistentClient must have one writer process: concurrent writers
     # corrupt its index. Workers leave indexing to the parent (`process_many`).
@@ -583,7 +586,8 @@ def process_many(
 
     indexer = Pipeline(settings) if settings.search_enabled else None
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(str(settings.data_dir),)
+        max_workers=workers, initializer=_init_worker,
+        initargs=(str(settings.data_dir), os.getpid())
     ) as pool:
         futures = [pool.submit(_work, str(p)) for p in paths]
         for fut in futures:

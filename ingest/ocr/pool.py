@@ -10,6 +10,7 @@ loading models again would cost more than the page.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from ingest.children import die_with_parent
 from ingest.errors import IngestError, OcrFailed, OcrTimeout
 from ingest.ocr.base import OcrResult
 from ingest.ocr.select import recognize_page
@@ -86,7 +88,8 @@ def _context() -> multiprocessing.context.BaseContext:
 def _run_pool(
     jobs: Iterator[OcrJob], options: IngestOptions, workers: int
 ) -> Iterator[tuple[int, OcrResult]]:
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     pending: dict[Future[tuple[int, OcrResult]], tuple[int, float]] = {}
     budget = _page_budget(options) * 2 + _STARTUP_SLACK_S  # may wait behind one page
     ok = False

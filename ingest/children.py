@@ -1,0 +1,34 @@
+"""Worker processes that end with the process that started them.
+
+A pool worker forked or spawned by `backoffice process` (or by the OCR pool) would keep
+running, holding CPU and the data dir, after its parent is killed (`kill -9`, an OOM kill,
+a closed terminal): nothing tells it. On Linux the kernel can: `PR_SET_PDEATHSIG` sends the
+worker SIGTERM the moment its parent dies. Elsewhere this is a no-op; the executors' own
+shutdown still ends workers on a normal exit.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int | None = None) -> bool:
+    """Ask the kernel to SIGTERM this process when its parent exits; True when armed.
+    `parent_pid`: the parent expected; if it already died before this ran, exit now."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        return False
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died between fork and prctl: nobody will collect us
+    return True
