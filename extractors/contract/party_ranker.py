@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from extractors.contract import parties as P
-from modelfile import load_shipped, single_thread
+from extractors.scorer import CandidateScorer
+from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "party_ranker.joblib"
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95
@@ -244,33 +245,22 @@ def select(groups: list[PartyGroup], scores: list[float], threshold: float,
     return chosen
 
 
-class PartyRanker:
-    """The shipped model: vectoriser, classifier, threshold and list calibration."""
+class PartyRanker(CandidateScorer):
+    """The shipped model: vectoriser, classifier, thresholds and list calibration."""
 
     def __init__(self, bundle: dict[str, Any]) -> None:
-        self.version: str = bundle["version"]
-        self.vec = bundle["vec"]
-        self.clf = bundle["clf"]
-        self.iso = bundle["iso"]
-        self.threshold: float = bundle["threshold"]
+        super().__init__(bundle)
         self.pair_threshold: float = bundle.get("pair_threshold", self.threshold)
 
-    def score(self, groups: list[PartyGroup], flat: str, rule: list[str]) -> list[float]:
-        if not groups:
-            return []
-        x = self.vec.transform(features_all(groups, flat, rule))
-        with single_thread():
-            return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
-
     def choose(self, groups: list[PartyGroup], flat: str, rule: list[str]) -> PartyChoice | None:
-        scores = self.score(groups, flat, rule)
+        scores = self.scores(features_all(groups, flat, rule))
         idx = select(groups, scores, self.threshold, self.pair_threshold)
         if not idx:
             return None
-        p = float(self.iso.predict([min(scores[i] for i in idx)])[0])
         ordered = sorted(idx, key=lambda i: (groups[i].first_start < 0, groups[i].first_start))
         return PartyChoice([groups[i].name for i in ordered], [groups[i] for i in ordered],
-                           min(CONF_CEIL, max(CONF_FLOOR, p)))
+                           self.probability(min(scores[i] for i in idx), CONF_FLOOR, CONF_CEIL))
+
 
 
 def load(path: Path = MODEL_PATH) -> PartyRanker | None:

@@ -16,10 +16,10 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from extractors.contract.fields import _EDGAR_LINE, _TITLE_WORDS, _title_case
-from modelfile import load_shipped, single_thread
+from extractors.scorer import CandidateScorer
+from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95
@@ -116,27 +116,13 @@ def features(c: TitleCandidate, low_flat: str) -> dict[str, float]:
     return f
 
 
-class TitleRanker:
-    def __init__(self, bundle: dict[str, Any]) -> None:
-        self.version: str = bundle["version"]
-        self.vec = bundle["vec"]
-        self.clf = bundle["clf"]
-        self.iso = bundle["iso"]
-        self.threshold: float = bundle["threshold"]
-
+class TitleRanker(CandidateScorer):
     def choose(self, cands: list[TitleCandidate],
                flat: str) -> tuple[TitleCandidate, float] | None:
-        if not cands:
-            return None
         low = flat.lower()
-        x = self.vec.transform([features(c, low) for c in cands])
-        with single_thread():
-            s = [float(p) for p in self.clf.predict_proba(x)[:, 1]]
-        i = max(range(len(s)), key=lambda k: (s[k], -k))
-        if s[i] < self.threshold:
-            return None
-        p = float(self.iso.predict([s[i]])[0])
-        return cands[i], min(CONF_CEIL, max(CONF_FLOOR, p))
+        got = self.best([features(c, low) for c in cands], CONF_FLOOR, CONF_CEIL)
+        return (cands[got[0]], got[1]) if got else None
+
 
 
 def load(path: Path = MODEL_PATH) -> TitleRanker | None:

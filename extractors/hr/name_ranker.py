@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.vocab import HEAD_WORDS, HEADING_WORDS, ROLE_WORDS, SECTION_HEADINGS
-from modelfile import load_shipped, single_thread
+from extractors.scorer import CandidateScorer
+from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "name_ranker.joblib"
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95
@@ -137,32 +137,13 @@ def email_local(lines: list[Line]) -> str:
     return m.group(0).split("@")[0].lower() if m else ""
 
 
-class NameRanker:
-    def __init__(self, bundle: dict[str, Any]) -> None:
-        self.version: str = bundle["version"]
-        self.vec = bundle["vec"]
-        self.clf = bundle["clf"]
-        self.iso = bundle["iso"]
-        self.threshold: float = bundle["threshold"]
-
-    def scores(self, cands: list[NameCandidate], lines: list[Line]) -> list[float]:
-        if not cands:
-            return []
-        local = email_local(lines)
-        x = self.vec.transform([features(c, local) for c in cands])
-        with single_thread():
-            return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
-
+class NameRanker(CandidateScorer):
     def choose(self, cands: list[NameCandidate],
                lines: list[Line]) -> tuple[NameCandidate, float] | None:
-        s = self.scores(cands, lines)
-        if not s:
-            return None
-        i = max(range(len(s)), key=lambda k: (s[k], -k))
-        if s[i] < self.threshold:
-            return None
-        p = float(self.iso.predict([s[i]])[0])
-        return cands[i], min(CONF_CEIL, max(CONF_FLOOR, p))
+        local = email_local(lines)
+        got = self.best([features(c, local) for c in cands], CONF_FLOOR, CONF_CEIL)
+        return (cands[got[0]], got[1]) if got else None
+
 
 
 def load(path: Path = MODEL_PATH) -> NameRanker | None:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.resume import clean_segment, title_like
 from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS
-from modelfile import load_shipped, single_thread
+from extractors.scorer import CandidateScorer
+from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 MAX_SEGMENTS = 80  # title-like segments this far down the resume are candidates
@@ -152,30 +152,11 @@ def features(c: TitleCandidate, all_c: list[TitleCandidate]) -> dict[str, float]
     return f
 
 
-class TitleRanker:
-    def __init__(self, bundle: dict[str, Any]) -> None:
-        self.version: str = bundle["version"]
-        self.vec = bundle["vec"]
-        self.clf = bundle["clf"]
-        self.iso = bundle["iso"]
-        self.threshold: float = bundle["threshold"]
-
-    def scores(self, cands: list[TitleCandidate]) -> list[float]:
-        if not cands:
-            return []
-        x = self.vec.transform([features(c, cands) for c in cands])
-        with single_thread():
-            return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
-
+class TitleRanker(CandidateScorer):
     def choose(self, cands: list[TitleCandidate]) -> tuple[TitleCandidate, float] | None:
-        s = self.scores(cands)
-        if not s:
-            return None
-        i = max(range(len(s)), key=lambda k: (s[k], -k))
-        if s[i] < self.threshold:
-            return None
-        p = float(self.iso.predict([s[i]])[0])
-        return cands[i], min(CONF_CEIL, max(CONF_FLOOR, p))
+        got = self.best([features(c, cands) for c in cands], CONF_FLOOR, CONF_CEIL)
+        return (cands[got[0]], got[1]) if got else None
+
 
 
 def load(path: Path = MODEL_PATH) -> TitleRanker | None:

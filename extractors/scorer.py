@@ -1,0 +1,48 @@
+"""One fitted candidate scorer, as every ranker's model file holds it.
+
+`training.ranking.fit_final` leaves a bundle with a vectoriser, a gradient-boosting
+classifier, the isotonic map from score to probability and the reporting threshold; the
+resume title and name rankers, the contract title ranker and the party selector all read
+it the same way: score candidate feature rows (single-threaded, see
+`modelfile.single_thread`), take the best row when it clears the threshold, and report
+its calibrated probability clamped to the ranker's bounds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from modelfile import single_thread
+
+
+class CandidateScorer:
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        self.version: str = bundle["version"]
+        self.vec = bundle["vec"]
+        self.clf = bundle["clf"]
+        self.iso = bundle["iso"]
+        self.threshold: float = bundle["threshold"]
+
+    def scores(self, rows: list[dict[str, float]]) -> list[float]:
+        """The classifier's score for each feature row."""
+        if not rows:
+            return []
+        x = self.vec.transform(rows)
+        with single_thread():
+            return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
+
+    def probability(self, score: float, floor: float, ceil: float) -> float:
+        """The calibrated probability of `score`, never beyond [floor, ceil]."""
+        return min(ceil, max(floor, float(self.iso.predict([score])[0])))
+
+    def best(self, rows: list[dict[str, float]], floor: float,
+             ceil: float) -> tuple[int, float] | None:
+        """(index, probability) of the best row (the earliest on a tie) when its score
+        clears the threshold, else None."""
+        s = self.scores(rows)
+        if not s:
+            return None
+        i = max(range(len(s)), key=lambda k: (s[k], -k))
+        if s[i] < self.threshold:
+            return None
+        return i, self.probability(s[i], floor, ceil)
