@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,8 @@ from evaluation.scoring import (
     truth_values,
 )
 from extractors.contract import extract_contract_raw, party_ranker
-from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import GBM_PARAMS, N_FOLDS, THRESHOLDS, f1, fit_scorer, fmt
+from training.ranking import N_FOLDS, THRESHOLDS, f1, fit_scorer, fmt, save_ranker
 
 SOURCES = ("cuad", "kleister_nda")
 MIN_GAIN = 0.01
@@ -173,16 +171,11 @@ def main(argv: list[str] | None = None) -> int:
           f" -> {'ranker' if use else 'rule'}")
     if args.cv_only or not use:
         return 0
-    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
-    version = f"parties-{digest.hexdigest()[:12]}"
-    meta = save_checked(
-        {"version": version, **fit_final(docs, cv["threshold"])}, party_ranker.MODEL_PATH,
-        {"trained_on": "../shared/train sources " + ", ".join(SOURCES),
-         "train_sha256": train_sha, "n_docs": len(docs),
-         "rebuild": "python -m training.contract_parties",
-         "cv": {"threshold": cv["threshold"], "ece": cv["calibration"].get("ece"),
-                "per_source": cv["per_source"]}})
-    print(f"wrote {party_ranker.MODEL_PATH} ({meta['version']})", file=sys.stderr)
+    save_ranker(fit_final(docs, cv["threshold"]), party_ranker.MODEL_PATH, "parties", train_sha,
+                {"trained_on": "../shared/train sources " + ", ".join(SOURCES),
+                 "n_docs": len(docs), "rebuild": "python -m training.contract_parties",
+                 "cv": {"threshold": cv["threshold"], "ece": cv["calibration"].get("ece"),
+                        "per_source": cv["per_source"]}})
     return 0
 
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 from evaluation.scoring import UNSCORABLE, scalar_match, truth_values
 from extractors.contract import extract_contract_raw, title_ranker
-from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import GBM_PARAMS, DocCands, cross_validate, f1, fit_final, fmt
+from training.ranking import DocCands, cv_and_ship
 
 SOURCES = ("cuad",)  # Kleister NDAs carry no title label
 FIELD = "title"
@@ -57,26 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cached-only", action="store_true")
     args = ap.parse_args(argv)
     docs, train_sha = collect(args.train, not args.cached_only)
-    cv = cross_validate(FIELD, docs, (title_ranker.CONF_FLOOR, title_ranker.CONF_CEIL))
-    st = cv["per_source"]["cuad"]
-    use = f1(*st["ranker"]) >= f1(*st["rule"]) + MIN_GAIN
-    print(f"{FIELD} n={len(docs)} t={cv['threshold']:.3f} rule {fmt(st['rule'])} | ranker "
-          f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | "
-          f"ECE {cv['calibration']['ece']:.3f} -> {'ranker' if use else 'rule'}")
-    if args.cv_only or not use:
-        return 0
-    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
-    version = f"ctitle-{digest.hexdigest()[:12]}"
-    meta = save_checked({"version": version, **fit_final(docs, cv["threshold"])},
-                        title_ranker.MODEL_PATH,
-                        {"trained_on": "../shared/train source cuad",
-                         "train_sha256": train_sha, "n_docs": len(docs),
-                         "rebuild": "python -m training.contract_titles",
-                         "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
-                                "ranker": st["ranker"], "rule": st["rule"]}})
-    print(f"wrote {title_ranker.MODEL_PATH} ({meta['version']})", file=sys.stderr)
-    return 0
-
+    return cv_and_ship(FIELD, docs, train_sha, source="cuad",
+                       bounds=(title_ranker.CONF_FLOOR, title_ranker.CONF_CEIL),
+                       path=title_ranker.MODEL_PATH, prefix="ctitle",
+                       trained_on="../shared/train source cuad",
+                       rebuild="python -m training.contract_titles", cv_only=args.cv_only,
+                       min_gain=MIN_GAIN)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -10,12 +10,17 @@ per source; `fit_final` fits the shipped model on everything.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
+from modelfile import save_checked
 
 N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
@@ -160,3 +165,37 @@ def fmt(c: tuple[int, int, int]) -> str:
     return f"P {p:.3f} R {r:.3f} F1 {f1(tp, fp, fn):.3f}"
 
 
+
+
+def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
+                manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write a fitted ranker with its manifest; the version is `prefix` plus a hash of the
+    training set and the model parameters, so a rebuild on the same data names itself alike."""
+    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
+    version = f"{prefix}-{digest.hexdigest()[:12]}"
+    meta = save_checked({"version": version, **fit}, path, {"train_sha256": train_sha,
+                                                            **manifest})
+    print(f"wrote {path} ({meta['version']})", file=sys.stderr)
+    return meta
+
+
+def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
+                bounds: tuple[float, float], path: Path, prefix: str, trained_on: str,
+                rebuild: str, cv_only: bool, min_gain: float | None) -> int:
+    """The single-choice rankers' training command: cross-validate, print rule against
+    ranker out of fold, and ship the final fit unless `cv_only` or (with `min_gain`) the
+    ranker does not beat the rule by that much."""
+    cv = cross_validate(name, docs, bounds)
+    st = cv["per_source"][source]
+    use = min_gain is None or f1(*st["ranker"]) >= f1(*st["rule"]) + min_gain
+    verdict = "" if min_gain is None else f" -> {'ranker' if use else 'rule'}"
+    print(f"{name} n={len(docs)} t={cv['threshold']:.3f} rule {fmt(st['rule'])} | ranker "
+          f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | "
+          f"ECE {cv['calibration']['ece']:.3f}{verdict}")
+    if cv_only or not use:
+        return 0
+    save_ranker(fit_final(docs, cv["threshold"]), path, prefix, train_sha,
+                {"trained_on": trained_on, "n_docs": len(docs), "rebuild": rebuild,
+                 "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
+                        "ranker": st["ranker"], "rule": st["rule"]}})
+    return 0

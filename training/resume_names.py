@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import sys
 from pathlib import Path
 
 from evaluation.scoring import scalar_match, truth_values
 from extractors.hr import extract_hr, name_ranker
 from extractors.hr.lines import document_lines
 from extractors.hr.resume import resume_candidates
-from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import GBM_PARAMS, DocCands, cross_validate, f1, fit_final, fmt
+from training.ranking import DocCands, cv_and_ship
 
 SOURCE = "resumes_dotin"
 FIELD = "employee_name"
@@ -56,26 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cached-only", action="store_true")
     args = ap.parse_args(argv)
     docs, train_sha = collect(args.train, not args.cached_only)
-    cv = cross_validate(FIELD, docs, (name_ranker.CONF_FLOOR, name_ranker.CONF_CEIL))
-    st = cv["per_source"][SOURCE]
-    use = f1(*st["ranker"]) >= f1(*st["rule"]) + MIN_GAIN
-    print(f"{FIELD} n={len(docs)} t={cv['threshold']:.3f} rule {fmt(st['rule'])} | ranker "
-          f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | "
-          f"ECE {cv['calibration']['ece']:.3f} -> {'ranker' if use else 'rule'}")
-    if args.cv_only or not use:
-        return 0
-    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
-    version = f"name-{digest.hexdigest()[:12]}"
-    meta = save_checked({"version": version, **fit_final(docs, cv["threshold"])},
-                        name_ranker.MODEL_PATH,
-                        {"trained_on": f"../shared/train source {SOURCE}",
-                         "train_sha256": train_sha, "n_docs": len(docs),
-                         "rebuild": "python -m training.resume_names",
-                         "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
-                                "ranker": st["ranker"], "rule": st["rule"]}})
-    print(f"wrote {name_ranker.MODEL_PATH} ({meta['version']})", file=sys.stderr)
-    return 0
-
+    return cv_and_ship(FIELD, docs, train_sha, source=SOURCE,
+                       bounds=(name_ranker.CONF_FLOOR, name_ranker.CONF_CEIL),
+                       path=name_ranker.MODEL_PATH, prefix="name",
+                       trained_on=f"../shared/train source {SOURCE}",
+                       rebuild="python -m training.resume_names", cv_only=args.cv_only,
+                       min_gain=MIN_GAIN)
 
 if __name__ == "__main__":
     raise SystemExit(main())
