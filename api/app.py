@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.watch import start_in_background
 from api.web.cookies import CookieSecure, SessionCookies
 from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
@@ -88,7 +89,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if n:
             log.warning("queued %d document(s) left unfinished by the last run", n)
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
+        watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
         yield
+        if watching is not None:
+            watching[0].set()
         retrain.cancel()
         jobs.shutdown()
 

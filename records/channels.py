@@ -27,14 +27,16 @@ def channel_for(session: Session, username: str) -> str | None:
 
 
 def stamp_intake(session: Session, doc: Document, username: str,
-                 parent: Document | None = None) -> None:
+                 parent: Document | None = None, channel: str | None = None) -> None:
     """Record who brought `doc` in and its channel. An attachment inherits its parent's
     uploader and channel: a payslip inside an HR mailbox export is as confidential as
-    the mail around it. An existing restriction is kept whoever uploads it again."""
+    the mail around it. `channel` names the way in when it is confidential by itself (a
+    scanner's `hr` folder), whoever the actor is. An existing restriction is kept whoever
+    uploads it again."""
     if parent is not None:
         doc.uploaded_by = parent.uploaded_by
-        channel = parent.restricted_to
+        channel = parent.restricted_to or channel
     else:
         doc.uploaded_by = username
-        channel = channel_for(session, username)
+        channel = channel or channel_for(session, username)
     doc.restricted_to = doc.restricted_to or channel

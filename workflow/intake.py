@@ -6,12 +6,13 @@ once. A file uploaded again after deletion comes back. Processing follows in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from classifiers.types import DOC_TYPES, HR_SUBTYPES, Classification
 from records.audit import audit
 from records.blobs import BlobStore, sha256_bytes
 from records.channels import stamp_intake
@@ -20,6 +21,32 @@ from records.filenames import clean_filename
 from records.ids import new_id
 from records.models import Document, StatusEvent
 from workflow.states import DocumentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeHint:
+    """What the way in already knows about a file: a scanner's `invoices/` folder says
+    the type, its `hr/` folder says the file is confidential from the first byte."""
+
+    doc_type: str | None = None  # one of classifiers.types.DOC_TYPES
+    channel: str | None = None  # records.channels.HR for confidential ways in
+    source: str = ""  # where it said so, kept in the type reasons (e.g. "folder:invoices")
+
+
+def apply_type_hint(cls: Classification, hint: IntakeHint | None) -> Classification:
+    """The way in's type wins over the classifier's, as a person's choice would: the
+    model's own pick stays in `predicted_type`, its subtype only where it fits the type."""
+    if hint is None or hint.doc_type is None or hint.doc_type not in DOC_TYPES:
+        return cls
+    if cls.doc_type == hint.doc_type and not cls.abstained:
+        return cls
+    subtype = cls.subtype if hint.doc_type == "hr" and cls.subtype in HR_SUBTYPES else None
+    if hint.doc_type == cls.predicted_type or hint.doc_type == cls.doc_type:
+        subtype = cls.subtype
+    return replace(cls, doc_type=hint.doc_type, type_confidence=1.0, subtype=subtype,
+                   subtype_confidence=None if subtype is None else cls.subtype_confidence,
+                   abstained=False, reasons=[hint.source or "intake hint", *cls.reasons],
+                   predicted_type=cls.predicted_type or cls.doc_type)
 
 
 class IntakeError(RuntimeError):

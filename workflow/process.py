@@ -59,6 +59,7 @@ from records.rows import field_rows, fields_from_rows
 from records.vendors import resolve_vendor
 from workflow import books, controls, judge
 from workflow.errors import Conflict
+from workflow.intake import IntakeHint, apply_type_hint
 from workflow.result import AttachmentResult, Failure, ProcessResult
 from workflow.settings import Settings
 from workflow.states import FINAL_STATES, DocumentStatus
@@ -155,7 +156,8 @@ class Pipeline:
         return self._search
 
     # ------------------------------------------------------------------ entry points
-    def process_path(self, path: Path, actor: str = "system") -> dict[str, Any]:
+    def process_path(self, path: Path, actor: str = "system",
+                     hint: IntakeHint | None = None) -> dict[str, Any]:
         """Process one file from disk. Huge files are hashed and kept without loading."""
         path = Path(path)
         try:
@@ -173,7 +175,7 @@ class Pipeline:
             data = path.read_bytes()
         except OSError as exc:
             return self._unreadable(path.name, f"cannot read file: {exc.strerror or exc}")
-        return self.process_bytes(path.name, data, actor=actor)
+        return self.process_bytes(path.name, data, actor=actor, hint=hint)
 
     def process_bytes(
         self,
@@ -182,22 +184,24 @@ class Pipeline:
         parent_id: str | None = None,
         actor: str = "system",
         reprocess: bool = False,
+        hint: IntakeHint | None = None,
     ) -> dict[str, Any]:
         """Process one file's bytes; idempotent on the content hash."""
         filename = clean_filename(filename)
         sha = hashlib.sha256(data).hexdigest()
         try:
-            document_id = self._receive(filename, data, sha, parent_id, actor, reprocess)
+            document_id = self._receive(filename, data, sha, parent_id, actor, reprocess,
+                                        hint.channel if hint else None)
         except Exception as exc:
             if is_disk_full(exc):  # neither the original nor its row could be stored
                 return self._disk_full(filename, sha, exc)
             raise
         if isinstance(document_id, dict):
             return {**document_id, "file": filename}
-        return self._run(document_id, filename, sha, data, actor)
+        return self._run(document_id, filename, sha, data, actor, hint)
 
     def _receive(self, filename: str, data: bytes, sha: str, parent_id: str | None,
-                 actor: str, reprocess: bool) -> str | dict[str, Any]:
+                 actor: str, reprocess: bool, channel: str | None = None) -> str | dict[str, Any]:
         """Keep the original and its row; the finished result when there is one already."""
         with session_scope(self.sessions) as s:
             existing = s.scalar(select(Document).where(Document.sha256 == sha))
@@ -215,19 +219,21 @@ class Pipeline:
                     status=DocumentStatus.PROCESSING,
                 )
                 parent = s.get(Document, parent_id) if parent_id else None
-                stamp_intake(s, doc_row, actor, parent)
+                stamp_intake(s, doc_row, actor, parent, channel=channel)
                 s.add(doc_row)
                 s.add(StatusEvent(document_id=doc_row.id, status="received", actor=actor))
                 audit(s, actor, "document.create", "document", doc_row.id, None,
                       {"filename": filename, "sha256": sha})
             else:
                 doc_row = existing
+                doc_row.restricted_to = doc_row.restricted_to or channel  # only ever tightened
                 doc_row.status = DocumentStatus.PROCESSING
             return doc_row.id
 
     # ------------------------------------------------------------------ the steps
     def _run(
-        self, document_id: str, filename: str, sha: str, data: bytes, actor: str
+        self, document_id: str, filename: str, sha: str, data: bytes, actor: str,
+        hint: IntakeHint | None = None,
     ) -> dict[str, Any]:
         """The stages in order (the module's table); any failure ends the document `failed` with the
         reason, and the batch goes on."""
@@ -245,7 +251,7 @@ class Pipeline:
             result.pages, result.ocr_pages = len(doc.pages), doc.ocr_pages
 
             t = time.perf_counter()  # classify
-            cls = self._classify(doc)
+            cls = apply_type_hint(self._classify(doc), hint)
             timings["classify"] = _ms(t)
             result.doc_type, result.subtype = cls.doc_type, cls.subtype
             result.type_confidence = float(cls.type_confidence)

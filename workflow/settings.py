@@ -43,6 +43,10 @@ class Settings:
     llm_provider: str | None = None
     cookie_secure: str = "auto"  # api.web.cookies.CookieSecure: auto | always | never
     openapi: bool = True  # /openapi.json for signed-in users; False: not served at all
+    consume_dir: Path | None = None  # a watched folder (scanner drop); None: no folder watched
+    consume_after: str = "move"  # what happens to a consumed file: move | keep | delete
+    consume_polling: bool = False  # poll instead of inotify (network shares)
+    consume_settle_s: float = 2.0  # a file must keep its size this long before it is read
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -68,6 +72,12 @@ class Settings:
             cookie_secure=os.environ.get("BACKOFFICE_COOKIE_SECURE", "auto"),
             openapi=os.environ.get("BACKOFFICE_OPENAPI", "1").strip().lower()
             not in ("0", "false", "no", "off"),
+            consume_dir=Path(os.environ["BACKOFFICE_CONSUME_DIR"]).resolve()
+            if os.environ.get("BACKOFFICE_CONSUME_DIR") else None,
+            consume_after=os.environ.get("BACKOFFICE_CONSUME_AFTER", "move").strip().lower(),
+            consume_polling=os.environ.get("BACKOFFICE_CONSUME_POLLING", "0").strip().lower()
+            in ("1", "true", "yes", "on"),
+            consume_settle_s=_float("BACKOFFICE_CONSUME_SETTLE", 2.0),
         )
 
     def ensure_dirs(self) -> None:

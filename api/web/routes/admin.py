@@ -1,4 +1,4 @@
-"""The audit log (admin, compliance) and user management (admin).
+"""The audit log (admin, compliance), user management and the intake channels (admin).
 
 Audit entries about an HR document keep their before/after hidden from anyone who
 may not read HR records: the log must not become a side door to them.
@@ -17,6 +17,7 @@ from api.web.access import ADMIN, AUDIT, Principal
 from api.web.bounds import ListPage
 from api.web.deps import DB, flash, render, require
 from records import users
+from records.channel_state import all_channels
 from records.models import AuditLog, Document
 from records.passwords import MIN_LENGTH
 
@@ -67,6 +68,13 @@ def users_page(request: Request, user: Annotated[Principal, Depends(require(ADMI
                session: DB) -> Response:
     return render(request, "users.html", {"users": users.list_users(session),
                                           "roles": users.ROLES, "min_length": MIN_LENGTH})
+
+
+@router.get("/channels")
+def channels_page(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
+                  session: DB) -> Response:
+    """Each way in that runs on its own (watched folder...): state, counts, last error."""
+    return render(request, "channels.html", {"channels": all_channels(session)})
 
 
 @router.post("/users")
