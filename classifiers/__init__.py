@@ -128,9 +128,19 @@ def classify_text(text: str, n_pages: int = 1, threshold: float | None = None,
     return c
 
 
+EINVOICE_MODEL = "e-invoice"  # the model_version of a type read from an e-invoice's XML
+
+
 def classify(doc, threshold: float | None = None) -> Classification:
     """Classify an `ingest.types.IngestedDocument`. Metadata title/subject are prepended:
-    some PDFs (XFA forms) carry their identity only there."""
+    some PDFs (XFA forms) carry their identity only there. A structured e-invoice (its XML
+    in the PDF, or the XML itself) is an invoice by its own declaration."""
+    structured = getattr(doc, "structured", None)
+    if structured is not None:
+        return Classification(
+            doc_type="invoice", type_confidence=1.0, reasons=[f"e-invoice:{structured.syntax}"],
+            model_version=EINVOICE_MODEL, probabilities={"invoice": 1.0},
+            predicted_type="invoice")
     meta = getattr(doc, "metadata", None) or {}
     head = " ".join(str(meta[k]) for k in ("title", "subject") if meta.get(k))
     text = doc.text

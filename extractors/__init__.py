@@ -20,10 +20,31 @@ def extract(
     doc: IngestedDocument, classification: Classification, hints: Any = None
 ) -> Fields:
     """Fields for the document's type; `other` documents get none. Confidences pass
-    through the TRAIN-fitted recalibration (`recalibration.py`)."""
+    through the TRAIN-fitted recalibration (`recalibration.py`); an e-invoice's values are
+    read from its XML instead (`einvoice.py`)."""
+    if doc.structured is not None and classification.doc_type == "invoice":
+        return _einvoice_fields(doc, classification, hints)
     fields = _family_fields(doc, classification, hints)
     recalibration.apply(fields, classification.doc_type, recalibration.input_kind(doc.ocr_pages))
     return fields
+
+
+def _einvoice_fields(doc: IngestedDocument, classification: Classification,
+                     hints: Any) -> Fields:
+    """The XML's fields; the page is read as well when there is one (a Factur-X PDF), for
+    the boxes and the visible total. An XML that cannot be read leaves the page's fields,
+    with the reason as `einvoice_errors`."""
+    from extractors.einvoice import SOURCE, EInvoiceError, extract_einvoice
+
+    visible: Fields = {}
+    if doc.structured is not None and doc.structured.origin != "file":
+        visible = _family_fields(doc, classification, hints)
+        recalibration.apply(visible, "invoice", recalibration.input_kind(doc.ocr_pages))
+    try:
+        return extract_einvoice(doc, visible)
+    except EInvoiceError as exc:
+        visible["einvoice_errors"] = Field(str(exc), str(exc), 1.0, source=SOURCE)
+        return visible
 
 
 def _family_fields(doc: IngestedDocument, classification: Classification, hints: Any) -> Fields:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest import sniff
+from ingest import einvoice, sniff
 from ingest.errors import (
     CorruptFile,
     EmptyFile,
@@ -28,7 +28,7 @@ from ingest.layout import order_words, text_from_words
 from ingest.ocr.pool import OcrJob, run_ocr
 from ingest.options import IngestOptions
 from ingest.sniff import sniff_type
-from ingest.types import Attachment, IngestedDocument, Page, Word
+from ingest.types import Attachment, IngestedDocument, Page, StructuredInvoice, Word
 
 __all__ = ["IngestOptions", "read_file", "read_bytes", "sniff_type"]
 
@@ -49,6 +49,7 @@ class _Draft:
     close: Callable[[], None] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    structured: StructuredInvoice | None = None
 
 
 def _mb(n: int) -> str:
@@ -131,6 +132,7 @@ def read_bytes(
     doc.pages = draft.pages
     doc.attachments = draft.attachments
     doc.metadata = draft.metadata
+    doc.structured = draft.structured
     total_ms = (time.perf_counter() - started) * 1000
     doc.timings_ms = {"read": int(round(total_ms - ocr_ms)), "ocr": int(round(ocr_ms))}
     return doc
@@ -172,6 +174,7 @@ def _dispatch(filename: str, data: bytes, media_type: str, options: IngestOption
             region_jobs=plan.region_jobs,
             close=plan.close,
             metadata=plan.metadata,
+            structured=einvoice.from_pdf(data),
         )
     if media_type in sniff.IMAGE_TYPES:
         from ingest.readers.image import plan_image
@@ -187,6 +190,9 @@ def _dispatch(filename: str, data: bytes, media_type: str, options: IngestOption
     if media_type == sniff.DOCX:
         pages, meta = text_readers.read_docx(data, filename)
         return _Draft(pages=pages, metadata=meta)
+    if media_type == sniff.XML:
+        pages, structured = text_readers.read_xml(data, filename)
+        return _Draft(pages=pages, structured=structured)
     if media_type == sniff.EML:
         pages, attachments, meta = text_readers.read_eml(data, filename)
         return _Draft(pages=pages, attachments=attachments, metadata=meta)

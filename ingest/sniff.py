@@ -21,6 +21,7 @@ BMP = "image/bmp"
 GIF = "image/gif"
 TEXT = "text/plain"
 HTML = "text/html"
+XML = "application/xml"
 EML = "message/rfc822"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZIP = "application/zip"
@@ -30,7 +31,7 @@ OLE = "application/x-ole-storage"
 OCTET = "application/octet-stream"
 
 IMAGE_TYPES = frozenset({JPEG, PNG, TIFF, WEBP, BMP, GIF})
-SUPPORTED = frozenset({PDF, TEXT, HTML, EML, DOCX}) | IMAGE_TYPES
+SUPPORTED = frozenset({PDF, TEXT, HTML, EML, DOCX, XML}) | IMAGE_TYPES
 
 # What each extension promises; used to recognise "wrong magic for the extension".
 EXTENSION_TYPES: dict[str, str] = {
@@ -50,6 +51,7 @@ EXTENSION_TYPES: dict[str, str] = {
     ".htm": HTML,
     ".html": HTML,
     ".eml": EML,
+    ".xml": XML,
     ".docx": DOCX,
 }
 
@@ -163,6 +165,8 @@ def _sniff_text(data: bytes) -> str:
     stripped = sample.lstrip()
     if re.match(rb"(?i)<!doctype html|<html[\s>]", stripped[:200]):
         return HTML
+    if re.match(rb"<\?xml[\s?]", stripped[:100]):
+        return XML
     if _looks_like_mail(sample):
         return EML
     return TEXT

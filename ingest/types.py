@@ -55,6 +55,17 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class StructuredInvoice:
+    """A structured e-invoice that came with (or as) the file: the XML of a Factur-X /
+    ZUGFeRD PDF, or an XRechnung / Peppol UBL file. Its values are the issuer's own, so
+    extraction reads them instead of guessing them from the page."""
+
+    syntax: str  # "cii" (UN/CEFACT Cross Industry Invoice) or "ubl" (UBL 2.1 Invoice/CreditNote)
+    xml: bytes
+    origin: str  # "embedded:<name>" for a PDF attachment, "file" for an XML upload
+
+
 @dataclass(slots=True)
 class IngestedDocument:
     """Everything later stages may read about one input file."""
@@ -66,6 +77,7 @@ class IngestedDocument:
     pages: list[Page] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)  # title, author, e-mail headers...
+    structured: StructuredInvoice | None = None  # an e-invoice's XML, when there is one
     timings_ms: dict[str, int] = field(default_factory=dict)  # "read", "ocr"
 
     @property

@@ -33,6 +33,7 @@ BLOCKING_RULES = frozenset({
     "ap.invalid_iban",
     "ap.arithmetic_total",
     "ap.approval_required",
+    "ap.einvoice_mismatch",
 })
 # Who may resolve a blocking finding (clerks, `ap`, may not).
 BLOCKING_RESOLVERS = frozenset({"approver", "compliance", "admin"})

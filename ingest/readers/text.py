@@ -16,9 +16,10 @@ from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 from typing import Any
 
+from ingest import einvoice
 from ingest.errors import CorruptFile
 from ingest.layout import synthetic_page
-from ingest.types import Attachment, Page
+from ingest.types import Attachment, Page, StructuredInvoice
 
 
 def decode_text(data: bytes) -> str:
@@ -82,6 +83,17 @@ def read_plain(data: bytes) -> list[Page]:
 
 def read_html(data: bytes) -> list[Page]:
     return [synthetic_page(html_to_text(decode_text(data)))]
+
+
+def read_xml(data: bytes, filename: str) -> tuple[list[Page], StructuredInvoice | None]:
+    """An XML file: its text as `Name: value` lines; an e-invoice (XRechnung, Peppol UBL)
+    also as structured data."""
+    root = einvoice.parse_xml(data)
+    if root is None:
+        raise CorruptFile(f"{filename} is not well-formed XML (or larger than "
+                          f"{einvoice.MAX_XML_BYTES // (1024 * 1024)} MB)")
+    structured = einvoice.from_xml_file(data)
+    return [synthetic_page(einvoice.xml_text(root))], structured
 
 
 def _docx_blocks(doc: Any) -> list[str]:

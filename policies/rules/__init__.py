@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from policies.rules import ap, contract, hr, records
+from policies.rules import ap, contract, einvoice, hr, records
 from policies.rules.base import Rule, RuleInput
 
-ALL_RULES: list[Rule] = [*ap.RULES, *hr.RULES, *contract.RULES, *records.RULES]
+ALL_RULES: list[Rule] = [*ap.RULES, *einvoice.RULES, *hr.RULES, *contract.RULES,
+                         *records.RULES]
 
 __all__ = ["ALL_RULES", "Rule", "RuleInput"]
