@@ -33,6 +33,7 @@ from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope, setup_lock
 from records.users import UserError, ensure_admin
+from workflow import webhooks
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("queued %d document(s) left unfinished by the last run", n)
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
         watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
+        sending = webhooks.start_in_background(sessions)
         yield
+        sending[0].set()
         if watching is not None:
             watching[0].set()
         retrain.cancel()

@@ -25,7 +25,7 @@ from records.models import (
 )
 from records.rows import field_rows, fields_from_rows, open_violations
 from records.vendors import resolve_vendor
-from workflow import books, controls
+from workflow import books, controls, events
 from workflow.errors import Conflict, Invalid
 from workflow.judge import (
     REVIEW_QUEUE,
@@ -216,6 +216,8 @@ def resolve_finding(
           finding_json(v))
     record_human(session, actor, f"finding.{how.value}", v.document_id, f"finding:{v.id}",
                  before, {"rule": v.rule, "status": v.status}, reason=reason)
+    events.emit(session, events.Event.FINDING_RESOLVED, doc, finding_id=v.id, rule=v.rule,
+                resolution=how.value)
     session.flush()
     sync_exception_queue(session, doc, actor)
     doc.result = result_json(session, doc)
@@ -241,6 +243,7 @@ def reopen_finding(session: Session, violation_id: int, actor: str,
           finding_json(v))
     record_human(session, actor, "finding.reopen", v.document_id, f"finding:{v.id}",
                  before, {"rule": v.rule, "status": v.status}, reason=v.note)
+    events.emit(session, events.Event.FINDING_REOPENED, doc, finding_id=v.id, rule=v.rule)
     session.flush()
     sync_exception_queue(session, doc, actor)
     doc.result = result_json(session, doc)

@@ -20,7 +20,7 @@ from policies.logged import evaluate_logged
 from policies.types import Review, Violation
 from records.models import Document, ReviewTask, StatusEvent, ViolationRow
 from records.rows import field_rows, fields_from_rows, open_violations
-from workflow import books
+from workflow import books, events
 from workflow.errors import Invalid
 from workflow.policy_context import DbPolicyContext
 from workflow.states import DocumentStatus, FindingStatus
@@ -48,8 +48,9 @@ def jsonable(value: Any) -> Any:
 def set_status(session: Session, doc: Document, status: DocumentStatus, actor: str,
                note: str | None = None) -> None:
     if doc.status != status:
-        doc.status = status
+        before, doc.status = doc.status, status
         session.add(StatusEvent(document_id=doc.id, status=status, actor=actor, note=note))
+        events.status_changed(session, doc, before)
 
 
 def open_task(session: Session, document_id: str, queue: str) -> ReviewTask | None:
@@ -107,6 +108,7 @@ def file_findings(session: Session, doc: Document, violations: list[Violation],
     settled = {v.rule for v in session.scalars(
         select(ViolationRow).where(ViolationRow.document_id == doc.id,
                                    ViolationRow.status != FindingStatus.OPEN))}
+    was_open = {v.rule for v in open_violations(session, doc.id)}
     session.execute(delete(ViolationRow).where(ViolationRow.document_id == doc.id,
                                                ViolationRow.status == FindingStatus.OPEN))
     for v in violations:
@@ -115,6 +117,9 @@ def file_findings(session: Session, doc: Document, violations: list[Violation],
         session.add(ViolationRow(document_id=doc.id, rule=v.rule, severity=v.severity,
                                  message=v.message, policy_version=v.policy_version,
                                  evidence=jsonable(v.evidence), status=FindingStatus.OPEN))
+        if v.rule not in was_open:  # raised now, not re-filed by a re-check
+            events.emit(session, events.Event.FINDING_RAISED, doc, rule=v.rule,
+                        severity=v.severity)
     session.flush()
     reasons = [r for r in review.reasons
                if not (r.startswith("violation:") and r.split(":", 1)[1] in settled)]

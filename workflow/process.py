@@ -57,7 +57,7 @@ from records.models import (
 )
 from records.rows import field_rows, fields_from_rows
 from records.vendors import resolve_vendor
-from workflow import books, controls, judge
+from workflow import books, controls, events, judge
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
 from workflow.result import AttachmentResult, Failure, ProcessResult
@@ -428,6 +428,7 @@ class Pipeline:
             result.status, result.violations, result.review = status, violations, review
             row.result = result.to_json()
             s.add(StatusEvent(document_id=document_id, status=status, actor=actor))
+            events.status_changed(s, row, DocumentStatus.PROCESSING)
             audit(s, actor, "document.processed", "document", document_id, None,
                   {"status": status.value, "doc_type": cls.doc_type, "fields": sorted(fields),
                    "findings": [v.rule for v in violations]})
@@ -473,6 +474,7 @@ class Pipeline:
             row.result = result.to_json()
             s.add(StatusEvent(document_id=document_id, status=DocumentStatus.FAILED, actor=actor,
                               note=result.error.code))
+            events.status_changed(s, row, DocumentStatus.PROCESSING)
             audit(s, actor, "document.failed", "document", document_id, None,
                   result.error.to_json())
 

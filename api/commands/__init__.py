@@ -17,4 +17,5 @@ COMMANDS = (
     "audit",
     "policies",
     "watch",
+    "webhooks",
 )

@@ -142,7 +142,8 @@ def test_blocking_rules_are_the_documented_ones() -> None:
 
     assert BLOCKING_RULES == {"ap.duplicate_invoice", "ap.possible_duplicate",
                               "ap.bank_details_changed", "ap.invalid_iban",
-                              "ap.arithmetic_total", "ap.approval_required"}
+                              "ap.arithmetic_total", "ap.approval_required",
+                              "ap.einvoice_mismatch"}
 
 
 # ------------------------------------------------------------------ four eyes

@@ -14,12 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import ADMIN, AUDIT, Principal
-from api.web.bounds import ListPage
+from api.web.bounds import ListPage, RowId
 from api.web.deps import DB, flash, render, require
 from records import users
 from records.channel_state import all_channels
-from records.models import AuditLog, Document
+from records.models import AuditLog, Document, Webhook
 from records.passwords import MIN_LENGTH
+from workflow import webhooks
+from workflow.errors import Invalid
+from workflow.events import Event
 
 router = APIRouter()
 PAGE = 100
@@ -75,6 +78,40 @@ def channels_page(request: Request, user: Annotated[Principal, Depends(require(A
                   session: DB) -> Response:
     """Each way in that runs on its own (watched folder...): state, counts, last error."""
     return render(request, "channels.html", {"channels": all_channels(session)})
+
+
+@router.get("/webhooks")
+def webhooks_page(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
+                  session: DB) -> Response:
+    """Endpoints told about document events, and the last deliveries with their outcome."""
+    return render(request, "webhooks.html", {
+        "hooks": list(session.scalars(select(Webhook).order_by(Webhook.id))),
+        "deliveries": webhooks.recent_deliveries(session), "events": [e.value for e in Event]})
+
+
+@router.post("/webhooks")
+def add_webhook(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
+                session: DB, url: Annotated[str, Form()],
+                events: Annotated[list[str] | None, Form()] = None,
+                hr: Annotated[str | None, Form()] = None) -> Response:
+    try:
+        hook = webhooks.add_webhook(session, url, events or [], user.username, hr=bool(hr))
+    except Invalid as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse("/webhooks", status_code=303)
+    flash(request, f"Webhook {hook.id} added. Its signing secret, shown only now: {hook.secret}")
+    return RedirectResponse("/webhooks", status_code=303)
+
+
+@router.post("/webhooks/{webhook_id}/active")
+def webhook_active(request: Request, webhook_id: RowId,
+                   user: Annotated[Principal, Depends(require(ADMIN))], session: DB,
+                   active: Annotated[str, Form()]) -> Response:
+    try:
+        webhooks.set_active(session, webhook_id, active == "1", user.username)
+    except Invalid as exc:
+        flash(request, str(exc), "error")
+    return RedirectResponse("/webhooks", status_code=303)
 
 
 @router.post("/users")
