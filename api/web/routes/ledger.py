@@ -7,6 +7,7 @@ action is marking an approved invoice paid (`workflow.decide.ledger_action`).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from api.ubl import UblExportError, entry_ubl
 from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, Principal
 from api.web.bounds import RowId
 from api.web.deps import DB, flash, render, require
@@ -65,6 +67,35 @@ def ledger_page(
         "entries": entries, "status": status or "",
         "statuses": [s.value for s in LedgerStatus], "actions": [a.value for a in LEDGER_ACTIONS],
         "can_change": user.has(LEDGER_CHANGE)})
+
+
+@router.get("/ledger.jsonl")
+def ledger_jsonl(
+    user: Annotated[Principal, Depends(require(LEDGER_VIEW))],
+    session: DB,
+    status: str | None = None,
+) -> Response:
+    body = "".join(json.dumps(ledger.entry_json(e)) + "\n"
+                   for e in visible_entries(session, user, status))
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(body, media_type="application/x-ndjson", headers={
+        "Content-Disposition": f'attachment; filename="ledger-{stamp}.jsonl"'})
+
+
+@router.get("/ledger/{entry_id}/ubl")
+def ledger_ubl(
+    entry_id: RowId,
+    user: Annotated[Principal, Depends(require(LEDGER_VIEW))],
+    session: DB,
+) -> Response:
+    """An approved or paid invoice as UBL 2.1 (EN 16931) for the accounting system."""
+    entry = visible_entry(session, user, entry_id)
+    try:
+        invoice = entry_ubl(session, entry)
+    except UblExportError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return Response(invoice.xml, media_type="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{invoice.filename}"'})
 
 
 @router.get("/ledger.csv")
