@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import mail
 from api.watch import start_in_background
 from api.web.cookies import CookieSecure, SessionCookies
 from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
@@ -92,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
         watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
         sending = webhooks.start_in_background(sessions)
+        polling = mail.start_in_background(sessions, settings, load_secret_key(settings))
         yield
+        polling[0].set()
         sending[0].set()
         if watching is not None:
             watching[0].set()

@@ -396,3 +396,28 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Mailbox(Base):
+    """An IMAP mailbox whose mails become documents (`api.mail`). The password is stored
+    encrypted with the service's secret key and never shown again."""
+
+    __tablename__ = "mailboxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    host: Mapped[str] = mapped_column(String(300))
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(String(20), default="ssl")  # ssl | starttls | plain
+    username: Mapped[str] = mapped_column(String(300))
+    password_sealed: Mapped[str] = mapped_column(Text)
+    folder: Mapped[str] = mapped_column(String(300), default="INBOX")
+    from_contains: Mapped[str | None] = mapped_column(String(300))
+    subject_contains: Mapped[str | None] = mapped_column(String(300))
+    after: Mapped[str] = mapped_column(String(300), default="seen")  # seen | move:<folder>
+    hr: Mapped[bool] = mapped_column(Boolean, default=False)
+    interval_s: Mapped[int] = mapped_column(Integer, default=300)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

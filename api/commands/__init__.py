@@ -18,4 +18,5 @@ COMMANDS = (
     "policies",
     "watch",
     "webhooks",
+    "mail",
 )

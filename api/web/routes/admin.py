@@ -18,7 +18,7 @@ from api.web.bounds import ListPage, RowId
 from api.web.deps import DB, flash, render, require
 from records import users
 from records.channel_state import all_channels
-from records.models import AuditLog, Document, Webhook
+from records.models import AuditLog, Document, Mailbox, Webhook
 from records.passwords import MIN_LENGTH
 from workflow import webhooks
 from workflow.errors import Invalid
@@ -77,7 +77,9 @@ def users_page(request: Request, user: Annotated[Principal, Depends(require(ADMI
 def channels_page(request: Request, user: Annotated[Principal, Depends(require(ADMIN))],
                   session: DB) -> Response:
     """Each way in that runs on its own (watched folder...): state, counts, last error."""
-    return render(request, "channels.html", {"channels": all_channels(session)})
+    return render(request, "channels.html", {
+        "channels": all_channels(session),
+        "mailboxes": list(session.scalars(select(Mailbox).order_by(Mailbox.name)))})
 
 
 @router.get("/webhooks")
