@@ -9,6 +9,7 @@ tables ("table audit_log already exists").
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,20 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")  # worker processes share one file
     cur.close()
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: the parent's pooled connections are the parent's (sharing one
+    socket from two processes interleaves their transactions: documents were lost on
+    PostgreSQL with `--workers 2`). Drop them without closing the parent's, and let the
+    child open its own (SQLAlchemy's documented pattern for multiprocessing)."""
+    global _lock
+    _lock = threading.Lock()  # a lock held by another thread at fork time stays held
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def get_engine(url: str) -> Engine:

@@ -81,6 +81,14 @@ class Judged:
     ms: int  # time spent in the policies and filing
 
 
+# Failures of the moment, not of the file: the same file sent again is processed again
+# (a corrupt or encrypted file would fail the same way, so its stored result is returned).
+RETRYABLE_FAILURES = frozenset({
+    "internal_error", DISK_FULL, "ocr_timeout", "ocr_unavailable", "ocr_failed",
+    "database_busy", "processing_timeout", "unreadable_file",
+})
+
+
 class StageError(Exception):
     """An unexpected failure inside a stage; the document ends `failed`, the batch goes on."""
 
@@ -205,7 +213,9 @@ class Pipeline:
         """Keep the original and its row; the finished result when there is one already."""
         with session_scope(self.sessions) as s:
             existing = s.scalar(select(Document).where(Document.sha256 == sha))
-            if existing is not None and not reprocess and existing.status in FINAL_STATES:
+            if existing is not None and not reprocess and existing.status in FINAL_STATES \
+                    and not (existing.status == DocumentStatus.FAILED
+                             and existing.error_code in RETRYABLE_FAILURES):
                 if existing.result:
                     return dict(existing.result)
             self.blobs.put(data, sha)

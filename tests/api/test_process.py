@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from api.cli import main
-from tests.conftest import INVOICE_LINES, make_pdf
+from tests.conftest import INVOICE_LINES, make_pdf, pdf_bytes
 
 KEYS = {
     "file", "sha256", "document_id", "status", "error", "doc_type", "subtype",
@@ -130,3 +130,33 @@ def test_file_name_loses_bidi_characters(data_dir: Path, tmp_path: Path, capsys)
     src = make_pdf(tmp_path / "invoice\u202efdp.exe", INVOICE_LINES)
     rc, [r] = run_process(capsys, str(src))
     assert rc == 0 and r["file"] == "invoicefdp.exe"
+
+
+def test_a_failure_of_the_moment_is_retried_a_bad_file_is_not(data_dir: Path,
+                                                              monkeypatch) -> None:
+    """Re-running a batch retries documents that failed for a passing reason (here an
+    internal error in a stage) and returns the stored result of a corrupt file."""
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
+
+    pipe = Pipeline(Settings.from_env(data_dir))
+    calls = {"n": 0}
+    real = Pipeline._classify
+
+    def flaky(self, doc):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("database went away")
+        return real(self, doc)
+
+    monkeypatch.setattr(Pipeline, "_classify", flaky)
+    data = pdf_bytes(INVOICE_LINES)
+    first = pipe.process_bytes("inv.pdf", data)
+    assert first["status"] == "failed" and first["error"]["code"] == "internal_error"
+    again = pipe.process_bytes("inv.pdf", data)
+    assert again["status"] != "failed" and again["document_id"] == first["document_id"]
+
+    bad = b"%PDF-1.7 not really"
+    one = pipe.process_bytes("bad.pdf", bad)
+    two = pipe.process_bytes("bad.pdf", bad)
+    assert one["error"]["code"] == "corrupt_file" and two == one
