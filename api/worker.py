@@ -42,7 +42,10 @@ def _pipe() -> Any:
 
 @app.task(name="backoffice.process_document")
 def process_document(document_sha: str, actor: str = "system") -> dict[str, Any]:
-    """Process the stored original with this content hash (idempotent on the hash)."""
+    """Process the stored original with this content hash (idempotent on the hash).
+
+    Returns ids and the outcome only: Celery logs a task's return value at INFO, and the
+    fields (names, e-mails, pay) must not land in worker logs. The result is stored."""
     from records.db import session_scope
     from records.models import Document
 
@@ -50,4 +53,12 @@ def process_document(document_sha: str, actor: str = "system") -> dict[str, Any]
     with session_scope(pipe.sessions) as s:
         row = s.scalar(select(Document).where(Document.sha256 == document_sha))
         filename = row.filename if row is not None else document_sha
-    return pipe.process_bytes(filename, pipe.blobs.get(document_sha), actor=actor)
+    r = pipe.process_bytes(filename, pipe.blobs.get(document_sha), actor=actor)
+    return summary(r)
+
+
+def summary(result: dict[str, Any]) -> dict[str, Any]:
+    """What a task may say about a document in logs: ids, status, type, error code."""
+    return {"document_id": result.get("document_id"), "status": result.get("status"),
+            "doc_type": result.get("doc_type"),
+            "error": (result.get("error") or {}).get("code")}

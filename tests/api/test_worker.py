@@ -49,3 +49,21 @@ def test_upload_is_processed_by_the_celery_task(data_dir: Path, monkeypatch) -> 
         assert status["final"], status
         detail = client.get(f"/api/documents/{doc_id}").json()
         assert detail["doc_type"] == "invoice" and detail["fields"]
+
+
+def test_task_result_carries_no_field_values(data_dir: Path, monkeypatch) -> None:
+    """Celery logs a task's return value at INFO: it must hold ids and outcome only."""
+    monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
+    import api.worker
+
+    worker = importlib.reload(api.worker)
+    worker._pipeline = None
+    from records.blobs import sha256_bytes
+
+    data = pdf_bytes(INVOICE_LINES)
+    pipe = worker._pipe()
+    sha = sha256_bytes(data)
+    pipe.blobs.put(data, sha)
+    out = worker.process_document.run(sha)
+    assert set(out) == {"document_id", "status", "doc_type", "error"}
+    assert "INV-2024-0113" not in repr(out) and out["doc_type"] == "invoice"
