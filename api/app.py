@@ -31,6 +31,7 @@ from api.web.retrain import Retrainer
 from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope, setup_lock
+from records.sealing import load_sealer
 from records.users import UserError, ensure_admin
 from workflow.settings import Settings
 
@@ -107,7 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state = app.state
     state.settings = settings
     state.sessions = sessions
-    state.blobs = BlobStore(settings.data_dir / "originals")
+    state.sealer = load_sealer(settings.data_dir)
+    state.blobs = BlobStore(settings.data_dir / "originals", state.sealer)
     state.jobs = jobs
     state.secret_key = load_secret_key(settings)
     state.policy_config = _policy_config(settings)

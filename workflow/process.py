@@ -3,6 +3,7 @@
     received  original kept (sha256, atomic), document row created    `process_bytes`
     read      pages, words, boxes (ingest; OCR where needed)            `_run`
     classify  doc_type, subtype, calibrated confidence                  `_classify`
+    redact    national ids masked in text, words, metadata              `ingest.redact`
     extract   fields with page, box, confidence; clauses; opt. LLM      `_extract`
     store     pages, fields, clauses                                    `_store`
     judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
@@ -21,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
-import shutil
 import threading
 import time
 import traceback
@@ -37,10 +36,12 @@ from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooLarge
+from ingest.redact import mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
 from records.audit import audit
 from records.blobs import BlobStore
+from records.channels import HR as HR_CHANNEL
 from records.channels import stamp_intake
 from records.db import init_db, session_scope
 from records.faults import DISK_FULL, disk_full_message, is_disk_full
@@ -56,6 +57,7 @@ from records.models import (
     ViolationRow,
 )
 from records.rows import field_rows, fields_from_rows
+from records.sealing import load_sealer
 from records.vendors import resolve_vendor
 from workflow import books, controls, judge
 from workflow.errors import Conflict
@@ -67,7 +69,6 @@ log = logging.getLogger(__name__)
 
 UNREADABLE = "unreadable_file"
 ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
-_SSN = re.compile(r"\b(\d{3})[- ]?(\d{2})[- ]?(\d{4})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +91,10 @@ def _ms(start: float) -> int:
     return int(round((time.perf_counter() - start) * 1000))
 
 
-def _mask_ssn_field(f: Field) -> Field:
-    """Defence in depth: whatever the HR extractor returned, no SSN leaves in clear."""
-
-    def mask(v: Any) -> Any:
-        if isinstance(v, str):
-            return _SSN.sub(lambda m: f"***-**-{m.group(3)}", v)
-        return v
-
-    return Field(mask(f.value), mask(f.normalized), f.confidence, f.page, f.bbox, f.source)
+def _mask_field(f: Field, strict: bool) -> Field:
+    """Defence in depth: whatever an extractor (or the LLM) returned, no id leaves in clear."""
+    return Field(mask_value(f.value, strict), mask_value(f.normalized, strict), f.confidence,
+                 f.page, f.bbox, f.source)
 
 
 class Pipeline:
@@ -108,7 +104,8 @@ class Pipeline:
         self.settings = settings or Settings.from_env()
         self.settings.ensure_dirs()
         self.sessions = init_db(self.settings.database_url)
-        self.blobs = BlobStore(self.settings.data_dir / "originals")
+        self.blobs = BlobStore(self.settings.data_dir / "originals",
+                               load_sealer(self.settings.data_dir))
         self._search: Any = None
         self._policy_config: Any = None
         self._chat_model: Any = False  # False: not built yet
@@ -251,6 +248,9 @@ class Pipeline:
             result.type_confidence = float(cls.type_confidence)
             result.type_reasons, result.model_version = list(cls.reasons), cls.model_version
 
+            # redact: national ids masked before anything is extracted, stored or indexed
+            redact_document(doc, strict=self._strict_redaction(document_id, cls))
+
             t = time.perf_counter()  # extract
             fields, clauses = self._extract(doc, cls)
             timings["extract"] = _ms(t)
@@ -296,6 +296,14 @@ class Pipeline:
             self._save_result(document_id, result)
         return result.to_json()
 
+    def _strict_redaction(self, document_id: str, cls: Classification) -> bool:
+        """HR documents, and anything that came in through HR, get the strict masking."""
+        if cls.doc_type == "hr":
+            return True
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            return row is not None and row.restricted_to == HR_CHANNEL
+
     def _save_result(self, document_id: str, result: ProcessResult) -> None:
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
@@ -323,8 +331,8 @@ class Pipeline:
                 from extractors.llm import llm_fill
 
                 fields = {**fields, **llm_fill(doc, fields, self.chat_model)}
-        if "ssn" in fields:
-            fields["ssn"] = _mask_ssn_field(fields["ssn"])
+        strict = cls.doc_type == "hr"
+        fields = {name: _mask_field(f, strict) for name, f in fields.items()}
         clauses: list[Clause] = []
         if cls.doc_type == "contract":
             clauses = extract_clauses(doc)
@@ -477,15 +485,8 @@ class Pipeline:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
         sha = h.hexdigest()
-        dest = self.blobs.path_for(sha)
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".tmp-{sha}")
-            try:
-                shutil.copyfile(path, tmp)
-                tmp.replace(dest)
-            finally:
-                tmp.unlink(missing_ok=True)  # a full disk leaves no partial copy
+        with path.open("rb") as fh:
+            self.blobs.put_stream(fh, sha)
         err = TooLarge(
             f"file is {size:,} bytes; the limit is {self.settings.max_bytes:,} bytes "
             "(BACKOFFICE_MAX_BYTES)"

@@ -16,4 +16,5 @@ COMMANDS = (
     "ledger",
     "audit",
     "policies",
+    "hr",
 )

@@ -58,7 +58,7 @@ def _parse(kind: str, field: str, text: str, day_first: bool | None, line: Line,
             mask = masked(m.group(4))
             return [Candidate("ssn", mask, mask, conf, line, offset + m.start(),
                               offset + m.end(), source)]
-        m2 = re.match(r"\s*(\d{5})(\d{4})(?!\d)", text)
+        m2 = re.match(r"\s*(\d{5}|\*{5})(\d{4})(?!\d)", text)
         if m2:
             mask = masked(m2.group(2))
             return [Candidate("ssn", mask, mask, conf * 0.95, line, offset + m2.start(1),
