@@ -8,6 +8,7 @@
     store     pages, fields, clauses                                    `_store`
     judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
     books     ledger entry and vendor master follow the status          `workflow.books`
+    employee  an HR document joins (or starts) its employee's record    `workflow.employees`
     index     contracts into search                                     `reindex_document`
     attachments, each processed the same way as a child document
 
@@ -59,7 +60,7 @@ from records.models import (
 from records.rows import field_rows, fields_from_rows
 from records.sealing import load_sealer
 from records.vendors import resolve_vendor
-from workflow import books, controls, judge
+from workflow import books, controls, employees, judge
 from workflow.errors import Conflict
 from workflow.result import AttachmentResult, Failure, ProcessResult
 from workflow.settings import Settings
@@ -426,6 +427,7 @@ class Pipeline:
                                  reasons=[ALREADY_BOOKED], doc_type=cls.doc_type))
                 log.warning("%s: %s", document_id, exc)
                 books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
+            employees.follow(s, row, actor)  # an HR document joins its employee's file
             ms = _ms(t)
             result.status, result.violations, result.review = status, violations, review
             row.result = result.to_json()

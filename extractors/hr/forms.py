@@ -285,6 +285,14 @@ def letterhead_candidates(lines: list[Line]) -> list[Candidate]:
     return out
 
 
+# a US street address on one line: number, street with its suffix, city, state, ZIP
+US_ADDRESS = re.compile(
+    r"(?<![\w-])\d{1,6}\s+(?:[A-Za-z0-9.'-]+\s+){0,4}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|"
+    r"Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|"
+    r"Highway|Hwy)\.?(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*[\w-]+)?,\s*"
+    r"[A-Za-z][A-Za-z .'-]{1,40},\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?(?!\d)")
+
+
 def loose_candidates(lines: list[Line], contacts: bool) -> list[Candidate]:
     """Unlabelled SSNs anywhere; unlabelled e-mails and phones only when `contacts` (a
     resume: the first address is the candidate's; in a letter it is HR's own)."""
@@ -304,11 +312,15 @@ def loose_candidates(lines: list[Line], contacts: bool) -> list[Candidate]:
         got = PARSERS["phone"](line.text)
         if got:
             out.append(Candidate("phone", got[0], got[1], 0.7, line, got[2], got[3], "regex"))
-    # keep the first e-mail/phone of the document: later ones belong to references
+        m = US_ADDRESS.search(line.text)
+        if m:
+            addr = " ".join(m.group(0).split())
+            out.append(Candidate("address", addr, addr, 0.7, line, m.start(), m.end(), "regex"))
+    # keep the first e-mail/phone/address of the document: later ones are references'
     firsts: dict[str, Candidate] = {}
     rest = []
     for c in out:
-        if c.field in ("email", "phone"):
+        if c.field in ("email", "phone", "address"):
             firsts.setdefault(c.field, c)
         else:
             rest.append(c)

@@ -69,7 +69,9 @@ LABELS: list[Label] = [
     _l(r"(?:pay\s+)?period\s+(?:end(?:ing)?|to)(?:\s+date)?|week\s+end(?:ing)?(?:\s+date)?",
        "pay_period_end", "date", rel=0.92),
     _l(r"period", "_period", "period", specific=False, rel=0.88),
-    _l(r"pay\s+date|check\s+date|date\s+of\s+birth|dob|date", None, "text", specific=False),
+    _l(r"date\s+of\s+birth(?:\s*\(mm/dd/yyyy\))?|birth\s+date|dob", "date_of_birth", "date",
+       specific=False, rel=0.9),
+    _l(r"pay\s+date|check\s+date|date", None, "text", specific=False),
     # pay
     _l(r"(?:annual\s+)?(?:base\s+)?salary|annual\s+compensation", "salary", "money", rel=0.88),
     _l(r"(?:hourly\s+)?(?:pay\s+)?rate(?:\s+of\s+pay)?|hourly\s+wage", "pay_rate", "money",
@@ -90,7 +92,8 @@ LABELS: list[Label] = [
        "ssn", "ssn", specific=False, rel=0.95),
     _l(r"social\s+security(?:\s+tax)?|medicare|federal\s+(?:income\s+)?tax|state\s+tax",
        None, "text"),
-    _l(r"address", None, "text", specific=False),
+    _l(r"(?:home|mailing|residential|employee(?:'s)?)\s+address", "address", "text", rel=0.85),
+    _l(r"address", "address", "text", specific=False, rel=0.8),
 ]
 
 # one alternation, longest label texts first so "employee name" beats "employee"
