@@ -131,6 +131,7 @@ def employee_page(request: Request, employee_id: str, user: HrUser, session: DB)
               if o.employee.id != emp.id]
     return render(request, "employee.html", {
         "v": v, "e": emp, "columns": COLUMNS, "sources": emp.sources or {},
+        "names": {d.document_id: d.filename for d in v.documents},
         "timeline": timeline(session, emp), "others": others})
 
 
