@@ -34,11 +34,12 @@ from workflow.states import AP_TYPES, DocumentStatus, LedgerStatus
 DOC_TYPES = ("invoice", "receipt", "contract", "hr", "other")
 DATE_FIELDS = {
     "invoice_date", "due_date", "agreement_date", "effective_date", "expiration_date",
-    "start_date", "end_date", "pay_period_start", "pay_period_end",
+    "start_date", "end_date", "pay_period_start", "pay_period_end", "date_of_birth",
+    "section2_date",
 }
 MONEY_FIELDS = {
     "subtotal", "tax_amount", "total_amount", "contract_value", "salary", "pay_rate",
-    "gross_pay", "net_pay",
+    "gross_pay", "net_pay", "total_deductions",
 }
 LIST_FIELDS = {"parties", "line_items"}
 DURATION_FIELDS = {"term", "renewal_term", "notice_period"}
@@ -57,6 +58,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "employee_name", "employee_id", "employer_name", "job_title", "department",
         "manager_name", "start_date", "end_date", "salary", "pay_rate", "pay_period_start",
         "pay_period_end", "hours_worked", "gross_pay", "net_pay", "ssn", "email", "phone",
+        "total_deductions", "date_of_birth", "address", "section2_date",
     ),
 }
 FIELD_NAMES["receipt"] = FIELD_NAMES["invoice"]

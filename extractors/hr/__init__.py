@@ -30,9 +30,10 @@ HR_FIELDS = (
     "manager_name", "start_date", "end_date", "salary", "pay_rate", "pay_period_start",
     "pay_period_end", "hours_worked", "gross_pay", "net_pay", "ssn", "email", "phone",
 )
-# extra fields some rules read (policies.hr.i9_deadline) and employee matching uses
+# extra fields some rules read (policies.hr: I-9 deadline, pay stub arithmetic) and employee
+# matching uses
 # (workflow.employees: name + date of birth or address)
-EXTRA_FIELDS = ("section2_date", "date_of_birth", "address")
+EXTRA_FIELDS = ("section2_date", "date_of_birth", "address", "total_deductions")
 
 __all__ = ["HR_FIELDS", "extract_hr", "mask_ssn"]
 

@@ -82,7 +82,8 @@ LABELS: list[Label] = [
     _l(r"gross\s+(?:pay|earnings|wages|amount)|total\s+gross", "gross_pay", "money", rel=0.93),
     _l(r"net\s+(?:pay|amount|earnings)|take[-\s]home(?:\s+pay)?|net\s+check", "net_pay",
        "money", rel=0.93),
-    _l(r"(?:total\s+)?deductions|ytd|year\s+to\s+date|current|amount|description|earnings",
+    _l(r"total\s+deductions", "total_deductions", "money", rel=0.9),
+    _l(r"deductions|ytd|year\s+to\s+date|current|amount|description|earnings",
        None, "text", specific=False),
     # contact / identity
     _l(r"e-?mail(?:\s+address)?", "email", "email", specific=False, rel=0.95),
