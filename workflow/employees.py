@@ -74,6 +74,10 @@ REQUIRED_DOCUMENTS = ("offer_letter", "w4", "i9")
 NAME_MIN = 90.0  # rapidfuzz token_sort_ratio for "the same name"
 ADDRESS_MIN = 85.0  # ... for "the same address"
 I9_BUSINESS_DAYS = 3
+I9_RETAIN_YEARS_AFTER_HIRE = 3
+I9_RETAIN_YEARS_AFTER_END = 1
+# documents whose start date must agree
+START_DATE_SUBTYPES = ("offer_letter", "i9")
 
 
 class MatchedBy(StrEnum):
@@ -376,14 +380,31 @@ class EmployeeDoc:
     linked_at: datetime
 
 
+class CheckCode(StrEnum):
+    START_DATE_MISMATCH = "start_date_mismatch"
+    I9_LATE = "i9_section2_late"
+    I9_OVERDUE = "i9_section2_overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFinding:
+    """A check across an employee's documents that failed (`record_checks`)."""
+
+    code: CheckCode
+    message: str
+    document_ids: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class EmployeeView:
-    """An employee with their documents and what their file lacks."""
+    """An employee with their documents, what their file lacks and what does not add up."""
 
     employee: Employee
     documents: list[EmployeeDoc]
     missing: list[str]
     i9_due: date | None  # section 2 deadline, when it is not recorded yet
+    findings: list[RecordFinding]
+    purge_after: date | None  # I-9 retention end (`i9_retention_end`)
 
     @property
     def i9_overdue(self) -> bool:
@@ -417,8 +438,93 @@ def view(session: Session, emp: Employee) -> EmployeeView:
     docs = [EmployeeDoc(d.id, d.filename, d.subtype, d.status, link.matched_by, link.linked_at)
             for link, d in rows]
     have = {d.subtype for d in docs}
+    fields = _document_fields(session, [d.document_id for d in docs])
     return EmployeeView(emp, docs, [s for s in REQUIRED_DOCUMENTS if s not in have],
-                        _i9_due(emp))
+                        _i9_due(emp), record_checks(emp, docs, fields),
+                        i9_retention_end(emp) if "i9" in have else None)
+
+
+def _document_fields(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {i: {} for i in ids}
+    if ids:
+        for row in session.scalars(select(FieldRow).where(FieldRow.document_id.in_(ids))):
+            value = row.normalized if row.normalized not in (None, "") else row.value
+            if value not in (None, ""):
+                out[row.document_id][row.name] = value
+    return out
+
+
+def _day(v: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None
+
+
+def record_checks(emp: Employee, docs: list[EmployeeDoc],
+                  fields: dict[str, dict[str, Any]], today: date | None = None
+                  ) -> list[RecordFinding]:
+    """Checks across the file: one start date on the offer letter and the I-9, covered by
+    the first pay stub's period; I-9 section 2 within 3 business days of the start."""
+    today = today or datetime.now(UTC).date()
+    out: list[RecordFinding] = []
+    starts = {d.document_id: (d.subtype, _day(fields[d.document_id].get("start_date")))
+              for d in docs if d.subtype in START_DATE_SUBTYPES}
+    dated = {k: v for k, v in starts.items() if v[1] is not None}
+    if len({v[1] for v in dated.values()}) > 1:
+        said = ", ".join(f"{sub.replace('_', ' ')} {d}" for sub, d in dated.values())
+        out.append(RecordFinding(CheckCode.START_DATE_MISMATCH,
+                                 f"The start dates differ: {said}", tuple(dated)))
+    start = _day(emp.start_date)
+    stubs = sorted(((_day(fields[d.document_id].get("pay_period_start")),
+                     _day(fields[d.document_id].get("pay_period_end")), d.document_id)
+                    for d in docs if d.subtype == "pay_stub"),
+                   key=lambda t: t[0] or date.max)
+    if start and stubs and stubs[0][0] and stubs[0][1]:
+        first_start, first_end, stub_id = stubs[0]
+        if not first_start <= start <= first_end:
+            out.append(RecordFinding(
+                CheckCode.START_DATE_MISMATCH,
+                f"The first pay stub covers {first_start} to {first_end}, not the start date "
+                f"{start}", (stub_id,)))
+    done = _day(emp.i9_section2_date)
+    if start:
+        deadline = add_business_days(start, I9_BUSINESS_DAYS)
+        i9_ids = tuple(d.document_id for d in docs if d.subtype == "i9")
+        if done and done > deadline:
+            out.append(RecordFinding(CheckCode.I9_LATE,
+                                     f"I-9 section 2 completed {done}, after the deadline "
+                                     f"{deadline}", i9_ids))
+        elif done is None and today > deadline:
+            out.append(RecordFinding(CheckCode.I9_OVERDUE,
+                                     f"I-9 section 2 not recorded; it was due {deadline}",
+                                     i9_ids))
+    return out
+
+
+def i9_retention_end(emp: Employee) -> date | None:
+    """The day after which the I-9 may be destroyed: 3 years after hire or 1 year after
+    the employment ended, whichever is later; None while it must be kept (still employed,
+    or the dates are unknown)."""
+    start, end = _day(emp.start_date), _day(emp.end_date)
+    if start is None or end is None:
+        return None
+    return max(_years_after(start, I9_RETAIN_YEARS_AFTER_HIRE),
+               _years_after(end, I9_RETAIN_YEARS_AFTER_END))
+
+
+def _years_after(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def purge_eligible(session: Session, today: date | None = None) -> list[EmployeeView]:
+    """Employees whose I-9 retention has ended: their I-9s may be destroyed."""
+    today = today or datetime.now(UTC).date()
+    views = list_employees(session, EmployeeFilter())
+    return [v for v in views if v.purge_after is not None and v.purge_after < today]
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +533,7 @@ class EmployeeFilter:
     status: str | None = None  # active | terminated (merged records are never listed)
     missing: str | None = None  # a subtype of REQUIRED_DOCUMENTS
     i9_due: bool = False  # section 2 not recorded yet for someone with a start date
+    exceptions: bool = False  # only records with a failed check (`record_checks`)
 
 
 def list_employees(session: Session, f: EmployeeFilter) -> list[EmployeeView]:
@@ -440,6 +547,8 @@ def list_employees(session: Session, f: EmployeeFilter) -> list[EmployeeView]:
         out = [v for v in out if f.missing in v.missing]
     if f.i9_due:
         out = [v for v in out if v.i9_due is not None]
+    if f.exceptions:
+        out = [v for v in out if v.findings]
     return out
 
 

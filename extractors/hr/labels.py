@@ -69,8 +69,9 @@ LABELS: list[Label] = [
     _l(r"(?:pay\s+)?period\s+(?:end(?:ing)?|to)(?:\s+date)?|week\s+end(?:ing)?(?:\s+date)?",
        "pay_period_end", "date", rel=0.92),
     _l(r"period", "_period", "period", specific=False, rel=0.88),
-    _l(r"date\s+of\s+birth(?:\s*\(mm/dd/yyyy\))?|birth\s+date|dob", "date_of_birth", "date",
-       specific=False, rel=0.9),
+    _l(r"date\s+of\s+birth(?:\s*\(mm/dd/yyyy\))?|birth\s+date", "date_of_birth", "date",
+       rel=0.9),
+    _l(r"dob", "date_of_birth", "date", specific=False, rel=0.85),
     _l(r"pay\s+date|check\s+date|date", None, "text", specific=False),
     # pay
     _l(r"(?:annual\s+)?(?:base\s+)?salary|annual\s+compensation", "salary", "money", rel=0.88),

@@ -83,3 +83,29 @@ def test_merge_through_the_api(app: FastAPI, client: TestClient) -> None:
     assert [e["id"] for e in client.get("/api/employees").json()["employees"]] == [a]
     assert client.get(f"/employees/{b}", follow_redirects=False).headers["location"] == \
         f"/employees/{a}"
+
+
+def test_corrections_reach_the_record_and_the_i9_purge_list(app: FastAPI,
+                                                             client: TestClient) -> None:
+    from tests.workflow.test_employees import I9_LINES
+
+    add_user(app, "hana", "hr")
+    token = login(client, "hana")
+    docs = {d["file"]: d["document_id"] for d in _upload(
+        client, token, [("resume.pdf", RESUME), ("offer.pdf", OFFER), ("i9.pdf", I9_LINES)])}
+    (emp,) = client.get("/api/employees").json()["employees"]
+    assert len(emp["documents"]) == 3 and emp["i9_purge_after"] is None
+    assert client.get("/api/employees/i9-purge-eligible").json()["employees"] == []
+    for name, value in (("start_date", "2019-01-07"), ("end_date", "2020-03-31")):
+        r = client.patch(f"/api/documents/{docs['offer.pdf']}/fields/{name}",
+                         json={"value": value}, headers={"X-CSRF-Token": token})
+        assert r.status_code == 200, r.text[:300]
+    got = client.get(f"/api/employees/{emp['id']}").json()
+    assert (got["start_date"], got["end_date"], got["status"]) == (
+        "2019-01-07", "2020-03-31", "terminated")
+    assert got["sources"]["end_date"]["corrected_by"] == "hana"
+    (purge,) = client.get("/api/employees/i9-purge-eligible").json()["employees"]
+    assert purge["id"] == emp["id"] and purge["i9_purge_after"] == "2022-01-07"
+    assert "I-9s past retention" in client.get("/employees").text
+    assert client.get("/api/employees?status=terminated").json()["employees"][0]["id"] == \
+        emp["id"]

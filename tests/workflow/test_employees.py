@@ -42,6 +42,15 @@ W4 = [
     "City or town, state, and ZIP code Springfield, IL 62704",
     "(c) Single or Married filing separately",
 ]
+I9_LINES = [
+    "Employment Eligibility Verification", "Department of Homeland Security",
+    "USCIS Form I-9", "Section 1. Employee Information and Attestation",
+    "Last Name (Family Name): Whitfield", "First Name (Given Name): Dana",
+    "Address: 42 Alder Lane, Springfield, IL 62704",
+    "Date of Birth (mm/dd/yyyy) 04/12/1990", "U.S. Social Security Number 521-44-7890",
+    "Section 2. Employer or Authorized Representative Review and Verification",
+    "The employee's first day of employment (mm/dd/yyyy): 02/02/2026",
+]
 OTHER_RESUME = [
     "Rahul Menon", "Senior Software Engineer", "rahul.menon@example.org",
     "WORK EXPERIENCE", "Senior Software Engineer", "Infosys - Pune", "June 2015 to Present",
@@ -144,3 +153,43 @@ def test_merge_is_explicit_hr_only_and_audited(pipe: Pipeline) -> None:
         assert s.scalars(select(AuditLog).where(AuditLog.action == "employee.merge")).one()
         row = s.scalars(select(DecisionRow).where(DecisionRow.action == "employee.merge")).one()
         assert row.actor == "hana" and row.reason == "same person, name changed"
+
+
+def _doc(doc_id: str, subtype: str) -> employees.EmployeeDoc:
+    from datetime import UTC, datetime
+
+    return employees.EmployeeDoc(doc_id, f"{doc_id}.pdf", subtype, "auto_approved", "new",
+                                 datetime.now(UTC))
+
+
+def test_record_checks_start_date_and_i9_timing() -> None:
+    from datetime import date
+
+    emp = Employee(id="emp_1", start_date="2026-03-13", i9_section2_date="2026-03-19")
+    docs = [_doc("o", "offer_letter"), _doc("i", "i9"), _doc("p", "pay_stub")]
+    fields = {"o": {"start_date": "2026-03-13"}, "i": {"start_date": "2026-03-16"},
+              "p": {"pay_period_start": "2026-03-16", "pay_period_end": "2026-03-29"}}
+    got = employees.record_checks(emp, docs, fields, today=date(2026, 4, 1))
+    assert [(f.code, f.document_ids) for f in got] == [
+        ("start_date_mismatch", ("o", "i")),  # offer letter and I-9 disagree
+        ("start_date_mismatch", ("p",)),  # the first pay stub starts after the start date
+        ("i9_section2_late", ("i",)),  # Fri 13th + 3 business days = Wed 18th
+    ]
+    emp.i9_section2_date = "2026-03-18"
+    fields["i"]["start_date"] = "2026-03-13"
+    fields["p"]["pay_period_start"] = "2026-03-09"
+    assert employees.record_checks(emp, docs, fields, today=date(2026, 4, 1)) == []
+    emp.i9_section2_date = None
+    (overdue,) = employees.record_checks(emp, docs, fields, today=date(2026, 3, 19))
+    assert overdue.code == "i9_section2_overdue"
+    assert employees.record_checks(emp, docs, fields, today=date(2026, 3, 18)) == []
+
+
+def test_i9_retention_is_the_later_of_three_years_after_hire_and_one_after_the_end() -> None:
+    from datetime import date
+
+    short = Employee(id="e1", start_date="2020-01-06", end_date="2021-06-30")
+    assert employees.i9_retention_end(short) == date(2023, 1, 6)  # hire + 3 years
+    long = Employee(id="e2", start_date="2015-01-05", end_date="2025-02-28")
+    assert employees.i9_retention_end(long) == date(2026, 2, 28)  # end + 1 year
+    assert employees.i9_retention_end(Employee(id="e3", start_date="2020-01-06")) is None

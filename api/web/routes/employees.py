@@ -1,4 +1,5 @@
-"""Employee records: the list (filters: department, status, missing documents, I-9 due),
+"""Employee records: the list (filters: department, status, missing documents, I-9 due,
+failed checks; the I-9s past retention),
 one employee's page (fields with their source document, documents, timeline), the CSV
 export, merging two records, and the same as JSON under /api/employees.
 
@@ -42,13 +43,17 @@ def hr_user(user: CurrentUser) -> Principal:
 HrUser = Annotated[Principal, Depends(hr_user)]
 
 
+def _flag(v: str | None) -> bool:
+    return (v or "") in ("1", "true", "yes", "on")
+
+
 def _filter(department: str | None, status: str | None, missing: str | None,
-            i9_due: str | None) -> EmployeeFilter:
+            i9_due: str | None, exceptions: str | None = None) -> EmployeeFilter:
     return EmployeeFilter(
         department=department or None,
         status=status if status in (EmployeeStatus.ACTIVE, EmployeeStatus.TERMINATED) else None,
         missing=missing if missing in REQUIRED_DOCUMENTS else None,
-        i9_due=(i9_due or "") in ("1", "true", "yes", "on"))
+        i9_due=_flag(i9_due), exceptions=_flag(exceptions))
 
 
 def _employee(session: Session, employee_id: str) -> Employee:
@@ -66,6 +71,9 @@ def employee_json(v: employees.EmployeeView, detail: bool = False) -> dict[str, 
                        "status": d.status, "matched_by": d.matched_by} for d in v.documents],
         "missing_documents": v.missing,
         "i9_due": v.i9_due.isoformat() if v.i9_due else None, "i9_overdue": v.i9_overdue,
+        "findings": [{"code": str(f.code), "message": f.message,
+                      "document_ids": list(f.document_ids)} for f in v.findings],
+        "i9_purge_after": v.purge_after.isoformat() if v.purge_after else None,
     }
     if detail:
         out["sources"] = e.sources or {}
@@ -102,10 +110,12 @@ def employees_csv(views: list[employees.EmployeeView]) -> str:
 @router.get("/employees")
 def employees_page(request: Request, user: HrUser, session: DB,
                    department: str | None = None, status: str | None = None,
-                   missing: str | None = None, i9_due: str | None = None) -> Response:
-    f = _filter(department, status, missing, i9_due)
+                   missing: str | None = None, i9_due: str | None = None,
+                   exceptions: str | None = None) -> Response:
+    f = _filter(department, status, missing, i9_due, exceptions)
     return render(request, "employees.html", {
         "views": employees.list_employees(session, f), "f": f,
+        "purge": employees.purge_eligible(session),
         "departments": employees.departments(session), "required": REQUIRED_DOCUMENTS,
         "statuses": [EmployeeStatus.ACTIVE.value, EmployeeStatus.TERMINATED.value]})
 
@@ -152,9 +162,18 @@ def merge_form(request: Request, employee_id: str, other: Annotated[str, Form()]
 @router.get("/api/employees")
 def api_list(user: HrUser, session: DB, department: str | None = None,
              status: str | None = None, missing: str | None = None,
-             i9_due: str | None = None) -> JSONResponse:
-    views = employees.list_employees(session, _filter(department, status, missing, i9_due))
+             i9_due: str | None = None, exceptions: str | None = None) -> JSONResponse:
+    views = employees.list_employees(
+        session, _filter(department, status, missing, i9_due, exceptions))
     return JSONResponse({"employees": [employee_json(v) for v in views]})
+
+
+@router.get("/api/employees/i9-purge-eligible")
+def api_purge_eligible(user: HrUser, session: DB) -> JSONResponse:
+    """Employees whose I-9s are past retention (3 years after hire or 1 after the end,
+    whichever is later): they may be destroyed."""
+    return JSONResponse({"employees": [employee_json(v)
+                                       for v in employees.purge_eligible(session)]})
 
 
 @router.get("/api/employees/{employee_id}")
