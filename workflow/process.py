@@ -37,13 +37,13 @@ from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooLarge
-from ingest.redact import mask_value, redact_document
+from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
 from records.audit import audit
 from records.blobs import BlobStore
 from records.channels import HR as HR_CHANNEL
-from records.channels import stamp_intake
+from records.channels import channel_for, stamp_intake
 from records.db import init_db, session_scope
 from records.faults import DISK_FULL, disk_full_message, is_disk_full
 from records.filenames import clean_filename
@@ -182,7 +182,7 @@ class Pipeline:
         reprocess: bool = False,
     ) -> dict[str, Any]:
         """Process one file's bytes; idempotent on the content hash."""
-        filename = clean_filename(filename)
+        filename = self._stored_name(filename, actor, parent_id)
         sha = hashlib.sha256(data).hexdigest()
         try:
             document_id = self._receive(filename, data, sha, parent_id, actor, reprocess)
@@ -193,6 +193,15 @@ class Pipeline:
         if isinstance(document_id, dict):
             return {**document_id, "file": filename}
         return self._run(document_id, filename, sha, data, actor)
+
+    def _stored_name(self, filename: str, actor: str, parent_id: str | None = None) -> str:
+        """The file name as stored and reported: cleaned, national ids masked (strictly for
+        an HR upload: `w4-123456789.pdf`)."""
+        with session_scope(self.sessions) as s:
+            parent = s.get(Document, parent_id) if parent_id else None
+            strict = (channel_for(s, actor) == HR_CHANNEL
+                      or (parent is not None and parent.restricted_to == HR_CHANNEL))
+        return mask_ids(clean_filename(filename), strict)
 
     def _receive(self, filename: str, data: bytes, sha: str, parent_id: str | None,
                  actor: str, reprocess: bool) -> str | dict[str, Any]:
@@ -498,12 +507,14 @@ class Pipeline:
             if row is not None and row.result:
                 return {**row.result, "file": path.name}
             if row is None:
-                row = Document(id=new_id("doc"), sha256=sha, filename=clean_filename(path.name),
+                row = Document(id=new_id("doc"), sha256=sha,
+                               filename=self._stored_name(path.name, actor),
                                size=size, status=DocumentStatus.PROCESSING)
                 stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id
-        result = ProcessResult(file=path.name, sha256=sha, document_id=document_id)
+        result = ProcessResult(file=self._stored_name(path.name, actor), sha256=sha,
+                               document_id=document_id)
         result.fail(Failure(err.code, err.message))
         self._store_failure(document_id, result, actor)
         return result.to_json()

@@ -3,7 +3,7 @@ with SSNs went through the service: the database (page text, word boxes, fields,
 audit and decision log), the originals store, the page-image cache, the search index and
 the logs. The documents are generated here: a born-digital pay stub (123-45-6789), a
 fillable W-4 (nine bare digits typed into its form field: only the original holds them), a
-flat W-4 (nine bare digits printed) and a scanned I-9 (123 45 6789, read by OCR). A control run
+flat W-4 (nine bare digits printed, and in its file name) and a scanned I-9 (123 45 6789, read by OCR). A control run
 with the masking switched off finds the number, so the grep can fail."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ FLAT_W4 = ["Form W-4 (2023) Employee's Withholding Certificate",
 
 def documents() -> list[tuple[str, bytes]]:
     return [("paystub.pdf", pdf_bytes(PAY_STUB)), ("w4-fillable.pdf", fillable_w4()),
-            ("w4-flat.pdf", pdf_bytes(FLAT_W4)), ("i9-scan.pdf", scanned_pdf(I9))]
+            (f"w4-flat-{AREA}{GROUP}{SERIAL}.pdf", pdf_bytes(FLAT_W4)), ("i9-scan.pdf", scanned_pdf(I9))]
 
 
 @pytest.fixture()
