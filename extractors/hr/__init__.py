@@ -13,6 +13,7 @@ from typing import Any
 from extractors.hr import name_ranker, title_ranker
 from extractors.hr.candidates import Candidate, best
 from extractors.hr.forms import (
+    addressee_candidates,
     label_candidates,
     letterhead_candidates,
     loose_candidates,
@@ -110,6 +111,7 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None,
         # letter phrasing; a resume's objective ("the position of ...") misleads it
         cands += phrase_candidates(lines, day_first, subtype)
         cands += letterhead_candidates(lines)
+        cands += addressee_candidates(lines)
     cands += loose_candidates(lines, contacts=is_resume)
     if is_resume:
         cands += resume_candidates(lines)

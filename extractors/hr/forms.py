@@ -30,8 +30,13 @@ BELOW_FACTOR = 0.85  # value read from the line under its label
 NEXT_SEG_FACTOR = 0.97  # value read from the next column of the same line
 
 
+# a form's item marker before a label: "(a)", "b.", "e " (W-4 steps, W-2 boxes)
+_ITEM_MARK = re.compile(r"\(?[a-hA-H][).]?")
+
+
 def _at_segment_start(text: str, hit: LabelHit) -> bool:
-    return not text[: hit.start].strip(" \t•*-–|:.0123456789)(")
+    before = text[: hit.start].strip(" \t•*-–|:.0123456789)(")
+    return not before or (_ITEM_MARK.fullmatch(text[: hit.start].strip()) is not None)
 
 
 def _parse(kind: str, field: str, text: str, day_first: bool | None, line: Line, offset: int,
@@ -291,6 +296,27 @@ US_ADDRESS = re.compile(
     r"Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|"
     r"Highway|Hwy)\.?(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*[\w-]+)?,\s*"
     r"[A-Za-z][A-Za-z .'-]{1,40},\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?(?!\d)")
+
+
+_DEAR = re.compile(r"^\s*Dear\s+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?(?P<first>[A-Z][\w'’-]+)\b")
+ADDRESSEE_LOOKBACK = 8  # lines above the salutation where the addressee block sits
+
+
+def addressee_candidates(lines: list[Line]) -> list[Candidate]:
+    """A letter's addressee: the line above "Dear Dana," that is a full name starting
+    with the salutation's first name (the inside address of an offer or termination)."""
+    for i, line in enumerate(lines[:80]):
+        m = _DEAR.match(line.text)
+        if not m:
+            continue
+        first = m.group("first")
+        for prev in reversed(lines[max(0, i - ADDRESSEE_LOOKBACK): i]):
+            got = clean_name(prev.text)
+            if got and got[0].split()[0] == first and len(got[0].split()) >= 2:
+                name, s, e = got
+                return [Candidate("employee_name", name, name, 0.88, prev, s, e, "layout")]
+        return []
+    return []
 
 
 def loose_candidates(lines: list[Line], contacts: bool) -> list[Candidate]:

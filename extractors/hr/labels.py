@@ -35,7 +35,8 @@ LABELS: list[Label] = [
     _l(r"full\s+name", "employee_name", "name", rel=0.85),
     _l(r"employee", "employee_name", "name", specific=False, rel=0.85),
     _l(r"name", "employee_name", "name", specific=False, rel=0.75),
-    _l(r"first\s+name(?:\s*\(given\s+name\))?(?:\s+and\s+middle\s+initial)?", "_first_name",
+    _l(r"(?:employee(?:'s)?\s+)?first\s+name(?:\s*\(given\s+name\))?"
+       r"(?:\s+and\s+(?:middle\s+)?initial)?", "_first_name",
        "text", rel=0.85),
     _l(r"last\s+name(?:\s*\(family\s+name\))?", "_last_name", "text", rel=0.85),
     _l(r"middle\s+initial", None, "text"),
