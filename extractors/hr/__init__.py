@@ -14,6 +14,7 @@ from extractors.hr import name_ranker, title_ranker
 from extractors.hr.candidates import Candidate, best
 from extractors.hr.forms import (
     addressee_candidates,
+    heading_employer,
     label_candidates,
     letterhead_candidates,
     loose_candidates,
@@ -112,6 +113,7 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None,
         cands += phrase_candidates(lines, day_first, subtype)
         cands += letterhead_candidates(lines)
         cands += addressee_candidates(lines)
+        cands += heading_employer(lines, subtype)
     cands += loose_candidates(lines, contacts=is_resume)
     if is_resume:
         cands += resume_candidates(lines)

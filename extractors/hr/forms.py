@@ -42,6 +42,10 @@ def _at_segment_start(text: str, hit: LabelHit) -> bool:
 def _parse(kind: str, field: str, text: str, day_first: bool | None, line: Line, offset: int,
            conf: float, source: str) -> list[Candidate]:
     """Candidates for `field` from `text` (a slice of `line.text` starting at `offset`)."""
+    if kind == "date" and field == "pay_period_start":  # "Pay period from 01/05 to 01/18"
+        per = parse_period(text, day_first)
+        if per:
+            return _parse("period", field, text, day_first, line, offset, conf, source)
     if kind == "date":
         got = parse_date_in(text, day_first)
         if not got:
@@ -256,7 +260,8 @@ def phrase_candidates(lines: list[Line], day_first: bool | None,
                     if got:
                         out.append(Candidate(name, got[0], got[1], conf, joined, s, e, "phrase"))
                 elif kind == "name":
-                    got_n = clean_name(raw)
+                    # a name that ends the sentence: "report to Andrew Dunn."
+                    got_n = clean_name(re.sub(r"(?<=[a-z]{2})\.$", "", raw))
                     if got_n:
                         nm, ns, ne = got_n
                         out.append(Candidate(name, nm, nm, conf, joined, s + ns, s + ne,
@@ -288,6 +293,29 @@ def letterhead_candidates(lines: list[Line]) -> list[Candidate]:
                 out.append(Candidate("employer_name", v, v, 0.75, seg, 0, len(v), "letterhead"))
                 return out
     return out
+
+
+# a pay stub's or letter's first line names its issuer when it is neither a heading nor a
+# label: "Harborline Freight" over "EARNINGS STATEMENT"
+HEADING_EMPLOYER_SUBTYPES = ("pay_stub", "offer_letter", "termination_letter")
+_HEADING_WORDS = re.compile(
+    r"\b(?:statement|stub|slip|payslip|payroll|earnings|advice|offer|letter|confidential|"
+    r"private|employment|agreement|notice|re|subject|date|page|form|dear|to|from|memo)\b",
+    re.I)
+HEADING_EMPLOYER_CONF = 0.6
+
+
+def heading_employer(lines: list[Line], subtype: str | None) -> list[Candidate]:
+    """The first line as the employer (low confidence: review confirms it)."""
+    if subtype not in HEADING_EMPLOYER_SUBTYPES or not lines:
+        return []
+    text = lines[0].text.strip()
+    words = text.split()
+    if (not 1 <= len(words) <= 6 or re.search(r"[\d:@/|]", text) or _HEADING_WORDS.search(text)
+            or find_labels(text) or not text[0].isupper()):
+        return []
+    return [Candidate("employer_name", text, text, HEADING_EMPLOYER_CONF, lines[0], 0,
+                      len(text), "layout")]
 
 
 # a US street address on one line: number, street with its suffix, city, state, ZIP
