@@ -33,6 +33,7 @@ from api.web.retrain import Retrainer
 from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import BlobStore
 from records.db import init_db, session_scope, setup_lock
+from records.sealing import load_sealer
 from records.users import UserError, ensure_admin
 from workflow import webhooks
 from workflow.settings import Settings
@@ -117,7 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state = app.state
     state.settings = settings
     state.sessions = sessions
-    state.blobs = BlobStore(settings.data_dir / "originals")
+    state.sealer = load_sealer(settings.data_dir)
+    state.blobs = BlobStore(settings.data_dir / "originals", state.sealer)
     state.jobs = jobs
     state.secret_key = load_secret_key(settings)
     state.policy_config = _policy_config(settings)
@@ -136,9 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
-    from api.web.routes import admin, api, auth, documents, ledger, queues, search
+    from api.web.routes import admin, api, auth, documents, employees, ledger, queues, search
 
-    for module in (auth, documents, queues, ledger, search, admin, api):
+    for module in (auth, documents, queues, ledger, search, employees, admin, api):
         app.include_router(module.router)
 
     if settings.openapi:

@@ -421,3 +421,49 @@ class Mailbox(Base):
     last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+class Employee(Base):
+    """One person's HR record, built from their documents by `workflow.employees` (the only
+    writer). Identity is never stored beyond the last four digits of the SSN. `sources`
+    says, per field, which document (or which person's correction) gave its value."""
+
+    __tablename__ = "employees"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="active")
+    merged_into: Mapped[str | None] = mapped_column(ForeignKey("employees.id"))
+    employee_number: Mapped[str | None] = mapped_column(String(80), index=True)
+    name: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(300), index=True)
+    phone: Mapped[str | None] = mapped_column(String(60))
+    address: Mapped[str | None] = mapped_column(Text)
+    date_of_birth: Mapped[str | None] = mapped_column(String(10))
+    job_title: Mapped[str | None] = mapped_column(String(300))
+    department: Mapped[str | None] = mapped_column(String(200), index=True)
+    manager: Mapped[str | None] = mapped_column(String(300))
+    start_date: Mapped[str | None] = mapped_column(String(10))
+    end_date: Mapped[str | None] = mapped_column(String(10))
+    pay_rate: Mapped[str | None] = mapped_column(String(40))
+    pay_basis: Mapped[str | None] = mapped_column(String(20))  # annual | hourly
+    filing_status: Mapped[str | None] = mapped_column(String(60))
+    i9_section2_date: Mapped[str | None] = mapped_column(String(10))
+    i9_documents: Mapped[list[Any] | None] = mapped_column(JSON)
+    ssn_last4: Mapped[str | None] = mapped_column(String(4))
+    sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class EmployeeDocument(Base):
+    """A document that is part of an employee's file, and how it was matched."""
+
+    __tablename__ = "employee_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id"), index=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    matched_by: Mapped[str] = mapped_column(String(40))
+    linked_by: Mapped[str] = mapped_column(String(80))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session
 
 from extractors import normalize as n
 from extractors.invoice.hints import locate_value
+from ingest.redact import mask_ids, mask_value, mask_words
+from ingest.types import Word
 from policies import vendor_keys
 from policies.config import PolicyConfig
 from records.audit import audit
+from records.channels import HR as HR_CHANNEL
 from records.decisions import record_human
-from records.models import Document, FieldRow, TypeFeedback
+from records.models import Document, FieldRow, PageRow, TypeFeedback
 from records.rows import document_from_rows, field_rows, fields_from_rows
 from records.vendors import resolve_vendor
 from workflow import books
@@ -31,11 +34,12 @@ from workflow.states import AP_TYPES, DocumentStatus, LedgerStatus
 DOC_TYPES = ("invoice", "receipt", "contract", "hr", "other")
 DATE_FIELDS = {
     "invoice_date", "due_date", "agreement_date", "effective_date", "expiration_date",
-    "start_date", "end_date", "pay_period_start", "pay_period_end",
+    "start_date", "end_date", "pay_period_start", "pay_period_end", "date_of_birth",
+    "section2_date",
 }
 MONEY_FIELDS = {
     "subtotal", "tax_amount", "total_amount", "contract_value", "salary", "pay_rate",
-    "gross_pay", "net_pay",
+    "gross_pay", "net_pay", "total_deductions",
 }
 LIST_FIELDS = {"parties", "line_items"}
 DURATION_FIELDS = {"term", "renewal_term", "notice_period"}
@@ -54,6 +58,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "employee_name", "employee_id", "employer_name", "job_title", "department",
         "manager_name", "start_date", "end_date", "salary", "pay_rate", "pay_period_start",
         "pay_period_end", "hours_worked", "gross_pay", "net_pay", "ssn", "email", "phone",
+        "total_deductions", "date_of_birth", "address", "section2_date",
     ),
 }
 FIELD_NAMES["receipt"] = FIELD_NAMES["invoice"]
@@ -129,6 +134,25 @@ def normalize_correction(name: str, value: str) -> tuple[Any, Any]:
     return raw, raw
 
 
+def strict_masking(doc: Document) -> bool:
+    """HR documents and HR uploads get the strict id masking (`ingest.redact`)."""
+    return doc.doc_type == "hr" or doc.restricted_to == HR_CHANNEL
+
+
+def remask_stored(session: Session, document_id: str) -> None:
+    """Apply the strict masking to a document's stored pages and fields (re-typed as HR)."""
+    for page in session.scalars(select(PageRow).where(PageRow.document_id == document_id)):
+        page.text = mask_ids(page.text or "", strict=True)
+        words = [Word(str(w[0]), (0.0, 0.0, 0.0, 0.0)) for w in page.words or []]
+        mask_words(words, strict=True)
+        page.words = [[w.text, *old[1:]] for w, old in zip(words, page.words or [], strict=True)]
+    for row in field_rows(session, document_id):
+        row.value = mask_value(row.value, True)
+        row.normalized = mask_value(row.normalized, True)
+        if row.original:
+            row.original = mask_value(row.original, True)
+
+
 def field_json(row: FieldRow) -> dict[str, Any]:
     return {"value": row.value, "normalized": row.normalized, "confidence": row.confidence,
             "page": row.page, "bbox": row.bbox, "source": row.source,
@@ -191,6 +215,9 @@ def correct_field(
     if not _FIELD_NAME.fullmatch(name or ""):
         raise Invalid("a field name is lower-case letters, digits and '_'")
     new_value, normalized = normalize_correction(name, value)
+    strict = strict_masking(doc)  # a typed-in SSN is masked like a read one
+    new_value, normalized = mask_value(new_value, strict), mask_value(normalized, strict)
+    reason = mask_ids(reason or "", strict)
     row = _field_row(session, document_id, name)
     before = field_json(row) if row is not None else None
     if row is None:
@@ -228,8 +255,8 @@ def clear_field(session: Session, document_id: str, name: str, reason: str, acto
                 config: PolicyConfig) -> FieldRow:
     """Remove a wrong value (a PO number read from a postal code): the field is kept,
     empty, with the machine's value and the reason, so it no longer reaches the ledger."""
-    editable(session, document_id)
-    reason = (reason or "").strip()
+    doc = editable(session, document_id)
+    reason = mask_ids((reason or "").strip(), strict_masking(doc))
     if not reason:
         raise Invalid("say why the value is wrong to clear it")
     row = _field_row(session, document_id, name)
@@ -272,6 +299,8 @@ def correct_type(
     session.add(TypeFeedback(document_id=document_id, doc_type=doc_type, subtype=subtype,
                              predicted_type=doc.doc_type, actor=actor))
     doc.doc_type, doc.subtype, doc.type_confidence = doc_type, subtype, 1.0
+    if doc_type == "hr":  # what was stored under the lighter masking is masked again
+        remask_stored(session, document_id)
     reasons = list(doc.type_reasons or [])
     doc.type_reasons = [f"corrected_by:{actor}", *[r for r in reasons
                                                    if not str(r).startswith("corrected_by:")]]

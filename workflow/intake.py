@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from classifiers.types import DOC_TYPES, HR_SUBTYPES, Classification
+from ingest.redact import mask_ids
 from records.audit import audit
 from records.blobs import BlobStore, sha256_bytes
-from records.channels import stamp_intake
+from records.channels import HR as HR_CHANNEL
+from records.channels import channel_for, stamp_intake
 from records.db import session_scope
 from records.filenames import clean_filename
 from records.ids import new_id
@@ -73,10 +75,11 @@ def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: 
     """Keep the original and create (or find, by content hash) its document row."""
     sha = sha256_bytes(data)
     blobs.put(data, sha)
-    name = clean_filename(filename)
     for _ in range(2):
         try:
             with session_scope(sessions) as s:
+                # national ids masked in the stored name (strictly for an HR upload)
+                name = mask_ids(clean_filename(filename), channel_for(s, actor) == HR_CHANNEL)
                 row = s.scalar(select(Document).where(Document.sha256 == sha))
                 if row is not None and row.deleted_at is None:
                     return Intake(name, row.id, sha, row.status, False)

@@ -20,7 +20,7 @@ from policies.logged import evaluate_logged
 from policies.types import Review, Violation
 from records.models import Document, ReviewTask, StatusEvent, ViolationRow
 from records.rows import field_rows, fields_from_rows, open_violations
-from workflow import books, events
+from workflow import books, employees, events
 from workflow.errors import Invalid
 from workflow.policy_context import DbPolicyContext
 from workflow.states import DocumentStatus, FindingStatus
@@ -160,6 +160,7 @@ def reevaluate(session: Session, document_id: str, actor: str, config: PolicyCon
     if reasons:
         set_status(session, doc, DocumentStatus.NEEDS_REVIEW, actor, note)
     books.file_entry(session, doc, fields_from_rows(field_rows(session, document_id)), actor)
+    employees.follow(session, doc, actor)  # the employee record follows a correction too
     doc.result = result_json(session, doc)
     return review
 

@@ -3,10 +3,12 @@
     received  original kept (sha256, atomic), document row created    `process_bytes`
     read      pages, words, boxes (ingest; OCR where needed)            `_run`
     classify  doc_type, subtype, calibrated confidence                  `_classify`
+    redact    national ids masked in text, words, metadata              `ingest.redact`
     extract   fields with page, box, confidence; clauses; opt. LLM      `_extract`
     store     pages, fields, clauses                                    `_store`
     judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
     books     ledger entry and vendor master follow the status          `workflow.books`
+    employee  an HR document joins (or starts) its employee's record    `workflow.employees`
     index     contracts into search                                     `reindex_document`
     attachments, each processed the same way as a child document
 
@@ -21,8 +23,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
-import shutil
 import threading
 import time
 import traceback
@@ -37,11 +37,13 @@ from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooLarge
+from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
 from records.audit import audit
 from records.blobs import BlobStore
-from records.channels import stamp_intake
+from records.channels import HR as HR_CHANNEL
+from records.channels import channel_for, stamp_intake
 from records.db import init_db, session_scope
 from records.faults import DISK_FULL, disk_full_message, is_disk_full
 from records.filenames import clean_filename
@@ -56,8 +58,9 @@ from records.models import (
     ViolationRow,
 )
 from records.rows import field_rows, fields_from_rows
+from records.sealing import load_sealer
 from records.vendors import resolve_vendor
-from workflow import books, controls, events, judge
+from workflow import books, controls, employees, events, judge
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
 from workflow.result import AttachmentResult, Failure, ProcessResult
@@ -68,7 +71,6 @@ log = logging.getLogger(__name__)
 
 UNREADABLE = "unreadable_file"
 ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
-_SSN = re.compile(r"\b(\d{3})[- ]?(\d{2})[- ]?(\d{4})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +101,10 @@ def _ms(start: float) -> int:
     return int(round((time.perf_counter() - start) * 1000))
 
 
-def _mask_ssn_field(f: Field) -> Field:
-    """Defence in depth: whatever the HR extractor returned, no SSN leaves in clear."""
-
-    def mask(v: Any) -> Any:
-        if isinstance(v, str):
-            return _SSN.sub(lambda m: f"***-**-{m.group(3)}", v)
-        return v
-
-    return Field(mask(f.value), mask(f.normalized), f.confidence, f.page, f.bbox, f.source)
+def _mask_field(f: Field, strict: bool) -> Field:
+    """Defence in depth: whatever an extractor (or the LLM) returned, no id leaves in clear."""
+    return Field(mask_value(f.value, strict), mask_value(f.normalized, strict), f.confidence,
+                 f.page, f.bbox, f.source)
 
 
 class Pipeline:
@@ -117,7 +114,8 @@ class Pipeline:
         self.settings = settings or Settings.from_env()
         self.settings.ensure_dirs()
         self.sessions = init_db(self.settings.database_url)
-        self.blobs = BlobStore(self.settings.data_dir / "originals")
+        self.blobs = BlobStore(self.settings.data_dir / "originals",
+                               load_sealer(self.settings.data_dir))
         self._search: Any = None
         self._policy_config: Any = None
         self._chat_model: Any = False  # False: not built yet
@@ -195,7 +193,7 @@ class Pipeline:
         hint: IntakeHint | None = None,
     ) -> dict[str, Any]:
         """Process one file's bytes; idempotent on the content hash."""
-        filename = clean_filename(filename)
+        filename = self._stored_name(filename, actor, parent_id, hint.channel if hint else None)
         sha = hashlib.sha256(data).hexdigest()
         try:
             document_id = self._receive(filename, data, sha, parent_id, actor, reprocess,
@@ -207,6 +205,16 @@ class Pipeline:
         if isinstance(document_id, dict):
             return {**document_id, "file": filename}
         return self._run(document_id, filename, sha, data, actor, hint)
+
+    def _stored_name(self, filename: str, actor: str, parent_id: str | None = None,
+                     channel: str | None = None) -> str:
+        """The file name as stored and reported: cleaned, national ids masked (strictly for
+        an HR upload or an HR way in: `w4-123456789.pdf`)."""
+        with session_scope(self.sessions) as s:
+            parent = s.get(Document, parent_id) if parent_id else None
+            strict = (channel == HR_CHANNEL or channel_for(s, actor) == HR_CHANNEL
+                      or (parent is not None and parent.restricted_to == HR_CHANNEL))
+        return mask_ids(clean_filename(filename), strict)
 
     def _receive(self, filename: str, data: bytes, sha: str, parent_id: str | None,
                  actor: str, reprocess: bool, channel: str | None = None) -> str | dict[str, Any]:
@@ -267,6 +275,9 @@ class Pipeline:
             result.type_confidence = float(cls.type_confidence)
             result.type_reasons, result.model_version = list(cls.reasons), cls.model_version
 
+            # redact: national ids masked before anything is extracted, stored or indexed
+            redact_document(doc, strict=self._strict_redaction(document_id, cls))
+
             t = time.perf_counter()  # extract
             fields, clauses = self._extract(doc, cls)
             timings["extract"] = _ms(t)
@@ -312,6 +323,14 @@ class Pipeline:
             self._save_result(document_id, result)
         return result.to_json()
 
+    def _strict_redaction(self, document_id: str, cls: Classification) -> bool:
+        """HR documents, and anything that came in through HR, get the strict masking."""
+        if cls.doc_type == "hr":
+            return True
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            return row is not None and row.restricted_to == HR_CHANNEL
+
     def _save_result(self, document_id: str, result: ProcessResult) -> None:
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
@@ -339,8 +358,8 @@ class Pipeline:
                 from extractors.llm import llm_fill
 
                 fields = {**fields, **llm_fill(doc, fields, self.chat_model)}
-        if "ssn" in fields:
-            fields["ssn"] = _mask_ssn_field(fields["ssn"])
+        strict = cls.doc_type == "hr"
+        fields = {name: _mask_field(f, strict) for name, f in fields.items()}
         clauses: list[Clause] = []
         if cls.doc_type == "contract":
             clauses = extract_clauses(doc)
@@ -434,6 +453,7 @@ class Pipeline:
                                  reasons=[ALREADY_BOOKED], doc_type=cls.doc_type))
                 log.warning("%s: %s", document_id, exc)
                 books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
+            employees.follow(s, row, actor)  # an HR document joins its employee's file
             ms = _ms(t)
             result.status, result.violations, result.review = status, violations, review
             row.result = result.to_json()
@@ -495,15 +515,8 @@ class Pipeline:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
         sha = h.hexdigest()
-        dest = self.blobs.path_for(sha)
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".tmp-{sha}")
-            try:
-                shutil.copyfile(path, tmp)
-                tmp.replace(dest)
-            finally:
-                tmp.unlink(missing_ok=True)  # a full disk leaves no partial copy
+        with path.open("rb") as fh:
+            self.blobs.put_stream(fh, sha)
         err = TooLarge(
             f"file is {size:,} bytes; the limit is {self.settings.max_bytes:,} bytes "
             "(BACKOFFICE_MAX_BYTES)"
@@ -513,12 +526,14 @@ class Pipeline:
             if row is not None and row.result:
                 return {**row.result, "file": path.name}
             if row is None:
-                row = Document(id=new_id("doc"), sha256=sha, filename=clean_filename(path.name),
+                row = Document(id=new_id("doc"), sha256=sha,
+                               filename=self._stored_name(path.name, actor),
                                size=size, status=DocumentStatus.PROCESSING)
                 stamp_intake(s, row, actor)
                 s.add(row)
             document_id = row.id
-        result = ProcessResult(file=path.name, sha256=sha, document_id=document_id)
+        result = ProcessResult(file=self._stored_name(path.name, actor), sha256=sha,
+                               document_id=document_id)
         result.fail(Failure(err.code, err.message))
         self._store_failure(document_id, result, actor)
         return result.to_json()

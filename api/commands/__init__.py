@@ -19,4 +19,5 @@ COMMANDS = (
     "watch",
     "webhooks",
     "mail",
+    "hr",
 )

@@ -44,6 +44,7 @@ LEDGER_VIEW = frozenset({"ap", "approver", "admin", "compliance"})
 LEDGER_CHANGE = frozenset({"approver", "admin"})
 SEARCH = frozenset({"legal", "admin", "compliance"})
 AUDIT = frozenset({"admin", "compliance"})
+HR_PAGES = frozenset({"hr", "admin"})  # employee records: pages, API, export
 VIOLATIONS = frozenset({"compliance", "admin"})
 ADMIN = frozenset({"admin"})
 HR_TYPE = "hr"
@@ -105,7 +106,8 @@ class Principal:
     def nav(self) -> dict[str, bool]:
         """Which areas the menu offers (templates cannot do set arithmetic)."""
         return {"ledger": self.has(LEDGER_VIEW), "search": self.has(SEARCH),
-                "audit": self.has(AUDIT), "users": self.has(ADMIN)}
+                "audit": self.has(AUDIT), "users": self.has(ADMIN),
+                "employees": self.has(HR_PAGES)}
 
     def can_view_type(self, doc_type: str | None) -> bool:
         """Whether documents of this type are this user's area (menus, filters); whether

@@ -3,7 +3,7 @@
 PDF pages are rasterised with pypdfium2, images are shown as they are (converted to
 PNG when browsers cannot show them, e.g. TIFF), and text-only formats (e-mail, DOCX,
 plain text) get a page drawn from the stored words, so field highlights always have
-something to sit on. Renders are cached under `<data_dir>/cache/pages/`.
+something to sit on. Renders are cached, sealed, under `<data_dir>/cache/pages/`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from records.models import Document, PageRow
+from records.sealing import Sealer, SealingError
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,15 @@ def _render_words(page: PageRow | None) -> Image.Image:
 
 
 def page_png(cache_dir: Path, doc: Document, page: PageRow | None, number: int,
-             data: bytes) -> bytes:
-    """PNG bytes of page `number` of `doc` (cached by content hash and page)."""
+             data: bytes, sealer: Sealer) -> bytes:
+    """PNG bytes of page `number` of `doc` (cached by content hash and page, sealed at rest
+    like the original: a page image shows everything the original does)."""
     cache = cache_dir / doc.sha256[:2] / f"{doc.sha256}-{number}.png"
     if cache.exists():
-        return cache.read_bytes()
+        try:
+            return sealer.open(cache.read_bytes())
+        except SealingError:  # sealed with a retired key: render it again
+            log.warning("page cache %s does not open; rendering again", cache.name)
     media = (doc.media_type or "").lower()
     try:
         if media == "application/pdf" or (not media and _looks_pdf(data)):
@@ -100,7 +105,7 @@ def page_png(cache_dir: Path, doc: Document, page: PageRow | None, number: int,
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
-        tmp.write_bytes(out)
+        tmp.write_bytes(sealer.seal(out))
         tmp.replace(cache)
     except OSError:
         log.warning("cannot cache page render %s", cache)

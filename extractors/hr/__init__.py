@@ -13,6 +13,8 @@ from typing import Any
 from extractors.hr import name_ranker, title_ranker
 from extractors.hr.candidates import Candidate, best
 from extractors.hr.forms import (
+    addressee_candidates,
+    heading_employer,
     label_candidates,
     letterhead_candidates,
     loose_candidates,
@@ -30,8 +32,10 @@ HR_FIELDS = (
     "manager_name", "start_date", "end_date", "salary", "pay_rate", "pay_period_start",
     "pay_period_end", "hours_worked", "gross_pay", "net_pay", "ssn", "email", "phone",
 )
-# extra fields some rules read (policies.hr.i9_deadline)
-EXTRA_FIELDS = ("section2_date",)
+# extra fields some rules read (policies.hr: I-9 deadline, pay stub arithmetic) and employee
+# matching uses
+# (workflow.employees: name + date of birth or address)
+EXTRA_FIELDS = ("section2_date", "date_of_birth", "address", "total_deductions")
 
 __all__ = ["HR_FIELDS", "extract_hr", "mask_ssn"]
 
@@ -108,6 +112,8 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None,
         # letter phrasing; a resume's objective ("the position of ...") misleads it
         cands += phrase_candidates(lines, day_first, subtype)
         cands += letterhead_candidates(lines)
+        cands += addressee_candidates(lines)
+        cands += heading_employer(lines, subtype)
     cands += loose_candidates(lines, contacts=is_resume)
     if is_resume:
         cands += resume_candidates(lines)

@@ -30,13 +30,22 @@ BELOW_FACTOR = 0.85  # value read from the line under its label
 NEXT_SEG_FACTOR = 0.97  # value read from the next column of the same line
 
 
+# a form's item marker before a label: "(a)", "b.", "e " (W-4 steps, W-2 boxes)
+_ITEM_MARK = re.compile(r"\(?[a-hA-H][).]?")
+
+
 def _at_segment_start(text: str, hit: LabelHit) -> bool:
-    return not text[: hit.start].strip(" \t•*-–|:.0123456789)(")
+    before = text[: hit.start].strip(" \t•*-–|:.0123456789)(")
+    return not before or (_ITEM_MARK.fullmatch(text[: hit.start].strip()) is not None)
 
 
 def _parse(kind: str, field: str, text: str, day_first: bool | None, line: Line, offset: int,
            conf: float, source: str) -> list[Candidate]:
     """Candidates for `field` from `text` (a slice of `line.text` starting at `offset`)."""
+    if kind == "date" and field == "pay_period_start":  # "Pay period from 01/05 to 01/18"
+        per = parse_period(text, day_first)
+        if per:
+            return _parse("period", field, text, day_first, line, offset, conf, source)
     if kind == "date":
         got = parse_date_in(text, day_first)
         if not got:
@@ -58,7 +67,7 @@ def _parse(kind: str, field: str, text: str, day_first: bool | None, line: Line,
             mask = masked(m.group(4))
             return [Candidate("ssn", mask, mask, conf, line, offset + m.start(),
                               offset + m.end(), source)]
-        m2 = re.match(r"\s*(\d{5})(\d{4})(?!\d)", text)
+        m2 = re.match(r"\s*(\d{5}|\*{5})(\d{4})(?!\d)", text)
         if m2:
             mask = masked(m2.group(2))
             return [Candidate("ssn", mask, mask, conf * 0.95, line, offset + m2.start(1),
@@ -251,7 +260,8 @@ def phrase_candidates(lines: list[Line], day_first: bool | None,
                     if got:
                         out.append(Candidate(name, got[0], got[1], conf, joined, s, e, "phrase"))
                 elif kind == "name":
-                    got_n = clean_name(raw)
+                    # a name that ends the sentence: "report to Andrew Dunn."
+                    got_n = clean_name(re.sub(r"(?<=[a-z]{2})\.$", "", raw))
                     if got_n:
                         nm, ns, ne = got_n
                         out.append(Candidate(name, nm, nm, conf, joined, s + ns, s + ne,
@@ -285,6 +295,58 @@ def letterhead_candidates(lines: list[Line]) -> list[Candidate]:
     return out
 
 
+# a pay stub's or letter's first line names its issuer when it is neither a heading nor a
+# label: "Harborline Freight" over "EARNINGS STATEMENT"
+HEADING_EMPLOYER_SUBTYPES = ("pay_stub", "offer_letter", "termination_letter")
+_HEADING_WORDS = re.compile(
+    r"\b(?:statement|stub|slip|payslip|payroll|earnings|advice|offer|letter|confidential|"
+    r"private|employment|agreement|notice|re|subject|date|page|form|dear|to|from|memo)\b",
+    re.I)
+HEADING_EMPLOYER_CONF = 0.6
+
+
+def heading_employer(lines: list[Line], subtype: str | None) -> list[Candidate]:
+    """The first line as the employer (low confidence: review confirms it)."""
+    if subtype not in HEADING_EMPLOYER_SUBTYPES or not lines:
+        return []
+    text = lines[0].text.strip()
+    words = text.split()
+    if (not 1 <= len(words) <= 6 or re.search(r"[\d:@/|]", text) or _HEADING_WORDS.search(text)
+            or find_labels(text) or not text[0].isupper()):
+        return []
+    return [Candidate("employer_name", text, text, HEADING_EMPLOYER_CONF, lines[0], 0,
+                      len(text), "layout")]
+
+
+# a US street address on one line: number, street with its suffix, city, state, ZIP
+US_ADDRESS = re.compile(
+    r"(?<![\w-])\d{1,6}\s+(?:[A-Za-z0-9.'-]+\s+){0,4}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|"
+    r"Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|"
+    r"Highway|Hwy)\.?(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*[\w-]+)?,\s*"
+    r"[A-Za-z][A-Za-z .'-]{1,40},\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?(?!\d)")
+
+
+_DEAR = re.compile(r"^\s*Dear\s+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?(?P<first>[A-Z][\w'’-]+)\b")
+ADDRESSEE_LOOKBACK = 8  # lines above the salutation where the addressee block sits
+
+
+def addressee_candidates(lines: list[Line]) -> list[Candidate]:
+    """A letter's addressee: the line above "Dear Dana," that is a full name starting
+    with the salutation's first name (the inside address of an offer or termination)."""
+    for i, line in enumerate(lines[:80]):
+        m = _DEAR.match(line.text)
+        if not m:
+            continue
+        first = m.group("first")
+        for prev in reversed(lines[max(0, i - ADDRESSEE_LOOKBACK): i]):
+            got = clean_name(prev.text)
+            if got and got[0].split()[0] == first and len(got[0].split()) >= 2:
+                name, s, e = got
+                return [Candidate("employee_name", name, name, 0.88, prev, s, e, "layout")]
+        return []
+    return []
+
+
 def loose_candidates(lines: list[Line], contacts: bool) -> list[Candidate]:
     """Unlabelled SSNs anywhere; unlabelled e-mails and phones only when `contacts` (a
     resume: the first address is the candidate's; in a letter it is HR's own)."""
@@ -304,11 +366,15 @@ def loose_candidates(lines: list[Line], contacts: bool) -> list[Candidate]:
         got = PARSERS["phone"](line.text)
         if got:
             out.append(Candidate("phone", got[0], got[1], 0.7, line, got[2], got[3], "regex"))
-    # keep the first e-mail/phone of the document: later ones belong to references
+        m = US_ADDRESS.search(line.text)
+        if m:
+            addr = " ".join(m.group(0).split())
+            out.append(Candidate("address", addr, addr, 0.7, line, m.start(), m.end(), "regex"))
+    # keep the first e-mail/phone/address of the document: later ones are references'
     firsts: dict[str, Candidate] = {}
     rest = []
     for c in out:
-        if c.field in ("email", "phone"):
+        if c.field in ("email", "phone", "address"):
             firsts.setdefault(c.field, c)
         else:
             rest.append(c)

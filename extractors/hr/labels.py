@@ -35,14 +35,16 @@ LABELS: list[Label] = [
     _l(r"full\s+name", "employee_name", "name", rel=0.85),
     _l(r"employee", "employee_name", "name", specific=False, rel=0.85),
     _l(r"name", "employee_name", "name", specific=False, rel=0.75),
-    _l(r"first\s+name(?:\s*\(given\s+name\))?(?:\s+and\s+middle\s+initial)?", "_first_name",
+    _l(r"(?:employee(?:'s)?\s+)?first\s+name(?:\s*\(given\s+name\))?"
+       r"(?:\s+and\s+(?:middle\s+)?initial)?", "_first_name",
        "text", rel=0.85),
     _l(r"last\s+name(?:\s*\(family\s+name\))?", "_last_name", "text", rel=0.85),
     _l(r"middle\s+initial", None, "text"),
     _l(r"(?:employee|emp\.?|staff|personnel|badge)\s*(?:id|no\.?|number|#|code)(?:\s*(?:no\.?|#))?",
        "employee_id", "id", rel=0.93),
     _l(r"id\s+(?:no\.?|number)", "employee_id", "id", specific=False, rel=0.8),
-    _l(r"employer(?:'s)?\s+(?:legal\s+)?(?:business\s+)?name", "employer_name", "text"),
+    _l(r"employer(?:'s)?\s+(?:legal\s+)?(?:business\s+)?name(?:,?\s+address,?\s+and\s+zip\s+code)?",
+       "employer_name", "text"),
     _l(r"(?:company|organi[sz]ation)\s+name", "employer_name", "text"),
     _l(r"employer", "employer_name", "text", specific=False, rel=0.85),
     _l(r"company", "employer_name", "text", specific=False, rel=0.8),
@@ -69,7 +71,10 @@ LABELS: list[Label] = [
     _l(r"(?:pay\s+)?period\s+(?:end(?:ing)?|to)(?:\s+date)?|week\s+end(?:ing)?(?:\s+date)?",
        "pay_period_end", "date", rel=0.92),
     _l(r"period", "_period", "period", specific=False, rel=0.88),
-    _l(r"pay\s+date|check\s+date|date\s+of\s+birth|dob|date", None, "text", specific=False),
+    _l(r"date\s+of\s+birth(?:\s*\(mm/dd/yyyy\))?|birth\s+date", "date_of_birth", "date",
+       rel=0.9),
+    _l(r"dob", "date_of_birth", "date", specific=False, rel=0.85),
+    _l(r"pay\s+date|check\s+date|date", None, "text", specific=False),
     # pay
     _l(r"(?:annual\s+)?(?:base\s+)?salary|annual\s+compensation", "salary", "money", rel=0.88),
     _l(r"(?:hourly\s+)?(?:pay\s+)?rate(?:\s+of\s+pay)?|hourly\s+wage", "pay_rate", "money",
@@ -80,7 +85,8 @@ LABELS: list[Label] = [
     _l(r"gross\s+(?:pay|earnings|wages|amount)|total\s+gross", "gross_pay", "money", rel=0.93),
     _l(r"net\s+(?:pay|amount|earnings)|take[-\s]home(?:\s+pay)?|net\s+check", "net_pay",
        "money", rel=0.93),
-    _l(r"(?:total\s+)?deductions|ytd|year\s+to\s+date|current|amount|description|earnings",
+    _l(r"total\s+deductions", "total_deductions", "money", rel=0.9),
+    _l(r"deductions|ytd|year\s+to\s+date|current|amount|description|earnings",
        None, "text", specific=False),
     # contact / identity
     _l(r"e-?mail(?:\s+address)?", "email", "email", specific=False, rel=0.95),
@@ -90,7 +96,8 @@ LABELS: list[Label] = [
        "ssn", "ssn", specific=False, rel=0.95),
     _l(r"social\s+security(?:\s+tax)?|medicare|federal\s+(?:income\s+)?tax|state\s+tax",
        None, "text"),
-    _l(r"address", None, "text", specific=False),
+    _l(r"(?:home|mailing|residential|employee(?:'s)?)\s+address", "address", "text", rel=0.85),
+    _l(r"address", "address", "text", specific=False, rel=0.8),
 ]
 
 # one alternation, longest label texts first so "employee name" beats "employee"

@@ -10,10 +10,12 @@ import re
 
 # 3-2-4 digits with dashes, spaces or dots; area 000/666 and 9xx (ITIN) are not SSNs but
 # are masked all the same by `mask_ssn` (defence in depth), only `find_ssn` checks them.
-SSN_PATTERN = re.compile(r"(?<![\d*])(\d{3})([-\s.])(\d{2})\2(\d{4})(?![\d])")
+# The pipeline masks ids in the page text before extraction (`ingest.redact`), so the
+# masked form `***-**-1234` is read as an SSN too (its last four are all that is kept).
+SSN_PATTERN = re.compile(r"(?<![\d*])(\d{3}|\*{3})([-\s.])(\d{2}|\*{2})\2(\d{4})(?![\d])")
 _LABEL = r"(?:SSN|S\.S\.N\.?|SS\s?#|Social\s+Security(?:\s+(?:Number|No\.?|#))?)"
 # nine consecutive digits right after an SSN label
-LABELLED_NINE = re.compile(rf"({_LABEL}\s*[:#.]?\s*)(\d{{5}})(\d{{4}})(?!\d)", re.I)
+LABELLED_NINE = re.compile(rf"({_LABEL}\s*[:#.]?\s*)(\d{{5}}|\*{{5}})(\d{{4}})(?!\d)", re.I)
 
 
 def mask_ssn(text: str) -> str:

@@ -1,13 +1,18 @@
-"""HR rules: Form I-9 timing and clear-text social security numbers."""
+"""HR rules: Form I-9 timing, pay stub arithmetic and clear-text social security numbers.
+
+Checks across an employee's documents (one start date on the offer letter, the I-9 and the
+first pay stub; I-9 retention) need the employee record and live in `workflow.employees`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from extractors.types import Field
-from policies.rules.base import Rule, RuleInput, add_business_days, parse_date
+from policies.rules.base import Rule, RuleInput, add_business_days, fmt_money, parse_date
 from policies.types import Violation
 
 # An unmasked SSN: 3-2-4 digits with dashes or spaces, area/group/serial not all zeros.
@@ -100,4 +105,42 @@ SSN_EXPOSED = Rule(
     "mask them).", ssn_exposed,
 )
 
-RULES = [I9_DEADLINE, SSN_EXPOSED]
+def pay_stub_arithmetic(inp: RuleInput) -> list[Violation]:
+    """Gross - deductions = net, and hours x rate = gross, where the stub prints them."""
+    if inp.subtype != "pay_stub":
+        return []
+    tol = PAY_TOLERANCE
+    gross, net = inp.money("gross_pay"), inp.money("net_pay")
+    deductions = inp.money("total_deductions")
+    hours, rate = inp.money("hours_worked"), inp.money("pay_rate")
+    out: list[Violation] = []
+    if gross is not None and net is not None and deductions is not None:
+        if abs(gross - deductions - net) > tol:
+            out.append(PAY_STUB_ARITHMETIC.violation(
+                f"Gross pay {fmt_money(gross)} - deductions {fmt_money(deductions)} = "
+                f"{fmt_money(gross - deductions)}, but the net pay is {fmt_money(net)}",
+                check="gross_minus_deductions", gross_pay=str(gross),
+                total_deductions=str(deductions), net_pay=str(net)))
+    if gross is not None and hours is not None and rate is not None:
+        if abs(hours * rate - gross) > tol:
+            out.append(PAY_STUB_ARITHMETIC.violation(
+                f"Hours {hours} x rate {fmt_money(rate)} = {fmt_money(hours * rate)}, but the "
+                f"gross pay is {fmt_money(gross)}",
+                check="hours_times_rate", hours_worked=str(hours), pay_rate=str(rate),
+                gross_pay=str(gross)))
+    if gross is not None and net is not None and net > gross + tol:
+        out.append(PAY_STUB_ARITHMETIC.violation(
+            f"Net pay {fmt_money(net)} is more than the gross pay {fmt_money(gross)}",
+            check="net_above_gross", gross_pay=str(gross), net_pay=str(net)))
+    return out
+
+
+PAY_TOLERANCE = Decimal("0.01")
+PAY_STUB_ARITHMETIC = Rule(
+    "hr.pay_stub_arithmetic", ("hr",), "medium",
+    "On a pay stub, gross pay - total deductions differs from the net pay, hours x rate "
+    "differs from the gross pay (by more than 0.01, where printed), or net exceeds gross.",
+    pay_stub_arithmetic,
+)
+
+RULES = [I9_DEADLINE, PAY_STUB_ARITHMETIC, SSN_EXPOSED]

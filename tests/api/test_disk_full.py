@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from sqlalchemy import func, select
@@ -71,16 +72,16 @@ def test_database_full_while_storing_results(data_dir: Path, tmp_path: Path,
 
 def test_too_large_copy_leaves_no_partial(data_dir: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    import shutil
+    from records.sealing import Sealer
 
     monkeypatch.setenv("BACKOFFICE_MAX_BYTES", "100")
     src = make_pdf(tmp_path / "big.pdf", INVOICE_LINES)
 
-    def copy_half(a: Path, b: Path) -> None:
-        Path(b).write_bytes(Path(a).read_bytes()[:50])
+    def copy_half(self: Sealer, src: BinaryIO, dst: BinaryIO) -> None:
+        dst.write(src.read()[:50])
         raise ENOSPC
 
-    monkeypatch.setattr(shutil, "copyfile", copy_half)
+    monkeypatch.setattr(Sealer, "seal_stream", copy_half)
     rc, [r] = run_process(capsys, str(src))
     assert rc == 4 and r["error"]["code"] == "disk_full"
     assert _files(data_dir / "originals") == []

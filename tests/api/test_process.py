@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from api.cli import main
+from records.sealing import load_sealer
 from tests.conftest import INVOICE_LINES, make_pdf, pdf_bytes
 
 KEYS = {
@@ -112,7 +113,9 @@ def test_too_large_is_kept_and_refused(data_dir: Path, tmp_path: Path, monkeypat
     _, [r] = run_process(capsys, str(pdf))
     assert r["status"] == "failed" and r["error"]["code"] == "too_large"
     sha = r["sha256"]
-    assert (data_dir / "originals" / sha[:2] / sha[2:4] / sha).read_bytes() == pdf.read_bytes()
+    kept = (data_dir / "originals" / sha[:2] / sha[2:4] / sha).read_bytes()
+    assert kept != pdf.read_bytes()  # sealed at rest, streamed without loading it whole
+    assert load_sealer(data_dir).open(kept) == pdf.read_bytes()
 
 
 def test_parallel_workers_keep_input_order(data_dir: Path, tmp_path: Path, capsys) -> None:

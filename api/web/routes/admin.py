@@ -1,7 +1,8 @@
 """The audit log (admin, compliance), user management and the intake channels (admin).
 
 Audit entries about an HR document keep their before/after hidden from anyone who
-may not read HR records: the log must not become a side door to them.
+may not read HR records, and so do entries about employee records: the log must not
+become a side door to them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.web.access import ADMIN, AUDIT, Principal
+from api.web.access import ADMIN, AUDIT, HR_PAGES, Principal
 from api.web.bounds import ListPage, RowId
 from api.web.deps import DB, flash, render, require
 from records import users
@@ -44,7 +45,8 @@ def audit_entries(session: Session, user: Principal, actor: str | None = None,
                 hidden.add(doc.id)
     out = []
     for r in rows:
-        redact = r.entity_type == "document" and r.entity_id in hidden
+        redact = ((r.entity_type == "document" and r.entity_id in hidden)
+                  or (r.entity_type == "employee" and not user.has(HR_PAGES)))
         out.append({"at": r.at, "actor": r.actor, "action": r.action,
                     "entity_type": r.entity_type, "entity_id": r.entity_id,
                     "before": "(restricted)" if redact else r.before,
