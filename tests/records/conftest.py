@@ -31,6 +31,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(cmd)} failed: {done.stderr[-800:]}")
+
+
 @pytest.fixture(scope="module")
 def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     bindir = _bindir()
@@ -54,12 +60,20 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.chmod(base.parent, 0o755)
         os.chmod(base.parent.parent, 0o755)
         prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*prefix, f"{bindir}/initdb", "-D", str(pgdata), "-A", "trust", "-U",
-                    "postgres"], check=True, capture_output=True)
-    subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", str(pgdata), "-w", "-l",
-                    str(base / "log"), "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-                    "start"], check=True, capture_output=True)
+    _run([*prefix, f"{bindir}/initdb", "-D", str(pgdata), "-A", "trust", "-U", "postgres"])
+    # A free port can be taken by another process before the server binds it (other test
+    # runs share the machine): try again on a new one, and say why when it never starts.
+    for attempt in range(3):
+        port = _free_port()
+        started = subprocess.run(
+            [*prefix, f"{bindir}/pg_ctl", "-D", str(pgdata), "-w", "-t", "120", "-l",
+             str(base / "log"), "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+             "start"], capture_output=True, text=True)
+        if started.returncode == 0:
+            break
+        log = (base / "log").read_text()[-800:] if (base / "log").exists() else ""
+        if attempt == 2:
+            pytest.fail(f"PostgreSQL did not start: {started.stderr[-400:]} {log}")
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     try:
         for _ in range(50):
