@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from policies.rules import ap, contract, hr, records
+from policies.rules import ap, contract, duplicates, hr, matching, records, vendor
 from policies.rules.base import Rule, RuleInput
 
-ALL_RULES: list[Rule] = [*ap.RULES, *hr.RULES, *contract.RULES, *records.RULES]
+ALL_RULES: list[Rule] = [
+    *ap.RULES, *duplicates.RULES, *vendor.RULES, *matching.RULES, *hr.RULES, *contract.RULES,
+    *records.RULES,
+]
 
 __all__ = ["ALL_RULES", "Rule", "RuleInput"]

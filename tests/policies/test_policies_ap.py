@@ -18,7 +18,7 @@ def run(fields, ctx, config, doc_type="invoice", document_id="doc_new"):
 def base_invoice(**over):
     values = dict(
         vendor_name="Acme Widgets GmbH",
-        vendor_tax_id="DE 123 456 789",
+        vendor_tax_id="DE 136 695 976",
         invoice_number="INV-0042",
         invoice_date="2026-03-10",
         due_date="2026-04-09",
