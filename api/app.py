@@ -126,9 +126,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
-    from api.web.routes import admin, api, auth, documents, ledger, queues, search
+    from api.web.routes import admin, api, auth, compliance, documents, ledger, queues, search
 
-    for module in (auth, documents, queues, ledger, search, admin, api):
+    for module in (auth, documents, queues, ledger, search, admin, compliance, api):
         app.include_router(module.router)
 
     if settings.openapi:

@@ -148,9 +148,10 @@ class DbPolicyContext:
                 or name_similarity(vk, vendor_key) >= NAME_MATCH_MIN)})
         else:
             return []
-        return [self._order(k) for k in keys if k]
+        found = [self._order(k) for k in keys if k]
+        return [o for o in found if o is not None]
 
-    def _order(self, po_key: str) -> PurchaseOrder:
+    def _order(self, po_key: str) -> PurchaseOrder | None:
         lines = list(self.session.scalars(select(PurchaseOrderLine).where(
             PurchaseOrderLine.po_key == po_key).order_by(PurchaseOrderLine.line)))
         received: dict[int, Decimal] = defaultdict(Decimal)
@@ -168,7 +169,7 @@ class DbPolicyContext:
         if lines and unplaced:
             received[lines[-1].line] += unplaced
         if not lines:
-            return PurchaseOrder(po_key, None, None, None, ())
+            return None
         first = lines[0]
         return PurchaseOrder(
             first.po_number, first.vendor_key, first.vendor_name, first.currency,

@@ -16,4 +16,6 @@ COMMANDS = (
     "ledger",
     "audit",
     "policies",
+    "metrics",
+    "orders",
 )

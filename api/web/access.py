@@ -45,6 +45,7 @@ LEDGER_CHANGE = frozenset({"approver", "admin"})
 SEARCH = frozenset({"legal", "admin", "compliance"})
 AUDIT = frozenset({"admin", "compliance"})
 VIOLATIONS = frozenset({"compliance", "admin"})
+ORDERS = frozenset({"ap", "approver", "admin"})  # import purchase orders, goods receipts
 ADMIN = frozenset({"admin"})
 HR_TYPE = "hr"
 OTHER_TYPE = "other"
@@ -105,7 +106,8 @@ class Principal:
     def nav(self) -> dict[str, bool]:
         """Which areas the menu offers (templates cannot do set arithmetic)."""
         return {"ledger": self.has(LEDGER_VIEW), "search": self.has(SEARCH),
-                "audit": self.has(AUDIT), "users": self.has(ADMIN)}
+                "audit": self.has(AUDIT), "users": self.has(ADMIN),
+                "desk": self.has(VIOLATIONS), "orders": self.has(ORDERS)}
 
     def can_view_type(self, doc_type: str | None) -> bool:
         """Whether documents of this type are this user's area (menus, filters); whether
