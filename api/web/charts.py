@@ -53,7 +53,7 @@ def columns(title: str, items: Sequence[Bar]) -> Markup:
     if not items:
         return Markup(f'<p class="chart-empty">{escape(title)}: nothing yet.</p>')
     top = max(b.value for b in items) or 1
-    width = max(COL_W * len(items) + 40, 200)
+    width = max(COL_W * len(items) + 40, 420)
     height = COLUMN_H + 60
     every = max(1, len(items) // 8)
     parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '

@@ -72,7 +72,7 @@ def test_duplicate_needs_same_vendor(ctx, config):
 def test_possible_duplicate(ctx, config):
     fields = base_invoice()
     key = vendor_key(fields)
-    ctx.add_invoice("doc_near", key, "INV-0041", "119.00", "2026-03-05")
+    ctx.add_invoice("doc_near", key, "INV-0777", "119.00", "2026-03-05")
     ctx.add_invoice("doc_far", key, "INV-0040", "119.00", "2026-01-05")
     ctx.add_invoice("doc_other_total", key, "INV-0039", "120.00", "2026-03-09")
     vs = [v for v in run(fields, ctx, config) if v.rule == "ap.possible_duplicate"]

@@ -272,3 +272,14 @@ def test_today_is_used_for_bank_changes(ctx, config):
     ctx.add_bank_change(vendor_key(fields), "2026-03-01")
     later = date(2026, 5, 1)
     assert "ap.recent_bank_change" not in rules_of(run(fields, ctx, config, today=later))
+
+
+def test_a_related_number_is_one_finding_not_two(ctx, config):
+    add(ctx, "doc_old", "INV-20418", "1190.00", "2026-03-08")
+    vs = rules_of(run(invoice(), ctx, config))
+    assert "ap.fuzzy_duplicate" in vs and "ap.possible_duplicate" not in vs
+    config.disabled_rules = ["ap.fuzzy_duplicate"]
+    assert "ap.possible_duplicate" in rules_of(run(invoice(), ctx, config))
+    unrelated = invoice(invoice_number="X-77")
+    config.disabled_rules = []
+    assert "ap.possible_duplicate" in rules_of(run(unrelated, ctx, config))
