@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policies.config import PolicyConfig
@@ -26,7 +26,7 @@ from policies.keys import normalize_invoice_number, normalize_vendor_name
 from records.audit import audit
 from records.models import Document, GoodsReceipt, LedgerEntry, PurchaseOrderLine
 from records.rows import field_rows, fields_from_rows
-from records.vendors import canonical_key
+from records.vendors import NAME_MATCH_MIN, name_similarity
 from workflow import books, controls
 from workflow.errors import Invalid
 from workflow.judge import evaluate, file_findings, result_json, set_status
@@ -222,20 +222,21 @@ def _order_json(row: PurchaseOrderLine) -> dict[str, Any]:
 def rejudge_for_orders(session: Session, po_keys: list[str], actor: str,
                        config: PolicyConfig) -> list[str]:
     """Judge again the undecided invoices that quote one of these orders or come from
-    one of their vendors (the vendor-and-amount match)."""
+    one of their vendors (the vendor-and-amount match; vendors compared by name)."""
     vendors = {vk for (vk,) in session.execute(
         select(PurchaseOrderLine.vendor_key).where(PurchaseOrderLine.po_key.in_(po_keys)))
         if vk}
-    canonical = {canonical_key(session, v) or v for v in vendors}
     entries = session.scalars(
         select(LedgerEntry).join(Document, Document.id == LedgerEntry.document_id).where(
             Document.deleted_at.is_(None),
-            Document.status.in_([s.value for s in UNDECIDED]),
-            or_(LedgerEntry.po_number.is_not(None), LedgerEntry.vendor_key.in_(canonical))))
+            Document.status.in_([s.value for s in UNDECIDED])).order_by(LedgerEntry.id))
     done = []
-    for e in entries:
-        if e.po_number and normalize_invoice_number(e.po_number) not in po_keys \
-                and e.vendor_key not in canonical:
+    for e in list(entries):
+        quoted = bool(e.po_number) and normalize_invoice_number(e.po_number) in po_keys
+        name = normalize_vendor_name(e.vendor_name) if e.vendor_name else ""
+        same_vendor = e.vendor_key in vendors or any(
+            name and name_similarity(name, v) >= NAME_MATCH_MIN for v in vendors)
+        if not (quoted or same_vendor):
             continue
         rejudge(session, e.document_id, actor, config,
                 "re-checked after a purchase order or goods receipt import")

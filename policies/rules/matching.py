@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from policies.context import PurchaseOrder
-from policies.keys import name_similarity, normalize_vendor_name
+from policies.keys import name_similarity, normalize_vendor_name, vendor_keys
 from policies.rules.base import Rule, RuleInput, fmt_money, parse_days, parse_money
 from policies.types import Violation
 
@@ -60,13 +60,15 @@ def _match_order(inp: RuleInput) -> tuple[PurchaseOrder, str] | None:
         if orders:
             return orders[0], "po_number"
     amount = _invoiced_amount(inp)
-    if not inp.vendor_key or amount is None:
+    if amount is None:
         return None
     tol = _pct(inp.config.po_price_tolerance_percent)
-    for order in inp.ctx.purchase_orders(None, inp.vendor_key):
-        value = order.total()
-        if value and abs(amount[1] - value) <= value * tol:
-            return order, "vendor_amount"
+    # orders carry the vendor's name: ask under the name's key too when a tax id was read
+    for key in vendor_keys(inp.fields):
+        for order in inp.ctx.purchase_orders(None, key):
+            value = order.total()
+            if value and abs(amount[1] - value) <= value * tol:
+                return order, "vendor_amount"
     return None
 
 

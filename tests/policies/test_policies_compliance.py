@@ -283,3 +283,13 @@ def test_a_related_number_is_one_finding_not_two(ctx, config):
     unrelated = invoice(invoice_number="X-77")
     config.disabled_rules = []
     assert "ap.possible_duplicate" in rules_of(run(unrelated, ctx, config))
+
+
+def test_order_found_by_vendor_name_when_the_invoice_shows_a_tax_id(ctx, config):
+    ctx.add_order(order(number="PO-9", qty="10", received="10"))
+    fields = po_invoice(po_number=None, line_items=None, total_amount="5900.00",
+                        subtotal="1000.00", vendor_tax_id="DE136695976")
+    assert "ap.missing_po" not in rules_of(run(fields, ctx, config))
+    fields = po_invoice(po_number=None, line_items=None, total_amount="5900.00",
+                        subtotal="5900.00", vendor_tax_id="DE136695976")
+    assert "ap.missing_po" in rules_of(run(fields, ctx, config))
