@@ -9,7 +9,7 @@ net), else the total; the invoiced quantity is the sum of the line items' quanti
 - `ap.po_over_invoiced`: more money, or a larger quantity, than the order allows;
 - `ap.goods_not_received`: more than the goods receipts cover (quantity, or value at the
   order's prices when the invoice shows no quantities);
-- `ap.payment_terms_above_contract`: the invoice gives itself longer payment terms than
+- `ap.terms_over_contract`: the invoice gives itself longer payment terms than
   the contract with this vendor (a `payment_terms` field on the contract, in days).
 """
 
@@ -211,7 +211,7 @@ GOODS_NOT_RECEIVED = Rule(
     goods_not_received,
 )
 PAYMENT_TERMS = Rule(
-    "ap.payment_terms_above_contract", INVOICE, "medium",
+    "ap.terms_over_contract", INVOICE, "medium",
     "The invoice's payment terms are longer than those of the contract with the vendor.",
     payment_terms_above_contract,
 )

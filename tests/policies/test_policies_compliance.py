@@ -175,14 +175,14 @@ def test_invoice_payment_terms_above_the_contract(ctx, config):
     ctx.add_contract(ContractTerms("doc_msa", ["Acme Widgets Inc.", "Us Corp"], 30))
     long_terms = invoice(payment_terms="Net 60")
     v = next(v for v in run(long_terms, ctx, config)
-             if v.rule == "ap.payment_terms_above_contract")
+             if v.rule == "ap.terms_over_contract")
     assert (v.evidence["invoice_days"], v.evidence["contract_days"]) == (60, 30)
     by_dates = invoice(due_date="2026-04-24")  # 45 days after the invoice date
-    assert "ap.payment_terms_above_contract" in rules_of(run(by_dates, ctx, config))
+    assert "ap.terms_over_contract" in rules_of(run(by_dates, ctx, config))
     within = invoice(payment_terms="Net 30")
-    assert "ap.payment_terms_above_contract" not in rules_of(run(within, ctx, config))
+    assert "ap.terms_over_contract" not in rules_of(run(within, ctx, config))
     other = invoice(vendor_name="Bolt Fasteners Ltd", payment_terms="Net 60")
-    assert "ap.payment_terms_above_contract" not in rules_of(run(other, ctx, config))
+    assert "ap.terms_over_contract" not in rules_of(run(other, ctx, config))
 
 
 # ------------------------------------------------------------------ three-way match
