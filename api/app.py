@@ -138,9 +138,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
-    from api.web.routes import admin, api, auth, documents, employees, ledger, queues, search
+    from api.web.routes import (
+        admin,
+        api,
+        auth,
+        compliance,
+        documents,
+        employees,
+        ledger,
+        queues,
+        search,
+    )
 
-    for module in (auth, documents, queues, ledger, search, employees, admin, api):
+    for module in (auth, documents, queues, ledger, search, employees, admin, compliance, api):
         app.include_router(module.router)
 
     if settings.openapi:

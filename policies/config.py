@@ -65,6 +65,39 @@ class PolicyConfig:
     review_min_severity: str = "medium"
     disabled_rules: list[str] = field(default_factory=list)
 
+    # fuzzy duplicates (ap.fuzzy_duplicate): invoice numbers equal after normalisation,
+    # at most this many edits apart, or one the other with a prefix/suffix added (the
+    # shorter keeps at least `fuzzy_number_min_length` characters); totals within
+    # `fuzzy_amount_percent` %; dates within `fuzzy_window_days`.
+    fuzzy_window_days: int = 30
+    fuzzy_amount_percent: str = "1.0"
+    fuzzy_number_max_edits: int = 1
+    fuzzy_number_min_length: int = 3
+    # vendors are the same when their normalised names are at least this similar
+    # (rapidfuzz, 0-100), or share a tax id or an IBAN.
+    vendor_name_similarity: int = 90
+    # split invoices (ap.split_invoice): invoices of one vendor within this many days of
+    # each other (0: the same day), each within the limit of `split_limit_role`, whose
+    # sum passes that limit.
+    split_window_days: int = 0
+    split_limit_role: str = "ap"
+    # vendor master: a bank-detail change of the vendor this many days or fewer before a
+    # payment-bearing invoice arrives is a finding (ap.recent_bank_change).
+    bank_change_window_days: int = 30
+    # our own company (vendor.self_invoicing): names, tax ids and IBANs.
+    own_company_names: list[str] = field(default_factory=list)
+    own_tax_ids: list[str] = field(default_factory=list)
+    own_ibans: list[str] = field(default_factory=list)
+    # contracts: governing laws accepted without legal review (contract.governing_law).
+    allowed_governing_laws: list[str] = field(default_factory=lambda: [
+        "Delaware", "New York", "California", "England and Wales"])
+    # three-way match: invoices above this total need a purchase order (ap.missing_po);
+    # invoiced price and quantity may exceed the order / the goods received by these
+    # percentages before ap.po_over_invoiced / ap.goods_not_received.
+    po_required_above: str = "5000.00"
+    po_price_tolerance_percent: str = "2.0"
+    po_quantity_tolerance_percent: str = "0.0"
+
     def field_threshold(self, name: str) -> float:
         return float(self.field_thresholds.get(name, self.default_field_threshold))
 
@@ -86,7 +119,14 @@ def _merge(config: PolicyConfig, data: dict[str, Any]) -> PolicyConfig:
             setattr(config, key, value)
     if config.review_min_severity not in ("low", "medium", "high"):
         raise ValueError("review_min_severity must be low, medium or high")
+    if config.split_limit_role not in config.approval_limits:
+        raise ValueError(f"split_limit_role {config.split_limit_role!r} has no approval limit")
     return config
+
+
+def settings_table(config: PolicyConfig) -> list[tuple[str, Any]]:
+    """Every setting with its value, in declaration order (the read-only policies page)."""
+    return [(f.name, getattr(config, f.name)) for f in fields(PolicyConfig)]
 
 
 def load_config(path: str | Path | None = None) -> PolicyConfig:

@@ -12,6 +12,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from extractors.types import Field
 
 # Legal-form suffixes that vary between documents of one vendor.
@@ -97,4 +100,53 @@ def vendor_key(fields: Mapping[str, Field]) -> str | None:
         norm = normalize_vendor_name(str(name))
         if norm:
             return norm
+    return None
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0-100 similarity of two normalised vendor names; word order and spacing do not
+    matter ("d i y" is "diy"), characters do (the vendor master's measure)."""
+    return max(fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")), fuzz.token_sort_ratio(a, b))
+
+
+def same_vendor(a_key: str | None, a_name: str | None, a_iban: str | None,
+                b_key: str | None, b_name: str | None, b_iban: str | None,
+                min_similarity: float) -> str | None:
+    """Why two vendors are the same one ("key", "iban", "name"), or None.
+
+    Keys are tax ids when one was read, else normalised names; an IBAN shared by two
+    vendor names is the same payee whatever the name says."""
+    if a_key and b_key and a_key == b_key:
+        return "key"
+    if a_iban and b_iban and normalize_iban(a_iban) == normalize_iban(b_iban):
+        return "iban"
+    names_a = [normalize_vendor_name(x) for x in (a_name,) if x]
+    names_b = [normalize_vendor_name(x) for x in (b_name,) if x]
+    if a_key and a_key.islower():
+        names_a.append(a_key)
+    if b_key and b_key.islower():
+        names_b.append(b_key)
+    for x in names_a:
+        for y in names_b:
+            if x and y and name_similarity(x, y) >= min_similarity:
+                return "name"
+    return None
+
+
+def numbers_related(a: str, b: str, max_edits: int, min_length: int) -> str | None:
+    """How two invoice numbers are the same one reprinted ("equal", "edit", "affix"), or
+    None. Both are compared in `normalize_invoice_number` form; numbers shorter than
+    `min_length` only match when equal (a one-edit rule would tie "12" to "13")."""
+    x, y = normalize_invoice_number(a), normalize_invoice_number(b)
+    if not x or not y:
+        return None
+    if x == y:
+        return "equal"
+    if min(len(x), len(y)) < min_length:
+        return None
+    if Levenshtein.distance(x, y, score_cutoff=max_edits) <= max_edits:
+        return "edit"
+    short, long_ = sorted((x, y), key=len)
+    if long_.startswith(short) or long_.endswith(short):
+        return "affix"
     return None

@@ -11,13 +11,14 @@ rules replayed are always the running version's.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from extractors.types import Field
 from policies.config import PolicyConfig
+from policies.context import ContractTerms, InvoiceRecord, PurchaseOrder
 from policies.engine import run_rule
 from policies.rules import ALL_RULES, Rule, RuleInput
 from policies.trace import (
@@ -37,6 +38,16 @@ CONTEXT_METHODS: dict[str, Any] = {
     "invoices_similar": [],
     "known_ibans": [],
     "vendor_known": False,
+    "invoices_near": [],
+    "bank_changes": [],
+    "purchase_orders": [],
+    "contract_terms": [],
+}
+# Answers recorded as JSON that the rules read as typed records.
+DECODE: dict[str, Callable[[Any], Any]] = {
+    "invoices_near": lambda rows: [InvoiceRecord.from_json(r) for r in rows],
+    "purchase_orders": lambda rows: [PurchaseOrder.from_json(r) for r in rows],
+    "contract_terms": lambda rows: [ContractTerms.from_json(r) for r in rows],
 }
 
 
@@ -105,7 +116,8 @@ class _ReplayContext:
         for i, call in enumerate(self._calls):
             if call.method == method and call.args == wanted:
                 del self._calls[i]
-                return copy.deepcopy(call.answer)
+                answer = copy.deepcopy(call.answer)
+                return DECODE[method](answer) if method in DECODE else answer
         self._gaps.append(f"question {method}{tuple(wanted)} was not asked when recorded")
         return copy.deepcopy(CONTEXT_METHODS[method])
 
@@ -124,6 +136,22 @@ class _ReplayContext:
 
     def vendor_known(self, vendor_key: str) -> bool:
         return self._answer("vendor_known", vendor_key)
+
+    def invoices_near(self, vendor_key: str | None, invoice_date: str | None,
+                      window_days: int, iban: str | None,
+                      exclude_document_id: str | None) -> list[InvoiceRecord]:
+        return self._answer("invoices_near", vendor_key, invoice_date, window_days, iban,
+                            exclude_document_id)
+
+    def bank_changes(self, vendor_key: str) -> list[str]:
+        return self._answer("bank_changes", vendor_key)
+
+    def purchase_orders(self, po_number: str | None, vendor_key: str | None
+                        ) -> list[PurchaseOrder]:
+        return self._answer("purchase_orders", po_number, vendor_key)
+
+    def contract_terms(self) -> list[ContractTerms]:
+        return self._answer("contract_terms")
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -22,7 +22,7 @@ from typing import Any
 
 from extractors.types import Field
 from policies.config import PolicyConfig
-from policies.context import PolicyContext
+from policies.context import ContractTerms, InvoiceRecord, PolicyContext, PurchaseOrder
 from policies.engine import RULE_ERROR, applicable_rules, rule_input, run_rule
 from policies.rules import RuleInput
 from policies.rules.hr import exposed_ssn_fields
@@ -45,6 +45,8 @@ class TraceError(ValueError):
 def plain(value: Any) -> Any:
     """JSON-ready copy: tuples become lists, dates ISO strings, Decimals and other
     objects their text; non-finite floats their text (JSON has no NaN)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -237,6 +239,22 @@ class _RecordingContext:
 
     def vendor_known(self, vendor_key: str) -> bool:
         return self._ask("vendor_known", vendor_key)
+
+    def invoices_near(self, vendor_key: str | None, invoice_date: str | None,
+                      window_days: int, iban: str | None,
+                      exclude_document_id: str | None) -> list[InvoiceRecord]:
+        return self._ask("invoices_near", vendor_key, invoice_date, window_days, iban,
+                         exclude_document_id)
+
+    def bank_changes(self, vendor_key: str) -> list[str]:
+        return self._ask("bank_changes", vendor_key)
+
+    def purchase_orders(self, po_number: str | None, vendor_key: str | None
+                        ) -> list[PurchaseOrder]:
+        return self._ask("purchase_orders", po_number, vendor_key)
+
+    def contract_terms(self) -> list[ContractTerms]:
+        return self._ask("contract_terms")
 
 
 def evaluate_traced(

@@ -145,6 +145,60 @@ class ViolationRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)  # the resolver's reason
     resolution: Mapped[str | None] = mapped_column(String(20))  # workflow.Resolution
+    # the compliance work queue: who works on it, since when it is open
+    assigned_to: Mapped[str | None] = mapped_column(String(80), index=True)
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FindingComment(Base):
+    """One message in a finding's comment thread. Append-only."""
+
+    __tablename__ = "finding_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    violation_id: Mapped[int] = mapped_column(
+        ForeignKey("violations.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PurchaseOrderLine(Base):
+    """One line of a purchase order (imported by CSV or the API) for the three-way match."""
+
+    __tablename__ = "purchase_order_lines"
+    __table_args__ = (UniqueConstraint("po_key", "line"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    po_number: Mapped[str] = mapped_column(String(120))
+    # policies.keys.normalize_invoice_number of it: invoices quote PO numbers loosely
+    po_key: Mapped[str] = mapped_column(String(120), index=True)
+    line: Mapped[int] = mapped_column(Integer, default=1)
+    vendor_name: Mapped[str] = mapped_column(String(300))
+    vendor_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[str] = mapped_column(String(40))
+    unit_price: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GoodsReceipt(Base):
+    """Goods received against a purchase order line (line None: the order's lines in turn)."""
+
+    __tablename__ = "goods_receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    po_number: Mapped[str] = mapped_column(String(120))
+    po_key: Mapped[str] = mapped_column(String(120), index=True)
+    line: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[str] = mapped_column(String(40))
+    received_on: Mapped[str | None] = mapped_column(String(10))
+    receipt_number: Mapped[str | None] = mapped_column(String(120))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ReviewTask(Base):

@@ -34,6 +34,12 @@ BLOCKING_RULES = frozenset({
     "ap.arithmetic_total",
     "ap.approval_required",
     "ap.einvoice_mismatch",
+    "ap.fuzzy_duplicate",
+    "ap.split_invoice",
+    "ap.recent_bank_change",
+    "vendor.self_invoicing",
+    "ap.po_over_invoiced",
+    "ap.goods_not_received",
 })
 # Who may resolve a blocking finding (clerks, `ap`, may not).
 BLOCKING_RESOLVERS = frozenset({"approver", "compliance", "admin"})

@@ -108,18 +108,30 @@ def file_findings(session: Session, doc: Document, violations: list[Violation],
     settled = {v.rule for v in session.scalars(
         select(ViolationRow).where(ViolationRow.document_id == doc.id,
                                    ViolationRow.status != FindingStatus.OPEN))}
-    was_open = {v.rule for v in open_violations(session, doc.id)}
-    session.execute(delete(ViolationRow).where(ViolationRow.document_id == doc.id,
-                                               ViolationRow.status == FindingStatus.OPEN))
+    # an open finding the rules still report keeps its row (its assignee, comments and
+    # age in the work queue); one they no longer report goes
+    kept: dict[str, list[ViolationRow]] = {}
+    for row in session.scalars(select(ViolationRow).where(
+            ViolationRow.document_id == doc.id, ViolationRow.status == FindingStatus.OPEN)
+            .order_by(ViolationRow.id)):
+        kept.setdefault(row.rule, []).append(row)
     for v in violations:
         if v.rule in settled:
+            continue
+        rows = kept.get(v.rule)
+        if rows:
+            row = rows.pop(0)
+            row.severity, row.message, row.policy_version = v.severity, v.message, v.policy_version
+            row.evidence = jsonable(v.evidence)
             continue
         session.add(ViolationRow(document_id=doc.id, rule=v.rule, severity=v.severity,
                                  message=v.message, policy_version=v.policy_version,
                                  evidence=jsonable(v.evidence), status=FindingStatus.OPEN))
-        if v.rule not in was_open:  # raised now, not re-filed by a re-check
-            events.emit(session, events.Event.FINDING_RAISED, doc, rule=v.rule,
-                        severity=v.severity)
+        events.emit(session, events.Event.FINDING_RAISED, doc, rule=v.rule,
+                    severity=v.severity)  # a new row: raised now, not re-filed by a re-check
+    gone = [row.id for rows in kept.values() for row in rows]
+    if gone:
+        session.execute(delete(ViolationRow).where(ViolationRow.id.in_(gone)))
     session.flush()
     reasons = [r for r in review.reasons
                if not (r.startswith("violation:") and r.split(":", 1)[1] in settled)]

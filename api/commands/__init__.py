@@ -20,4 +20,6 @@ COMMANDS = (
     "webhooks",
     "mail",
     "hr",
+    "metrics",
+    "orders",
 )

@@ -46,6 +46,7 @@ SEARCH = frozenset({"legal", "admin", "compliance"})
 AUDIT = frozenset({"admin", "compliance"})
 HR_PAGES = frozenset({"hr", "admin"})  # employee records: pages, API, export
 VIOLATIONS = frozenset({"compliance", "admin"})
+ORDERS = frozenset({"ap", "approver", "admin"})  # import purchase orders, goods receipts
 ADMIN = frozenset({"admin"})
 HR_TYPE = "hr"
 OTHER_TYPE = "other"
@@ -107,7 +108,8 @@ class Principal:
         """Which areas the menu offers (templates cannot do set arithmetic)."""
         return {"ledger": self.has(LEDGER_VIEW), "search": self.has(SEARCH),
                 "audit": self.has(AUDIT), "users": self.has(ADMIN),
-                "employees": self.has(HR_PAGES)}
+                "employees": self.has(HR_PAGES),
+                "desk": self.has(VIOLATIONS), "orders": self.has(ORDERS)}
 
     def can_view_type(self, doc_type: str | None) -> bool:
         """Whether documents of this type are this user's area (menus, filters); whether

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from policies.rules import ap, contract, einvoice, hr, records
+from policies.rules import ap, contract, duplicates, einvoice, hr, matching, records, vendor
 from policies.rules.base import Rule, RuleInput
 
-ALL_RULES: list[Rule] = [*ap.RULES, *einvoice.RULES, *hr.RULES, *contract.RULES,
-                         *records.RULES]
+ALL_RULES: list[Rule] = [
+    *ap.RULES, *duplicates.RULES, *vendor.RULES, *matching.RULES, *einvoice.RULES, *hr.RULES,
+    *contract.RULES, *records.RULES,
+]
 
 __all__ = ["ALL_RULES", "Rule", "RuleInput"]

@@ -8,12 +8,13 @@ from decimal import Decimal
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from policies.keys import normalize_iban, normalize_invoice_number
+from policies.keys import normalize_iban, normalize_invoice_number, numbers_related
 from policies.rules.base import Rule, RuleInput, fmt_money, parse_date, parse_money
 from policies.types import Violation
 
 AP = ("invoice", "receipt")
 INVOICE = ("invoice",)
+FUZZY_RULE = "ap.fuzzy_duplicate"  # reports same-total pairs whose numbers are related
 
 
 def _mask_iban(iban: str) -> str:
@@ -61,10 +62,16 @@ def possible_duplicate(inp: RuleInput) -> list[Violation]:
             for o in inp.ctx.invoices_with_number(inp.vendor_key, norm, inp.document_id)
         }
     window = inp.config.duplicate_window_days
+    cfg = inp.config
+    fuzzy_on = FUZZY_RULE not in cfg.disabled_rules
     hits = []
     for o in others:
         if o["document_id"] in exact:
             continue  # already reported as ap.duplicate_invoice
+        if fuzzy_on and number and o.get("invoice_number") and numbers_related(
+                str(number), str(o["invoice_number"]), cfg.fuzzy_number_max_edits,
+                cfg.fuzzy_number_min_length):
+            continue  # a reprinted number: ap.fuzzy_duplicate reports the pair
         if parse_money(o.get("total_amount")) not in (None, total):
             continue
         other_date = parse_date(o.get("invoice_date"))
@@ -303,8 +310,8 @@ DUPLICATE_INVOICE = Rule(
 )
 POSSIBLE_DUPLICATE = Rule(
     "ap.possible_duplicate", AP, "medium",
-    "Same vendor and same total, dated within 7 days of another document with a different "
-    "number.", possible_duplicate,
+    "Same vendor and same total, dated within 7 days of another document with an unrelated "
+    "number (a related one is ap.fuzzy_duplicate).", possible_duplicate,
 )
 ARITHMETIC_TOTAL = Rule(
     "ap.arithmetic_total", AP, "high",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from policies.rules.base import Rule, RuleInput, parse_bool, parse_days
@@ -51,6 +52,23 @@ def missing_governing_law(inp: RuleInput) -> list[Violation]:
     return [MISSING_GOVERNING_LAW.violation("Contract names no governing law")]
 
 
+def _law_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z]+", str(text).casefold().replace("&", " and ")))
+
+
+def governing_law_not_allowed(inp: RuleInput) -> list[Violation]:
+    law = inp.get("governing_law")
+    allowed = list(inp.config.allowed_governing_laws)
+    if not law or not allowed:
+        return []
+    if _law_key(str(law)) in {_law_key(a) for a in allowed}:
+        return []
+    return [GOVERNING_LAW.violation(
+        f"Governed by the law of {law}, which is not on the allowed list "
+        f"({', '.join(allowed)}): legal must review it",
+        governing_law=str(law), allowed=allowed)]
+
+
 def unsigned(inp: RuleInput) -> list[Violation]:
     if parse_bool(inp.get("signed")) is not False:
         return []
@@ -66,8 +84,13 @@ MISSING_GOVERNING_LAW = Rule(
     "contract.missing_governing_law", ("contract",), "low",
     "No governing-law clause was found.", missing_governing_law,
 )
+GOVERNING_LAW = Rule(
+    "contract.governing_law", ("contract",), "medium",
+    "The governing law is not on the allowed list (allowed_governing_laws).",
+    governing_law_not_allowed,
+)
 UNSIGNED = Rule(
     "contract.unsigned", ("contract",), "medium", "The signature blocks are empty.", unsigned,
 )
 
-RULES = [EXPIRING_SOON, MISSING_GOVERNING_LAW, UNSIGNED]
+RULES = [EXPIRING_SOON, MISSING_GOVERNING_LAW, GOVERNING_LAW, UNSIGNED]

@@ -18,7 +18,7 @@ def run(fields, ctx, config, doc_type="invoice", document_id="doc_new"):
 def base_invoice(**over):
     values = dict(
         vendor_name="Acme Widgets GmbH",
-        vendor_tax_id="DE 123 456 789",
+        vendor_tax_id="DE 136 695 976",
         invoice_number="INV-0042",
         invoice_date="2026-03-10",
         due_date="2026-04-09",
@@ -72,7 +72,7 @@ def test_duplicate_needs_same_vendor(ctx, config):
 def test_possible_duplicate(ctx, config):
     fields = base_invoice()
     key = vendor_key(fields)
-    ctx.add_invoice("doc_near", key, "INV-0041", "119.00", "2026-03-05")
+    ctx.add_invoice("doc_near", key, "INV-0777", "119.00", "2026-03-05")
     ctx.add_invoice("doc_far", key, "INV-0040", "119.00", "2026-01-05")
     ctx.add_invoice("doc_other_total", key, "INV-0039", "120.00", "2026-03-09")
     vs = [v for v in run(fields, ctx, config) if v.rule == "ap.possible_duplicate"]

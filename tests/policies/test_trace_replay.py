@@ -36,7 +36,7 @@ def _scenario(ctx):
     key = vendor_key(fields)
     ctx.add_vendor(key, ["DE44500105175407324931"])
     ctx.add_invoice("doc_old", key, "INV-0042", "119.00", "2026-03-01")
-    ctx.add_invoice("doc_near", key, "INV-0041", "125.00", "2026-03-08")
+    ctx.add_invoice("doc_near", key, "INV-0777", "125.00", "2026-03-08")
     return fields
 
 

@@ -143,7 +143,10 @@ def test_blocking_rules_are_the_documented_ones() -> None:
     assert BLOCKING_RULES == {"ap.duplicate_invoice", "ap.possible_duplicate",
                               "ap.bank_details_changed", "ap.invalid_iban",
                               "ap.arithmetic_total", "ap.approval_required",
-                              "ap.einvoice_mismatch"}
+                              "ap.einvoice_mismatch",
+                              "ap.fuzzy_duplicate", "ap.split_invoice",
+                              "ap.recent_bank_change", "vendor.self_invoicing",
+                              "ap.po_over_invoiced", "ap.goods_not_received"}
 
 
 # ------------------------------------------------------------------ four eyes
@@ -309,7 +312,8 @@ def test_same_invoice_is_never_approved_twice_even_without_the_rules(
         app: FastAPI, client: TestClient) -> None:
     """With the duplicate rules switched off in policies.toml, the workflow's own check
     and, below it, the database still refuse a second booking."""
-    app.state.policy_config.disabled_rules = ["ap.duplicate_invoice", "ap.possible_duplicate"]
+    app.state.policy_config.disabled_rules = ["ap.duplicate_invoice", "ap.possible_duplicate",
+                                              "ap.fuzzy_duplicate"]
     add_user(app, "ann", "approver")
     first = seed_document(app, "invoice", INVOICE_FIELDS)
     second = seed_document(app, "invoice", dict(

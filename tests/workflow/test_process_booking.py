@@ -23,7 +23,8 @@ def test_second_copy_is_not_auto_approved(data_dir: Path, tmp_path: Path,
 
     monkeypatch.setattr(policies, "route", lambda *a, **k: Review(needed=False))
     pipe = Pipeline(Settings.from_env())
-    pipe.policy_config.disabled_rules = ["ap.duplicate_invoice", "ap.possible_duplicate"]
+    pipe.policy_config.disabled_rules = ["ap.duplicate_invoice", "ap.possible_duplicate",
+                                         "ap.fuzzy_duplicate"]
     first = pipe.process_path(make_pdf(tmp_path / "a.pdf", INVOICE_LINES))
     copy = pipe.process_path(make_pdf(tmp_path / "b.pdf", [*INVOICE_LINES, "COPY"]))
     assert first["status"] == "auto_approved"
