@@ -225,3 +225,27 @@ def test_a_document_retyped_as_hr_is_masked_strictly(pipe: Pipeline) -> None:
         page = s.scalars(select(PageRow)).one()
         assert "521447890" not in page.text and "*****7890" in page.text
         assert ["*****7890"] == [w[0] for w in page.words if w[0].endswith("7890")]
+
+
+def test_an_xfa_form_goes_to_review_saying_why(pipe: Pipeline) -> None:
+    """A dynamic (XFA) I-9: its values are not in the page or the AcroForm: review."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_bytes(
+            ["Employment Eligibility Verification", "USCIS Form I-9",
+             "Section 1. Employee Information and Attestation",
+             "Section 2. Employer Review and Verification"]))).pages:
+        writer.add_page(page)
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject("/Fields"): ArrayObject(),
+        NameObject("/XFA"): ArrayObject([TextStringObject("template"),
+                                         TextStringObject("<template/>")])})
+    buf = io.BytesIO()
+    writer.write(buf)
+    r = pipe.process_bytes("i9-xfa.pdf", buf.getvalue())
+    assert r["doc_type"] == "hr" and r["status"] == "needs_review"
+    assert "xfa_form_values_unread" in r["review"]["reasons"]
