@@ -71,6 +71,9 @@ log = logging.getLogger(__name__)
 
 UNREADABLE = "unreadable_file"
 ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
+# review reason: a dynamic (XFA) PDF form keeps its values where they cannot be read here;
+# a person enters them from the form
+XFA_FORM = "xfa_form_values_unread"
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,6 +436,8 @@ class Pipeline:
             s.flush()
             t = time.perf_counter()
             violations, review = judge.evaluate(s, row, self.policy_config)
+            if doc.metadata.get("xfa") and cls.doc_type == "hr":  # its values are unread
+                review = Review(needed=True, reasons=[*review.reasons, XFA_FORM])
             reasons = judge.file_findings(s, row, violations, review, actor)
             blocking = [f"violation:{v.rule}" for v in controls.blocking_open(s, document_id)]
             if blocking and not reasons:  # a blocking finding always needs a person

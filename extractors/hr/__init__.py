@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from extractors.hr import name_ranker, title_ranker
+from extractors.hr.acroform import FORM_CONFIDENCE, FORM_PAGE, filing_status, form_lines
 from extractors.hr.candidates import Candidate, best
 from extractors.hr.forms import (
     addressee_candidates,
@@ -35,7 +36,8 @@ HR_FIELDS = (
 # extra fields some rules read (policies.hr: I-9 deadline, pay stub arithmetic) and employee
 # matching uses
 # (workflow.employees: name + date of birth or address)
-EXTRA_FIELDS = ("section2_date", "date_of_birth", "address", "total_deductions")
+EXTRA_FIELDS = ("section2_date", "date_of_birth", "address", "total_deductions",
+                "filing_status")
 
 __all__ = ["HR_FIELDS", "extract_hr", "mask_ssn"]
 
@@ -102,6 +104,10 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None,
     cands: list[Candidate] = []
     is_resume = subtype == "resume" or (subtype is None and looks_like_resume(doc.text))
     labelled = label_candidates(lines, day_first)
+    for c in label_candidates(form_lines(doc), day_first):  # typed into a fillable form
+        c.confidence, c.source = max(c.confidence, FORM_CONFIDENCE), "acroform"
+        labelled.append(c)
+    labelled += filing_status(doc)
     if is_resume:
         # a resume's "Title:"/"Role:" labels name projects and past roles: fallback only
         for c in labelled:
@@ -134,6 +140,8 @@ def extract_hr(doc: IngestedDocument, subtype: str | None = None,
         if name.startswith("_") or (name not in HR_FIELDS and name not in EXTRA_FIELDS):
             continue
         f = cand.to_field()
+        if f.page == FORM_PAGE:  # read from the form's fields: no box on the page
+            f.page, f.bbox = None, None
         if name != "ssn":
             f.value = _mask_any(f.value)
             f.normalized = _mask_any(f.normalized)

@@ -103,13 +103,18 @@ def _pdf_meta_pypdf(data: bytes, filename: str) -> dict[str, Any]:
         if acro is not None and hasattr(acro, "get") and acro.get("/XFA") is not None:
             meta["xfa"] = True
         fields = reader.get_fields() or {}
-        values = {}
+        values, labels = {}, {}
         for name, fld in fields.items():
             value = fld.get("/V") if hasattr(fld, "get") else None
             if value not in (None, "", "/Off"):
                 values[str(name)] = str(value)
+                tip = fld.get("/TU") if hasattr(fld, "get") else None
+                if tip:  # the field's tooltip: what the form prints next to the box
+                    labels[str(name)] = str(tip)
         if values:
             meta["form_fields"] = values
+        if labels:
+            meta["form_field_labels"] = labels
     except Exception as exc:  # metadata is a nicety: never fail the file for it
         log.debug("pypdf metadata of %s failed: %s", filename, exc)
     return meta

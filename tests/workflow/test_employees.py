@@ -193,3 +193,59 @@ def test_i9_retention_is_the_later_of_three_years_after_hire_and_one_after_the_e
     long = Employee(id="e2", start_date="2015-01-05", end_date="2025-02-28")
     assert employees.i9_retention_end(long) == date(2026, 2, 28)  # end + 1 year
     assert employees.i9_retention_end(Employee(id="e3", start_date="2020-01-06")) is None
+
+
+def test_ids_typed_in_review_are_masked_everywhere(pipe: Pipeline) -> None:
+    import json
+
+    stub = process(pipe, "stub.pdf", PAY_STUB)
+    with session_scope(pipe.sessions) as s:
+        corrections.correct_field(s, stub, "employee_id", "521447890", "hana",
+                                  pipe.policy_config, reason="SSN 521-44-7890 was on the card")
+    with session_scope(pipe.sessions) as s:
+        dumped = json.dumps([[r.before, r.after] for r in s.scalars(select(AuditLog))])
+        dumped += json.dumps([r.payload + (r.reason or "") for r in s.scalars(
+            select(DecisionRow))])
+        emp = s.get(Employee, links(pipe)[stub])
+        dumped += json.dumps(employees.field_snapshot(emp))
+    assert "521447890" not in dumped and "521-44-7890" not in dumped
+    assert "*****7890" in dumped and "***-**-7890" in dumped
+
+
+def test_a_document_retyped_as_hr_is_masked_strictly(pipe: Pipeline) -> None:
+    from records.models import PageRow
+
+    r = pipe.process_bytes("memo.pdf", pdf_bytes(["Internal memo", "Reference 521447890",
+                                                   "Please file this note."]))
+    doc_id = r["document_id"]
+    with session_scope(pipe.sessions) as s:
+        assert "521447890" in s.scalars(select(PageRow.text)).one()  # not an HR document
+        corrections.correct_type(s, doc_id, "hr", "other", "hana", pipe.policy_config)
+    with session_scope(pipe.sessions) as s:
+        page = s.scalars(select(PageRow)).one()
+        assert "521447890" not in page.text and "*****7890" in page.text
+        assert ["*****7890"] == [w[0] for w in page.words if w[0].endswith("7890")]
+
+
+def test_an_xfa_form_goes_to_review_saying_why(pipe: Pipeline) -> None:
+    """A dynamic (XFA) I-9: its values are not in the page or the AcroForm: review."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_bytes(
+            ["Employment Eligibility Verification", "USCIS Form I-9",
+             "Section 1. Employee Information and Attestation",
+             "Section 2. Employer Review and Verification"]))).pages:
+        writer.add_page(page)
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject("/Fields"): ArrayObject(),
+        NameObject("/XFA"): ArrayObject([TextStringObject("template"),
+                                         TextStringObject("<template/>")])})
+    buf = io.BytesIO()
+    writer.write(buf)
+    r = pipe.process_bytes("i9-xfa.pdf", buf.getvalue())
+    assert r["doc_type"] == "hr" and r["status"] == "needs_review"
+    assert "xfa_form_values_unread" in r["review"]["reasons"]
