@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -52,11 +53,15 @@ def test_hr_sees_one_employee_with_three_documents_others_get_404(
     rows = list(csv.DictReader(io.StringIO(client.get("/employees.csv").text)))
     assert {r["name"] for r in rows} == {"Dana Whitfield", "Rahul Menon"}
     assert "521" not in client.get("/employees.csv").text
+    lines = [json.loads(x) for x in client.get("/employees.jsonl").text.splitlines()]
+    assert {r["name"] for r in lines} == {"Dana Whitfield", "Rahul Menon"}
+    assert all(isinstance(r["documents"], list) for r in lines)
 
     for name in ("pat", "cora"):
         client.cookies.clear()
         other_token = login(client, name)
-        for path in ("/employees", "/employees.csv", f"/employees/{emp_id}", "/api/employees",
+        for path in ("/employees", "/employees.csv", "/employees.jsonl", f"/employees/{emp_id}",
+                     "/api/employees",
                      f"/api/employees/{emp_id}"):
             r = client.get(path)
             assert r.status_code == 404, (name, path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -128,6 +129,31 @@ def employees_export(user: HrUser, session: DB, department: str | None = None,
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(employees_csv(views), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="employees-{stamp}.csv"',
+        "Cache-Control": "no-store"})
+
+
+def employees_jsonl(views: list[employees.EmployeeView]) -> str:
+    """One JSON object per employee, the CSV's columns with lists kept as lists."""
+    out = []
+    for v in views:
+        e = v.employee
+        row = dict(zip(CSV_COLUMNS, (
+            e.id, *(getattr(e, c) for c in COLUMNS), e.status,
+            [d.document_id for d in v.documents], v.missing,
+            v.i9_due.isoformat() if v.i9_due else None), strict=True))
+        out.append(json.dumps({k: (x.isoformat() if hasattr(x, "isoformat") else x)
+                               for k, x in row.items()}, default=str) + "\n")
+    return "".join(out)
+
+
+@router.get("/employees.jsonl")
+def employees_export_jsonl(user: HrUser, session: DB, department: str | None = None,
+                           status: str | None = None, missing: str | None = None,
+                           i9_due: str | None = None) -> Response:
+    views = employees.list_employees(session, _filter(department, status, missing, i9_due))
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(employees_jsonl(views), media_type="application/x-ndjson", headers={
+        "Content-Disposition": f'attachment; filename="employees-{stamp}.jsonl"',
         "Cache-Control": "no-store"})
 
 
