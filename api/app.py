@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.web.cookies import CookieSecure, SessionCookies
 from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         secure=CookieSecure.parse(settings.cookie_secure),
     )
+    if settings.trusted_proxies:  # outermost: sessions and throttling see the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
     from api.web.routes import admin, api, auth, documents, ledger, queues, search

@@ -43,6 +43,9 @@ class Settings:
     llm_provider: str | None = None
     cookie_secure: str = "auto"  # api.web.cookies.CookieSecure: auto | always | never
     openapi: bool = True  # /openapi.json for signed-in users; False: not served at all
+    # Peers whose X-Forwarded-For / -Proto are believed (IPs or CIDRs, comma-separated); empty:
+    # none, so login throttling keys on the TCP peer and a client cannot choose its address.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -68,6 +71,9 @@ class Settings:
             cookie_secure=os.environ.get("BACKOFFICE_COOKIE_SECURE", "auto"),
             openapi=os.environ.get("BACKOFFICE_OPENAPI", "1").strip().lower()
             not in ("0", "false", "no", "off"),
+            trusted_proxies=tuple(p.strip() for p in
+                                  os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "").split(",")
+                                  if p.strip()),
         )
 
     def ensure_dirs(self) -> None:

@@ -66,7 +66,7 @@ async def csrf_protect(request: Request) -> None:
 
 
 def client_address(request: Request) -> str | None:
-    """The peer address (uvicorn applies X-Forwarded-For only from the local proxy)."""
+    """The peer address; X-Forwarded-For counts only from a BACKOFFICE_TRUSTED_PROXIES peer."""
     return request.client.host if request.client else None
 
 
