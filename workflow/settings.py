@@ -46,6 +46,8 @@ class Settings:
     # Peers whose X-Forwarded-For / -Proto are believed (IPs or CIDRs, comma-separated); empty:
     # none, so login throttling keys on the TCP peer and a client cannot choose its address.
     trusted_proxies: tuple[str, ...] = ()
+    queue_max: int = 200  # documents waiting or in work before uploads get 503 + Retry-After
+    uploads_max: int = 32  # upload requests at once before further ones get 429 + Retry-After
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -71,6 +73,8 @@ class Settings:
             cookie_secure=os.environ.get("BACKOFFICE_COOKIE_SECURE", "auto"),
             openapi=os.environ.get("BACKOFFICE_OPENAPI", "1").strip().lower()
             not in ("0", "false", "no", "off"),
+            queue_max=_int("BACKOFFICE_QUEUE_MAX", 200),
+            uploads_max=_int("BACKOFFICE_UPLOADS_MAX", 32),
             trusted_proxies=tuple(p.strip() for p in
                                   os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "").split(",")
                                   if p.strip()),
