@@ -22,10 +22,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import mail
 from api.watch import start_in_background
+from api.web.admission import UploadAdmission, database_busy
 from api.web.cookies import CookieSecure, SessionCookies
 from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
 from api.web.jobs import make_jobs, requeue_unfinished
@@ -136,6 +140,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         secure=CookieSecure.parse(settings.cookie_secure),
     )
+    app.add_middleware(UploadAdmission, limit=settings.uploads_max)
+    if settings.trusted_proxies:  # outermost: sessions and throttling see the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
     from api.web.routes import (
@@ -174,6 +181,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                           status=exc.status_code)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+    app.add_exception_handler(PoolTimeout, database_busy)
+    app.add_exception_handler(OperationalError, database_busy)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:

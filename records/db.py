@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 _MIGRATIONS = Path(__file__).parent / "migrations"
 SETUP_LOCK_TIMEOUT_S = 300  # a migration of a large database may take minutes
 _PG_SETUP_LOCK = 0x6261636B6F666669  # pg_advisory_lock key ("backoffi")
+SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 16, 48
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
@@ -48,14 +49,25 @@ def _forget_inherited_connections() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_inherited_connections)
+def _file_database(url: str) -> bool:
+    database = make_url(url).database or ""
+    return bool(database) and database != ":memory:" and not database.startswith("file:")
 
 
 def get_engine(url: str) -> Engine:
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            if url.startswith("sqlite"):
+            if url.startswith("sqlite") and not _file_database(url):
                 engine = create_engine(url, connect_args={"timeout": 30})
+                event.listen(engine, "connect", _sqlite_pragmas)
+            elif url.startswith("sqlite"):
+                # Pool as large as the threads that may ask at once (the server's 40
+                # request threads, the workers): a SQLite connection is a file handle,
+                # and a request waiting 30 s for one was the first thing to fail under load.
+                engine = create_engine(url, connect_args={"timeout": 30},
+                                       pool_size=SQLITE_POOL_SIZE,
+                                       max_overflow=SQLITE_POOL_OVERFLOW)
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 engine = create_engine(url, pool_pre_ping=True)

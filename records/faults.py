@@ -1,4 +1,5 @@
-"""Storage faults with their own codes: a full disk is not a bad file.
+"""Storage faults with their own codes: a full disk is not a bad file, a busy database
+is not a bug.
 
 `ENOSPC` (or a quota, `EDQUOT`) from a file write and SQLite's "database or disk is full"
 both mean nothing more can be stored; callers report `disk_full` instead of blaming the
@@ -9,7 +10,11 @@ from __future__ import annotations
 
 import errno
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 DISK_FULL = "disk_full"
+DATABASE_BUSY = "database_busy"  # no pooled connection or lock within the timeouts
 _DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 _SQLITE_FULL = 13  # SQLITE_FULL: "database or disk is full"
 
@@ -46,3 +51,11 @@ def is_disk_full(exc: BaseException | None) -> bool:
 
 def disk_full_message(exc: BaseException) -> str:
     return f"the data dir's disk is full; nothing more could be stored ({exc})"[:500]
+
+
+def is_database_busy(exc: BaseException | None) -> bool:
+    """The pool had no connection within its timeout, or SQLite stayed locked past its
+    busy timeout: load, not a fault of the request or the document."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc).lower()

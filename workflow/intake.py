@@ -6,6 +6,7 @@ once. A file uploaded again after deletion comes back. Processing follows in
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +24,8 @@ from records.filenames import clean_filename
 from records.ids import new_id
 from records.models import Document, StatusEvent
 from workflow.states import DocumentStatus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +77,37 @@ class Intake:
 def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: str) -> Intake:
     """Keep the original and create (or find, by content hash) its document row."""
     sha = sha256_bytes(data)
+    fresh = not blobs.path_for(sha).exists()
     blobs.put(data, sha)
+    try:
+        return _record(sessions, sha, clean_filename(filename), len(data), actor)
+    except BaseException:
+        if fresh:
+            _drop_unrecorded(sessions, blobs, sha)
+        raise
+
+
+def _drop_unrecorded(sessions: Any, blobs: BlobStore, sha: str) -> None:
+    """An upload that could not be recorded leaves no stray original behind, unless a
+    document (the same file uploaded at the same moment) refers to it, or the database
+    cannot say: then it stays, as keeping a file beats losing one."""
+    try:
+        with session_scope(sessions) as s:
+            if s.scalar(select(Document.id).where(Document.sha256 == sha)) is not None:
+                return
+    except Exception:  # noqa: BLE001 - the upload's own error is the one raised
+        log.warning("could not check whether original %s is recorded; kept", sha)
+        return
+    blobs.path_for(sha).unlink(missing_ok=True)
+
+
+def _record(sessions: Any, sha: str, name: str, size: int, actor: str) -> Intake:
+    """The document row for a kept original: found by content hash, or created."""
     for _ in range(2):
         try:
             with session_scope(sessions) as s:
                 # national ids masked in the stored name (strictly for an HR upload)
-                name = mask_ids(clean_filename(filename), channel_for(s, actor) == HR_CHANNEL)
+                name = mask_ids(name, channel_for(s, actor) == HR_CHANNEL)
                 row = s.scalar(select(Document).where(Document.sha256 == sha))
                 if row is not None and row.deleted_at is None:
                     return Intake(name, row.id, sha, row.status, False)
@@ -90,7 +118,7 @@ def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: 
                     s.add(StatusEvent(document_id=row.id, status=DocumentStatus.PROCESSING, actor=actor,
                                       note="uploaded again"))
                     return Intake(name, row.id, sha, DocumentStatus.PROCESSING, True)
-                row = Document(id=new_id("doc"), sha256=sha, filename=name, size=len(data),
+                row = Document(id=new_id("doc"), sha256=sha, filename=name, size=size,
                                status=DocumentStatus.PROCESSING)
                 stamp_intake(s, row, actor)
                 s.add(row)

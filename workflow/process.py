@@ -45,7 +45,13 @@ from records.blobs import BlobStore
 from records.channels import HR as HR_CHANNEL
 from records.channels import channel_for, stamp_intake
 from records.db import init_db, session_scope
-from records.faults import DISK_FULL, disk_full_message, is_disk_full
+from records.faults import (
+    DATABASE_BUSY,
+    DISK_FULL,
+    disk_full_message,
+    is_database_busy,
+    is_disk_full,
+)
 from records.filenames import clean_filename
 from records.ids import new_id
 from records.models import (
@@ -70,6 +76,7 @@ from workflow.states import FINAL_STATES, DocumentStatus
 log = logging.getLogger(__name__)
 
 UNREADABLE = "unreadable_file"
+FAILURE_RECORD_WAITS_S = (0.5, 2.0, 8.0)
 ALREADY_BOOKED = "already_booked"  # review reason: the same invoice is approved already
 # review reason: a dynamic (XFA) PDF form keeps its values where they cannot be read here;
 # a person enters them from the form
@@ -306,7 +313,8 @@ class Pipeline:
                 result.fail(Failure(DISK_FULL, disk_full_message(exc)))
             else:
                 log.error("processing %s failed:\n%s", filename, traceback.format_exc())
-                result.fail(Failure(StageError.code, f"{type(exc).__name__}: {exc}"[:500]))
+                code = DATABASE_BUSY if is_database_busy(exc) else StageError.code
+                result.fail(Failure(code, f"{type(exc).__name__}: {exc}"[:500]))
             try:
                 self._store_failure(document_id, result, actor)
             except Exception as again:
@@ -333,6 +341,39 @@ class Pipeline:
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             return row is not None and row.restricted_to == HR_CHANNEL
+    def process_stored(self, document_id: str, actor: str = "system") -> dict[str, Any]:
+        """Process a document that intake already recorded, from its kept original. Whatever
+        goes wrong, even outside the stages (the database busy past its pool timeout, the
+        original unreadable), ends the document `failed` with a code, never `processing`."""
+        filename, sha = document_id, None
+        try:
+            with session_scope(self.sessions) as s:
+                row = s.get(Document, document_id)
+                if row is None:
+                    raise LookupError(f"no document {document_id}")
+                filename, sha = row.filename, row.sha256
+            return self.process_bytes(filename, self.blobs.get(sha), actor=actor)
+        except Exception as exc:  # noqa: BLE001 - recorded on the document below
+            code = DATABASE_BUSY if is_database_busy(exc) else StageError.code
+            log.error("processing %s failed outside its stages:\n%s", document_id,
+                      traceback.format_exc())
+            result = ProcessResult(file=filename, sha256=sha, document_id=document_id)
+            result.fail(Failure(code, f"{type(exc).__name__}: {exc}"[:500]))
+            self._record_failure_retrying(document_id, result, actor)
+            return result.to_json()
+
+    def _record_failure_retrying(self, document_id: str, result: ProcessResult,
+                                 actor: str) -> None:
+        """The failure is stored even when the database was the trouble: a few tries with
+        growing waits; should all fail, the next start queues the document again."""
+        for wait_s in FAILURE_RECORD_WAITS_S:
+            try:
+                self._store_failure(document_id, result, actor)
+                return
+            except Exception:  # noqa: BLE001 - tried again, then logged
+                time.sleep(wait_s)
+        log.error("could not record the failure of %s; it is queued again on the next start",
+                  document_id)
 
     def _save_result(self, document_id: str, result: ProcessResult) -> None:
         with session_scope(self.sessions) as s:

@@ -47,6 +47,11 @@ class Settings:
     consume_after: str = "move"  # what happens to a consumed file: move | keep | delete
     consume_polling: bool = False  # poll instead of inotify (network shares)
     consume_settle_s: float = 2.0  # a file must keep its size this long before it is read
+    # Peers whose X-Forwarded-For / -Proto are believed (IPs or CIDRs, comma-separated); empty:
+    # none, so login throttling keys on the TCP peer and a client cannot choose its address.
+    trusted_proxies: tuple[str, ...] = ()
+    queue_max: int = 200  # documents waiting or in work before uploads get 503 + Retry-After
+    uploads_max: int = 32  # upload requests at once before further ones get 429 + Retry-After
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -78,6 +83,11 @@ class Settings:
             consume_polling=os.environ.get("BACKOFFICE_CONSUME_POLLING", "0").strip().lower()
             in ("1", "true", "yes", "on"),
             consume_settle_s=_float("BACKOFFICE_CONSUME_SETTLE", 2.0),
+            queue_max=_int("BACKOFFICE_QUEUE_MAX", 200),
+            uploads_max=_int("BACKOFFICE_UPLOADS_MAX", 32),
+            trusted_proxies=tuple(p.strip() for p in
+                                  os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "").split(",")
+                                  if p.strip()),
         )
 
     def ensure_dirs(self) -> None:

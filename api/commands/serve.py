@@ -29,5 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = create_app(Settings.from_env(args.data_dir))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+                # Forwarded headers are applied by the app itself, from the explicit
+                # BACKOFFICE_TRUSTED_PROXIES list only (api/app.py), never by uvicorn's default.
+                proxy_headers=False)
     return 0

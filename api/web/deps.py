@@ -66,7 +66,7 @@ async def csrf_protect(request: Request) -> None:
 
 
 def client_address(request: Request) -> str | None:
-    """The peer address (uvicorn applies X-Forwarded-For only from the local proxy)."""
+    """The peer address; X-Forwarded-For counts only from a BACKOFFICE_TRUSTED_PROXIES peer."""
     return request.client.host if request.client else None
 
 
@@ -109,20 +109,24 @@ def _principal_from_header(request: Request, session: Session, header: str) -> P
     return Principal(user.username, frozenset(user.roles or []), via)
 
 
-def current_user(request: Request, session: DB) -> Principal:
+def current_user(request: Request) -> Principal:
+    """The signed-in user, looked up in a session of its own that is closed before the
+    route runs: an upload that then waits for intake and the workers (which need pooled
+    connections too) holds none meanwhile."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     header = request.headers.get("authorization")
-    if header:
-        principal = _principal_from_header(request, session, header)
-    else:
-        sid = request.session.get("sid")
-        name = session_user(session, sid) if isinstance(sid, str) else None
-        user = get_user(session, name) if name else None
-        if user is None or not user.active:
-            raise LoginRequired()
-        principal = Principal(user.username, frozenset(user.roles or []), "session")
+    with session_scope(request.app.state.sessions) as session:
+        if header:
+            principal = _principal_from_header(request, session, header)
+        else:
+            sid = request.session.get("sid")
+            name = session_user(session, sid) if isinstance(sid, str) else None
+            user = get_user(session, name) if name else None
+            if user is None or not user.active:
+                raise LoginRequired()
+            principal = Principal(user.username, frozenset(user.roles or []), "session")
     request.state.principal = principal
     return principal
 
@@ -130,9 +134,9 @@ def current_user(request: Request, session: DB) -> Principal:
 CurrentUser = Annotated[Principal, Depends(current_user)]
 
 
-def optional_user(request: Request, session: DB) -> Principal | None:
+def optional_user(request: Request) -> Principal | None:
     try:
-        return current_user(request, session)
+        return current_user(request)
     except LoginRequired:
         return None
 

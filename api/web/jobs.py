@@ -25,32 +25,50 @@ log = logging.getLogger(__name__)
 
 
 class Jobs(Protocol):
-    def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]] | None: ...
+    def reserve(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+    def submit(self, document_id: str, actor: str,
+               reserved: bool = False) -> Future[dict[str, Any]] | None: ...
 
     def shutdown(self) -> None: ...
 
 
 class LocalJobs:
-    """A bounded thread pool inside the web process."""
+    """A bounded thread pool inside the web process, with a bounded queue in front of it:
+    an upload first reserves a place (`reserve`); when `queue_max` documents are already
+    waiting or running it is refused (503 with Retry-After) before anything is stored."""
 
-    def __init__(self, settings: Settings, workers: int | None = None) -> None:
+    def __init__(self, settings: Settings, workers: int | None = None,
+                 queue_max: int | None = None) -> None:
         self.settings = settings
         self.pool = ThreadPoolExecutor(max_workers=max(1, workers or 1),
                                        thread_name_prefix="backoffice-worker")
+        self.queue_max = max(1, queue_max or settings.queue_max)
         self._local = threading.local()
-        self._pending = 0
+        self._pending = 0  # reserved + queued + running
         self._count_lock = threading.Lock()
         self._closed = False
 
-    def _track(self, future: Future[Any]) -> None:
+    def reserve(self) -> bool:
+        """Take a place in the queue for one upload; False when the queue is full."""
         with self._count_lock:
+            if self._closed or self._pending >= self.queue_max:
+                return False
             self._pending += 1
+            return True
 
-        def done(_f: Future[Any]) -> None:
+    def release(self) -> None:
+        """Give back a place `reserve` took that was not used (a duplicate, an error)."""
+        with self._count_lock:
+            self._pending -= 1
+
+    def _track(self, future: Future[Any], reserved: bool) -> None:
+        if not reserved:
             with self._count_lock:
-                self._pending -= 1
-
-        future.add_done_callback(done)
+                self._pending += 1
+        future.add_done_callback(lambda _f: self.release())
 
     def health(self) -> Any:
         """For /healthz: the pool takes work unless it was shut down."""
@@ -72,21 +90,13 @@ class LocalJobs:
         return pipe
 
     def _run(self, document_id: str, actor: str) -> dict[str, Any]:
-        pipe = self._pipeline()
-        with session_scope(pipe.sessions) as s:
-            row = s.get(Document, document_id)
-            if row is None:
-                raise LookupError(document_id)
-            filename, sha = row.filename, row.sha256
-        try:
-            return pipe.process_bytes(filename, pipe.blobs.get(sha), actor=actor)
-        except Exception:
-            log.exception("processing %s failed", document_id)
-            raise
+        """Every failure, the database's included, ends on the document (`process_stored`)."""
+        return self._pipeline().process_stored(document_id, actor)
 
-    def submit(self, document_id: str, actor: str) -> Future[dict[str, Any]]:
+    def submit(self, document_id: str, actor: str,
+               reserved: bool = False) -> Future[dict[str, Any]]:
         future = self.pool.submit(self._run, document_id, actor)
-        self._track(future)
+        self._track(future, reserved)
         return future
 
     def reindex(self, document_id: str) -> Future[None]:
@@ -107,7 +117,13 @@ class CeleryJobs:
         self._task = process_document
         self.settings = settings
 
-    def submit(self, document_id: str, actor: str) -> None:
+    def reserve(self) -> bool:
+        return True  # the broker holds the queue
+
+    def release(self) -> None:
+        return None
+
+    def submit(self, document_id: str, actor: str, reserved: bool = False) -> None:
         with session_scope(_sessions(self.settings)) as s:
             row = s.get(Document, document_id)
             sha = row.sha256 if row else None
@@ -136,7 +152,8 @@ def _sessions(settings: Settings) -> Any:
 def make_jobs(settings: Settings) -> Jobs:
     if settings.broker_url:
         return CeleryJobs(settings)
-    return LocalJobs(settings, workers=min(max(1, settings.workers), 4))
+    return LocalJobs(settings, workers=min(max(1, settings.workers), 4),
+                     queue_max=settings.queue_max)
 
 
 def requeue_unfinished(sessions: Any, jobs: Jobs) -> int:

@@ -70,7 +70,14 @@ def test_hr_upload_is_hidden_from_other_roles_while_processing(app: FastAPI,
     from concurrent.futures import Future
 
     class Idle:  # processing never finishes: the document stays untyped
-        def submit(self, document_id: str, actor: str) -> Future[dict[str, object]]:
+        def reserve(self) -> bool:
+            return True
+
+        def release(self) -> None:
+            return None
+
+        def submit(self, document_id: str, actor: str,
+                   reserved: bool = False) -> Future[dict[str, object]]:
             return Future()
 
         def shutdown(self) -> None:

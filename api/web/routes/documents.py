@@ -40,27 +40,39 @@ from workflow.intake import Intake, receive
 from workflow.states import DocumentStatus, Resolution
 
 router = APIRouter()
+QUEUE_FULL_RETRY_AFTER_S = 10
 STATUSES = tuple(s.value for s in DocumentStatus if s != DocumentStatus.RECEIVED)
 
 
 async def intake_files(request: Request, files: list[UploadFile], user: Principal) -> list[Intake]:
-    """Store every upload and queue the new ones; shared by the page and the API."""
+    """Store every upload and queue the new ones; shared by the page and the API. Each file
+    first takes a place in the bounded processing queue: when it is full the upload is
+    refused (503 with Retry-After) before its original is stored."""
     state = request.app.state
     out = []
     for f in files:
         data = await f.read()
         if not data and not f.filename:
             continue
+        if not state.jobs.reserve():
+            raise HTTPException(503, "the processing queue is full; retry later",
+                                headers={"Retry-After": str(QUEUE_FULL_RETRY_AFTER_S)})
+        queued = False
         try:
             intake = await asyncio.to_thread(receive, state.sessions, state.blobs,
                                              f.filename or "upload", data, user.username)
+            if intake.queued:
+                intake.status = DocumentStatus.PROCESSING
+                intake.future = state.jobs.submit(intake.document_id, user.username,
+                                                  reserved=True)
+                queued = True
         except Exception as exc:
             if is_disk_full(exc):
                 raise HTTPException(507, f"{DISK_FULL}: {disk_full_message(exc)}") from None
             raise
-        if intake.queued:
-            intake.status = DocumentStatus.PROCESSING
-            intake.future = state.jobs.submit(intake.document_id, user.username)
+        finally:
+            if not queued:
+                state.jobs.release()
         out.append(intake)
     return out
 
