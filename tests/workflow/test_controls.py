@@ -221,6 +221,11 @@ def test_who_changed_the_vendors_bank_details_cannot_approve(app: FastAPI,
                                              invoice_number=("INV-2024-0200", "INV-2024-0200",
                                                              0.95),
                                              total_amount=("77.00", "77.00", 0.95)))
+    # the details changed today: that finding blocks until someone settles it
+    recent = _finding(app, nxt, "ap.recent_bank_change")
+    assert _api(client, token, "POST", f"/api/violations/{recent.id}", action="resolve",
+                resolution="accepted_risk", reason="change confirmed on the known number"
+                ).status_code == 200
     token = _login(client, "ann")
     r = _api(client, token, "POST", f"/api/documents/{nxt}/decision", decision="approve")
     assert r.status_code == 403 and "changed the vendor's bank details" in r.json()["detail"]
