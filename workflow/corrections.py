@@ -26,7 +26,7 @@ from records.decisions import record_human
 from records.models import Document, FieldRow, PageRow, TypeFeedback
 from records.rows import document_from_rows, field_rows, fields_from_rows
 from records.vendors import resolve_vendor
-from workflow import books
+from workflow import books, leases
 from workflow.errors import Conflict, Invalid
 from workflow.judge import now, reevaluate
 from workflow.states import AP_TYPES, DocumentStatus, LedgerStatus
@@ -212,6 +212,7 @@ def correct_field(
     """Store a person's value for `name` (creating the field when the machine missed it),
     keep the machine's, move the box to the value, learn from it, and re-judge."""
     doc = editable(session, document_id)
+    leases.require_free(session, document_id, actor)
     if not _FIELD_NAME.fullmatch(name or ""):
         raise Invalid("a field name is lower-case letters, digits and '_'")
     new_value, normalized = normalize_correction(name, value)
@@ -256,6 +257,7 @@ def clear_field(session: Session, document_id: str, name: str, reason: str, acto
     """Remove a wrong value (a PO number read from a postal code): the field is kept,
     empty, with the machine's value and the reason, so it no longer reaches the ledger."""
     doc = editable(session, document_id)
+    leases.require_free(session, document_id, actor)
     reason = mask_ids((reason or "").strip(), strict_masking(doc))
     if not reason:
         raise Invalid("say why the value is wrong to clear it")
@@ -291,6 +293,7 @@ def correct_type(
 ) -> Document:
     """Set the document type by hand: recorded as training feedback, then re-checked."""
     doc = editable(session, document_id)
+    leases.require_free(session, document_id, actor)
     if doc_type not in DOC_TYPES:
         raise Invalid(f"unknown type {doc_type!r}; one of {', '.join(DOC_TYPES)}")
     subtype = (subtype or "").strip().lower().replace(" ", "_") or None

@@ -25,7 +25,7 @@ from records.models import (
 )
 from records.rows import field_rows, fields_from_rows, open_violations
 from records.vendors import resolve_vendor
-from workflow import books, controls, events
+from workflow import books, controls, events, leases
 from workflow.errors import Conflict, Invalid
 from workflow.judge import (
     REVIEW_QUEUE,
@@ -80,6 +80,7 @@ def decide(
     """Approve, reject or escalate a document; its queues and ledger entry follow."""
     doc = _document(session, document_id)
     choice = _parse_decision(decision)
+    leases.require_free(session, document_id, actor)
     status = DocumentStatus(doc.status)
     target = DECISIONS[choice].get(status)
     if target is None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.web.access import Principal
 from records.models import Document, ReviewTask, ViolationRow
+from workflow import leases
 
 QUEUES = ("review", "exception")
 PAGE_SIZE = 50
@@ -56,6 +57,11 @@ class QueueItem:
     document: Document
     viewable: bool  # False: a compliance user sees that an HR finding exists, not its contents
 
+    @property
+    def leased_by(self) -> str | None:
+        """Who holds the item's review lease now (`workflow.leases`)."""
+        return leases.holder(self.task)
+
     def to_json(self) -> dict[str, Any]:
         d = self.document
         return {
@@ -67,6 +73,7 @@ class QueueItem:
             "status": d.status,
             "reasons": list(self.task.reasons or []),
             "created_at": self.task.created_at.isoformat() if self.task.created_at else None,
+            "leased_by": self.leased_by,
         }
 
 

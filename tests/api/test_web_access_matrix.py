@@ -58,6 +58,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/documents/{document_id}/decision"): {"json": {"decision": "approve"}},
     ("DELETE", "/api/documents/{document_id}"): {},
     ("DELETE", "/api/documents/{document_id}/fields/{name}"): {"json": {"reason": "wrong"}},
+    ("POST", "/api/queues/review/{document_id}/lease"): {},
+    ("DELETE", "/api/queues/review/{document_id}/lease"): {},
 }
 
 UPLOADER = "hana"  # hr: her uploads come in through the HR channel

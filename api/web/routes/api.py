@@ -17,6 +17,7 @@ from api.web.access import LEDGER_CHANGE, LEDGER_VIEW, SEARCH, Principal
 from api.web.bounds import Limit, Offset, RowId
 from api.web.deps import DB, CurrentUser, require
 from api.web.queries import list_documents, queue_items, violations_of, visible_document
+from api.web.refusals import refused
 from api.web.routes.documents import (
     apply_decision,
     apply_field,
@@ -29,7 +30,8 @@ from api.web.routes.search import filter_args, run_search
 from records import ledger
 from records.db import session_scope
 from records.models import Document
-from workflow import controls
+from workflow import controls, leases
+from workflow.errors import WorkflowError
 from workflow.judge import finding_json, result_json
 from workflow.states import FINAL_STATES
 
@@ -219,3 +221,27 @@ def ledger_status(request: Request, entry_id: RowId, body: Annotated[dict[str, A
 def queue(queue: str, user: CurrentUser,
           session: DB) -> dict[str, Any]:
     return {"queue": queue, "items": [i.to_json() for i in queue_items(session, user, queue)]}
+
+
+@router.post("/queues/review/{document_id}/lease")
+def take_lease(document_id: str, user: CurrentUser, session: DB) -> dict[str, Any]:
+    """Take (or renew) the review item of a document: nobody else may correct or decide
+    it until the lease runs out or is released."""
+    doc = visible_document(session, user, document_id)
+    if not user.can_edit(doc):
+        raise HTTPException(403, "your roles do not allow reviewing this document")
+    try:
+        task = leases.take(session, doc.id, user.username)
+    except WorkflowError as exc:
+        raise refused(session, exc) from None
+    session.commit()
+    return {"document_id": doc.id, "leased_by": task.leased_by,
+            "lease_until": task.lease_until.isoformat() if task.lease_until else None}
+
+
+@router.delete("/queues/review/{document_id}/lease")
+def release_lease(document_id: str, user: CurrentUser, session: DB) -> dict[str, Any]:
+    doc = visible_document(session, user, document_id)
+    leases.release(session, doc.id, user.username)
+    session.commit()
+    return {"document_id": doc.id, "released": True}

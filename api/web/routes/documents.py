@@ -34,8 +34,8 @@ from records.faults import DISK_FULL, disk_full_message, is_disk_full
 from records.filenames import clean_filename
 from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
 from records.rows import field_rows
-from workflow import controls, corrections, decide
-from workflow.errors import WorkflowError
+from workflow import controls, corrections, decide, leases
+from workflow.errors import Conflict, WorkflowError
 from workflow.intake import Intake, receive
 from workflow.states import DocumentStatus, Resolution
 
@@ -126,6 +126,20 @@ def _page_rows(session: Session, document_id: str) -> list[PageRow]:
         select(PageRow).where(PageRow.document_id == document_id).order_by(PageRow.number)))
 
 
+def _lease_for(request: Request, session: Session, user: Principal, document_id: str) -> None:
+    """Opening a document from the review queue takes its item (`workflow.leases`); when
+    someone else holds it the page says so and stays read-only for the steps it guards."""
+    try:
+        leases.take(session, document_id, user.username)
+        session.commit()
+    except WorkflowError as exc:
+        session.rollback()
+        if isinstance(exc, Conflict):
+            flash(request, str(exc), "error")
+    except Exception:  # noqa: BLE001 - a lease must never keep the page from opening
+        session.rollback()
+
+
 @router.get("/documents/{document_id}")
 def document_page(
     request: Request,
@@ -148,6 +162,8 @@ def document_page(
     rows = field_rows(session, doc.id)
     boxes = [r for r in rows if r.bbox and (r.page or 1) == page]
     prev_id = next_id = None
+    if queue == "review" and user.can_edit(doc):
+        _lease_for(request, session, user, doc.id)
     if queue in QUEUES:
         prev_id, next_id = neighbours(queue_items(session, user, queue), doc.id)
     history = session.scalars(select(StatusEvent).where(StatusEvent.document_id == doc.id)

@@ -1,10 +1,10 @@
-"""compliance desk: finding assignment and comments, purchase orders, goods receipts
+"""compliance desk: review leases, finding assignment and comments, purchase orders, goods receipts
 
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06 00:45:00.000000
 
-Findings get an assignee and the time they were opened (the work queue's SLA age;
+Review-queue items get a lease (who, until when); findings get an assignee and the time they were opened (the work queue's SLA age;
 older findings take their document's creation time) and a comment thread; purchase
 order lines and goods receipts feed the three-way match.
 """
@@ -24,6 +24,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('created_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_violations_assigned_to'), ['assigned_to'],
                               unique=False)
+    with op.batch_alter_table('review_tasks', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('leased_by', sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE violations SET created_at = (SELECT documents.created_at FROM documents "
                "WHERE documents.id = violations.document_id)")
     op.create_table('finding_comments',
@@ -86,6 +89,9 @@ def downgrade() -> None:
     with op.batch_alter_table('finding_comments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_finding_comments_violation_id'))
     op.drop_table('finding_comments')
+    with op.batch_alter_table('review_tasks', schema=None) as batch_op:
+        batch_op.drop_column('lease_until')
+        batch_op.drop_column('leased_by')
     with op.batch_alter_table('violations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_violations_assigned_to'))
         batch_op.drop_column('created_at')
