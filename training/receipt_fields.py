@@ -23,32 +23,51 @@ import json
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from evaluation.scoring import scalar_match
 from evaluation.scoring import truth_values as corpus_truth_values
 from extractors.invoice import extract_invoice, receipt_candidates, receipt_ranker
 from modelfile import save_checked, single_thread
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import GBM_PARAMS, N_FOLDS, DocCands, cross_validate, f1, fit_final, fmt
+from training.ranking import (
+    GBM_PARAMS,
+    N_FOLDS,
+    DocCands,
+    best_candidate,
+    cross_validate,
+    f1,
+    fit_final,
+    fmt,
+)
 from training.synth.invoices import generate as generate_doc
 
 SOURCES = ("sroie",)
 MIN_GAIN = 0.01
 GENERATED = 200  # generated receipts beside the TRAIN ones (`training.synth.invoices`)
 SYNTH_SEED = 3_000_000
+# the review router's default per-field auto-accept threshold (`policies.config`)
+AUTO_ACCEPT = 0.8
+# file-size buckets (KB) of the per-size report: the issue saw totals fall above 350 KB
+SIZE_BUCKETS_KB = (100, 200, 350)
 
 
-def collect(root: Path, read_missing: bool = True, limit: int | None = None
-            ) -> tuple[dict[str, list[DocCands]], str]:
-    """Candidate rows per field for every TRAIN receipt, and the training set's sha256."""
+def collect(root: Path, read_missing: bool = True, limit: int | None = None,
+            sizes: list[int] | None = None) -> tuple[dict[str, list[DocCands]], str]:
+    """Candidate rows per field for every TRAIN receipt, and the training set's sha256;
+    `sizes` (when given) receives each receipt's file size in bytes, in the same order."""
     docs = list(labelled_docs(root, list(SOURCES), read_missing=read_missing))
     if limit:
         docs = docs[:limit]
     data: dict[str, list[DocCands]] = defaultdict(list)
     h = hashlib.sha256()
     for i, d in enumerate(docs, 1):
+        if sizes is not None:
+            sizes.append(d.corpus.path.stat().st_size)
         h.update(d.doc.sha256.encode())
         h.update(json.dumps(d.truth.get("normalized"), sort_keys=True, default=str).encode())
         tv = corpus_truth_values(d.truth)
@@ -113,6 +132,68 @@ def fit_fields(data: dict[str, list[DocCands]], final: bool,
     return report, bundle_fields
 
 
+@dataclass(frozen=True, slots=True)
+class OofPick:
+    """One receipt's out-of-fold pick for one field: its calibrated confidence (None: no
+    pick above the threshold) and whether it is right."""
+
+    confidence: float | None
+    correct: bool
+
+
+def oof_picks(name: str, docs: list[DocCands], threshold: float) -> list[OofPick]:
+    """Every receipt's pick with the confidence the shipped model would give it, measured
+    out of fold: the isotonic map of each fold is fitted on the other folds' top scores
+    (the folds `cross_validate` used, which must have run on `docs`)."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.model_selection import GroupKFold
+
+    idx = np.arange(len(docs))
+    folds = GroupKFold(n_splits=N_FOLDS).split(idx, groups=[d.group for d in docs])
+    lo, hi = receipt_ranker.bounds(name)
+    out: list[OofPick | None] = [None] * len(docs)
+    for _, te in folds:
+        rest = [(t, d) for i, d in enumerate(docs) if i not in set(te)
+                and (t := best_candidate(d)) is not None]
+        ys = [d.labels[t[0]] for t, d in rest]
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
+            [t[1] for t, _ in rest], ys) if len(set(ys)) > 1 else None
+        for i in te:
+            top = best_candidate(docs[i])
+            if top is None or top[1] < threshold:
+                out[i] = OofPick(None, docs[i].truth is None)
+                continue
+            p = float(iso.predict([top[1]])[0]) if iso is not None else float(ys[0])
+            out[i] = OofPick(min(hi, max(lo, p)), bool(docs[i].labels[top[0]]))
+    return [o if o is not None else OofPick(None, False) for o in out]
+
+
+def straight_through(picks: dict[str, list[OofPick]], gate: tuple[str, ...],
+                     bar: float = AUTO_ACCEPT) -> dict[str, float]:
+    """How many receipts would pass review on these fields alone (every field in `gate`
+    picked at or above `bar`), and how often a field of such a receipt is wrong."""
+    n = len(next(iter(picks.values())))
+    auto = [i for i in range(n) if all(
+        picks[f][i].confidence is not None and picks[f][i].confidence >= bar for f in gate)]
+    wrong = sum(not picks[f][i].correct for i in auto for f in gate)
+    return {"n": n, "straight_through": len(auto) / max(1, n),
+            "auto_field_error": wrong / max(1, len(auto) * len(gate)),
+            "auto_receipts_with_an_error": sum(any(not picks[f][i].correct for f in gate)
+                                               for i in auto) / max(1, len(auto))}
+
+
+def size_report(picks: dict[str, list[OofPick]], sizes: list[int]) -> dict[str, dict[str, Any]]:
+    """Out-of-fold accuracy of each field by the receipt's file size (`SIZE_BUCKETS_KB`)."""
+    edges = [0, *SIZE_BUCKETS_KB, None]
+    out: dict[str, dict[str, Any]] = {}
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        label = f"{lo}-{hi} KB" if hi is not None else f">{lo} KB"
+        rows = [i for i, s in enumerate(sizes) if s >= lo * 1024 and (hi is None or s < hi * 1024)]
+        out[label] = {"n": len(rows), **{f: (sum(p[i].correct for i in rows) / len(rows)
+                                            if rows else None) for f, p in picks.items()}}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", type=Path, default=TRAIN_DIR)
@@ -125,15 +206,30 @@ def main(argv: list[str] | None = None) -> int:
                     help="use only documents already in the ingest cache (no reading)")
     args = ap.parse_args(argv)
     t0 = time.time()
-    data, train_sha = collect(args.train, read_missing=not args.cached_only, limit=args.limit)
+    sizes: list[int] = []
+    data, train_sha = collect(args.train, read_missing=not args.cached_only, limit=args.limit,
+                              sizes=sizes)
     print(f"collected candidates in {time.time() - t0:.0f}s", file=sys.stderr)
     extra = generated(args.generated) if args.generated else None
     print(f"generated {args.generated} receipts at {time.time() - t0:.0f}s", file=sys.stderr)
     with single_thread():  # a thread team on a shared two-core machine only spins
         fields, bundle_fields = fit_fields(data, final=not args.cv_only, extra=extra)
+    picks = {name: oof_picks(name, data[name], fields[name]["threshold"]) for name in fields}
+    review: dict[str, Any] = {}
+    if set(picks) == set(receipt_ranker.RANKED_FIELDS):
+        for gate in (receipt_ranker.RANKED_FIELDS, receipt_ranker.RANKED_FIELDS[:3]):
+            st = review[" + ".join(gate)] = straight_through(picks, gate)
+            print(f"out of fold, all of {', '.join(gate)} >= {AUTO_ACCEPT}: "
+                  f"{st['straight_through']:.1%} of {st['n']} receipts straight through, "
+                  f"{st['auto_field_error']:.1%} of their fields wrong")
+        by_size = size_report(picks, sizes)
+        for label, row in by_size.items():
+            print(f"  {label:>12s}: n={row['n']:3d} " + " ".join(
+                f"{f} {row[f]:.3f}" if row[f] is not None else f"{f} -" for f in picks))
+        review["by_size"] = by_size
     if args.report:
-        args.report.write_text(json.dumps({"train_sha256": train_sha, "fields": fields},
-                                          indent=1, default=str))
+        args.report.write_text(json.dumps({"train_sha256": train_sha, "fields": fields,
+                                           "review": review}, indent=1, default=str))
     if not args.cv_only:
         digest = hashlib.sha256(train_sha.encode())
         digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -58,8 +59,10 @@ _CAP_INCONSISTENT = 0.5
 
 def _score_fields(lays: list[PageLayout], day_first: bool | None,
                   decimal_mark: str | None = None
-                  ) -> tuple[dict[str, Field], dict[str, list[tuple[float, Candidate]]]]:
-    """Best candidate per scored field, plus the ranked lists for the arithmetic search."""
+                  ) -> tuple[dict[str, Field], dict[str, list[tuple[float, Candidate]]],
+                             dict[str, list[Candidate]]]:
+    """Best candidate per scored field, the ranked lists for the arithmetic search and the
+    candidates themselves (the receipt model reuses them)."""
     cands = generate(lays, day_first, decimal_mark)
     cands["name"] = header_candidates(lays[0]) if lays else []
     models = load()
@@ -95,7 +98,7 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None,
                    "date": "layout-kv", "id": "layout-kv", "name": "top-block"}[GROUP_OF[f]]
             out[f] = Field(c.value, c.normalized, p, c.page, c.bbox, src)
             break
-    return out, ranked
+    return out, ranked, cands
 
 
 _VETO = 1e3
@@ -846,12 +849,27 @@ def render_address(lines: list[str], punct: bool, ocr: bool, doc_type: str = "re
     """Address lines joined the way the pipeline reports an address; `punct` turns a full
     stop between parts into a comma (`address_punctuation`), `comma_join` separates lines
     that end without punctuation by a comma (a thermal head often loses a line's comma)."""
-    lines = [_ocr_letters(ln.strip()) for ln in lines if ln.strip()]
     text = ""
-    for ln in lines:
+    for ln in (_line_letters(ln) for ln in lines):
+        if not ln:
+            continue
         sep = " " if (not text or (doc_type == "receipt" and not comma_join)
                       or text.endswith((",", ".", ";"))) else ", "
         text = f"{text}{sep}{ln}" if text else ln
+    return _render_joined(text, punct, ocr)
+
+
+@lru_cache(maxsize=4096)
+def _line_letters(line: str) -> str:
+    """One address line stripped, with OCR's letter slips undone (memoised: the receipt
+    ranker renders every header row in dozens of candidate blocks)."""
+    return _ocr_letters(line.strip())
+
+
+@lru_cache(maxsize=4096)
+def _render_joined(text: str, punct: bool, ocr: bool) -> str:
+    """The joined address lines cleaned (memoised: blocks joined with and without line-end
+    commas are often the same text)."""
     text = address_digits(text)
     if punct:
         text = address_punctuation(text)
@@ -875,12 +893,16 @@ def receipt_candidates(doc: IngestedDocument, rule: dict[str, Any]) -> ReceiptCa
     if not lays:
         return ReceiptCandidates({}, False)
     texts = [lay.page.text or " ".join(w.text for w in lay.page.words) for lay in lays]
-    return _receipt_candidates(lays, infer_day_first(texts), rule)
+    cands = generate(lays, infer_day_first(texts), infer_decimal_mark(texts))
+    cands["name"] = header_candidates(lays[0])
+    return _receipt_candidates(lays, cands, rule)
 
 
-def _receipt_candidates(lays: list[PageLayout], day_first: bool | None,
+def _receipt_candidates(lays: list[PageLayout], cands: dict[str, list[Candidate]],
                         rule: dict[str, Any]) -> ReceiptCandidates:
-    rc = _receipt_candidates_raw(lays, day_first)
+    """`cands`: the document's `generate` candidates (with its own day order and decimal
+    mark) and its header candidates under "name", as `_score_fields` made them."""
+    rc = _receipt_candidates_raw(lays, cands)
     for name, cands in rc.by_field.items():
         want = rule.get(name)
         for c in cands:
@@ -888,11 +910,10 @@ def _receipt_candidates(lays: list[PageLayout], day_first: bool | None,
     return rc
 
 
-def _receipt_candidates_raw(lays: list[PageLayout], day_first: bool | None
+def _receipt_candidates_raw(lays: list[PageLayout], cands: dict[str, list[Candidate]]
                             ) -> ReceiptCandidates:
-    cands = generate(lays, day_first)
     ocr = bool(lays[0].page.ocr)
-    header = header_candidates(lays[0])
+    header = cands["name"]
     first = lays[0]
 
     def evidence(text: str, nxt: str) -> int:
@@ -920,7 +941,7 @@ def _reported(fields: dict[str, Field]) -> dict[str, Field]:
     return out
 
 
-def _apply_receipt_model(lays: list[PageLayout], day_first: bool | None,
+def _apply_receipt_model(lays: list[PageLayout], cands: dict[str, list[Candidate]],
                          fields: dict[str, Field]) -> set[str]:
     """Replace the learned receipt fields by the shipped model's picks; returns the names
     it set (their confidence is already calibrated on out-of-fold receipts)."""
@@ -928,7 +949,7 @@ def _apply_receipt_model(lays: list[PageLayout], day_first: bool | None,
     if model is None:
         return set()
     rule = {k: v.normalized for k, v in _reported(fields).items()}
-    rc = _receipt_candidates(lays, day_first, rule)
+    rc = _receipt_candidates(lays, cands, rule)
     done = set()
     for name in receipt_ranker.RANKED_FIELDS:
         if name not in model.fields:
@@ -967,7 +988,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     day_first = infer_day_first(texts)
     decimal_mark = infer_decimal_mark(texts)
     country = _country("\n".join(texts))
-    fields, ranked = _score_fields(lays, day_first, decimal_mark)
+    fields, ranked, cands = _score_fields(lays, day_first, decimal_mark)
     _prefer_legal_name(lays, fields, ranked)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
@@ -994,7 +1015,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _receipt_total(fields, ranked)
     _ocr_discount(lays, fields)
     if learned and doc_type == "receipt":
-        _apply_receipt_model(lays, day_first, fields)
+        _apply_receipt_model(lays, cands, fields)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
     out = _reported(fields)

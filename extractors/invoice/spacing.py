@@ -99,7 +99,13 @@ def split_run(run: str) -> list[str]:
 
 
 def _respace_run(m: re.Match[str]) -> str:
-    run = m.group(0)
+    return _respace_token(m.group(0))
+
+
+@lru_cache(maxsize=65536)
+def _respace_token(run: str) -> str:
+    """A letters-only run cut into words (memoised: a receipt's address candidates render
+    the same header words hundreds of times)."""
     if len(run) < _MIN_RUN:
         return run
     cost, _ = _costs()
@@ -135,7 +141,12 @@ _CONFUSABLE = {frozenset(p) for p in ("mn", "nh", "mh", "pf", "ao", "ec", "ce", 
 
 
 def _fix_word(m: re.Match[str]) -> str:
-    tok = m.group(0)
+    return _fix_token(m.group(0))
+
+
+@lru_cache(maxsize=65536)
+def _fix_token(tok: str) -> str:
+    """The one known word `tok` is an OCR slip of, else `tok` (memoised like `_respace_token`)."""
     cost, _ = _costs()
     low = tok.lower()
     if len(tok) < 4 or low in cost:

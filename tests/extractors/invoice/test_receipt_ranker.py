@@ -4,12 +4,14 @@ and the training script's cross-validation on a few TRAIN receipts."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
 from evaluation.scoring import scalar_match
 from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
+from ingest.types import IngestedDocument, Page, Word
 from modelfile import ModelFileError, load_checked, manifest_path
 from training.docs import TRAIN_DIR
 from training.synth.invoices import generate
@@ -77,6 +79,7 @@ def test_a_pick_the_till_arithmetic_contradicts_is_flagged():
     assert not _till_contradicts(b, [b])  # no till sum on the receipt: nothing contradicts
 
 
+@pytest.mark.timeout(900)  # five folds of four fields: minutes on a shared two-core machine
 def test_cross_validation_runs_on_a_few_train_receipts(capsys):
     if not (TRAIN_DIR / "sroie").is_dir():
         pytest.skip(f"TRAIN split not found at {TRAIN_DIR} (expected ../shared/train)")
@@ -92,3 +95,71 @@ def test_cross_validation_runs_on_a_few_train_receipts(capsys):
     assert st["n"] == len(data["total_amount"])
     assert 0.0 <= st["recall_ceiling"] <= 1.0
     assert "rule" in capsys.readouterr().out
+
+
+def _till(rows: list[str]) -> IngestedDocument:
+    words = []
+    for i, row in enumerate(rows):
+        x = 20.0
+        for tok in row.split():
+            words.append(Word(tok, (x, 20.0 + 16 * i, x + 7 * len(tok), 30.0 + 16 * i), 0.9, i))
+            x += 7 * len(tok) + 5
+    page = Page(1, 300, 40.0 + 16 * len(rows), words, "\n".join(rows), ocr=True)
+    return IngestedDocument("r.jpg", "0" * 64, "image/jpeg", 0, [page])
+
+
+_DOT_TILL = ["KEDAI PARKIR SDN BHD", "NO 5, JALAN MAWAR, 40000 SHAH ALAM", "Date 02/03/2018",
+             "Parking 2.230 RM", "Total 12.50", "Cash 20.00", "Change 7.50"]
+
+
+def test_receipt_total_candidates_read_amounts_with_the_documents_decimal_mark():
+    # "2.230 RM" on a till that writes "12.50": a decimal point, not a thousands group
+    rc = receipt_candidates(_till(_DOT_TILL), {})
+    got = {c.value: c.normalized for c in rc.by_field["total_amount"]}
+    assert any(v.startswith("2.230") for v in got)
+    assert all(n != "2230.00" for n in got.values()), got
+    assert "2.23" in {str(Decimal(n).normalize()) for n in got.values()}
+
+
+def test_a_receipt_generates_its_candidates_once(monkeypatch):
+    import extractors.invoice as inv
+
+    calls = []
+    real = inv.generate
+    monkeypatch.setattr(inv, "generate", lambda *a: calls.append(a) or real(*a))
+    extract_invoice(_till(_DOT_TILL), "receipt")
+    assert len(calls) == 1
+    assert calls[0][2] == "."  # with the document's decimal mark
+
+
+def _render_reference(lines: list[str], punct: bool, ocr: bool, comma_join: bool) -> str:
+    """`render_address` as it was before it was memoised: one pass over the whole text."""
+    from extractors.invoice import _ocr_letters, address_digits, address_punctuation
+    from extractors.invoice.spacing import fix_ocr_words, respace
+
+    lines = [_ocr_letters(ln.strip()) for ln in lines if ln.strip()]
+    text = ""
+    for ln in lines:
+        sep = " " if (not text or not comma_join or text.endswith((",", ".", ";"))) else ", "
+        text = f"{text}{sep}{ln}" if text else ln
+    text = address_digits(text)
+    if punct:
+        text = address_punctuation(text)
+    out = respace(text, glued=ocr)
+    return fix_ocr_words(out) if ocr else out
+
+
+@pytest.mark.parametrize("lines", [
+    ["NO.32 & 33.JALAN SR 1/9. SEKSYEN9.", "TAMAN SERDANG RAYA,", "43300 SERIKEMBANGAN.SELANGOR"],
+    ["L0T 1851-A & 1851-B,JALAN KPB 6", "  ", "KAWASANPERINDUSTRIANBALAKONG", "4330O SERI"],
+    ["Lot7,JalanMerbau 12/4", "TAMAN JA_AN ShahAlam", "TEL: 03-1234567"],
+])
+def test_memoised_address_rendering_matches_the_one_pass_rendering(lines):
+    from extractors.invoice import render_address
+
+    for punct in (True, False):
+        for ocr in (True, False):
+            for comma in (True, False):
+                for _ in range(2):  # the second call is served from the caches
+                    assert render_address(lines, punct, ocr, comma_join=comma) == \
+                        _render_reference(lines, punct, ocr, comma)
