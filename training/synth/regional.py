@@ -347,6 +347,21 @@ def _company(lang: str, fk, rng: random.Random) -> str:
     return f"{base} {rng.choice(forms)}"
 
 
+def _customer_block(p: _Page, x: float, label: str, lines: list[str], mode: str) -> None:
+    """The billed party's block: its label above the name, left of it, or none (a
+    letter's address window)."""
+    if mode == "above":
+        p.text(x, label + p.rng.choice([":", ""]))
+        p.nl()
+    for i, ln in enumerate(lines):
+        if i == 0 and mode == "left":
+            e = p.text(x, label + p.rng.choice([":", " :"]))
+            p.text(e + p.sz * 0.6, ln, tag="customer_name")
+        else:
+            p.text(x, ln, tag="customer_name" if i == 0 else None)
+        p.nl()
+
+
 def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
     """A French facture or a German Rechnung (DIN-letter: sender line, recipient window,
     info block right)."""
@@ -393,12 +408,8 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
     if letter:  # recipient window left, info block right
         p.text(mx, f"{vend} · {vaddr[0]} · {vaddr[1]}", size=p.sz * 0.7)
         p.nl()
-        if lang == "fr" or rng.random() < 0.3:
-            p.text(mx, rng.choice(L.get("customer", ["Kunde"])) + ":")
-            p.nl()
-        for i, ln in enumerate(cust_lines):
-            p.text(mx, ln, tag="customer_name" if i == 0 else None)
-            p.nl()
+        _customer_block(p, mx, rng.choice(L["customer"]), cust_lines,
+                        rng.choice(["none", "none", "above", "left"]))
         y_left = p.y
         p.y = y0
         kx = W * rng.uniform(0.55, 0.62)
@@ -417,11 +428,8 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
         for lab, v, tag in kv:
             p.kv(mx, lab, v, tag, mode)
         p.nl()
-        p.text(mx, rng.choice(L.get("customer", ["Kunde"])) + rng.choice([":", ""]))
-        p.nl()
-        for i, ln in enumerate(cust_lines):
-            p.text(mx, ln, tag="customer_name" if i == 0 else None)
-            p.nl()
+        _customer_block(p, mx, rng.choice(L["customer"]), cust_lines,
+                        rng.choice(["above", "above", "left"]))
         p.nl()
     cols = rng.choice(L["cols"])
     xs = [mx] + [W * 0.5 + i * (W * 0.5 - mx) / (len(cols) - 1) for i in range(1, len(cols))]
