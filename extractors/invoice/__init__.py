@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from extractors.invoice import calibrate as final_calibration
+from extractors.invoice import customer as customer_ranker
 from extractors.invoice import receipt_ranker
 from extractors.invoice.candidates import (
     _REGNO,
@@ -491,6 +492,14 @@ def _terms(lays: list[PageLayout]) -> Field | None:
                 b = union([w.bbox for w in ws]) if ws else row.bbox
                 return Field(m.group(0), m.group(0), 0.75, lay.number, b, "regex")
     return None
+
+
+def _customer_field(lays: list[PageLayout], fields: dict[str, Field]) -> Field | None:
+    """The learned customer ranker's pick (`customer.py`); the label rule below only
+    when no ranker model is shipped."""
+    vendor = fields.get("vendor_name")
+    got = customer_ranker.pick(lays, str(vendor.normalized) if vendor else None)
+    return _customer(lays) if got is False else got
 
 
 def _customer(lays: list[PageLayout]) -> Field | None:
@@ -1003,7 +1012,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _tidy_text_fields(lays, fields)
     for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
                      ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
-                     ("customer_name", lambda: _customer(lays)),
+                     ("customer_name", lambda: _customer_field(lays, fields)),
                      ("line_items", lambda: _line_items(lays, decimal_mark))):
         f = fn()
         if f is not None:

@@ -13,6 +13,12 @@ def test_generated_invoice_rows_label_the_printed_total():
     assert y.sum() >= 1 and y.sum() < len(y)  # the printed total, and other amounts
 
 
+def test_regional_rows_label_the_printed_total_of_every_layout():
+    for layout in sorted(invoice_fields.LAYOUTS):
+        X, y = invoice_fields.doc_rows(3, layout)["total_amount"]
+        assert X.shape[0] == len(y) >= 2 and y.sum() >= 1, layout
+
+
 def test_calibration_pairs_are_confidences_with_outcomes():
     got = invoice_calibration.pairs(4, seed=11)
     assert set(got) <= set(invoice_calibration.CALIBRATED) and "total_amount" in got
@@ -25,9 +31,9 @@ def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
     monkeypatch.setattr(invoice_fields, "MODEL_PATH", fields_path)
     monkeypatch.setattr(invoice_calibration, "CALIBRATION_PATH", cal_path)
     monkeypatch.setattr(invoice_calibration, "MIN_PAIRS", 4)
-    assert invoice_fields.main(["--docs", "12", "--seed", "5"]) == 0
+    assert invoice_fields.main(["--docs", "12", "--regional", "5", "--seed", "5"]) == 0
     assert invoice_calibration.main(["--docs", "6", "--seed", "2"]) == 0
-    for path, rebuild in ((fields_path, "python -m training.invoice_fields --docs 12 --seed 5"),
+    for path, rebuild in ((fields_path, "python -m training.invoice_fields --docs 12 --regional 5 --seed 5"),
                           (cal_path, "python -m training.invoice_calibration --docs 6 --seed 2")):
         manifest = json.loads(path.with_suffix(".json").read_text())
         assert manifest["rebuild"] == rebuild and len(manifest["train_sha256"]) == 64
