@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", type=Path, default=TRAIN_DIR)
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--report", type=Path, help="write the CV report as JSON here")
+    ap.add_argument("--fields", nargs="+", choices=ranker.RANKED_FIELDS,
+                    help="cross-validate only these fields (implies --cv-only)")
     ap.add_argument("--cached-only", action="store_true",
                     help="use only documents already in the ingest cache (no reading)")
     ap.add_argument("--from-data-dir", type=Path,
@@ -95,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"collected candidates in {time.time() - t0:.0f}s", file=sys.stderr)
     report: dict[str, Any] = {"train_sha256": train_sha, "fields": {}}
     bundle_fields: dict[str, Any] = {}
-    for name in ranker.RANKED_FIELDS:
+    if args.fields:
+        args.cv_only = True
+    for name in args.fields or ranker.RANKED_FIELDS:
         docs = data.get(name, [])
         if len(docs) < 2 * N_FOLDS:
             continue

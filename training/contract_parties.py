@@ -61,10 +61,9 @@ def collect(root: Path, read_missing: bool) -> tuple[list[DocParties], str]:
         h.update(json.dumps(truth, sort_keys=True, default=str).encode())
         raw = extract_contract_raw(d.doc, d.subtype)
         flat = raw.context.flat
-        tail = "\n".join(p.text for p in d.doc.pages[-party_ranker.TAIL_PAGES:])
         rule_f = raw.fields.get("parties")
         rule = [str(x) for x in (rule_f.normalized or [])] if rule_f else []
-        groups = party_ranker.group(party_ranker.mentions(flat, tail))
+        groups = party_ranker.group(party_ranker.mentions(flat, raw.signature_names))
         rows = party_ranker.features_all(groups, flat, rule)
         labels = [int(any(party_similarity(t, g.name) >= PARTY_THRESHOLD for t in truth))
                   for g in groups]

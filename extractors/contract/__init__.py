@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from extractors.contract import calibration, party_ranker, ranker, title_ranker
 from extractors.contract import fields as F
 from extractors.contract.dates import find_dates
+from extractors.contract.durations import DURATION_RE, normalize_duration
 from extractors.contract.parties import preamble_parties, signature_parties
 from extractors.contract.text import FlatText
 from extractors.types import Field
@@ -26,6 +27,17 @@ __all__ = ["extract_contract", "extract_contract_raw"]
 
 _HEAD_PAGES = 3  # title, parties and dates live on the first pages
 _ANY_DATE_CHARS = 4000  # dates this early may be the agreement's or effective date
+_TAIL_DATE_CHARS = 4000  # dates this close to the end sit in the signature blocks
+_END_CUE_CHARS = 200  # an ending word this close before a date makes it an end candidate
+_LOCAL_START_CHARS = 200  # a date this close before a duration may be where the term starts
+_MAX_TERM_DAYS = 50 * 365  # longer "terms" are ages, tenancies of land, not agreements
+# words that make a nearby date a possible end of the agreement
+_END_CUE = re.compile(
+    r"\bterm\b|\bexpir\w*|\bterminat\w*|\bconclu\w*|\buntil\b|\bthrough\b|"
+    r"\bend(?:s|ed|ing)?\b|\bextended\b|\bperiod\b", re.IGNORECASE)
+# what joins the two dates of a range
+_RANGE_TO = re.compile(r"^[\s,]*(?:to|through|until|thru|[-\u2013\u2014])[\s,]*(?:and\s+including\s+)?$",
+                       re.IGNORECASE)
 # term patterns that state how long the agreement runs from its start; a survival or
 # covenant period says nothing about when the agreement ends
 _TERM_RUNS_FROM_START = {"term.agreement", "term.expire_after", "term.anniversary",
@@ -121,6 +133,7 @@ class RawReading:
     candidates: dict[str, list[F.Hit]]
     context: ranker.DocContext
     flat_text: FlatText
+    signature_names: list[str]
 
     @property
     def n_chars(self) -> int:
@@ -173,9 +186,8 @@ def apply_party_ranker(raw: RawReading, model: party_ranker.PartyRanker,
     """Replace the grammar's party list by the selector's (or drop it when it abstains)."""
     rule = raw.fields.get("parties")
     rule_names = [str(x) for x in (rule.normalized or [])] if rule else []
-    tail = "\n".join(p.text for p in doc.pages[-party_ranker.TAIL_PAGES:])
     flat = raw.context.flat
-    groups = party_ranker.group(party_ranker.mentions(flat, tail))
+    groups = party_ranker.group(party_ranker.mentions(flat, raw.signature_names))
     choice = model.choose(groups, flat, rule_names)
     if choice is None:
         raw.fields.pop("parties", None)
@@ -216,20 +228,73 @@ def _date_mentions(flat: str, limit: int) -> list[F.Hit]:
     return [F.Hit(flat[a:b], iso, a, b, "date.any") for a, b, iso in find_dates(flat, 0, limit)]
 
 
-def _derived_ends(term_hits: list[F.Hit], out: dict[str, Field]) -> list[F.Hit]:
-    """End dates computed from each start (effective, signing) plus each term candidate."""
-    starts = [out[k].normalized for k in ("effective_date", "agreement_date") if k in out]
-    seen: set[tuple[str, str]] = set()
+def _tail_dates(flat: str) -> list[F.Hit]:
+    """Dates in the signature blocks at the end ("Date: 4/26/04", "executed this 16th day of
+    May, 2011"): many agreements are dated only where they are signed."""
+    lo = max(_ANY_DATE_CHARS, len(flat) - _TAIL_DATE_CHARS)
+    return [F.Hit(flat[a:b], iso, a, b, "date.tail") for a, b, iso in find_dates(flat, lo)]
+
+
+def _end_mentions(flat: str, taken: set[int]) -> list[F.Hit]:
+    """Every date after an ending word within a clause's reach, and the second date of a
+    range ("November 1, 2014 to October 31, 2017"): broad expiration candidates for dates
+    no expiration finder took (`taken`: their starts), so a found date does not count twice."""
+    hits = []
+    prev_end = -100
+    for a, b, iso in find_dates(flat):
+        if a in taken:
+            pass
+        elif a - prev_end < 12 and _RANGE_TO.search(flat[prev_end:a]):
+            hits.append(F.Hit(flat[a:b], iso, a, b, "expiration.range"))
+        elif _END_CUE.search(flat[max(0, a - _END_CUE_CHARS):a]):
+            hits.append(F.Hit(flat[a:b], iso, a, b, "expiration.near"))
+        prev_end = b
+    return hits
+
+
+def _duration_window(flat: str, taken: set[tuple[int, int]]) -> list[F.Hit]:
+    """Every duration in years or months that no term finder took: the ranker, reading the
+    words around it, decides whether it is how long the agreement (or its obligations) run."""
+    hits = []
+    for m in DURATION_RE.finditer(flat):
+        if m.span() in taken:
+            continue
+        norm = normalize_duration(m.group(0))
+        if norm and norm.endswith(("_years", "_months")) and ranker.duration_days(norm) <= _MAX_TERM_DAYS:
+            hits.append(F.Hit(m.group(0), norm, m.start(), m.end(), "term.window"))
+    return hits
+
+
+def _eve(iso: str) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+
+def _derived_ends(flat: str, term_hits: list[F.Hit], starts: list[tuple[str, str]]
+                  ) -> list[F.Hit]:
+    """End dates computed as start + term, and the day before (a term from 1 January runs
+    to 31 December), for every plausible start and every term candidate. `starts` are
+    (kind, YYYY-MM-DD); a date written shortly before the duration ("commence on April 1,
+    1999 and continue for six (6) months") is a start of kind `local`. The pattern records
+    the start's kind and the term finder (`derived.term|<kind>|<pattern>[|eve]`) for the
+    ranker's features."""
+    seen: set[tuple[str, str, str, str]] = set()
     hits = []
     for h in term_hits:
-        for s in starts:
-            key = (str(s), str(h.normalized))
+        if not str(h.normalized).endswith(("_years", "_months")):
+            continue
+        local = [("local", iso) for _, _, iso in
+                 find_dates(flat, max(0, h.start - _LOCAL_START_CHARS), h.start)]
+        for kind, s in [*starts, *local]:
+            key = (kind, s, str(h.normalized), h.pattern)
             if key in seen:
                 continue
             seen.add(key)
-            iso = _add_years(str(s), str(h.normalized))
-            if iso:
-                hits.append(F.Hit(h.value, iso, h.start, h.end, "derived.term"))
+            iso = _add_years(s, str(h.normalized))
+            if not iso:
+                continue
+            tag = f"derived.term|{kind}|{h.pattern}"
+            hits.append(F.Hit(h.value, iso, h.start, h.end, tag))
+            hits.append(F.Hit(h.value, _eve(iso), h.start, h.end, tag + "|eve"))
     return hits
 
 
@@ -255,13 +320,14 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
     put("title", F.title(head_text, flat))
 
     pre = preamble_parties(flat)
+    # names over the signature lines: the grammar's fallback and the party selector's input
+    sig = signature_parties("\n".join(p.text for p in doc.pages[-party_ranker.TAIL_PAGES:]))
     if pre and len(pre[0]) >= 2:
         names, a, b = pre
         hit = F.Hit(flat[a:b].strip(), json.dumps(names), a, b, "parties.preamble")
         out["parties"] = _field(ft, hit, F.RELIABILITY[hit.pattern])
         out["parties"].normalized = names
     else:
-        sig = signature_parties("\n".join(p.text for p in doc.pages[-4:]))
         names = list(pre[0]) if pre else []
         for s in sig:
             if len(names) >= 2:
@@ -326,18 +392,27 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
     # candidates beyond the rule's own: any preamble date, the signing date as the
     # effective date, the end computed from start + term
     head_dates = _date_mentions(flat, min(len(flat), _ANY_DATE_CHARS))
-    cands.setdefault("agreement_date", []).extend(head_dates)
+    tail_dates = _tail_dates(flat)
+    cands.setdefault("agreement_date", []).extend(head_dates + tail_dates)
     cands.setdefault("effective_date", []).extend(
         [F.Hit(h.value, h.normalized, h.start, h.end, f"agree.{h.pattern}")
-         for h in agreement] + head_dates)
+         for h in agreement] + head_dates + tail_dates)
     for name, hits in F.duration_mentions(flat).items():
         cands.setdefault(name, []).extend(hits)
+    term_hits = list(cands.get("term", []))
+    cands.setdefault("term", []).extend(
+        _duration_window(flat, {(h.start, h.end) for h in term_hits}))
     cands.setdefault("expiration_date", []).extend(expiry_any)
-    cands["expiration_date"].extend(_derived_ends(cands.get("term", []), out))
+    cands["expiration_date"].extend(
+        _end_mentions(flat, {h.start for h in cands["expiration_date"]}))
+    starts = [(k, str(out[k].normalized)) for k in ("effective_date", "agreement_date")
+              if k in out]
+    starts += [("effective", str(h.normalized)) for h in effective]
+    cands["expiration_date"].extend(_derived_ends(flat, term_hits, starts))
     ctx = ranker.DocContext(
         flat=flat, head_len=head_len, nda=_dated_means_effective(flat, subtype),
         ocr_fraction=doc.ocr_pages / max(1, len(doc.pages)),
         anchors={k: str(out[k].normalized).lower() for k in
                  ("agreement_date", "effective_date", "expiration_date", "term") if k in out},
     )
-    return RawReading(out, evidence, cands, ctx, ft)
+    return RawReading(out, evidence, cands, ctx, ft, sig)

@@ -95,8 +95,10 @@ def name_key(name: str) -> str:
     return _KEY.sub(" ", name.casefold()).strip()
 
 
-def mentions(flat: str, tail: str) -> list[Mention]:
-    """Every party-name proposal of a contract; `tail` is the text of its last pages."""
+def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
+    """Every party-name proposal of a contract; `signature_names` are the names over its
+    signature lines (`parties.signature_parties` of its last `TAIL_PAGES` pages, which
+    `extract_contract_raw` reads once for both the grammar and this selector)."""
     head = re.sub(r"-{3,}", lambda d: " " * len(d.group(0)), flat[:HEAD_CHARS])
     out: list[Mention] = []
     for k, m in enumerate(P._START.finditer(head)):
@@ -121,7 +123,7 @@ def mentions(flat: str, tail: str) -> list[Mention]:
         name = P.clean_party_name(piece)
         if name:
             out.append(Mention("alias", name, max(0, m.start() - len(piece)), 0, j))
-    for i, name in enumerate(P.signature_parties(tail)):
+    for i, name in enumerate(signature_names):
         out.append(Mention("sig", name, -1, 0, i))
     for j, m in enumerate(_CORP_NAME.finditer(head)):
         # a match may run back over a sentence end ("... this Agreement. ACME INC.")

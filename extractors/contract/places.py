@@ -34,13 +34,12 @@ COUNTRIES = [
     "Chile", "Philippines", "Thailand", "Malaysia", "Indonesia", "Vietnam",
 ]
 _ALIASES = {
-    "england": "England and Wales", "wales": "England and Wales",
-    "english": "England and Wales", "prc": "People's Republic of China",
+    "english": "England", "prc": "People's Republic of China",
     "the netherlands": "Netherlands", "united states of america": "United States",
     "republic of korea": "Korea", "people’s republic of china": "People's Republic of China",
 }
 _ADJECTIVES = {
-    "English": "England and Wales", "Delaware": "Delaware", "German": "Germany", "French": "France",
+    "English": "England", "Delaware": "Delaware", "German": "Germany", "French": "France",
     "Swiss": "Switzerland", "Dutch": "Netherlands", "Israeli": "Israel", "Japanese": "Japan",
     "Irish": "Ireland", "Singapore": "Singapore", "Chinese": "People's Republic of China",
     "Canadian": "Canada", "Indian": "India", "Australian": "Australia", "Swedish": "Sweden",
@@ -51,25 +50,24 @@ PLACE_RE = r"(?:{})".format("|".join(re.escape(p).replace("'", "['’]") for p i
 ADJ_RE = r"(?:{}|{})".format("|".join(_ADJECTIVES), "|".join(re.escape(s) for s in US_STATES))
 
 
-# A region outside the US is written with its country ("Ontario, Canada"), and a legal
-# system spanning several regions lists each ("England, United Kingdom; Wales, United
-# Kingdom"): a bare "Victoria" or "Ontario" is ambiguous to a reader, a US state is not.
+# A region outside the US is written with its country ("Ontario, Canada"): a bare
+# "Victoria" or "Ontario" is ambiguous to a reader, a US state is not. The legal systems of
+# the United Kingdom are named as the clause names them: "England", or "England; Wales"
+# for "England and Wales" (how the TRAIN contracts' readers record them: 8 of 9).
 _QUALIFIED = {
     **{p: "Canada" for p in ("Ontario", "Quebec", "British Columbia", "Alberta", "Manitoba",
                              "Saskatchewan", "Nova Scotia", "New Brunswick")},
     **{p: "Australia" for p in ("New South Wales", "Victoria", "Queensland")},
-    **{p: "United Kingdom" for p in ("England", "Scotland", "Northern Ireland", "Wales")},
 }
 
 
 def canonical_place(text: str) -> str:
-    """'STATE OF NEW YORK' / 'ontario' / 'england' -> 'New York' / 'Ontario, Canada' /
-    'England, United Kingdom; Wales, United Kingdom'."""
+    """'STATE OF NEW YORK' / 'ontario' / 'england and wales' -> 'New York' /
+    'Ontario, Canada' / 'England; Wales'."""
     base = _canonical(text)
-    parts = ["England", "Wales"] if base == "England and Wales" else [base]
-    if all(p in _QUALIFIED for p in parts):
-        return "; ".join(f"{p}, {_QUALIFIED[p]}" for p in parts)
-    return base
+    if base == "England and Wales":
+        return "England; Wales"
+    return f"{base}, {_QUALIFIED[base]}" if base in _QUALIFIED else base
 
 
 def _canonical(text: str) -> str:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from extractors.contract.fields import RELIABILITY, Hit
-from modelfile import load_shipped, single_thread
+from extractors.scorer import CandidateScorer
+from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "field_ranker.joblib"
 RANKED_FIELDS = ("agreement_date", "effective_date", "expiration_date", "governing_law",
@@ -33,6 +34,7 @@ DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 # confidences never claim certainty: the training set is a few hundred contracts
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95
 WINDOW = 90  # characters of context each side of a mention
+TAIL_CHARS = 4000  # a mention this close to the end sits in the signature blocks
 
 # Contract vocabulary that tells what a date or a duration is about.
 CUES: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.IGNORECASE) for name, rx in {
@@ -54,6 +56,10 @@ CUES: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.IGNORECASE) for name
     "confidential": r"\bconfidential\w*|\bdisclos\w*",
     "filed": r"\bfiled\b|\bexhibit\b|\bsource\s*:|\bform\s+\d",
     "law": r"\blaws?\b|\bgovern\w*|\bconstrued\b",
+    "date_label": r"\bDated?\s*:",
+    "signed": r"\bIN\s+WITNESS\b|\bexecuted\b|\bsigned\b|\baccepted\b|\bagreed\b|\bday\s+of\b",
+    "conclude": r"\bconclu\w*|\bend(?:s|ed|ing)?\b",
+    "from_start": r"\bfrom\b|\bafter\b|\bfollowing\b|\bcommenc\w*|\bthereafter\b",
     "court": r"\bcourts?\b|\bjurisdiction\b|\bvenue\b|\barbitrat\w*",
     "breach": r"\bbreach\w*|\bcure\w*|\bdefault\w*|\binsolven\w*",
     "option": r"\boption\b|\belect\w*|\bmay\b",
@@ -115,7 +121,8 @@ def _days(iso: str) -> int | None:
     return y * 372 + mo * 31 + d  # order-preserving, good enough for gaps in days
 
 
-def _duration_days(norm: str) -> float:
+def duration_days(norm: str) -> float:
+    """A duration's rough length in days (`N_days|N_weeks|N_months|N_years`), 0 when unreadable."""
     try:
         n, unit = norm.split("_", 1)
         k = float(n)
@@ -133,19 +140,30 @@ def features_all(cands: list[Candidate], ctx: DocContext) -> list[dict[str, floa
     by_support = sorted(range(len(cands)), key=lambda j: -supports[j])
     known_days = [d for d in (_days(c.key) for c in cands) if d is not None] \
         if cands and cands[0].field in DATE_FIELDS else []
+    durs = [duration_days(c.key) for c in cands] \
+        if cands and cands[0].field in DURATION_FIELDS else []
+    n = max(1, len(ctx.flat))
+    tail_days = [d for c in cands if any(n - h.start < TAIL_CHARS for h in c.hits)
+                 and (d := _days(c.key)) is not None] if known_days else []
     low_flat = ctx.flat.lower() if cands and cands[0].field not in DATE_FIELDS \
         and cands[0].field not in DURATION_FIELDS else ""
     out = []
     for i, c in enumerate(cands):
         others = [j for j in by_support[:2] if j != i]
         best_other = supports[others[0]] if others else 0.0
-        out.append(_features(c, i, len(cands), supports[i], best_other, known_days, low_flat,
-                             ctx))
+        f = _features(c, i, len(cands), supports[i], best_other, known_days, tail_days,
+                      low_flat, ctx)
+        if durs:
+            f["is_longest"] = float(durs[i] == max(durs))
+            f["is_shortest"] = float(durs[i] == min(durs))
+            f["n_longer"] = float(sum(d > durs[i] for d in durs))
+        out.append(f)
     return out
 
 
 def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: float,
-              known_days: list[int], low_flat: str, ctx: DocContext) -> dict[str, float]:
+              known_days: list[int], tail_days: list[int], low_flat: str,
+              ctx: DocContext) -> dict[str, float]:
     n = max(1, len(ctx.flat))
     first = c.first
     f: dict[str, float] = {
@@ -164,7 +182,16 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
         "n_patterns": float(len({h.pattern for h in c.hits})),
     }
     for h in c.hits:
-        f[f"pat={h.pattern}"] = f.get(f"pat={h.pattern}", 0.0) + 1.0
+        # a derived end names its start's kind and its term finder: `derived.term|kind|pat[|eve]`
+        pat, *how = h.pattern.split("|")
+        f[f"pat={pat}"] = f.get(f"pat={pat}", 0.0) + 1.0
+        if how:
+            f[f"dstart={how[0]}"] = 1.0
+            f[f"dterm={how[1]}"] = 1.0
+            f["deve"] = max(f.get("deve", 0.0), float(len(how) > 2))
+            f["dexact"] = max(f.get("dexact", 0.0), float(len(how) == 2))
+    f["in_tail"] = float(n - first.start < TAIL_CHARS)
+    f["last_rel"] = max(h.start for h in c.hits) / n
     # cue words before and after every mention (counted once per side per mention)
     for h in c.hits[:6]:
         before = ctx.flat[max(0, h.start - WINDOW): h.start]
@@ -189,8 +216,11 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
                     f[f"gap_years:{anchor_name}"] = max(-5.0, min(10.0, (d - a) / 372))
             f["is_earliest"] = float(d == min(known_days))
             f["is_latest"] = float(d == max(known_days))
+            if tail_days:
+                f["is_latest_tail"] = float(d == max(tail_days))
+                f["n_tail_dates"] = float(len(tail_days))
     elif c.field in DURATION_FIELDS:
-        days = _duration_days(key)
+        days = duration_days(key)
         f["log_days"] = math.log1p(days)
         f["unit_day"] = float("day" in key)
         f["unit_month"] = float("month" in key)
@@ -207,33 +237,28 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
 class Choice:
     candidate: Candidate
     probability: float  # calibrated
-    raw: float  # the ranker's score before calibration
 
 
 class FieldRanker:
-    """The shipped per-field models: vectoriser, classifier, threshold, calibration."""
+    """The shipped per-field models, one `CandidateScorer` (vectoriser, classifier,
+    threshold, calibration) per ranked field."""
 
     def __init__(self, bundle: dict[str, Any]) -> None:
         self.version: str = bundle["version"]
-        self.fields: dict[str, dict[str, Any]] = bundle["fields"]
+        self.fields: dict[str, CandidateScorer] = {
+            name: CandidateScorer({"version": self.version, **m})
+            for name, m in bundle["fields"].items()}
 
     def score(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> list[float]:
-        m = self.fields[field_name]
-        x = m["vec"].transform(features_all(cands, ctx))
-        with single_thread():
-            return [float(p) for p in m["clf"].predict_proba(x)[:, 1]]
+        return self.fields[field_name].scores(features_all(cands, ctx))
 
     def choose(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> Choice | None:
-        """The best candidate when it clears the field's threshold, else None."""
+        """The best candidate (the earliest mentioned on a tie) when it clears the field's
+        threshold, else None."""
         if field_name not in self.fields or not cands:
             return None
-        m = self.fields[field_name]
-        scores = self.score(field_name, cands, ctx)
-        i = max(range(len(cands)), key=lambda k: (scores[k], -cands[k].first.start))
-        if scores[i] < m["threshold"]:
-            return None
-        p = float(m["iso"].predict([scores[i]])[0])
-        return Choice(cands[i], min(CONF_CEIL, max(CONF_FLOOR, p)), scores[i])
+        got = self.fields[field_name].best(features_all(cands, ctx), CONF_FLOOR, CONF_CEIL)
+        return Choice(cands[got[0]], got[1]) if got else None
 
 
 def load(path: Path = MODEL_PATH) -> FieldRanker | None:

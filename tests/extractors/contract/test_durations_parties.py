@@ -61,7 +61,8 @@ def test_preamble_parties(text, expected):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("NEW YORK", "New York"), ("england", "England, United Kingdom; Wales, United Kingdom"),
+    [("NEW YORK", "New York"), ("england", "England"),
+     ("England and Wales", "England; Wales"), ("ENGLISH", "England"),
      ("Ontario", "Ontario, Canada"),
      ("People’s Republic of China", "People's Republic of China")],
 )

@@ -1,6 +1,7 @@
 """The contract party selector: proposals, one-per-party selection, shipped model."""
 
 from extractors.contract import extract_contract, party_ranker
+from extractors.contract.parties import signature_parties
 from training.synth.contracts import generate_contract
 
 PREAMBLE = (
@@ -14,7 +15,8 @@ PREAMBLE = (
 
 
 def _groups(text: str) -> list[party_ranker.PartyGroup]:
-    return party_ranker.group(party_ranker.mentions(text.replace("\n", " "), text))
+    return party_ranker.group(party_ranker.mentions(text.replace("\n", " "),
+                                                    signature_parties(text)))
 
 
 def test_mentions_keep_names_the_grammar_vetoes():

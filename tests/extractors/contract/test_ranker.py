@@ -35,8 +35,50 @@ def test_shipped_ranker_chooses_and_calibrates():
 def test_ranker_abstains_below_its_threshold():
     model = ranker.load()
     strict = ranker.FieldRanker({"version": "t", "fields": {
-        k: {**v, "threshold": 1.01} for k, v in model.fields.items()}})
+        k: {"vec": v.vec, "clf": v.clf, "iso": v.iso, "threshold": 1.01}
+        for k, v in model.fields.items()}})
     raw = extract_contract_raw(text_to_doc(TEXT))
     cands = ranker.group("effective_date", raw.candidates["effective_date"])
     assert cands and strict.choose("effective_date", cands, raw.context) is None
     assert model.choose("effective_date", cands, raw.context) is not None
+
+
+def test_signature_dates_are_date_candidates():
+    filler = "The Recipient shall hold the information in confidence. " * 120
+    text = ("CONFIDENTIALITY AGREEMENT\n\nThis Agreement is between Alpha Widgets Inc. and "
+            "Beta Tools LLC.\n" + filler + "\nIN WITNESS WHEREOF the parties have signed below."
+            "\nBy: /s/ Jane Roe Date: April 26, 2004\nBy: /s/ John Doe Date: April 8, 2004")
+    raw = extract_contract_raw(text_to_doc(text))
+    for name in ("effective_date", "agreement_date"):
+        tail = {h.normalized for h in raw.candidates[name] if h.pattern == "date.tail"}
+        assert tail == {"2004-04-26", "2004-04-08"}
+    rows = ranker.features_all(ranker.group("effective_date", raw.candidates["effective_date"]),
+                               raw.context)
+    assert sorted(r.get("is_latest_tail", 0.0) for r in rows)[-1] == 1.0
+
+
+def test_end_candidates_from_ranges_local_starts_and_the_eve():
+    text = ("HOSTING AGREEMENT\n\nThis Hosting Agreement is entered into as of March 3, 2015 "
+            "(the \"Effective Date\") by and between Alpha Widgets Inc. and Beta Tools LLC.\n"
+            "1. Term. The term of this Agreement for the Hosted Site shall commence upon April 1, "
+            "2015 and shall continue for a period of six (6) months.\n2. The pilot runs from "
+            "May 1, 2015 to October 31, 2015.")
+    raw = extract_contract_raw(text_to_doc(text))
+    ends = {(h.normalized, h.pattern.split("|")[1] if "|" in h.pattern else h.pattern)
+            for h in raw.candidates["expiration_date"]}
+    assert ("2015-10-31", "expiration.range") in ends
+    assert ("2015-10-01", "local") in ends  # April 1 + six months
+    assert ("2015-09-03", "effective_date") in ends  # the Effective Date + six months
+    derived = {h.normalized for h in raw.candidates["expiration_date"]
+               if h.pattern.endswith("|eve")}
+    assert {"2015-09-30", "2015-09-02"} <= derived  # the day before each computed end
+
+
+def test_every_duration_in_years_or_months_is_a_term_candidate():
+    text = ("MUTUAL NONDISCLOSURE AGREEMENT\n\nThis Agreement is made between Alpha Widgets "
+            "Inc. and Beta Tools LLC.\n2.8 The obligations of each party set forth in this "
+            "Paragraph 2 shall cease on the date that is three (3) years from the date hereof. "
+            "Payment is due within thirty (30) days.")
+    raw = extract_contract_raw(text_to_doc(text))
+    term = {h.normalized for h in raw.candidates["term"]}
+    assert "3_years" in term and "30_days" not in term
