@@ -21,8 +21,9 @@ MARGIN = 36.0
 LETTER_W, LETTER_H = 612.0, 792.0
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
+# How many of the most recent lines a word may still join (lines are opened in order of
+# their first word's vertical centre, so older ones lie above it).
+_LINE_WINDOW = 7
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -31,33 +32,48 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     A word joins the line whose vertical band overlaps it by at least half of the
     smaller height and where it does not collide horizontally with a word already
     there (which happens with tightly set, slightly skewed lines).
+
+    One sweep in order of vertical centre, each word tried against the last
+    `_LINE_WINDOW` lines. Each line keeps the horizontal extent of its words, so a word
+    that starts right of (or ends left of) all of them, the usual case in a line read
+    left to right, is known not to collide without looking at each word.
     """
     if not words:
         return []
     order = sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0]))
     lines: list[list[Word]] = []
     bands: list[tuple[float, float]] = []
+    extents: list[tuple[float, float]] = []  # per line: min x0, max x1 of its words
     for w in order:
         x0, y0, x1, y1 = w.bbox
-        h = max(y1 - y0, 0.1)
+        h = y1 - y0 if y1 - y0 > 0.1 else 0.1
+        half = 0.5 * (x1 - x0)
         best, best_ov = -1, 0.0
-        # only recent lines can still overlap (order is by vertical centre)
-        for i in range(len(lines) - 1, max(-1, len(lines) - 8), -1):
+        for i in range(len(lines) - 1, max(-1, len(lines) - 1 - _LINE_WINDOW), -1):
             b0, b1 = bands[i]
-            ov = _overlap(y0, y1, b0, b1) / max(min(h, b1 - b0), 0.1)
+            if b1 <= y0 or b0 >= y1:
+                continue  # no vertical overlap
+            inner = (y1 if y1 < b1 else b1) - (y0 if y0 > b0 else b0)
+            low = h if h < b1 - b0 else b1 - b0
+            ov = inner / (low if low > 0.1 else 0.1)
             if ov < 0.5 or ov <= best_ov:
                 continue
-            if any(_overlap(x0, x1, o.bbox[0], o.bbox[2]) > 0.5 * (x1 - x0) for o in lines[i]):
-                continue
+            left, right = extents[i]
+            if half < 0 or (x0 < right and x1 > left and any(
+                    min(x1, o.bbox[2]) - max(x0, o.bbox[0]) > half for o in lines[i])):
+                continue  # collides (an inverted box collides with any line)
             best, best_ov = i, ov
         if best < 0:
             lines.append([w])
             bands.append((y0, y1))
+            extents.append((x0, x1))
         else:
             lines[best].append(w)
             n = len(lines[best])
             b0, b1 = bands[best]
             bands[best] = (b0 + (y0 - b0) / n, b1 + (y1 - b1) / n)  # running mean
+            left, right = extents[best]
+            extents[best] = (x0 if x0 < left else left, x1 if x1 > right else right)
     for line in lines:
         line.sort(key=lambda w: w.bbox[0])
     return sorted(lines, key=lambda ln: median((w.bbox[1] + w.bbox[3]) / 2 for w in ln))

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from extractors.clauses.vectors import decision_values
+
 MAX_SENTENCES = 60
 
 _SENT = re.compile(r"(?<=[.;:])\s+(?=[A-Z(\"“\[])|\n\s*(?=\(?[a-z0-9ivx]{1,4}[.)]\s)")
@@ -54,7 +56,7 @@ def clause_scores(pipe: Any, texts: Sequence[str]) -> np.ndarray:
         pieces = [t] + (sents[:MAX_SENTENCES] if len(sents) > 1 else [])
         units.extend(pieces)
         owner.extend([i] * len(pieces))
-    dec = pipe.decision_function(units)
+    dec = decision_values(pipe, units)
     if dec.ndim == 1:
         dec = dec[:, None]
     out = np.full((len(texts), dec.shape[1]), -np.inf)

@@ -62,9 +62,13 @@ def run_ocr(
     workers = min(options.ocr_workers, n_jobs)
     # a daemonic process (a multiprocessing/celery worker) may not start children
     if workers <= 1 or multiprocessing.current_process().daemon:
+        # inside a worker of a document pool (`backoffice process`, Celery) the pool supplies
+        # the parallelism: one onnxruntime thread, or every worker would use every core
+        threads = 1 if multiprocessing.parent_process() is not None else None
         for job in jobs:
             started = time.monotonic()
-            res = recognize_page(job.image, job.width_pt, job.height_pt, options, photo=job.photo)
+            res = recognize_page(job.image, job.width_pt, job.height_pt, options,
+                                 photo=job.photo, threads=threads)
             if time.monotonic() - started > _page_budget(options) + _STARTUP_SLACK_S:
                 raise OcrTimeout(
                     f"OCR of page {job.index + 1} took longer than its "

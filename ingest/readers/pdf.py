@@ -142,9 +142,10 @@ def _open_pdfium(data: bytes, filename: str) -> Any:
         ) from exc
 
 
-def _transform(page: Any) -> Callable[[float, float], tuple[float, float]]:
-    """Affine map from PDF user space to top-left-origin points of the displayed page
-    (handles /Rotate and crop-box offsets via pdfium's own display matrix)."""
+def _transform(page: Any) -> tuple[float, float, float, float, float, float]:
+    """Affine map (ox, oy, a, b, c, d) from PDF user space to top-left-origin points of
+    the displayed page: (x, y) -> (ox + a*x + c*y, oy + b*x + d*y). Handles /Rotate and
+    crop-box offsets via pdfium's own display matrix."""
     import pypdfium2.raw as raw
 
     width, height = page.get_size()
@@ -161,19 +162,7 @@ def _transform(page: Any) -> Callable[[float, float], tuple[float, float]]:
     bx, by = dev(0.0, 1000.0)
     a, b = (ax - ox) / 1000.0, (ay - oy) / 1000.0
     c, d = (bx - ox) / 1000.0, (by - oy) / 1000.0
-    return lambda x, y: (ox + a * x + c * y, oy + b * x + d * y)
-
-
-def _junk_char(ch: str) -> bool:
-    cp = ord(ch)
-    return ch == "\ufffd" or 0xE000 <= cp <= 0xF8FF or (cp < 32 and ch not in "\t\n\r")
-
-
-def _frame(theta: float) -> Callable[[float, float], tuple[float, float]]:
-    """User space -> a frame where text of baseline angle `theta` runs left-to-right
-    with y growing downwards, so grouping works for rotated text too."""
-    c, s = round(math.cos(theta)), round(math.sin(theta))
-    return lambda x, y: (x * c + y * s, x * s - y * c)
+    return ox, oy, a, b, c, d
 
 
 def _dominant_angle(tp: Any, n: int) -> float:
@@ -188,78 +177,124 @@ def _dominant_angle(tp: Any, n: int) -> float:
     return quarter * math.pi / 2
 
 
-def _box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    return (min(xs), min(ys), max(xs), max(ys))
+# Characters that end a word without being counted (besides whitespace and U+0000):
+# a soft hyphen and the non-character pdfium uses for a hyphen at a line break.
+_BREAK_CHARS = "\u00ad\ufffe"
+_CHAR_MAX = 0x110000
+
+
+def _char_arrays(tp: Any, n: int) -> tuple[str, Any]:
+    """The page's characters as one string (one character per pdfium index: U+FFFD
+    for an invalid code point, U+0000 kept) and their loose boxes as an (n, 4) float
+    array (left, bottom, right, top; 32-bit as pdfium gives them, then widened).
+
+    One C call per character through the raw API instead of pypdfium2's helpers, which
+    build Python objects per call; everything after is done on whole arrays."""
+    import numpy as np
+    import pypdfium2.raw as raw
+
+    tpr = tp.raw
+    get_unicode = raw.FPDFText_GetUnicode
+    codes = np.fromiter((get_unicode(tpr, i) for i in range(n)), dtype=np.uint32, count=n)
+    codes[codes >= _CHAR_MAX] = 0xFFFD
+    rects = (raw.FS_RECTF * n)()  # rects[i] is a view into the array, passed by reference
+    get_box = raw.FPDFText_GetLooseCharBox
+    ok = np.fromiter((get_box(tpr, i, rects[i]) for i in range(n)), dtype=bool, count=n)
+    text = codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    boxes = np.frombuffer(rects, dtype=np.float32).reshape(n, 4).astype(np.float64)
+    # FS_RECTF is (left, top, right, bottom)
+    return text, (boxes[:, [0, 3, 2, 1]], ok)
 
 
 def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
     """Words from pdfium's character boxes (in reading order, boxes in displayed page
     points), plus counts of real and junk characters.
 
-    Grouping happens in the text's own frame (see `_frame`): a word ends at whitespace
+    Grouping happens in the text's own frame, where text of the page's dominant
+    baseline angle runs left-to-right with y growing downwards: a word ends at whitespace
     (including the spaces pdfium synthesises), at a gap wider than ~a quarter of the
     glyph height, or where the baseline jumps. Lines are then rebuilt in that frame,
     so a page turned by /Rotate still reads along its text.
+
+    The rules are applied to whole character arrays (NumPy); a Python step per word
+    remains (Unicode normalisation), none per character.
     """
-    import pypdfium2.raw as raw
+    import numpy as np
+    import pypdfium2 as pdfium
 
     tp = page.get_textpage()
     try:
         to_page = _transform(page)
         n = tp.count_chars()
-        to_frame = _frame(_dominant_angle(tp, n))
-        words: list[Word] = []
-        display: dict[int, tuple[float, float, float, float]] = {}
-        real = junk = 0
-        cur: list[str] = []
-        fbox: list[tuple[float, float]] = []
-        ubox: list[tuple[float, float]] = []
-        prev: tuple[float, float, float, float] | None = None
-
-        def flush() -> None:
-            nonlocal cur, fbox, ubox, prev
-            if cur:
-                text = unicodedata.normalize("NFKC", "".join(cur)).strip()
-                if text:
-                    w = Word(text=text, bbox=_box(fbox))
-                    words.append(w)
-                    display[id(w)] = _box([to_page(x, y) for x, y in ubox])
-            cur, fbox, ubox, prev = [], [], [], None
-
-        for i in range(n):
-            cp = raw.FPDFText_GetUnicode(tp.raw, i)
-            ch = chr(cp) if 0 < cp < 0x110000 else "\ufffd"
-            if ch.isspace() or cp == 0 or ch in "\u00ad\ufffe":
-                flush()
-                continue
-            if _junk_char(ch):
-                junk += 1
-                flush()
-                continue
-            if ch.isalnum():
-                real += 1
-            left, bottom, right, top = tp.get_charbox(i, loose=True)
-            corners = [(left, bottom), (right, top)]
-            cb = _box([to_frame(x, y) for x, y in corners])
-            if prev is not None:
-                h = max(prev[3] - prev[1], cb[3] - cb[1], 1.0)
-                centre = (cb[1] + cb[3]) / 2
-                gap = cb[0] - prev[2]
-                if gap > 0.25 * h or cb[2] < prev[0] or not (prev[1] <= centre <= prev[3]):
-                    flush()
-            cur.append(ch)
-            fbox.extend([(cb[0], cb[1]), (cb[2], cb[3])])
-            ubox.extend(corners)
-            prev = cb
-        flush()
-        ordered = order_words(words)
-        for w in ordered:
-            w.bbox = display[id(w)]
-        return ordered, real, junk
+        if n <= 0:
+            return [], 0, 0
+        theta = _dominant_angle(tp, n)
+        text, (lbrt, box_ok) = _char_arrays(tp, n)
     finally:
         tp.close()
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    space = np.fromiter(map(str.isspace, text), dtype=bool, count=n)
+    brk = space | (codes == 0) | np.isin(codes, [ord(c) for c in _BREAK_CHARS])
+    junk_mask = ~brk & ((codes == 0xFFFD) | ((codes >= 0xE000) & (codes <= 0xF8FF))
+                        | (codes < 32))  # control characters that are not whitespace
+    kept = ~brk & ~junk_mask
+    junk = int(junk_mask.sum())
+    alnum = np.fromiter(map(str.isalnum, text), dtype=bool, count=n)
+    real = int((alnum & kept).sum())
+    if not kept.any():
+        return [], real, junk
+    if not box_ok[kept].all():
+        raise pdfium.PdfiumError("Failed to get charbox.")
+
+    idx = np.flatnonzero(kept)
+    left, bottom, right, top = (lbrt[idx, k] for k in range(4))
+    # the text's own frame: (x, y) -> (x*c + y*s, x*s - y*c), two corners per character
+    c, s = round(math.cos(theta)), round(math.sin(theta))
+    fx_a, fy_a = left * c + bottom * s, left * s - bottom * c
+    fx_b, fy_b = right * c + top * s, right * s - top * c
+    f0, f2 = np.minimum(fx_a, fx_b), np.maximum(fx_a, fx_b)
+    f1, f3 = np.minimum(fy_a, fy_b), np.maximum(fy_a, fy_b)
+
+    # a word starts after a break or junk character, or where the gap/baseline test
+    # against the previous character fails
+    start = np.ones(len(idx), dtype=bool)
+    follows = idx[1:] == idx[:-1] + 1
+    h = np.maximum(np.maximum(f3[:-1] - f1[:-1], f3[1:] - f1[1:]), 1.0)
+    centre = (f1[1:] + f3[1:]) / 2
+    gap = f0[1:] - f2[:-1]
+    split = (gap > 0.25 * h) | (f2[1:] < f0[:-1]) | ~((f1[:-1] <= centre) & (centre <= f3[:-1]))
+    start[1:] = ~follows | split
+    starts = np.flatnonzero(start)
+
+    # boxes per word: frame box for grouping, displayed page box for the result
+    fbox = np.stack([np.minimum.reduceat(np.minimum(f0, f2), starts),
+                     np.minimum.reduceat(np.minimum(f1, f3), starts),
+                     np.maximum.reduceat(np.maximum(f0, f2), starts),
+                     np.maximum.reduceat(np.maximum(f1, f3), starts)], axis=1).tolist()
+    ox, oy, a, b, c2, d = to_page
+    px_a, py_a = ox + a * left + c2 * bottom, oy + b * left + d * bottom
+    px_b, py_b = ox + a * right + c2 * top, oy + b * right + d * top
+    dbox = np.stack([np.minimum.reduceat(np.minimum(px_a, px_b), starts),
+                     np.minimum.reduceat(np.minimum(py_a, py_b), starts),
+                     np.maximum.reduceat(np.maximum(px_a, px_b), starts),
+                     np.maximum.reduceat(np.maximum(py_a, py_b), starts)], axis=1).tolist()
+
+    first = idx[starts].tolist()
+    last = (idx[np.append(starts[1:], len(idx)) - 1] + 1).tolist()
+    words: list[Word] = []
+    display: dict[int, tuple[float, float, float, float]] = {}
+    normalize = unicodedata.normalize
+    for k, (i, j) in enumerate(zip(first, last, strict=True)):
+        word_text = normalize("NFKC", text[i:j]).strip()
+        if word_text:
+            w = Word(text=word_text, bbox=tuple(fbox[k]))
+            words.append(w)
+            display[id(w)] = tuple(dbox[k])
+    ordered = order_words(words)
+    for w in ordered:
+        w.bbox = display[id(w)]
+    return ordered, real, junk
 
 
 def _image_boxes(page: Any) -> list[tuple[float, float, float, float]]:

@@ -1,0 +1,152 @@
+"""The vectorised text-layer reader and the line grouping give what the per-character
+versions gave (tests/ingest/reference_geometry.py): same words, same lines and blocks,
+same boxes, same character counts."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+import reference_geometry as ref
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.layout import group_lines
+from ingest.readers.pdf import text_layer_words
+from ingest.types import Word
+
+_WORDS = ("Invoice", "Total", "1,190.00", "EUR", "Agreement", "party", "§", "(a)", "—",
+          "naïve", "ﬁnal", "Straße", "x", "..", "Ⅻ", "€12", "soft\u00adhyphen", "tab\there")
+_FONTS = ("Helvetica", "Times-Roman", "Courier", "Helvetica-Bold")
+
+
+def _generated_pdf(seed: int) -> bytes:
+    """Random lines in mixed fonts and sizes, tight and loose letter spacing, rotated
+    and skewed runs, overlapping text: the cases where grouping rules decide."""
+    from reportlab.lib.pagesizes import A4, letter
+    from reportlab.pdfgen import canvas
+
+    rng = random.Random(seed)
+    size = rng.choice((A4, letter))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=size)
+    for _ in range(rng.randint(1, 2)):
+        for _ in range(rng.randint(5, 40)):
+            c.saveState()
+            c.translate(rng.uniform(10, size[0] - 100), rng.uniform(10, size[1] - 10))
+            if rng.random() < 0.15:
+                c.rotate(rng.choice((90, 180, 270, rng.uniform(-4, 4))))
+            t = c.beginText(0, 0)
+            t.setFont(rng.choice(_FONTS), rng.choice((6, 8, 9.5, 10, 12, 18, 30)))
+            t.setCharSpace(rng.choice((0, 0, 0, -0.8, 1.5, 4)))
+            t.textOut(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 12))))
+            c.drawText(t)
+            c.restoreState()
+        c.showPage()
+    c.save()
+    data = buf.getvalue()
+    if seed % 3 == 0:  # a page turned by /Rotate
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        writer = pypdf.PdfWriter()
+        for page in reader.pages:
+            writer.add_page(page)
+            writer.pages[-1].rotate(rng.choice((90, 180, 270)))
+        out = io.BytesIO()
+        writer.write(out)
+        data = out.getvalue()
+    return data
+
+
+def _summary(result: tuple[list[Word], int, int]) -> tuple:
+    words, real, junk = result
+    return [(w.text, w.line, w.block) for w in words], real, junk
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_text_layer_words_match_the_per_character_reader(seed: int) -> None:
+    pdf = pdfium.PdfDocument(_generated_pdf(seed))
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                new = text_layer_words(page)
+                old = ref.text_layer_words(page)
+            finally:
+                page.close()
+            assert new[0], "the generated page has words"
+            assert _summary(new) == _summary(old)
+            for a, b in zip(new[0], old[0], strict=True):
+                assert a.bbox == pytest.approx(b.bbox, abs=1e-6)
+                assert all(type(v) is float for v in a.bbox)
+    finally:
+        pdf.close()
+
+
+def test_text_layer_counts_junk_and_breaks_like_before() -> None:
+    """Private-use and replacement characters are junk and end a word."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    try:
+        pdfmetrics.registerFont(TTFont("DejaVu", "DejaVuSans.ttf"))
+    except Exception:  # noqa: BLE001 - reportlab raises its own TTFError and others
+        pytest.skip("DejaVuSans.ttf not installed: cannot embed non-Latin-1 characters")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("DejaVu", 11)
+    c.drawString(72, 700, "Total\ufffd42 due\ue001now ok\u00adhere")
+    c.drawString(72, 680, "second line of ordinary words 2024")
+    c.save()
+    pdf = pdfium.PdfDocument(buf.getvalue())
+    page = pdf[0]
+    try:
+        new, old = text_layer_words(page), ref.text_layer_words(page)
+    finally:
+        page.close()
+        pdf.close()
+    assert _summary(new) == _summary(old)
+    assert [v for a in new[0] for v in a.bbox] == pytest.approx(
+        [v for b in old[0] for v in b.bbox], abs=1e-6)
+    assert new[2] >= 1  # junk: the replacement or private-use character
+
+
+def _word(x0: float, y0: float, w: float, h: float, i: int) -> Word:
+    return Word(text=f"w{i}", bbox=(x0, y0, x0 + w, y0 + h))
+
+
+_coord = st.floats(min_value=0, max_value=600, allow_nan=False)
+_size = st.floats(min_value=-2, max_value=40, allow_nan=False)  # some inverted boxes
+_boxes = st.lists(st.tuples(_coord, _coord, _size, _size), max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_boxes, st.integers(min_value=0, max_value=2**32 - 1))
+def test_group_lines_matches_the_pairwise_version(boxes: list, seed: int) -> None:
+    rng = random.Random(seed)
+    # lines of words with jitter, so many boxes are near-misses of each other
+    words = [_word(x, round(y / 14) * 14 + rng.uniform(-3, 3) if rng.random() < 0.7 else y,
+                   w, h, i) for i, (x, y, w, h) in enumerate(boxes)]
+    new = [[id(w) for w in line] for line in group_lines(words)]
+    old = [[id(w) for w in line] for line in ref.group_lines(words)]
+    assert new == old
+
+
+def test_group_lines_matches_on_a_dense_page() -> None:
+    rng = random.Random(5)
+    words = []
+    for row in range(60):
+        x = 40.0
+        skew = rng.uniform(-0.02, 0.02)
+        while x < 560:
+            w = rng.uniform(5, 60)
+            words.append(_word(x, 40 + row * 11.5 + skew * x, w, rng.choice((9.0, 10.0, 12.0)),
+                               len(words)))
+            x += w + rng.uniform(-1, 6)
+    rng.shuffle(words)
+    new = [[id(w) for w in line] for line in group_lines(words)]
+    old = [[id(w) for w in line] for line in ref.group_lines(words)]
+    assert new == old and len(new) >= 55
