@@ -133,12 +133,8 @@ def _experience_title(lines: list[Line]) -> Candidate | None:
     return None
 
 
-def resume_candidates(lines: list[Line]) -> list[Candidate]:
-    segs: list[Line] = []
-    for line in lines[:60]:
-        segs.extend(segments(line))
-    out: list[Candidate] = []
-    name_idx: int | None = None
+def name_segment(segs: list[Line]) -> tuple[int, Candidate] | None:
+    """(index, candidate) of the first person-like segment among the top segments."""
     for i, seg in enumerate(segs[:TOP_SEGMENTS]):
         text, lead = _clean(seg)
         text_l = re.sub(r"^name\s*:\s*", "", text, flags=re.I)
@@ -154,9 +150,21 @@ def resume_candidates(lines: list[Line]) -> list[Candidate]:
             continue
         conf = 0.9 if i <= 1 else 0.5
         norm = name.title() if name.isupper() else name
-        out.append(Candidate("employee_name", name, norm, conf, seg, lead + s, lead + e, "resume"))
-        name_idx = i
-        break
+        return i, Candidate("employee_name", name, norm, conf, seg, lead + s, lead + e,
+                            "resume")
+    return None
+
+
+def resume_candidates(lines: list[Line]) -> list[Candidate]:
+    segs: list[Line] = []
+    for line in lines[:60]:
+        segs.extend(segments(line))
+    out: list[Candidate] = []
+    name_idx: int | None = None
+    found = name_segment(segs)
+    if found is not None:
+        name_idx = found[0]
+        out.append(found[1])
 
     title: Candidate | None = None
     if name_idx is not None:

@@ -8,6 +8,14 @@ heading is a candidate, described by where it sits and what surrounds it, and a
 gradient-boosting model fitted on TRAIN resumes (`python -m training.resume_titles`) ranks
 them. The top candidate is reported when it clears a threshold chosen by cross-validation;
 its confidence is an isotonic map of the score fitted out of fold.
+
+Candidates are generous on purpose (the model, not the generator, decides): every part of a
+segment split at commas, dashes and prepositions, the same parts split again at " and " and
+"/", a short segment whole ("Application Developer - SAP ABAP"), and the words a cue
+introduces ("seeking a ... position", "experience as ..."), with trailing "position",
+dates and "resume"/"profile" cut off. Features say where the candidate sits relative to
+the name line and the section headings, how it is written, and how much of it is general
+job-title vocabulary (`job_title_words.txt`).
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ from pathlib import Path
 
 from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
-from extractors.hr.resume import clean_segment, title_like
+from extractors.hr.resume import clean_segment, name_segment, title_like
+from extractors.hr.title_vocab import TITLE_VOCAB
 from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS
 from extractors.scorer import CandidateScorer
 from modelfile import load_shipped
@@ -43,31 +52,69 @@ CONTEXT: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.I) for name, rx i
 _CUE_BEFORE = re.compile(
     r"\b(?:as|be|become)\s+(?:an?|the)\s+|\bposition\s+(?:of|as)\s+(?:an?\s+)?|"
     r"\b(?:designation|position|title|role|present|current)\s*:\s*|"
-    r"\b(?:seeking|targeting|looking\s+for)\s+(?:an?\s+)?", re.I)
+    r"\b(?:seeking|targeting|looking\s+for)\s+(?:an?\s+)?|"
+    r"\b(?:experience|work(?:ed|ing)?|employed|served)\s+as\s+(?:an?\s+)?|"
+    r"\b(?:assignments?|career|opportunit(?:y|ies)|positions?|roles?)\s+as\s+(?:an?\s+)?|"
+    r"\b(?:obtain|secure|pursue)\s+(?:an?\s+|the\s+)?", re.I)
 _PIECE_SPLIT = re.compile(
     r"\s[-–—|/]\s|[,;:()\[\]\"“”]|\.\s|\s(?:with|at|in|for|where|who|and\s+use|to|"
-    r"specializing|from|since)\s", re.I)
+    r"specializing|from|since|utilizing|using)\s", re.I)
+# a part split again: "Administration Assistant/Lab Monitor", "Director and CEO"
+_SUB_SPLIT = re.compile(r"/|\s(?:and|&)\s", re.I)
 _PIECE_OK = re.compile(r"^[A-Za-z][A-Za-z&/.' -]*$")
 MAX_PIECE_WORDS = 6
+MAX_PARTS = 4  # parts of one segment after each start
+MAX_WHOLE_WORDS = 8  # a segment this short is also a candidate whole
 # template words around a title in a heading ("Sample Pastry Chef Resume")
 _TEMPLATE_WORDS = re.compile(r"^\s*(?:sample|example)\s+|\s+(?:resume|cv|curriculum\s+vitae)"
                              r"(?:\s+(?:sample|example|template|format))?\s*$", re.I)
+# what trails a title without belonging to it: "... position", "... June 2010", "... PROFILE"
+_TRAILING = re.compile(
+    r"(?:\s+(?:positions?|roles?|jobs?|opportunit(?:y|ies)|openings?|profile|resume|cv))+\s*$|"
+    r"\s+(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*)?"
+    r"(?:19|20)\d\d\b.*$", re.I)
+_MONTHS_ONLY = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+                          r"[a-z]*\.?\s*$", re.I)
+_LEADING = re.compile(r"^(?:an?|the|my|as)\s+", re.I)
 
 
-def _pieces(text: str) -> list[tuple[str, int, bool]]:
-    """(piece, offset, after a cue) for short word runs of a segment: the title inside
-    "Team Member - Cisco" or "five years of experience as a help desk technician"."""
-    out: list[tuple[str, int, bool]] = []
+def _tidy(piece: str) -> str:
+    out = _TEMPLATE_WORDS.sub("", piece)
+    out = _TRAILING.sub("", out)
+    out = _MONTHS_ONLY.sub("", out)
+    return _LEADING.sub("", out.strip(" .-")).strip(" .-")
+
+
+def _pieces(text: str) -> list[tuple[str, int, str]]:
+    """(piece, offset, kind) for short word runs of a segment: every part between
+    separators after the start and after each cue ("Team Member - Cisco", "Enterprise,
+    Management Trainee Intern, City", "experience as help desk technician and ..."), each
+    part split again at "/" and " and ". Kind: "piece", "cued" or "sub"."""
+    out: list[tuple[str, int, str]] = []
     starts = [(0, False)] + [(m.end(), True) for m in _CUE_BEFORE.finditer(text)]
     for a, cued in starts:
-        rest = text[a:]
-        m = _PIECE_SPLIT.search(rest)
-        piece = rest[: m.start()] if m else rest
-        stripped = _TEMPLATE_WORDS.sub("", piece).strip(" .-")
-        if not stripped or not _PIECE_OK.match(stripped):
-            continue
-        if 1 <= len(stripped.split()) <= MAX_PIECE_WORDS:
-            out.append((stripped, a + piece.find(stripped), cued))
+        pos = a
+        for k in range(MAX_PARTS):
+            rest = text[pos:]
+            m = _PIECE_SPLIT.search(rest)
+            part = rest[: m.start()] if m else rest
+            kinds = [(part, 0, "cued" if cued and k == 0 else "piece")]
+            if _SUB_SPLIT.search(part):
+                off = 0
+                for sub in _SUB_SPLIT.split(part):
+                    kinds.append((sub, part.find(sub, off), "sub"))
+                    off = max(off, part.find(sub, off))
+            for raw, o, kind in kinds:
+                stripped = _tidy(raw)
+                if not stripped or not _PIECE_OK.match(stripped):
+                    continue
+                if 1 <= len(stripped.split()) <= MAX_PIECE_WORDS:
+                    out.append((stripped, pos + o + max(0, raw.find(stripped)), kind))
+            if not m:
+                break
+            pos += m.end()
+            if cued and k == 0:
+                break  # a cue introduces one title
     return out
 
 
@@ -82,52 +129,75 @@ class TitleCandidate:
     heading_above: str  # the nearest section heading above, lower-cased ("" when none)
     prev: str  # the previous segment's text
     nxt: str
-    kind: str = "title_like"  # or "piece", "cued"
+    kind: str = "title_like"  # or "piece", "cued", "sub", "whole"
+    name_dist: int = 99  # segments after the name's segment (negative: before it)
+    under_heading: int = 99  # how many segments after the last heading
+    n_segs: int = 1  # segments read in the document
 
 
 def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCandidate]:
-    """Every title-like segment (and the rule's pick), in reading order, values unique."""
+    """Every title-like segment and piece (and the rule's pick), in reading order, values
+    unique."""
     segs: list[Line] = []
     for line in lines[:200]:
         segs.extend(segments(line))
+    named = name_segment(segs)
+    name_idx = named[0] if named is not None else None
     out: list[TitleCandidate] = []
     seen: set[str] = set()
-    heading = ""
+    heading, heading_idx = "", -1
+    n_segs = min(len(segs), MAX_SEGMENTS)
     texts = [clean_segment(s)[0] for s in segs[:MAX_SEGMENTS + 1]]
     for i, seg in enumerate(segs[:MAX_SEGMENTS]):
         text, lead = clean_segment(seg)
         low = text.lower().rstrip(":")
         if low in SECTION_HEADINGS:
-            heading = low
+            heading, heading_idx = low, i
             continue
         found: list[tuple[str, int, str]] = []
         bare = _TEMPLATE_WORDS.sub("", text)
         got = title_like(bare, strict=False)
         if got:
             found.append((got[0], got[1] + text.find(bare), "title_like"))
-        found += [(t, o, "cued" if cued else "piece") for t, o, cued in _pieces(text)]
+        found += _pieces(text)
+        whole = _tidy(text)
+        if whole and len(whole.split()) <= MAX_WHOLE_WORDS \
+                and not re.search(r"\d|@|https?:|www\.", whole):
+            found.append((whole, max(0, text.find(whole)), "whole"))
         for t, o, kind in found:
             key = t.lower()
             if key in seen or key.rstrip(":") in SECTION_HEADINGS:
                 continue
             seen.add(key)
             is_rule = rule_pick is not None and str(rule_pick.normalized).lower() == key
-            out.append(TitleCandidate(t, seg, lead + o, lead + o + len(t), i, is_rule, heading,
-                                      texts[i - 1] if i else "",
-                                      texts[i + 1] if i + 1 < len(texts) else "", kind))
+            out.append(TitleCandidate(
+                t, seg, lead + o, lead + o + len(t), i, is_rule, heading,
+                texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "", kind,
+                i - name_idx if name_idx is not None else 99,
+                i - heading_idx if heading_idx >= 0 else 99, n_segs))
     if rule_pick is not None and str(rule_pick.normalized).lower() not in seen \
             and rule_pick.line is not None:
         out.append(TitleCandidate(str(rule_pick.normalized), rule_pick.line, rule_pick.start,
-                                  rule_pick.end, MAX_SEGMENTS, True, "", "", ""))
+                                  rule_pick.end, MAX_SEGMENTS, True, "", "", "",
+                                  n_segs=n_segs))
     return out
+
+
+_FUNCTION_WORDS = frozenset("a an the of and or to in for with at on by as my i".split())
 
 
 def features(c: TitleCandidate, all_c: list[TitleCandidate]) -> dict[str, float]:
     words = c.text.split()
-    low_words = [w.lower().strip(".,") for w in words]
+    low_words = [w.lower().strip(".,()/&") for w in words]
+    low_words = [w for w in low_words if w] or [""]
     full = c.seg.text
+    v = TITLE_VOCAB
+    content = [w for w in low_words if w not in _FUNCTION_WORDS]
+    after = full[c.end:].strip().lower()
+    before = full[: c.start].strip().lower()
     f: dict[str, float] = {
         "index": float(c.index),
+        "rel_index": c.index / max(1, c.n_segs),
         "order": float(all_c.index(c)),
         "n_cands": float(len(all_c)),
         "rule": float(c.rule),
@@ -136,14 +206,34 @@ def features(c: TitleCandidate, all_c: list[TitleCandidate]) -> dict[str, float]
         "whole_segment": float(len(c.text) >= 0.9 * len(full.strip())),
         "upper": float(c.text.isupper()),
         "title_case": float(all(w[:1].isupper() for w in words if w[:1].isalpha())),
-        "head_noun": float(low_words[-1] in HEAD_WORDS) if low_words else 0.0,
+        "lower_start": float(c.text[:1].islower()),
+        "head_noun": float(low_words[-1] in HEAD_WORDS),
         "role_word": float(any(w in ROLE_WORDS for w in low_words)),
+        "vocab_head_last": float(low_words[-1] in v.head),
+        "vocab_head_any": float(any(w in v.head for w in low_words)),
+        "vocab_modifier_first": float(low_words[0] in v.modifier),
+        "vocab_field": float(sum(w in v.field for w in low_words)),
+        "vocab_share": sum(v.known(w) for w in content) / max(1, len(content)),
+        "vocab_not_title": float(sum(w in v.not_title for w in low_words)),
+        "function_words": float(sum(w in _FUNCTION_WORDS for w in low_words)),
         "seg_words": float(len(full.split())),
+        "seg_sentence": float(full.rstrip().endswith(".") or len(full.split()) > 12),
         "resume_word": float(bool(re.search(r"\b(?:resume|cv)\b", full, re.I))),
         f"heading={c.heading_above or 'none'}": 1.0,
         f"kind={c.kind}": 1.0,
         "title_like": float(title_like(c.text, strict=False) is not None),
         "repeats": float(sum(1 for o in all_c if o is not c and c.text.lower() in o.text.lower())),
+        "name_dist": float(c.name_dist),
+        "right_after_name": float(1 <= c.name_dist <= 2),
+        "under_heading": float(c.under_heading),
+        "first_under_heading": float(c.under_heading <= 2),
+        "starts_segment": float(c.start <= 2),
+        "then_position": float(bool(re.match(r"(?:positions?|roles?|jobs?|opportunit)", after))),
+        "then_date": float(bool(re.search(r"^\W*(?:(?:19|20)\d\d|jan|feb|mar|apr|may|jun|jul|"
+                                          r"aug|sep|oct|nov|dec|present|current)", after))),
+        "then_company": float(bool(CONTEXT["company"].search(after[:60]))),
+        "after_comma": float(before.endswith(",")),
+        "after_dash": float(bool(re.search(r"[-–—|]$", before))),
     }
     for name, rx in CONTEXT.items():
         f[f"prev:{name}"] = float(bool(rx.search(c.prev)))
