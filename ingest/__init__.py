@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest import einvoice, sniff
+from ingest import einvoice, limits, sniff
 from ingest.errors import (
     CorruptFile,
     EmptyFile,
@@ -96,6 +96,7 @@ def read_bytes(
         )
     media_type = sniff_type(filename, data)
     _check_supported(filename, media_type)
+    limits.check(filename, data, media_type)  # decompression bombs: too_complex
     doc = IngestedDocument(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -73,3 +73,12 @@ class UnreadableFile(IngestError):
 
     code = "unreadable_file"
     exit_code = 20
+
+
+class TooComplex(IngestError):
+    """A small file that unpacks into far more than a document holds (a decompression
+    bomb): more XML, paragraphs or PDF objects, or deeper nesting, than `ingest.limits`
+    allows. Refused before the parser builds it in memory."""
+
+    code = "too_complex"
+    exit_code = 21

@@ -78,7 +78,7 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None,
             if GROUP_OF[f] == "name":
                 # what no company is called goes last, however the scorer liked it
                 s = s - np.array([_VETO if _not_a_name(str(c.normalized)) else 0.0 for c in cs])
-            probs = [models[f].calibrate(float(v)) for v in s]
+            probs = models[f].calibrate_all(s)
             order = np.argsort(-s)
             ranked[f] = [(probs[i] if k == 0 else float(s[i]) * probs[order[0]] /
                           max(1e-9, float(s[order[0]])), cs[i]) for k, i in enumerate(order)]

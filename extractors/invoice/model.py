@@ -57,6 +57,13 @@ class FieldModel:
     def calibrate(self, s: float) -> float:
         return float(np.clip(self.calibrator.predict([s])[0], 0.0, 1.0))
 
+    def calibrate_all(self, s: np.ndarray) -> list[float]:
+        """`calibrate` of every score in one call: one sklearn input check per field rather
+        than one per candidate (a fifth of the extraction time of a long text)."""
+        if len(s) == 0:
+            return []
+        return [float(v) for v in np.clip(self.calibrator.predict(np.asarray(s, float)), 0.0, 1.0)]
+
 
 _CACHE: dict[str, dict[str, FieldModel]] = {}
 

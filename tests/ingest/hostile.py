@@ -1,0 +1,55 @@
+"""Hostile files, generated: small inputs that unpack into far more than a document holds."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+
+
+def docx_with(document_xml: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", _TYPES)
+        z.writestr("word/document.xml", document_xml)
+    return buf.getvalue()
+
+
+def docx_paragraph_bomb(paragraphs: int = 3_000_000) -> bytes:
+    """~300 KB that python-docx would turn into millions of paragraph objects (3.6 GB)."""
+    body = b"<w:p/>" * paragraphs
+    return docx_with(f'<?xml version="1.0"?><w:document {_W}><w:body>'.encode() + body
+                     + b"</w:body></w:document>")
+
+
+def docx_xml_bomb(megabytes: int = 80) -> bytes:
+    """One paragraph padded with whitespace to `megabytes` of XML: a zip bomb."""
+    pad = b" " * (megabytes << 20)
+    return docx_with(f'<?xml version="1.0"?><w:document {_W}><w:body><w:p>'.encode() + pad
+                     + b"</w:p></w:body></w:document>")
+
+
+def pdf_with(body: bytes, size: int | None = None) -> bytes:
+    trailer = b"trailer\n<< /Root 1 0 R /Size %d >>\n%%%%EOF\n" % (size or 2)
+    return b"%PDF-1.7\n" + body + b"\n" + trailer
+
+
+def pdf_object_bomb(objects: int = 1_200_000) -> bytes:
+    return pdf_with(b"".join(b"%d 0 obj null endobj\n" % i for i in range(1, objects + 1)),
+                    objects + 1)
+
+
+def pdf_declared_objects(size: int = 50_000_000) -> bytes:
+    return pdf_with(b"1 0 obj << /Type /Catalog >> endobj", size)
+
+
+def pdf_nesting_bomb(depth: int = 200_000) -> bytes:
+    return pdf_with(b"1 0 obj << /Type /Catalog /K " + b"[" * depth + b"]" * depth
+                    + b" >> endobj")
+
+
+def pdf_dict_nesting_bomb(depth: int = 100_000) -> bytes:
+    return pdf_with(b"1 0 obj " + b"<< /A " * depth + b">> " * depth + b"endobj")
