@@ -98,7 +98,8 @@ def route(
 
     1. `low_confidence:doc_type` when the classifier abstained or is below `type_threshold`;
     2. `missing:<field>` for each required field of the type (`config.required_fields`);
-    3. `low_confidence:<field>` for each present field below its threshold;
+    3. `low_confidence:<field>` for each present field below its threshold (only the
+       fields of `config.review_fields[doc_type]` where the type has such a list);
     4. `violation:<rule>` for each violation at or above `review_min_severity` (lower ones
        are reported with the record but do not stop auto-approval).
     """
@@ -109,7 +110,10 @@ def route(
         for name in config.required_fields.get(doc_type, []):
             if field_value(fields, name) in (None, "", []):
                 reasons.append(f"missing:{name}")
+    gating = config.review_fields.get(doc_type)
     for name in sorted(fields):
+        if gating is not None and name not in gating:
+            continue  # kept and shown with its confidence; does not hold the document back
         if fields[name].confidence < config.field_threshold(name):
             reasons.append(f"low_confidence:{name}")
     floor = SEVERITIES.index(config.review_min_severity)

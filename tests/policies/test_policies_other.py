@@ -182,6 +182,26 @@ def test_route_per_field_threshold(config):
     assert route("hr", 0.9, False, fields, [], config).needed is False
 
 
+def test_route_receipt_gates_on_what_is_booked(config, tmp_path):
+    """A receipt's unsure address or tax line does not hold it back; an unsure total,
+    date or shop does; an invoice still gates on every field; policies.toml can change it."""
+    fields = make_fields(vendor_name="Shop", invoice_date="2026-01-01", total_amount="9.90",
+                         vendor_address=("1 Main St", 0.5), tax_amount=("0.50", 0.4))
+    assert route("receipt", 0.95, False, fields, [], config).needed is False
+    assert route("invoice", 0.95, False, {**fields, **make_fields(invoice_number="7")}, [],
+                 config).reasons == ["low_confidence:tax_amount",
+                                     "low_confidence:vendor_address"]
+    unsure = {**fields, **make_fields(total_amount=("9.90", 0.6))}
+    assert route("receipt", 0.95, False, unsure, [], config).reasons == \
+        ["low_confidence:total_amount"]
+    (tmp_path / "policies.toml").write_text(
+        '[review_fields]\nreceipt = ["total_amount", "invoice_date", "vendor_name", '
+        '"vendor_address"]\n')
+    strict = load_config(tmp_path / "policies.toml")
+    assert route("receipt", 0.95, False, fields, [], strict).reasons == \
+        ["low_confidence:vendor_address"]
+
+
 def test_route_violations_by_severity(config):
     fields = make_fields(employee_name="A")
     vs = [_v("ap.duplicate_invoice", "high"), _v("ap.new_vendor", "low"),
