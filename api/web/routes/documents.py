@@ -183,8 +183,8 @@ def page_words(document_id: str, number: PageNumber, user: CurrentUser,
         raise HTTPException(404, "no such page")
     row = session.scalar(select(PageRow).where(PageRow.document_id == doc.id,
                                                PageRow.number == number))
-    if row is None:
-        raise HTTPException(404, "no such page")
+    if row is None:  # not read yet (processing): no words, like the page image's fallback
+        return {"page": number, "width": None, "height": None, "words": []}
     words = [{"text": str(w[0]), "bbox": [float(c) for c in w[1:5]]}
              for w in (row.words or []) if len(w) >= 5]
     return {"page": number, "width": row.width, "height": row.height, "words": words}
