@@ -1,4 +1,4 @@
-"""Role rules: HR confidentiality everywhere (list, detail, image, download, API, queues,
+"""Role rules: HR confidentiality everywhere (list, detail, image, words, download, API, queues,
 audit), ledger/search/audit pages by role."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from tests.api.test_web_support import (
 
 def _paths(doc_id: str) -> list[str]:
     return [f"/documents/{doc_id}", f"/documents/{doc_id}/pages/1.png",
+            f"/documents/{doc_id}/pages/1/words",
             f"/documents/{doc_id}/original", f"/api/documents/{doc_id}"]
 
 

@@ -13,6 +13,7 @@ from records.models import (
     Document,
     FieldRow,
     LedgerEntry,
+    PageRow,
     ReviewTask,
     TypeFeedback,
     Vendor,
@@ -213,3 +214,18 @@ def test_a_correction_teaches_the_vendor_whose_hints_the_next_document_gets(
         vendor = s.scalar(select(Vendor).where(Vendor.key == "northwind traders"))
         learned = VendorHints.from_json(vendor.hints).data
     assert any("invoice_number" in per_vendor for per_vendor in learned.values())
+
+
+def test_page_words_serve_the_stored_words_in_page_coordinates(app: FastAPI,
+                                                               client: TestClient) -> None:
+    """The words click-to-capture reads: text and box only, malformed entries skipped."""
+    add_user(app, "pat", "ap")
+    doc_id = seed_document(app, "invoice", INVOICE_FIELDS)
+    with session_scope(app.state.sessions) as s:
+        row = s.query(PageRow).filter_by(document_id=doc_id, number=1).one()
+        row.words = [["INV-7", 10, 20, 40, 30, 0.9], ["short"]]
+    login(client, "pat")
+    got = client.get(f"/documents/{doc_id}/pages/1/words").json()
+    assert got["words"] == [{"text": "INV-7", "bbox": [10.0, 20.0, 40.0, 30.0]}]
+    assert got["width"] == 612
+    assert client.get(f"/documents/{doc_id}/pages/2/words").status_code == 404

@@ -201,6 +201,23 @@ def page_image(request: Request, document_id: str, number: PageNumber,
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
+@router.get("/documents/{document_id}/pages/{number}/words")
+def page_words(document_id: str, number: PageNumber, user: CurrentUser,
+               session: DB) -> dict[str, Any]:
+    """The page's words and boxes (page coordinates) for click-to-capture on the review
+    page; the same access check as the page image, so HR pages stay 404 to others."""
+    doc = visible_document(session, user, document_id)
+    if number < 1 or number > max(doc.pages or 0, 1):
+        raise HTTPException(404, "no such page")
+    row = session.scalar(select(PageRow).where(PageRow.document_id == doc.id,
+                                               PageRow.number == number))
+    if row is None:  # not read yet (processing): no words, like the page image's fallback
+        return {"page": number, "width": None, "height": None, "words": []}
+    words = [{"text": str(w[0]), "bbox": [float(c) for c in w[1:5]]}
+             for w in (row.words or []) if len(w) >= 5]
+    return {"page": number, "width": row.width, "height": row.height, "words": words}
+
+
 @router.get("/documents/{document_id}/original")
 def original(request: Request, document_id: str, user: CurrentUser,
              session: DB) -> Response:

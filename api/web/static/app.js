@@ -94,6 +94,8 @@
       tr.addEventListener("mouseenter", on); tr.addEventListener("mouseleave", off);
       tr.addEventListener("focusin", on); tr.addEventListener("focusout", off);
     });
+    setupViewer();
+    setupFieldWalk();
     if (body.dataset.status === "processing") {
       const tick = async () => {
         const r = await fetch("/api/documents/" + id + "/status", { headers: { Accept: "application/json" } });
@@ -101,6 +103,158 @@
         setTimeout(tick, 2000);
       };
       setTimeout(tick, 2000);
+    }
+  }
+
+  // ---------------------------------------------------------------- page viewer
+  // Zoom (fit width, fit page, +/-), pan by dragging when no field is being filled, and
+  // click-to-capture: with a field's input focused, a click or a dragged rectangle on the
+  // page fills it with the words under it and saves it through the normal correction form.
+  const fieldInputs = () => Array.from(document.querySelectorAll('table.fields input[name="value"]'));
+  const attentionInputs = () => Array.from(document.querySelectorAll("table.fields input[data-attention]"));
+  const FOCUS_KEY = "backoffice-focus-after-save";
+  const ZOOM_STEP = 1.25, ZOOM_MIN = 0.25, ZOOM_MAX = 6;
+
+  function setupViewer() {
+    const scroll = document.getElementById("page-scroll");
+    const view = scroll && scroll.querySelector(".page-view");
+    const img = view && view.querySelector("img");
+    if (!img) return;
+    const pageW = Number(img.getAttribute("width")) || 612;
+    const pageH = Number(img.getAttribute("height")) || 792;
+    const level = document.getElementById("zoom-level");
+    let scale = 1;
+    function zoom(s) {
+      scale = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, s));
+      view.style.width = Math.round(pageW * scale) + "px";
+      level.textContent = Math.round(scale * 100) + " %";
+      view.dataset.scale = String(scale);
+    }
+    const fitWidth = () => zoom((scroll.clientWidth - 2) / pageW);
+    const fitPage = () => zoom(Math.min((scroll.clientWidth - 2) / pageW, (scroll.clientHeight || window.innerHeight * 0.8) / pageH));
+    document.querySelectorAll("[data-zoom]").forEach((b) => b.addEventListener("click", () => {
+      ({ width: fitWidth, page: fitPage, in: () => zoom(scale * ZOOM_STEP), out: () => zoom(scale / ZOOM_STEP) })[b.dataset.zoom]();
+    }));
+    fitWidth();
+    document.addEventListener("keydown", (ev) => {
+      if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (ev.key === "+" || ev.key === "=") { zoom(scale * ZOOM_STEP); ev.preventDefault(); }
+      else if (ev.key === "-") { zoom(scale / ZOOM_STEP); ev.preventDefault(); }
+    });
+
+    // box -> row highlighting (the rows highlight their boxes in setupDocument)
+    view.querySelectorAll("rect.box").forEach((r) => {
+      const row = document.querySelector('table.fields tr[data-field="' + CSS.escape(r.dataset.field) + '"]');
+      if (!row) return;
+      r.addEventListener("mouseenter", () => { row.classList.add("active"); r.classList.add("active"); });
+      r.addEventListener("mouseleave", () => { row.classList.remove("active"); r.classList.remove("active"); });
+    });
+
+    let target = null;  // the field input that a click on the page fills
+    fieldInputs().forEach((inp) => inp.addEventListener("focus", () => { target = inp; view.classList.add("capturing"); }));
+    document.addEventListener("focusin", (ev) => {
+      if (!fieldInputs().includes(ev.target)) { target = null; view.classList.remove("capturing"); }
+    });
+    let words = null;
+    async function loadWords() {
+      if (words) return words;
+      const r = await fetch(view.dataset.words, { headers: { Accept: "application/json" } });
+      words = r.ok ? (await r.json()).words : [];
+      return words;
+    }
+    const toPage = (ev) => {
+      const b = img.getBoundingClientRect();
+      return [(ev.clientX - b.left) / b.width * pageW, (ev.clientY - b.top) / b.height * pageH];
+    };
+    let drag = null;
+    view.addEventListener("mousedown", (ev) => {
+      if (ev.button !== 0) return;
+      ev.preventDefault();  // keep the field focused
+      if (target) {
+        const [x, y] = toPage(ev);
+        const mark = document.createElement("div");
+        mark.className = "capture-rect";
+        view.append(mark);
+        drag = { kind: "capture", x, y, mark, input: target };
+      } else {
+        drag = { kind: "pan", cx: ev.clientX, cy: ev.clientY, sl: scroll.scrollLeft, st: scroll.scrollTop };
+        scroll.classList.add("panning");
+      }
+    });
+    window.addEventListener("mousemove", (ev) => {
+      if (!drag) return;
+      if (drag.kind === "pan") {
+        scroll.scrollLeft = drag.sl - (ev.clientX - drag.cx);
+        scroll.scrollTop = drag.st - (ev.clientY - drag.cy);
+        return;
+      }
+      const [x, y] = toPage(ev);
+      const k = img.getBoundingClientRect().width / pageW;
+      Object.assign(drag.mark.style, {
+        left: Math.min(x, drag.x) * k + "px", top: Math.min(y, drag.y) * k + "px",
+        width: Math.abs(x - drag.x) * k + "px", height: Math.abs(y - drag.y) * k + "px",
+      });
+    });
+    window.addEventListener("mouseup", async (ev) => {
+      const d = drag;
+      drag = null;
+      scroll.classList.remove("panning");
+      if (!d || d.kind !== "capture") return;
+      d.mark.remove();
+      const [x, y] = toPage(ev);
+      let [x0, y0, x1, y1] = [Math.min(x, d.x), Math.min(y, d.y), Math.max(x, d.x), Math.max(y, d.y)];
+      if (x1 - x0 < 3 && y1 - y0 < 3) { x0 -= 1; y0 -= 1; x1 += 1; y1 += 1; }  // a click
+      const hit = (await loadWords()).filter((w) => w.bbox[0] <= x1 && w.bbox[2] >= x0 && w.bbox[1] <= y1 && w.bbox[3] >= y0);
+      if (!hit.length) return;
+      hit.sort((a, b) => (Math.abs(a.bbox[1] - b.bbox[1]) > 3 ? a.bbox[1] - b.bbox[1] : a.bbox[0] - b.bbox[0]));
+      d.input.value = hit.map((w) => w.text).join(" ");
+      d.input.focus();
+      saveField(d.input);
+    });
+  }
+
+  // ---------------------------------------------------------------- keyboard field walk
+  // TAB / Shift+TAB move between the fields that need attention only; past the last one
+  // TAB reaches Approve. ENTER saves (confirms) the value; after the reload the next
+  // field that needs attention (or Approve) gets the focus, so it is never lost.
+  function nextAfter(input, step) {
+    const list = attentionInputs();
+    const k = list.indexOf(input);
+    if (k < 0) return null;
+    return list[k + step] || null;
+  }
+  function approveButton() {
+    const b = document.querySelector("#approve-form button");
+    return b && !b.disabled ? b : null;
+  }
+  function saveField(input) {
+    const next = nextAfter(input, 1);
+    sessionStorage.setItem(FOCUS_KEY, JSON.stringify(
+      next ? [next.id] : (input.hasAttribute("data-attention") ? ["approve", input.id] : [input.id])));
+    input.form.requestSubmit(input.form.querySelector('button[value="save"]'));
+  }
+  function setupFieldWalk() {
+    attentionInputs().forEach((inp) => inp.addEventListener("keydown", (ev) => {
+      if (ev.key === "Tab" && !ev.altKey && !ev.ctrlKey) {
+        const to = nextAfter(inp, ev.shiftKey ? -1 : 1) || (!ev.shiftKey && approveButton());
+        if (to) { ev.preventDefault(); to.focus(); if (to.select) to.select(); }
+      }
+    }));
+    fieldInputs().forEach((inp) => inp.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.isComposing) { ev.preventDefault(); saveField(inp); }
+    }));
+    // after a save: the next field that needs attention, else Approve, else the same field
+    let want = [];
+    try { want = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "[]"); } catch (e) { want = []; }
+    sessionStorage.removeItem(FOCUS_KEY);
+    const first = want.map((w) => (w === "approve" ? approveButton() : document.getElementById(w))).find(Boolean);
+    // (again once loaded: the browser's jump to the #fields anchor can take the focus away)
+    const put = () => { if (first && document.activeElement !== first) { first.focus(); if (first.select) first.select(); } };
+    put();
+    if (first) {
+      window.addEventListener("load", () => setTimeout(() => {
+        if (!document.activeElement || document.activeElement === document.body) put();
+      }, 0), { once: true });
     }
   }
 
