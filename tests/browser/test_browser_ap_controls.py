@@ -9,116 +9,28 @@ Screenshots of each refusal go to reports/browser/ for a human look.
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.support import BROWSER_MARKS, running_service
+from tests.browser.support import shot as _shot
+from tests.browser.support import sign_in as _sign_in
+from tests.browser.support import upload as _upload
 from tests.conftest import INVOICE_LINES, make_pdf
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PASSWORD = "browser-pass-1"
-SHOTS = Path(__file__).resolve().parents[2] / "reports" / "browser"
 CLERK, APPROVER = "clara", "abe"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                       reason="/usr/bin/chromium is not installed"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
-                       reason="the playwright python package is not installed"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture()
 def server(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
-    from api.app import create_app
-    from records.db import session_scope
-    from records.users import create_user
-    from workflow.settings import Settings
-
-    monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", PASSWORD)
-    settings = Settings.from_env(data_dir)
-    settings.workers = 1
-    app = create_app(settings)
-    with session_scope(app.state.sessions) as s:
-        create_user(s, CLERK, PASSWORD, ["ap"], actor="test")
-        create_user(s, APPROVER, PASSWORD, ["approver"], actor="test")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(timeout=10)
-    app.state.jobs.shutdown()
-
-
-@pytest.fixture()
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _sign_in(browser: Any, url: str, who: str) -> Any:
-    from playwright.sync_api import expect
-
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{url}/login")
-    page.fill("#username", who)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{url}/documents")
-    return page
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _upload(page: Any, url: str, pdf: Path) -> str:
-    """Upload through the page's file input; returns the document's path once processed."""
-    from playwright.sync_api import expect
-
-    page.goto(f"{url}/upload")
-    page.set_input_files("#files", str(pdf))
-    page.click("#upload-button")
-    row = page.locator("#upload-status li", has_text=pdf.name)
-    expect(row.get_by_role("link", name="Open")).to_be_visible(timeout=120_000)
-    expect(row.locator(".status")).not_to_have_text("processing", timeout=120_000)
-    return row.get_by_role("link", name="Open").get_attribute("href").split("?")[0]
-
-
-def _flash(page: Any) -> str:
-    return page.locator(".flash").first.inner_text()
+    with running_service(data_dir, monkeypatch,
+                         {CLERK: ["ap"], APPROVER: ["approver"]}) as running:
+        yield running
 
 
 def test_ap_controls_cannot_be_walked_around(server: tuple[str, Any], browser: Any,

@@ -9,10 +9,6 @@ Screenshots go to reports/browser/ for a human look.
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,59 +18,24 @@ from sqlalchemy import select
 
 from records.db import session_scope
 from records.models import ViolationRow
-from tests.browser.test_browser_ap_controls import (
-    CHROMIUM,
-    PASSWORD,
-    _flash,
-    _free_port,
-    _shot,
-    _sign_in,
-    _upload,
-    browser,  # noqa: F401  (fixture)
-)
+from tests.browser.support import BROWSER_MARKS, running_service
+from tests.browser.support import flash as _flash
+from tests.browser.support import shot as _shot
+from tests.browser.support import sign_in as _sign_in
+from tests.browser.support import upload as _upload
 from tests.conftest import INVOICE_LINES, make_pdf
 
 CLERK, OFFICER = "clara", "olga"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                       reason="/usr/bin/chromium is not installed"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
-                       reason="the playwright python package is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture()
 def desk(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
     """The service on a free port with an AP clerk and a compliance officer."""
-    import uvicorn
-
-    from api.app import create_app
-    from records.users import create_user
-    from workflow.settings import Settings
-
-    monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", PASSWORD)
-    settings = Settings.from_env(data_dir)
-    settings.workers = 1
-    app = create_app(settings)
-    with session_scope(app.state.sessions) as s:
-        create_user(s, CLERK, PASSWORD, ["ap"], actor="test")
-        create_user(s, OFFICER, PASSWORD, ["compliance"], actor="test")
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{srv.config.port}", app
-    srv.should_exit = True
-    thread.join(timeout=10)
-    app.state.jobs.shutdown()
+    with running_service(data_dir, monkeypatch,
+                         {CLERK: ["ap"], OFFICER: ["compliance"]}) as running:
+        yield running
 
 
 def _rules(app: Any, doc_path: str) -> dict[str, str]:

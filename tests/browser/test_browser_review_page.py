@@ -13,17 +13,18 @@ from typing import Any
 
 import pytest
 
+from tests.browser.support import BROWSER_MARKS
+from tests.browser.support import shot as _shot
+from tests.browser.support import sign_in as _sign_in
+from tests.browser.support import upload as _upload
 from tests.browser.test_browser_ap_controls import (
     APPROVER,
     CLERK,
-    _shot,
-    _sign_in,
-    _upload,
-    browser,  # noqa: F401 - fixture
-    pytestmark,  # noqa: F401 - the same skips and marks
     server,  # noqa: F401 - fixture
 )
 from tests.conftest import INVOICE_LINES, make_pdf
+
+pytestmark = BROWSER_MARKS
 
 
 def _image_ready(page: Any) -> None:
