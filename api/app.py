@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         @app.get("/openapi.json", include_in_schema=False)
         def openapi_schema(_user: CurrentUser) -> JSONResponse:
             """The API description, for signed-in users only (BACKOFFICE_OPENAPI=0: none)."""
-            return JSONResponse(app.openapi())
+            return JSONResponse(document_refusals(app.openapi()))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -205,5 +205,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+REFUSAL_SCHEMA = {"type": "object", "required": ["detail"], "title": "Refusal",
+                  "properties": {"detail": {"type": "string", "title": "Detail"}}}
+
+
+def document_refusals(schema: dict[str, Any]) -> dict[str, Any]:
+    """A refused step answers 422 with `{"detail": "<why>"}` (invalid input the validator
+    cannot see: an unknown decision, a finding already resolved), beside FastAPI's list
+    of validation errors: the published 422 says both (idempotent)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Refusal"] = REFUSAL_SCHEMA
+    either = {"anyOf": [{"$ref": "#/components/schemas/HTTPValidationError"},
+                        {"$ref": "#/components/schemas/Refusal"}]}
+    for operations in schema.get("paths", {}).values():
+        for op in operations.values():
+            content = (op.get("responses", {}).get("422") or {}).get("content", {})
+            if "application/json" in content:
+                content["application/json"]["schema"] = either
+    return schema
+
+
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+    """The 422 body in the shape the published schema (FastAPI's ValidationError) states:
+    loc, msg and type; the rejected input is left out (it may be a password or a file)."""
+    return [{"loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
+             "msg": str(e.get("msg", "")), "type": str(e.get("type", "value_error"))}
+            for e in exc.errors()]

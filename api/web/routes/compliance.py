@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import ORDERS, VIOLATIONS, Principal
-from api.web.bounds import RowId
+from api.web.bounds import MAX_ROW_ID, RowId
 from api.web.charts import Bar, bars, columns, percent
 from api.web.deps import DB, CurrentUser, flash, render, require
 from api.web.refusals import flashed, refused
@@ -218,6 +218,8 @@ def settle_form(request: Request, violation_id: RowId, user: Officer, session: D
 def _bulk(request: Request, session: Session, user: Principal, ids: list[int], action: str,
           resolution: str, reason: str, assignee: str) -> work.BulkOutcome:
     editable: dict[int, bool] = {}
+    if any(not 0 < vid <= MAX_ROW_ID for vid in ids):  # an id the database cannot hold
+        raise HTTPException(404, "no such finding")
     for vid in ids:
         row = _visible_or_404(session, user, vid)
         editable[vid] = user.can_edit(row.document)
