@@ -30,6 +30,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from records.atomic import atomic_write
+
 MAGIC = b"BOSEAL1\n"
 KEY_ID_BYTES = 8
 NONCE_BYTES = 12
@@ -245,19 +247,6 @@ class Rotation:
     env_key: str | None  # the key to put in BACKOFFICE_HR_KEY (environment mode only)
 
 
-def _atomic_replace(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def rotate(data_dir: Path, roots: list[Path]) -> Rotation:
     """Seal every file under `roots` with a new key, then make it the key.
 
@@ -289,7 +278,7 @@ def rotate(data_dir: Path, roots: list[Path]) -> Rotation:
         if target.sealed_with_current(blob[:HEADER_BYTES]):
             already += 1
             continue
-        _atomic_replace(path, target.seal(target.open(blob)))
+        atomic_write(path, target.seal(target.open(blob)))
         resealed += 1
     if env_mode:
         return Rotation(resealed, already, target.current_id.hex(),
