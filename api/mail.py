@@ -39,7 +39,7 @@ from records.audit import audit
 from records.channel_state import ChannelReport, report
 from records.channels import HR
 from records.db import session_scope
-from records.models import Mailbox, utcnow
+from records.models import Mailbox, aware, utcnow
 from workflow.errors import Invalid
 from workflow.intake import IntakeHint
 from workflow.process import Pipeline
@@ -306,14 +306,8 @@ def poll_due(sessions: Any, settings: Settings, secret_key: str) -> int:
     with session_scope(sessions) as s:
         due = [b.id for b in s.scalars(select(Mailbox).where(Mailbox.active.is_(True)))
                if b.last_polled_at is None
-               or _aware(b.last_polled_at) + timedelta(seconds=b.interval_s) <= now]
+               or aware(b.last_polled_at) + timedelta(seconds=b.interval_s) <= now]
     return sum(len(poll_mailbox(sessions, settings, secret_key, i)) for i in due)
-
-
-def _aware(when: Any) -> Any:
-    from datetime import UTC
-
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def start_in_background(sessions: Any, settings: Settings, secret_key: str

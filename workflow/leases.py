@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from records.models import ReviewTask
+from records.models import ReviewTask, aware
 from workflow.errors import Conflict, Invalid
 from workflow.judge import REVIEW_QUEUE, open_task
 
@@ -22,15 +22,11 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite drops the zone
-
-
 def holder(task: ReviewTask | None, now: datetime | None = None) -> str | None:
     """Who holds a live lease on the item, if anyone."""
     if task is None or not task.leased_by or task.lease_until is None:
         return None
-    return task.leased_by if _aware(task.lease_until) > _now(now) else None
+    return task.leased_by if aware(task.lease_until) > _now(now) else None
 
 
 def take(session: Session, document_id: str, actor: str, now: datetime | None = None,
@@ -42,7 +38,7 @@ def take(session: Session, document_id: str, actor: str, now: datetime | None = 
     other = holder(task, now)
     if other is not None and other != actor:
         raise Conflict(f"{other} is reviewing this document until "
-                       f"{_aware(task.lease_until).strftime('%H:%M')} UTC; take another "
+                       f"{aware(task.lease_until).strftime('%H:%M')} UTC; take another "
                        "item from the queue")
     task.leased_by = actor
     task.lease_until = _now(now) + timedelta(minutes=minutes)

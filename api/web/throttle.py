@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from records.auth_sessions import (
-    aware,
     bump_login_failures,
     clear_login_failures,
     lock_login,
@@ -28,6 +27,7 @@ from records.auth_sessions import (
     purge_login_failures,
     refund_login_failure,
 )
+from records.models import aware
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.web.access import Principal
-from records.models import Document, FindingComment, LedgerEntry, ViolationRow
+from records.models import Document, FindingComment, LedgerEntry, ViolationRow, aware
 from workflow import controls
 
 STATUSES = ("open", "resolved", "all")
@@ -66,8 +66,7 @@ class FindingRow:
     def age_days(self) -> float:
         if self.opened_at is None:
             return 0.0
-        opened = self.opened_at if self.opened_at.tzinfo else self.opened_at.replace(tzinfo=UTC)
-        return round((self.now - opened).total_seconds() / 86400, 1)
+        return round((self.now - aware(self.opened_at)).total_seconds() / 86400, 1)
 
     @property
     def blocking(self) -> bool:
