@@ -18,6 +18,11 @@ HR = "hr"
 CHANNEL_OF_ROLE: dict[str, str] = {"hr": HR}
 
 
+def is_hr(doc: Document) -> bool:
+    """An HR record: typed HR, or come in through the HR channel (whatever it was typed)."""
+    return doc.doc_type == HR or doc.restricted_to == HR
+
+
 def channel_for(session: Session, username: str) -> str | None:
     """The channel uploads by `username` go into; None for an ordinary upload (also for
     `system` and unknown actors, whose documents are visible to admins only until typed)."""

@@ -21,7 +21,7 @@ from ingest.types import Word
 from policies import vendor_keys
 from policies.config import PolicyConfig
 from records.audit import audit
-from records.channels import HR as HR_CHANNEL
+from records.channels import is_hr
 from records.decisions import record_human
 from records.models import Document, FieldRow, PageRow, TypeFeedback
 from records.rows import document_from_rows, field_rows, fields_from_rows
@@ -136,7 +136,7 @@ def normalize_correction(name: str, value: str) -> tuple[Any, Any]:
 
 def strict_masking(doc: Document) -> bool:
     """HR documents and HR uploads get the strict id masking (`ingest.redact`)."""
-    return doc.doc_type == "hr" or doc.restricted_to == HR_CHANNEL
+    return is_hr(doc)
 
 
 def remask_stored(session: Session, document_id: str) -> None:

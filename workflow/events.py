@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from records.channels import is_hr
 from records.ids import new_id
 from records.models import Document, Webhook, WebhookDelivery, utcnow
 from workflow.states import DocumentStatus
@@ -39,19 +40,12 @@ STATUS_EVENTS: dict[str, Event] = {
     DocumentStatus.REJECTED: Event.REJECTED,
     DocumentStatus.FAILED: Event.FAILED,
 }
-HR_TYPE, HR_CHANNEL = "hr", "hr"
-
-
-def _is_hr(doc: Document) -> bool:
-    return doc.doc_type == HR_TYPE or doc.restricted_to == HR_CHANNEL
-
-
 def emit(session: Session, event: Event, doc: Document, **data: Any) -> int:
     """Queue `event` about `doc` for every active endpoint that wants it; returns how many."""
     hooks = list(session.scalars(select(Webhook).where(Webhook.active.is_(True))))
     if not hooks:
         return 0
-    hr = _is_hr(doc)
+    hr = is_hr(doc)
     payload = {"event": event.value, "document_id": doc.id, "doc_type": doc.doc_type,
                "status": doc.status, "occurred_at": utcnow().isoformat(), **data}
     if not hr:

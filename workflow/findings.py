@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from policies.config import PolicyConfig
 from records.audit import audit
-from records.channels import HR as HR_CHANNEL
+from records.channels import is_hr
 from records.models import Document, FindingComment, ViolationRow
 from records.users import get_user
 from workflow import decide
@@ -62,7 +62,7 @@ def assign(session: Session, violation_id: int, assignee: str | None, actor: str
         if not held & ASSIGNEES:
             raise Invalid(f"{name} cannot work findings (needs compliance, approver or admin)")
         doc = session.get(Document, v.document_id)
-        hr_bound = doc is not None and (doc.doc_type == "hr" or doc.restricted_to == HR_CHANNEL)
+        hr_bound = doc is not None and is_hr(doc)
         if hr_bound and not held & HR_READERS:
             raise Invalid(f"{name} may not read this document")
     if v.assigned_to == name:

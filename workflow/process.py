@@ -341,6 +341,7 @@ class Pipeline:
         with session_scope(self.sessions) as s:
             row = s.get(Document, document_id)
             return row is not None and row.restricted_to == HR_CHANNEL
+
     def process_stored(self, document_id: str, actor: str = "system") -> dict[str, Any]:
         """Process a document that intake already recorded, from its kept original. Whatever
         goes wrong, even outside the stages (the database busy past its pool timeout, the
