@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from policies.rules.base import parse_date
 from records.models import Document, LedgerEntry
 from records.rows import field_rows, fields_from_rows
 from workflow.states import LedgerStatus
@@ -42,13 +42,6 @@ def _decimal(raw: Any) -> Decimal | None:
     try:
         return Decimal(str(raw)).quantize(CENT) if raw not in (None, "") else None
     except (InvalidOperation, ValueError):
-        return None
-
-
-def _date(raw: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(raw)[:10]) if raw else None
-    except ValueError:
         return None
 
 
@@ -94,7 +87,7 @@ def entry_ubl(session: Session, entry: LedgerEntry) -> UblInvoice:
                              "paid invoices are exported")
     doc = session.get(Document, entry.document_id)
     fields = fields_from_rows(field_rows(session, entry.document_id)) if doc else {}
-    number, issued = entry.invoice_number, _date(entry.invoice_date)
+    number, issued = entry.invoice_number, parse_date(entry.invoice_date)
     total = _decimal(entry.total_amount)
     missing = [n for n, v in (("invoice_number", number), ("invoice_date", issued),
                               ("total_amount", total), ("vendor_name", entry.vendor_name))
@@ -123,7 +116,7 @@ def entry_ubl(session: Session, entry: LedgerEntry) -> UblInvoice:
         "BT-106": float(subtotal), "BT-109": float(subtotal), "BT-110": float(tax),
         "BT-112": float(total), "BT-115": float(total),
     }
-    if (due := _date(entry.due_date)) is not None:
+    if (due := parse_date(entry.due_date)) is not None:
         data["BT-9"] = due
     if entry.po_number:
         data["BT-13"] = entry.po_number
