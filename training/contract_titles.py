@@ -10,15 +10,14 @@ evaluation's equality rule. Cross-validation, threshold and calibration are
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 from pathlib import Path
 
 from evaluation.scoring import UNSCORABLE, scalar_match, truth_values
 from extractors.contract import extract_contract_raw, title_ranker
-from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import DocCands, cv_and_ship
+from training.docs import filer_group, labelled_docs
+from training.ranking import DocCands, ranker_main
 
 SOURCES = ("cuad",)  # Kleister NDAs carry no title label
 FIELD = "title"
@@ -49,18 +48,12 @@ def collect(root: Path, read_missing: bool) -> tuple[list[DocCands], str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--train", type=Path, default=TRAIN_DIR)
-    ap.add_argument("--cv-only", action="store_true")
-    ap.add_argument("--cached-only", action="store_true")
-    args = ap.parse_args(argv)
-    docs, train_sha = collect(args.train, not args.cached_only)
-    return cv_and_ship(FIELD, docs, train_sha, source="cuad",
-                       bounds=(title_ranker.CONF_FLOOR, title_ranker.CONF_CEIL),
+    return ranker_main(argv, __doc__.splitlines()[0], collect, FIELD,
+                       source="cuad", bounds=(title_ranker.CONF_FLOOR, title_ranker.CONF_CEIL),
                        path=title_ranker.MODEL_PATH, prefix="ctitle",
                        trained_on="../shared/train source cuad",
-                       rebuild="python -m training.contract_titles", cv_only=args.cv_only,
-                       min_gain=MIN_GAIN)
+                       rebuild="python -m training.contract_titles", min_gain=MIN_GAIN)
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -10,9 +10,11 @@ per source; `fit_final` fits the shipped model on everything.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
 from modelfile import save_checked
+from training.docs import TRAIN_DIR
 
 N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
@@ -199,3 +202,18 @@ def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
                  "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
                         "ranker": st["ranker"], "rule": st["rule"]}})
     return 0
+
+
+def ranker_main(argv: list[str] | None, description: str,
+                collect: Callable[[Path, bool], tuple[list[DocCands], str]],
+                name: str, **ship: Any) -> int:
+    """The command line every single-choice ranker trainer shares: `--train DIR`,
+    `--cv-only` (report, ship nothing), `--cached-only` (TRAIN documents already in the
+    ingest cache only); `ship` goes to `cv_and_ship`."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--train", type=Path, default=TRAIN_DIR)
+    ap.add_argument("--cv-only", action="store_true")
+    ap.add_argument("--cached-only", action="store_true")
+    args = ap.parse_args(argv)
+    docs, train_sha = collect(args.train, not args.cached_only)
+    return cv_and_ship(name, docs, train_sha, cv_only=args.cv_only, **ship)

@@ -11,7 +11,6 @@ when it gains at least `MIN_GAIN` F1.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from evaluation.scoring import scalar_match, truth_values
 from extractors.hr import extract_hr, name_ranker
 from extractors.hr.lines import document_lines
 from extractors.hr.resume import resume_candidates
-from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import DocCands, cv_and_ship
+from training.docs import filer_group, labelled_docs
+from training.ranking import DocCands, ranker_main
 
 SOURCE = "resumes_dotin"
 FIELD = "employee_name"
@@ -47,18 +46,12 @@ def collect(root: Path, read_missing: bool) -> tuple[list[DocCands], str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--train", type=Path, default=TRAIN_DIR)
-    ap.add_argument("--cv-only", action="store_true")
-    ap.add_argument("--cached-only", action="store_true")
-    args = ap.parse_args(argv)
-    docs, train_sha = collect(args.train, not args.cached_only)
-    return cv_and_ship(FIELD, docs, train_sha, source=SOURCE,
-                       bounds=(name_ranker.CONF_FLOOR, name_ranker.CONF_CEIL),
+    return ranker_main(argv, __doc__.splitlines()[0], collect, FIELD,
+                       source=SOURCE, bounds=(name_ranker.CONF_FLOOR, name_ranker.CONF_CEIL),
                        path=name_ranker.MODEL_PATH, prefix="name",
                        trained_on=f"../shared/train source {SOURCE}",
-                       rebuild="python -m training.resume_names", cv_only=args.cv_only,
-                       min_gain=MIN_GAIN)
+                       rebuild="python -m training.resume_names", min_gain=MIN_GAIN)
+
 
 if __name__ == "__main__":
     raise SystemExit(main())
