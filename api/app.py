@@ -153,11 +153,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents,
         employees,
         ledger,
+        qa,
         queues,
         search,
     )
 
-    for module in (auth, documents, queues, ledger, search, employees, admin, compliance, api):
+    for module in (auth, documents, queues, ledger, search, employees, admin, compliance, qa,
+                   api):
         app.include_router(module.router)
 
     if settings.openapi:

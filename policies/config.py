@@ -21,6 +21,39 @@ def _default_review_fields() -> dict[str, list[str]]:
     return {"receipt": ["total_amount", "invoice_date", "vendor_name"]}
 
 
+def _default_qa_fields() -> dict[str, list[str]]:
+    """What a QA reviewer enters blind, per type: what is booked or filed from it."""
+    return {
+        "invoice": ["vendor_name", "invoice_number", "invoice_date", "due_date", "currency",
+                    "tax_amount", "total_amount", "iban"],
+        "receipt": ["vendor_name", "invoice_date", "currency", "total_amount"],
+        "contract": ["title", "effective_date", "expiration_date", "governing_law"],
+        "hr": ["employee_name", "employer_name", "job_title", "start_date"],
+    }
+
+
+@dataclass
+class QaPolicy:
+    """Random QA sampling and blind second reviews (`workflow.qa`), the `[qa]` table.
+
+    A document is sampled when the hash of `seed`, the sample kind and its sha256 falls
+    below the rate, so the same content and seed always give the same answer.
+    """
+
+    # share of auto-approved documents sampled for a blind QA review (0-1)
+    rate: float = 0.05
+    # doc_type -> its own rate (absent types use `rate`)
+    rates: dict[str, float] = field(default_factory=dict)
+    # share of human-reviewed (approved from review) documents sent blind to a second reviewer
+    second_review_rate: float = 0.05
+    seed: str = "backoffice-qa"
+    # doc_type -> the fields the QA reviewer enters (absent types: none are sampled)
+    fields: dict[str, list[str]] = field(default_factory=_default_qa_fields)
+
+    def rate_for(self, doc_type: str | None) -> float:
+        return float(self.rates.get(doc_type or "other", self.rate))
+
+
 def _default_required() -> dict[str, list[str]]:
     return {
         "invoice": ["vendor_name", "invoice_number", "invoice_date", "total_amount"],
@@ -108,6 +141,8 @@ class PolicyConfig:
     po_required_above: str = "5000.00"
     po_price_tolerance_percent: str = "2.0"
     po_quantity_tolerance_percent: str = "0.0"
+    # random QA of auto-approved documents and blind second reviews ([qa] table)
+    qa: QaPolicy = field(default_factory=QaPolicy)
 
     def field_threshold(self, name: str) -> float:
         return float(self.field_thresholds.get(name, self.default_field_threshold))
@@ -120,7 +155,9 @@ def _merge(config: PolicyConfig, data: dict[str, Any]) -> PolicyConfig:
         raise ValueError(f"unknown policy setting(s): {', '.join(unknown)}")
     for key, value in data.items():
         current = getattr(config, key)
-        if isinstance(current, dict):
+        if isinstance(current, QaPolicy):
+            config.qa = _qa_policy(current, value)
+        elif isinstance(current, dict):
             if not isinstance(value, dict):
                 raise ValueError(f"policy setting {key} must be a table/object")
             merged = dict(current)
@@ -135,9 +172,38 @@ def _merge(config: PolicyConfig, data: dict[str, Any]) -> PolicyConfig:
     return config
 
 
+def _qa_policy(current: QaPolicy, value: Any) -> QaPolicy:
+    if not isinstance(value, dict):
+        raise ValueError("policy setting qa must be a table/object")
+    known = {f.name for f in fields(QaPolicy)}
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise ValueError(f"unknown qa setting(s): {', '.join(unknown)}")
+    qa = QaPolicy(**{f.name: getattr(current, f.name) for f in fields(QaPolicy)})
+    for key, item in value.items():
+        if isinstance(getattr(qa, key), dict):
+            if not isinstance(item, dict):
+                raise ValueError(f"qa setting {key} must be a table/object")
+            item = {**getattr(qa, key), **item}
+        setattr(qa, key, item)
+    for name, rate in [("rate", qa.rate), ("second_review_rate", qa.second_review_rate),
+                       *((f"rates.{k}", v) for k, v in qa.rates.items())]:
+        if not isinstance(rate, int | float) or not 0 <= rate <= 1:
+            raise ValueError(f"qa {name} must be a number from 0 to 1")
+    return qa
+
+
 def settings_table(config: PolicyConfig) -> list[tuple[str, Any]]:
-    """Every setting with its value, in declaration order (the read-only policies page)."""
-    return [(f.name, getattr(config, f.name)) for f in fields(PolicyConfig)]
+    """Every setting with its value, in declaration order (the read-only policies page);
+    the `[qa]` table's settings as `qa.<name>`."""
+    out: list[tuple[str, Any]] = []
+    for f in fields(PolicyConfig):
+        value = getattr(config, f.name)
+        if isinstance(value, QaPolicy):
+            out += [(f"qa.{q.name}", getattr(value, q.name)) for q in fields(QaPolicy)]
+        else:
+            out.append((f.name, value))
+    return out
 
 
 def load_config(path: str | Path | None = None) -> PolicyConfig:

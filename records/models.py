@@ -229,6 +229,45 @@ class ReviewTask(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class QaReview(Base):
+    """A blind second look at one document (`workflow.qa`): a random QA sample of an
+    auto-approved document (first reading: the machine) or a human-reviewed one sent to a
+    second reviewer (first reading: its reviewer). `first_values` is what the first reading
+    said when it was sampled; the second reviewer never sees it."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # workflow.qa.QaKind
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(30))
+    first_by: Mapped[str] = mapped_column(String(80))  # "machine" or the first reviewer
+    first_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sampled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewer: Mapped[str | None] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # agreed | disagreed
+    finding_id: Mapped[int | None] = mapped_column(Integer)  # the qa.error_found it raised
+
+
+class QaFieldCheck(Base):
+    """One field of a QA review: the first reading, the blind second one, and whether
+    they agree (after normalisation). Agreement and kappa are counted from these rows."""
+
+    __tablename__ = "qa_field_checks"
+    __table_args__ = (UniqueConstraint("review_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("qa_reviews.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    first_value: Mapped[str | None] = mapped_column(Text)
+    second_value: Mapped[str | None] = mapped_column(Text)
+    agree: Mapped[bool] = mapped_column(Boolean)
+
+
 class ClauseRow(Base):
     __tablename__ = "clauses"
 

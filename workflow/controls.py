@@ -40,6 +40,7 @@ BLOCKING_RULES = frozenset({
     "vendor.self_invoicing",
     "ap.po_over_invoiced",
     "ap.goods_not_received",
+    "qa.error_found",  # a QA reviewer found a field wrong (`workflow.qa`)
 })
 # Who may resolve a blocking finding (clerks, `ap`, may not).
 BLOCKING_RESOLVERS = frozenset({"approver", "compliance", "admin"})

@@ -25,7 +25,7 @@ from records.models import (
 )
 from records.rows import field_rows, fields_from_rows, open_violations
 from records.vendors import resolve_vendor
-from workflow import books, controls, events, leases
+from workflow import books, controls, events, leases, qa
 from workflow.errors import Conflict, Invalid
 from workflow.judge import (
     REVIEW_QUEUE,
@@ -115,6 +115,7 @@ def decide(
         elif ESCALATED not in (task.reasons or []):
             task.reasons = [*(task.reasons or []), ESCALATED]
     else:
+        reviewed = status == DocumentStatus.NEEDS_REVIEW
         set_status(session, doc, target, actor, note)
         doc.review_needed = False
         doc.review_reasons = []
@@ -127,6 +128,8 @@ def decide(
                                      subtype=doc.subtype, predicted_type=doc.doc_type,
                                      actor=actor))
             _accept_bank_details(session, doc, entry)
+            if reviewed:  # drawn for a blind second review at the [qa] rate
+                qa.sample_after_review(session, doc, actor, config)
     still_open = [v.rule for v in open_violations(session, doc.id)]
     audit(session, actor, f"document.{choice.value}", "document", document_id, before,
           {"status": target.value, "note": note, "open_findings": still_open})

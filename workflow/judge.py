@@ -29,6 +29,9 @@ REVIEW_QUEUE, EXCEPTION_QUEUE = "review", "exception"
 QUEUES = (REVIEW_QUEUE, EXCEPTION_QUEUE)
 TASK_OPEN, TASK_CLOSED = "open", "closed"
 REOPENED = "changed_after_approval"  # review reason: an approved document's data changed
+QA_RULE = "qa.error_found"  # raised by a QA reviewer (`workflow.qa`), not by the rules
+# Findings people raise: re-running the rules neither files nor removes them.
+RAISED_BY_PEOPLE = frozenset({QA_RULE})
 
 
 def now() -> datetime:
@@ -112,8 +115,8 @@ def file_findings(session: Session, doc: Document, violations: list[Violation],
     # age in the work queue); one they no longer report goes
     kept: dict[str, list[ViolationRow]] = {}
     for row in session.scalars(select(ViolationRow).where(
-            ViolationRow.document_id == doc.id, ViolationRow.status == FindingStatus.OPEN)
-            .order_by(ViolationRow.id)):
+            ViolationRow.document_id == doc.id, ViolationRow.status == FindingStatus.OPEN,
+            ViolationRow.rule.not_in(RAISED_BY_PEOPLE)).order_by(ViolationRow.id)):
         kept.setdefault(row.rule, []).append(row)
     for v in violations:
         if v.rule in settled:

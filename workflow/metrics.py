@@ -1,6 +1,8 @@
 """Straight-through figures for the dashboard, `GET /api/metrics` and `backoffice metrics`:
 documents processed per day, automation rate per type and per vendor, fields corrected
-per document, exceptions by rule and severity, time in queue (median, p90).
+per document, exceptions by rule and severity, time in queue (median, p90), and from the
+blind double readings (`workflow.qa`) the QA error rate among auto-approved documents and
+per-field reviewer agreement with Cohen's kappa.
 
 A document went straight through (automated) when processing left it `auto_approved`
 and nobody has sent it to review since (its status history never shows
@@ -20,6 +22,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from records.models import Document, FieldRow, LedgerEntry, ReviewTask, StatusEvent, ViolationRow
+from workflow.qa import QaFigures, figures
 from workflow.states import DocumentStatus
 
 PROCESSED = (DocumentStatus.AUTO_APPROVED, DocumentStatus.NEEDS_REVIEW,
@@ -63,6 +66,7 @@ class Metrics:
     exceptions_by_severity: list[tuple[str, int, int]] = field(default_factory=list)
     resolutions: list[tuple[str, int]] = field(default_factory=list)
     queue_times: list[QueueTime] = field(default_factory=list)
+    qa: QaFigures = field(default_factory=QaFigures)
 
     @property
     def automation_rate(self) -> float:
@@ -83,6 +87,7 @@ class Metrics:
                                        for r, o, t in self.exceptions_by_severity],
             "resolutions": [{"resolution": r, "count": n} for r, n in self.resolutions],
             "time_in_queue": [asdict(q) for q in self.queue_times],
+            "qa": self.qa.to_json(),
         }
 
 
@@ -169,4 +174,5 @@ def compute(session: Session, visible: ColumnElement[bool] | None = None) -> Met
             waits[t.queue].append(hours)
     m.queue_times = [QueueTime(q, len(v), _percentile(v, 50), _percentile(v, 90))
                      for q, v in sorted(waits.items())]
+    m.qa = figures(session, ids)
     return m

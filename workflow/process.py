@@ -66,7 +66,7 @@ from records.models import (
 from records.rows import field_rows, fields_from_rows
 from records.sealing import load_sealer
 from records.vendors import resolve_vendor
-from workflow import books, controls, employees, events, judge
+from workflow import books, controls, employees, events, judge, qa
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
 from workflow.result import AttachmentResult, Failure, ProcessResult
@@ -501,6 +501,7 @@ class Pipeline:
                 log.warning("%s: %s", document_id, exc)
                 books.file_entry(s, row, fields_from_rows(field_rows(s, document_id)), actor)
             employees.follow(s, row, actor)  # an HR document joins its employee's file
+            qa.sample_after_processing(s, row, self.policy_config, actor)  # random QA draw
             ms = _ms(t)
             result.status, result.violations, result.review = status, violations, review
             row.result = result.to_json()

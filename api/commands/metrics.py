@@ -6,9 +6,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 NAME = "metrics"
-HELP = "straight-through figures: automation rate, exceptions, time in queue"
+HELP = "straight-through figures: automation rate, exceptions, time in queue, QA agreement"
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+def _qa_lines(qa: Any) -> list[str]:
+    """QA error rate among auto-approved documents and reviewer agreement per field."""
+    out = [f"QA error rate among auto-approved: {_pct(qa.error_rate)} of "
+           f"{qa.sample.reviewed} reviewed ({qa.sample.open} open); fields wrong: "
+           f"{_pct(qa.field_error_rate)} of {qa.sample.fields_compared}"]
+    for title, fig in (("machine vs QA reviewer", qa.sample),
+                       ("reviewer vs second reviewer", qa.second)):
+        out.append(f"agreement, {title}: {_pct(fig.field_agreement)} of "
+                   f"{fig.fields_compared} fields in {fig.reviewed} documents")
+        out += [f"  {f.name:<16} {_pct(f.rate):>7} of {f.pairs}"
+                + (f", kappa {f.kappa:.2f}" if f.kappa is not None else "")
+                for f in fig.by_field]
+    return out
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
         for q in m.queue_times:
             out.append(f"time in {q.queue} queue: median {q.median_hours} h, "
                        f"p90 {q.p90_hours} h ({q.closed} closed)")
+        out += _qa_lines(m.qa)
         sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -47,6 +47,7 @@ AUDIT = frozenset({"admin", "compliance"})
 HR_PAGES = frozenset({"hr", "admin"})  # employee records: pages, API, export
 VIOLATIONS = frozenset({"compliance", "admin"})
 ORDERS = frozenset({"ap", "approver", "admin"})  # import purchase orders, goods receipts
+QA = frozenset({"approver", "compliance", "admin", "hr"})  # blind QA reviews (HR: hr, admin)
 ADMIN = frozenset({"admin"})
 HR_TYPE = "hr"
 OTHER_TYPE = "other"
@@ -109,7 +110,7 @@ class Principal:
         return {"ledger": self.has(LEDGER_VIEW), "search": self.has(SEARCH),
                 "audit": self.has(AUDIT), "users": self.has(ADMIN),
                 "employees": self.has(HR_PAGES),
-                "desk": self.has(VIOLATIONS), "orders": self.has(ORDERS)}
+                "desk": self.has(VIOLATIONS), "orders": self.has(ORDERS), "qa": self.has(QA)}
 
     def can_view_type(self, doc_type: str | None) -> bool:
         """Whether documents of this type are this user's area (menus, filters); whether
