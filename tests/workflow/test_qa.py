@@ -299,3 +299,23 @@ def test_hr_qa_items_stay_with_hr_and_admin(sampled: FastAPI, client: TestClient
              {"values": {f: ("Jordan Example" if f == "employee_name" else "")
                          for f in fields}})
     assert r.status_code == 200 and r.json()["outcome"] == "agreed"
+
+
+def test_processing_draws_an_auto_approved_document(data_dir: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draw happens where processing ends (`Pipeline._store`), and only there."""
+    import policies
+    from policies.types import Review
+    from tests.conftest import INVOICE_LINES, make_pdf
+    from workflow.process import Pipeline
+    from workflow.settings import Settings
+
+    monkeypatch.setattr(policies, "route", lambda *a, **k: Review(needed=False))
+    pipe = Pipeline(Settings.from_env())
+    pipe.policy_config.qa.rate = 1.0
+    got = pipe.process_path(make_pdf(tmp_path / "a.pdf", INVOICE_LINES))
+    assert got["status"] == "auto_approved"
+    with session_scope(pipe.sessions) as s:
+        [review] = s.scalars(select(QaReview).where(QaReview.document_id == got["document_id"]))
+        assert review.kind == "qa_sample" and review.first_by == qa.MACHINE
+        assert review.first_values["total_amount"] is not None

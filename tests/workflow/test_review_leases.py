@@ -44,7 +44,14 @@ def test_two_reviewers_never_work_the_same_item(app: FastAPI, client: TestClient
         task = s.scalar(select(ReviewTask).where(ReviewTask.document_id == doc,
                                                  ReviewTask.queue == "review"))
         task.lease_until = datetime.now(UTC) - timedelta(seconds=1)
-    client.get(f"/documents/{doc}?queue=review")  # opening it from the queue takes it
+    page = client.get(f"/documents/{doc}?queue=review")  # a GET shows it, takes nothing
+    assert 'data-lease-state="free"' in page.text and 'id="take-lease"' in page.text
+    with session_scope(app.state.sessions) as s:
+        task = s.scalar(select(ReviewTask).where(ReviewTask.document_id == doc,
+                                                 ReviewTask.queue == "review"))
+        assert task.leased_by == "rita"  # the run-out lease is still rita's row, unheld
+    r = client.post(f"/documents/{doc}/lease", data={"csrf_token": ron})  # the button
+    assert r.status_code == 200 and "You hold this item until" in r.text
     with session_scope(app.state.sessions) as s:
         task = s.scalar(select(ReviewTask).where(ReviewTask.document_id == doc,
                                                  ReviewTask.queue == "review"))
@@ -60,7 +67,20 @@ def test_two_reviewers_never_work_the_same_item(app: FastAPI, client: TestClient
 def test_review_queue_page_shows_who_took_an_item(app: FastAPI, client: TestClient) -> None:
     doc = seed_document(app, "invoice", INVOICE_FIELDS)
     add_user(app, "rita", "approver")
-    login(client, "rita")
+    token = login(client, "rita")
     client.get(f"/documents/{doc}?queue=review")
+    assert "<td>rita</td>" not in client.get("/queues/review").text  # a GET takes nothing
+    client.post(f"/documents/{doc}/lease", data={"csrf_token": token})
     page = client.get("/queues/review")
     assert "Taken by" in page.text and "<td>rita</td>" in page.text
+
+
+def test_taking_the_lease_needs_a_csrf_token(app: FastAPI, client: TestClient) -> None:
+    doc = seed_document(app, "invoice", INVOICE_FIELDS)
+    add_user(app, "rita", "approver")
+    login(client, "rita")
+    assert client.post(f"/documents/{doc}/lease", data={}).status_code == 403
+    with session_scope(app.state.sessions) as s:
+        task = s.scalar(select(ReviewTask).where(ReviewTask.document_id == doc,
+                                                 ReviewTask.queue == "review"))
+        assert task.leased_by is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -32,11 +33,20 @@ from api.web.refusals import flashed, refused
 from api.web.render import page_png
 from records.faults import DISK_FULL, disk_full_message, is_disk_full
 from records.filenames import clean_filename
-from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
+from records.models import (
+    AuditLog,
+    Document,
+    LedgerEntry,
+    PageRow,
+    StatusEvent,
+    ViolationRow,
+    aware,
+)
 from records.rows import field_rows
 from workflow import controls, corrections, decide, leases
-from workflow.errors import Conflict, WorkflowError
+from workflow.errors import WorkflowError
 from workflow.intake import Intake, receive
+from workflow.judge import REVIEW_QUEUE, open_task
 from workflow.states import DocumentStatus, Resolution
 
 router = APIRouter()
@@ -126,18 +136,23 @@ def _page_rows(session: Session, document_id: str) -> list[PageRow]:
         select(PageRow).where(PageRow.document_id == document_id).order_by(PageRow.number)))
 
 
-def _lease_for(request: Request, session: Session, user: Principal, document_id: str) -> None:
-    """Opening a document from the review queue takes its item (`workflow.leases`); when
-    someone else holds it the page says so and stays read-only for the steps it guards."""
-    try:
-        leases.take(session, document_id, user.username)
-        session.commit()
-    except WorkflowError as exc:
-        session.rollback()
-        if isinstance(exc, Conflict):
-            flash(request, str(exc), "error")
-    except Exception:  # noqa: BLE001 - a lease must never keep the page from opening
-        session.rollback()
+@dataclass(frozen=True, slots=True)
+class LeaseView:
+    """The review lease as the page shows it, read without taking it: a GET stays safe,
+    the page takes the item with a POST (its script on load, or the button)."""
+
+    holder: str | None
+    until: str | None  # HH:MM UTC
+    mine: bool
+
+
+def _lease_view(session: Session, user: Principal, document_id: str) -> LeaseView | None:
+    task = open_task(session, document_id, REVIEW_QUEUE)
+    if task is None:
+        return None
+    holder = leases.holder(task)
+    until = aware(task.lease_until).strftime("%H:%M") if holder and task.lease_until else None
+    return LeaseView(holder, until, holder == user.username)
 
 
 @router.get("/documents/{document_id}")
@@ -162,8 +177,8 @@ def document_page(
     rows = field_rows(session, doc.id)
     boxes = [r for r in rows if r.bbox and (r.page or 1) == page]
     prev_id = next_id = None
-    if queue == "review" and user.can_edit(doc):
-        _lease_for(request, session, user, doc.id)
+    lease = _lease_view(session, user, doc.id) \
+        if queue == "review" and user.can_edit(doc) else None
     if queue in QUEUES:
         prev_id, next_id = neighbours(queue_items(session, user, queue), doc.id)
     history = session.scalars(select(StatusEvent).where(StatusEvent.document_id == doc.id)
@@ -178,8 +193,24 @@ def document_page(
         "can_settle": user.can_edit(doc) or user.has(VIOLATIONS),
         "blocking": controls.BLOCKING_RULES, "resolutions": [r.value for r in Resolution],
         "missing_fields": sorted(known), "doc_types": corrections.DOC_TYPES,
-        "reasons": list(doc.review_reasons or []),
+        "reasons": list(doc.review_reasons or []), "lease": lease,
     })
+
+
+@router.post("/documents/{document_id}/lease")
+def take_lease_form(request: Request, document_id: str, user: CurrentUser,
+                    session: DB) -> Response:
+    """Take the document's review item (the page's button; its script uses the API)."""
+    doc = _editable(session, user, document_id)
+    try:
+        task = leases.take(session, doc.id, user.username)
+        session.commit()
+        flash(request, f"You hold this item until {aware(task.lease_until).strftime('%H:%M')} "
+              "UTC.")
+    except WorkflowError as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+    return RedirectResponse(_back(doc.id, "review"), status_code=303)
 
 
 @router.get("/documents/{document_id}/pages/{number}.png")

@@ -6,6 +6,30 @@
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
+  // ---------------------------------------------------------------- review lease
+  // A document opened from the review queue is taken with a POST once the page has
+  // loaded (the GET that shows it changes nothing); the button does the same without JS.
+  function setupLease() {
+    const box = document.getElementById("lease");
+    if (!box || box.dataset.leaseState !== "free") return;
+    const status = document.getElementById("lease-status");
+    fetch(box.dataset.leaseUrl, {
+      method: "POST", headers: { "X-CSRF-Token": csrf(), Accept: "application/json" },
+    }).then(async (r) => {
+      const body = await r.json().catch(() => ({}));
+      if (r.ok) {
+        box.dataset.leaseState = "mine";
+        status.textContent = "You hold this item until " +
+          new Date(body.lease_until).toISOString().slice(11, 16) + " UTC.";
+        const button = document.getElementById("take-lease");
+        if (button) button.hidden = true;
+      } else {
+        box.dataset.leaseState = "taken";
+        status.textContent = body.detail || ("Could not take the item (" + r.status + ").");
+      }
+    }).catch(() => {});
+  }
+
   // ---------------------------------------------------------------- upload
   function setupUpload() {
     const form = document.getElementById("upload-form");
@@ -315,6 +339,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     setupUpload();
+    setupLease();
     setupDocument();
     setupShortcuts();
   });
