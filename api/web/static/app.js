@@ -22,7 +22,7 @@
         status.textContent = "You hold this item until " +
           new Date(body.lease_until).toISOString().slice(11, 16) + " UTC.";
         const button = document.getElementById("take-lease");
-        if (button) button.hidden = true;
+        if (button) button.remove();
       } else {
         box.dataset.leaseState = "taken";
         status.textContent = body.detail || ("Could not take the item (" + r.status + ").");
