@@ -2,7 +2,8 @@
 compliance officer sees its page and empty boxes (never the machine's values), enters
 her own reading with one amount different, and the document goes back to review with
 the blocking `qa.error_found` finding; the dashboard shows the QA error rate; an approver
-opening it from the review queue takes its lease with the page's POST, not the GET.
+opening it from the review queue takes its lease with the page's POST, not the GET. The
+finding's card outlines the disputed field on the page image.
 
 Screenshots go to reports/browser/ for a human look.
 """
@@ -76,6 +77,10 @@ def test_blind_qa_finds_an_error_and_the_lease_is_taken_by_post(
     expect(row).to_contain_text("1190.00")
     expect(row).to_contain_text("1109.00")
     _shot(officer, "qa-03-comparison")
+    officer.get_by_role("link", name="qa.error_found").click()
+    expect(officer.locator("#evidence-page rect.box-evidence")).to_have_count(1)
+    expect(officer.locator("#evidence-page img")).to_be_visible()
+    _shot(officer, "qa-03b-finding-card-evidence")
     with session_scope(app.state.sessions) as s:
         assert s.get(Document, doc_id).status == "needs_review"
         assert s.scalar(select(ViolationRow.status).where(

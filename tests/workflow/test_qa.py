@@ -319,3 +319,29 @@ def test_processing_draws_an_auto_approved_document(data_dir: Path, tmp_path: Pa
         [review] = s.scalars(select(QaReview).where(QaReview.document_id == got["document_id"]))
         assert review.kind == "qa_sample" and review.first_by == qa.MACHINE
         assert review.first_values["total_amount"] is not None
+
+
+def test_finding_card_outlines_the_evidence_on_the_page(sampled: FastAPI,
+                                                        client: TestClient) -> None:
+    """The QA finding's card draws the boxes of the fields it disagrees on; a rule's
+    finding the boxes its table names (a fuzzy duplicate: number, total, date)."""
+    doc = _auto_approved(sampled)
+    review = _review_of(sampled, doc)
+    add_user(sampled, "cora", "compliance")
+    token = login(client, "cora")
+    got = _api(client, token, "POST", f"/api/qa/{review}",
+               {"values": {**TRUE_READING, "total_amount": "1109.00"}}).json()
+    card = client.get(f"/exceptions/{got['finding_id']}").text
+    assert 'id="evidence-page"' in card and f"/documents/{doc}/pages/1.png" in card
+    assert card.count('class="box box-evidence"') == 1
+    assert 'data-field="total_amount"' in card
+    assert "total_amount: first 1190.00, qa 1109.00" in card and "{&#39;" not in card
+    second = seed_document(sampled, "invoice", {
+        **INVOICE_FIELDS, "invoice_number": ("INV-2024-0118", "INV-2024-0118", 0.95)})
+    with session_scope(sampled.state.sessions) as s:
+        fuzzy = s.scalar(select(ViolationRow.id).where(ViolationRow.document_id == second,
+                                                       ViolationRow.rule == "ap.fuzzy_duplicate"))
+    card = client.get(f"/exceptions/{fuzzy}").text
+    assert all(f'data-field="{n}"' in card
+               for n in ("invoice_number", "total_amount", "invoice_date"))
+    assert card.count('class="box box-evidence"') == 3

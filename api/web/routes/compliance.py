@@ -21,6 +21,7 @@ from api.web.access import ORDERS, VIOLATIONS, Principal
 from api.web.bounds import MAX_ROW_ID, RowId
 from api.web.charts import Bar, bars, columns, percent
 from api.web.deps import DB, CurrentUser, flash, render, require
+from api.web.evidence import evidence_page
 from api.web.refusals import flashed, refused
 from api.web.routes.documents import settle_finding
 from api.web.worklist import (
@@ -138,7 +139,9 @@ def finding_page(request: Request, violation_id: RowId, user: Officer,
         "side": _side_by_side(session, user, row), "mine": _values(row.entry),
         "side_fields": SIDE_FIELDS, "thread": work.comments(session, violation_id),
         "colleagues": _colleagues(session), "resolutions": [r.value for r in Resolution],
-        "first_page": row.document.pages > 0})
+        "first_page": row.document.pages > 0,
+        "evidence_page": evidence_page(session, row.document.id, row.finding.rule,
+                                       row.finding.evidence)})
 
 
 def _visible_or_404(session: Session, user: Principal, violation_id: int) -> FindingRow:
