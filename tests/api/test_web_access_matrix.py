@@ -53,6 +53,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/documents/{document_id}/type"): {"data": {"doc_type": "invoice"}},
     ("POST", "/documents/{document_id}/decision"): {"data": {"decision": "approve"}},
     ("POST", "/documents/{document_id}/delete"): {"data": {}},
+    ("POST", "/documents/{document_id}/lease"): {"data": {}},
     ("PATCH", "/api/documents/{document_id}/fields/{name}"): {"json": {"value": "1"}},
     ("PATCH", "/api/documents/{document_id}/type"): {"json": {"doc_type": "invoice"}},
     ("POST", "/api/documents/{document_id}/decision"): {"json": {"decision": "approve"}},

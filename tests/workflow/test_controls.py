@@ -146,7 +146,8 @@ def test_blocking_rules_are_the_documented_ones() -> None:
                               "ap.einvoice_mismatch",
                               "ap.fuzzy_duplicate", "ap.split_invoice",
                               "ap.recent_bank_change", "vendor.self_invoicing",
-                              "ap.po_over_invoiced", "ap.goods_not_received"}
+                              "ap.po_over_invoiced", "ap.goods_not_received",
+                              "qa.error_found"}
 
 
 # ------------------------------------------------------------------ four eyes
