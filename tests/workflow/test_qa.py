@@ -345,3 +345,11 @@ def test_finding_card_outlines_the_evidence_on_the_page(sampled: FastAPI,
     assert all(f'data-field="{n}"' in card
                for n in ("invoice_number", "total_amount", "invoice_date"))
     assert card.count('class="box box-evidence"') == 3
+
+
+def test_policies_page_lists_the_qa_settings(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "paula", "approver")
+    login(client, "paula")
+    page = client.get("/policies").text
+    assert "<code>qa.rate</code></th><td>0.05</td>" in page
+    assert "<code>qa.second_review_rate</code>" in page and "qa.fields" in page
