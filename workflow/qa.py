@@ -38,14 +38,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -461,15 +459,21 @@ class QaFigures:
 
 
 def kappa(first: list[str | None], second: list[str | None]) -> float | None:
-    """Cohen's kappa of two readings; None when undefined (a single value throughout)."""
+    """Cohen's kappa of two readings, (p_o - p_e) / (1 - p_e); None when undefined (fewer
+    than two pairs, or chance agreement is 1: a single value throughout). Written out
+    rather than imported: scikit-learn would add seconds to every start of the service
+    and the CLI; the test holds it to `sklearn.metrics.cohen_kappa_score`."""
     a = [EMPTY if v is None else v for v in first]
     b = [EMPTY if v is None else v for v in second]
-    if len(a) < 2 or len(set(a) | set(b)) < 2:
+    n = len(a)
+    if n < 2 or n != len(b):
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        got = float(cohen_kappa_score(a, b))
-    return None if got != got else round(got, 4)  # NaN: chance agreement is 1
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    count_a, count_b = Counter(a), Counter(b)
+    expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n)
+    if expected >= 1:
+        return None
+    return round((observed - expected) / (1 - expected), 4)
 
 
 def figures(session: Session, document_ids: set[str]) -> QaFigures:

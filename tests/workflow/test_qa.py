@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import select
 
 from api.cli import main as cli
@@ -134,6 +135,10 @@ def test_cohens_kappa() -> None:
     assert qa.kappa(["EUR", "EUR", "USD", "USD"], ["EUR", "USD", "USD", "USD"]) == 0.5
     assert qa.kappa(["EUR", "USD", None], ["EUR", "USD", None]) == 1.0
     assert qa.kappa(["EUR", "EUR"], ["EUR", "EUR"]) is None  # one value: undefined
+    a = ["EUR", "USD", None, "GBP", "EUR", "EUR", "USD", None, "CHF", "EUR"]
+    b = ["EUR", "EUR", None, "GBP", "USD", "EUR", "USD", "EUR", "CHF", None]
+    expected = cohen_kappa_score([x or "-" for x in a], [x or "-" for x in b])
+    assert qa.kappa(a, b) == round(float(expected), 4)
 
 
 # ------------------------------------------------------------------ blind review
