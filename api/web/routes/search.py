@@ -1,10 +1,14 @@
-"""Contract search, page and API share `run_search`, which drops every hit on a
-document the user may not see (checked against the database, since a type
-correction may post-date the index)."""
+"""Search pages. Contract (clause) search: page and API share `run_search`, which drops
+every hit on a document the user may not see (checked against the database, since a type
+correction may post-date the index). Full-text search over every document the user may
+see (`search.fulltext`): everyone's, beside it, restricted to the ids of the same SQL
+filter as every list, so HR documents only ever reach hr and admin."""
 
 from __future__ import annotations
 
 import re
+import threading
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -14,11 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import SEARCH, Principal
-from api.web.deps import DB, render, require
+from api.web.bounds import ListPage
+from api.web.deps import DB, CurrentUser, render, require
 from records.models import Document
+from search.fulltext import FILENAME, FullTextError, FullTextIndex, TextHit
 
 router = APIRouter()
 MODES = ("hybrid", "semantic", "keyword")
+TEXT_PAGE_SIZE = 25
+_FULLTEXT_LOCK = threading.Lock()
 
 
 def search_index(request: Request) -> Any:
@@ -99,4 +107,78 @@ def search_page(
             error = exc.detail
     return render(request, "search.html", {
         "form": form, "hits": hits, "error": error, "modes": MODES,
+        "highlight": safe_highlight, "searched": bool(q.strip())})
+
+
+@dataclass(frozen=True, slots=True)
+class TextRow:
+    """A full-text hit with the document it is on (what the page lists)."""
+
+    hit: TextHit
+    document: Document
+
+    @property
+    def link(self) -> str:
+        return f"/documents/{self.document.id}?page={self.hit.page}"
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.document
+        return {"document_id": d.id, "filename": d.filename, "doc_type": d.doc_type,
+                "status": d.status, "page": self.hit.page, "link": self.link,
+                "score": round(self.hit.score, 6), "title": self.hit.title_html,
+                "fields": self.hit.fields_html, "text": self.hit.body_html}
+
+
+def fulltext_index(request: Request) -> FullTextIndex:
+    """The app's full-text index (`<data_dir>/fulltext.db`), opened on first use."""
+    state = request.app.state
+    with _FULLTEXT_LOCK:
+        index = getattr(state, "fulltext", None)
+        if index is None:
+            try:
+                index = FullTextIndex(state.settings.data_dir / FILENAME)
+            except FullTextError as exc:
+                raise HTTPException(503, str(exc)) from None
+            state.fulltext = index
+    return index
+
+
+def run_text_search(request: Request, session: Session, user: Principal, q: str,
+                    limit: int = TEXT_PAGE_SIZE, offset: int = 0) -> tuple[list[TextRow], int]:
+    """Hits on the documents this user may see, best first, and how many there are."""
+    index = fulltext_index(request)
+    allowed = list(session.scalars(select(Document.id).where(
+        Document.deleted_at.is_(None), user.document_filter())))
+    try:
+        index.sync(session)
+        found = index.search(q, allowed, limit, offset)
+    except FullTextError as exc:
+        raise HTTPException(503, str(exc)) from None
+    docs = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_([h.document_id for h in found.hits])))}
+    rows = [TextRow(h, docs[h.document_id]) for h in found.hits
+            if h.document_id in docs and user.can_view(docs[h.document_id])]
+    return rows, found.total
+
+
+@router.get("/search/text")
+def text_search_page(
+    request: Request,
+    user: CurrentUser,
+    session: DB,
+    q: str = "",
+    page: ListPage = 1,
+) -> Response:
+    rows: list[TextRow] = []
+    total = 0
+    error = None
+    if q.strip():
+        try:
+            rows, total = run_text_search(request, session, user, q, TEXT_PAGE_SIZE,
+                                          (page - 1) * TEXT_PAGE_SIZE)
+        except HTTPException as exc:
+            error = exc.detail
+    return render(request, "search_text.html", {
+        "q": q, "rows": rows, "total": total, "page": page, "error": error,
+        "pages": max(1, (total + TEXT_PAGE_SIZE - 1) // TEXT_PAGE_SIZE),
         "highlight": safe_highlight, "searched": bool(q.strip())})
