@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from records.faults import DISK_FULL, disk_full_message, is_disk_full
 from records.filenames import clean_filename
 from records.models import AuditLog, Document, LedgerEntry, PageRow, StatusEvent, ViolationRow
 from records.rows import field_rows
+from search.passages import passage_boxes
 from workflow import controls, corrections, decide, leases
 from workflow.errors import Conflict, WorkflowError
 from workflow.intake import Intake, receive
@@ -44,6 +45,7 @@ from workflow.states import AP_TYPES, DocumentStatus, Resolution
 router = APIRouter()
 QUEUE_FULL_RETRY_AFTER_S = 10
 STATUSES = tuple(s.value for s in DocumentStatus if s != DocumentStatus.RECEIVED)
+PASSAGE = r"^\d{1,9}-\d{1,9}$"  # a search hit's character range: ?passage=1200-2050
 
 
 async def intake_files(request: Request, files: list[UploadFile], user: Principal) -> list[Intake]:
@@ -150,7 +152,10 @@ def document_page(
     session: DB,
     page: DocumentPage = 1,
     queue: str | None = None,
+    passage: Annotated[str | None, Query(max_length=40, pattern=PASSAGE)] = None,
 ) -> Response:
+    """The review page; `passage=START-END` (a search hit's characters in the document's
+    text) draws the boxes of the words that print it on the page."""
     restricted = findings_only(session, user, document_id)
     if restricted is not None:
         return render(request, "document_restricted.html", {
@@ -163,6 +168,11 @@ def document_page(
     current = next((p for p in pages if p.number == page), None)
     rows = field_rows(session, doc.id)
     boxes = [r for r in rows if r.bbox and (r.page or 1) == page]
+    marked = []
+    if passage and current is not None:
+        start, end = (int(x) for x in passage.split("-"))
+        marked = passage_boxes([p.text or "" for p in pages], page, current.words or [],
+                               start, end)
     prev_id = next_id = None
     if queue == "review" and user.can_edit(doc):
         _lease_for(request, session, user, doc.id)
@@ -179,7 +189,7 @@ def document_page(
                        f"low_confidence:{corrections.LINE_ITEMS}" in reasons)
     return render(request, "document.html", {
         "doc": doc, "fields": [r for r in rows if r.name != corrections.LINE_ITEMS],
-        "grid": grid, "boxes": boxes, "page": page, "n_pages": n_pages,
+        "grid": grid, "boxes": boxes, "passage": marked, "page": page, "n_pages": n_pages,
         "page_row": current, "violations": violations_of(session, doc.id), "history": history,
         "queue": queue if queue in QUEUES else None, "prev_id": prev_id, "next_id": next_id,
         "can_edit": user.can_edit(doc), "ledger": entry, "is_admin": "admin" in user.roles,

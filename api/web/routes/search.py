@@ -56,6 +56,7 @@ def run_search(
     q: str,
     k: int = 10,
     mode: str = "hybrid",
+    relevant_only: bool = False,
     **filters: Any,
 ) -> list[Any]:
     from search.types import SearchFilters
@@ -63,7 +64,8 @@ def run_search(
     index = search_index(request)
     f = SearchFilters(**{key: (v or None) for key, v in filters.items()})
     try:
-        hits = index.search(q, k=k, filters=f, mode=mode if mode in MODES else "hybrid")
+        hits = index.search(q, k=k, filters=f, mode=mode if mode in MODES else "hybrid",
+                            relevant_only=relevant_only)
     except Exception as exc:  # noqa: BLE001
         raise HTTPException(503, f"search failed: {type(exc).__name__}: {exc}") from None
     ids = {h.document_id for h in hits}
@@ -76,6 +78,77 @@ def filter_args(type: str | None, subtype: str | None, party: str | None, law: s
                 ) -> dict[str, Any]:
     return {"doc_type": type, "subtype": subtype, "party": party, "governing_law": law,
             "clause_type": clause, "effective_from": date_from, "effective_to": date_to}
+
+
+@dataclass(slots=True)
+class ContractGroup:
+    """One contract's hits on the clause search page, best hit first."""
+
+    document: Document
+    hits: list[Any]
+
+    @property
+    def best(self) -> float:
+        return max(h.score for h in self.hits)
+
+
+def group_by_contract(session: Session, hits: list[Any]) -> list[ContractGroup]:
+    """Hits grouped by their document, groups in the order of their best hit."""
+    docs = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_({h.document_id for h in hits})))}
+    groups: dict[str, ContractGroup] = {}
+    for h in hits:
+        if h.document_id in docs:
+            groups.setdefault(h.document_id, ContractGroup(docs[h.document_id], [])).hits.append(h)
+    return sorted(groups.values(), key=lambda g: -g.best)
+
+
+def clause_name(clause_type: str) -> str:
+    """A clause type as people say it: `rofr_rofo_rofn` -> Right of first refusal/offer/..."""
+    return CLAUSE_NAMES.get(clause_type) or clause_type.replace("_", " ").capitalize()
+
+
+# Clause types whose words alone do not read as English (the rest: underscores to spaces).
+CLAUSE_NAMES = {
+    "rofr_rofo_rofn": "Right of first refusal, offer or negotiation",
+    "ip_ownership_assignment": "IP ownership assignment",
+    "joint_ip_ownership": "Joint IP ownership",
+    "unlimited_all_you_can_eat_license": "Unlimited (all-you-can-eat) license",
+    "irrevocable_or_perpetual_license": "Irrevocable or perpetual license",
+    "affiliate_license_licensor": "Affiliate license (licensor)",
+    "affiliate_license_licensee": "Affiliate license (licensee)",
+    "notice_period_to_terminate_renewal": "Notice period to terminate renewal",
+    "no_solicit_of_customers": "No solicitation of customers",
+    "no_solicit_of_employees": "No solicitation of employees",
+    "non_compete": "Non-compete",
+    "non_disparagement": "Non-disparagement",
+    "non_transferable_license": "Non-transferable license",
+    "most_favored_nation": "Most favored nation",
+}
+
+
+def filter_choices(request: Request, form: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The filters' options, (value, label), from the indexed contracts; a value given in
+    the address but not indexed (any more) stays selectable. Empty when search is off or
+    not built yet: the page still renders."""
+    from extractors.clauses import CLAUSE_TYPES
+
+    try:
+        facets = search_index(request).keyword.facets()
+    except HTTPException:
+        facets = {"subtypes": [], "laws": [], "parties": [], "clause_types": []}
+    present = set(facets["clause_types"])
+    out = {
+        "clause_types": sorted(((t, clause_name(t)) for t in CLAUSE_TYPES
+                                if t in present or not present), key=lambda c: c[1].lower()),
+        **{key: [(v, v) for v in facets[key]] for key in ("subtypes", "laws", "parties")},
+    }
+    for key, field in (("clause_types", "clause"), ("subtypes", "subtype"),
+                       ("laws", "law"), ("parties", "party")):
+        given = form.get(field) or ""
+        if given and given.lower() not in {v.lower() for v, _ in out[key]}:
+            out[key].append((given, given))
+    return out
 
 
 @router.get("/search")
@@ -93,6 +166,10 @@ def search_page(
     date_to: Annotated[str | None, Query(alias="to")] = None,
     mode: str = "hybrid",
 ) -> Response:
+    """Clause search: every hit with evidence of its own (`SearchIndex.search`'s relevance
+    cut-off, at most MAX_RELEVANT), grouped by contract."""
+    from search.index import MAX_RELEVANT
+
     form = {"q": q, "type": type or "", "subtype": subtype or "", "party": party or "",
             "law": law or "", "clause": clause or "", "from": date_from or "",
             "to": date_to or "", "mode": mode}
@@ -100,13 +177,15 @@ def search_page(
     error = None
     if q.strip():
         try:
-            hits = run_search(request, session, user, q, 20, mode,
+            hits = run_search(request, session, user, q, MAX_RELEVANT, mode,
+                              relevant_only=True,
                               **filter_args(type, subtype, party, law, clause, date_from,
                                             date_to))
         except HTTPException as exc:
             error = exc.detail
     return render(request, "search.html", {
-        "form": form, "hits": hits, "error": error, "modes": MODES,
+        "form": form, "hits": hits, "groups": group_by_contract(session, hits), "error": error,
+        "modes": MODES, "choices": filter_choices(request, form), "clause_name": clause_name,
         "highlight": safe_highlight, "searched": bool(q.strip())})
 
 

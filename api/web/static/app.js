@@ -137,6 +137,14 @@
       ({ width: fitWidth, page: fitPage, in: () => zoom(scale * ZOOM_STEP), out: () => zoom(scale / ZOOM_STEP) })[b.dataset.zoom]();
     }));
     fitWidth();
+    // a search hit opened here: bring its highlighted passage into view
+    const passage = view.querySelector("rect.passage");
+    if (passage) {
+      requestAnimationFrame(() => {
+        const b = passage.getBoundingClientRect(), box = scroll.getBoundingClientRect();
+        scroll.scrollTop += b.top - box.top - 40;
+      });
+    }
     document.addEventListener("keydown", (ev) => {
       if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
       if (ev.key === "+" || ev.key === "=") { zoom(scale * ZOOM_STEP); ev.preventDefault(); }
