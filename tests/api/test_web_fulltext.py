@@ -72,3 +72,47 @@ def test_the_index_follows_corrections_and_deletions(app: FastAPI, client: TestC
     assert _found(client, "fabrikam") == [docs["invoice"]]
     client.post(f"/documents/{docs['contract']}/delete", data={"csrf_token": token})
     assert docs["contract"] not in _found(client, WORD)
+
+
+def test_saved_searches_are_per_user_and_audited(app: FastAPI, client: TestClient) -> None:
+    from sqlalchemy import select
+
+    from records.db import session_scope
+    from records.models import AuditLog, SavedSearch
+
+    _seed(app)
+    add_user(app, "pat", "ap")
+    add_user(app, "lee", "legal")
+    token = login(client, "pat")
+    r = client.post("/search/saved", data={"csrf_token": token, "kind": "text",
+                                           "name": "  Zephyr   work ", "q": WORD,
+                                           "party": "ignored for a text search"})
+    assert r.status_code == 200 and "Saved the search as \u201cZephyr work\u201d." in r.text
+    assert r.url.path == "/search/text" and r.url.params["q"] == WORD  # back on the results
+    assert f'<a href="/search/text?q={WORD}">Zephyr work</a>' in r.text
+    # an ap user may not save (or run) a clause search
+    assert client.post("/search/saved", data={"csrf_token": token, "kind": "clauses",
+                                              "name": "x", "q": "term"}).status_code == 403
+    r = client.post("/search/saved", data={"csrf_token": token, "kind": "text", "name": "",
+                                           "q": WORD})
+    assert "Not saved: a saved search needs a name" in r.text
+    with session_scope(app.state.sessions) as s:
+        row = s.scalar(select(SavedSearch))
+        assert (row.username, row.params) == ("pat", {"q": WORD})
+        saved_id = row.id
+        assert s.scalar(select(AuditLog).where(AuditLog.action == "search.save")).actor == "pat"
+    # another user neither sees nor removes it
+    client.cookies.clear()
+    token = login(client, "lee")
+    assert "Zephyr work" not in client.get("/search/text").text
+    assert client.post(f"/search/saved/{saved_id}/delete",
+                       data={"csrf_token": token}).status_code == 404
+    r = client.post("/search/saved", data={"csrf_token": token, "kind": "clauses",
+                                           "name": "Delaware NDAs", "q": "governing law",
+                                           "law": "Delaware", "from": "2020-01-01"})
+    assert "Saved the search" in r.text and r.url.path == "/search"
+    assert "Delaware NDAs" in r.text
+    client.cookies.clear()
+    token = login(client, "pat")
+    r = client.post(f"/search/saved/{saved_id}/delete", data={"csrf_token": token})
+    assert "Saved search removed." in r.text and "Zephyr work" not in r.text

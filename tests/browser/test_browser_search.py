@@ -47,6 +47,13 @@ def test_full_text_search_highlights_and_opens(server: tuple[str, Any], browser:
     expect(hit.locator(".text-snippet mark", has_text="Consulting")).to_be_visible()
     expect(hit.locator("mark", has_text="Contoso").first).to_be_visible()
     _shot(clerk, "search-01-full-text-highlighted")
+    # save it, and run it again later from the list
+    clerk.get_by_label("Save this search as").fill("Contoso consulting")
+    clerk.keyboard.press("Enter")
+    expect(clerk.locator(".flash")).to_contain_text("Saved the search as")
+    clerk.goto(f"{url}/search/text")
+    clerk.get_by_role("link", name="Contoso consulting").click()
+    expect(clerk.locator("#text-results")).to_have_text("1 document")
     # j focuses the first hit, ENTER opens it on the page that holds the words
     clerk.keyboard.press("j")
     clerk.keyboard.press("Enter")

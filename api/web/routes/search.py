@@ -10,17 +10,25 @@ import re
 import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.web.access import SEARCH, Principal
-from api.web.bounds import ListPage
-from api.web.deps import DB, CurrentUser, render, require
-from records.models import Document
+from api.web.bounds import ListPage, RowId
+from api.web.deps import DB, CurrentUser, flash, render, require
+from records.models import Document, SavedSearch
+from records.saved_searches import (
+    KINDS,
+    SavedSearchError,
+    delete_search,
+    save_search,
+    saved_searches,
+)
 from search.fulltext import FILENAME, FullTextError, FullTextIndex, TextHit
 
 router = APIRouter()
@@ -186,6 +194,8 @@ def search_page(
     return render(request, "search.html", {
         "form": form, "hits": hits, "groups": group_by_contract(session, hits), "error": error,
         "modes": MODES, "choices": filter_choices(request, form), "clause_name": clause_name,
+        "saved": saved_list(session, user), "save_kind": "clauses",
+        "save_params": {k: form[k] for k in KINDS["clauses"] if form.get(k)},
         "highlight": safe_highlight, "searched": bool(q.strip())})
 
 
@@ -260,4 +270,68 @@ def text_search_page(
     return render(request, "search_text.html", {
         "q": q, "rows": rows, "total": total, "page": page, "error": error,
         "pages": max(1, (total + TEXT_PAGE_SIZE - 1) // TEXT_PAGE_SIZE),
+        "saved": saved_list(session, user), "save_kind": "text",
+        "save_params": {"q": q} if q.strip() else {},
         "highlight": safe_highlight, "searched": bool(q.strip())})
+
+
+SEARCH_PAGES = {"text": "/search/text", "clauses": "/search"}
+
+
+@dataclass(frozen=True, slots=True)
+class SavedLink:
+    row: SavedSearch
+    href: str
+
+
+def saved_list(session: Session, user: Principal) -> list[SavedLink]:
+    """The user's saved searches it may still run (clause searches need the search role)."""
+    return [SavedLink(r, f"{SEARCH_PAGES[r.kind]}?{urlencode(r.params)}")
+            for r in saved_searches(session, user.username)
+            if r.kind in SEARCH_PAGES and (r.kind != "clauses" or user.has(SEARCH))]
+
+
+@router.post("/search/saved")
+def save_search_form(
+    request: Request,
+    user: CurrentUser,
+    session: DB,
+    name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "text",
+    q: Annotated[str, Form()] = "",
+    clause: Annotated[str, Form()] = "",
+    subtype: Annotated[str, Form()] = "",
+    party: Annotated[str, Form()] = "",
+    law: Annotated[str, Form()] = "",
+    date_from: Annotated[str, Form(alias="from")] = "",
+    date_to: Annotated[str, Form(alias="to")] = "",
+    mode: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the search the page shows under a name (its parameters come as form fields)."""
+    if kind == "clauses" and not user.has(SEARCH):
+        raise HTTPException(403, "your roles do not allow contract search")
+    given = {"q": q, "clause": clause, "subtype": subtype, "party": party, "law": law,
+             "from": date_from, "to": date_to, "mode": mode}
+    params = {k: given[k] for k in KINDS.get(kind, ()) if given[k]}
+    back = f"{SEARCH_PAGES.get(kind, '/search/text')}?{urlencode(params)}"
+    try:
+        save_search(session, user.username, name, kind, params)
+        session.commit()
+        flash(request, f"Saved the search as \u201c{' '.join(name.split())}\u201d.")
+    except SavedSearchError as exc:
+        session.rollback()
+        flash(request, f"Not saved: {exc}", "error")
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/search/saved/{search_id}/delete")
+def delete_search_form(request: Request, search_id: RowId, user: CurrentUser,
+                       session: DB) -> Response:
+    try:
+        delete_search(session, user.username, search_id)
+        session.commit()
+        flash(request, "Saved search removed.")
+    except SavedSearchError as exc:
+        session.rollback()
+        raise HTTPException(404, str(exc)) from None
+    return RedirectResponse("/search/text", status_code=303)
