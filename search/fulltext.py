@@ -147,6 +147,7 @@ class FullTextIndex:
         except sqlite3.Error as exc:
             raise FullTextError(f"cannot open the full-text index {path}: {exc}") from exc
         self._lock = threading.Lock()
+        self._mark: tuple[Any, ...] | None = None  # (documents, latest updated_at) last synced
 
     def close(self) -> None:
         with self._lock:
@@ -157,8 +158,18 @@ class FullTextIndex:
             return dict(self._db.execute("SELECT document_id, stamp FROM docs").fetchall())
 
     def sync(self, session: Session) -> SyncReport:
-        """Bring the index in step with the database (cheap when nothing changed: one
-        grouped query and a dict compare)."""
+        """Bring the index in step with the database. Nothing changed since the last sync
+        (same number of documents, same latest `updated_at`, which every correction, type
+        change, decision and deletion moves): one indexed aggregate query, nothing else."""
+        mark = tuple(session.execute(select(func.count(Document.id),
+                                            func.max(Document.updated_at))).one())
+        if mark == self._mark:
+            return SyncReport(indexed=0, removed=0)
+        report = self._sync(session)
+        self._mark = mark
+        return report
+
+    def _sync(self, session: Session) -> SyncReport:
         live = {
             doc_id: _stamp(updated, corrected, n)
             for doc_id, updated, corrected, n in session.execute(
