@@ -125,3 +125,13 @@ def test_only_editors_save_line_items(app: FastAPI, client: TestClient) -> None:
     r = client.post(f"/documents/{doc}/line-items",
                     data={"csrf_token": token, "description": ["x"], "amount": ["1.00"]})
     assert r.status_code == 404  # legal does not see invoices at all
+
+
+def test_readers_see_the_grid_without_inputs(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "cal", "compliance")  # reads invoices, does not edit them
+    doc = seed_document(app, "invoice", FIELDS)
+    login(client, "cal")
+    page = client.get(f"/documents/{doc}").text
+    assert 'id="line-items-form"' in page and "Support hours" in page
+    assert 'name="amount"' not in page and 'id="li-save"' not in page
+    assert "Does not add up" in page
