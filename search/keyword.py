@@ -10,6 +10,7 @@ where party filters are resolved to document ids for the vector store.
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 import threading
@@ -290,22 +291,29 @@ class KeywordIndex:
                 return []
         return self._match(_or(terms, "AND"), k, filters, allowed)
 
-    def facets(self, doc_type: str = "contract", max_parties: int = 300) -> dict[str, list[str]]:
-        """Values the filters can offer, drawn from the indexed chunks: subtypes, governing
-        laws, clause types and parties (the most frequent `max_parties`), each sorted."""
+    def facets(self, document_ids: Sequence[str] | None = None, doc_type: str = "contract",
+               max_parties: int = 300) -> dict[str, list[str]]:
+        """Values the filters can offer, drawn from the indexed chunks of `document_ids`
+        (the documents the user may see; None: all): subtypes, governing laws, clause types
+        and parties (the most frequent `max_parties`), each sorted."""
+        scope = "doc_type = ?"
+        args: list[Any] = [doc_type]
+        if document_ids is not None:
+            scope += " AND document_id IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(document_ids)))
         with self._lock:
             one = {
                 col: [r[0] for r in self._db.execute(
-                    f"SELECT DISTINCT {col} FROM chunks WHERE doc_type = ? AND {col} <> ''"
-                    f" AND {col} IS NOT NULL", (doc_type,)).fetchall()]
+                    f"SELECT DISTINCT {col} FROM chunks WHERE {scope} AND {col} <> ''"
+                    f" AND {col} IS NOT NULL", args).fetchall()]
                 for col in ("subtype", "governing_law")
             }
             party_rows = self._db.execute(
-                "SELECT DISTINCT document_id, parties FROM chunks WHERE doc_type = ?"
-                " AND parties <> '' AND parties IS NOT NULL", (doc_type,)).fetchall()
+                f"SELECT DISTINCT document_id, parties FROM chunks WHERE {scope}"
+                " AND parties <> '' AND parties IS NOT NULL", args).fetchall()
             type_rows = self._db.execute(
-                "SELECT DISTINCT clause_types FROM chunks WHERE doc_type = ?"
-                " AND clause_types <> ''", (doc_type,)).fetchall()
+                f"SELECT DISTINCT clause_types FROM chunks WHERE {scope}"
+                " AND clause_types <> ''", args).fetchall()
         counts: dict[str, int] = {}
         for _, parties in party_rows:
             for p in {x.strip() for x in parties.split(" | ") if x.strip()}:

@@ -41,6 +41,10 @@ def test_facets_come_from_the_index(index):
     assert f["subtypes"] == ["msa", "nda"]
     assert f["laws"] == ["Delaware", "New York"]
     assert "Acme Widgets Corp" in f["parties"] and "Delta Health Ltd" in f["parties"]
+    only = index.keyword.facets(["nda"])  # the documents a user may see
+    assert only["laws"] == ["Delaware"] and "Acme Widgets Corp" not in only["parties"]
+    assert index.keyword.facets([]) == {"subtypes": [], "laws": [], "parties": [],
+                                        "clause_types": []}
 
 
 WORDS = [["Either", 72, 100, 110, 110], ["party", 114, 100, 140, 110], ["may", 144, 100, 162, 110],

@@ -135,14 +135,19 @@ CLAUSE_NAMES = {
 }
 
 
-def filter_choices(request: Request, form: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """The filters' options, (value, label), from the indexed contracts; a value given in
-    the address but not indexed (any more) stays selectable. Empty when search is off or
-    not built yet: the page still renders."""
+def filter_choices(request: Request, session: Session, user: Principal,
+                   form: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The filters' options, (value, label), from the indexed contracts this user may see
+    (a contract that came in through the HR channel must not lend its parties to legal's
+    list); a value given in the address but not indexed stays selectable. Empty when
+    search is off or not built yet: the page still renders."""
     from extractors.clauses import CLAUSE_TYPES
 
+    visible = list(session.scalars(select(Document.id).where(
+        Document.deleted_at.is_(None), Document.doc_type == "contract",
+        user.document_filter())))
     try:
-        facets = search_index(request).keyword.facets()
+        facets = search_index(request).keyword.facets(visible)
     except HTTPException:
         facets = {"subtypes": [], "laws": [], "parties": [], "clause_types": []}
     present = set(facets["clause_types"])
@@ -193,7 +198,7 @@ def search_page(
             error = exc.detail
     return render(request, "search.html", {
         "form": form, "hits": hits, "groups": group_by_contract(session, hits), "error": error,
-        "modes": MODES, "choices": filter_choices(request, form), "clause_name": clause_name,
+        "modes": MODES, "choices": filter_choices(request, session, user, form), "clause_name": clause_name,
         "saved": saved_list(session, user), "save_kind": "clauses",
         "save_params": {k: form[k] for k in KINDS["clauses"] if form.get(k)},
         "highlight": safe_highlight, "searched": bool(q.strip())})
