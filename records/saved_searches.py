@@ -13,7 +13,7 @@ from records.models import SavedSearch
 # The parameters each search page takes (the rest of a submitted query is dropped).
 KINDS: dict[str, tuple[str, ...]] = {
     "text": ("q",),
-    "clauses": ("q", "clause", "subtype", "party", "law", "from", "to", "mode"),
+    "clauses": ("q", "clause", "subtype", "party", "law", "from", "to", "mode", "ranked"),
 }
 MAX_NAME = 120
 MAX_PER_USER = 100

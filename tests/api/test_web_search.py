@@ -98,6 +98,8 @@ def test_clause_page_groups_cuts_and_opens_the_passage(app: FastAPI, client: Tes
     r = client.get("/search", params={"q": "terminate for convenience", "mode": "hybrid"})
     assert 'aria-labelledby="g-' + contract in r.text
     assert "lease.pdf" not in r.text  # no evidence: cut off, not padded in
+    ranked = client.get("/search", params={"q": "terminate for convenience", "ranked": "1"})
+    assert "lease.pdf" in ranked.text  # the plain ranking pads with the nearest chunks
     link = re.search(r'href="(/documents/[^"]+passage=\d+-\d+)"', r.text).group(1)
     doc_page = client.get(link.replace("&amp;", "&"))
     assert doc_page.status_code == 200

@@ -34,6 +34,7 @@ from search.fulltext import FILENAME, FullTextError, FullTextIndex, TextHit
 router = APIRouter()
 MODES = ("hybrid", "semantic", "keyword")
 TEXT_PAGE_SIZE = 25
+RANKED_HITS = 20  # the clause page's plain ranking (`ranked=1`), as before the cut-off
 _FULLTEXT_LOCK = threading.Lock()
 
 
@@ -178,20 +179,23 @@ def search_page(
     date_from: Annotated[str | None, Query(alias="from")] = None,
     date_to: Annotated[str | None, Query(alias="to")] = None,
     mode: str = "hybrid",
+    ranked: str = "",
 ) -> Response:
     """Clause search: every hit with evidence of its own (`SearchIndex.search`'s relevance
-    cut-off, at most MAX_RELEVANT), grouped by contract."""
+    cut-off, at most MAX_RELEVANT), grouped by contract; `ranked=1` shows the plain
+    ranking (the best RANKED_HITS) instead, for when the cut-off ends too early."""
     from search.index import MAX_RELEVANT
 
     form = {"q": q, "type": type or "", "subtype": subtype or "", "party": party or "",
             "law": law or "", "clause": clause or "", "from": date_from or "",
-            "to": date_to or "", "mode": mode}
+            "to": date_to or "", "mode": mode, "ranked": "1" if ranked else ""}
     hits: list[Any] = []
     error = None
     if q.strip():
         try:
-            hits = run_search(request, session, user, q, MAX_RELEVANT, mode,
-                              relevant_only=True,
+            hits = run_search(request, session, user, q,
+                              RANKED_HITS if ranked else MAX_RELEVANT, mode,
+                              relevant_only=not ranked,
                               **filter_args(type, subtype, party, law, clause, date_from,
                                             date_to))
         except HTTPException as exc:
@@ -311,12 +315,13 @@ def save_search_form(
     date_from: Annotated[str, Form(alias="from")] = "",
     date_to: Annotated[str, Form(alias="to")] = "",
     mode: Annotated[str, Form()] = "",
+    ranked: Annotated[str, Form()] = "",
 ) -> Response:
     """Save the search the page shows under a name (its parameters come as form fields)."""
     if kind == "clauses" and not user.has(SEARCH):
         raise HTTPException(403, "your roles do not allow contract search")
     given = {"q": q, "clause": clause, "subtype": subtype, "party": party, "law": law,
-             "from": date_from, "to": date_to, "mode": mode}
+             "from": date_from, "to": date_to, "mode": mode, "ranked": ranked}
     params = {k: given[k] for k in KINDS.get(kind, ()) if given[k]}
     back = f"{SEARCH_PAGES.get(kind, '/search/text')}?{urlencode(params)}"
     try:
