@@ -42,3 +42,7 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+if [ "$DEV" = 1 ] && command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  # axe-core for the accessibility browser test (injected into the pages under test only)
+  npm ci --no-audit --no-fund >&2 || echo "npm ci failed: the accessibility test will skip" >&2
+fi

@@ -29,7 +29,7 @@ from chromadb.config import Settings
 
 from extractors.types import Clause
 from ingest.types import IngestedDocument
-from search.chunking import Chunk, make_chunks
+from search.chunking import CLAUSE_LABEL_MIN, Chunk, make_chunks
 from search.embeddings import MiniLMChromaEF, MiniLMEmbeddings
 from search.encoder import DIM, MiniLMEncoder, get_encoder
 from search.keyword import KeywordIndex, highlight_terms
@@ -44,6 +44,13 @@ ADD_BATCH = 512
 BROAD_FILTER_CHUNKS = 2000  # filters passing more chunks than this are applied post-hoc
 MAX_OVERFETCH = 1000
 TYPE_LIST_WEIGHT = 1.0  # RRF weight of the clause-type list (semantic and keyword weigh 1)
+# The relevance cut-off (`search(..., relevant_only=True)`): RRF ranks say nothing about
+# whether the 20th hit is still about the query, so a hit must bring evidence of its own:
+# every query word (BM25 AND match), or a cosine similarity to the query of at least
+# SEMANTIC_MIN (MiniLM; set before measuring, not fitted), or the clause tagger's
+# probability for a clause type the query names at its tagging threshold (CLAUSE_LABEL_MIN).
+SEMANTIC_MIN = 0.40
+MAX_RELEVANT = 50
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -250,44 +257,55 @@ class SearchIndex:
             self.keyword.add_chunks(chunks)
 
     # ------------------------------------------------------------------ reading
-    def semantic_ids(self, query: str, n: int, filters: SearchFilters | None = None) -> list[str]:
+    def semantic_ids(self, query: str, n: int, filters: SearchFilters | None = None,
+                     sims: dict[str, float] | None = None) -> list[str]:
         """Chunk ids by cosine similarity, best first.
 
         chroma's metadata filtering costs time proportional to the rows that pass (~0.5 s at
         100k chunks for a filter passing a third of them), so broad filters are applied after
         an over-fetching unfiltered HNSW query; narrow ones (a contract, a party) go to chroma.
+        `sims`, when given, receives each returned chunk's cosine similarity to the query.
         """
         vec = self.encoder.encode([query])[0].tolist()
         if filters is None or filters.is_empty():
-            return self._vector_query(vec, n, None)
+            return self._vector_query(vec, n, None, sims)
         allowed = self.keyword.count_matching(filters)
         if allowed == 0:
             return []
         total = max(1, self.keyword.count())
         if allowed > BROAD_FILTER_CHUNKS:
             fetch = min(total, MAX_OVERFETCH, int(n * 2 * total / allowed) + n)
-            ids = self._vector_query(vec, fetch, None)
+            ids = self._vector_query(vec, fetch, None, sims)
             keep = self.keyword.keep_matching(ids, filters)
             return [i for i in ids if i in keep][:n]
         party_docs = None
         if filters.party:
             party_docs = self.keyword.document_ids(SearchFilters(party=filters.party))
-        return self._vector_query(vec, n, chroma_where(filters, party_docs))
+        return self._vector_query(vec, n, chroma_where(filters, party_docs), sims)
 
     def clause_type_ids(
-        self, query: str, n: int, filters: SearchFilters | None = None
+        self, query: str, n: int, filters: SearchFilters | None = None,
+        probs: dict[str, float] | None = None,
     ) -> list[str]:
         """Chunk ids by the tagger's probability for the query's clause types ([] for a
         query that names no clause type)."""
         types = query_clause_types(query)
-        return self.keyword.type_search(types, n, filters) if types else []
+        return self.keyword.type_search(types, n, filters, probs) if types else []
 
-    def _vector_query(self, vec: list[float], n: int, where: dict | None) -> list[str]:
+    def _vector_query(self, vec: list[float], n: int, where: dict | None,
+                      sims: dict[str, float] | None = None) -> list[str]:
         """Ids only, straight from the collection: langchain's similarity search also loads
         every hit's text and metadata from chroma's SQLite (~20 ms for 40 hits, more when
-        over-fetching), which the SQLite keyword index serves for the final top-k anyway."""
-        res = self._collection.query(query_embeddings=[vec], n_results=n, where=where, include=[])
-        return list(res["ids"][0]) if res["ids"] else []
+        over-fetching), which the SQLite keyword index serves for the final top-k anyway.
+        The cosine distances come along only when `sims` wants them."""
+        include = ["distances"] if sims is not None else []
+        res = self._collection.query(query_embeddings=[vec], n_results=n, where=where,
+                                     include=include)
+        ids = list(res["ids"][0]) if res["ids"] else []
+        if sims is not None and ids:
+            sims.update((c, 1.0 - float(d)) for c, d in zip(ids, res["distances"][0],
+                                                               strict=True))
+        return ids
 
     def search(
         self,
@@ -295,27 +313,38 @@ class SearchIndex:
         k: int = 10,
         filters: SearchFilters | None = None,
         mode: str = "hybrid",
+        relevant_only: bool = False,
     ) -> list[SearchHit]:
         """Top-k chunks. hybrid = reciprocal rank fusion (k=60) of the semantic and BM25 ranks
-        and, for queries the clause tagger maps to clause types, the clause-type rank."""
+        and, for queries the clause tagger maps to clause types, the clause-type rank.
+        `relevant_only`: only hits with evidence of their own (see SEMANTIC_MIN), at most k,
+        so a result list ends where relevance does rather than at a fixed length."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         query = query.strip()
         if not query or k <= 0:
             return []
         n = max(k * 4, 40)
+        sims: dict[str, float] | None = {} if relevant_only else None
+        probs: dict[str, float] | None = {} if relevant_only else None
+        every: list[str] = []
         if mode == "hybrid":
             # Both retrievers spend their time in C (onnxruntime, chroma, SQLite) with the GIL
             # released, so the keyword side runs on a pool thread while this one embeds.
             kw_future = _pool().submit(self.keyword.search, query, n, filters)
-            ty_future = _pool().submit(self.clause_type_ids, query, n, filters)
-            sem = self.semantic_ids(query, n, filters)
+            ty_future = _pool().submit(self.clause_type_ids, query, n, filters, probs)
+            all_future = _pool().submit(self.keyword.all_terms, query, n, filters) \
+                if relevant_only else None
+            sem = self.semantic_ids(query, n, filters, sims)
             kw = kw_future.result()
             typed = ty_future.result()
+            every = all_future.result() if all_future is not None else []
         else:
-            sem = self.semantic_ids(query, n, filters) if mode == "semantic" else []
+            sem = self.semantic_ids(query, n, filters, sims) if mode == "semantic" else []
             kw = self.keyword.search(query, n, filters) if mode == "keyword" else []
             typed = []
+            if relevant_only and mode == "keyword":
+                every = self.keyword.all_terms(query, n, filters)
         scores: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
         for name, ids, weight in (
@@ -326,6 +355,12 @@ class SearchIndex:
             for r, cid in enumerate(ids, start=1):
                 scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + r)
                 ranks.setdefault(cid, {})[name] = r
+        if relevant_only:
+            words = set(every)
+            sims, probs = sims or {}, probs or {}
+            scores = {c: v for c, v in scores.items()
+                      if c in words or sims.get(c, 0.0) >= SEMANTIC_MIN
+                      or probs.get(c, 0.0) >= CLAUSE_LABEL_MIN}
         top = sorted(scores, key=lambda c: -scores[c])[:k]
         rows = self.keyword.rows(top, query)
         missing = [c for c in top if c not in rows]

@@ -10,6 +10,7 @@ where party filters are resolved to document ids for the vector store.
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 import threading
@@ -277,11 +278,62 @@ class KeywordIndex:
                 break
         return out[:k]
 
+    def all_terms(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
+        """Chunk ids holding every query term (AND), best first: word-for-word evidence
+        for the relevance cut-off (an OR match on one common word is not)."""
+        terms = query_terms(query)
+        if not terms:
+            return []
+        allowed = None
+        if filters is not None and not filters.is_empty():
+            allowed = self.count_matching(filters)
+            if allowed == 0:
+                return []
+        return self._match(_or(terms, "AND"), k, filters, allowed)
+
+    def facets(self, document_ids: Sequence[str] | None = None, doc_type: str = "contract",
+               max_parties: int = 300) -> dict[str, list[str]]:
+        """Values the filters can offer, drawn from the indexed chunks of `document_ids`
+        (the documents the user may see; None: all): subtypes, governing laws, clause types
+        and parties (the most frequent `max_parties`), each sorted."""
+        scope = "doc_type = ?"
+        args: list[Any] = [doc_type]
+        if document_ids is not None:
+            scope += " AND document_id IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(list(document_ids)))
+        with self._lock:
+            one = {
+                col: [r[0] for r in self._db.execute(
+                    f"SELECT DISTINCT {col} FROM chunks WHERE {scope} AND {col} <> ''"
+                    f" AND {col} IS NOT NULL", args).fetchall()]
+                for col in ("subtype", "governing_law")
+            }
+            party_rows = self._db.execute(
+                f"SELECT DISTINCT document_id, parties FROM chunks WHERE {scope}"
+                " AND parties <> '' AND parties IS NOT NULL", args).fetchall()
+            type_rows = self._db.execute(
+                f"SELECT DISTINCT clause_types FROM chunks WHERE {scope}"
+                " AND clause_types <> ''", args).fetchall()
+        counts: dict[str, int] = {}
+        for _, parties in party_rows:
+            for p in {x.strip() for x in parties.split(" | ") if x.strip()}:
+                counts[p] = counts.get(p, 0) + 1
+        top = sorted(counts, key=lambda p: (-counts[p], p.lower()))[:max_parties]
+        types = {t for (row,) in type_rows for t in row.split(",") if t}
+        return {
+            "subtypes": sorted(set(one["subtype"]), key=str.lower),
+            "laws": sorted({v.strip() for v in one["governing_law"]}, key=str.lower),
+            "parties": sorted(top, key=str.lower),
+            "clause_types": sorted(types),
+        }
+
     def type_search(
-        self, types: Sequence[str], k: int, filters: SearchFilters | None = None
+        self, types: Sequence[str], k: int, filters: SearchFilters | None = None,
+        probs: dict[str, float] | None = None,
     ) -> list[str]:
         """Chunk ids by the tagger's probability for any of `types` (max over them), best
-        first: the clause-type ranked list fused into hybrid search.
+        first: the clause-type ranked list fused into hybrid search (`probs`, when given,
+        receives each returned chunk's probability).
 
         Per type, an index scan of `(type, p DESC)` stops after k passing rows, so the cost
         does not grow with the index; narrow filters make SQLite start from the filtered
@@ -302,7 +354,10 @@ class KeywordIndex:
                 for cid, p in rows:
                     if p > best.get(cid, -1.0):
                         best[cid] = p
-        return sorted(best, key=lambda c: -best[c])[:k]
+        top = sorted(best, key=lambda c: -best[c])[:k]
+        if probs is not None:
+            probs.update((c, best[c]) for c in top)
+        return top
 
     def _informative(self, terms: list[str]) -> list[str]:
         """The terms whose document frequency is below COMMON_DF of the index (all of them

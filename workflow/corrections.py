@@ -29,6 +29,7 @@ from records.vendors import resolve_vendor
 from workflow import books, leases
 from workflow.errors import Conflict, Invalid
 from workflow.judge import now, reevaluate
+from workflow.line_items import LineItemInput, normalize_line_items
 from workflow.states import AP_TYPES, DocumentStatus, LedgerStatus
 
 DOC_TYPES = ("invoice", "receipt", "contract", "hr", "other")
@@ -41,7 +42,9 @@ MONEY_FIELDS = {
     "subtotal", "tax_amount", "total_amount", "contract_value", "salary", "pay_rate",
     "gross_pay", "net_pay", "total_deductions",
 }
-LIST_FIELDS = {"parties", "line_items"}
+LINE_ITEMS = "line_items"
+LIST_FIELDS = {"parties", LINE_ITEMS}
+NO_LINES = "no line items left; to remove them all, clear the field with a reason"
 DURATION_FIELDS = {"term", "renewal_term", "notice_period"}
 # Field names offered when adding a field the machine missed, per type (CONTRACT.md).
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -120,6 +123,17 @@ def normalize_correction(name: str, value: str) -> tuple[Any, Any]:
         if not m:
             raise Invalid("a duration is like '30 days', '12 months' or '2 years'")
         return raw, f"{int(m.group(1))}_{m.group(2).lower()}s"
+    if name == LINE_ITEMS:
+        try:
+            items = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise Invalid(f"line items are a JSON list of objects: {exc.msg}") from exc
+        if not isinstance(items, list):
+            raise Invalid("line items are a JSON list of objects")
+        lines = normalize_line_items(items)
+        if not lines:
+            raise Invalid(NO_LINES)
+        return lines, lines
     if name in LIST_FIELDS:
         if raw.startswith("["):
             try:
@@ -216,6 +230,33 @@ def correct_field(
     if not _FIELD_NAME.fullmatch(name or ""):
         raise Invalid("a field name is lower-case letters, digits and '_'")
     new_value, normalized = normalize_correction(name, value)
+    return _store(session, doc, name, new_value, normalized, actor, config, reason)
+
+
+def correct_line_items(
+    session: Session,
+    document_id: str,
+    rows: list[LineItemInput],
+    actor: str,
+    config: PolicyConfig,
+    reason: str | None = None,
+) -> FieldRow:
+    """The line-item grid's rows, read cell by cell (`workflow.line_items`), stored as the
+    `line_items` field through the same path as any other correction (audited, the
+    machine's list kept, re-judged: `ap.line_items_sum` follows the new lines)."""
+    doc = editable(session, document_id)
+    leases.require_free(session, document_id, actor)
+    lines = normalize_line_items(rows)
+    if not lines:
+        raise Invalid(NO_LINES)
+    return _store(session, doc, LINE_ITEMS, lines, lines, actor, config, reason)
+
+
+def _store(session: Session, doc: Document, name: str, new_value: Any, normalized: Any,
+           actor: str, config: PolicyConfig, reason: str | None) -> FieldRow:
+    """Write a checked value: masked like a read one, the machine's kept, audited, the
+    vendor's hints taught, and the document re-judged."""
+    document_id = doc.id
     strict = strict_masking(doc)  # a typed-in SSN is masked like a read one
     new_value, normalized = mask_value(new_value, strict), mask_value(normalized, strict)
     reason = mask_ids(reason or "", strict)

@@ -51,6 +51,8 @@ FINDINGS_QUEUES = ("/queues/exception", "/api/queues/exception")
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/documents/{document_id}/fields"): {"data": {"name": "salary", "value": "1"}},
     ("POST", "/documents/{document_id}/type"): {"data": {"doc_type": "invoice"}},
+    ("POST", "/documents/{document_id}/line-items"): {
+        "data": {"description": "Widget", "amount": "1.00"}},
     ("POST", "/documents/{document_id}/decision"): {"data": {"decision": "approve"}},
     ("POST", "/documents/{document_id}/delete"): {"data": {}},
     ("POST", "/documents/{document_id}/lease"): {"data": {}},
@@ -245,16 +247,26 @@ class _EveryDocumentIndex:
     def __init__(self, cases: list[Case]) -> None:
         self.cases = cases
 
+        self.keyword = self  # the filters' choices come from here too
+
     def search(self, q: str, k: int = 10, filters: Any = None,
-               mode: str = "hybrid") -> list[SearchHit]:
+               mode: str = "hybrid", relevant_only: bool = False) -> list[SearchHit]:
         return [SearchHit(chunk_id=f"{c.document_id}:0", document_id=c.document_id,
                           filename=c.filename, page=1, score=1.0, text=q, highlighted=q)
                 for c in self.cases]
 
+    def facets(self, document_ids: Any = None) -> dict[str, list[str]]:
+        """Choices from the documents asked for (every one when None), each naming its
+        file: a hidden document's name in the filters would be a leak."""
+        names = [c.filename for c in self.cases
+                 if document_ids is None or c.document_id in document_ids]
+        return {"subtypes": names, "laws": names, "parties": names, "clause_types": []}
+
 
 LISTINGS = ("/documents", "/api/documents", "/queues/review", "/queues/exception",
             "/api/queues/review", "/api/queues/exception", "/ledger", "/ledger.csv",
-            "/api/ledger", "/search?q=withholding", "/api/search?q=withholding")
+            "/api/ledger", "/search?q=withholding", "/api/search?q=withholding",
+            "/search", "/search/text?q=withholding", "/api/search/text?q=withholding")
 
 
 def test_lists_queues_search_and_ledger_leave_hidden_documents_out(

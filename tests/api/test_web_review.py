@@ -163,7 +163,8 @@ def test_document_page_renders_image_and_highlights(app: FastAPI, client: TestCl
     login(client, "pat")
     page = client.get(f"/documents/{doc_id}").text
     assert 'rect class="box" data-field="total_amount"' in page
-    assert 'value="[{&#34;description&#34;: &#34;Widget \\&#34;XL\\&#34; &lt;b&gt;' in page
+    # line items are a grid of cells, each escaped (no raw JSON box)
+    assert 'value="Widget &#34;XL&#34; &lt;b&gt;" aria-label="Description, line 1"' in page
     assert 'id="approve-form"' in page
     img = client.get(f"/documents/{doc_id}/pages/1.png")
     assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"

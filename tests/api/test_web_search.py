@@ -61,3 +61,48 @@ def test_search_returns_visible_contract_hits(app: FastAPI, client: TestClient) 
     assert hits[0]["link"] == f"/documents/{contract}?page=1"
     page = client.get("/search", params={"q": "termination", "mode": "keyword"})
     assert page.status_code == 200 and "<mark>" in page.text and "handbook" not in page.text
+
+
+@pytest.mark.slow
+def test_clause_page_groups_cuts_and_opens_the_passage(app: FastAPI, client: TestClient) -> None:
+    import re
+
+    from records.rows import document_from_rows
+
+    try:
+        from search import SearchIndex
+
+        index = SearchIndex(app.state.settings.data_dir, None)
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"search index not ready: {type(exc).__name__}: {exc}")
+    app.state.search = index
+    contract = seed_document(app, "contract", {}, lines=CONTRACT_LINES, filename="nda.pdf")
+    other = seed_document(app, "contract", {}, filename="lease.pdf", lines=[
+        "EQUIPMENT LEASE", "The lessee shall keep the forklift insured and in good repair."])
+    with session_scope(app.state.sessions) as s:
+        index.index_document(contract, document_from_rows(s, contract),
+                             {"doc_type": "contract", "subtype": "nda",
+                              "governing_law": "Delaware",
+                              "parties": ["Alpha Widgets Inc.", "Beta Gadgets LLC"]})
+        index.index_document(other, document_from_rows(s, other),
+                             {"doc_type": "contract", "subtype": "lease"})
+    add_user(app, "lee", "legal")
+    login(client, "lee")
+    page = client.get("/search")
+    # filters offer what the index holds, clause types by name
+    assert '<option value="Delaware" >Delaware</option>' in page.text
+    assert '<option value="Alpha Widgets Inc." >Alpha Widgets Inc.</option>' in page.text
+    assert '<option value="lease" >lease</option>' in page.text
+    assert ">Termination for convenience</option>" in page.text
+    assert 'type="date"' in page.text
+    r = client.get("/search", params={"q": "terminate for convenience", "mode": "hybrid"})
+    assert 'aria-labelledby="g-' + contract in r.text
+    assert "lease.pdf" not in r.text  # no evidence: cut off, not padded in
+    ranked = client.get("/search", params={"q": "terminate for convenience", "ranked": "1"})
+    assert "lease.pdf" in ranked.text  # the plain ranking pads with the nearest chunks
+    link = re.search(r'href="(/documents/[^"]+passage=\d+-\d+)"', r.text).group(1)
+    doc_page = client.get(link.replace("&amp;", "&"))
+    assert doc_page.status_code == 200
+    assert doc_page.text.count('<rect class="passage"') >= 1
+    assert "The matched passage is highlighted" in doc_page.text
+    assert client.get(f"/documents/{contract}?passage=nonsense").status_code == 422

@@ -26,7 +26,7 @@ from api.web.routes.documents import (
     settle_finding,
 )
 from api.web.routes.ledger import change_status, visible_entries
-from api.web.routes.search import filter_args, run_search
+from api.web.routes.search import TEXT_PAGE_SIZE, filter_args, run_search, run_text_search
 from records import ledger
 from records.db import session_scope
 from records.models import Document
@@ -198,6 +198,20 @@ def search(
     hits = run_search(request, session, user, q, k, mode,
                       **filter_args(type, subtype, party, law, clause, date_from, date_to))
     return {"query": q, "hits": [h.to_json() for h in hits]}
+
+
+@router.get("/search/text")
+def search_text(
+    request: Request,
+    q: Annotated[str, Query(min_length=1)],
+    user: CurrentUser,
+    session: DB,
+    limit: Annotated[int, Query(ge=1, le=200)] = TEXT_PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """Full-text search over every document this user may see (title, fields, text)."""
+    rows, total = run_text_search(request, session, user, q, limit, offset)
+    return {"query": q, "total": total, "hits": [r.to_json() for r in rows]}
 
 
 @router.get("/ledger")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from api.web.access import VIOLATIONS, Principal
 from api.web.bounds import DocumentPage, ListPage, PageNumber, RowId
 from api.web.deps import DB, CurrentUser, flash, render
+from api.web.line_items import grid_of
 from api.web.queries import (
     QUEUES,
     list_documents,
@@ -43,15 +44,18 @@ from records.models import (
     aware,
 )
 from records.rows import field_rows
+from search.passages import passage_boxes
 from workflow import controls, corrections, decide, leases
 from workflow.errors import WorkflowError
 from workflow.intake import Intake, receive
 from workflow.judge import REVIEW_QUEUE, open_task
-from workflow.states import DocumentStatus, Resolution
+from workflow.line_items import LineItemInput
+from workflow.states import AP_TYPES, DocumentStatus, Resolution
 
 router = APIRouter()
 QUEUE_FULL_RETRY_AFTER_S = 10
 STATUSES = tuple(s.value for s in DocumentStatus if s != DocumentStatus.RECEIVED)
+PASSAGE = r"^\d{1,9}-\d{1,9}$"  # a search hit's character range: ?passage=1200-2050
 
 
 async def intake_files(request: Request, files: list[UploadFile], user: Principal) -> list[Intake]:
@@ -163,7 +167,10 @@ def document_page(
     session: DB,
     page: DocumentPage = 1,
     queue: str | None = None,
+    passage: Annotated[str | None, Query(max_length=40, pattern=PASSAGE)] = None,
 ) -> Response:
+    """The review page; `passage=START-END` (a search hit's characters in the document's
+    text) draws the boxes of the words that print it on the page."""
     restricted = findings_only(session, user, document_id)
     if restricted is not None:
         return render(request, "document_restricted.html", {
@@ -176,6 +183,11 @@ def document_page(
     current = next((p for p in pages if p.number == page), None)
     rows = field_rows(session, doc.id)
     boxes = [r for r in rows if r.bbox and (r.page or 1) == page]
+    marked = []
+    if passage and current is not None:
+        start, end = (int(x) for x in passage.split("-"))
+        marked = passage_boxes([p.text or "" for p in pages], page, current.words or [],
+                               start, end)
     prev_id = next_id = None
     lease = _lease_view(session, user, doc.id) \
         if queue == "review" and user.can_edit(doc) else None
@@ -185,15 +197,21 @@ def document_page(
                               .order_by(StatusEvent.at, StatusEvent.id)).all()
     entry = session.scalar(select(LedgerEntry).where(LedgerEntry.document_id == doc.id))
     known = set(corrections.FIELD_NAMES.get(doc.doc_type or "other", ())) - {r.name for r in rows}
+    reasons = list(doc.review_reasons or [])
+    grid = None
+    if doc.doc_type in AP_TYPES or any(r.name == corrections.LINE_ITEMS for r in rows):
+        grid = grid_of(rows, doc.doc_type, request.app.state.policy_config,
+                       f"low_confidence:{corrections.LINE_ITEMS}" in reasons)
     return render(request, "document.html", {
-        "doc": doc, "fields": rows, "boxes": boxes, "page": page, "n_pages": n_pages,
+        "doc": doc, "fields": [r for r in rows if r.name != corrections.LINE_ITEMS],
+        "grid": grid, "boxes": boxes, "passage": marked, "page": page, "n_pages": n_pages,
         "page_row": current, "violations": violations_of(session, doc.id), "history": history,
         "queue": queue if queue in QUEUES else None, "prev_id": prev_id, "next_id": next_id,
         "can_edit": user.can_edit(doc), "ledger": entry, "is_admin": "admin" in user.roles,
         "can_settle": user.can_edit(doc) or user.has(VIOLATIONS),
         "blocking": controls.BLOCKING_RULES, "resolutions": [r.value for r in Resolution],
-        "missing_fields": sorted(known), "doc_types": corrections.DOC_TYPES,
-        "reasons": list(doc.review_reasons or []), "lease": lease,
+        "missing_fields": sorted(known - {corrections.LINE_ITEMS}),
+        "doc_types": corrections.DOC_TYPES, "reasons": reasons, "lease": lease,
     })
 
 
@@ -341,6 +359,47 @@ def correct_field(
             raise
         flash(request, f"Not saved: {exc.detail}", "error")
     return RedirectResponse(_back(document_id, queue, "#fields"), status_code=303)
+
+
+def apply_line_items(request: Request, session: Session, user: Principal, document_id: str,
+                     rows: list[LineItemInput], reason: str | None = None) -> Any:
+    """The line-item grid's rows, for the form (and any future API caller)."""
+    _editable(session, user, document_id)
+    return _correct(request, session, document_id, lambda: corrections.correct_line_items(
+        session, document_id, rows, user.username, request.app.state.policy_config, reason))
+
+
+def _column(values: list[str], k: int) -> str:
+    return values[k] if k < len(values) else ""
+
+
+@router.post("/documents/{document_id}/line-items")
+def save_line_items(
+    request: Request,
+    document_id: str,
+    user: CurrentUser,
+    session: DB,
+    description: Annotated[list[str] | None, Form()] = None,
+    quantity: Annotated[list[str] | None, Form()] = None,
+    unit_price: Annotated[list[str] | None, Form()] = None,
+    amount: Annotated[list[str] | None, Form()] = None,
+    tax: Annotated[list[str] | None, Form()] = None,
+    reason: Annotated[str, Form()] = "",
+    queue: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The grid posts its columns as parallel lists, in the rows' order on the page."""
+    cols = [description or [], quantity or [], unit_price or [], amount or [], tax or []]
+    rows = [LineItemInput(*(_column(c, k) for c in cols))
+            for k in range(max(len(c) for c in cols))]
+    try:
+        got = apply_line_items(request, session, user, document_id, rows, reason)
+        n = len(got.value or [])
+        flash(request, f"Saved {n} line item{'' if n == 1 else 's'}.")
+    except HTTPException as exc:
+        if not flashed(exc):
+            raise
+        flash(request, f"Not saved: {exc.detail}", "error")
+    return RedirectResponse(_back(document_id, queue, "#line-items"), status_code=303)
 
 
 @router.post("/documents/{document_id}/type")

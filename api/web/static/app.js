@@ -120,6 +120,7 @@
     });
     setupViewer();
     setupFieldWalk();
+    setupLineItems();
     if (body.dataset.status === "processing") {
       const tick = async () => {
         const r = await fetch("/api/documents/" + id + "/status", { headers: { Accept: "application/json" } });
@@ -160,6 +161,14 @@
       ({ width: fitWidth, page: fitPage, in: () => zoom(scale * ZOOM_STEP), out: () => zoom(scale / ZOOM_STEP) })[b.dataset.zoom]();
     }));
     fitWidth();
+    // a search hit opened here: bring its highlighted passage into view
+    const passage = view.querySelector("rect.passage");
+    if (passage) {
+      requestAnimationFrame(() => {
+        const b = passage.getBoundingClientRect(), box = scroll.getBoundingClientRect();
+        scroll.scrollTop += b.top - box.top - 40;
+      });
+    }
     document.addEventListener("keydown", (ev) => {
       if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
       if (ev.key === "+" || ev.key === "=") { zoom(scale * ZOOM_STEP); ev.preventDefault(); }
@@ -235,6 +244,145 @@
       d.input.focus();
       saveField(d.input);
     });
+  }
+
+  // ---------------------------------------------------------------- line-item grid
+  // Add, delete and reorder lines in the page (the server reads the rows in their order
+  // on save), and show each line's quantity x unit price and the sum of the amounts
+  // against the invoice's subtotal as they are typed. The server checks every cell again
+  // with the project's money grammar; this parser only previews.
+  const LINE_FOCUS_KEY = "backoffice-focus-line-items";
+  function parseAmount(text) {
+    let t = String(text || "").replace(/[^0-9.,\-]/g, "");
+    if (!/\d/.test(t)) return null;
+    if (t.includes(",") && t.includes(".")) {
+      t = t.lastIndexOf(".") > t.lastIndexOf(",") ? t.replace(/,/g, "") : t.replace(/\./g, "").replace(",", ".");
+    } else if (t.includes(",")) {
+      const k = t.lastIndexOf(",");
+      t = t.length - k - 1 === 2 ? t.slice(0, k).replace(/,/g, "") + "." + t.slice(k + 1) : t.replace(/,/g, "");
+    }
+    const v = Number(t);
+    return Number.isFinite(v) ? Math.round(v * 100) : null;  // cents
+  }
+  const fmtCents = (c) => (c < 0 ? "-" : "") + (Math.abs(c) / 100).toFixed(2);
+  function setupLineItems() {
+    const form = document.getElementById("line-items-form");
+    const tbody = form && form.querySelector("table.grid tbody");
+    if (!tbody || !form.querySelector("input[data-col]")) return;
+    const table = tbody.closest("table");
+    const rows = () => Array.from(tbody.querySelectorAll("tr.line"));
+    const cell = (tr, col) => tr.querySelector('input[data-col="' + col + '"]');
+    const blank = (tr) => Array.from(tr.querySelectorAll("input[data-col]")).every((i) => !i.value.trim());
+    const LABELS = { description: "Description", quantity: "Quantity", unit_price: "Unit price", amount: "Amount", tax: "Tax" };
+    function renumber() {
+      rows().forEach((tr, k) => {
+        const n = k + 1;
+        tr.querySelector(".line-no").textContent = String(n);
+        tr.querySelectorAll("input[data-col]").forEach((i) => i.setAttribute("aria-label", LABELS[i.dataset.col] + ", line " + n));
+        tr.querySelector('[data-line-op="up"]').setAttribute("aria-label", "Move line " + n + " up");
+        tr.querySelector('[data-line-op="down"]').setAttribute("aria-label", "Move line " + n + " down");
+        tr.querySelector('[data-line-op="delete"]').setAttribute("aria-label", "Delete line " + n);
+      });
+    }
+    function recompute() {
+      const perLine = Math.round(Number(table.dataset.tolerance || "0.01") * 100);
+      const floor = Math.round(Number(table.dataset.minTolerance || "0") * 100);
+      let sum = 0, lines = 0, unreadable = false;
+      rows().forEach((tr) => {
+        const out = tr.querySelector(".row-sum output");
+        const note = tr.querySelector(".mismatch-note");
+        if (note) note.remove();
+        if (blank(tr)) { out.textContent = ""; tr.classList.remove("mismatch"); return; }
+        lines += 1;
+        const q = parseAmount(cell(tr, "quantity").value), u = parseAmount(cell(tr, "unit_price").value);
+        const a = parseAmount(cell(tr, "amount").value);
+        if (a === null) unreadable = true; else sum += a;
+        const computed = q !== null && u !== null && cell(tr, "quantity").value.trim() && cell(tr, "unit_price").value.trim()
+          ? Math.round(q * u / 100) : null;
+        out.textContent = computed === null ? "" : fmtCents(computed);
+        const bad = computed !== null && a !== null && Math.abs(computed - a) > 2;
+        tr.classList.toggle("mismatch", bad);
+        if (bad) {
+          const s = document.createElement("span");
+          s.className = "mismatch-note"; s.textContent = " ≠ amount";
+          out.after(s);
+        }
+      });
+      const target = document.getElementById("li-target").dataset.value;
+      const diffRow = document.getElementById("li-diff-row");
+      const verdict = document.getElementById("li-verdict");
+      document.getElementById("li-sum").textContent = lines && !unreadable ? fmtCents(sum) : "—";
+      if (!lines || unreadable || !target) {
+        document.getElementById("li-diff").textContent = "—";
+        diffRow.classList.remove("mismatch"); verdict.textContent = "";
+        return;
+      }
+      const diff = parseAmount(target) - sum;
+      const bad = Math.abs(diff) > Math.max(perLine * Math.max(1, lines), floor);
+      document.getElementById("li-diff").textContent = fmtCents(diff);
+      diffRow.classList.toggle("mismatch", bad);
+      verdict.innerHTML = bad ? "<strong>Does not add up</strong>" : "Adds up";
+    }
+    function addRow(after) {
+      const proto = rows()[rows().length - 1];
+      const tr = proto.cloneNode(true);
+      tr.classList.remove("mismatch");
+      tr.classList.add("spare");
+      tr.querySelectorAll("input[data-col]").forEach((i) => { i.value = ""; });
+      tr.querySelector(".row-sum output").textContent = "";
+      const note = tr.querySelector(".mismatch-note");
+      if (note) note.remove();
+      if (after) after.after(tr); else tbody.append(tr);
+      renumber(); recompute();
+      cell(tr, "description").focus();
+      return tr;
+    }
+    function move(tr, step) {
+      const list = rows();
+      const k = list.indexOf(tr);
+      const other = list[k + step];
+      if (!other) return;
+      if (step < 0) other.before(tr); else other.after(tr);
+      renumber(); recompute();
+    }
+    function remove(tr, focusCol) {
+      const list = rows();
+      const k = list.indexOf(tr);
+      if (list.length === 1) { tr.querySelectorAll("input[data-col]").forEach((i) => { i.value = ""; }); }
+      else tr.remove();
+      renumber(); recompute();
+      const next = rows()[Math.min(k, rows().length - 1)];
+      (cell(next, focusCol || "description") || next.querySelector("input")).focus();
+    }
+    form.addEventListener("click", (ev) => {
+      const b = ev.target.closest("[data-line-op]");
+      if (!b) return;
+      const tr = b.closest("tr.line");
+      const op = b.dataset.lineOp;
+      if (op === "add") addRow(null);
+      else if (op === "delete") remove(tr);
+      else { move(tr, op === "up" ? -1 : 1); b.focus(); }
+    });
+    tbody.addEventListener("keydown", (ev) => {
+      const inp = ev.target.closest("input[data-col]");
+      if (!inp) return;
+      const tr = inp.closest("tr.line");
+      if (ev.altKey && (ev.key === "ArrowUp" || ev.key === "ArrowDown")) {
+        ev.preventDefault(); move(tr, ev.key === "ArrowUp" ? -1 : 1); inp.focus();
+      } else if (ev.altKey && ev.key === "Insert") {
+        ev.preventDefault(); addRow(tr);
+      } else if (ev.altKey && ev.key === "Delete") {
+        ev.preventDefault(); remove(tr, inp.dataset.col);
+      }
+    });
+    tbody.addEventListener("input", recompute);
+    form.addEventListener("submit", () => { sessionStorage.setItem(LINE_FOCUS_KEY, "1"); });
+    if (sessionStorage.getItem(LINE_FOCUS_KEY)) {
+      sessionStorage.removeItem(LINE_FOCUS_KEY);
+      const save = document.getElementById("li-save");
+      if (save) { save.focus(); window.addEventListener("load", () => setTimeout(() => { if (document.activeElement === document.body) save.focus(); }, 0), { once: true }); }
+    }
+    recompute();
   }
 
   // ---------------------------------------------------------------- keyboard field walk
