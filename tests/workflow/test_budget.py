@@ -5,6 +5,7 @@ document, and the next document of the batch is processed as usual."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -209,3 +210,45 @@ def test_pool_batch_memory_limit_and_a_dying_worker(data_dir: Path, tmp_path: Pa
         rows = list(s.query(Document))
     assert len(rows) == len(names)
     assert not [r.filename for r in rows if r.status == DocumentStatus.PROCESSING]
+
+
+_CLI_WITH_PEAK = (
+    "import resource, sys\n"
+    "from api.cli import main\n"
+    "rc = main(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024\n"
+    "print(f'workers peak RSS MB {peak}', file=sys.stderr)\n"
+    "sys.exit(rc)\n")
+
+
+def test_hostile_batch_through_backoffice_process(tmp_path: Path) -> None:
+    """`backoffice process --workers 2` on the generated hostile set and an ordinary invoice,
+    with an 8 s / 1024 MB budget per document: each hostile file ends with its code, the
+    invoice is processed, and no worker's memory passed 1 GB. Unbounded, the long text
+    alone takes minutes and the PNG half a minute of OCR."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    files = {"a_big.png": hostile.big_png(9400), "b_long.txt": hostile.long_invoice_text(),
+             "c_bomb.docx": hostile.docx_paragraph_bomb(), "d_invoice.pdf": pdf_bytes(INVOICE_LINES)}
+    for name, data in files.items():
+        (inbox / name).write_bytes(data)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BACKOFFICE_DATA_DIR": str(tmp_path / "data"),
+           "BACKOFFICE_SEARCH": "0", "BACKOFFICE_DOC_TIMEOUT": "8",
+           "BACKOFFICE_DOC_MEMORY_MB": "1024"}
+    env.pop("DATABASE_URL", None)
+    t = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", _CLI_WITH_PEAK, "process", "--json",
+                          "--no-progress", "--workers", "2", str(inbox)],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=280)
+    took = time.monotonic() - t
+    assert out.returncode == 0, out.stderr[-2000:]
+    results = {r["file"]: r for r in map(json.loads, out.stdout.splitlines())}
+    codes = {name: (r["error"] or {}).get("code") for name, r in results.items()}
+    assert codes == {"a_big.png": "processing_timeout", "b_long.txt": "processing_timeout",
+                     "c_bomb.docx": "too_complex", "d_invoice.pdf": None}, codes
+    assert results["d_invoice.pdf"]["doc_type"] == "invoice"
+    peak = int(out.stderr.rsplit("workers peak RSS MB", 1)[1].split()[0])
+    assert peak < 1024, peak
+    # two 8 s budgets on two workers, plus starting them and loading the models
+    assert took < 8 + 8 + 60, took
+    print(f"hostile batch: {took:.1f} s, workers' peak RSS {peak} MB")
