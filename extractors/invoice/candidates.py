@@ -467,6 +467,14 @@ def _rank(group: str, cands: list[Candidate]) -> None:
         c.feats["n_group"] = min(n, 40) / 40
 
 
+@lru_cache(maxsize=256)
+def _any_label(labels: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern finding any of `labels` as whole words (None: no labels)."""
+    if not labels:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(lab) for lab in labels) + r")\b")
+
+
 def field_features(c: Candidate, field_name: str) -> list[float]:
     """The feature vector of a candidate for one field (label features depend on the field)."""
     f = dict(c.feats)
@@ -477,9 +485,8 @@ def field_features(c: Candidate, field_name: str) -> list[float]:
     f["lab_above"] = label_score(above, labels)
     f["anti_same"] = label_score(left, anti) if anti else 0.0
     f["anti_above"] = label_score(above, anti) if anti else 0.0
-    nrow = norm_label(row)
-    f["lab_row"] = max((1.0 for lab in labels if re.search(r"\b" + re.escape(lab) + r"\b", nrow)),
-                       default=0.0)
+    words = _any_label(tuple(labels))
+    f["lab_row"] = 1.0 if words is not None and words.search(norm_label(row)) else 0.0
     return [float(f.get(k, 0.0)) for k in FEATURES]
 
 
