@@ -60,10 +60,10 @@ def pdf_dict_nesting_bomb(depth: int = 100_000) -> bytes:
 
 def big_png(side: int = 9400) -> bytes:
     """A page-like PNG of `side` x `side` pixels (88 MP at 9400, under the 100 MP refusal):
-    about 130 KB that decode into hundreds of MB and half a minute of OCR."""
+    a few hundred KB that decode into hundreds of MB and minutes of OCR."""
     img = Image.new("L", (side, side), 255)
     draw = ImageDraw.Draw(img)
-    for y in range(200, side - 200, 400):
+    for y in range(200, side - 200, 100):  # some 90 lines of text for the OCR to read
         draw.text((200, y), "INVOICE 12345 TOTAL 99.00 " * 20, fill=0)
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=True)
