@@ -40,6 +40,12 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# The timeout is raised again every AGAIN_S seconds until the document's work has ended: an
+# exception raised while the interpreter runs a finaliser (__del__, a weakref callback,
+# which the garbage collector may start at any point) is printed and dropped, and a long
+# test suite showed one swallowed that way, the work then running 54 s past a 3 s budget.
+AGAIN_S = 1.0
+
 TIMEOUT_CODE = "processing_timeout"
 MEMORY_CODE = "too_complex"  # the same code as the decompression limits (ingest.limits)
 _STATUS = Path("/proc/self/status")
@@ -124,21 +130,22 @@ class _Timer:
         if self._main:
             self._old_handler = signal.signal(signal.SIGALRM, self._on_alarm)
             # another timer of this process (pytest-timeout, say) keeps its time
-            self._outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self._outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, self.seconds,
+                                                    AGAIN_S)
             if 0 < self._outer_delay < self.seconds:
-                signal.setitimer(signal.ITIMER_REAL, self._outer_delay)
+                signal.setitimer(signal.ITIMER_REAL, self._outer_delay, AGAIN_S)
         else:
             self._timer = threading.Timer(self.seconds, self._on_timer)
             self._timer.daemon = True
             self._timer.start()
 
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
-        if not self._active or self.fired:
+        if not self._active:
             return
         elapsed = time.monotonic() - self.started
         if elapsed + 0.001 < self.seconds:  # the outer timer's alarm, not ours
-            signal.setitimer(signal.ITIMER_REAL, self.seconds - elapsed)
-            if callable(self._old_handler):
+            signal.setitimer(signal.ITIMER_REAL, self.seconds - elapsed, AGAIN_S)
+            if callable(self._old_handler) and not self.fired:
                 self._old_handler(signum, frame)
             return
         self.fired = True
@@ -151,6 +158,9 @@ class _Timer:
             self.fired = True
             ctypes.pythonapi.PyThreadState_SetAsyncExc(
                 ctypes.c_ulong(self._thread_id), ctypes.py_object(ProcessingTimeout))
+            self._timer = threading.Timer(AGAIN_S, self._on_timer)  # until the block ends
+            self._timer.daemon = True
+            self._timer.start()
 
     def stop(self) -> None:
         if self._main:
@@ -168,15 +178,16 @@ class _Timer:
             if self.fired:  # set but perhaps not raised yet: cleared, `fired` tells
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread_id),
                                                            None)
-        assert self._timer is not None
-        self._timer.cancel()
+            if self._timer is not None:
+                self._timer.cancel()
 
 
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """Raise ProcessingTimeout in this thread once `seconds` have passed inside the block
-    (`seconds` <= 0: no deadline). Should the exception be swallowed, the block still ends
-    with ProcessingTimeout: a document that ran out of time never ends as if it had not."""
+    """Raise ProcessingTimeout in this thread once `seconds` have passed inside the block,
+    and again every AGAIN_S until it has left it (`seconds` <= 0: no deadline). Should the
+    exception be swallowed all the same, the block still ends with ProcessingTimeout: a
+    document that ran out of time never ends as if it had not."""
     if seconds <= 0:
         yield
         return
