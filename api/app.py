@@ -166,7 +166,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         @app.get("/openapi.json", include_in_schema=False)
         def openapi_schema(_user: CurrentUser) -> JSONResponse:
             """The API description, for signed-in users only (BACKOFFICE_OPENAPI=0: none)."""
-            return JSONResponse(document_refusals(app.openapi()))
+            return JSONResponse(document_refusals(refusal_statuses(json_api_only(
+                app.openapi()))))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -209,6 +210,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 REFUSAL_SCHEMA = {"type": "object", "required": ["detail"], "title": "Refusal",
                   "properties": {"detail": {"type": "string", "title": "Detail"}}}
+
+
+def json_api_only(schema: dict[str, Any]) -> dict[str, Any]:
+    """The published schema describes the JSON API (`/api/...`): the pages answer HTML and
+    redirects to browsers, which an API schema would state wrongly (a schemathesis run found
+    every page `application/json` in it while it sent text/html)."""
+    paths = {path: ops for path, ops in schema.get("paths", {}).items()
+             if path.startswith("/api/")}
+    return {**schema, "paths": paths}
+
+
+# The answers every operation may give besides its own (api/web/refusals.py, admission,
+# the database pool), each `{"detail": "<why>"}`; schemathesis found 404 undocumented.
+REFUSALS_EVERYWHERE = {"401": "not signed in", "403": "your roles do not allow this",
+                       "503": "the database stayed busy (Retry-After)"}
+REFUSALS_WITH_PATH_ID = {"404": "no such object, or none this user may know of"}
+REFUSALS_OF_CHANGES = {"409": "the step conflicts with the object's state"}
+REFUSALS_OF_UPLOADS = {"413": "the file is over BACKOFFICE_MAX_BYTES",
+                       "429": "too many uploads at once (Retry-After)",
+                       "507": "the data dir's disk is full"}
+UPLOAD_PATH = "/api/documents"
+
+
+def refusal_statuses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Publish the refusals an operation may answer with (idempotent)."""
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            codes = dict(REFUSALS_EVERYWHERE)
+            if "{" in path:
+                codes.update(REFUSALS_WITH_PATH_ID)
+            if method != "get":
+                codes.update(REFUSALS_OF_CHANGES)
+            if (path, method) == (UPLOAD_PATH, "post"):
+                codes.update(REFUSALS_OF_UPLOADS)
+            responses = op.setdefault("responses", {})
+            for code, why in codes.items():
+                responses.setdefault(code, {"description": why, "content": ref})
+    return schema
 
 
 def document_refusals(schema: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_init
 from sqlalchemy import select
 
 from workflow.settings import Settings
@@ -22,6 +23,15 @@ app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1, task_reject_o
 
 _pipeline: Any = None
 log = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def limit_worker_memory(**_kwargs: Any) -> None:
+    """Each worker process gets the per-document memory budget once (workflow/budget.py);
+    the wall-time budget is armed around each document by the pipeline itself."""
+    from workflow.budget import limit_memory
+
+    limit_memory(_settings.doc_memory_mb)
 
 
 def _pipe() -> Any:

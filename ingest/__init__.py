@@ -20,6 +20,7 @@ from ingest.errors import (
     CorruptFile,
     EmptyFile,
     IngestError,
+    TooComplex,
     TooLarge,
     UnreadableFile,
     UnsupportedType,
@@ -118,7 +119,8 @@ def read_bytes(
     except IngestError:
         raise
     except MemoryError as exc:
-        raise TooLarge(f"{filename} needs more memory than is available to read") from exc
+        raise TooComplex(f"{filename} needs more memory to read than its worker may use "
+                         "(BACKOFFICE_DOC_MEMORY_MB)") from exc
     except Exception as exc:  # the promise: no raw library exception escapes
         log.debug("unexpected failure reading %s", filename, exc_info=True)
         raise CorruptFile(

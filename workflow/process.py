@@ -23,10 +23,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,7 @@ from sqlalchemy import delete, select
 from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
-from ingest.errors import IngestError, TooLarge
+from ingest.errors import IngestError, TooComplex, TooLarge
 from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
@@ -67,6 +70,7 @@ from records.rows import field_rows, fields_from_rows
 from records.sealing import load_sealer
 from records.vendors import resolve_vendor
 from workflow import books, controls, employees, events, judge, qa
+from workflow.budget import Budget, ProcessingTimeout, deadline, limit_memory
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
 from workflow.result import AttachmentResult, Failure, ProcessResult
@@ -130,6 +134,7 @@ class Pipeline:
         self._policy_config: Any = None
         self._chat_model: Any = False  # False: not built yet
         self.ocr_workers: int | None = None  # None: ingest decides (one per core)
+        self.budget = Budget(self.settings.doc_timeout_s, self.settings.doc_memory_mb)
 
     # ------------------------------------------------------------------ helpers
     def ingest_options(self) -> Any:
@@ -269,28 +274,32 @@ class Pipeline:
         timings = result.timings_ms
         doc: IngestedDocument | None = None
         try:
-            import ingest
+            # read .. extract under the wall-time budget (workflow.budget); storing and
+            # judging what they gave is bounded by the limits the reading enforces
+            with deadline(self.budget.seconds):
+                import ingest
 
-            t = time.perf_counter()  # read
-            doc = ingest.read_bytes(filename, data, self.ingest_options())
-            read_total = _ms(t)
-            timings["ocr"] = int(doc.timings_ms.get("ocr", 0))
-            timings["read"] = int(doc.timings_ms.get("read", max(0, read_total - timings["ocr"])))
-            result.pages, result.ocr_pages = len(doc.pages), doc.ocr_pages
+                t = time.perf_counter()  # read
+                doc = ingest.read_bytes(filename, data, self.ingest_options())
+                read_total = _ms(t)
+                timings["ocr"] = int(doc.timings_ms.get("ocr", 0))
+                timings["read"] = int(doc.timings_ms.get("read",
+                                                         max(0, read_total - timings["ocr"])))
+                result.pages, result.ocr_pages = len(doc.pages), doc.ocr_pages
 
-            t = time.perf_counter()  # classify
-            cls = apply_type_hint(self._classify(doc), hint)
-            timings["classify"] = _ms(t)
-            result.doc_type, result.subtype = cls.doc_type, cls.subtype
-            result.type_confidence = float(cls.type_confidence)
-            result.type_reasons, result.model_version = list(cls.reasons), cls.model_version
+                t = time.perf_counter()  # classify
+                cls = apply_type_hint(self._classify(doc), hint)
+                timings["classify"] = _ms(t)
+                result.doc_type, result.subtype = cls.doc_type, cls.subtype
+                result.type_confidence = float(cls.type_confidence)
+                result.type_reasons, result.model_version = list(cls.reasons), cls.model_version
 
-            # redact: national ids masked before anything is extracted, stored or indexed
-            redact_document(doc, strict=self._strict_redaction(document_id, cls))
+                # redact: national ids masked before anything is extracted, stored or indexed
+                redact_document(doc, strict=self._strict_redaction(document_id, cls))
 
-            t = time.perf_counter()  # extract
-            fields, clauses = self._extract(doc, cls)
-            timings["extract"] = _ms(t)
+                t = time.perf_counter()  # extract
+                fields, clauses = self._extract(doc, cls)
+                timings["extract"] = _ms(t)
             result.fields = dict(fields)
 
             t = time.perf_counter()  # store, judge, books
@@ -306,6 +315,15 @@ class Pipeline:
             self._save_result(document_id, result)
         except IngestError as exc:
             result.fail(Failure(exc.code, exc.message))
+            self._store_failure(document_id, result, actor)
+        except ProcessingTimeout:
+            log.warning("processing %s: over its %g s budget", filename, self.budget.seconds)
+            result.fail(Failure(ProcessingTimeout.code, self.budget.timeout_message()))
+            self._store_failure(document_id, result, actor)
+        except MemoryError:
+            log.warning("processing %s: over its %d MB memory budget", filename,
+                        self.budget.memory_mb)
+            result.fail(Failure(TooComplex.code, self.budget.memory_message()))
             self._store_failure(document_id, result, actor)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
             if is_disk_full(exc):
@@ -586,6 +604,20 @@ class Pipeline:
         self._store_failure(document_id, result, actor)
         return result.to_json()
 
+    def record_lost(self, path: Path, code: str, message: str,
+                    actor: str = "system") -> dict[str, Any]:
+        """A document whose worker process died under it: its original kept and the
+        failure recorded, so it never stays `processing`."""
+        data = path.read_bytes()
+        filename = self._stored_name(path.name, actor)
+        sha = hashlib.sha256(data).hexdigest()
+        document_id = self._receive(filename, data, sha, None, actor, reprocess=True)
+        assert isinstance(document_id, str)  # reprocess: never a stored result
+        result = ProcessResult(file=filename, sha256=sha, document_id=document_id)
+        result.fail(Failure(code, message))
+        self._store_failure(document_id, result, actor)
+        return result.to_json()
+
     @staticmethod
     def _disk_full(filename: str, sha: str | None, exc: BaseException) -> dict[str, Any]:
         """The disk filled up before the original or its row was stored: nothing kept."""
@@ -622,27 +654,41 @@ def shared_search_index(settings: Settings) -> Any:
 
 # ---------------------------------------------------------------------- batches
 _worker: Pipeline | None = None
+_inflight: Path | None = None  # where a pool worker marks the document it is working on
+
+LOST_WORKER = TooComplex.code  # the code of a document whose worker died under it
 
 
-def _init_worker(data_dir: str, parent_pid: int | None = None) -> None:
-    global _worker
+def _init_worker(data_dir: str, parent_pid: int | None = None,
+                 budget: Budget | None = None, inflight: str | None = None) -> None:
+    global _worker, _inflight
     die_with_parent(parent_pid)  # a killed `backoffice process` takes its workers along
     settings = Settings.from_env(data_dir)
     # chromadb's embedded PersistentClient must have one writer process: concurrent writers
     # corrupt its index. Workers leave indexing to the parent (`process_many`).
     settings.search_enabled = False
+    if budget is not None:  # the batch's budget, and the memory limit set once, here
+        settings.doc_timeout_s, settings.doc_memory_mb = budget.seconds, budget.memory_mb
+        limit_memory(budget.memory_mb)
+    _inflight = Path(inflight) if inflight else None
     _worker = Pipeline(settings)
     _worker.ocr_workers = 1  # the pool already uses every core
 
 
-def _work(path: str) -> dict[str, Any]:
+def _work(path: str, index: int | None = None) -> dict[str, Any]:
     assert _worker is not None
+    marker = _inflight / str(index) if _inflight is not None and index is not None else None
+    if marker is not None:  # left behind if this process dies: the parent then knows
+        marker.touch()
     try:
         return _worker.process_path(Path(path))
     except Exception as exc:  # noqa: BLE001
         if is_disk_full(exc):
             return Pipeline._disk_full(Path(path).name, None, exc)
         return Pipeline._unreadable(Path(path).name, f"{type(exc).__name__}: {exc}")
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
 
 
 def process_many(
@@ -663,21 +709,111 @@ def process_many(
     # Migrate once before workers start so they do not race on the schema.
     settings.ensure_dirs()
     init_db(settings.database_url)
-    from concurrent.futures import ProcessPoolExecutor
-
     indexer = Pipeline(settings) if settings.search_enabled else None
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker,
-        initargs=(str(settings.data_dir), os.getpid())
-    ) as pool:
-        futures = [pool.submit(_work, str(p)) for p in paths]
-        for fut in futures:
-            r = fut.result()
-            if indexer is not None and r.get("doc_type") == "contract" and r.get("document_id"):
-                t = time.perf_counter()
-                indexer.reindex_document(r["document_id"])
-                r["timings_ms"]["index"] = _ms(t)
-            if on_done:
-                on_done(r)
-            yield r
+    for r in _PoolBatch(paths, settings, workers).results():
+        if indexer is not None and r.get("doc_type") == "contract" and r.get("document_id"):
+            t = time.perf_counter()
+            indexer.reindex_document(r["document_id"])
+            r["timings_ms"]["index"] = _ms(t)
+        if on_done:
+            on_done(r)
+        yield r
 
+
+def _submit(pool: Any, path: str, index: int) -> Future[dict[str, Any]]:
+    """pool.submit, or a future holding BrokenProcessPool when the pool broke already."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(_work, path, index)
+    except BrokenProcessPool as exc:
+        failed: Future[dict[str, Any]] = Future()
+        failed.set_exception(exc)
+        return failed
+
+
+class _PoolBatch:
+    """A batch in a process pool whose workers carry the per-document budget.
+
+    A worker that dies (the kernel's OOM killer, a library that aborts, kill -9) breaks a
+    ProcessPoolExecutor and every document in it. The pool is replaced; the documents the
+    workers had started (each worker marks its document in a folder while on it) are run
+    again one at a time, and one that takes a worker down on its own is recorded `failed`
+    (`too_complex`), never left `processing`; the others go on in a fresh pool."""
+
+    def __init__(self, paths: list[Path], settings: Settings, workers: int) -> None:
+        self.paths, self.settings, self.workers = paths, settings, workers
+        self.budget = Budget(settings.doc_timeout_s, settings.doc_memory_mb)
+        self.done: dict[int, dict[str, Any]] = {}
+        self.pools_started = 0
+        self._recorder: Pipeline | None = None
+
+    def results(self) -> Iterator[dict[str, Any]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        inflight = Path(tempfile.mkdtemp(prefix="inflight-", dir=self.settings.data_dir / "tmp"))
+        queue, alone, next_out = list(range(len(self.paths))), [], 0
+        try:
+            while queue or alone:
+                size = 1 if alone else self.workers
+                batch = alone if alone else queue
+                pool = self._pool(size, inflight)
+                futures = {i: _submit(pool, str(self.paths[i]), i) for i in batch}
+                broken_at: int | None = None
+                try:
+                    for i in batch:
+                        try:
+                            self.done[i] = futures[i].result()
+                        except BrokenProcessPool:
+                            broken_at = i
+                            break
+                        while next_out in self.done:
+                            yield self.done[next_out]
+                            next_out += 1
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                if broken_at is None:
+                    if batch is alone:
+                        alone = []
+                    else:
+                        queue = []
+                    continue
+                for i in batch:  # results that came back before the pool broke
+                    f = futures[i]
+                    if i not in self.done and f.done() and f.exception() is None:
+                        self.done[i] = f.result()
+                started = {int(m.name) for m in inflight.iterdir()}
+                for m in inflight.iterdir():
+                    m.unlink()
+                left = [i for i in batch if i not in self.done]
+                if batch is alone:  # one worker: the document it had started took it down
+                    culprit = min((i for i in left if i in started), default=broken_at)
+                    self.done[culprit] = self._record_lost(culprit)
+                    alone = [i for i in left if i != culprit]
+                else:
+                    alone = [i for i in left if i in started] or [broken_at]
+                    queue = [i for i in left if i not in alone]
+                while next_out in self.done:
+                    yield self.done[next_out]
+                    next_out += 1
+        finally:
+            shutil.rmtree(inflight, ignore_errors=True)
+
+    def _pool(self, size: int, inflight: Path) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pools_started += 1
+        return ProcessPoolExecutor(
+            max_workers=size, initializer=_init_worker,
+            initargs=(str(self.settings.data_dir), os.getpid(), self.budget, str(inflight)))
+
+    def _record_lost(self, index: int) -> dict[str, Any]:
+        path = self.paths[index]
+        log.error("%s: its worker process died while processing it", path.name)
+        if self._recorder is None:
+            self._recorder = Pipeline(self.settings)
+        return self._recorder.record_lost(
+            path, LOST_WORKER,
+            "the worker processing it ended (killed, or out of memory past its "
+            f"{self.budget.memory_mb} MB budget, BACKOFFICE_DOC_MEMORY_MB); it was tried "
+            "twice")

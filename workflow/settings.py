@@ -50,6 +50,11 @@ class Settings:
     # Peers whose X-Forwarded-For / -Proto are believed (IPs or CIDRs, comma-separated); empty:
     # none, so login throttling keys on the TCP peer and a client cannot choose its address.
     trusted_proxies: tuple[str, ...] = ()
+    # Per-document budgets (workflow/budget.py): seconds for reading through extracting one
+    # document (processing_timeout), and the address space a worker process may add once
+    # started (too_complex); 0 turns either off.
+    doc_timeout_s: float = 1800.0
+    doc_memory_mb: int = 4096
     queue_max: int = 200  # documents waiting or in work before uploads get 503 + Retry-After
     uploads_max: int = 32  # upload requests at once before further ones get 429 + Retry-After
 
@@ -83,6 +88,8 @@ class Settings:
             consume_polling=os.environ.get("BACKOFFICE_CONSUME_POLLING", "0").strip().lower()
             in ("1", "true", "yes", "on"),
             consume_settle_s=_float("BACKOFFICE_CONSUME_SETTLE", 2.0),
+            doc_timeout_s=_float("BACKOFFICE_DOC_TIMEOUT", 1800.0),
+            doc_memory_mb=_int("BACKOFFICE_DOC_MEMORY_MB", 4096),
             queue_max=_int("BACKOFFICE_QUEUE_MAX", 200),
             uploads_max=_int("BACKOFFICE_UPLOADS_MAX", 32),
             trusted_proxies=tuple(p.strip() for p in

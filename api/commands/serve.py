@@ -27,7 +27,14 @@ def run(args: argparse.Namespace) -> int:
     from api.app import create_app
     from workflow.settings import Settings
 
-    app = create_app(Settings.from_env(args.data_dir))
+    settings = Settings.from_env(args.data_dir)
+    if not settings.broker_url:
+        # uploads are processed by this process's worker threads: it is the worker that
+        # carries the per-document memory budget (workflow/budget.py)
+        from workflow.budget import limit_memory
+
+        limit_memory(settings.doc_memory_mb)
+    app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 # Forwarded headers are applied by the app itself, from the explicit
                 # BACKOFFICE_TRUSTED_PROXIES list only (api/app.py), never by uvicorn's default.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from ingest.children import die_with_parent
-from ingest.errors import IngestError, OcrFailed, OcrTimeout
+from ingest.errors import IngestError, OcrFailed, OcrTimeout, TooComplex
 from ingest.ocr.base import OcrResult
 from ingest.ocr.select import recognize_page
 from ingest.options import IngestOptions
@@ -118,12 +118,15 @@ def _run_pool(
                     "IngestOptions.ocr_timeout_s or lower dpi"
                 )
             for fut in done:
-                pending.pop(fut)
+                page_index, _started = pending.pop(fut)
                 try:
                     yield fut.result()
                 except IngestError:
                     raise
-                except Exception as exc:  # a crashed worker (BrokenProcessPool, MemoryError)
+                except MemoryError as exc:
+                    raise TooComplex(f"OCR of page {page_index + 1} needs more memory than its "
+                                     "worker may use (BACKOFFICE_DOC_MEMORY_MB)") from exc
+                except Exception as exc:  # a crashed worker (BrokenProcessPool)
                     raise OcrFailed(f"an OCR worker failed: {type(exc).__name__}: {exc}") from exc
         ok = True
     finally:

@@ -55,7 +55,8 @@ def _result_for(request: Request, user: Principal, document_id: str) -> dict[str
         return result_json(s, doc)
 
 
-@router.post("/documents")
+@router.post("/documents", responses={202: {
+    "description": "wait=false: stored and queued; the document ids to poll"}})
 async def upload(
     request: Request,
     files: Annotated[list[UploadFile], File()],
