@@ -70,7 +70,13 @@ DOCUMENT = Access(frozenset({"per document"}))
 # on whether the user may edit its document (workflow.controls.require_may_resolve); the
 # form answers a refusal with its reason on the page it came from.
 PER_FINDING = Access(frozenset({"per finding"}))
-BY_OBJECT = (DOCUMENT, PER_FINDING)
+# A QA review is open to the QA roles that may see its document and did not touch it
+# (workflow.qa, tests/workflow/test_qa.py); a saved search to the user who saved it
+# (tests/api/test_web_search.py).
+PER_REVIEW = Access(frozenset({"per QA review"}))
+PER_OWNER = Access(frozenset({"per owner"}))
+BY_OBJECT = (DOCUMENT, PER_FINDING, PER_REVIEW, PER_OWNER)
+QA_REVIEWERS = _roles("approver", "compliance", "hr", "admin")
 
 ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/"): PUBLIC,
@@ -108,6 +114,16 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/purchase-orders"): ORDERS,
     ("POST", "/api/goods-receipts"): ORDERS,
     ("GET", "/search"): SEARCH,
+    ("GET", "/search/text"): ANY,
+    ("GET", "/api/search/text"): ANY,
+    ("POST", "/search/saved"): ANY,
+    ("POST", "/search/saved/{search_id}/delete"): PER_OWNER,
+    ("GET", "/qa"): QA_REVIEWERS,
+    ("GET", "/api/qa"): QA_REVIEWERS,
+    ("GET", "/qa/{review_id}"): PER_REVIEW,
+    ("POST", "/qa/{review_id}"): PER_REVIEW,
+    ("GET", "/api/qa/{review_id}"): PER_REVIEW,
+    ("POST", "/api/qa/{review_id}"): PER_REVIEW,
     ("GET", "/api/search"): SEARCH,
     ("GET", "/audit"): COMPLIANCE,
     ("GET", "/dashboard"): COMPLIANCE,
@@ -133,6 +149,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/documents/{document_id}/delete"): DOCUMENT,
     ("POST", "/documents/{document_id}/fields"): DOCUMENT,
     ("POST", "/documents/{document_id}/type"): DOCUMENT,
+    ("POST", "/documents/{document_id}/lease"): DOCUMENT,
+    ("POST", "/documents/{document_id}/line-items"): DOCUMENT,
     ("GET", "/api/documents/{document_id}"): DOCUMENT,
     ("GET", "/api/documents/{document_id}/status"): DOCUMENT,
     ("DELETE", "/api/documents/{document_id}"): DOCUMENT,
@@ -151,7 +169,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/webhooks/{webhook_id}/active"): ADMIN,
 }
 # A query a GET route needs to answer at all.
-QUERIES = {"/search": "?q=withholding", "/api/search": "?q=withholding"}
+QUERIES = {"/search": "?q=withholding", "/api/search": "?q=withholding",
+           "/search/text": "?q=withholding", "/api/search/text": "?q=withholding"}
 # What a signed-in user's GET of a public page answers (the app sends them on).
 REDIRECTS = {"/", "/login"}
 # Answers an allowed role may get besides 200: a UBL export of an entry not yet approved.
@@ -199,7 +218,8 @@ def world(app: FastAPI, cases: list[Case]) -> World:  # noqa: F811 - the importe
         assert webhook is not None
         params = {"employee_id": employee.id, "violation_id": str(violation.id),
                   "entry_id": str(entry.id), "queue": "review", "webhook_id": str(webhook.id),
-                  "username": "pat", "document_id": invoice, "number": "1", "name": "vendor_name"}
+                  "username": "pat", "document_id": invoice, "number": "1", "name": "vendor_name",
+                  "review_id": "1", "search_id": "1"}
         ids = [employee.id]
         contents = [HR_FIELDS["employee_name"][0], HR_FIELDS["salary"][0]]
     app.state.settings.search_enabled = True  # search answers, finding every document
