@@ -14,9 +14,11 @@ from typing import Any
 from celery import Celery
 from sqlalchemy import select
 
+from api.multinode import require_shared_keys
 from workflow.settings import Settings
 
 _settings = Settings.from_env()
+require_shared_keys(_settings)  # a worker seals and reads what the web nodes stored
 app = Celery("backoffice", broker=_settings.broker_url, backend=None)
 app.conf.update(task_acks_late=True, worker_prefetch_multiplier=1, task_reject_on_worker_lost=True)
 

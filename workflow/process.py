@@ -41,7 +41,7 @@ from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
 from records.audit import audit
-from records.blobs import BlobStore
+from records.blobs import open_blobs
 from records.channels import HR as HR_CHANNEL
 from records.channels import channel_for, stamp_intake
 from records.db import init_db, session_scope
@@ -124,8 +124,10 @@ class Pipeline:
         self.settings = settings or Settings.from_env()
         self.settings.ensure_dirs()
         self.sessions = init_db(self.settings.database_url)
-        self.blobs = BlobStore(self.settings.data_dir / "originals",
-                               load_sealer(self.settings.data_dir))
+        stored = open_blobs(self.settings.data_dir, load_sealer(self.settings.data_dir),
+                            self.settings.blob_url)
+        self.blobs = stored.originals  # the data dir's originals/, or BACKOFFICE_BLOB_URL
+        self.page_cache = stored.pages
         self._search: Any = None
         self._policy_config: Any = None
         self._chat_model: Any = False  # False: not built yet

@@ -7,6 +7,7 @@ TLS-terminating proxy in front; the session cookie is then `Secure`, see api/web
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 NAME = "serve"
@@ -25,9 +26,14 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.multinode import SharedKeyMissing
     from workflow.settings import Settings
 
-    app = create_app(Settings.from_env(args.data_dir))
+    try:
+        app = create_app(Settings.from_env(args.data_dir))
+    except SharedKeyMissing as exc:
+        print(f"backoffice serve: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 # Forwarded headers are applied by the app itself, from the explicit
                 # BACKOFFICE_TRUSTED_PROXIES list only (api/app.py), never by uvicorn's default.
