@@ -33,7 +33,7 @@ from api.watch import start_in_background
 from api.web.admission import UploadAdmission, database_busy
 from api.web.cookies import CookieSecure, SessionCookies
 from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
-from api.web.jobs import make_jobs, requeue_unfinished
+from api.web.jobs import Takeover, make_jobs, requeue_unfinished
 from api.web.retrain import Retrainer
 from api.web.security import SESSION_MAX_AGE_S, load_secret_key
 from records.blobs import open_blobs
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         n = requeue_unfinished(sessions, jobs)
         if n:
             log.warning("queued %d document(s) left unfinished by the last run", n)
+        takeover = asyncio.create_task(Takeover(sessions, jobs).loop())
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
         watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
         sending = webhooks.start_in_background(sessions)
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if watching is not None:
             watching[0].set()
         retrain.cancel()
+        takeover.cancel()
         jobs.shutdown()
 
     app = FastAPI(
