@@ -653,7 +653,8 @@ def shared_search_index(settings: Settings) -> Any:
         if index is None:
             from search import SearchIndex
 
-            index = SearchIndex(settings.data_dir, settings.chroma_url)
+            index = SearchIndex(settings.data_dir, settings.chroma_url,
+                                database_url=settings.database_url)
             _SEARCH_INDEXES[key] = index
         return index
 
