@@ -40,7 +40,7 @@ from records.blobs import open_blobs
 from records.db import init_db, session_scope, setup_lock
 from records.sealing import load_sealer
 from records.users import UserError, ensure_admin
-from workflow import webhooks
+from workflow import webhooks, work_lease
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         n = requeue_unfinished(sessions, jobs)
         if n:
             log.warning("queued %d document(s) left unfinished by the last run", n)
-        takeover = asyncio.create_task(Takeover(sessions, jobs).loop())
+        takeover = asyncio.create_task(
+            Takeover(sessions, jobs, resubmit_after_s=3 * settings.lease_ttl_s)
+            .loop(work_lease.takeover_every_s(settings.lease_ttl_s)))
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
         watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
         sending = webhooks.start_in_background(sessions)

@@ -69,8 +69,8 @@ def _pipe() -> Any:
     return _pipeline
 
 
-@app.task(name="backoffice.process_document")
-def process_document(document_sha: str, actor: str = "system") -> dict[str, Any]:
+@app.task(name="backoffice.process_document", bind=True, max_retries=None)
+def process_document(self: Any, document_sha: str, actor: str = "system") -> dict[str, Any]:
     """Process the stored original with this content hash, idempotently: under the
     document's processing lease (a copy of the task delivered twice leaves the document to
     the live worker holding it), and a document already finished only gets the stages its
@@ -90,8 +90,12 @@ def process_document(document_sha: str, actor: str = "system") -> dict[str, Any]
                                           actor=actor))
     r = pipe.process_leased(document_id, actor)
     if r is None:
-        return {"document_id": document_id, "status": LEASED_ELSEWHERE, "doc_type": None,
-                "error": None}
+        # Another worker holds a live lease: try again once it could have run out. Then the
+        # document is finished (nothing left to do), or its holder died and this task takes
+        # it over; either way no second worker reads it meanwhile.
+        log.info("%s: %s; retrying in %.0f s", document_id, LEASED_ELSEWHERE,
+                 pipe.settings.lease_ttl_s)
+        raise self.retry(countdown=pipe.settings.lease_ttl_s)
     return summary(r)
 
 

@@ -361,11 +361,11 @@ class Pipeline:
     def process_leased(self, document_id: str, actor: str = "system") -> dict[str, Any] | None:
         """`process_stored` under the document's processing lease (`workflow.work_lease`):
         None, and nothing done, while another worker holds a live lease on it."""
-        owner = work_lease.new_owner()
-        if not work_lease.acquire(self.sessions, document_id, owner):
+        owner, ttl = work_lease.new_owner(), self.settings.lease_ttl_s
+        if not work_lease.acquire(self.sessions, document_id, owner, ttl):
             log.info("%s: another worker holds its lease; left alone", document_id)
             return None
-        with work_lease.held(self.sessions, document_id, owner):
+        with work_lease.held(self.sessions, document_id, owner, ttl):
             return self.process_stored(document_id, actor)
 
     def _strict_redaction(self, document_id: str, cls: Classification) -> bool:

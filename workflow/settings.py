@@ -53,6 +53,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     queue_max: int = 200  # documents waiting or in work before uploads get 503 + Retry-After
     uploads_max: int = 32  # upload requests at once before further ones get 429 + Retry-After
+    lease_ttl_s: float = 90.0  # a worker silent this long loses its document (workflow.work_lease)
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -87,6 +88,7 @@ class Settings:
             consume_settle_s=_float("BACKOFFICE_CONSUME_SETTLE", 2.0),
             queue_max=_int("BACKOFFICE_QUEUE_MAX", 200),
             uploads_max=_int("BACKOFFICE_UPLOADS_MAX", 32),
+            lease_ttl_s=_float("BACKOFFICE_LEASE_TTL", 90.0),
             trusted_proxies=tuple(p.strip() for p in
                                   os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "").split(",")
                                   if p.strip()),

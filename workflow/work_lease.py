@@ -2,10 +2,10 @@
 document is taken over, on one machine or several.
 
 A worker takes the document's lease (owner, until when) in one conditional UPDATE before it
-starts, and a heartbeat thread renews it every `HEARTBEAT_S` while it works. Another worker
+starts, and a heartbeat thread renews it every TTL / 4.5 while it works. Another worker
 (a redelivered Celery task, a web node's take-over) gets the lease only once it has run out,
-`LEASE_TTL_S` after the last heartbeat: a live worker is left alone, a killed one loses its
-document within that time. This replaced "re-send every `processing` document on restart",
+`BACKOFFICE_LEASE_TTL` (90 s) after the last heartbeat: a live worker is left alone, a
+killed one loses its document within that time. This replaced "re-send every `processing` document on restart",
 which had two workers OCR the same receipts at once.
 
 Stages done outside the storing transaction (search indexing) are recorded in
@@ -38,8 +38,16 @@ from workflow.states import DocumentStatus
 log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 90  # a worker that stopped heart-beating loses its document after this
-HEARTBEAT_S = 20  # renewal period; several renewals fit in one TTL, so one slow one is fine
-TAKEOVER_EVERY_S = 30  # how often a web node looks for documents whose lease ran out
+BEATS_PER_TTL = 4.5  # renewals per TTL (every 20 s by default): one slow renewal is fine
+TAKEOVER_PER_TTL = 3  # a web node looks for run-out leases 3 times per TTL (every 30 s)
+
+
+def heartbeat_s(ttl_s: float) -> float:
+    return ttl_s / BEATS_PER_TTL
+
+
+def takeover_every_s(ttl_s: float) -> float:
+    return ttl_s / TAKEOVER_PER_TTL
 
 
 class Stage(StrEnum):
@@ -97,8 +105,9 @@ class Lease:
 
 @contextmanager
 def held(sessions: Any, document_id: str, owner: str, ttl_s: float = LEASE_TTL_S,
-         every_s: float = HEARTBEAT_S) -> Iterator[Lease]:
+         every_s: float | None = None) -> Iterator[Lease]:
     """Renew the (acquired) lease in the background while the block runs; release after."""
+    every_s = every_s or heartbeat_s(ttl_s)
     lease = Lease(document_id, owner)
     stop = threading.Event()
 

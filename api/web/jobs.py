@@ -177,7 +177,7 @@ class Takeover:
     somebody does."""
 
     def __init__(self, sessions: Any, jobs: Jobs,
-                 resubmit_after_s: float = 10 * work_lease.LEASE_TTL_S) -> None:
+                 resubmit_after_s: float = 3 * work_lease.LEASE_TTL_S) -> None:
         self.sessions, self.jobs = sessions, jobs
         self.resubmit_after_s = resubmit_after_s
         self._sent: dict[str, float] = {}
@@ -194,7 +194,7 @@ class Takeover:
         self._sent = {i: t for i, t in self._sent.items() if i in ids}
         return due
 
-    async def loop(self, every_s: float = work_lease.TAKEOVER_EVERY_S) -> None:
+    async def loop(self, every_s: float) -> None:
         while True:
             await asyncio.sleep(every_s)
             try:

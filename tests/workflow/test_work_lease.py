@@ -164,6 +164,19 @@ def test_celery_settings_redeliver_a_dead_workers_task(data_dir: Path, monkeypat
     assert visibility_timeout_s(settings) > 900
 
 
+def test_the_lease_ttl_is_a_setting(data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BACKOFFICE_LEASE_TTL", "12")
+    settings = Settings.from_env(data_dir)
+    assert settings.lease_ttl_s == 12.0
+    assert work_lease.heartbeat_s(12.0) < 12.0 / 4 and work_lease.takeover_every_s(12.0) == 4.0
+    pipe = Pipeline(settings)
+    doc = _upload(pipe, INVOICE_LINES)
+    assert pipe.process_leased(doc) is not None
+    assert work_lease.acquire(pipe.sessions, doc, "a", ttl_s=settings.lease_ttl_s)
+    later = utcnow() + timedelta(seconds=13)
+    assert work_lease.acquire(pipe.sessions, doc, "b", now=later)
+
+
 def test_the_task_leaves_a_document_a_live_worker_holds(data_dir: Path, monkeypatch) -> None:
     pytest.importorskip("celery")
     monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
@@ -177,8 +190,13 @@ def test_the_task_leaves_a_document_a_live_worker_holds(data_dir: Path, monkeypa
     pipe = worker._pipe()
     intake = receive(pipe.sessions, pipe.blobs, "inv.pdf", pdf_bytes(INVOICE_LINES), "pat")
     assert work_lease.acquire(pipe.sessions, intake.document_id, "other-worker", ttl_s=60)
-    out = worker.process_document.run(intake.sha256)
-    assert out["status"] == worker.LEASED_ELSEWHERE
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):  # tried again once the lease could have run out
+        worker.process_document.run(intake.sha256)
+    with session_scope(pipe.sessions) as s:  # nothing read meanwhile
+        assert s.scalars(select(PageRow).where(
+            PageRow.document_id == intake.document_id)).first() is None
     work_lease.release(pipe.sessions, intake.document_id, "other-worker")
     out = worker.process_document.run(intake.sha256)
     assert out["status"] in ("auto_approved", "needs_review") and out["doc_type"] == "invoice"
