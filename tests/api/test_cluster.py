@@ -94,6 +94,18 @@ class Cluster:
                     continue
         return out
 
+    def cpu_s(self, name: str) -> float:
+        """CPU seconds (user + system, with reaped children) of the process group so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids(name):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        return total / tick
+
     def stop_all(self) -> None:
         for name in list(self.procs):
             self.kill(name)
@@ -276,3 +288,66 @@ def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa
             break
         time.sleep(1)
     assert {h["document_id"] for h in hits} == {d}
+
+
+def _wait_final(sessions: Any, ids: list[str], timeout_s: float = FINISH_WAIT_S) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from records.db import session_scope
+    from records.models import Document
+
+    end = time.monotonic() + timeout_s
+    while True:
+        with session_scope(sessions) as s:
+            rows = dict(s.execute(select(Document.id, Document.status).where(
+                Document.id.in_(ids))).all())
+        if all(v != "processing" for v in rows.values()) or time.monotonic() > end:
+            return rows
+        time.sleep(0.5)
+
+
+def test_throughput_with_one_and_two_workers(cluster, pg_url: str) -> None:  # noqa: F811
+    """The same kind of batch with one worker, then with two: wall time and the workers' CPU
+    seconds per document (printed; every document must end processed)."""
+    import httpx
+
+    from api.web.security import credential_stamp, make_api_token
+    from records.db import init_db, session_scope
+    from records.users import get_user
+
+    c, urls, restart = cluster
+    sessions = init_db(pg_url)
+    with session_scope(sessions) as s:
+        admin = get_user(s, "admin")
+        token = make_api_token(SECRET, "admin", credential_stamp(admin.password_hash, admin.roles))
+    auth = {"Authorization": f"Bearer {token}"}
+    c.kill("worker2")
+    figures = []
+    for workers in (1, 2):
+        if workers == 2:
+            restart(c, 2)
+        names = [f"worker{n}" for n in range(1, workers + 1)]
+        # warm-up document: each worker loads its models once, outside the measurement
+        for n in range(workers * 2):
+            httpx.post(f"{urls[n % 2]}/api/documents?wait=false", headers=auth, timeout=60,
+                       files=[("files", (f"warm-{workers}-{n}.pdf", pdf_bytes(
+                           [*INVOICE_LINES, f"Warm: {workers}-{n}"]), "application/pdf"))])
+        time.sleep(20)
+        cpu0 = sum(c.cpu_s(n) for n in names)
+        t0 = time.monotonic()
+        ids = []
+        for i in range(INVOICES + CONTRACTS):
+            lines = _contract_lines(i % len(PARTIES)) if i % 3 == 0 else INVOICE_LINES
+            data = pdf_bytes([*lines, f"Batch {workers} item {i}"])
+            r = httpx.post(f"{urls[i % 2]}/api/documents?wait=false", headers=auth, timeout=60,
+                           files=[("files", (f"b{workers}-{i}.pdf", data, "application/pdf"))])
+            assert r.status_code == 202, r.text
+            ids.append(r.json()["documents"][0]["document_id"])
+        rows = _wait_final(sessions, ids)
+        wall = time.monotonic() - t0
+        cpu = sum(c.cpu_s(n) for n in names) - cpu0
+        assert all(v not in ("processing", "failed") for v in rows.values()), rows
+        figures.append((workers, len(ids), wall, cpu / len(ids)))
+    for workers, docs, wall, cpu_per_doc in figures:
+        print(f"\nthroughput: {workers} worker(s), {docs} documents, wall {wall:.1f} s "
+              f"({docs / wall:.2f} docs/s), worker CPU {cpu_per_doc:.2f} s/document")
