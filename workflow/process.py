@@ -9,8 +9,12 @@
     judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
     books     ledger entry and vendor master follow the status          `workflow.books`
     employee  an HR document joins (or starts) its employee's record    `workflow.employees`
-    index     contracts into search                                     `reindex_document`
+    index     contracts into search (a recorded stage)                  `reindex_document`
     attachments, each processed the same way as a child document
+
+Queued work runs under the document's processing lease (`process_leased`,
+`workflow.work_lease`); a finished document processed again only completes the stages its
+last run did not reach (`complete_stages`).
 
 Data flows one way through the packages (ingest, classifiers, extractors, policies);
 this module only orders the steps and owns the transaction boundaries, so a crash in
@@ -127,7 +131,6 @@ class Pipeline:
         stored = open_blobs(self.settings.data_dir, load_sealer(self.settings.data_dir),
                             self.settings.blob_url)
         self.blobs = stored.originals  # the data dir's originals/, or BACKOFFICE_BLOB_URL
-        self.page_cache = stored.pages
         self._search: Any = None
         self._policy_config: Any = None
         self._chat_model: Any = False  # False: not built yet
