@@ -116,7 +116,9 @@ class FieldRow(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     page: Mapped[int | None] = mapped_column(Integer)
     bbox: Mapped[list[Any] | None] = mapped_column(JSON)
-    source: Mapped[str] = mapped_column(String(40), default="rule")
+    # "ranker:<pattern>" runs past 40 characters; SQLite never checked the length, PostgreSQL
+    # refused the whole document (21 of the DEV corpus' contracts)
+    source: Mapped[str] = mapped_column(String(200), default="rule")
     corrected: Mapped[bool] = mapped_column(Boolean, default=False)
     corrected_by: Mapped[str | None] = mapped_column(String(80))
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
