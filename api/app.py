@@ -28,18 +28,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import mail
+from api.multinode import require_shared_keys
 from api.watch import start_in_background
 from api.web.admission import UploadAdmission, database_busy
 from api.web.cookies import CookieSecure, SessionCookies
 from api.web.deps import CurrentUser, LoginRequired, as_text, csrf_protect, render
-from api.web.jobs import make_jobs, requeue_unfinished
+from api.web.jobs import Takeover, make_jobs, requeue_unfinished
 from api.web.retrain import Retrainer
 from api.web.security import SESSION_MAX_AGE_S, load_secret_key
-from records.blobs import BlobStore
+from records.blobs import open_blobs
 from records.db import init_db, session_scope, setup_lock
 from records.sealing import load_sealer
 from records.users import UserError, ensure_admin
-from workflow import webhooks
+from workflow import webhooks, work_lease
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def _wants_html(request: Request) -> bool:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
+    require_shared_keys(settings)  # several nodes: one secret and one sealing key for all
     settings.ensure_dirs()
     sessions = init_db(settings.database_url)
     with setup_lock(settings.database_url):  # two first starts make one admin
@@ -95,6 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         n = requeue_unfinished(sessions, jobs)
         if n:
             log.warning("queued %d document(s) left unfinished by the last run", n)
+        takeover = asyncio.create_task(
+            Takeover(sessions, jobs, resubmit_after_s=3 * settings.lease_ttl_s)
+            .loop(work_lease.takeover_every_s(settings.lease_ttl_s)))
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
         watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
         sending = webhooks.start_in_background(sessions)
@@ -105,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if watching is not None:
             watching[0].set()
         retrain.cancel()
+        takeover.cancel()
         jobs.shutdown()
 
     app = FastAPI(
@@ -123,14 +129,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.settings = settings
     state.sessions = sessions
     state.sealer = load_sealer(settings.data_dir)
-    state.blobs = BlobStore(settings.data_dir / "originals", state.sealer)
+    stored = open_blobs(settings.data_dir, state.sealer, settings.blob_url)
+    state.blobs, state.page_cache = stored.originals, stored.pages
     state.jobs = jobs
     state.secret_key = load_secret_key(settings)
     state.policy_config = _policy_config(settings)
     state.templates = Jinja2Templates(directory=str(WEB / "templates"))
     state.templates.env.filters["as_text"] = as_text
     state.search = None
-    state.render_cache = settings.data_dir / "cache" / "pages"
 
     app.add_middleware(
         SessionCookies,

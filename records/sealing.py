@@ -21,7 +21,7 @@ import os
 import secrets
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from records.atomic import atomic_write
+from records.objects import LocalObjects, ObjectStore
 
 MAGIC = b"BOSEAL1\n"
 KEY_ID_BYTES = 8
@@ -227,16 +227,6 @@ def load_sealer(data_dir: Path, create: bool = True) -> Sealer:
     return Sealer(loader=lambda: _key_file_keys(data_dir, create))
 
 
-def sealed_files(*roots: Path) -> Iterator[Path]:
-    """Every file under the roots (originals, page cache), temporary files aside."""
-    for root in roots:
-        if not root.is_dir():
-            continue
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and not p.name.startswith(".tmp-"):
-                yield p
-
-
 @dataclass(frozen=True, slots=True)
 class Rotation:
     """What `rotate` did: files sealed anew, and the id of the key now in use."""
@@ -247,7 +237,7 @@ class Rotation:
     env_key: str | None  # the key to put in BACKOFFICE_HR_KEY (environment mode only)
 
 
-def rotate(data_dir: Path, roots: list[Path]) -> Rotation:
+def rotate(data_dir: Path, roots: list[Path | ObjectStore]) -> Rotation:
     """Seal every file under `roots` with a new key, then make it the key.
 
     Key-file mode: the new key is written to `hr.key.next` (0600) first and every file
@@ -273,13 +263,15 @@ def rotate(data_dir: Path, roots: list[Path]) -> Rotation:
     old = load_sealer(data_dir)
     target = Sealer(new, dict(old.readable))
     resealed = already = 0
-    for path in sealed_files(*roots):
-        blob = path.read_bytes()
-        if target.sealed_with_current(blob[:HEADER_BYTES]):
-            already += 1
-            continue
-        atomic_write(path, target.seal(target.open(blob)))
-        resealed += 1
+    for root in roots:  # the data dir's folders or an S3 store (records.objects)
+        store = LocalObjects(root) if isinstance(root, Path) else root
+        for key in list(store.keys()):
+            blob = store.read(key)
+            if target.sealed_with_current(blob[:HEADER_BYTES]):
+                already += 1
+                continue
+            store.write(key, target.seal(target.open(blob)))
+            resealed += 1
     if env_mode:
         return Rotation(resealed, already, target.current_id.hex(),
                         base64.urlsafe_b64encode(new).decode())

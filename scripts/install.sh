@@ -14,8 +14,9 @@ command -v python3 >/dev/null || need_pkgs+=(python3)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_pkgs+=(python3-venv)
 if [ "$DEV" = 1 ]; then
   # Real headless browser for the page tests; PostgreSQL server for the scale-out DB test;
-  # Dovecot as the local IMAP server the mail-intake test starts on 127.0.0.1.
-  for p in chromium postgresql dovecot-imapd; do have "$p" || need_pkgs+=("$p"); done
+  # Dovecot as the local IMAP server the mail-intake test starts on 127.0.0.1; Redis as the
+  # broker of the multi-node test (tests/api/test_cluster.py).
+  for p in chromium postgresql dovecot-imapd redis-server; do have "$p" || need_pkgs+=("$p"); done
 fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_pkgs[*]}" >&2

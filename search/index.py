@@ -33,6 +33,7 @@ from search.chunking import CLAUSE_LABEL_MIN, Chunk, make_chunks
 from search.embeddings import MiniLMChromaEF, MiniLMEmbeddings
 from search.encoder import DIM, MiniLMEncoder, get_encoder
 from search.keyword import KeywordIndex, highlight_terms
+from search.pg_keyword import PgKeywordIndex, open_keyword_index
 from search.types import SearchFilters, SearchHit, date_key
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class SearchIndex:
         data_dir: Path,
         chroma_url: str | None = None,
         encoder: MiniLMEncoder | None = None,
+        database_url: str | None = None,
     ) -> None:
         from langchain_chroma import Chroma
 
@@ -167,7 +169,11 @@ class SearchIndex:
         if chroma_url is None:
             chroma_url = os.environ.get("BACKOFFICE_CHROMA_URL") or None
         self.encoder = encoder or get_encoder(self.data_dir / "models")
-        self.keyword = KeywordIndex(self.data_dir / "search.db")
+        if database_url is None:
+            database_url = os.environ.get("DATABASE_URL") or None
+        # PostgreSQL full-text in the shared database, or the SQLite FTS5 file of this node
+        self.keyword: KeywordIndex | PgKeywordIndex = open_keyword_index(self.data_dir,
+                                                                         database_url)
         self._client = _make_client(self.data_dir, chroma_url)
         # Created here with our embedding function so chroma never picks its default one.
         self._collection = self._client.get_or_create_collection(

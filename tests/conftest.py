@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,30 @@ INVOICE_LINES = [
     "IBAN: DE89 3704 0044 0532 0130 00",
     "Payment terms: Net 30",
 ]
+
+
+@pytest.fixture()
+def s3_blob_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A local S3 server (moto, server mode, 127.0.0.1) with a fresh bucket; the AWS
+    variables point at it. Skipped, with the reason, where moto[server] is not installed."""
+    try:
+        import boto3
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        pytest.skip("moto[server] and boto3 are not installed (pip install -e .[dev,scale])")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", "us-east-1"),
+                        ("BACKOFFICE_S3_ENDPOINT", endpoint)):
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    bucket = f"backoffice-{uuid.uuid4().hex[:12]}"  # moto keeps buckets per process
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=bucket)
+    try:
+        yield f"s3://{bucket}/node-data"
+    finally:
+        server.stop()

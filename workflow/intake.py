@@ -77,7 +77,7 @@ class Intake:
 def receive(sessions: Any, blobs: BlobStore, filename: str, data: bytes, actor: str) -> Intake:
     """Keep the original and create (or find, by content hash) its document row."""
     sha = sha256_bytes(data)
-    fresh = not blobs.path_for(sha).exists()
+    fresh = not blobs.exists(sha)
     blobs.put(data, sha)
     try:
         return _record(sessions, sha, clean_filename(filename), len(data), actor)
@@ -98,7 +98,7 @@ def _drop_unrecorded(sessions: Any, blobs: BlobStore, sha: str) -> None:
     except Exception:  # noqa: BLE001 - the upload's own error is the one raised
         log.warning("could not check whether original %s is recorded; kept", sha)
         return
-    blobs.path_for(sha).unlink(missing_ok=True)
+    blobs.delete(sha)
 
 
 def _record(sessions: Any, sha: str, name: str, size: int, actor: str) -> Intake:

@@ -9,8 +9,12 @@
     judge     policies on the stored fields -> findings, queues, status  `workflow.judge`
     books     ledger entry and vendor master follow the status          `workflow.books`
     employee  an HR document joins (or starts) its employee's record    `workflow.employees`
-    index     contracts into search                                     `reindex_document`
+    index     contracts into search (a recorded stage)                  `reindex_document`
     attachments, each processed the same way as a child document
+
+Queued work runs under the document's processing lease (`process_leased`,
+`workflow.work_lease`); a finished document processed again only completes the stages its
+last run did not reach (`complete_stages`).
 
 Data flows one way through the packages (ingest, classifiers, extractors, policies);
 this module only orders the steps and owns the transaction boundaries, so a crash in
@@ -44,7 +48,7 @@ from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
 from records.audit import audit
-from records.blobs import BlobStore
+from records.blobs import open_blobs
 from records.channels import HR as HR_CHANNEL
 from records.channels import channel_for, stamp_intake
 from records.db import init_db, session_scope
@@ -69,7 +73,7 @@ from records.models import (
 from records.rows import field_rows, fields_from_rows
 from records.sealing import load_sealer
 from records.vendors import resolve_vendor
-from workflow import books, controls, employees, events, judge, qa
+from workflow import books, controls, employees, events, judge, qa, work_lease
 from workflow.budget import Budget, ProcessingTimeout, deadline, limit_memory
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
@@ -128,8 +132,9 @@ class Pipeline:
         self.settings = settings or Settings.from_env()
         self.settings.ensure_dirs()
         self.sessions = init_db(self.settings.database_url)
-        self.blobs = BlobStore(self.settings.data_dir / "originals",
-                               load_sealer(self.settings.data_dir))
+        stored = open_blobs(self.settings.data_dir, load_sealer(self.settings.data_dir),
+                            self.settings.blob_url)
+        self.blobs = stored.originals  # the data dir's originals/, or BACKOFFICE_BLOB_URL
         self._search: Any = None
         self._policy_config: Any = None
         self._chat_model: Any = False  # False: not built yet
@@ -217,7 +222,9 @@ class Pipeline:
             if is_disk_full(exc):  # neither the original nor its row could be stored
                 return self._disk_full(filename, sha, exc)
             raise
-        if isinstance(document_id, dict):
+        if isinstance(document_id, dict):  # finished before: complete what is missing
+            if document_id.get("document_id"):
+                self.complete_stages(str(document_id["document_id"]))
             return {**document_id, "file": filename}
         return self._run(document_id, filename, sha, data, actor, hint)
 
@@ -310,7 +317,7 @@ class Pipeline:
             result.status = judged.status
             if cls.doc_type == "contract":  # index
                 t = time.perf_counter()
-                self.reindex_document(document_id)
+                self._index(document_id)
                 timings["index"] = _ms(t)
             self._save_result(document_id, result)
         except IngestError as exc:
@@ -351,6 +358,36 @@ class Pipeline:
                     child["file"], child["document_id"], child["status"], child["doc_type"]))
             self._save_result(document_id, result)
         return result.to_json()
+
+    def _index(self, document_id: str) -> None:
+        """Index a contract and record it (`work_lease.Stage.INDEXED`); a failure or a process
+        without search leaves the stage missing for the next run to complete."""
+        if self.reindex_document(document_id):
+            with session_scope(self.sessions) as s:
+                work_lease.mark(s, document_id, work_lease.Stage.INDEXED)
+
+    def complete_stages(self, document_id: str) -> None:
+        """A finished document whose run stopped after storing (a worker killed, a redelivered
+        task): do the stages still missing, i.e. index a live contract not indexed yet."""
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            missing = (row is not None and row.deleted_at is None and row.doc_type == "contract"
+                       and row.status in FINAL_STATES and row.status != DocumentStatus.FAILED
+                       and work_lease.Stage.INDEXED not in work_lease.done(s, document_id))
+        if missing and self.search is not None:
+            log.info("%s: completing the search indexing a previous run did not finish",
+                     document_id)
+            self._index(document_id)
+
+    def process_leased(self, document_id: str, actor: str = "system") -> dict[str, Any] | None:
+        """`process_stored` under the document's processing lease (`workflow.work_lease`):
+        None, and nothing done, while another worker holds a live lease on it."""
+        owner, ttl = work_lease.new_owner(), self.settings.lease_ttl_s
+        if not work_lease.acquire(self.sessions, document_id, owner, ttl):
+            log.info("%s: another worker holds its lease; left alone", document_id)
+            return None
+        with work_lease.held(self.sessions, document_id, owner, ttl):
+            return self.process_stored(document_id, actor)
 
     def _strict_redaction(self, document_id: str, cls: Classification) -> bool:
         """HR documents, and anything that came in through HR, get the strict masking."""
@@ -459,6 +496,8 @@ class Pipeline:
             assert row is not None
             for model in (PageRow, FieldRow, ViolationRow, ClauseRow):
                 s.execute(delete(model).where(model.document_id == document_id))
+            work_lease.forget(s, document_id)  # stages of an earlier run no longer hold
+            work_lease.mark(s, document_id, work_lease.Stage.STORED)
             judge.close_tasks(s, document_id, actor, status="superseded")
             row.media_type = doc.media_type
             row.error_code = row.error_message = None
@@ -530,20 +569,21 @@ class Pipeline:
                    "findings": [v.rule for v in violations]})
             return Judged(violations, review, status, ms)
 
-    def reindex_document(self, document_id: str) -> None:
+    def reindex_document(self, document_id: str) -> bool:
         """Index one document's search entries from what the database holds (pages, fields,
         stored clauses): the same path after processing, a correction, or a batch worker;
-        entries are dropped when it is no longer a live contract."""
+        entries are dropped when it is no longer a live contract. True when done; False when
+        search is off here or indexing failed."""
         try:
             index = self.search
             if index is None:
-                return
+                return False
             from search.rebuild import document_inputs
 
             with session_scope(self.sessions) as s:
                 row = s.get(Document, document_id)
                 if row is None:
-                    return
+                    return False
                 live = row.deleted_at is None and row.doc_type == "contract"
                 if live:
                     doc, meta, clauses = document_inputs(s, document_id)
@@ -551,9 +591,11 @@ class Pipeline:
                 index.index_document(document_id, doc, meta, clauses)
             else:
                 index.delete_document(document_id)
+            return True
         except Exception:  # noqa: BLE001 - the index is secondary; `search --reindex` rebuilds
             log.warning("search indexing of %s failed:\n%s", document_id,
                         traceback.format_exc())
+            return False
 
     def _store_failure(self, document_id: str, result: ProcessResult, actor: str) -> None:
         assert result.error is not None
@@ -647,7 +689,8 @@ def shared_search_index(settings: Settings) -> Any:
         if index is None:
             from search import SearchIndex
 
-            index = SearchIndex(settings.data_dir, settings.chroma_url)
+            index = SearchIndex(settings.data_dir, settings.chroma_url,
+                                database_url=settings.database_url)
             _SEARCH_INDEXES[key] = index
         return index
 

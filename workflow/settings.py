@@ -3,7 +3,7 @@
 Everything lives under one data dir (`BACKOFFICE_DATA_DIR`, default `./data`) in
 the embedded set-up; scale-out changes only these variables (DATABASE_URL to
 PostgreSQL, BACKOFFICE_BROKER_URL to Redis for Celery, BACKOFFICE_CHROMA_URL to
-a Chroma server), never the code.
+a Chroma server, BACKOFFICE_BLOB_URL to an S3 bucket), never the code.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Settings:
     database_url: str
     chroma_url: str | None = None
     broker_url: str | None = None
+    blob_url: str | None = None  # s3://bucket/prefix: originals and page images in S3
     secret_key: str = ""
     max_bytes: int = 100 * 1024 * 1024
     max_pages: int = 2000
@@ -57,6 +58,7 @@ class Settings:
     doc_memory_mb: int = 4096
     queue_max: int = 200  # documents waiting or in work before uploads get 503 + Retry-After
     uploads_max: int = 32  # upload requests at once before further ones get 429 + Retry-After
+    lease_ttl_s: float = 90.0  # a worker silent this long loses its document (workflow.work_lease)
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -67,6 +69,7 @@ class Settings:
             database_url=url,
             chroma_url=os.environ.get("BACKOFFICE_CHROMA_URL") or None,
             broker_url=os.environ.get("BACKOFFICE_BROKER_URL") or None,
+            blob_url=os.environ.get("BACKOFFICE_BLOB_URL") or None,
             secret_key=os.environ.get("BACKOFFICE_SECRET_KEY", ""),
             max_bytes=_int("BACKOFFICE_MAX_BYTES", 100 * 1024 * 1024),
             max_pages=_int("BACKOFFICE_MAX_PAGES", 2000),
@@ -92,6 +95,7 @@ class Settings:
             doc_memory_mb=_int("BACKOFFICE_DOC_MEMORY_MB", 4096),
             queue_max=_int("BACKOFFICE_QUEUE_MAX", 200),
             uploads_max=_int("BACKOFFICE_UPLOADS_MAX", 32),
+            lease_ttl_s=_float("BACKOFFICE_LEASE_TTL", 90.0),
             trusted_proxies=tuple(p.strip() for p in
                                   os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "").split(",")
                                   if p.strip()),

@@ -20,14 +20,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from records.sealing import SealingError, rotate
+    from records.blobs import open_blobs
+    from records.sealing import SealingError, load_sealer, rotate
     from workflow.settings import Settings
 
     settings = Settings.from_env(args.data_dir)
     settings.ensure_dirs()
-    roots = [settings.data_dir / "originals", settings.data_dir / "cache" / "pages"]
     try:
-        done = rotate(settings.data_dir, roots)
+        stored = open_blobs(settings.data_dir, load_sealer(settings.data_dir), settings.blob_url)
+        done = rotate(settings.data_dir, list(stored.roots))
     except SealingError as exc:
         print(f"backoffice hr rotate-key: {exc}", file=sys.stderr)
         return 1

@@ -64,7 +64,8 @@ def reindex(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(args.data_dir)
     sessions = init_db(settings.database_url)
-    index = SearchIndex(settings.data_dir, settings.chroma_url)
+    index = SearchIndex(settings.data_dir, settings.chroma_url,
+                        database_url=settings.database_url)
     try:
         rep = reindex_from_db(index, sessions, progress=not args.no_progress)
     finally:

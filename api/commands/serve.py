@@ -7,6 +7,7 @@ TLS-terminating proxy in front; the session cookie is then `Secure`, see api/web
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 NAME = "serve"
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.multinode import SharedKeyMissing
     from workflow.settings import Settings
 
     settings = Settings.from_env(args.data_dir)
@@ -34,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
         from workflow.budget import limit_memory
 
         limit_memory(settings.doc_memory_mb)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except SharedKeyMissing as exc:
+        print(f"backoffice serve: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 # Forwarded headers are applied by the app itself, from the explicit
                 # BACKOFFICE_TRUSTED_PROXIES list only (api/app.py), never by uvicorn's default.

@@ -9,15 +9,16 @@ pipeline keeps its own database sessions per call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
 from records.db import session_scope
 from records.models import Document
+from workflow import work_lease
 from workflow.settings import Settings
 from workflow.states import DocumentStatus
 
@@ -90,8 +91,11 @@ class LocalJobs:
         return pipe
 
     def _run(self, document_id: str, actor: str) -> dict[str, Any]:
-        """Every failure, the database's included, ends on the document (`process_stored`)."""
-        return self._pipeline().process_stored(document_id, actor)
+        """Every failure, the database's included, ends on the document (`process_stored`);
+        under the processing lease, so another node's live worker is left alone."""
+        done = self._pipeline().process_leased(document_id, actor)
+        return done if done is not None else {"document_id": document_id,
+                                              "status": DocumentStatus.PROCESSING.value}
 
     def submit(self, document_id: str, actor: str,
                reserved: bool = False) -> Future[dict[str, Any]]:
@@ -157,11 +161,44 @@ def make_jobs(settings: Settings) -> Jobs:
 
 
 def requeue_unfinished(sessions: Any, jobs: Jobs) -> int:
-    """Documents left `processing` by a stopped server are queued again on start."""
+    """On start: documents left `processing` with no live lease (queued when the last process
+    stopped, or their worker died) are queued again; those a live worker holds, on this
+    machine or another, are left alone (`takeover` picks them up if that worker dies)."""
     with session_scope(sessions) as s:
-        ids = list(s.scalars(select(Document.id).where(Document.status == DocumentStatus.PROCESSING,
-                                                       Document.deleted_at.is_(None))))
+        ids = work_lease.orphaned(s, unleased=True)
     for document_id in ids:
         jobs.submit(document_id, "system")
     return len(ids)
+
+
+class Takeover:
+    """Periodically queues documents whose processing lease ran out (their worker was
+    killed), once per `resubmit_after_s`: the lease decides who works, this only makes sure
+    somebody does."""
+
+    def __init__(self, sessions: Any, jobs: Jobs,
+                 resubmit_after_s: float = 3 * work_lease.LEASE_TTL_S) -> None:
+        self.sessions, self.jobs = sessions, jobs
+        self.resubmit_after_s = resubmit_after_s
+        self._sent: dict[str, float] = {}
+
+    def once(self) -> list[str]:
+        now = time.monotonic()
+        with session_scope(self.sessions) as s:
+            ids = work_lease.orphaned(s)
+        due = [i for i in ids if now - self._sent.get(i, -1e18) >= self.resubmit_after_s]
+        for document_id in due:
+            log.warning("%s: its worker stopped (lease ran out); queued again", document_id)
+            self._sent[document_id] = now
+            self.jobs.submit(document_id, "system")
+        self._sent = {i: t for i, t in self._sent.items() if i in ids}
+        return due
+
+    async def loop(self, every_s: float) -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await asyncio.to_thread(self.once)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.warning("lease take-over round failed", exc_info=True)
 

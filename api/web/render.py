@@ -3,7 +3,8 @@
 PDF pages are rasterised with pypdfium2, images are shown as they are (converted to
 PNG when browsers cannot show them, e.g. TIFF), and text-only formats (e-mail, DOCX,
 plain text) get a page drawn from the stored words, so field highlights always have
-something to sit on. Renders are cached, sealed, under `<data_dir>/cache/pages/`.
+something to sit on. Renders are cached, sealed, in the blob store's page cache
+(`<data_dir>/cache/pages/`, or the S3 bucket: `records.blobs.PageCache`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 import io
 import logging
 import threading
-from pathlib import Path
+from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from records.blobs import PageCache
 from records.models import Document, PageRow
-from records.sealing import Sealer, SealingError
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +79,15 @@ def _render_words(page: PageRow | None) -> Image.Image:
     return img
 
 
-def page_png(cache_dir: Path, doc: Document, page: PageRow | None, number: int,
-             data: bytes, sealer: Sealer) -> bytes:
+def page_png(cache: PageCache, doc: Document, page: PageRow | None, number: int,
+             original: Callable[[], bytes]) -> bytes:
     """PNG bytes of page `number` of `doc` (cached by content hash and page, sealed at rest
-    like the original: a page image shows everything the original does)."""
-    cache = cache_dir / doc.sha256[:2] / f"{doc.sha256}-{number}.png"
-    if cache.exists():
-        try:
-            return sealer.open(cache.read_bytes())
-        except SealingError:  # sealed with a retired key: render it again
-            log.warning("page cache %s does not open; rendering again", cache.name)
+    like the original: a page image shows everything the original does). `original` is
+    called only when the page is not cached yet."""
+    cached = cache.get(doc.sha256, number)
+    if cached is not None:
+        return cached
+    data = original()
     media = (doc.media_type or "").lower()
     try:
         if media == "application/pdf" or (not media and _looks_pdf(data)):
@@ -102,13 +102,7 @@ def page_png(cache_dir: Path, doc: Document, page: PageRow | None, number: int,
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=False)
     out = buf.getvalue()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_bytes(sealer.seal(out))
-        tmp.replace(cache)
-    except OSError:
-        log.warning("cannot cache page render %s", cache)
+    cache.put(doc.sha256, number, out)
     return out
 
 

@@ -2,7 +2,8 @@
 
 The session cookie is signed with `BACKOFFICE_SECRET_KEY`, or with a random key kept
 in `<data_dir>/secret.key` (mode 0600) so sessions survive restarts without anyone
-having to configure a secret on a single-machine install.
+having to configure a secret on a single-machine install. Several nodes must share
+`BACKOFFICE_SECRET_KEY`: they refuse to start without it (`api.multinode`).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ celery = pytest.importorskip("celery")
 
 def test_upload_is_processed_by_the_celery_task(data_dir: Path, monkeypatch) -> None:
     monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
+    monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "shared-by-every-node-" + "s" * 30)
     monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
     fast_hashes(monkeypatch)
     import api.worker
@@ -54,6 +55,7 @@ def test_upload_is_processed_by_the_celery_task(data_dir: Path, monkeypatch) -> 
 def test_task_result_carries_no_field_values(data_dir: Path, monkeypatch) -> None:
     """Celery logs a task's return value at INFO: it must hold ids and outcome only."""
     monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
+    monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "shared-by-every-node-" + "s" * 30)
     import api.worker
 
     worker = importlib.reload(api.worker)

@@ -13,6 +13,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,6 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     except ImportError:
         pytest.skip("psycopg not installed")
     base = tmp_path_factory.mktemp("pg")
-    pgdata = base / "data"
     prefix: list[str] = []
     if os.geteuid() == 0:  # postgres refuses to run as root
         try:
@@ -56,10 +56,13 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.skip("running as root and no 'postgres' user to run the server")
         if not shutil.which("runuser"):
             pytest.skip("runuser not available")
+        # Outside pytest's own temporary tree: another pytest run starting on the machine
+        # sets that tree back to mode 0700, and the server (user postgres) lost its data dir.
+        base = Path(tempfile.mkdtemp(prefix="backoffice-pg-"))
+        os.chmod(base, 0o755)
         os.chown(base, pw.pw_uid, pw.pw_gid)
-        os.chmod(base.parent, 0o755)
-        os.chmod(base.parent.parent, 0o755)
         prefix = ["runuser", "-u", "postgres", "--"]
+    pgdata = base / "data"
     _run([*prefix, f"{bindir}/initdb", "-D", str(pgdata), "-A", "trust", "-U", "postgres"])
     # A free port can be taken by another process before the server binds it (other test
     # runs share the machine): try again on a new one, and say why when it never starts.
@@ -88,3 +91,5 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", str(pgdata), "-m", "immediate",
                         "stop"], capture_output=True)
+        if prefix:
+            shutil.rmtree(base, ignore_errors=True)

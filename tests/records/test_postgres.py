@@ -116,3 +116,20 @@ def test_worker_processes_on_postgres_lose_nothing(pg_url: str, tmp_path: Path,
     results = list(process_many(paths, settings, workers=2))
     failed = [(r["file"], r["error"]) for r in results if r["status"] == "failed"]
     assert failed == [] and len({r["document_id"] for r in results}) == 8
+
+
+def test_a_long_field_source_is_stored_on_postgres(pg_url: str) -> None:
+    """Contract rankers write `ranker:<pattern>` sources past 40 characters: SQLite never
+    checked, PostgreSQL refused the document ("value too long", 21 DEV contracts failed)."""
+    from records.db import init_db
+    from records.models import Document, FieldRow
+
+    factory = init_db(pg_url)
+    source = "ranker:" + "governing_law_clause_of_the_agreement_" * 3
+    with factory() as s:
+        s.add(Document(id="doc_pg_long_source", sha256="e" * 64, filename="c.pdf"))
+        s.flush()
+        s.add(FieldRow(document_id="doc_pg_long_source", name="governing_law", value="NY",
+                       normalized="New York", confidence=0.9, source=source))
+        s.commit()
+        assert s.query(FieldRow).filter_by(document_id="doc_pg_long_source").one().source == source

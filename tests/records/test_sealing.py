@@ -97,12 +97,12 @@ def test_rotate_key_reseals_everything_and_retires_the_old_key(
 
 def test_interrupted_rotation_is_finished_by_running_it_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    import records.sealing
+    import records.objects
 
     data_dir = tmp_path / "data"
     monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(data_dir))
     blobs, shas = _store(data_dir)
-    real = records.sealing.atomic_write
+    real = records.objects.atomic_write
     calls = []
 
     def crash_after_one(path: Path, data: bytes) -> None:
@@ -111,13 +111,13 @@ def test_interrupted_rotation_is_finished_by_running_it_again(
         calls.append(path)
         real(path, data)
 
-    monkeypatch.setattr(records.sealing, "atomic_write", crash_after_one)
+    monkeypatch.setattr(records.objects, "atomic_write", crash_after_one)
     with pytest.raises(KeyboardInterrupt):
         main(["hr", "rotate-key"])
     # half re-sealed: every original still opens (current key + the next one)
     mid = BlobStore(data_dir / "originals", load_sealer(data_dir))
     assert [mid.get(s) for s in shas] == [DATA + bytes([i]) for i in range(3)]
-    monkeypatch.setattr(records.sealing, "atomic_write", real)
+    monkeypatch.setattr(records.objects, "atomic_write", real)
     assert main(["hr", "rotate-key"]) == 0
     assert "re-sealed 2 file(s) (1 already under the new key)" in capsys.readouterr().out
     done = BlobStore(data_dir / "originals", load_sealer(data_dir))

@@ -25,10 +25,11 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
 
 def test_blob_store_is_content_addressed(tmp_path: Path) -> None:
     store = BlobStore(tmp_path)
-    sha, path = store.put(b"hello")
-    assert path.name == sha and store.get(sha) == b"hello"
-    sha2, path2 = store.put(b"hello")
-    assert (sha2, path2) == (sha, path)
+    sha, key = store.put(b"hello")
+    assert key.endswith(sha) and store.path_for(sha).read_bytes() == b"hello"
+    assert store.get(sha) == b"hello"
+    sha2, key2 = store.put(b"hello")
+    assert (sha2, key2) == (sha, key)
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path: Path, monkeypatch) -> None:

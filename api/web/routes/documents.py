@@ -242,10 +242,9 @@ def page_image(request: Request, document_id: str, number: PageNumber,
                                                PageRow.number == number))
     state = request.app.state
     try:
-        data = state.blobs.get(doc.sha256)
+        png = page_png(state.page_cache, doc, row, number, lambda: state.blobs.get(doc.sha256))
     except FileNotFoundError:
         raise HTTPException(404, "the original is missing from the blob store") from None
-    png = page_png(state.render_cache, doc, row, number, data, state.sealer)
     return Response(png, media_type="image/png",
                     headers={"Cache-Control": "private, max-age=3600"})
 
