@@ -77,6 +77,9 @@ class Document(Base):
     # when; renewed by its heartbeat, taken over once it has run out.
     lease_owner: Mapped[str | None] = mapped_column(String(120))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Runs that took the lease and never gave it back (their worker died): a document that
+    # kills every worker that tries it is failed after a few, not redelivered for ever.
+    lease_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     page_rows: Mapped[list[PageRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="PageRow.number"

@@ -387,7 +387,26 @@ class Pipeline:
             log.info("%s: another worker holds its lease; left alone", document_id)
             return None
         with work_lease.held(self.sessions, document_id, owner, ttl):
+            lost = work_lease.lost_runs(self.sessions, document_id)
+            if lost >= work_lease.MAX_LOST_RUNS:
+                return self._fail_lost(document_id, lost, actor)
             return self.process_stored(document_id, actor)
+
+    def _fail_lost(self, document_id: str, lost: int, actor: str) -> dict[str, Any]:
+        """A document whose worker died under it `lost` times is not tried again: recorded
+        failed (original kept), so a poison file cannot take workers down for ever."""
+        with session_scope(self.sessions) as s:
+            row = s.get(Document, document_id)
+            filename, sha = (row.filename, row.sha256) if row is not None else (document_id, None)
+        log.error("%s: its worker died %d times processing it; not tried again",
+                  document_id, lost)
+        result = ProcessResult(file=filename, sha256=sha, document_id=document_id)
+        result.fail(Failure(work_lease.WORKER_LOST,
+                            f"the worker processing this document died {lost} times (out of "
+                            "memory or killed); it is not tried again. Check the file, or "
+                            "raise BACKOFFICE_DOC_MEMORY_MB and reprocess it"))
+        self._record_failure_retrying(document_id, result, actor)
+        return result.to_json()
 
     def _strict_redaction(self, document_id: str, cls: Classification) -> bool:
         """HR documents, and anything that came in through HR, get the strict masking."""

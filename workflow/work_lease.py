@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 LEASE_TTL_S = 90  # a worker that stopped heart-beating loses its document after this
 BEATS_PER_TTL = 4.5  # renewals per TTL (every 20 s by default): one slow renewal is fine
 TAKEOVER_PER_TTL = 3  # a web node looks for run-out leases 3 times per TTL (every 30 s)
+# Runs of one document whose worker died holding its lease before it is failed as
+# `worker_lost`: one crash may be the machine's fault, three in a row are the document's.
+MAX_LOST_RUNS = 3
+WORKER_LOST = "worker_lost"
 
 
 def heartbeat_s(ttl_s: float) -> float:
@@ -71,9 +75,18 @@ def acquire(sessions: Any, document_id: str, owner: str, ttl_s: float = LEASE_TT
                    or_(Document.lease_until.is_(None), Document.lease_until < now,
                        Document.lease_owner == owner))
             .values(lease_owner=owner, lease_until=now + timedelta(seconds=ttl_s),
+                    lease_runs=Document.lease_runs + 1,
                     updated_at=Document.updated_at)  # a lease is not a change of the document
             .execution_options(synchronize_session=False))
         return done.rowcount == 1
+
+
+def lost_runs(sessions: Any, document_id: str) -> int:
+    """Earlier runs of the document that took its lease and never released it (their
+    worker died): the runs counted by `acquire`, less the one now holding it."""
+    with session_scope(sessions) as s:
+        runs = s.scalar(select(Document.lease_runs).where(Document.id == document_id))
+        return max(0, (runs or 0) - 1)
 
 
 def renew(sessions: Any, document_id: str, owner: str, ttl_s: float = LEASE_TTL_S) -> bool:
@@ -92,7 +105,8 @@ def release(sessions: Any, document_id: str, owner: str) -> None:
     with session_scope(sessions) as s:
         s.execute(update(Document)
                   .where(Document.id == document_id, Document.lease_owner == owner)
-                  .values(lease_owner=None, lease_until=None, updated_at=Document.updated_at)
+                  .values(lease_owner=None, lease_until=None, lease_runs=0,
+                          updated_at=Document.updated_at)
                   .execution_options(synchronize_session=False))
 
 

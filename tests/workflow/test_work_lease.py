@@ -200,3 +200,31 @@ def test_the_task_leaves_a_document_a_live_worker_holds(data_dir: Path, monkeypa
     work_lease.release(pipe.sessions, intake.document_id, "other-worker")
     out = worker.process_document.run(intake.sha256)
     assert out["status"] in ("auto_approved", "needs_review") and out["doc_type"] == "invoice"
+
+
+def _die_holding(pipe: Pipeline, doc: str, runs: int) -> None:
+    """`runs` workers took the lease and died without giving it back (long ago)."""
+    for i in range(runs):
+        then = utcnow() - timedelta(hours=runs - i)
+        assert work_lease.acquire(pipe.sessions, doc, f"dead-{i}", ttl_s=60, now=then)
+
+
+def test_a_document_that_kills_its_worker_every_time_is_failed_not_retried_for_ever(
+        pipe: Pipeline) -> None:
+    poison = _upload(pipe, INVOICE_LINES, "poison.pdf")
+    _die_holding(pipe, poison, work_lease.MAX_LOST_RUNS)
+    out = pipe.process_leased(poison)
+    assert out is not None and out["error"]["code"] == work_lease.WORKER_LOST
+    row = _row(pipe, poison)
+    assert row.status == "failed" and row.error_code == work_lease.WORKER_LOST
+    assert row.lease_owner is None and row.lease_runs == 0  # released, count reset
+    with session_scope(pipe.sessions) as s:  # nothing read: it was not tried again
+        assert s.scalars(select(PageRow).where(PageRow.document_id == poison)).first() is None
+
+
+def test_fewer_lost_runs_than_the_limit_are_tried_again(pipe: Pipeline) -> None:
+    doc = _upload(pipe, INVOICE_LINES, "unlucky.pdf")
+    _die_holding(pipe, doc, work_lease.MAX_LOST_RUNS - 1)
+    out = pipe.process_leased(doc)
+    assert out is not None and out.get("error") is None
+    assert _row(pipe, doc).status != "failed" and _row(pipe, doc).lease_runs == 0
