@@ -37,11 +37,6 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _TEMPLATE = frozenset("resume résumé cv curriculum vitae sample template example name "
                       "profile objective summary contact email phone address".split())
 _STRIP = "\"'“”(),;:."
-# street words: a capitalised run that ends in one, or is followed by one, is an address
-_ADDRESS_WORDS = frozenset("road rd street st avenue ave drive dr lane ln boulevard blvd way "
-                           "court ct place pl nagar colony apt apartment suite floor house "
-                           "sector block".split())
-_ADDRESS = re.compile(r"^\W*(?:\d|(?:" + "|".join(sorted(_ADDRESS_WORDS)) + r")\b)", re.I)
 
 
 @dataclass(slots=True)
@@ -133,15 +128,6 @@ def features(c: NameCandidate, email_local: str) -> dict[str, float]:
                                              c.next_words, re.I))),
         "next_lower": float(c.next_words[:1].islower()),
         "seg_words": float(len(c.seg.text.split())),
-        # a name glued to what follows it: an address ("... Ziemann Road"), a full stop
-        # inside ("Jacobson. Heath"), words the e-mail address does not share
-        "next_address": float(bool(_ADDRESS.match(c.next_words))),
-        "last_address": float(low[-1] in _ADDRESS_WORDS),
-        "inner_stop": float(any(len(w) > 2 and w.endswith(".")
-                                for w in c.text.split()[:-1])),
-        "not_in_email": float(sum(len(w) > 2 and w not in email_local for w in low)
-                              if email_local and any(w in email_local for w in low if len(w) > 2)
-                              else 0),
     }
     return f
 

@@ -43,14 +43,3 @@ def test_shipped_ranker_reports_a_name_with_a_probability():
     assert f["employee_name"].normalized == "Dana Whitfield"
     assert f["employee_name"].source == "ranker"
     assert name_ranker.CONF_FLOOR <= f["employee_name"].confidence <= name_ranker.CONF_CEIL
-
-
-def test_features_see_an_address_or_a_full_stop_glued_to_the_name():
-    lines = document_lines(_doc("Noe Ziemann Road 12\nDana Whitfield. Heath\nnoe.ziemann@example.org"))
-    local = name_ranker.email_local(lines)
-    rows = {c.text: name_ranker.features(c, local) for c in name_ranker.candidates(lines, None)}
-    assert rows["Noe Ziemann Road"]["last_address"] == 1.0
-    assert rows["Noe Ziemann Road"]["not_in_email"] == 1.0
-    assert rows["Noe Ziemann"]["next_address"] == 1.0 and rows["Noe Ziemann"]["not_in_email"] == 0
-    assert rows["Dana Whitfield. Heath"]["inner_stop"] == 1.0
-    assert rows["Dana Whitfield"]["inner_stop"] == 0.0
