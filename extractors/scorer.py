@@ -5,14 +5,43 @@ classifier, the isotonic map from score to probability and the reporting thresho
 resume title and name rankers, the contract title ranker and the party selector all read
 it the same way: score candidate feature rows (single-threaded, see
 `modelfile.single_thread`), take the best row when it clears the threshold, and report
-its calibrated probability clamped to the ranker's bounds.
+its calibrated probability (isotonic or `PlattMap`) clamped to the ranker's bounds.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from modelfile import single_thread
+
+PLATT_EPS = 1e-4  # scores are probabilities; their log keeps a top score of 0 finite
+
+
+class PlattMap:
+    """Score -> probability by a logistic fit on the log score (Platt scaling): two
+    parameters, so a ranker with ~150 training documents gets a smooth map where an
+    isotonic step function follows the noise of a few folds. Same `predict` as
+    `IsotonicRegression`, so `CandidateScorer` reads either."""
+
+    def __init__(self) -> None:
+        self.coef = 0.0
+        self.intercept = 0.0
+
+    def fit(self, scores: list[float], labels: list[int]) -> PlattMap:
+        from sklearn.linear_model import LogisticRegression
+
+        x = [[math.log(s + PLATT_EPS)] for s in scores]
+        lr = LogisticRegression().fit(x, labels)
+        self.coef, self.intercept = float(lr.coef_[0][0]), float(lr.intercept_[0])
+        return self
+
+    def predict(self, scores: list[float]) -> list[float]:
+        out = []
+        for s in scores:
+            z = self.coef * math.log(s + PLATT_EPS) + self.intercept
+            out.append(1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0)
+        return out
 
 
 class CandidateScorer:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
+from extractors.scorer import PlattMap
 from modelfile import save_checked
 from training.docs import TRAIN_DIR
 
@@ -29,6 +30,21 @@ N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
 GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
               "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
+
+
+CALIBRATIONS = ("isotonic", "platt")
+
+
+def calibrator(kind: str, scores: list[float], labels: list[int]) -> Any:
+    """The map from a top candidate's score to the probability that it is right, fitted on
+    (score, correct) pairs: isotonic (the default) or Platt (`PlattMap`)."""
+    if kind == "platt":
+        return PlattMap().fit(scores, labels)
+    if kind != "isotonic":
+        raise ValueError(f"unknown calibration {kind!r}: expected one of {CALIBRATIONS}")
+    from sklearn.isotonic import IsotonicRegression
+
+    return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(scores, labels)
 
 
 @dataclass(slots=True)
@@ -95,11 +111,11 @@ def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
 
 
 def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
-                   extra: list[DocCands] | None = None) -> dict[str, Any]:
+                   extra: list[DocCands] | None = None,
+                   calibrate: str = "isotonic") -> dict[str, Any]:
     """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration.
     `extra`: documents added to every fold's training rows and never scored (generated
-    documents, which belong to no filer)."""
-    from sklearn.isotonic import IsotonicRegression
+    documents, which belong to no filer). `calibrate`: see `calibrator`."""
     from sklearn.model_selection import GroupKFold
 
     idx = np.arange(len(docs))
@@ -129,7 +145,7 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
         ys = [d.labels[t[0]] for t, d in fit if t is not None]
         if len(set(ys)) < 2:
             continue
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(xs, ys)
+        iso = calibrator(calibrate, xs, ys)
         for i in idx[fold_of == k]:
             top = best_candidate(docs[i])
             if top is not None and top[1] >= best_t:
@@ -148,17 +164,15 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
 
 
 def fit_final(docs: list[DocCands], threshold: float,
-              extra: list[DocCands] | None = None) -> dict[str, Any]:
-    """The shipped model: fitted on every document (and `extra`), its isotonic map on the
-    out-of-fold scores `cross_validate` left in `docs`."""
-    from sklearn.isotonic import IsotonicRegression
-
+              extra: list[DocCands] | None = None,
+              calibrate: str = "isotonic") -> dict[str, Any]:
+    """The shipped model: fitted on every document (and `extra`), its calibration map
+    (`calibrator`) on the out-of-fold scores `cross_validate` left in `docs`."""
     rows = [r for d in [*docs, *(extra or [])] for r in d.rows]
     labels = [y for d in [*docs, *(extra or [])] for y in d.labels]
     vec, clf = fit_scorer(rows, labels)
     tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
-        [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
+    iso = calibrator(calibrate, [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
     return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold}
 
 
@@ -173,8 +187,11 @@ def fmt(c: tuple[int, int, int]) -> str:
 def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
                 manifest: dict[str, Any]) -> dict[str, Any]:
     """Write a fitted ranker with its manifest; the version is `prefix` plus a hash of the
-    training set and the model parameters, so a rebuild on the same data names itself alike."""
-    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
+    training set, the model parameters, the feature names and the calibration, so a rebuild
+    on the same data and code names itself alike and a new feature set does not."""
+    names = list(getattr(fit["vec"], "feature_names_", []))
+    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)
+                             + json.dumps(names) + type(fit["iso"]).__name__).encode())
     version = f"{prefix}-{digest.hexdigest()[:12]}"
     meta = save_checked({"version": version, **fit}, path, {"train_sha256": train_sha,
                                                             **manifest})
@@ -184,21 +201,23 @@ def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
 
 def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
                 bounds: tuple[float, float], path: Path, prefix: str, trained_on: str,
-                rebuild: str, cv_only: bool, min_gain: float | None) -> int:
+                rebuild: str, cv_only: bool, min_gain: float | None,
+                calibrate: str = "isotonic") -> int:
     """The single-choice rankers' training command: cross-validate, print rule against
     ranker out of fold, and ship the final fit unless `cv_only` or (with `min_gain`) the
     ranker does not beat the rule by that much."""
-    cv = cross_validate(name, docs, bounds)
+    cv = cross_validate(name, docs, bounds, calibrate=calibrate)
     st = cv["per_source"][source]
     use = min_gain is None or f1(*st["ranker"]) >= f1(*st["rule"]) + min_gain
     verdict = "" if min_gain is None else f" -> {'ranker' if use else 'rule'}"
     print(f"{name} n={len(docs)} t={cv['threshold']:.3f} rule {fmt(st['rule'])} | ranker "
           f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | "
-          f"ECE {cv['calibration']['ece']:.3f}{verdict}")
+          f"ECE {cv['calibration']['ece']:.3f} ({calibrate}){verdict}")
     if cv_only or not use:
         return 0
-    save_ranker(fit_final(docs, cv["threshold"]), path, prefix, train_sha,
+    save_ranker(fit_final(docs, cv["threshold"], calibrate=calibrate), path, prefix, train_sha,
                 {"trained_on": trained_on, "n_docs": len(docs), "rebuild": rebuild,
+                 "calibration": calibrate,
                  "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
                         "ranker": st["ranker"], "rule": st["rule"]}})
     return 0

@@ -133,6 +133,7 @@ class TitleCandidate:
     name_dist: int = 99  # segments after the name's segment (negative: before it)
     under_heading: int = 99  # how many segments after the last heading
     n_segs: int = 1  # segments read in the document
+    doc_count: int = 0  # times the words occur in the document's text (whole words)
 
 
 def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCandidate]:
@@ -148,6 +149,7 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
     heading, heading_idx = "", -1
     n_segs = min(len(segs), MAX_SEGMENTS)
     texts = [clean_segment(s)[0] for s in segs[:MAX_SEGMENTS + 1]]
+    doc_low = "\n".join(s.text for s in segs).lower()
     for i, seg in enumerate(segs[:MAX_SEGMENTS]):
         text, lead = clean_segment(seg)
         low = text.lower().rstrip(":")
@@ -174,7 +176,8 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
                 t, seg, lead + o, lead + o + len(t), i, is_rule, heading,
                 texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "", kind,
                 i - name_idx if name_idx is not None else 99,
-                i - heading_idx if heading_idx >= 0 else 99, n_segs))
+                i - heading_idx if heading_idx >= 0 else 99, n_segs,
+                len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", doc_low))))
     if rule_pick is not None and str(rule_pick.normalized).lower() not in seen \
             and rule_pick.line is not None:
         out.append(TitleCandidate(str(rule_pick.normalized), rule_pick.line, rule_pick.start,
@@ -242,9 +245,50 @@ def features(c: TitleCandidate, all_c: list[TitleCandidate]) -> dict[str, float]
     return f
 
 
+def _headed(f: dict[str, float]) -> bool:
+    return bool(f["head_noun"] or f["vocab_head_last"])
+
+
+def feature_rows(cands: list[TitleCandidate]) -> list[dict[str, float]]:
+    """`features` of every candidate plus how it compares with the resume's other candidates:
+    its rank among the title-like ones in reading order, whether it is the first after the
+    name or under the experience heading, and how its span sits among the other candidates
+    cut from the same segment (the longest? inside a longer one?). "Title-like": ends in a
+    job-title head noun."""
+    rows = [features(c, cands) for c in cands]
+    headed = [i for i, f in enumerate(rows) if _headed(f)]
+    headed_rank = {i: r for r, i in enumerate(sorted(headed, key=lambda i: cands[i].index))}
+    # segment indexes: the first title-like segment after the name / under "Experience"
+    first_after_name = min((cands[i].index for i in headed if 1 <= cands[i].name_dist < 99),
+                           default=-1)
+    under_exp = {i for i in headed if CONTEXT["experience"].search(cands[i].heading_above)}
+    first_exp = min((cands[i].index for i in under_exp), default=-1)
+    by_seg: dict[int, list[int]] = {}
+    for i, c in enumerate(cands):
+        by_seg.setdefault(id(c.seg), []).append(i)
+    max_count = max((c.doc_count for c in cands), default=0)
+    for i, (c, f) in enumerate(zip(cands, rows, strict=True)):
+        low = c.text.lower()
+        mates = [cands[j] for j in by_seg[id(c.seg)] if j != i]
+        longer = [m for m in mates if low in m.text.lower() and len(m.text) > len(c.text)]
+        f["headed_rank"] = float(headed_rank.get(i, 99))
+        f["first_after_name"] = float(i in headed_rank and c.index == first_after_name)
+        f["first_under_experience"] = float(i in under_exp and c.index == first_exp)
+        f["seg_cover"] = len(c.text) / max(1, len(clean_segment(c.seg)[0]))
+        f["inside_longer"] = float(len(longer))
+        f["inside_longer_headed"] = float(sum(
+            1 for m in longer if m.text.split()[-1].lower().strip(".,()/&") in HEAD_WORDS))
+        f["contains_shorter"] = float(sum(1 for m in mates if m.text.lower() in low
+                                          and len(m.text) < len(c.text)))
+        f["longest_in_seg"] = float(all(len(m.text) <= len(c.text) for m in mates))
+        f["doc_count"] = float(c.doc_count)
+        f["doc_count_max"] = float(c.doc_count == max_count and max_count > 1)
+    return rows
+
+
 class TitleRanker(CandidateScorer):
     def choose(self, cands: list[TitleCandidate]) -> tuple[TitleCandidate, float] | None:
-        got = self.best([features(c, cands) for c in cands], CONF_FLOOR, CONF_CEIL)
+        got = self.best(feature_rows(cands), CONF_FLOOR, CONF_CEIL)
         return (cands[got[0]], got[1]) if got else None
 
 

@@ -32,3 +32,22 @@ def test_shipped_ranker_reports_a_title_with_a_probability():
                         "Experience\nSenior Data Analyst, Example Corp, 2019 - present"), "resume")
     assert f["job_title"].normalized == "Senior Data Analyst"
     assert 0.0 < f["job_title"].confidence < 1.0 and f["job_title"].source == "ranker"
+
+
+def _rows(text):
+    cands = title_ranker.candidates(document_lines(_doc(text)), None)
+    return {c.text: f for c, f in zip(cands, title_ranker.feature_rows(cands), strict=True)}
+
+
+def test_rows_compare_a_candidate_with_the_others_of_its_resume():
+    rows = _rows("Jordan Okafor\nWine and Spirits Sales Professional\njordan@example.org\n"
+                 "Work Experience\nStore Manager, Example Stores, 2019 - present\n"
+                 "Sales Associate, Other Stores, 2015 - 2019\nStore Manager duties")
+    whole, part = rows["Wine and Spirits Sales Professional"], rows["Spirits Sales Professional"]
+    assert whole["longest_in_seg"] == 1.0 and whole["inside_longer"] == 0.0
+    assert part["inside_longer"] >= 1.0 and part["longest_in_seg"] == 0.0
+    assert whole["first_after_name"] == 1.0 and rows["Store Manager"]["first_after_name"] == 0.0
+    assert rows["Store Manager"]["first_under_experience"] == 1.0
+    assert rows["Sales Associate"]["first_under_experience"] == 0.0
+    assert rows["Store Manager"]["doc_count"] == 2.0
+    assert rows["Sales Associate"]["headed_rank"] > whole["headed_rank"]
