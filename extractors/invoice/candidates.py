@@ -110,7 +110,7 @@ HEADER_WORDS = re.compile(
 CURRENCY_MARK = re.compile(r"(RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)", re.I)
 _MONEY_TOKEN = re.compile(
     r"^[(\-]?(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF)?\s*[(\-]?"
-    r"(\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
+    r"(\d{1,3}(?:[,.'’ \u00a0\u202f\u2009\u2007]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
     re.I,
 )
 _DATE_IN_WORD = re.compile(r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})")
@@ -262,7 +262,7 @@ def _money_spans(row: Row, decimal_mark: str | None = None) -> list[tuple[int, i
             m = _MONEY_TOKEN.match(text)
             if not m:
                 # glued label "TOTAL:12.30" / "RM12.30"
-                mm = re.search(r"(?<![\d.,])(\d{1,3}(?:[,.'’]\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
+                mm = re.search(r"(?<![\d.,\u00a0\u202f\u2009\u2007])(\d{1,3}(?:[,.'’\u00a0\u202f\u2009\u2007]\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
                 if not mm or re.search(r"\d[./\-]\d{1,2}[./\-]\d", text):
                     continue
                 val = mm.group(1)
