@@ -751,9 +751,16 @@ def _country(text: str) -> str | None:
         return "FR"
     if re.search(r"\bNIP\b|\bPLN\b|zł", text):
         return "PL"
-    if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text):
+    if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text) or _US_STATE_ZIP.search(text):
         return "US"
     return None
+
+
+# "Annstad, PA 52683": a US postal address line (a state's two letters, a five-digit
+# ZIP) names the country where no currency mark does
+_US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO "
+              "MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+_US_STATE_ZIP = re.compile(r",\s*(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d{4})?\b")
 
 
 # On OCR'd pages a long text value is rarely read character-exactly even when the right
