@@ -9,9 +9,11 @@ how it ranks among its peers (largest amount, first date). The per-field models 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -91,10 +93,29 @@ ANTI: dict[str, list[str]] = {
     "po_number": ["invoice no", "invoice", "receipt", "tel", "phone"],
 }
 
+LOCALE_LABELS_PATH = Path(__file__).parent / "labels" / "fields.json"
+
+
+def _add_locale_labels(path: Path = LOCALE_LABELS_PATH) -> None:
+    """Merge the per-locale label vocabularies (a data file, reviewable per language)
+    into LABELS and ANTI; every locale's labels count on every page, since a document's
+    language is not known before its words are read."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for loc, tables in data.items():
+        if loc.startswith("_"):
+            continue
+        for key, target in (("labels", LABELS), ("anti", ANTI)):
+            for name, words in tables.get(key, {}).items():
+                have = target.setdefault(name, [])
+                have.extend(w for w in words if w not in have)
+
+
 MONEY_FIELDS = ("subtotal", "tax_amount", "total_amount")
 DATE_FIELDS = ("invoice_date", "due_date")
 ID_FIELDS = ("invoice_number", "po_number")
 GROUPS = {"money": MONEY_FIELDS, "date": DATE_FIELDS, "id": ID_FIELDS}
+
+_add_locale_labels()
 
 COMPANY_SUFFIX = re.compile(
     r"\b(SDN\.?\s*BHD|BHD|BERHAD|PTE\.?\s*LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\b|"
