@@ -56,6 +56,7 @@ REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)..
 # review by its confidence) is more useful than nothing
 REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.15}
 _CAP_INCONSISTENT = 0.5
+NO_CUSTOMER_TYPES = frozenset({"receipt"})  # document types that name no billed party
 
 
 def _score_fields(lays: list[PageLayout], day_first: bool | None,
@@ -494,9 +495,13 @@ def _terms(lays: list[PageLayout]) -> Field | None:
     return None
 
 
-def _customer_field(lays: list[PageLayout], fields: dict[str, Field]) -> Field | None:
+def _customer_field(lays: list[PageLayout], fields: dict[str, Field], doc_type: str
+                    ) -> Field | None:
     """The learned customer ranker's pick (`customer.py`); the label rule below only
-    when no ranker model is shipped."""
+    when no ranker model is shipped. A till receipt names no billed party: whatever the
+    ranker would pick there (an item, a heading) is a false positive."""
+    if doc_type in NO_CUSTOMER_TYPES:
+        return None
     vendor = fields.get("vendor_name")
     got = customer_ranker.pick(lays, str(vendor.normalized) if vendor else None)
     return _customer(lays) if got is False else got
@@ -1019,7 +1024,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _tidy_text_fields(lays, fields)
     for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
                      ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
-                     ("customer_name", lambda: _customer_field(lays, fields)),
+                     ("customer_name", lambda: _customer_field(lays, fields, doc_type)),
                      ("line_items", lambda: _line_items(lays, decimal_mark))):
         f = fn()
         if f is not None:
