@@ -56,6 +56,7 @@ REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)..
 # review by its confidence) is more useful than nothing
 REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.15}
 _CAP_INCONSISTENT = 0.5
+NO_CUSTOMER_TYPES = frozenset({"receipt"})  # document types that name no billed party
 
 
 def _score_fields(lays: list[PageLayout], day_first: bool | None,
@@ -494,9 +495,13 @@ def _terms(lays: list[PageLayout]) -> Field | None:
     return None
 
 
-def _customer_field(lays: list[PageLayout], fields: dict[str, Field]) -> Field | None:
+def _customer_field(lays: list[PageLayout], fields: dict[str, Field], doc_type: str
+                    ) -> Field | None:
     """The learned customer ranker's pick (`customer.py`); the label rule below only
-    when no ranker model is shipped."""
+    when no ranker model is shipped. A till receipt names no billed party: whatever the
+    ranker would pick there (an item, a heading) is a false positive."""
+    if doc_type in NO_CUSTOMER_TYPES:
+        return None
     vendor = fields.get("vendor_name")
     got = customer_ranker.pick(lays, str(vendor.normalized) if vendor else None)
     return _customer(lays) if got is False else got
@@ -751,9 +756,16 @@ def _country(text: str) -> str | None:
         return "FR"
     if re.search(r"\bNIP\b|\bPLN\b|zł", text):
         return "PL"
-    if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text):
+    if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text) or _US_STATE_ZIP.search(text):
         return "US"
     return None
+
+
+# "Annstad, PA 52683": a US postal address line (a state's two letters, a five-digit
+# ZIP) names the country where no currency mark does
+_US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO "
+              "MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+_US_STATE_ZIP = re.compile(r",\s*(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d{4})?\b")
 
 
 # On OCR'd pages a long text value is rarely read character-exactly even when the right
@@ -1012,7 +1024,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _tidy_text_fields(lays, fields)
     for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
                      ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
-                     ("customer_name", lambda: _customer_field(lays, fields)),
+                     ("customer_name", lambda: _customer_field(lays, fields, doc_type)),
                      ("line_items", lambda: _line_items(lays, decimal_mark))):
         f = fn()
         if f is not None:

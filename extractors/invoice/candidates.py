@@ -9,10 +9,12 @@ how it ranks among its peers (largest amount, first date). The per-field models 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -92,10 +94,29 @@ ANTI: dict[str, list[str]] = {
     "po_number": ["invoice no", "invoice", "receipt", "tel", "phone"],
 }
 
+LOCALE_LABELS_PATH = Path(__file__).parent / "labels" / "fields.json"
+
+
+def _add_locale_labels(path: Path = LOCALE_LABELS_PATH) -> None:
+    """Merge the per-locale label vocabularies (a data file, reviewable per language)
+    into LABELS and ANTI; every locale's labels count on every page, since a document's
+    language is not known before its words are read."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for loc, tables in data.items():
+        if loc.startswith("_"):
+            continue
+        for key, target in (("labels", LABELS), ("anti", ANTI)):
+            for name, words in tables.get(key, {}).items():
+                have = target.setdefault(name, [])
+                have.extend(w for w in words if w not in have)
+
+
 MONEY_FIELDS = ("subtotal", "tax_amount", "total_amount")
 DATE_FIELDS = ("invoice_date", "due_date")
 ID_FIELDS = ("invoice_number", "po_number")
 GROUPS = {"money": MONEY_FIELDS, "date": DATE_FIELDS, "id": ID_FIELDS}
+
+_add_locale_labels()
 
 COMPANY_SUFFIX = re.compile(
     r"\b(SDN\.?\s*BHD|BHD|BERHAD|PTE\.?\s*LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\b|"
@@ -111,7 +132,7 @@ HEADER_WORDS = re.compile(
 CURRENCY_MARK = re.compile(r"(RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)", re.I)
 _MONEY_TOKEN = re.compile(
     r"^[(\-]?(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF)?\s*[(\-]?"
-    r"(\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
+    r"(\d{1,3}(?:[,.'’ \u00a0\u202f\u2009\u2007]\d{3})+|\d+)(?:[.,](\d{2}))?\s*(?:RM|\$|€|£|₹|USD|EUR|GBP|INR|MYR|SGD|PLN|zł|CHF)?\)?-?$",
     re.I,
 )
 _DATE_IN_WORD = re.compile(r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})")
@@ -278,7 +299,7 @@ def _money_spans(row: Row, decimal_mark: str | None = None) -> list[tuple[int, i
             m = _MONEY_TOKEN.match(text)
             if not m:
                 # glued label "TOTAL:12.30" / "RM12.30"
-                mm = re.search(r"(?<![\d.,])(\d{1,3}(?:[,.'’]\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
+                mm = re.search(r"(?<![\d.,\u00a0\u202f\u2009\u2007])(\d{1,3}(?:[,.'’\u00a0\u202f\u2009\u2007]\d{3})*[.,]\d{2})(?![\d.,])", text) if n == 1 else None
                 if not mm or re.search(r"\d[./\-]\d{1,2}[./\-]\d", text):
                     continue
                 val = mm.group(1)

@@ -209,6 +209,14 @@ def test_table_columns_are_not_a_grouped_number():
     assert [n for _, n in _row_spans(words)] == ["100.00"]
 
 
+@pytest.mark.parametrize("sep", ["\u00a0", "\u202f", "\u2009"])
+def test_amount_grouped_inside_one_word_is_whole(sep):
+    """A PDF word may hold a no-break or narrow space between thousands ("25 850 563,81"
+    as one word): the whole number, never its last group ("563,81")."""
+    words = _words(_spaced(["Total", "TTC", f"25{sep}850{sep}563,81", "€"]))
+    assert [n for _, n in _row_spans(words, ",")] == ["25850563.81"]
+
+
 def test_ambiguous_amount_follows_the_document_mark():
     words = _words(_spaced(["Summe", "EUR", "1.234"]))
     assert _row_spans(words, ",") == [("EUR 1.234", "1234.00")]

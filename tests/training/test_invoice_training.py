@@ -39,3 +39,13 @@ def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
         assert manifest["rebuild"] == rebuild and len(manifest["train_sha256"]) == 64
         assert manifest["version"] == f"sha256-{manifest['sha256'][:12]}"
         assert load_checked(path)
+
+
+def test_customer_training_receipts_expect_no_customer():
+    """Receipts added to the customer ranker's training name no customer: no candidate of
+    theirs is labelled right, so any answer on one counts as a false positive."""
+    from training.invoice_customer import RECEIPT_LAYOUTS, collect
+
+    docs, _ = collect(0, 0, len(RECEIPT_LAYOUTS))
+    assert [d.group for d in docs] == list(RECEIPT_LAYOUTS)
+    assert all(d.truth is None and d.rows and not any(d.labels) for d in docs)

@@ -55,3 +55,15 @@ def test_rule_kept_when_no_model_is_shipped(monkeypatch):
     doc, truth = generate(3, "invoice_fr", noise=0.0)
     assert customer.pick([build_rows(p) for p in doc.pages], None) is False
     extract_invoice(doc, "invoice")  # the rule answers instead, without error
+
+
+@pytest.mark.parametrize("layout", ["receipt_de", "receipt_us_restaurant"])
+def test_receipts_report_no_customer(monkeypatch, layout):
+    """A till receipt names no billed party: a ranker that would answer (here one that
+    always picks the first candidate) is not asked, so no customer is reported."""
+    doc, _ = generate(5, layout, noise=0.0)
+    scorer = _Always("")
+    scorer.index = 0
+    monkeypatch.setattr(customer, "load", lambda: scorer)
+    assert "customer_name" not in extract_invoice(doc, "receipt")
+    assert "customer_name" in extract_invoice(doc, "invoice")  # the same page typed invoice

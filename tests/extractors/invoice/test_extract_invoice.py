@@ -192,3 +192,17 @@ def test_arithmetic_never_takes_a_tax_larger_than_its_base():
     _arithmetic(fields, ranked)
     assert fields["subtotal"].normalized == "278.61"
     assert fields["tax_amount"].normalized == "40.39"
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("KCRA-TV\n715 Madison Rapids\nAnnstad, PA 52683", "US"),
+    ("Sacramento, CA 95814-1234", "US"),
+    ("12 rue de la Paix\n75008 Paris", None),
+    ("Order ZZ 12345", None),
+])
+def test_us_postal_address_names_the_country(text, country):
+    """A state's two letters and a ZIP after a comma: the document is American, so an
+    amount without a currency mark is in dollars."""
+    from extractors.invoice import _country
+
+    assert _country(text) == country
