@@ -31,13 +31,13 @@ from extractors.contract import extract_contract_raw, ranker
 from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir
 from training.ranking import (
-    GBM_PARAMS,
     N_FOLDS,
     DocCands,
     cross_validate,
     f1,
     fit_final,
     fmt,
+    model_version,
 )
 
 SOURCES = ("cuad", "kleister_nda")
@@ -121,9 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         args.report.write_text(json.dumps(report, indent=1, default=str))
     if not args.cv_only:
-        digest = hashlib.sha256(train_sha.encode())
-        digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())
-        version = f"ranker-{digest.hexdigest()[:12]}"
+        version = model_version("ranker", train_sha,
+                                *(bundle_fields[k]["rows_sha256"] for k in sorted(bundle_fields)))
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, ranker.MODEL_PATH,
             {"trained_on": "../shared/train sources " + ", ".join(SOURCES),

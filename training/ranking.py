@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
-from modelfile import save_checked
+from modelfile import data_sha256, save_checked
 from training.docs import TRAIN_DIR
 
 N_FOLDS = 5
@@ -159,7 +159,24 @@ def fit_final(docs: list[DocCands], threshold: float,
     tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
         [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
-    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold}
+    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold,
+            "rows_sha256": rows_sha256(vec, rows, labels)}
+
+
+def rows_sha256(vec: Any, rows: list[dict[str, float]], labels: list[int]) -> str:
+    """sha256 of the feature matrix a scorer was fitted on (names, values, labels): it
+    changes when a feature or a candidate finder changes, not only when the data does."""
+    return data_sha256(list(vec.feature_names_), vec.transform(rows), np.asarray(labels))
+
+
+def model_version(prefix: str, train_sha: str, *rows_shas: str) -> str:
+    """`prefix-<12 hex>` over the training set, the model parameters and the fitted feature
+    matrices, so a rebuild on the same data and code names itself alike and any change of
+    data, parameters or features names itself anew."""
+    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
+    for sha in rows_shas:
+        digest.update(sha.encode())
+    return f"{prefix}-{digest.hexdigest()[:12]}"
 
 
 def fmt(c: tuple[int, int, int]) -> str:
@@ -172,10 +189,8 @@ def fmt(c: tuple[int, int, int]) -> str:
 
 def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
                 manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write a fitted ranker with its manifest; the version is `prefix` plus a hash of the
-    training set and the model parameters, so a rebuild on the same data names itself alike."""
-    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
-    version = f"{prefix}-{digest.hexdigest()[:12]}"
+    """Write a fitted ranker with its manifest, versioned by `model_version`."""
+    version = model_version(prefix, train_sha, fit.get("rows_sha256", ""))
     meta = save_checked({"version": version, **fit}, path, {"train_sha256": train_sha,
                                                             **manifest})
     print(f"wrote {path} ({meta['version']})", file=sys.stderr)
