@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
+from extractors.scorer import PlattMap
 from modelfile import data_sha256, save_checked
 from training.docs import TRAIN_DIR
 
 N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
+CALIBRATORS = ("isotonic", "platt")
 GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
               "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
 
@@ -95,11 +97,12 @@ def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
 
 
 def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
-                   extra: list[DocCands] | None = None) -> dict[str, Any]:
+                   extra: list[DocCands] | None = None,
+                   calibrators: tuple[str, ...] = ("isotonic",)) -> dict[str, Any]:
     """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration.
     `extra`: documents added to every fold's training rows and never scored (generated
-    documents, which belong to no filer)."""
-    from sklearn.isotonic import IsotonicRegression
+    documents, which belong to no filer). `calibrators`: the kinds (`fit_calibrator`) to
+    measure; the one with the lowest out-of-fold ECE is reported as `calibrator`."""
     from sklearn.model_selection import GroupKFold
 
     idx = np.arange(len(docs))
@@ -121,21 +124,13 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
             d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
                 if d.rows else []
     best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t)), -t))
-    # calibration measured honestly: each fold's tops mapped by isotonic fitted on the others
-    pairs: list[tuple[float, bool]] = []
-    for k in range(len(folds)):
-        fit = [(best_candidate(docs[i]), docs[i]) for i in idx if fold_of[i] != k]
-        xs = [t[1] for t, _ in fit if t is not None]
-        ys = [d.labels[t[0]] for t, d in fit if t is not None]
-        if len(set(ys)) < 2:
-            continue
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(xs, ys)
-        for i in idx[fold_of == k]:
-            top = best_candidate(docs[i])
-            if top is not None and top[1] >= best_t:
-                p = float(iso.predict([top[1]])[0])
-                pairs.append((min(bounds[1], max(bounds[0], p)),
-                              bool(docs[i].labels[top[0]])))
+    # calibration measured honestly: each fold's reported tops mapped by a calibrator
+    # fitted on the other folds' tops
+    measured = {kind: calibration(_calibration_pairs(docs, fold_of, len(folds), best_t, kind,
+                                                     bounds))
+                for kind in calibrators}
+    chosen = min(calibrators, key=lambda k: (measured[k]["ece"] is None,
+                                             measured[k]["ece"] or 0.0, calibrators.index(k)))
     per_source: dict[str, Any] = {}
     for src in sorted({d.source for d in docs}):
         sub = [d for d in docs if d.source == src]
@@ -144,21 +139,62 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
                            "recall_ceiling": sum(any(d.labels) for d in sub)
                            / max(1, sum(d.truth is not None for d in sub))}
     return {"threshold": float(best_t), "per_source": per_source,
-            "calibration": calibration(pairs)}
+            "calibration": measured[chosen], "calibrator": chosen,
+            "ece_by_calibrator": {k: v["ece"] for k, v in measured.items()}}
+
+
+def fit_calibrator(kind: str, scores: list[float], labels: list[int],
+                   threshold: float) -> Any:
+    """A map from score to probability with `predict([score]) -> [p]`, fitted on the best
+    candidates' out-of-fold `scores` and whether they were right: `isotonic` on every top,
+    `platt` (two parameters, `extractors.scorer.PlattMap`) on the tops that clear
+    `threshold`, the only ones ever reported."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
+    if kind == "isotonic":
+        return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(scores, labels)
+    if kind != "platt":
+        raise ValueError(f"unknown calibrator {kind!r}: expected one of {CALIBRATORS}")
+    kept = [(s, y) for s, y in zip(scores, labels, strict=True) if s >= threshold]
+    if len({y for _, y in kept}) < 2:
+        kept = list(zip(scores, labels, strict=True))
+    lr = LogisticRegression(C=1.0).fit([[PlattMap.logit(s)] for s, _ in kept],
+                                       [y for _, y in kept])
+    return PlattMap(float(lr.coef_[0][0]), float(lr.intercept_[0]))
+
+
+def _calibration_pairs(docs: list[DocCands], fold_of: np.ndarray, n_folds: int,
+                       threshold: float, kind: str,
+                       bounds: tuple[float, float]) -> list[tuple[float, bool]]:
+    """(confidence, right) of every reported top, each fold mapped by a `kind` calibrator
+    fitted on the other folds' tops only."""
+    pairs: list[tuple[float, bool]] = []
+    for k in range(n_folds):
+        fit = [(t, d) for i, d in enumerate(docs)
+               if fold_of[i] != k and (t := best_candidate(d)) is not None]
+        ys = [d.labels[t[0]] for t, d in fit]
+        if len(set(ys)) < 2:
+            continue
+        cal = fit_calibrator(kind, [t[1] for t, _ in fit], ys, threshold)
+        for i in np.flatnonzero(fold_of == k):
+            top = best_candidate(docs[i])
+            if top is not None and top[1] >= threshold:
+                p = float(cal.predict([top[1]])[0])
+                pairs.append((min(bounds[1], max(bounds[0], p)), bool(docs[i].labels[top[0]])))
+    return pairs
 
 
 def fit_final(docs: list[DocCands], threshold: float,
-              extra: list[DocCands] | None = None) -> dict[str, Any]:
-    """The shipped model: fitted on every document (and `extra`), its isotonic map on the
-    out-of-fold scores `cross_validate` left in `docs`."""
-    from sklearn.isotonic import IsotonicRegression
-
+              extra: list[DocCands] | None = None, calibrator: str = "isotonic") -> dict[str, Any]:
+    """The shipped model: fitted on every document (and `extra`), its `calibrator` map
+    (`fit_calibrator`) on the out-of-fold scores `cross_validate` left in `docs`."""
     rows = [r for d in [*docs, *(extra or [])] for r in d.rows]
     labels = [y for d in [*docs, *(extra or [])] for y in d.labels]
     vec, clf = fit_scorer(rows, labels)
     tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
-        [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
+    iso = fit_calibrator(calibrator, [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops],
+                         threshold)
     return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold,
             "rows_sha256": rows_sha256(vec, rows, labels)}
 
