@@ -44,8 +44,11 @@ from training.ranking import (
 
 SOURCES = ("cuad", "kleister_nda")
 # the ranker replaces the rule for a field only when it gains at least this much F1 out of
-# fold: a tie on TRAIN is no reason to trade known rule behaviour for a model's
-MIN_GAIN = 0.01
+# fold: a tie on TRAIN is no reason to trade known rule behaviour for a model's. Two points:
+# one point is about three cuad documents, within what a change of folds moves (renewal_term
+# gained 1.1 with the ranker that then read "any one-year renewal period" in a pricing
+# sentence as the renewal term, a case the rule gets right by construction)
+MIN_GAIN = 0.02
 
 
 def collect(root: Path, read_missing: bool = True) -> tuple[dict[str, list[DocCands]], str]:
