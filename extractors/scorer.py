@@ -15,34 +15,6 @@ from typing import Any
 
 from modelfile import single_thread
 
-PLATT_EPS = 1e-4  # scores are probabilities; their log keeps a top score of 0 finite
-
-
-class PlattMap:
-    """Score -> probability by a logistic fit on the log score (Platt scaling): two
-    parameters, so a ranker with ~150 training documents gets a smooth map where an
-    isotonic step function follows the noise of a few folds. Same `predict` as
-    `IsotonicRegression`, so `CandidateScorer` reads either."""
-
-    def __init__(self) -> None:
-        self.coef = 0.0
-        self.intercept = 0.0
-
-    def fit(self, scores: list[float], labels: list[int]) -> PlattMap:
-        from sklearn.linear_model import LogisticRegression
-
-        x = [[math.log(s + PLATT_EPS)] for s in scores]
-        lr = LogisticRegression().fit(x, labels)
-        self.coef, self.intercept = float(lr.coef_[0][0]), float(lr.intercept_[0])
-        return self
-
-    def predict(self, scores: list[float]) -> list[float]:
-        out = []
-        for s in scores:
-            z = self.coef * math.log(s + PLATT_EPS) + self.intercept
-            out.append(1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0)
-        return out
-
 
 class CandidateScorer:
     def __init__(self, bundle: dict[str, Any]) -> None:
@@ -75,3 +47,26 @@ class CandidateScorer:
         if s[i] < self.threshold:
             return None
         return i, self.probability(s[i], floor, ceil)
+
+
+class PlattMap:
+    """A logistic map from a ranker's score to a probability (Platt scaling on the score's
+    logit), with `predict` like `IsotonicRegression`'s so a bundle may hold either as its
+    calibration. Two numbers fitted on a few hundred out-of-fold scores: where the
+    reported scores are few (a field most contracts lack), isotonic steps fitted on them
+    claim more than they know, a logistic curve does not."""
+
+    EPS = 1e-4
+
+    def __init__(self, slope: float, intercept: float) -> None:
+        self.slope = slope
+        self.intercept = intercept
+
+    @classmethod
+    def logit(cls, p: float) -> float:
+        p = min(1 - cls.EPS, max(cls.EPS, float(p)))
+        return math.log(p / (1 - p))
+
+    def predict(self, scores: list[float]) -> list[float]:
+        return [1 / (1 + math.exp(-(self.slope * self.logit(s) + self.intercept)))
+                for s in scores]

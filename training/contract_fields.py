@@ -7,8 +7,9 @@ For every ranked field (`extractors.contract.ranker.RANKED_FIELDS`) each TRAIN c
 candidate values are described by `ranker.features_all` and labelled by the evaluation's own
 equality rule against the truth file. One gradient-boosting classifier per field scores
 candidates; out-of-fold scores (GroupKFold over filers, so no filer is in two folds) choose
-the field's reporting threshold (best F1) and fit the isotonic map from score to
-probability. The report compares, per source and field, the rule's pick with the ranker's
+the field's reporting threshold (best F1) and fit the map from score to probability:
+isotonic or Platt, whichever is better calibrated on folds it was not fitted on (a field
+most contracts lack reports too few values for isotonic steps to hold). The report compares, per source and field, the rule's pick with the ranker's
 out-of-fold pick, and gives the calibration of the out-of-fold confidences. A field whose
 pooled out-of-fold F1 is not better with the ranker keeps the rule's pick (it is left out
 of the shipped bundle); so does one that gains less than `MIN_GAIN`.
@@ -31,19 +32,23 @@ from extractors.contract import extract_contract_raw, ranker
 from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir
 from training.ranking import (
-    GBM_PARAMS,
+    CALIBRATORS,
     N_FOLDS,
     DocCands,
     cross_validate,
     f1,
     fit_final,
     fmt,
+    model_version,
 )
 
 SOURCES = ("cuad", "kleister_nda")
 # the ranker replaces the rule for a field only when it gains at least this much F1 out of
-# fold: a tie on TRAIN is no reason to trade known rule behaviour for a model's
-MIN_GAIN = 0.01
+# fold: a tie on TRAIN is no reason to trade known rule behaviour for a model's. Two points:
+# one point is about three cuad documents, within what a change of folds moves (renewal_term
+# gained 1.1 with the ranker that then read "any one-year renewal period" in a pricing
+# sentence as the renewal term, a case the rule gets right by construction)
+MIN_GAIN = 0.02
 
 
 def collect(root: Path, read_missing: bool = True) -> tuple[dict[str, list[DocCands]], str]:
@@ -103,10 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         docs = data.get(name, [])
         if len(docs) < 2 * N_FOLDS:
             continue
-        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL))
+        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL),
+                            calibrators=CALIBRATORS)
         report["fields"][name] = cv
         cal = cv["calibration"]
-        print(f"{name:16s} t={cv['threshold']:.3f} ECE {cal.get('ece', float('nan')):.3f}")
+        eces = ", ".join(f"{k} {v:.3f}" for k, v in cv["ece_by_calibrator"].items()
+                         if v is not None)
+        print(f"{name:16s} t={cv['threshold']:.3f} ECE {cal.get('ece', float('nan')):.3f} "
+              f"({cv['calibrator']}; {eces}; {cal['count']} reported)")
         for src, st in cv["per_source"].items():
             print(f"   {src:13s} n={st['n']:4d} rule {fmt(st['rule'])} | ranker "
                   f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f}")
@@ -117,20 +126,20 @@ def main(argv: list[str] | None = None) -> int:
               f"{f1(*pooled['ranker']):.3f} -> {'ranker' if cv['use_ranker'] else 'rule'}")
         if not args.cv_only and cv["use_ranker"]:
             # a field where the ranker does not beat the rule out of fold keeps the rule
-            bundle_fields[name] = fit_final(docs, cv["threshold"])
+            bundle_fields[name] = fit_final(docs, cv["threshold"], calibrator=cv["calibrator"])
     if args.report:
         args.report.write_text(json.dumps(report, indent=1, default=str))
     if not args.cv_only:
-        digest = hashlib.sha256(train_sha.encode())
-        digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())
-        version = f"ranker-{digest.hexdigest()[:12]}"
+        version = model_version("ranker", train_sha,
+                                *(bundle_fields[k]["rows_sha256"] for k in sorted(bundle_fields)))
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, ranker.MODEL_PATH,
             {"trained_on": "../shared/train sources " + ", ".join(SOURCES),
              "train_sha256": train_sha, "n_docs": {k: len(v) for k, v in data.items()},
              "rebuild": "python -m training.contract_fields",
              "cv": {k: {"threshold": v["threshold"], "use_ranker": v["use_ranker"],
-                        "ece": v["calibration"].get("ece")} for k, v in report["fields"].items()}})
+                        "ece": v["calibration"].get("ece"), "calibrator": v["calibrator"]}
+                    for k, v in report["fields"].items()}})
         print(f"wrote {ranker.MODEL_PATH} ({meta['version']})")
     return 0
 

@@ -23,28 +23,14 @@ import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
 from extractors.scorer import PlattMap
-from modelfile import save_checked
+from modelfile import data_sha256, save_checked
 from training.docs import TRAIN_DIR
 
 N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
+CALIBRATORS = ("isotonic", "platt")
 GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
               "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
-
-
-CALIBRATIONS = ("isotonic", "platt")
-
-
-def calibrator(kind: str, scores: list[float], labels: list[int]) -> Any:
-    """The map from a top candidate's score to the probability that it is right, fitted on
-    (score, correct) pairs: isotonic (the default) or Platt (`PlattMap`)."""
-    if kind == "platt":
-        return PlattMap().fit(scores, labels)
-    if kind != "isotonic":
-        raise ValueError(f"unknown calibration {kind!r}: expected one of {CALIBRATIONS}")
-    from sklearn.isotonic import IsotonicRegression
-
-    return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(scores, labels)
 
 
 @dataclass(slots=True)
@@ -112,10 +98,11 @@ def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
 
 def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
                    extra: list[DocCands] | None = None,
-                   calibrate: str = "isotonic") -> dict[str, Any]:
+                   calibrators: tuple[str, ...] = ("isotonic",)) -> dict[str, Any]:
     """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration.
     `extra`: documents added to every fold's training rows and never scored (generated
-    documents, which belong to no filer). `calibrate`: see `calibrator`."""
+    documents, which belong to no filer). `calibrators`: the kinds (`fit_calibrator`) to
+    measure; the one with the lowest out-of-fold ECE is reported as `calibrator`."""
     from sklearn.model_selection import GroupKFold
 
     idx = np.arange(len(docs))
@@ -137,21 +124,13 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
             d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
                 if d.rows else []
     best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t)), -t))
-    # calibration measured honestly: each fold's tops mapped by isotonic fitted on the others
-    pairs: list[tuple[float, bool]] = []
-    for k in range(len(folds)):
-        fit = [(best_candidate(docs[i]), docs[i]) for i in idx if fold_of[i] != k]
-        xs = [t[1] for t, _ in fit if t is not None]
-        ys = [d.labels[t[0]] for t, d in fit if t is not None]
-        if len(set(ys)) < 2:
-            continue
-        iso = calibrator(calibrate, xs, ys)
-        for i in idx[fold_of == k]:
-            top = best_candidate(docs[i])
-            if top is not None and top[1] >= best_t:
-                p = float(iso.predict([top[1]])[0])
-                pairs.append((min(bounds[1], max(bounds[0], p)),
-                              bool(docs[i].labels[top[0]])))
+    # calibration measured honestly: each fold's reported tops mapped by a calibrator
+    # fitted on the other folds' tops
+    measured = {kind: calibration(_calibration_pairs(docs, fold_of, len(folds), best_t, kind,
+                                                     bounds))
+                for kind in calibrators}
+    chosen = min(calibrators, key=lambda k: (measured[k]["ece"] is None,
+                                             measured[k]["ece"] or 0.0, calibrators.index(k)))
     per_source: dict[str, Any] = {}
     for src in sorted({d.source for d in docs}):
         sub = [d for d in docs if d.source == src]
@@ -160,20 +139,80 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
                            "recall_ceiling": sum(any(d.labels) for d in sub)
                            / max(1, sum(d.truth is not None for d in sub))}
     return {"threshold": float(best_t), "per_source": per_source,
-            "calibration": calibration(pairs)}
+            "calibration": measured[chosen], "calibrator": chosen,
+            "ece_by_calibrator": {k: v["ece"] for k, v in measured.items()}}
+
+
+def fit_calibrator(kind: str, scores: list[float], labels: list[int],
+                   threshold: float) -> Any:
+    """A map from score to probability with `predict([score]) -> [p]`, fitted on the best
+    candidates' out-of-fold `scores` and whether they were right: `isotonic` on every top,
+    `platt` (two parameters, `extractors.scorer.PlattMap`) on the tops that clear
+    `threshold`, the only ones ever reported."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
+    if kind == "isotonic":
+        return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(scores, labels)
+    if kind != "platt":
+        raise ValueError(f"unknown calibrator {kind!r}: expected one of {CALIBRATORS}")
+    kept = [(s, y) for s, y in zip(scores, labels, strict=True) if s >= threshold]
+    if len({y for _, y in kept}) < 2:
+        kept = list(zip(scores, labels, strict=True))
+    lr = LogisticRegression(C=1.0).fit([[PlattMap.logit(s)] for s, _ in kept],
+                                       [y for _, y in kept])
+    return PlattMap(float(lr.coef_[0][0]), float(lr.intercept_[0]))
+
+
+def _calibration_pairs(docs: list[DocCands], fold_of: np.ndarray, n_folds: int,
+                       threshold: float, kind: str,
+                       bounds: tuple[float, float]) -> list[tuple[float, bool]]:
+    """(confidence, right) of every reported top, each fold mapped by a `kind` calibrator
+    fitted on the other folds' tops only."""
+    pairs: list[tuple[float, bool]] = []
+    for k in range(n_folds):
+        fit = [(t, d) for i, d in enumerate(docs)
+               if fold_of[i] != k and (t := best_candidate(d)) is not None]
+        ys = [d.labels[t[0]] for t, d in fit]
+        if len(set(ys)) < 2:
+            continue
+        cal = fit_calibrator(kind, [t[1] for t, _ in fit], ys, threshold)
+        for i in np.flatnonzero(fold_of == k):
+            top = best_candidate(docs[i])
+            if top is not None and top[1] >= threshold:
+                p = float(cal.predict([top[1]])[0])
+                pairs.append((min(bounds[1], max(bounds[0], p)), bool(docs[i].labels[top[0]])))
+    return pairs
 
 
 def fit_final(docs: list[DocCands], threshold: float,
-              extra: list[DocCands] | None = None,
-              calibrate: str = "isotonic") -> dict[str, Any]:
-    """The shipped model: fitted on every document (and `extra`), its calibration map
-    (`calibrator`) on the out-of-fold scores `cross_validate` left in `docs`."""
+              extra: list[DocCands] | None = None, calibrator: str = "isotonic") -> dict[str, Any]:
+    """The shipped model: fitted on every document (and `extra`), its `calibrator` map
+    (`fit_calibrator`) on the out-of-fold scores `cross_validate` left in `docs`."""
     rows = [r for d in [*docs, *(extra or [])] for r in d.rows]
     labels = [y for d in [*docs, *(extra or [])] for y in d.labels]
     vec, clf = fit_scorer(rows, labels)
     tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
-    iso = calibrator(calibrate, [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
-    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold}
+    iso = fit_calibrator(calibrator, [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops],
+                         threshold)
+    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold,
+            "rows_sha256": rows_sha256(vec, rows, labels)}
+
+
+def rows_sha256(vec: Any, rows: list[dict[str, float]], labels: list[int]) -> str:
+    """sha256 of the feature matrix a scorer was fitted on (names, values, labels): it
+    changes when a feature or a candidate finder changes, not only when the data does."""
+    return data_sha256(list(vec.feature_names_), vec.transform(rows), np.asarray(labels))
+
+
+def model_version(prefix: str, train_sha: str, *rows_shas: str) -> str:
+    """`prefix-<12 hex>` over the training set, the model parameters and the fitted feature
+    matrices, so a rebuild on the same data and code names itself alike and any change of
+    data, parameters or features names itself anew."""
+    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)).encode())
+    for sha in rows_shas:
+        digest.update(sha.encode())
+    return f"{prefix}-{digest.hexdigest()[:12]}"
 
 
 def fmt(c: tuple[int, int, int]) -> str:
@@ -182,17 +221,10 @@ def fmt(c: tuple[int, int, int]) -> str:
     return f"P {p:.3f} R {r:.3f} F1 {f1(tp, fp, fn):.3f}"
 
 
-
-
 def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
                 manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write a fitted ranker with its manifest; the version is `prefix` plus a hash of the
-    training set, the model parameters, the feature names and the calibration, so a rebuild
-    on the same data and code names itself alike and a new feature set does not."""
-    names = list(getattr(fit["vec"], "feature_names_", []))
-    digest = hashlib.sha256((train_sha + json.dumps(GBM_PARAMS, sort_keys=True)
-                             + json.dumps(names) + type(fit["iso"]).__name__).encode())
-    version = f"{prefix}-{digest.hexdigest()[:12]}"
+    """Write a fitted ranker with its manifest, versioned by `model_version`."""
+    version = model_version(prefix, train_sha, fit.get("rows_sha256", ""))
     meta = save_checked({"version": version, **fit}, path, {"train_sha256": train_sha,
                                                             **manifest})
     print(f"wrote {path} ({meta['version']})", file=sys.stderr)
@@ -206,7 +238,7 @@ def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
     """The single-choice rankers' training command: cross-validate, print rule against
     ranker out of fold, and ship the final fit unless `cv_only` or (with `min_gain`) the
     ranker does not beat the rule by that much."""
-    cv = cross_validate(name, docs, bounds, calibrate=calibrate)
+    cv = cross_validate(name, docs, bounds, calibrators=(calibrate,))
     st = cv["per_source"][source]
     use = min_gain is None or f1(*st["ranker"]) >= f1(*st["rule"]) + min_gain
     verdict = "" if min_gain is None else f" -> {'ranker' if use else 'rule'}"
@@ -215,7 +247,7 @@ def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
           f"ECE {cv['calibration']['ece']:.3f} ({calibrate}){verdict}")
     if cv_only or not use:
         return 0
-    save_ranker(fit_final(docs, cv["threshold"], calibrate=calibrate), path, prefix, train_sha,
+    save_ranker(fit_final(docs, cv["threshold"], calibrator=calibrate), path, prefix, train_sha,
                 {"trained_on": trained_on, "n_docs": len(docs), "rebuild": rebuild,
                  "calibration": calibrate,
                  "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extractors.contract import calibration, party_ranker, ranker, title_ranker
+from extractors.contract import calibration, consistency, party_ranker, ranker, title_ranker
 from extractors.contract import fields as F
 from extractors.contract.dates import find_dates
 from extractors.contract.durations import DURATION_RE, normalize_duration
@@ -159,6 +159,7 @@ def extract_contract(doc: IngestedDocument, subtype: str | None = None) -> dict[
     titles = title_ranker.load()
     if titles is not None:
         apply_title_ranker(raw, titles, doc)
+    consistency.cap_contradicted(out)
     return out
 
 

@@ -40,9 +40,22 @@ def parse_date(text: str) -> str | None:
     return normalize_date(t, day_first=False)
 
 
+# EDGAR exhibits carry a filing footer on every page, "Source: <FILER>, <FORM>, <M/D/YYYY>":
+# its date is when the exhibit was filed, never a date of the agreement
+_FILING_FOOTER = re.compile(
+    r"\bSource\s*:\s*[^\n:]{1,120}?,\s*[A-Z0-9][A-Z0-9/\-. ]{0,15},\s*$", re.IGNORECASE)
+_FOOTER_REACH = 170  # characters before a date in which a footer's lead-in can stand
+
+
+def in_filing_footer(text: str, start: int) -> bool:
+    """Whether the date at `start` is the filing date of an EDGAR "Source:" footer."""
+    return bool(_FILING_FOOTER.search(text, max(0, start - _FOOTER_REACH), start))
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
-    """(start, end, YYYY-MM-DD) for every parsable date in text[start:end]."""
+    """(start, end, YYYY-MM-DD) for every parsable date in text[start:end], less filing
+    footers' dates (`in_filing_footer`)."""
     for m in DATE_RE.finditer(text, start, len(text) if end is None else end):
         iso = parse_date(m.group(0))
-        if iso:
+        if iso and not in_filing_footer(text, m.start()):
             yield m.start(), m.end(), iso

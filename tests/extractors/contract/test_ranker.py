@@ -82,3 +82,17 @@ def test_every_duration_in_years_or_months_is_a_term_candidate():
     raw = extract_contract_raw(text_to_doc(text))
     term = {h.normalized for h in raw.candidates["term"]}
     assert "3_years" in term and "30_days" not in term
+
+
+def test_duration_candidates_read_the_words_beside_them():
+    raw = extract_contract_raw(text_to_doc(TEXT))
+    cands = ranker.group("notice_period", raw.candidates["notice_period"])
+    rows = dict(zip((c.key for c in cands), ranker.features_all(cands, raw.context), strict=True))
+    assert rows["90_days"]["in:at_least"] == 1.0 and rows["90_days"]["out:prior"] == 1.0
+    assert rows["90_days"]["s:renew"] == 1.0 and "s:breach" not in rows["90_days"]
+    assert rows["30_days"]["out:notice"] == 1.0 and rows["30_days"]["s:breach"] == 1.0
+    assert rows["30_days"]["prev=upon"] == 1.0 and rows["30_days"]["next=notice"] == 1.0
+    # fields outside LOCAL_FIELDS keep their features as they were
+    dates = ranker.group("effective_date", raw.candidates["effective_date"])
+    assert not any(k.startswith(("in:", "out:", "s:")) for r in
+                   ranker.features_all(dates, raw.context) for k in r)

@@ -1,0 +1,69 @@
+"""Cross-field checks on a contract's fields: a value another field contradicts is not sure.
+
+Each ranker scores its own field; some facts only show across fields. An agreement cannot
+end on or before the day it starts, and a notice to end it cannot be longer than the period
+it ends. When the checks see such a contradiction the value they doubt is reported at
+`CAP_CONTRADICTED` at most: it may still be right (the other field may be the wrong one),
+but it is no longer something to pass without review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from extractors.contract.ranker import duration_days
+from extractors.types import Field
+
+# the most a contradicted value may claim (issue #11: "never above 0.5")
+CAP_CONTRADICTED = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """`doubted` is contradicted by `by`; `reason` names the check."""
+
+    doubted: str
+    by: str
+    reason: str
+
+
+def _iso(f: Field | None) -> date | None:
+    if f is None:
+        return None
+    try:
+        return date.fromisoformat(str(f.normalized))
+    except ValueError:
+        return None
+
+
+def _days(f: Field | None) -> float:
+    return duration_days(str(f.normalized)) if f is not None else 0.0
+
+
+def contradictions(fields: dict[str, Field]) -> list[Contradiction]:
+    """Every contradiction among `fields` (CONTRACT.md names and normal forms)."""
+    out: list[Contradiction] = []
+    end = _iso(fields.get("expiration_date"))
+    for start_name in ("effective_date", "agreement_date"):
+        start = _iso(fields.get(start_name))
+        if end is not None and start is not None and end <= start:
+            out.append(Contradiction("expiration_date", start_name, "ends_before_start"))
+            break
+    notice = _days(fields.get("notice_period"))
+    for period in ("renewal_term", "term"):
+        span = _days(fields.get(period))
+        if notice and span and notice > span:
+            out.append(Contradiction("notice_period", period, "notice_longer_than_period"))
+            break
+    return out
+
+
+def cap_contradicted(fields: dict[str, Field]) -> list[Contradiction]:
+    """Cap every contradicted field's confidence at `CAP_CONTRADICTED`, in place; returns
+    the contradictions found."""
+    found = contradictions(fields)
+    for c in found:
+        f = fields[c.doubted]
+        f.confidence = min(f.confidence, CAP_CONTRADICTED)
+    return found
