@@ -283,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())
         digest.update(f"generated:{args.generated}:{SYNTH_SEED}".encode())
         digest.update(" ".join(sorted(receipt_ranker.LABEL_WORDS)).encode())
+        digest.update(json.dumps({k: sorted(v) for k, v in receipt_ranker.ADDRESS_WORDS.items()},
+                                 sort_keys=True).encode())
         version = f"receipt-{digest.hexdigest()[:12]}"
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, receipt_ranker.MODEL_PATH,
