@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from evaluation.scoring import scalar_match
+from evaluation.scoring import calibration, scalar_match
 from evaluation.scoring import truth_values as corpus_truth_values
 from extractors.invoice import extract_invoice, receipt_candidates, receipt_ranker
 from modelfile import save_checked, single_thread
@@ -54,6 +54,8 @@ SYNTH_SEED = 3_000_000
 AUTO_ACCEPT = 0.8
 # file-size buckets (KB) of the per-size report: the issue saw totals fall above 350 KB
 SIZE_BUCKETS_KB = (100, 200, 350)
+# the confidence bin the targets watch: picks at or above it should be wrong < 10 %
+HIGH_BIN = 0.9
 
 
 def collect(root: Path, read_missing: bool = True, limit: int | None = None,
@@ -141,11 +143,28 @@ class OofPick:
     correct: bool
 
 
-def oof_picks(name: str, docs: list[DocCands], threshold: float) -> list[OofPick]:
-    """Every receipt's pick with the confidence the shipped model would give it, measured
-    out of fold: the isotonic map of each fold is fitted on the other folds' top scores
-    (the folds `cross_validate` used, which must have run on `docs`)."""
+CALIBRATIONS = ("isotonic", "platt")
+
+
+def fit_calibrator(method: str, xs: list[float], ys: list[int]) -> Any:
+    """A map from ranker score to probability of being right, fitted on top scores `xs`
+    and whether each was right `ys`: isotonic, or Platt on the score's logit."""
     from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
+    if method == "isotonic":
+        return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(xs, ys)
+    if method == "platt":
+        lr = LogisticRegression(C=1.0).fit([[receipt_ranker.logit(x)] for x in xs], ys)
+        return receipt_ranker.LogitPlatt(float(lr.coef_[0][0]), float(lr.intercept_[0]))
+    raise ValueError(f"unknown calibration {method!r}; expected one of {CALIBRATIONS}")
+
+
+def oof_picks(name: str, docs: list[DocCands], threshold: float,
+              method: str = "isotonic") -> list[OofPick]:
+    """Every receipt's pick with the confidence the shipped model would give it, measured
+    out of fold: each fold's calibration map (`method`) is fitted on the other folds' top
+    scores (the folds `cross_validate` used, which must have run on `docs`)."""
     from sklearn.model_selection import GroupKFold
 
     idx = np.arange(len(docs))
@@ -153,19 +172,36 @@ def oof_picks(name: str, docs: list[DocCands], threshold: float) -> list[OofPick
     lo, hi = receipt_ranker.bounds(name)
     out: list[OofPick | None] = [None] * len(docs)
     for _, te in folds:
-        rest = [(t, d) for i, d in enumerate(docs) if i not in set(te)
+        held = set(te)
+        rest = [(t, d) for i, d in enumerate(docs) if i not in held
                 and (t := best_candidate(d)) is not None]
         ys = [d.labels[t[0]] for t, d in rest]
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
-            [t[1] for t, _ in rest], ys) if len(set(ys)) > 1 else None
+        cal = fit_calibrator(method, [t[1] for t, _ in rest], ys) if len(set(ys)) > 1 else None
         for i in te:
             top = best_candidate(docs[i])
             if top is None or top[1] < threshold:
                 out[i] = OofPick(None, docs[i].truth is None)
                 continue
-            p = float(iso.predict([top[1]])[0]) if iso is not None else float(ys[0])
+            p = float(cal.predict([top[1]])[0]) if cal is not None else float(ys[0])
             out[i] = OofPick(min(hi, max(lo, p)), bool(docs[i].labels[top[0]]))
     return [o if o is not None else OofPick(None, False) for o in out]
+
+
+def pick_calibration(name: str, docs: list[DocCands], threshold: float
+                     ) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The calibration map with the lowest out-of-fold ECE for this field, and every
+    map's out-of-fold reliability (ECE, and the >= 0.9 bin's size and error rate)."""
+    table: dict[str, dict[str, Any]] = {}
+    for method in CALIBRATIONS:
+        picks = [p for p in oof_picks(name, docs, threshold, method) if p.confidence is not None]
+        cal = calibration([(p.confidence, p.correct) for p in picks])
+        high = [p for p in picks if p.confidence is not None and p.confidence >= HIGH_BIN]
+        table[method] = {"ece": cal.get("ece"), "n_high": len(high),
+                         "high_wrong": (sum(not p.correct for p in high) / len(high))
+                         if high else None}
+    best = min(CALIBRATIONS, key=lambda m: (table[m]["ece"] if table[m]["ece"] is not None
+                                            else 1.0))
+    return best, table
 
 
 def straight_through(picks: dict[str, list[OofPick]], gate: tuple[str, ...],
@@ -214,7 +250,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {args.generated} receipts at {time.time() - t0:.0f}s", file=sys.stderr)
     with single_thread():  # a thread team on a shared two-core machine only spins
         fields, bundle_fields = fit_fields(data, final=not args.cv_only, extra=extra)
-    picks = {name: oof_picks(name, data[name], fields[name]["threshold"]) for name in fields}
+    picks: dict[str, list[OofPick]] = {}
+    for name, cv in fields.items():
+        method, table = pick_calibration(name, data[name], cv["threshold"])
+        cv["calibration_method"], cv["calibration_oof"] = method, table
+        print(f"{name:15s} calibration out of fold: " + " | ".join(
+            f"{m} ECE {t['ece']:.3f}, >= {HIGH_BIN}: {t['n_high']} picks"
+            + (f" {t['high_wrong']:.1%} wrong" if t["high_wrong"] is not None else "")
+            for m, t in table.items()) + f" -> {method}")
+        picks[name] = oof_picks(name, data[name], cv["threshold"], method)
+        if name in bundle_fields:
+            tops = [(t, d) for d in data[name] if (t := best_candidate(d)) is not None]
+            bundle_fields[name]["cal"] = fit_calibrator(
+                method, [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops])
     review: dict[str, Any] = {}
     if set(picks) == set(receipt_ranker.RANKED_FIELDS):
         for gate in (receipt_ranker.RANKED_FIELDS, receipt_ranker.RANKED_FIELDS[:3]):
@@ -235,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         digest.update(json.dumps(GBM_PARAMS, sort_keys=True).encode())
         digest.update(f"generated:{args.generated}:{SYNTH_SEED}".encode())
         digest.update(" ".join(sorted(receipt_ranker.LABEL_WORDS)).encode())
+        digest.update(json.dumps({k: sorted(v) for k, v in receipt_ranker.ADDRESS_WORDS.items()},
+                                 sort_keys=True).encode())
         version = f"receipt-{digest.hexdigest()[:12]}"
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, receipt_ranker.MODEL_PATH,
@@ -244,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
              "rebuild": "python -m training.receipt_fields",
              "cv": {k: {"threshold": v["threshold"], "use_ranker": v["use_ranker"],
                         "ece": v["calibration"].get("ece"),
+                        "calibration": v["calibration_method"],
+                        "calibration_oof": v["calibration_oof"],
                         "rule_f1": f1(*v["per_source"]["sroie"]["rule"]),
                         "ranker_f1": f1(*v["per_source"]["sroie"]["ranker"])}
                     for k, v in fields.items()}})

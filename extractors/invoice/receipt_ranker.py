@@ -23,8 +23,10 @@ score; a value a cross-field check contradicts is capped by the caller.
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -78,6 +80,18 @@ TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b")
 POSTCODE = re.compile(r"\b\d{5}\b")
 PHONE_LIKE = re.compile(r"(?i)\b(te[l1]|phone|fax|h/?p|mobile|hotline)\b|\d{2,4}-\d{6,8}")
 TAX_ID_LINE = re.compile(r"(?i)\b(gst|sst|co\.?\s*reg|reg\.?\s*no|company\s*no|roc)\b")
+DATE_LIKE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+
+# address vocabularies by role (street words, regions, contact-line words): a data file
+ADDRESS_WORDS_PATH = Path(__file__).parent / "labels" / "address.json"
+
+
+def _address_words() -> dict[str, frozenset[str]]:
+    raw = json.loads(ADDRESS_WORDS_PATH.read_text(encoding="utf-8"))
+    return {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
+
+
+ADDRESS_WORDS = _address_words()
 
 
 class ReceiptModelError(RuntimeError):
@@ -151,6 +165,8 @@ def amount_cands(money: list[Candidate]) -> list[RCand]:
     plain = [abs(float(c.normalized)) for c, t in zip(money, rows, strict=True)
              if not (CASH_WORDS.search(t) or CHANGE_WORDS.search(t))]
     top_plain = max(plain, default=0.0)
+    values = [_d(c.normalized) for c in money]
+    round_rows = any(ROUND_WORDS.search(t) for t in rows)
     for c, row in zip(money, rows, strict=True):
         f = dict(zip(FEATURES, field_features(c, "total_amount"), strict=True))
         v = _d(c.normalized)
@@ -170,10 +186,32 @@ def amount_cands(money: list[Candidate]) -> list[RCand]:
             for a in cash for ch in change if a is not ch))
         f["cash_ge"] = float(any(_d(a.normalized) >= v for a in cash if a.row > c.row))
         f["whole"] = float(v == v.to_integral_value())
+        f.update(_rounding_feats(v, values, round_rows))
         f.update(_words(str(c.feats.get("_left", "")), "left"))
         f.update(_words(str(c.feats.get("_above", "")), "above", 2))
         out.append(RCand(c.value, c.normalized, c.page, c.bbox, f))
     return out
+
+
+# cash rounding: tills that round a bill print both the exact and the rounded amount a few
+# cents apart; the step (5 cents) and the widest adjustment (`ROUND_STEP` / `ROUND_MAX`)
+ROUND_STEP = Decimal("0.05")
+ROUND_MAX = Decimal("0.04")
+
+
+def _rounding_feats(v: Decimal, values: list[Decimal], round_rows: bool) -> dict[str, float]:
+    """Whether `v` is the rounded or the exact twin of another amount on the receipt (the
+    model learns which of the two a receipt's total is), and whether a rounding line exists."""
+    on_step = v % ROUND_STEP == 0
+    twins = [o for o in values if o != v and abs(o - v) <= ROUND_MAX]
+    return {
+        "on_round_step": float(on_step),
+        "rounded_twin": float(on_step and any(o % ROUND_STEP != 0 for o in twins)),
+        "exact_twin": float(not on_step and any(o % ROUND_STEP == 0 for o in twins)),
+        "round_line": float(round_rows),
+        "n_same_value": float(sum(o == v for o in values)),
+        "rank_value": float(sum(o > v for o in set(values))),
+    }
 
 
 def date_cands(dates: list[Candidate]) -> list[RCand]:
@@ -239,13 +277,59 @@ def _row_text(row: Row) -> str:
     return " ".join(s.text for s in row.segments)
 
 
+# marks OCR reads into a thermal line that no address prints: a raised dot between words
+# (a speck) is a space, a bar between letters is the letter I
+OCR_MARKS = ((re.compile(r"\s*[·•]\s*"), " "), (re.compile(r"(?<=[A-Za-z])\|(?=[A-Za-z])"), "I"))
+
+
+def _address_line(row: Row) -> str:
+    text = _row_text(row)
+    for pattern, repl in OCR_MARKS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class RowCue:
+    """What one header row looks like to an address: its share of street words, whether
+    it names a region (and ends on one), holds a postcode, or is a contact/id/date line
+    (the lines that close an address block)."""
+
+    street: float
+    region: bool
+    region_end: bool
+    postcode: bool
+    contact: bool
+    suffix: bool
+    digits: float
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[/.-][^\W_]+)*")
+
+
+def row_cue(text: str) -> RowCue:
+    toks = [t.casefold().strip(".") for t in _TOKEN.findall(text)]
+    words = ADDRESS_WORDS
+    street = sum(t in words["street"] for t in toks) / max(1, len(toks))
+    regions = [t in words["region"] for t in toks]
+    contact = (any(t in words["contact"] for t in toks) or bool(PHONE_LIKE.search(text))
+               or bool(TAX_ID_LINE.search(text)) or bool(DATE_LIKE.search(text))
+               or bool(TIME_RE.search(text)))
+    return RowCue(street=street, region=any(regions), region_end=bool(regions and regions[-1]),
+                  postcode=bool(POSTCODE.search(text)), contact=contact,
+                  suffix=bool(COMPANY_SUFFIX.search(text)),
+                  digits=sum(ch.isdigit() for ch in text) / max(1, len(text.strip())))
+
+
 def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str]
                   ) -> list[RCand]:
     """vendor_address candidates: runs of consecutive rows in the page's upper part."""
     H = max(1.0, lay.page.height)
     W = max(1.0, lay.page.width)
     rows = [r for r in lay.rows if r.bbox[1] / H < HEADER_SHARE][:MAX_HEADER_ROWS]
-    texts = [_row_text(r) for r in rows]
+    texts = [_address_line(r) for r in rows]
+    cues = [row_cue(t) for t in texts]
+    contact_rows = [i for i, c in enumerate(cues) if c.contact]
     suffix_rows = [i for i, t in enumerate(texts) if COMPANY_SUFFIX.search(t)]
     first_suffix = suffix_rows[0] if suffix_rows else -1
     out: list[RCand] = []
@@ -285,6 +369,7 @@ def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str
                 "n_chars": sum(len(b) for b in block),
                 "comma_ends": sum(b.rstrip().endswith(",") for b in block[:-1]) / max(1, n - 1),
                 "bare_ends": sum(b.rstrip()[-1:].isalnum() for b in block[:-1]) / max(1, n - 1),
+                **_block_cues(cues, s, n, contact_rows),
             }
             seen: set[str] = set()
             for punct, comma in ((True, False), (False, False), (True, True), (False, True)):
@@ -299,9 +384,64 @@ def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str
     return out
 
 
+def _block_cues(cues: list[RowCue], s: int, n: int, contact_rows: list[int]
+                ) -> dict[str, float]:
+    """Features of rows s..s+n-1 as an address block: how address-like its rows are and
+    whether the rows around it close it (a name or id line before, a contact line or the
+    end of the header after)."""
+    block = cues[s:s + n]
+    prev = cues[s - 1] if s > 0 else None
+    nxt = cues[s + n] if s + n < len(cues) else None
+    first_contact = next((i for i in contact_rows if i >= s), None)
+    return {
+        "street_mean": sum(c.street for c in block) / n,
+        "street_min": min(c.street for c in block),
+        "street_first": block[0].street,
+        "region_any": float(any(c.region for c in block)),
+        "region_last_end": float(block[-1].region_end),
+        "region_rows_after": float(sum(c.region for c in cues[s + n:s + n + 2])),
+        "postcode_rows": float(sum(c.postcode for c in block)),
+        "postcode_next": float(nxt is not None and nxt.postcode),
+        "contact_in": float(sum(c.contact for c in block)),
+        "contact_first": float(block[0].contact),
+        "contact_next": float(nxt is None or nxt.contact),
+        "contact_prev": float(prev is not None and prev.contact),
+        "rows_to_contact": float(first_contact - (s + n)) if first_contact is not None
+        else -1.0,
+        "suffix_prev": float(prev is not None and prev.suffix),
+        "suffix_in": float(sum(c.suffix for c in block)),
+        "street_prev": prev.street if prev is not None else -1.0,
+        "street_next": nxt.street if nxt is not None else -1.0,
+        "region_prev": float(prev is not None and prev.region),
+        "digits_mean": sum(c.digits for c in block) / n,
+        "digits_last": block[-1].digits,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class LogitPlatt:
+    """Platt scaling on the logit of a ranker's score, p = 1 / (1 + exp(-(a * logit(s) + b))):
+    two parameters where the isotonic map has one step per distinct score, which on some
+    fields (out of fold on TRAIN receipts) calibrates better than isotonic (see
+    `training.receipt_fields`, which picks the map per field)."""
+
+    a: float
+    b: float
+
+    def predict(self, scores: Sequence[float]) -> list[float]:
+        return [1.0 / (1.0 + math.exp(-(self.a * logit(s) + self.b))) for s in scores]
+
+
+def logit(s: float, eps: float = 1e-4) -> float:
+    """log-odds of a score, clipped away from 0 and 1."""
+    p = min(1.0 - eps, max(eps, float(s)))
+    return math.log(p / (1.0 - p))
+
+
 @dataclass(slots=True)
 class ReceiptModel:
-    """The shipped per-field models: vectoriser, classifier, threshold, calibration."""
+    """The shipped per-field models: vectoriser, classifier, threshold, calibration
+    (`cal` when the trainer chose another map than the isotonic one, `iso`)."""
 
     version: str
     fields: dict[str, dict[str, Any]]
@@ -320,7 +460,7 @@ class ReceiptModel:
         i = int(scores.argmax())
         if scores[i] < m["threshold"]:
             return None
-        p = float(m["iso"].predict([scores[i]])[0])
+        p = float(m.get("cal", m["iso"]).predict([scores[i]])[0])
         lo, hi = bounds(name)
         return Choice(cands[i], min(hi, max(lo, p)), float(scores[i]))
 

@@ -12,7 +12,7 @@ from evaluation.scoring import scalar_match
 from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
 from ingest.types import IngestedDocument, Page, Word
-from modelfile import ModelFileError, load_checked, manifest_path
+from modelfile import ModelFileError, load_checked, manifest_path, single_thread
 from training.docs import TRAIN_DIR
 from training.synth.invoices import generate
 
@@ -33,6 +33,8 @@ def test_model_file_loads_with_its_manifest_check():
     assert set(m.fields) <= set(rr.RANKED_FIELDS)
     for f in m.fields.values():
         assert {"vec", "clf", "iso", "threshold"} <= f.keys()
+        ys = f.get("cal", f["iso"]).predict([0.0, 0.5, 1.0])
+        assert all(0.0 <= y <= 1.0 for y in ys) and list(ys) == sorted(ys)
 
 
 def test_a_changed_model_file_is_refused(tmp_path):
@@ -88,7 +90,8 @@ def test_cross_validation_runs_on_a_few_train_receipts(capsys):
     data, sha = receipt_fields.collect(TRAIN_DIR, read_missing=False, limit=15)
     if len(data.get("total_amount", [])) < 10:
         pytest.skip("fewer than 10 TRAIN receipts in the ingest cache (.cache/ingest)")
-    report, bundle = receipt_fields.fit_fields(data, final=False)
+    with single_thread():  # as the trainer runs it: a thread team on a loaded machine spins
+        report, bundle = receipt_fields.fit_fields(data, final=False)
     assert len(sha) == 64 and bundle == {}
     assert "total_amount" in report
     st = report["total_amount"]["per_source"]["sroie"]
@@ -163,3 +166,77 @@ def test_memoised_address_rendering_matches_the_one_pass_rendering(lines):
                 for _ in range(2):  # the second call is served from the caches
                     assert render_address(lines, punct, ocr, comma_join=comma) == \
                         _render_reference(lines, punct, ocr, comma)
+
+
+def test_rounding_twins_mark_the_exact_and_the_rounded_total():
+    values = [Decimal(v) for v in ("22.91", "-0.01", "22.90", "50.00", "27.10")]
+    exact = rr._rounding_feats(Decimal("22.91"), values, True)
+    rounded = rr._rounding_feats(Decimal("22.90"), values, True)
+    cash = rr._rounding_feats(Decimal("50.00"), values, True)
+    assert exact["exact_twin"] == 1.0 and exact["rounded_twin"] == 0.0
+    assert rounded["rounded_twin"] == 1.0 and rounded["exact_twin"] == 0.0
+    assert cash["rounded_twin"] == cash["exact_twin"] == 0.0  # no amount a few cents away
+    assert cash["rank_value"] == 0.0 and exact["rank_value"] == 2.0  # 50.00, 27.10 above
+    # no twin more than the widest adjustment away
+    assert rr._rounding_feats(Decimal("22.95"), [Decimal("22.85")], False)["rounded_twin"] == 0.0
+
+
+def test_row_cues_tell_street_region_and_contact_lines():
+    street = rr.row_cue("NO 5, JALAN MAWAR, TAMAN BUNGA")
+    region = rr.row_cue("40000 SHAH ALAM, SELANGOR")
+    contact = rr.row_cue("TEL: 03-5566 7788")
+    assert street.street > 0.3 and not street.contact and not street.postcode
+    assert region.postcode and region.region_end and not region.contact
+    assert contact.contact and contact.street == 0.0
+
+
+def test_address_block_features_see_the_lines_around_the_run():
+    rows = ["KEDAI PARKIR SDN BHD", "NO 5, JALAN MAWAR,", "TAMAN BUNGA,", "40000 SHAH ALAM, SELANGOR",
+            "TEL: 03-5566 7788", "Date 02/03/2018", "Total 12.50", *["Thank you"] * 8]
+    rc = receipt_candidates(_till(rows), {})
+    block = [c for c in rc.by_field["vendor_address"]
+             if c.feats["start"] == 1 and c.feats["n_lines"] == 3]
+    short = [c for c in rc.by_field["vendor_address"]
+             if c.feats["start"] == 1 and c.feats["n_lines"] == 2]
+    assert block and short
+    f, g = block[0].feats, short[0].feats
+    assert f["suffix_prev"] == 1.0 and f["contact_next"] == 1.0 and f["region_last_end"] == 1.0
+    assert f["rows_to_contact"] == 0.0 and f["contact_in"] == 0.0
+    assert g["contact_next"] == 0.0 and g["postcode_next"] == 1.0 and g["rows_to_contact"] == 1.0
+
+
+def test_address_lines_drop_ocr_specks_and_bars():
+    rows = ["KEDAI SDN BHD", "NO.128G JLN·SS21/35 DAMANSARA", "PUSAT DAGANGAN PH|LEO",
+            "TEL 03-1234567", *["Thank you"] * 6]
+    got = {c.normalized for c in receipt_candidates(_till(rows), {}).by_field["vendor_address"]}
+    assert any("JLN SS21/35" in g and "PHILEO" in g for g in got), got
+    assert not any("·" in g or "|" in g for g in got)
+
+
+def test_platt_map_is_monotone_and_bounded():
+    p = rr.LogitPlatt(2.0, -0.5)
+    ys = p.predict([0.0, 0.1, 0.5, 0.9, 1.0])
+    assert all(0.0 < y < 1.0 for y in ys)
+    assert ys == sorted(ys)
+
+
+def test_calibration_is_fitted_and_chosen_out_of_fold():
+    from training import receipt_fields as rf
+    from training.ranking import DocCands
+
+    # 40 receipts in 20 chains: the top score says how likely the pick is right
+    docs = []
+    for i in range(40):
+        s = (i % 10) / 10 + 0.05
+        right = int((i * 7) % 10 < s * 10)
+        docs.append(DocCands("sroie", f"chain{i // 2}", "x", [{}, {}], [right, 0], None,
+                             oof=[s, s / 2]))
+    method, table = rf.pick_calibration("total_amount", docs, 0.0)
+    assert method in rf.CALIBRATIONS and set(table) == set(rf.CALIBRATIONS)
+    assert all(0.0 <= t["ece"] <= 1.0 for t in table.values())
+    assert table[method]["ece"] == min(t["ece"] for t in table.values())
+    picks = rf.oof_picks("total_amount", docs, 0.0, "platt")
+    assert len(picks) == 40 and all(p.confidence is not None for p in picks)
+    assert all(rr.CONF_FLOOR <= p.confidence <= rr.CONF_CEIL for p in picks)
+    with pytest.raises(ValueError, match="unknown calibration"):
+        rf.fit_calibrator("beta", [0.1, 0.9], [0, 1])
