@@ -120,6 +120,7 @@
     });
     setupViewer();
     setupFieldWalk();
+    setupFieldChecks();
     setupLineItems();
     if (body.dataset.status === "processing") {
       const tick = async () => {
@@ -383,6 +384,30 @@
       if (save) { save.focus(); window.addEventListener("load", () => setTimeout(() => { if (document.activeElement === document.body) save.focus(); }, 0), { once: true }); }
     }
     recompute();
+  }
+
+  // ---------------------------------------------------------------- field validation
+  // As a value is typed, the server's save-path normalisation says what it would be saved
+  // as ("2024-03-05", "1,234.50 EUR", "DE89 3704 … valid") or why it would be refused;
+  // shown beside the input. Nothing is saved; the save re-checks everything.
+  const CHECK_DELAY_MS = 250;
+  function setupFieldChecks() {
+    document.querySelectorAll("input[data-check]").forEach((inp) => {
+      const out = document.getElementById("chk-" + inp.form.querySelector('input[name="name"]').value);
+      if (!out) return;
+      let timer = null, asked = 0;
+      async function check() {
+        const mine = ++asked;
+        const r = await fetch(inp.dataset.check + "?value=" + encodeURIComponent(inp.value), { headers: { Accept: "application/json" } });
+        if (mine !== asked) return;  // a newer keystroke already asked again
+        if (!r.ok) { out.textContent = ""; out.className = "field-check"; return; }
+        const c = await r.json();
+        out.textContent = c.shown;
+        out.className = "field-check " + (c.saveable ? (c.valid ? "check-ok" : "check-warn") : "check-bad");
+        inp.setAttribute("aria-invalid", c.saveable ? "false" : "true");
+      }
+      inp.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, CHECK_DELAY_MS); });
+    });
   }
 
   // ---------------------------------------------------------------- keyboard field walk
