@@ -149,17 +149,40 @@
     const pageW = Number(img.getAttribute("width")) || 612;
     const pageH = Number(img.getAttribute("height")) || 792;
     const level = document.getElementById("zoom-level");
+    const rotBox = view.parentElement;  // .page-rot: takes the rotated page's size in the layout
+    const ROT_KEY = "backoffice-rotation-" + document.body.dataset.document + "-" + view.dataset.words;
     let scale = 1;
+    let rot = Number(sessionStorage.getItem(ROT_KEY)) || 0;  // degrees clockwise: 0, 90, 180, 270
+    // The page turns about its top-left corner and is moved back into the box, so the
+    // boxes drawn over it (the SVG inside .page-view) turn with it.
+    function place() {
+      const w = view.offsetWidth, h = view.offsetHeight;
+      const turn = { 0: "", 90: "translate(" + h + "px,0) rotate(90deg)", 180: "translate(" + w + "px," + h + "px) rotate(180deg)", 270: "translate(0," + w + "px) rotate(270deg)" };
+      view.style.transform = turn[rot];
+      rotBox.style.width = (rot % 180 ? h : w) + "px";
+      rotBox.style.height = (rot % 180 ? w : h) + "px";
+      view.dataset.rotation = String(rot);
+      document.getElementById("rotation").textContent = rot + "°";
+    }
     function zoom(s) {
       scale = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, s));
       view.style.width = Math.round(pageW * scale) + "px";
       level.textContent = Math.round(scale * 100) + " %";
       view.dataset.scale = String(scale);
+      place();
     }
-    const fitWidth = () => zoom((scroll.clientWidth - 2) / pageW);
-    const fitPage = () => zoom(Math.min((scroll.clientWidth - 2) / pageW, (scroll.clientHeight || window.innerHeight * 0.8) / pageH));
+    const shownW = () => (rot % 180 ? pageH : pageW), shownH = () => (rot % 180 ? pageW : pageH);
+    let fit = null;  // "width" or "page" while the zoom is a fit: a turn fits again
+    const fitWidth = () => { zoom((scroll.clientWidth - 2) / shownW()); fit = "width"; };
+    const fitPage = () => { zoom(Math.min((scroll.clientWidth - 2) / shownW(), (scroll.clientHeight || window.innerHeight * 0.8) / shownH())); fit = "page"; };
+    const zoomBy = (k) => { zoom(scale * k); fit = null; };
     document.querySelectorAll("[data-zoom]").forEach((b) => b.addEventListener("click", () => {
-      ({ width: fitWidth, page: fitPage, in: () => zoom(scale * ZOOM_STEP), out: () => zoom(scale / ZOOM_STEP) })[b.dataset.zoom]();
+      ({ width: fitWidth, page: fitPage, in: () => zoomBy(ZOOM_STEP), out: () => zoomBy(1 / ZOOM_STEP) })[b.dataset.zoom]();
+    }));
+    document.querySelectorAll("[data-rotate]").forEach((b) => b.addEventListener("click", () => {
+      rot = (rot + Number(b.dataset.rotate) + 360) % 360;
+      sessionStorage.setItem(ROT_KEY, String(rot));
+      if (fit === "width") fitWidth(); else if (fit === "page") fitPage(); else place();
     }));
     fitWidth();
     // a search hit opened here: bring its highlighted passage into view
@@ -172,8 +195,8 @@
     }
     document.addEventListener("keydown", (ev) => {
       if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-      if (ev.key === "+" || ev.key === "=") { zoom(scale * ZOOM_STEP); ev.preventDefault(); }
-      else if (ev.key === "-") { zoom(scale / ZOOM_STEP); ev.preventDefault(); }
+      if (ev.key === "+" || ev.key === "=") { zoomBy(ZOOM_STEP); ev.preventDefault(); }
+      else if (ev.key === "-") { zoomBy(1 / ZOOM_STEP); ev.preventDefault(); }
     });
 
     // box -> row highlighting (the rows highlight their boxes in setupDocument)
@@ -196,9 +219,12 @@
       words = r.ok ? (await r.json()).words : [];
       return words;
     }
+    // a point on the screen -> page coordinates, undoing the view's rotation
     const toPage = (ev) => {
       const b = img.getBoundingClientRect();
-      return [(ev.clientX - b.left) / b.width * pageW, (ev.clientY - b.top) / b.height * pageH];
+      const u = (ev.clientX - b.left) / b.width, v = (ev.clientY - b.top) / b.height;
+      const [x, y] = { 0: [u, v], 90: [v, 1 - u], 180: [1 - u, 1 - v], 270: [1 - v, u] }[rot];
+      return [x * pageW, y * pageH];
     };
     let drag = null;
     view.addEventListener("mousedown", (ev) => {
@@ -223,7 +249,7 @@
         return;
       }
       const [x, y] = toPage(ev);
-      const k = img.getBoundingClientRect().width / pageW;
+      const k = img.offsetWidth / pageW;  // the mark lives in the page's own (turned) frame
       Object.assign(drag.mark.style, {
         left: Math.min(x, drag.x) * k + "px", top: Math.min(y, drag.y) * k + "px",
         width: Math.abs(x - drag.x) * k + "px", height: Math.abs(y - drag.y) * k + "px",
