@@ -103,3 +103,48 @@ def test_field_checks_thumbnails_and_rotation(server: tuple[str, Any], browser: 
     expect(clerk.locator("#rotation")).to_have_text("90°")  # the view keeps its turn
     clerk.get_by_role("button", name="Rotate left").click()
     expect(clerk.locator("#rotation")).to_have_text("0°")
+
+
+def _unsure(app: Any, doc_path: str, names: tuple[str, ...]) -> None:
+    """Exactly these fields unsure, whatever the extractors make of the page this week."""
+    from sqlalchemy import select
+
+    from records.db import session_scope
+    from records.models import FieldRow
+    from workflow.judge import reevaluate
+
+    doc_id = doc_path.rstrip("/").rsplit("/", 1)[-1]
+    with session_scope(app.state.sessions) as s:
+        for row in s.scalars(select(FieldRow).where(FieldRow.document_id == doc_id)):
+            row.confidence = 0.4 if row.name in names else 0.99
+        s.flush()
+        reevaluate(s, doc_id, "test", app.state.policy_config)
+
+
+def test_tab_enter_walk_takes_in_the_line_item_grid(server: tuple[str, Any], browser: Any,  # noqa: F811
+                                                    tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    url, app = server
+    clerk = _sign_in(browser, url, CLERK)
+    doc = _upload(clerk, url, make_pdf(tmp_path / "northwind-0113.pdf", INVOICE_LINES))
+    _unsure(app, doc, ("invoice_date", "line_items"))
+    clerk.goto(f"{url}{doc}")
+    expect(clerk.locator("#line-items")).to_have_class("line-items needs-attention")
+    first_cell = clerk.get_by_label("Description, line 1")
+    clerk.keyboard.press("e")
+    expect(clerk.locator("#v-invoice_date")).to_be_focused()
+    clerk.keyboard.press("Tab")  # the grid is the next stop of the walk
+    expect(first_cell).to_be_focused()
+    clerk.keyboard.press("Shift+Tab")
+    expect(clerk.locator("#v-invoice_date")).to_be_focused()
+    clerk.keyboard.press("Enter")  # confirm the date: saved, on to the grid
+    expect(clerk.locator(".flash")).to_contain_text("Saved invoice_date")
+    expect(first_cell).to_be_focused()
+    clerk.keyboard.press("Tab")  # inside the grid TAB moves cell by cell
+    expect(clerk.get_by_label("Quantity, line 1")).to_be_focused()
+    _shot(clerk, "review-checks-04-walk-in-grid")
+    clerk.keyboard.press("Enter")  # confirm the lines: saved, on to Approve
+    expect(clerk.locator(".flash")).to_contain_text("Saved")
+    expect(clerk.locator("#line-items")).to_have_class("line-items")
+    expect(clerk.locator("#approve-form button")).to_be_focused()

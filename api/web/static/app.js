@@ -406,7 +406,9 @@
     form.addEventListener("submit", () => { sessionStorage.setItem(LINE_FOCUS_KEY, "1"); });
     if (sessionStorage.getItem(LINE_FOCUS_KEY)) {
       sessionStorage.removeItem(LINE_FOCUS_KEY);
-      const save = document.getElementById("li-save");
+      // saved: on to Approve when the grid no longer needs review, else stay on its Save
+      const approve = document.querySelector("#line-items.needs-attention") ? null : approveButton();
+      const save = approve || document.getElementById("li-save");
       if (save) { save.focus(); window.addEventListener("load", () => setTimeout(() => { if (document.activeElement === document.body) save.focus(); }, 0), { once: true }); }
     }
     recompute();
@@ -440,8 +442,16 @@
   // TAB / Shift+TAB move between the fields that need attention only; past the last one
   // TAB reaches Approve. ENTER saves (confirms) the value; after the reload the next
   // field that needs attention (or Approve) gets the focus, so it is never lost.
+  // A line-item grid that needs review is one more stop, after the fields: TAB from the
+  // last field enters its first cell, TAB inside it moves cell by cell as usual, ENTER
+  // saves it and the focus goes on to Approve once it no longer needs review.
+  const GRID_STOP = "line-items";
+  function gridStop() {
+    return document.querySelector('#line-items.needs-attention tbody input[data-col="description"]');
+  }
+  const walkStops = () => [...attentionInputs(), gridStop()].filter(Boolean);
   function nextAfter(input, step) {
-    const list = attentionInputs();
+    const list = walkStops();
     const k = list.indexOf(input);
     if (k < 0) return null;
     return list[k + step] || null;
@@ -453,7 +463,7 @@
   function saveField(input) {
     const next = nextAfter(input, 1);
     sessionStorage.setItem(FOCUS_KEY, JSON.stringify(
-      next ? [next.id] : (input.hasAttribute("data-attention") ? ["approve", input.id] : [input.id])));
+      next ? [next === gridStop() ? GRID_STOP : next.id] : (input.hasAttribute("data-attention") ? ["approve", input.id] : [input.id])));
     input.form.requestSubmit(input.form.querySelector('button[value="save"]'));
   }
   function setupFieldWalk() {
@@ -466,11 +476,19 @@
     fieldInputs().forEach((inp) => inp.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" && !ev.isComposing) { ev.preventDefault(); saveField(inp); }
     }));
+    const grid = gridStop();
+    if (grid) {
+      grid.addEventListener("keydown", (ev) => {  // back from the grid to the last field
+        if (ev.key !== "Tab" || !ev.shiftKey || ev.altKey || ev.ctrlKey || document.activeElement !== gridStop()) return;
+        const to = nextAfter(grid, -1);
+        if (to) { ev.preventDefault(); to.focus(); to.select(); }
+      });
+    }
     // after a save: the next field that needs attention, else Approve, else the same field
     let want = [];
     try { want = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "[]"); } catch (e) { want = []; }
     sessionStorage.removeItem(FOCUS_KEY);
-    const first = want.map((w) => (w === "approve" ? approveButton() : document.getElementById(w))).find(Boolean);
+    const first = want.map((w) => (w === "approve" ? approveButton() : (w === GRID_STOP ? gridStop() : document.getElementById(w)))).find(Boolean);
     // (again once loaded: the browser's jump to the #fields anchor can take the focus away)
     const put = () => { if (first && document.activeElement !== first) { first.focus(); if (first.select) first.select(); } };
     put();
@@ -517,7 +535,7 @@
           break;
         }
         case "e": {
-          const el = document.querySelector("[data-attention]") || document.querySelector('table.fields input[name="value"]');
+          const el = attentionInputs()[0] || gridStop() || document.querySelector('table.fields input[name="value"]');
           if (el) { el.focus(); el.select(); } else return;
           break;
         }
