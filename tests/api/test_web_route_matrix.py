@@ -148,6 +148,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/documents/{document_id}/decision"): DOCUMENT,
     ("POST", "/documents/{document_id}/delete"): DOCUMENT,
     ("POST", "/documents/{document_id}/fields"): DOCUMENT,
+    ("GET", "/documents/{document_id}/fields/{name}/check"): DOCUMENT,
     ("POST", "/documents/{document_id}/type"): DOCUMENT,
     ("POST", "/documents/{document_id}/lease"): DOCUMENT,
     ("POST", "/documents/{document_id}/line-items"): DOCUMENT,

@@ -48,7 +48,8 @@ def test_review_and_search_pages_have_no_serious_violations(server: tuple[str, A
                                                             browser: Any, tmp_path: Path) -> None:
     url, _ = server
     clerk = _sign_in(browser, url, CLERK)
-    doc = _upload(clerk, url, make_pdf(tmp_path / "northwind-0113.pdf", INVOICE_LINES))
+    # two pages, so the page thumbnails are checked too
+    doc = _upload(clerk, url, make_pdf(tmp_path / "northwind-0113.pdf", INVOICE_LINES, pages=2))
     found: dict[str, list[str]] = {}
     for name, path in (("document", doc), ("review-queue", "/queues/review"),
                        ("full-text-search", "/search/text?q=consulting")):

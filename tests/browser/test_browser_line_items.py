@@ -88,5 +88,6 @@ def test_grid_edit_fixes_the_line_sum(server: tuple[str, Any], browser: Any,  # 
     expect(clerk.locator("#li-verdict")).to_have_text("Adds up")
     expect(clerk.get_by_label("Description, line 1")).to_have_value("Support hours")
     expect(clerk.get_by_label("Amount, line 1")).to_have_value("100.00")
-    expect(clerk.locator("#li-save")).to_be_focused()  # focus not lost after the save
+    # focus not lost after the save: the grid no longer needs review, so on to Approve
+    expect(clerk.locator("#approve-form button")).to_be_focused()
     _shot(clerk, "line-items-03-saved-finding-gone")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from api.web.access import VIOLATIONS, Principal
 from api.web.bounds import DocumentPage, ListPage, PageNumber, RowId
 from api.web.deps import DB, CurrentUser, flash, render
+from api.web.field_check import check_field
 from api.web.line_items import grid_of
 from api.web.queries import (
     QUEUES,
@@ -358,6 +359,22 @@ def correct_field(
             raise
         flash(request, f"Not saved: {exc.detail}", "error")
     return RedirectResponse(_back(document_id, queue, "#fields"), status_code=303)
+
+
+@router.get("/documents/{document_id}/fields/{name}/check")
+def check_field_value(
+    document_id: str,
+    name: Annotated[str, Path(max_length=60, pattern=r"^[a-z][a-z0-9_]{0,59}$")],
+    user: CurrentUser,
+    session: DB,
+    value: Annotated[str, Query(max_length=200)] = "",
+) -> dict[str, Any]:
+    """What `value` would be saved as for the field, or why it would be refused, for the
+    note beside the input on the review page; nothing is saved (the save path re-checks)."""
+    doc = _editable(session, user, document_id)
+    currency = next((r.normalized for r in field_rows(session, doc.id)
+                     if r.name == "currency" and isinstance(r.normalized, str)), None)
+    return check_field(name, value, currency).as_json()
 
 
 def apply_line_items(request: Request, session: Session, user: Principal, document_id: str,

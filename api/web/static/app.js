@@ -120,6 +120,7 @@
     });
     setupViewer();
     setupFieldWalk();
+    setupFieldChecks();
     setupLineItems();
     if (body.dataset.status === "processing") {
       const tick = async () => {
@@ -148,17 +149,40 @@
     const pageW = Number(img.getAttribute("width")) || 612;
     const pageH = Number(img.getAttribute("height")) || 792;
     const level = document.getElementById("zoom-level");
+    const rotBox = view.parentElement;  // .page-rot: takes the rotated page's size in the layout
+    const ROT_KEY = "backoffice-rotation-" + document.body.dataset.document + "-" + view.dataset.words;
     let scale = 1;
+    let rot = Number(sessionStorage.getItem(ROT_KEY)) || 0;  // degrees clockwise: 0, 90, 180, 270
+    // The page turns about its top-left corner and is moved back into the box, so the
+    // boxes drawn over it (the SVG inside .page-view) turn with it.
+    function place() {
+      const w = view.offsetWidth, h = view.offsetHeight;
+      const turn = { 0: "", 90: "translate(" + h + "px,0) rotate(90deg)", 180: "translate(" + w + "px," + h + "px) rotate(180deg)", 270: "translate(0," + w + "px) rotate(270deg)" };
+      view.style.transform = turn[rot];
+      rotBox.style.width = (rot % 180 ? h : w) + "px";
+      rotBox.style.height = (rot % 180 ? w : h) + "px";
+      view.dataset.rotation = String(rot);
+      document.getElementById("rotation").textContent = rot + "°";
+    }
     function zoom(s) {
       scale = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, s));
       view.style.width = Math.round(pageW * scale) + "px";
       level.textContent = Math.round(scale * 100) + " %";
       view.dataset.scale = String(scale);
+      place();
     }
-    const fitWidth = () => zoom((scroll.clientWidth - 2) / pageW);
-    const fitPage = () => zoom(Math.min((scroll.clientWidth - 2) / pageW, (scroll.clientHeight || window.innerHeight * 0.8) / pageH));
+    const shownW = () => (rot % 180 ? pageH : pageW), shownH = () => (rot % 180 ? pageW : pageH);
+    let fit = null;  // "width" or "page" while the zoom is a fit: a turn fits again
+    const fitWidth = () => { zoom((scroll.clientWidth - 2) / shownW()); fit = "width"; };
+    const fitPage = () => { zoom(Math.min((scroll.clientWidth - 2) / shownW(), (scroll.clientHeight || window.innerHeight * 0.8) / shownH())); fit = "page"; };
+    const zoomBy = (k) => { zoom(scale * k); fit = null; };
     document.querySelectorAll("[data-zoom]").forEach((b) => b.addEventListener("click", () => {
-      ({ width: fitWidth, page: fitPage, in: () => zoom(scale * ZOOM_STEP), out: () => zoom(scale / ZOOM_STEP) })[b.dataset.zoom]();
+      ({ width: fitWidth, page: fitPage, in: () => zoomBy(ZOOM_STEP), out: () => zoomBy(1 / ZOOM_STEP) })[b.dataset.zoom]();
+    }));
+    document.querySelectorAll("[data-rotate]").forEach((b) => b.addEventListener("click", () => {
+      rot = (rot + Number(b.dataset.rotate) + 360) % 360;
+      sessionStorage.setItem(ROT_KEY, String(rot));
+      if (fit === "width") fitWidth(); else if (fit === "page") fitPage(); else place();
     }));
     fitWidth();
     // a search hit opened here: bring its highlighted passage into view
@@ -171,8 +195,8 @@
     }
     document.addEventListener("keydown", (ev) => {
       if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-      if (ev.key === "+" || ev.key === "=") { zoom(scale * ZOOM_STEP); ev.preventDefault(); }
-      else if (ev.key === "-") { zoom(scale / ZOOM_STEP); ev.preventDefault(); }
+      if (ev.key === "+" || ev.key === "=") { zoomBy(ZOOM_STEP); ev.preventDefault(); }
+      else if (ev.key === "-") { zoomBy(1 / ZOOM_STEP); ev.preventDefault(); }
     });
 
     // box -> row highlighting (the rows highlight their boxes in setupDocument)
@@ -195,9 +219,12 @@
       words = r.ok ? (await r.json()).words : [];
       return words;
     }
+    // a point on the screen -> page coordinates, undoing the view's rotation
     const toPage = (ev) => {
       const b = img.getBoundingClientRect();
-      return [(ev.clientX - b.left) / b.width * pageW, (ev.clientY - b.top) / b.height * pageH];
+      const u = (ev.clientX - b.left) / b.width, v = (ev.clientY - b.top) / b.height;
+      const [x, y] = { 0: [u, v], 90: [v, 1 - u], 180: [1 - u, 1 - v], 270: [1 - v, u] }[rot];
+      return [x * pageW, y * pageH];
     };
     let drag = null;
     view.addEventListener("mousedown", (ev) => {
@@ -222,7 +249,7 @@
         return;
       }
       const [x, y] = toPage(ev);
-      const k = img.getBoundingClientRect().width / pageW;
+      const k = img.offsetWidth / pageW;  // the mark lives in the page's own (turned) frame
       Object.assign(drag.mark.style, {
         left: Math.min(x, drag.x) * k + "px", top: Math.min(y, drag.y) * k + "px",
         width: Math.abs(x - drag.x) * k + "px", height: Math.abs(y - drag.y) * k + "px",
@@ -379,18 +406,52 @@
     form.addEventListener("submit", () => { sessionStorage.setItem(LINE_FOCUS_KEY, "1"); });
     if (sessionStorage.getItem(LINE_FOCUS_KEY)) {
       sessionStorage.removeItem(LINE_FOCUS_KEY);
-      const save = document.getElementById("li-save");
+      // saved: on to Approve when the grid no longer needs review, else stay on its Save
+      const approve = document.querySelector("#line-items.needs-attention") ? null : approveButton();
+      const save = approve || document.getElementById("li-save");
       if (save) { save.focus(); window.addEventListener("load", () => setTimeout(() => { if (document.activeElement === document.body) save.focus(); }, 0), { once: true }); }
     }
     recompute();
+  }
+
+  // ---------------------------------------------------------------- field validation
+  // As a value is typed, the server's save-path normalisation says what it would be saved
+  // as ("2024-03-05", "1,234.50 EUR", "DE89 3704 … valid") or why it would be refused;
+  // shown beside the input. Nothing is saved; the save re-checks everything.
+  const CHECK_DELAY_MS = 250;
+  function setupFieldChecks() {
+    document.querySelectorAll("input[data-check]").forEach((inp) => {
+      const out = document.getElementById("chk-" + inp.form.querySelector('input[name="name"]').value);
+      if (!out) return;
+      let timer = null, asked = 0;
+      async function check() {
+        const mine = ++asked;
+        const r = await fetch(inp.dataset.check + "?value=" + encodeURIComponent(inp.value), { headers: { Accept: "application/json" } });
+        if (mine !== asked) return;  // a newer keystroke already asked again
+        if (!r.ok) { out.textContent = ""; out.className = "field-check"; return; }
+        const c = await r.json();
+        out.textContent = c.shown;
+        out.className = "field-check " + (c.saveable ? (c.valid ? "check-ok" : "check-warn") : "check-bad");
+        inp.setAttribute("aria-invalid", c.saveable ? "false" : "true");
+      }
+      inp.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, CHECK_DELAY_MS); });
+    });
   }
 
   // ---------------------------------------------------------------- keyboard field walk
   // TAB / Shift+TAB move between the fields that need attention only; past the last one
   // TAB reaches Approve. ENTER saves (confirms) the value; after the reload the next
   // field that needs attention (or Approve) gets the focus, so it is never lost.
+  // A line-item grid that needs review is one more stop, after the fields: TAB from the
+  // last field enters its first cell, TAB inside it moves cell by cell as usual, ENTER
+  // saves it and the focus goes on to Approve once it no longer needs review.
+  const GRID_STOP = "line-items";
+  function gridStop() {
+    return document.querySelector('#line-items.needs-attention tbody input[data-col="description"]');
+  }
+  const walkStops = () => [...attentionInputs(), gridStop()].filter(Boolean);
   function nextAfter(input, step) {
-    const list = attentionInputs();
+    const list = walkStops();
     const k = list.indexOf(input);
     if (k < 0) return null;
     return list[k + step] || null;
@@ -402,7 +463,7 @@
   function saveField(input) {
     const next = nextAfter(input, 1);
     sessionStorage.setItem(FOCUS_KEY, JSON.stringify(
-      next ? [next.id] : (input.hasAttribute("data-attention") ? ["approve", input.id] : [input.id])));
+      next ? [next === gridStop() ? GRID_STOP : next.id] : (input.hasAttribute("data-attention") ? ["approve", input.id] : [input.id])));
     input.form.requestSubmit(input.form.querySelector('button[value="save"]'));
   }
   function setupFieldWalk() {
@@ -415,11 +476,19 @@
     fieldInputs().forEach((inp) => inp.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" && !ev.isComposing) { ev.preventDefault(); saveField(inp); }
     }));
+    const grid = gridStop();
+    if (grid) {
+      grid.addEventListener("keydown", (ev) => {  // back from the grid to the last field
+        if (ev.key !== "Tab" || !ev.shiftKey || ev.altKey || ev.ctrlKey || document.activeElement !== gridStop()) return;
+        const to = nextAfter(grid, -1);
+        if (to) { ev.preventDefault(); to.focus(); to.select(); }
+      });
+    }
     // after a save: the next field that needs attention, else Approve, else the same field
     let want = [];
     try { want = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "[]"); } catch (e) { want = []; }
     sessionStorage.removeItem(FOCUS_KEY);
-    const first = want.map((w) => (w === "approve" ? approveButton() : document.getElementById(w))).find(Boolean);
+    const first = want.map((w) => (w === "approve" ? approveButton() : (w === GRID_STOP ? gridStop() : document.getElementById(w)))).find(Boolean);
     // (again once loaded: the browser's jump to the #fields anchor can take the focus away)
     const put = () => { if (first && document.activeElement !== first) { first.focus(); if (first.select) first.select(); } };
     put();
@@ -466,7 +535,7 @@
           break;
         }
         case "e": {
-          const el = document.querySelector("[data-attention]") || document.querySelector('table.fields input[name="value"]');
+          const el = attentionInputs()[0] || gridStop() || document.querySelector('table.fields input[name="value"]');
           if (el) { el.focus(); el.select(); } else return;
           break;
         }
