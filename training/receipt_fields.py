@@ -35,6 +35,7 @@ from extractors.invoice import extract_invoice, receipt_candidates, receipt_rank
 from modelfile import save_checked, single_thread
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.ranking import (
+    CALIBRATORS,
     GBM_PARAMS,
     N_FOLDS,
     DocCands,
@@ -44,6 +45,7 @@ from training.ranking import (
     fit_final,
     fmt,
 )
+from training.ranking import fit_calibrator as ranking_calibrator
 from training.synth.invoices import generate as generate_doc
 
 SOURCES = ("sroie",)
@@ -143,21 +145,14 @@ class OofPick:
     correct: bool
 
 
-CALIBRATIONS = ("isotonic", "platt")
+CALIBRATIONS = CALIBRATORS
 
 
 def fit_calibrator(method: str, xs: list[float], ys: list[int]) -> Any:
-    """A map from ranker score to probability of being right, fitted on top scores `xs`
-    and whether each was right `ys`: isotonic, or Platt on the score's logit."""
-    from sklearn.isotonic import IsotonicRegression
-    from sklearn.linear_model import LogisticRegression
-
-    if method == "isotonic":
-        return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(xs, ys)
-    if method == "platt":
-        lr = LogisticRegression(C=1.0).fit([[receipt_ranker.logit(x)] for x in xs], ys)
-        return receipt_ranker.LogitPlatt(float(lr.coef_[0][0]), float(lr.intercept_[0]))
-    raise ValueError(f"unknown calibration {method!r}; expected one of {CALIBRATIONS}")
+    """A map from ranker score to probability of being right, fitted on every top score
+    `xs` and whether each was right `ys` (`training.ranking.fit_calibrator` with no
+    threshold): isotonic, or Platt on the score's logit."""
+    return ranking_calibrator(method, xs, ys, 0.0)
 
 
 def oof_picks(name: str, docs: list[DocCands], threshold: float,

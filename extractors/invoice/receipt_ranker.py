@@ -24,9 +24,8 @@ score; a value a cross-field check contradicts is capped by the caller.
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -416,26 +415,6 @@ def _block_cues(cues: list[RowCue], s: int, n: int, contact_rows: list[int]
         "digits_mean": sum(c.digits for c in block) / n,
         "digits_last": block[-1].digits,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class LogitPlatt:
-    """Platt scaling on the logit of a ranker's score, p = 1 / (1 + exp(-(a * logit(s) + b))):
-    two parameters where the isotonic map has one step per distinct score, which on some
-    fields (out of fold on TRAIN receipts) calibrates better than isotonic (see
-    `training.receipt_fields`, which picks the map per field)."""
-
-    a: float
-    b: float
-
-    def predict(self, scores: Sequence[float]) -> list[float]:
-        return [1.0 / (1.0 + math.exp(-(self.a * logit(s) + self.b))) for s in scores]
-
-
-def logit(s: float, eps: float = 1e-4) -> float:
-    """log-odds of a score, clipped away from 0 and 1."""
-    p = min(1.0 - eps, max(eps, float(s)))
-    return math.log(p / (1.0 - p))
 
 
 @dataclass(slots=True)

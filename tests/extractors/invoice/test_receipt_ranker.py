@@ -11,6 +11,7 @@ import pytest
 from evaluation.scoring import scalar_match
 from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
+from extractors.scorer import PlattMap
 from ingest.types import IngestedDocument, Page, Word
 from modelfile import ModelFileError, load_checked, manifest_path, single_thread
 from training.docs import TRAIN_DIR
@@ -214,7 +215,7 @@ def test_address_lines_drop_ocr_specks_and_bars():
 
 
 def test_platt_map_is_monotone_and_bounded():
-    p = rr.LogitPlatt(2.0, -0.5)
+    p = PlattMap(2.0, -0.5)
     ys = p.predict([0.0, 0.1, 0.5, 0.9, 1.0])
     assert all(0.0 < y < 1.0 for y in ys)
     assert ys == sorted(ys)
@@ -238,5 +239,5 @@ def test_calibration_is_fitted_and_chosen_out_of_fold():
     picks = rf.oof_picks("total_amount", docs, 0.0, "platt")
     assert len(picks) == 40 and all(p.confidence is not None for p in picks)
     assert all(rr.CONF_FLOOR <= p.confidence <= rr.CONF_CEIL for p in picks)
-    with pytest.raises(ValueError, match="unknown calibration"):
+    with pytest.raises(ValueError, match="unknown calibrator"):
         rf.fit_calibrator("beta", [0.1, 0.9], [0, 1])
