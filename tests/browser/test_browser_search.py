@@ -38,8 +38,12 @@ def test_full_text_search_highlights_and_opens(server: tuple[str, Any], browser:
     doc = _upload(clerk, url, make_pdf(tmp_path / "northwind-0113.pdf", INVOICE_LINES))
     clerk.goto(f"{url}/documents")
     clerk.get_by_role("link", name="Search", exact=True).click()
+    box = clerk.get_by_label("Search the title, fields and text")
+    expect(box).to_be_visible()  # the search page, not the list the click left
+    clerk.wait_for_load_state("load")  # its keyboard shortcuts are set up
+    expect(box).not_to_be_focused()
     clerk.keyboard.press("/")  # the search box shortcut
-    expect(clerk.get_by_label("Search the title, fields and text")).to_be_focused()
+    expect(box).to_be_focused()
     clerk.keyboard.type("consulting contoso")
     clerk.keyboard.press("Enter")
     expect(clerk.locator("#text-results")).to_have_text("1 document")
