@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,15 +62,18 @@ class Service:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-@pytest.fixture()
-def service(tmp_path: Path) -> Iterator[Service]:
-    data_dir, port = tmp_path / "data", _free_port()
+@contextmanager
+def running_service(tmp: Path, **env_extra: str) -> Iterator[Service]:
+    """`backoffice serve` on a free port of 127.0.0.1 with its own data dir under `tmp`
+    (PostgreSQL, a broker and trusted proxies from the environment left out), signed-in
+    admin token ready; stopped after."""
+    data_dir, port = tmp / "data", _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKOFFICE_DATA_DIR": str(data_dir),
-           "BACKOFFICE_ADMIN_PASSWORD": ADMIN_PASSWORD, "BACKOFFICE_SEARCH": "0",
-           "BACKOFFICE_RETRAIN_INTERVAL": "0", **LIMITS}
+           "BACKOFFICE_ADMIN_PASSWORD": ADMIN_PASSWORD, "BACKOFFICE_RETRAIN_INTERVAL": "0",
+           **env_extra}
     for name in ("DATABASE_URL", "BACKOFFICE_BROKER_URL", "BACKOFFICE_TRUSTED_PROXIES"):
         env.pop(name, None)
-    log = tmp_path / "server.log"
+    log = tmp / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port),
                                  "--log-level", "warning"], cwd=ROOT, env=env, stdout=out,
@@ -95,6 +99,12 @@ def service(tmp_path: Path) -> Iterator[Service]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture()
+def service(tmp_path: Path) -> Iterator[Service]:
+    with running_service(tmp_path, BACKOFFICE_SEARCH="0", **LIMITS) as svc:
+        yield svc
 
 
 @dataclass

@@ -7,10 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +23,7 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import FailureGroup
 
-from tests.api.test_load import ROOT, Service, _free_port, _invoice
+from tests.api.test_load import Service, _invoice, running_service
 from tests.api.test_web_support import ADMIN_PASSWORD, login
 from tests.conftest import INVOICE_LINES, pdf_bytes
 
@@ -39,41 +35,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    tmp = tmp_path_factory.mktemp("fuzz")
-    data_dir, port = tmp / "data", _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKOFFICE_DATA_DIR": str(data_dir),
-           "BACKOFFICE_ADMIN_PASSWORD": ADMIN_PASSWORD, "BACKOFFICE_SEARCH": "1",
-           "BACKOFFICE_RETRAIN_INTERVAL": "0", "BACKOFFICE_DOC_TIMEOUT": "60"}
-    for name in ("DATABASE_URL", "BACKOFFICE_BROKER_URL", "BACKOFFICE_TRUSTED_PROXIES"):
-        env.pop(name, None)
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-                                 "--log-level", "warning"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code in (200, 503):
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            time.sleep(0.2)
-        token = subprocess.run([sys.executable, "-m", "api.cli", "users", "token", "admin"],
-                               cwd=ROOT, env=env, capture_output=True, text=True,
-                               check=True).stdout.strip()
-        svc = Service(url, data_dir, token, log)
+    with running_service(tmp_path_factory.mktemp("fuzz"), BACKOFFICE_SEARCH="1",
+                         BACKOFFICE_DOC_TIMEOUT="60") as svc:
         _seed(svc)
         yield svc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _seed(svc: Service) -> None:
