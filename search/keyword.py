@@ -248,6 +248,20 @@ class KeywordIndex:
                     [(cur.lastrowid, t, float(p)) for t, p in c.type_scores.items()],
                 )
 
+    def _scope(self, query: str, filters: SearchFilters | None
+               ) -> tuple[list[str], int | None] | None:
+        """The query's terms and how many chunks the filters let through (None: no
+        filters); None when nothing can match (no terms, or no chunk passes the filters)."""
+        terms = query_terms(query)
+        if not terms:
+            return None
+        allowed = None
+        if filters is not None and not filters.is_empty():
+            allowed = self.count_matching(filters)
+            if allowed == 0:
+                return None
+        return terms, allowed
+
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
         """Chunk ids by BM25, best first.
 
@@ -256,14 +270,10 @@ class KeywordIndex:
         OR query leaves out terms found in more than `COMMON_DF` of the chunks: BM25 gives
         them almost no weight, yet scoring their postings is most of the cost.
         """
-        terms = query_terms(query)
-        if not terms:
+        scope = self._scope(query, filters)
+        if scope is None:
             return []
-        allowed = None
-        if filters is not None and not filters.is_empty():
-            allowed = self.count_matching(filters)
-            if allowed == 0:
-                return []
+        terms, allowed = scope
         out: list[str] = []
         queries = [_or(terms, "AND")] if len(terms) > 1 else []
         rare = self._informative(terms)
@@ -281,14 +291,10 @@ class KeywordIndex:
     def all_terms(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
         """Chunk ids holding every query term (AND), best first: word-for-word evidence
         for the relevance cut-off (an OR match on one common word is not)."""
-        terms = query_terms(query)
-        if not terms:
+        scope = self._scope(query, filters)
+        if scope is None:
             return []
-        allowed = None
-        if filters is not None and not filters.is_empty():
-            allowed = self.count_matching(filters)
-            if allowed == 0:
-                return []
+        terms, allowed = scope
         return self._match(_or(terms, "AND"), k, filters, allowed)
 
     def facets(self, document_ids: Sequence[str] | None = None, doc_type: str = "contract",
