@@ -110,15 +110,21 @@ def _sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def field_errors(session: Session, corpus: Path) -> tuple[FieldErrors, int]:
-    """Errors among the scored fields of auto-approved documents; and how many
-    auto-approved documents had a truth file."""
+def truths_by_content(corpus: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The corpus documents by the sha256 of their file (how a processed document is
+    matched to its truth), and each source's labelled fields (what is scored there)."""
     docs = find_documents(corpus)
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         by_source[d.source].append(d.truth)
     labelled = {src: labelled_fields(truths) for src, truths in by_source.items()}
-    truth_of = {_sha(d.path): d for d in docs}
+    return {_sha(d.path): d for d in docs}, labelled
+
+
+def field_errors(session: Session, corpus: Path) -> tuple[FieldErrors, int]:
+    """Errors among the scored fields of auto-approved documents; and how many
+    auto-approved documents had a truth file."""
+    truth_of, labelled = truths_by_content(corpus)
     out = FieldErrors()
     matched = 0
     for doc in session.scalars(select(Document).where(

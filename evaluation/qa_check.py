@@ -18,16 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from evaluation.compliance import _sha
-from evaluation.corpus import find_documents
-from evaluation.scoring import UNSCORABLE, labelled_fields, score_document, truth_values
+from evaluation.compliance import truths_by_content
+from evaluation.scoring import UNSCORABLE, score_document, truth_values
 from policies.config import load_config
 from records.db import init_db, session_scope
 from records.models import Document
@@ -71,12 +70,7 @@ class QaCheck:
 def check(data_dir: Path, corpus: Path) -> QaCheck:
     settings = Settings.from_env(data_dir)
     config = load_config(settings.data_dir)
-    docs = find_documents(corpus)
-    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in docs:
-        by_source[d.source].append(d.truth)
-    labelled = {src: labelled_fields(truths) for src, truths in by_source.items()}
-    truth_of = {_sha(d.path): d for d in docs}
+    truth_of, labelled = truths_by_content(corpus)
     out = QaCheck()
     with session_scope(init_db(settings.database_url)) as s:
         for doc in s.scalars(select(Document).where(
