@@ -9,12 +9,18 @@ from the page-level process pool, and OpenMP inside tesseract only oversubscribe
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 from ingest.errors import OcrTimeout, OcrUnavailable
+
+# tesseract processes this process is waiting on (see `_killing`, `kill_running`)
+_RUNNING: set[subprocess.Popen[bytes]] = set()
 
 INSTALL_HINT = (
     "install it with your package manager (Debian/Ubuntu: `apt-get install tesseract-ocr "
@@ -31,7 +37,44 @@ def _pytesseract() -> Any:
     cmd = os.environ.get("TESSERACT_CMD")
     if cmd:
         pytesseract.pytesseract.tesseract_cmd = cmd
+    runner = pytesseract.pytesseract
+    if not getattr(runner.timeout_manager, "kills_on_interrupt", False):
+        runner.timeout_manager = _killing(runner.timeout_manager)
     return pytesseract
+
+
+def _killing(manager: Any) -> Any:
+    """pytesseract kills tesseract only on its own timeout; anything else raised while it
+    waits (the document's deadline, `workflow.budget`, MemoryError, Ctrl-C) left the
+    process running on its own, a 9400 x 9400 image for many minutes after its document
+    had ended `processing_timeout`. This wraps pytesseract's waiting step (looked up by
+    name when it runs tesseract) so that the process is killed first, whatever is raised."""
+
+    @contextlib.contextmanager
+    def killing(proc: subprocess.Popen[bytes], seconds: float | None = None) -> Iterator[Any]:
+        _RUNNING.add(proc)
+        try:
+            with manager(proc, seconds) as error_string:
+                yield error_string
+        except BaseException:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            raise
+        finally:
+            _RUNNING.discard(proc)
+
+    killing.kills_on_interrupt = True  # type: ignore[attr-defined]
+    return killing
+
+
+def kill_running() -> None:
+    """Kill the tesseract processes this process waits on: an OCR pool worker ended by
+    SIGTERM (its pool stopped, its parent gone) does it before it exits, or they would run
+    on alone."""
+    for proc in list(_RUNNING):
+        if proc.poll() is None:
+            proc.kill()
 
 
 def binary() -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from ingest._exec import tesseract as tesseract_exec
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, OcrFailed, OcrTimeout, TooComplex
 from ingest.ocr.base import OcrResult
@@ -89,11 +91,22 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _init_worker(parent_pid: int) -> None:
+    """An OCR worker ends with its parent (SIGTERM), and takes its tesseract along."""
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGTERM, _end_worker)
+
+
+def _end_worker(signum: int, frame: object) -> None:
+    tesseract_exec.kill_running()
+    os._exit(128 + signum)
+
+
 def _run_pool(
     jobs: Iterator[OcrJob], options: IngestOptions, workers: int
 ) -> Iterator[tuple[int, OcrResult]]:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
+                               initializer=_init_worker, initargs=(os.getpid(),))
     pending: dict[Future[tuple[int, OcrResult]], tuple[int, float]] = {}
     budget = _page_budget(options) * 2 + _STARTUP_SLACK_S  # may wait behind one page
     ok = False
