@@ -9,6 +9,7 @@ the files again. Nothing from these documents is written into the repository.
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -71,6 +72,20 @@ def _read_and_classify(path: Path) -> tuple[IngestedDocument, str | None]:
     return doc, classify(doc).subtype
 
 
+def read_cached(path: Path) -> tuple[IngestedDocument, str | None]:
+    """One cached (document, subtype). A document pickled before a field was added to
+    `IngestedDocument` (e.g. `structured`, for e-invoices) lacks that attribute, and
+    extraction then fails on it: missing fields get their defaults, as a new read would."""
+    with open(path, "rb") as fh:
+        doc, subtype = pickle.load(fh)
+    for f in dataclasses.fields(doc):
+        if not hasattr(doc, f.name):
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING \
+                else f.default
+            setattr(doc, f.name, default)
+    return doc, subtype
+
+
 def labelled_docs(root: Path = TRAIN_DIR, sources: list[str] | None = None,
                   read_missing: bool = True) -> Iterator[LabelledDoc]:
     """TRAIN documents of `sources` with their pages, from the cache or read now."""
@@ -81,8 +96,7 @@ def labelled_docs(root: Path = TRAIN_DIR, sources: list[str] | None = None,
     for cd in find_documents(root, sources):
         cached = CACHE_DIR / f"{sha256_bytes(cd.path.read_bytes())}.pkl"
         if cached.exists():
-            with open(cached, "rb") as fh:
-                doc, subtype = pickle.load(fh)
+            doc, subtype = read_cached(cached)
         elif read_missing:
             doc, subtype = _read_and_classify(cd.path)
             _write(cached, (doc, subtype))
