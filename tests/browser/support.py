@@ -103,5 +103,11 @@ def upload(page: Any, url: str, pdf: Path) -> str:
     return row.get_by_role("link", name="Open").get_attribute("href").split("?")[0]
 
 
+def image_ready(page: Any) -> None:
+    """Wait until the document page's image has loaded (boxes and zoom depend on its size)."""
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.page-view img'); return i && i.complete && i.naturalWidth > 0; }")
+
+
 def flash(page: Any) -> str:
     return page.locator(".flash").first.inner_text()

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.browser.support import BROWSER_MARKS
+from tests.browser.support import image_ready as _image_ready
 from tests.browser.support import shot as _shot
 from tests.browser.support import sign_in as _sign_in
 from tests.browser.support import upload as _upload
@@ -26,11 +27,6 @@ from tests.browser.test_browser_ap_controls import (
 from tests.conftest import INVOICE_LINES, make_pdf
 
 pytestmark = BROWSER_MARKS
-
-
-def _image_ready(page: Any) -> None:
-    page.wait_for_function(
-        "() => { const i = document.querySelector('.page-view img'); return i && i.complete && i.naturalWidth > 0; }")
 
 
 def test_field_checks_thumbnails_and_rotation(server: tuple[str, Any], browser: Any,  # noqa: F811

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.browser.support import BROWSER_MARKS
+from tests.browser.support import image_ready as _image_ready
 from tests.browser.support import shot as _shot
 from tests.browser.support import sign_in as _sign_in
 from tests.browser.support import upload as _upload
@@ -25,11 +26,6 @@ from tests.browser.test_browser_ap_controls import (
 from tests.conftest import INVOICE_LINES, make_pdf
 
 pytestmark = BROWSER_MARKS
-
-
-def _image_ready(page: Any) -> None:
-    page.wait_for_function(
-        "() => { const i = document.querySelector('.page-view img'); return i && i.complete && i.naturalWidth > 0; }")
 
 
 def test_zoom_pan_and_click_to_capture(server: tuple[str, Any], browser: Any,  # noqa: F811

@@ -12,8 +12,8 @@ from evaluation.scoring import scalar_match
 from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
 from extractors.scorer import PlattMap
-from ingest.types import IngestedDocument, Page, Word
 from modelfile import ModelFileError, load_checked, manifest_path, single_thread
+from tests.extractors.invoice.test_receipt_rules import _receipt as _till
 from training.docs import TRAIN_DIR
 from training.synth.invoices import generate
 
@@ -99,17 +99,6 @@ def test_cross_validation_runs_on_a_few_train_receipts(capsys):
     assert st["n"] == len(data["total_amount"])
     assert 0.0 <= st["recall_ceiling"] <= 1.0
     assert "rule" in capsys.readouterr().out
-
-
-def _till(rows: list[str]) -> IngestedDocument:
-    words = []
-    for i, row in enumerate(rows):
-        x = 20.0
-        for tok in row.split():
-            words.append(Word(tok, (x, 20.0 + 16 * i, x + 7 * len(tok), 30.0 + 16 * i), 0.9, i))
-            x += 7 * len(tok) + 5
-    page = Page(1, 300, 40.0 + 16 * len(rows), words, "\n".join(rows), ocr=True)
-    return IngestedDocument("r.jpg", "0" * 64, "image/jpeg", 0, [page])
 
 
 _DOT_TILL = ["KEDAI PARKIR SDN BHD", "NO 5, JALAN MAWAR, 40000 SHAH ALAM", "Date 02/03/2018",
