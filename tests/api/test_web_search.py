@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -34,17 +35,24 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     yield from make_client(app)
 
 
-@pytest.mark.slow
-def test_search_returns_visible_contract_hits(app: FastAPI, client: TestClient) -> None:
-    from records.rows import document_from_rows
-
+@pytest.fixture()
+def index(app: FastAPI) -> Any:
+    """The app's search index, real (skips, saying why, where it cannot be built)."""
     try:
         from search import SearchIndex
 
-        index = SearchIndex(app.state.settings.data_dir, None)
+        built = SearchIndex(app.state.settings.data_dir, None)
     except Exception as exc:  # noqa: BLE001
         pytest.skip(f"search index not ready: {type(exc).__name__}: {exc}")
-    app.state.search = index
+    app.state.search = built
+    return built
+
+
+@pytest.mark.slow
+def test_search_returns_visible_contract_hits(app: FastAPI, client: TestClient,
+                                              index: Any) -> None:
+    from records.rows import document_from_rows
+
     contract = seed_document(app, "contract", {}, lines=CONTRACT_LINES, filename="nda.pdf")
     hr = seed_document(app, "hr", {}, lines=HR_LINES, filename="handbook.pdf")
     with session_scope(app.state.sessions) as s:
@@ -64,18 +72,12 @@ def test_search_returns_visible_contract_hits(app: FastAPI, client: TestClient) 
 
 
 @pytest.mark.slow
-def test_clause_page_groups_cuts_and_opens_the_passage(app: FastAPI, client: TestClient) -> None:
+def test_clause_page_groups_cuts_and_opens_the_passage(app: FastAPI, client: TestClient,
+                                                       index: Any) -> None:
     import re
 
     from records.rows import document_from_rows
 
-    try:
-        from search import SearchIndex
-
-        index = SearchIndex(app.state.settings.data_dir, None)
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"search index not ready: {type(exc).__name__}: {exc}")
-    app.state.search = index
     contract = seed_document(app, "contract", {}, lines=CONTRACT_LINES, filename="nda.pdf")
     other = seed_document(app, "contract", {}, filename="lease.pdf", lines=[
         "EQUIPMENT LEASE", "The lessee shall keep the forklift insured and in good repair."])
