@@ -46,8 +46,10 @@ BLOCKING_RULES = frozenset({
 BLOCKING_RESOLVERS = frozenset({"approver", "compliance", "admin"})
 # Who may resolve any other finding: the document's editors, or these.
 FINDING_RESOLVERS = frozenset({"compliance", "admin"})
-# Audit actions that make a person a party to the document's data.
-CHANGE_ACTIONS = ("field.correct", "field.clear")
+# Audit actions that make a person a party to the document's data, and how: vouching for
+# the machine's value is taking part as much as changing it.
+CHANGE_ACTIONS = {"field.correct": "corrected its fields", "field.clear": "corrected its fields",
+                  "field.confirm": "confirmed its fields"}
 BANK_DETAILS_ACTION = "vendor.bank_details"
 BANK_RULE = "ap.bank_details_changed"
 ROLE_WITHOUT_LIMIT = "admin"
@@ -84,12 +86,14 @@ def parties(session: Session, doc: Document, entry: LedgerEntry | None) -> list[
     out: list[Party] = []
     if doc.uploaded_by:
         out.append(Party(doc.uploaded_by, "uploaded it"))
-    changed = session.scalars(select(AuditLog.actor).where(
-        AuditLog.entity_type == "document", AuditLog.entity_id == doc.id,
-        AuditLog.action.in_(CHANGE_ACTIONS))).all()
-    changed += session.scalars(select(FieldRow.corrected_by).where(
-        FieldRow.document_id == doc.id, FieldRow.corrected_by.is_not(None))).all()
-    out += [Party(who, "corrected its fields") for who in dict.fromkeys(changed)]
+    changed = [(who, CHANGE_ACTIONS[action]) for who, action in session.execute(
+        select(AuditLog.actor, AuditLog.action).where(
+            AuditLog.entity_type == "document", AuditLog.entity_id == doc.id,
+            AuditLog.action.in_(CHANGE_ACTIONS)))]
+    changed += [(who, CHANGE_ACTIONS["field.correct"]) for who in session.scalars(
+        select(FieldRow.corrected_by).where(
+            FieldRow.document_id == doc.id, FieldRow.corrected_by.is_not(None)))]
+    out += [Party(who, how) for who, how in dict.fromkeys(changed)]
     for v in session.scalars(select(ViolationRow).where(
             ViolationRow.document_id == doc.id, ViolationRow.rule == BANK_RULE,
             ViolationRow.status == FindingStatus.RESOLVED)):

@@ -262,6 +262,8 @@ def _store(session: Session, doc: Document, name: str, new_value: Any, normalize
     reason = mask_ids(reason or "", strict)
     row = _field_row(session, document_id, name)
     before = field_json(row) if row is not None else None
+    if _is_confirmation(row, normalized):
+        return _confirm(session, doc, row, before, actor, config, reason)
     if row is None:
         row = FieldRow(document_id=document_id, name=name, confidence=1.0, source="human",
                        original=None)
@@ -290,6 +292,30 @@ def _store(session: Session, doc: Document, name: str, new_value: Any, normalize
         if vendor is not None:
             books.learn_vendor_hints(session, vendor, document_id, name, new_value)
     reevaluate(session, document_id, actor, config)
+    return row
+
+
+def _is_confirmation(row: FieldRow | None, normalized: Any) -> bool:
+    """Saving the machine's own value unchanged is a reviewer saying "right", not a
+    correction: counting it as one would inflate the correction figures and teach the
+    vendor nothing new."""
+    return (row is not None and not row.corrected and normalized is not None
+            and row.normalized == normalized)
+
+
+def _confirm(session: Session, doc: Document, row: FieldRow, before: dict[str, Any] | None,
+             actor: str, config: PolicyConfig, reason: str | None) -> FieldRow:
+    """A person vouches for the machine's value: it is certain now (confidence 1.0) and
+    keeps its source and box; the machine's reading is kept as for a correction, and the
+    confirmation is audited (`field.confirm`) and re-judged, but `corrected` stays false."""
+    _keep_original(row)
+    row.confidence = 1.0
+    session.flush()
+    audit(session, actor, "field.confirm", "document", doc.id,
+          {"field": row.name, **(before or {})}, {"field": row.name, **field_json(row)})
+    record_human(session, actor, "field.confirm", doc.id, f"field:{row.name}", before,
+                 field_json(row), reason=(reason or "").strip() or None)
+    reevaluate(session, doc.id, actor, config)
     return row
 
 

@@ -166,20 +166,21 @@ def test_uploader_cannot_approve(app: FastAPI, client: TestClient) -> None:
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize("how", ["correct", "clear"])
+@pytest.mark.parametrize("how", ["correct", "clear", "confirm"])
 def test_who_changed_a_field_cannot_approve(app: FastAPI, client: TestClient, how: str) -> None:
     add_user(app, "ann", "approver")
     doc = seed_document(app, "invoice", dict(INVOICE_FIELDS, po_number=("60311", "60311", 0.99)))
     token = login(client, "ann")
-    if how == "correct":
-        r = _api(client, token, "PATCH", f"/api/documents/{doc}/fields/total_amount",
-                 value="1190.00")
-    else:
+    if how == "clear":
         r = _api(client, token, "DELETE", f"/api/documents/{doc}/fields/po_number",
                  reason="that is the postal code")
+    else:  # confirming the machine's 1190.00 vouches for it as much as changing it does
+        r = _api(client, token, "PATCH", f"/api/documents/{doc}/fields/total_amount",
+                 value="1290.00" if how == "correct" else "1190.00")
     assert r.status_code == 200
     r = _api(client, token, "POST", f"/api/documents/{doc}/decision", decision="approve")
-    assert r.status_code == 403 and "you corrected its fields" in r.json()["detail"]
+    done = "you confirmed its fields" if how == "confirm" else "you corrected its fields"
+    assert r.status_code == 403 and done in r.json()["detail"]
     # A later correction by someone else does not wash the first one out.
     add_user(app, "bob", "approver")
     add_user(app, "pat", "ap")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from records.db import session_scope
 from records.models import AuditLog, FieldRow, LedgerEntry, Vendor, ViolationRow
 from tests.api.test_web_support import INVOICE_FIELDS, add_user, login, seed_document
+from workflow import metrics
 
 POSTAL_PO = dict(INVOICE_FIELDS, po_number=("60311", "60311", 0.99))
 
@@ -124,3 +125,30 @@ def test_an_invoice_retyped_as_something_else_leaves_the_ledger(app: FastAPI,
         assert s.scalar(select(LedgerEntry).where(LedgerEntry.document_id == doc)) is None
         removed = s.scalar(select(AuditLog).where(AuditLog.action == "ledger.remove"))
         assert removed.actor == "ann" and removed.before["status"] == "approved"
+
+
+def test_saving_the_machine_value_unchanged_is_a_confirmation(app: FastAPI,
+                                                              client: TestClient) -> None:
+    add_user(app, "pat", "ap")
+    doc = seed_document(app, "invoice", INVOICE_FIELDS)
+    before = _field(app, doc, "invoice_number")
+    assert before.confidence < 1.0
+    token = login(client, "pat")
+    page = client.post(f"/documents/{doc}/fields", data={
+        "name": "invoice_number", "value": before.value, "csrf_token": token})
+    assert "Confirmed invoice_number." in page.text
+    row = _field(app, doc, "invoice_number")
+    # Certain now, still the machine's reading (source, box), and not a correction.
+    assert row.confidence == 1.0 and not row.corrected and row.corrected_by is None
+    assert (row.source, row.bbox, row.value) == (before.source, before.bbox, before.value)
+    assert row.original["confidence"] == before.confidence
+    assert "invoice_number" not in client.get(f"/api/documents/{doc}").json()["corrections"]
+    with session_scope(app.state.sessions) as s:
+        assert metrics.compute(s).corrected_documents == 0
+        assert s.scalar(select(AuditLog).where(AuditLog.action == "field.confirm")).actor == "pat"
+        assert s.scalar(select(AuditLog).where(AuditLog.action == "field.correct")) is None
+    # A changed value is still a correction.
+    page = client.post(f"/documents/{doc}/fields", data={
+        "name": "invoice_number", "value": "INV-9", "csrf_token": token})
+    assert "Saved invoice_number." in page.text
+    assert _field(app, doc, "invoice_number").corrected

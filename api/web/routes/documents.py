@@ -352,8 +352,9 @@ def correct_field(
 ) -> Response:
     clear = action == "clear"
     try:
-        apply_field(request, session, user, document_id, name, value, reason, clear)
-        flash(request, f"Cleared {name}." if clear else f"Saved {name}.")
+        row = apply_field(request, session, user, document_id, name, value, reason, clear)
+        done = "Cleared" if clear else "Saved" if row.corrected else "Confirmed"
+        flash(request, f"{done} {name}.")
     except HTTPException as exc:
         if not flashed(exc):
             raise
