@@ -67,6 +67,11 @@ def test_search_returns_visible_contract_hits(app: FastAPI, client: TestClient,
     hits = r.json()["hits"]
     assert hits and {h["document_id"] for h in hits} == {contract}
     assert hits[0]["link"] == f"/documents/{contract}?page=1"
+    # A query nothing answers: the plain ranking still lists the nearest chunks, the
+    # relevance cut-off lists none.
+    nonsense = {"q": "zebra quokka", "mode": "hybrid"}
+    assert client.get("/api/search", params=nonsense).json()["hits"]
+    assert client.get("/api/search", params={**nonsense, "relevant": "true"}).json()["hits"] == []
     page = client.get("/search", params={"q": "termination", "mode": "keyword"})
     assert page.status_code == 200 and "<mark>" in page.text and "handbook" not in page.text
 

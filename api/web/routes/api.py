@@ -195,8 +195,12 @@ def search(
     clause: str | None = None,
     date_from: Annotated[str | None, Query(alias="from")] = None,
     date_to: Annotated[str | None, Query(alias="to")] = None,
+    relevant: bool = False,
 ) -> dict[str, Any]:
-    hits = run_search(request, session, user, q, k, mode,
+    """The best `k` hits; `relevant=true` keeps only hits with evidence of their own (the
+    clause page's cut-off), so a query nothing answers returns no hits instead of the
+    nearest unrelated ones."""
+    hits = run_search(request, session, user, q, k, mode, relevant_only=relevant,
                       **filter_args(type, subtype, party, law, clause, date_from, date_to))
     return {"query": q, "hits": [h.to_json() for h in hits]}
 
