@@ -415,9 +415,12 @@ def candidates(lays: list[PageLayout], decimal_mark: str | None) -> list[Candida
 
 
 def is_continuation(c: Candidate, last: Candidate, word_height: float) -> bool:
-    """A row without numbers in the description column right below a kept item."""
-    if c.page != last.page or c.amount is not None or not c.description:
+    """A row in the description column right below a kept item, with no number under a
+    number column (a year or a service period in it is fine)."""
+    if c.page != last.page or not c.description:
         return False
+    if any(t.number is not None and _column_of(t, c.table) is not None for t in c.tokens):
+        return False  # a number under a number column: a row of its own
     if any(v for k, v in c.features.items() if k.startswith("label_")):
         return False
     gap = c.row.bbox[1] - last.row.bbox[3]
@@ -479,7 +482,7 @@ def assemble(cands: list[Candidate], probs: np.ndarray, threshold: float,
             ps.append(float(p))
             descs.append(c.description)
         elif kept and is_continuation(c, kept[-1], wh.get(c.page, 10.0)):
-            descs[-1] = f"{descs[-1]} {c.description}".strip()
+            descs[-1] = f"{descs[-1]} {' '.join(t.text for t in c.tokens)}".strip()
             kept[-1].row = Row(kept[-1].row.index, kept[-1].row.page,
                                kept[-1].row.words + c.row.words)
     return kept, ps, descs
