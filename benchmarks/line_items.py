@@ -22,13 +22,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaluation.line_items import ItemScore, score_raw  # noqa: E402
+from evaluation.scoring import calibration  # noqa: E402
 from extractors.invoice import extract_invoice  # noqa: E402
 from extractors.invoice import line_items as li  # noqa: E402
 from training.line_items import LAYOUTS  # noqa: E402
 
 
-def run(n_docs: int, seed: int, use_model: bool) -> tuple[dict[str, ItemScore], float]:
+def run(n_docs: int, seed: int, use_model: bool
+        ) -> tuple[dict[str, ItemScore], float, list[tuple[float, bool]]]:
+    """Item scores per layout, seconds taken, and (reported list confidence, list exactly
+    right) for every document with a reported list."""
     out: dict[str, ItemScore] = {}
+    pairs: list[tuple[float, bool]] = []
     t0 = time.perf_counter()
     with mock.patch.object(li, "available", lambda: use_model):
         for layout, gen in LAYOUTS.items():
@@ -37,8 +42,13 @@ def run(n_docs: int, seed: int, use_model: bool) -> tuple[dict[str, ItemScore], 
                 doc, truth = gen(seed + k)
                 kind = "receipt" if "receipt" in layout else "invoice"
                 f = extract_invoice(doc, kind).get("line_items")
-                s.add(score_raw(truth.get("line_items") or [], f.normalized if f else []))
-    return out, time.perf_counter() - t0
+                got = score_raw(truth.get("line_items") or [], f.normalized if f else [])
+                s.add(got)
+                if f is not None:
+                    exact = got.exact_docs == 1 and all(
+                        c.right == c.compared for c in got.columns.values())
+                    pairs.append((float(f.confidence), exact))
+    return out, time.perf_counter() - t0, pairs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     if not li.available():
         print("no line-item model: python -m training.line_items", file=sys.stderr)
         return 2
-    rule, t_rule = run(args.docs, args.seed, False)
-    model, t_model = run(args.docs, args.seed, True)
+    rule, t_rule, _ = run(args.docs, args.seed, False)
+    model, t_model, pairs = run(args.docs, args.seed, True)
     print(f"{'layout':18s} {'rule P/R/F1':>20s} {'model P/R/F1':>20s}  model column accuracy")
     total_r, total_m = ItemScore(), ItemScore()
     for layout in LAYOUTS:
@@ -64,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
               " ".join(f"{k} {'-' if v is None else f'{v:.3f}'}" for k, v in acc.items()))
     print(f"{'all':18s} {total_r.precision:6.3f} {total_r.recall:6.3f} {total_r.f1:6.3f} "
           f"{total_m.precision:6.3f} {total_m.recall:6.3f} {total_m.f1:6.3f}")
+    cal = calibration(pairs)
+    print(f"model list confidence as extract_invoice reports it (after its cross-checks): "
+          f"ECE {cal['ece']:.3f} over {cal['count']} lists")
     n = args.docs * len(LAYOUTS)
     print(f"extract_invoice per document: rule {1000 * t_rule / n:.1f} ms, "
           f"model {1000 * t_model / n:.1f} ms ({n} documents)")
@@ -72,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             "docs_per_layout": args.docs, "seed": args.seed,
             "rule": {k: v.to_json() for k, v in rule.items()},
             "model": {k: v.to_json() for k, v in model.items()},
-            "ms_per_doc": {"rule": 1000 * t_rule / n, "model": 1000 * t_model / n}},
+            "ms_per_doc": {"rule": 1000 * t_rule / n, "model": 1000 * t_model / n},
+            "list_calibration": cal},
             indent=1) + "\n")
     return 0
 

@@ -49,7 +49,10 @@ from modelfile import load_checked, single_thread
 MODEL_PATH = Path(__file__).parent / "model" / "line_items.joblib"
 VOCAB_PATH = Path(__file__).parent / "labels" / "line_items.json"
 REBUILD = "python -m training.line_items"
-SOURCE = "table-model"
+# the source of every learned, out-of-fold calibrated pick: extract_invoice applies no OCR
+# word-confidence discount and no recalibration on top (the model was calibrated on
+# generated pages with OCR damage already)
+SOURCE = "ranker"
 
 MIN_HEADER_COLUMNS = 2      # distinct column kinds a header row names
 MAX_ROWS_AFTER_HEADER = 80  # candidate rows read below a header on one page
