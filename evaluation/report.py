@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.corpus import CorpusDoc
+from evaluation.line_items import score_results
 from evaluation.scoring import (
     SCORING_VERSION,
     FieldScore,
@@ -175,9 +176,16 @@ def build_report(
          "message": (r["error"] or {}).get("message", "")}
         for r in doc_rows if r["status"] == "failed"
     ]
+    # --- line items, item by item (`evaluation.line_items`), where the truth has them
+    items_section: dict[str, Any] = {}
+    for src, idx in sorted(by_source.items()):
+        got = score_results((docs[i].truth, results[i]) for i in idx)
+        if got is not None:
+            items_section[src] = got.to_json()
     return {
         "meta": {"scoring_version": SCORING_VERSION, **(meta or {})},
         "fields": fields_section,
+        "line_items": items_section,
         "types": types_section,
         "calibration": calib,
         "throughput": throughput,
@@ -275,6 +283,20 @@ def render_markdown(report: Mapping[str, Any], max_failures: int = 40) -> str:
     out += [_table(["source", "field", "support", "predicted", "TP", "FP", "FN", "P", "R",
                     "F1", "skipped"], rows),
             "", "\\* not a CONTRACT.md field name (extra label of the source).", ""]
+
+    items = report.get("line_items") or {}
+    if items:
+        out += ["## Line items", "",
+                "Item by item (`evaluation/line_items.py`): amount equal and description "
+                "similar, matched one to one; column accuracy over matched items.", ""]
+        rows = []
+        for src, c in items.items():
+            acc = c["column_accuracy"]
+            rows.append([src, c["docs"], c["tp"], c["fp"], c["fn"], _pct(c["precision"]),
+                         _pct(c["recall"]), _pct(c["f1"]), *(_pct(acc[k]) for k in
+                         ("description", "quantity", "unit_price", "amount"))])
+        out += [_table(["source", "docs", "TP", "FP", "FN", "P", "R", "F1", "description",
+                        "quantity", "unit price", "amount"], rows), ""]
 
     out += ["## Document types", "", "Confusion matrix (rows: truth, columns: predicted).", ""]
     labels = ts["confusion"]["labels"]

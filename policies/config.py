@@ -16,6 +16,14 @@ from typing import Any
 
 CONFIG_FILENAMES = ("policies.toml", "policies.json")
 
+# field -> the confidence below which no rule judges that field's values: a value the
+# extractor is unsure of goes to review for its confidence, and a finding drawn from it
+# would report the misreading, not the invoice. line_items: a list the row classifier
+# kept at a calibrated confidence under 0.5 (the cap extract_invoice puts on a list
+# whose sum misses the subtotal is 0.5, so a confident list that misses still raises
+# ap.line_items_sum).
+JUDGE_MIN_CONFIDENCE: dict[str, float] = {"line_items": 0.5}
+
 
 def _default_review_fields() -> dict[str, list[str]]:
     return {"receipt": ["total_amount", "invoice_date", "vendor_name"]}
@@ -108,6 +116,10 @@ class PolicyConfig:
     # violations at or above this severity need a human; lower ones are only reported.
     review_min_severity: str = "medium"
     disabled_rules: list[str] = field(default_factory=list)
+    # field -> below this confidence the rules that judge the field's values stay silent
+    # (JUDGE_MIN_CONFIDENCE; absent fields are always judged)
+    judge_min_confidence: dict[str, float] = field(
+        default_factory=lambda: dict(JUDGE_MIN_CONFIDENCE))
 
     # fuzzy duplicates (ap.fuzzy_duplicate): invoice numbers equal after normalisation,
     # at most this many edits apart, or one the other with a prefix/suffix added (the

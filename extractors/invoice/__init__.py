@@ -21,6 +21,7 @@ import numpy as np
 
 from extractors.invoice import calibrate as final_calibration
 from extractors.invoice import customer as customer_ranker
+from extractors.invoice import line_items as learned_line_items
 from extractors.invoice import receipt_ranker
 from extractors.invoice.candidates import (
     _REGNO,
@@ -1025,7 +1026,8 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     for name, fn in (("vendor_tax_id", lambda: _tax_id(lays, country)),
                      ("iban", lambda: _iban(lays)), ("payment_terms", lambda: _terms(lays)),
                      ("customer_name", lambda: _customer_field(lays, fields, doc_type)),
-                     ("line_items", lambda: _line_items(lays, decimal_mark))):
+                     ("line_items", lambda: learned_line_items.extract(lays, decimal_mark)
+                      if learned_line_items.available() else _line_items(lays, decimal_mark))):
         f = fn()
         if f is not None:
             fields[name] = f

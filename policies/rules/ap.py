@@ -125,6 +125,8 @@ def line_items_sum(inp: RuleInput) -> list[Violation]:
     items = inp.get("line_items")
     if not isinstance(items, list) or not items:
         return []
+    if not inp.judged("line_items"):
+        return []  # lines read below the judging floor: reviewed, not judged
     amounts = []
     for item in items:
         amount = parse_money(item.get("amount")) if isinstance(item, dict) else None
@@ -321,7 +323,7 @@ ARITHMETIC_TOTAL = Rule(
 LINE_ITEMS_SUM = Rule(
     "ap.line_items_sum", AP, "medium",
     "The line amounts do not add up to the subtotal (or the total when there is no "
-    "subtotal).", line_items_sum,
+    "subtotal); not judged on line items read below judge_min_confidence.", line_items_sum,
 )
 DUE_BEFORE_ISSUE = Rule(
     "ap.due_before_issue", INVOICE, "medium", "The due date is before the invoice date.",

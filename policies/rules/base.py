@@ -37,6 +37,13 @@ class RuleInput:
     def get(self, name: str) -> Any:
         return field_value(self.fields, name)
 
+    def judged(self, name: str) -> bool:
+        """Whether field `name` is read confidently enough to be judged
+        (`PolicyConfig.judge_min_confidence`); an absent field or one without a floor is."""
+        floor = self.config.judge_min_confidence.get(name)
+        f = self.fields.get(name)
+        return floor is None or f is None or float(f.confidence) >= float(floor)
+
     def money(self, name: str) -> Decimal | None:
         return parse_money(self.get(name))
 

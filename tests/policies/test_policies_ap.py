@@ -122,6 +122,29 @@ def test_line_items_sum(ctx, config):
     assert "ap.line_items_sum" not in rules_of(run(no_sub, ctx, config))
 
 
+def test_line_items_sum_not_judged_below_the_confidence_floor(ctx, config):
+    """Lines read below `judge_min_confidence["line_items"]` raise no sum finding; at or
+    above it (or with the floor lowered) the same lines do."""
+    bad = [{"description": "a", "amount": "60.00"}, {"description": "b", "amount": "30.00"}]
+    floor = config.judge_min_confidence["line_items"]
+    assert 0 < floor < 1
+
+    def finds(confidence, cfg=config):
+        return "ap.line_items_sum" in rules_of(
+            run(base_invoice(line_items=(bad, confidence)), ctx, cfg))
+
+    assert not finds(floor - 0.01)
+    assert not finds(0.2)
+    assert finds(floor)  # a confident list capped at 0.5 for missing the subtotal
+    assert finds(0.95)
+    config.judge_min_confidence = {}
+    assert finds(0.2)
+    # agreeing lines stay silent on both sides of the floor
+    ok = [{"description": "a", "amount": "60.00"}, {"description": "b", "amount": "40.00"}]
+    assert "ap.line_items_sum" not in rules_of(run(base_invoice(line_items=(ok, 0.95)), ctx,
+                                                   config))
+
+
 def test_dates(ctx, config):
     assert "ap.due_before_issue" in rules_of(run(base_invoice(due_date="2026-03-01"), ctx, config))
     vs = rules_of(run(base_invoice(invoice_date="2026-03-20", due_date=None), ctx, config))

@@ -438,14 +438,18 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
     p.nl()
     sub = 0.0
     scale = rng.choice([1, 1, 10, 100, 1000])
+    items = []
     for k in range(rng.randint(1, 8)):
         q = rng.randint(1, 20)
         up = round(rng.uniform(5, 900) * scale, 2)
         amt = round(q * up, 2)
         sub += amt
-        cells = [str(k + 1), rng.choice(_SERVICES[lang]), str(q), money(up, lang, grp),
+        desc = rng.choice(_SERVICES[lang])  # drawn where the cells drew it: same documents
+        items.append({"description": desc, "quantity": str(q), "unit_price": f"{up:.2f}",
+                      "amount": f"{amt:.2f}"})
+        cells = [str(k + 1), desc, str(q), money(up, lang, grp),
                  money(amt, lang, grp)][-len(cols):] if len(cols) == 5 else \
-            [rng.choice(_SERVICES[lang]), str(q), money(up, lang, grp), money(amt, lang, grp)]
+            [desc, str(q), money(up, lang, grp), money(amt, lang, grp)]
         for i, c in enumerate(cells):
             p.text(xs[i], c, "l" if i < 2 else "r")
         p.nl()
@@ -453,7 +457,8 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
     rate = rng.choice([20.0, 10.0, 5.5]) if lang == "fr" else rng.choice([19.0, 19.0, 7.0])
     tax = round(sub * rate / 100, 2)
     total = round(sub + tax, 2)
-    truth.update(subtotal=f"{sub:.2f}", tax_amount=f"{tax:.2f}", total_amount=f"{total:.2f}")
+    truth.update(subtotal=f"{sub:.2f}", tax_amount=f"{tax:.2f}", total_amount=f"{total:.2f}",
+                 line_items=items)
     p.nl()
     tl = W * rng.uniform(0.5, 0.6)
     cur = rng.choice(["€", " €", " EUR", ""])
@@ -544,18 +549,22 @@ def invoice_us_media(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     p.nl()
     gross = 0.0
     s = d - timedelta(days=30)
+    spots = []
     for _ in range(rng.randint(2, 16)):
         sd = s + timedelta(days=rng.randint(0, 29))
         rate = float(rng.choice([25, 50, 75, 100, 150, 200, 350, 500, 750, 1200, 2500]))
         gross += rate
-        p.text(mx, f"{sd.month:02d}/{sd.day:02d}/{sd.year % 100:02d} {sd.strftime('%a').upper()} "
-                   f"{rng.randint(5, 11)}:{rng.choice(['00', '15', '30', '45'])}"
-                   f"{rng.choice(['A', 'P'])} :{rng.choice(['15', '30', '60'])} "
-                   f"{rng.choice(_PROGRAMS)}")
+        spot = (f"{sd.month:02d}/{sd.day:02d}/{sd.year % 100:02d} {sd.strftime('%a').upper()} "
+                f"{rng.randint(5, 11)}:{rng.choice(['00', '15', '30', '45'])}"
+                f"{rng.choice(['A', 'P'])} :{rng.choice(['15', '30', '60'])} "
+                f"{rng.choice(_PROGRAMS)}")
+        spots.append({"description": spot, "amount": f"{rate:.2f}"})
+        p.text(mx, spot)
         p.text(W - mx, f"{rate:,.2f}", "r")
         p.nl()
     gross = round(gross, 2)
     truth["total_amount"] = f"{gross:.2f}"
+    truth["line_items"] = spots
     p.nl()
     tl = W * rng.uniform(0.5, 0.6)
     p.text(tl, rng.choice(L["media_gross"]))
