@@ -280,7 +280,7 @@ class Pipeline:
         timings = result.timings_ms
         doc: IngestedDocument | None = None
         try:
-            self.published.refresh()  # a newer published policy or model, before reading
+            self._follow_published()
             # read .. extract under the wall-time budget (workflow.budget); storing and
             # judging what they gave is bounded by the limits the reading enforces
             with deadline(self.budget.seconds):
@@ -366,6 +366,14 @@ class Pipeline:
             except work_lease.LeaseLost as exc:
                 log.error("%s", exc)
         return result.to_json()
+
+    def _follow_published(self) -> None:
+        """A newer published policy or model, before reading: a failed check keeps the
+        versions in use (the next document checks again) instead of failing this one."""
+        try:
+            self.published.refresh()
+        except Exception:  # noqa: BLE001 - logged; the document goes on with what is loaded
+            log.warning("could not check the published policies and models", exc_info=True)
 
     def _record_read(self, document_id: str, doc: IngestedDocument) -> None:
         """Every reading of an original is recorded at once (OCR runs per document)."""

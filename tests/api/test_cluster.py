@@ -212,9 +212,9 @@ def start_worker(c: Cluster, n: int) -> None:
             {"BACKOFFICE_DATA_DIR": str(c.base / f"worker{n}")})
 
 
-def _victim(c: Cluster, sessions: Any, scans: set[str]) -> tuple[int, set[str]]:
+def _victim(c: Cluster, sessions: Any, scans: set[str]) -> tuple[int, dict[str, str]]:
     """A pool process of worker 1 holding a document, preferably a scan it has not finished
-    reading (killed mid-OCR); (its pid, the documents it holds)."""
+    reading (killed mid-OCR); (its pid, the documents it holds -> the run's lease owner)."""
     from sqlalchemy import select
 
     from records.db import session_scope
@@ -227,11 +227,11 @@ def _victim(c: Cluster, sessions: Any, scans: set[str]) -> tuple[int, set[str]]:
             held = s.execute(select(Document.id, Document.lease_owner).where(
                 Document.lease_owner.is_not(None))).all()
             read = set(s.scalars(select(DocumentRead.document_id)))
-        mine: dict[int, set[str]] = {}
+        mine: dict[int, dict[str, str]] = {}
         for d, owner in held:
             pid = int(owner.split(":")[1])
             if pid in children:
-                mine.setdefault(pid, set()).add(d)
+                mine.setdefault(pid, {})[d] = owner
         for pid, docs in mine.items():
             reading_scan = any(d in scans and d not in read for d in docs)
             if reading_scan or (docs and time.monotonic() - start > KILL_PREFER_SCAN_S):
@@ -263,7 +263,7 @@ def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa
     files = [files[i] for i in sorted(range(len(files)), key=lambda i: (i % 5, i))]  # mixed
     ids: dict[str, str] = {}
     t0 = time.monotonic()
-    killed: set[str] = set()
+    killed: dict[str, str] = {}  # document -> the killed run's lease owner
     killed_pid, t_kill = None, None
     for i, (name, data, media) in enumerate(files):
         r = httpx.post(f"{urls[i % 2]}/api/documents?wait=false", headers=auth, timeout=60,
@@ -295,11 +295,12 @@ def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa
             AuditLog.action == "document.processed").group_by(AuditLog.entity_id)).all())
         reads = s.execute(select(DocumentRead.document_id, DocumentRead.owner,
                                  DocumentRead.ocr_pages)).all()
-    by_dead = [d for d, owner, _o in reads if int(str(owner).split(":")[1]) == killed_pid]
+    dead_runs = set(killed.values())
+    by_dead = [d for d, owner, _o in reads if owner in dead_runs]
     live_reads: dict[str, int] = {}
     ocr_runs: dict[str, int] = {}
     for d, owner, ocr_pages in reads:
-        if int(str(owner).split(":")[1]) != killed_pid:
+        if owner not in dead_runs:
             live_reads[d] = live_reads.get(d, 0) + 1
             if ocr_pages:
                 ocr_runs[d] = ocr_runs.get(d, 0) + 1
@@ -313,7 +314,7 @@ def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa
     print(f"\ncluster: {len(ids)} documents ({SCANS} scanned), lost {len(lost)}, failed "
           f"{len(failed)}, completed runs != 1: {twice}, readings != 1 by live runs: {reread}, "
           f"OCR runs per scanned document: {ocr_per_scan}, killed pool process {killed_pid} "
-          f"holding {killed_names} (it had read {len(by_dead)} of them), replaced by "
+          f"holding {killed_names} (its run had read {len(by_dead)} of them), replaced by "
           f"{sorted(replaced)}, recovery {(recovered_at or time.monotonic()) - t_kill:.1f} s "
           f"after the kill, wall {wall:.1f} s")
     assert lost == [] and failed == [] and twice == {} and reread == {}
