@@ -41,7 +41,7 @@ from records.db import init_db, session_scope, setup_lock
 from records.sealing import load_sealer
 from records.users import UserError, ensure_admin
 from workflow import webhooks, work_lease
-from workflow.published import Follower
+from workflow.published import POLICIES, Follower
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ async def follow_published(app: FastAPI, every_s: float) -> None:
     while True:
         await asyncio.sleep(max(every_s, 1.0))
         try:
-            await asyncio.to_thread(state.published.refresh)
-            state.policy_config = state.published.policy_config
+            if POLICIES in await asyncio.to_thread(state.published.refresh):
+                state.policy_config = state.published.policy_config
         except Exception:  # noqa: BLE001 - the policies in use stay; tried again next time
             log.warning("could not check the published policies", exc_info=True)
 

@@ -7,7 +7,9 @@ reading a scan, and its worker replaces it. Checks: every document processed exa
 (one completed run each, none lost, none failed), one reading (OCR run) per document by the
 live runs (`document_reads`), every contract found by keyword and semantic search from both
 nodes, a login on one node valid on the other, a correction on one node visible in the
-other's search, an upload with `wait=true` answered with its fields. Prints the figures
+other's search, an upload with `wait=true` answered with its fields, a policy and then a
+retrained model published through one node's command used by the workers' next documents
+(recorded in `documents.versions`). Prints the figures
 (lost, runs and OCR runs per document, recovery time after the kill, wall time).
 
 Slow (minutes): skipped, with the reason, where a service's binary is missing.
@@ -15,6 +17,7 @@ Slow (minutes): skipped, with the reason, where a service's binary is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -28,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from records.published import content_version as published_version
 from records.sealing import new_key_text
 from tests.conftest import INVOICE_LINES, pdf_bytes
 from tests.records.conftest import pg_url  # noqa: F401 - the fixture
@@ -45,6 +49,8 @@ PARTIES = ["Quillfeather Robotics", "Marrowby Shipping", "Tansley Orchards", "Ve
            "Ashgrove Textiles", "Bellhaven Mining", "Corbridge Pharma", "Dunmore Logistics",
            "Elmstead Foods", "Farrowdale Energy", "Glenbrook Media", "Harwick Aerospace",
            "Inverell Ceramics", "Jorvik Analytics"]
+PUBLISHED_CHECK_S = 1  # how often the nodes look for published policies and models
+STRICT_POLICY = '[required_fields]\ninvoice = ["vendor_name", "invoice_number", "po_number"]\n'
 KILL_PREFER_SCAN_S = 60  # how long to wait for a scan in reading before killing any holder
 
 
@@ -176,6 +182,7 @@ def cluster(pg_url: str, tmp_path: Path,  # noqa: F811
         "BACKOFFICE_BLOB_URL": s3_blob_url, "BACKOFFICE_SECRET_KEY": SECRET,
         "BACKOFFICE_HR_KEY": new_key_text(), "BACKOFFICE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "BACKOFFICE_LEASE_TTL": str(LEASE_TTL_S), "BACKOFFICE_WORKERS": "1",
+        "BACKOFFICE_PUBLISHED_CHECK": str(PUBLISHED_CHECK_S),
         "BACKOFFICE_S3_ENDPOINT": os.environ["BACKOFFICE_S3_ENDPOINT"],  # the local S3 server
     })
     c = Cluster(tmp_path, env)
@@ -210,6 +217,37 @@ def start_worker(c: Cluster, n: int) -> None:
                            "--loglevel", "info", "-n", f"worker{n}@%h", "--without-gossip",
                            "--without-mingle"],
             {"BACKOFFICE_DATA_DIR": str(c.base / f"worker{n}")})
+
+
+def _cli(c: Cluster, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, timeout=300,
+                          env={**c.env, "BACKOFFICE_DATA_DIR": str(c.base / "web1")},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _upload_waiting(urls: list[str], auth: dict[str, str], tag: str) -> list[dict[str, Any]]:
+    """Four invoices, two through each node, each answered once processed (wait=true):
+    with two workers taking tasks in turn, both workers' processes are covered."""
+    import httpx
+
+    out = []
+    for i in range(4):
+        data = pdf_bytes([*INVOICE_LINES, f"Ref: {tag}-{i}"])
+        r = httpx.post(f"{urls[i % 2]}/api/documents?timeout=300", headers=auth, timeout=330,
+                       files=[("files", (f"{tag}-{i}.pdf", data, "application/pdf"))])
+        assert r.status_code == 200, r.text
+        out.append(r.json()["documents"][0])
+    return out
+
+
+def _versions(sessions: Any, document_id: str) -> dict[str, str]:
+    from records.db import session_scope
+    from records.models import Document
+
+    with session_scope(sessions) as s:
+        row = s.get(Document, document_id)
+        return dict(row.versions or {})
 
 
 def _victim(c: Cluster, sessions: Any, scans: set[str]) -> tuple[int, dict[str, str]]:
@@ -327,6 +365,27 @@ def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa
                                      "application/pdf"))])
     assert r.status_code == 200, r.text
     assert r.json()["documents"][0]["fields"]["invoice_number"]["value"] == "INV-2024-0113"
+
+    # a policy, then a retrained model, published through node 1's command: the workers'
+    # next documents are judged and classified with them, without a restart
+    policy = c.base / "policies.toml"
+    policy.write_text(STRICT_POLICY)
+    _cli(c, "policies", "publish", str(policy))
+    time.sleep(2 * PUBLISHED_CHECK_S)
+    for n, got in enumerate(_upload_waiting(urls, auth, "policy")):
+        assert "missing:po_number" in got["review"]["reasons"], (n, got["review"])
+        assert _versions(sessions, got["document_id"])["policies"] == \
+            published_version(STRICT_POLICY.encode())
+    from training.classifier import train
+
+    train(out_dir=c.base / "retrained", feedback=[], seed=3, n_per_class=12)
+    _cli(c, "policies", "publish", "--model", "classifier",
+         str(c.base / "retrained" / "classifier.joblib"))
+    model = json.loads((c.base / "retrained" / "classifier.json").read_text())
+    time.sleep(2 * PUBLISHED_CHECK_S)
+    for got in _upload_waiting(urls, auth, "model"):
+        assert got["model_version"] == model["version"]
+        assert _versions(sessions, got["document_id"])["classifier"] == model["sha256"]
 
     contracts = [(n, d) for n, d in ids.items() if n.startswith("nda-")]
     for url in urls:  # both nodes find every contract, by keyword and by meaning
