@@ -610,7 +610,8 @@ class Pipeline:
             events.status_changed(s, row, DocumentStatus.PROCESSING)
             audit(s, actor, "document.processed", "document", document_id, None,
                   {"status": status.value, "doc_type": cls.doc_type, "fields": sorted(fields),
-                   "findings": [v.rule for v in violations]})
+                   "findings": [v.rule for v in violations],
+                   "versions": dict(row.versions or {})})
             return Judged(violations, review, status, ms)
 
     def reindex_document(self, document_id: str) -> bool:

@@ -69,6 +69,9 @@ def test_a_policy_published_on_one_node_judges_the_next_document_on_the_other(
         assert [h[:3] for h in history(s)] == [(POLICIES, done.version, "admin")]
         assert s.scalar(select(AuditLog.action).where(
             AuditLog.action == "published.policies")) is not None
+        processed = s.scalar(select(AuditLog.after).where(
+            AuditLog.action == "document.processed", AuditLog.entity_id == after["document_id"]))
+        assert processed["versions"] == {POLICIES: done.version}
 
 
 def test_an_invalid_policy_is_not_published(nodes: tuple[Pipeline, Pipeline]) -> None:
