@@ -41,6 +41,7 @@ from records.db import init_db, session_scope, setup_lock
 from records.sealing import load_sealer
 from records.users import UserError, ensure_admin
 from workflow import webhooks, work_lease
+from workflow.published import POLICIES, Follower
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,17 @@ WEB = Path(__file__).parent / "web"
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
-def _policy_config(settings: Settings) -> Any:
-    from policies.config import load_config
-
-    path = settings.data_dir / "policies.toml"
-    config = load_config(path if path.exists() else None)
-    config.type_threshold = settings.type_threshold
-    return config
+async def follow_published(app: FastAPI, every_s: float) -> None:
+    """Corrections and decisions on this node judge with the current published policies
+    (`workflow.published`), checked every BACKOFFICE_PUBLISHED_CHECK seconds."""
+    state = app.state
+    while True:
+        await asyncio.sleep(max(every_s, 1.0))
+        try:
+            if POLICIES in await asyncio.to_thread(state.published.refresh):
+                state.policy_config = state.published.policy_config
+        except Exception:  # noqa: BLE001 - the policies in use stay; tried again next time
+            log.warning("could not check the published policies", exc_info=True)
 
 
 class AdminPasswordRefused(RuntimeError):
@@ -101,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Takeover(sessions, jobs, resubmit_after_s=3 * settings.lease_ttl_s)
             .loop(work_lease.takeover_every_s(settings.lease_ttl_s)))
         retrain = asyncio.create_task(Retrainer(settings, sessions).loop())
+        following = asyncio.create_task(follow_published(app, settings.published_check_s))
         watching = start_in_background(settings)  # BACKOFFICE_CONSUME_DIR, when set
         sending = webhooks.start_in_background(sessions)
         polling = mail.start_in_background(sessions, settings, load_secret_key(settings))
@@ -110,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if watching is not None:
             watching[0].set()
         retrain.cancel()
+        following.cancel()
         takeover.cancel()
         jobs.shutdown()
 
@@ -133,7 +140,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.blobs, state.page_cache = stored.originals, stored.pages
     state.jobs = jobs
     state.secret_key = load_secret_key(settings)
-    state.policy_config = _policy_config(settings)
+    state.published = Follower(settings, sessions)
+    state.published.refresh(force=True)
+    state.policy_config = state.published.policy_config
     state.templates = Jinja2Templates(directory=str(WEB / "templates"))
     state.templates.env.filters["as_text"] = as_text
     state.search = None

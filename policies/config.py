@@ -231,12 +231,18 @@ def load_config(path: str | Path | None = None) -> PolicyConfig:
         p = found[0]
     if not p.is_file():
         return config
-    raw = p.read_bytes()
-    if p.suffix.lower() == ".json":
-        data = json.loads(raw.decode("utf-8"))
-    else:
-        data = tomllib.loads(raw.decode("utf-8"))
+    return config_from_bytes(p.read_bytes(), json_format=p.suffix.lower() == ".json",
+                             where=str(p))
+
+
+def config_from_bytes(raw: bytes, json_format: bool = False,
+                      where: str = "policy config") -> PolicyConfig:
+    """Defaults overridden by a policy file's content (TOML, or JSON): a file from the data
+    dir, or the version published for every node (`workflow.published`). Raises ValueError
+    (tomllib's and json's errors are ValueErrors) on anything invalid."""
+    text = raw.decode("utf-8")
+    data = json.loads(text) if json_format else tomllib.loads(text)
     data = data.get("policies", data) if isinstance(data, dict) else data
     if not isinstance(data, dict):
-        raise ValueError(f"{p}: policy config must be a table/object")
-    return _merge(config, data)
+        raise ValueError(f"{where}: policy config must be a table/object")
+    return _merge(PolicyConfig(), data)

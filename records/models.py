@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -80,6 +81,9 @@ class Document(Base):
     # Runs that took the lease and never gave it back (their worker died): a document that
     # kills every worker that tries it is failed after a few, not redelivered for ever.
     lease_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What judged and read it (`workflow.published`): the policies' version and the versions
+    # of the published models in use when it was last processed.
+    versions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     page_rows: Mapped[list[PageRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="PageRow.number"
@@ -142,6 +146,36 @@ class StatusEvent(Base):
     actor: Mapped[str] = mapped_column(String(80), default="system")
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DocumentRead(Base):
+    """One reading of a document's original (ingest, OCR included), recorded as soon as it
+    is done: how often a document was read (and OCR'd) tells duplicated work apart."""
+
+    __tablename__ = "document_reads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str | None] = mapped_column(String(120))  # the lease owner, when leased
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    ocr_pages: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublishedFile(Base):
+    """A version of a file every node uses: `policies.toml` or a model (`records.published`).
+    The newest row of a name is the current version; its version is the content's sha256."""
+
+    __tablename__ = "published_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    manifest: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a model's manifest
+    published_by: Mapped[str] = mapped_column(String(80), default="system")
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class DocumentStage(Base):

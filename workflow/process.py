@@ -64,6 +64,7 @@ from records.ids import new_id
 from records.models import (
     ClauseRow,
     Document,
+    DocumentRead,
     FieldRow,
     PageRow,
     ReviewTask,
@@ -77,6 +78,7 @@ from workflow import books, controls, employees, events, judge, qa, work_lease
 from workflow.budget import Budget, ProcessingTimeout, deadline, limit_memory
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
+from workflow.published import Follower
 from workflow.result import AttachmentResult, Failure, ProcessResult
 from workflow.settings import Settings
 from workflow.states import FINAL_STATES, DocumentStatus
@@ -136,7 +138,8 @@ class Pipeline:
                             self.settings.blob_url)
         self.blobs = stored.originals  # the data dir's originals/, or BACKOFFICE_BLOB_URL
         self._search: Any = None
-        self._policy_config: Any = None
+        # policies.toml and retrained models as published for every node (or this node's own)
+        self.published = Follower(self.settings, self.sessions)
         self._chat_model: Any = False  # False: not built yet
         self.ocr_workers: int | None = None  # None: ingest decides (one per core)
         self.budget = Budget(self.settings.doc_timeout_s, self.settings.doc_memory_mb)
@@ -158,13 +161,9 @@ class Pipeline:
 
     @property
     def policy_config(self) -> Any:
-        if self._policy_config is None:
-            from policies.config import load_config
-
-            path = self.settings.data_dir / "policies.toml"
-            self._policy_config = load_config(path if path.exists() else None)
-            self._policy_config.type_threshold = self.settings.type_threshold
-        return self._policy_config
+        """The current published policies (checked every BACKOFFICE_PUBLISHED_CHECK s), else
+        the data dir's policies.toml, else the defaults."""
+        return self.published.policy_config
 
     @property
     def chat_model(self) -> Any:
@@ -281,6 +280,7 @@ class Pipeline:
         timings = result.timings_ms
         doc: IngestedDocument | None = None
         try:
+            self._follow_published()
             # read .. extract under the wall-time budget (workflow.budget); storing and
             # judging what they gave is bounded by the limits the reading enforces
             with deadline(self.budget.seconds):
@@ -293,6 +293,7 @@ class Pipeline:
                 timings["read"] = int(doc.timings_ms.get("read",
                                                          max(0, read_total - timings["ocr"])))
                 result.pages, result.ocr_pages = len(doc.pages), doc.ocr_pages
+                self._record_read(document_id, doc)
 
                 t = time.perf_counter()  # classify
                 cls = apply_type_hint(self._classify(doc), hint)
@@ -320,6 +321,10 @@ class Pipeline:
                 self._index(document_id)
                 timings["index"] = _ms(t)
             self._save_result(document_id, result)
+        except work_lease.LeaseLost as exc:  # another worker took the document over
+            log.error("%s", exc)
+            result.fail(Failure(exc.code, str(exc)))
+            return result.to_json()
         except IngestError as exc:
             result.fail(Failure(exc.code, exc.message))
             self._store_failure(document_id, result, actor)
@@ -356,8 +361,25 @@ class Pipeline:
                                            actor=actor)
                 result.attachments.append(AttachmentResult(
                     child["file"], child["document_id"], child["status"], child["doc_type"]))
-            self._save_result(document_id, result)
+            try:
+                self._save_result(document_id, result)
+            except work_lease.LeaseLost as exc:
+                log.error("%s", exc)
         return result.to_json()
+
+    def _follow_published(self) -> None:
+        """A newer published policy or model, before reading: a failed check keeps the
+        versions in use (the next document checks again) instead of failing this one."""
+        try:
+            self.published.refresh()
+        except Exception:  # noqa: BLE001 - logged; the document goes on with what is loaded
+            log.warning("could not check the published policies and models", exc_info=True)
+
+    def _record_read(self, document_id: str, doc: IngestedDocument) -> None:
+        """Every reading of an original is recorded at once (OCR runs per document)."""
+        with session_scope(self.sessions) as s:
+            s.add(DocumentRead(document_id=document_id, owner=work_lease.current_owner(),
+                               pages=len(doc.pages), ocr_pages=doc.ocr_pages))
 
     def _index(self, document_id: str) -> None:
         """Index a contract and record it (`work_lease.Stage.INDEXED`); a failure or a process
@@ -452,6 +474,7 @@ class Pipeline:
 
     def _save_result(self, document_id: str, result: ProcessResult) -> None:
         with session_scope(self.sessions) as s:
+            work_lease.fence(s, document_id)
             row = s.get(Document, document_id)
             if row is not None:
                 row.timings_ms = dict(result.timings_ms)
@@ -511,8 +534,10 @@ class Pipeline:
         (`workflow.judge`, the path every later correction takes too) and file the ledger
         entry (`workflow.books`)."""
         with session_scope(self.sessions) as s:
+            work_lease.fence(s, document_id)  # refused when this run lost its lease
             row = s.get(Document, document_id)
             assert row is not None
+            row.versions = self.published.versions()
             for model in (PageRow, FieldRow, ViolationRow, ClauseRow):
                 s.execute(delete(model).where(model.document_id == document_id))
             work_lease.forget(s, document_id)  # stages of an earlier run no longer hold
@@ -585,7 +610,8 @@ class Pipeline:
             events.status_changed(s, row, DocumentStatus.PROCESSING)
             audit(s, actor, "document.processed", "document", document_id, None,
                   {"status": status.value, "doc_type": cls.doc_type, "fields": sorted(fields),
-                   "findings": [v.rule for v in violations]})
+                   "findings": [v.rule for v in violations],
+                   "versions": dict(row.versions or {})})
             return Judged(violations, review, status, ms)
 
     def reindex_document(self, document_id: str) -> bool:
@@ -618,7 +644,15 @@ class Pipeline:
 
     def _store_failure(self, document_id: str, result: ProcessResult, actor: str) -> None:
         assert result.error is not None
+        try:
+            self._write_failure(document_id, result, actor)
+        except work_lease.LeaseLost as exc:  # the run that took over records its own outcome
+            log.error("%s", exc)
+
+    def _write_failure(self, document_id: str, result: ProcessResult, actor: str) -> None:
+        assert result.error is not None
         with session_scope(self.sessions) as s:
+            work_lease.fence(s, document_id)
             row = s.get(Document, document_id)
             if row is None:
                 return

@@ -59,6 +59,10 @@ class Settings:
     queue_max: int = 200  # documents waiting or in work before uploads get 503 + Retry-After
     uploads_max: int = 32  # upload requests at once before further ones get 429 + Retry-After
     lease_ttl_s: float = 90.0  # a worker silent this long loses its document (workflow.work_lease)
+    # how often a process looks for newly published policies and models (workflow.published)
+    published_check_s: float = 10.0
+    # how long `POST /api/documents?wait=true` waits for the results before answering 202
+    upload_wait_s: float = 300.0
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -96,6 +100,8 @@ class Settings:
             queue_max=_int("BACKOFFICE_QUEUE_MAX", 200),
             uploads_max=_int("BACKOFFICE_UPLOADS_MAX", 32),
             lease_ttl_s=_float("BACKOFFICE_LEASE_TTL", 90.0),
+            published_check_s=_float("BACKOFFICE_PUBLISHED_CHECK", 10.0),
+            upload_wait_s=_float("BACKOFFICE_UPLOAD_WAIT", 300.0),
             trusted_proxies=tuple(p.strip() for p in
                                   os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "").split(",")
                                   if p.strip()),

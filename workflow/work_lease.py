@@ -8,6 +8,12 @@ starts, and a heartbeat thread renews it every TTL / 4.5 while it works. Another
 killed one loses its document within that time. This replaced "re-send every `processing` document on restart",
 which had two workers OCR the same receipts at once.
 
+The lease's owner is unique per run (host, process, a random part) and is the fencing token:
+every write of a run's outcome (`fence`) first renews the lease in the same transaction,
+conditional on this owner still holding it. A worker that stalled past the TTL and lost the
+document to another finds its write refused (`LeaseLost`) instead of overwriting the newer
+run's result; the heartbeat alone only noticed it.
+
 Stages done outside the storing transaction (search indexing) are recorded in
 `document_stages`: a redelivered task for a finished document completes only what is missing.
 Webhook events are written in the storing transaction itself (an outbox), so they need no
@@ -23,6 +29,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -44,6 +51,13 @@ TAKEOVER_PER_TTL = 3  # a web node looks for run-out leases 3 times per TTL (eve
 # `worker_lost`: one crash may be the machine's fault, three in a row are the document's.
 MAX_LOST_RUNS = 3
 WORKER_LOST = "worker_lost"
+LEASE_LOST = "lease_lost"
+
+
+class LeaseLost(RuntimeError):
+    """This run's lease was taken over (it stalled past the TTL): its result is not written."""
+
+    code = LEASE_LOST
 
 
 def heartbeat_s(ttl_s: float) -> float:
@@ -114,7 +128,39 @@ def release(sessions: Any, document_id: str, owner: str) -> None:
 class Lease:
     document_id: str
     owner: str
-    lost: bool = False  # the heartbeat found it taken over (this worker stalled past the TTL)
+    ttl_s: float = LEASE_TTL_S
+    lost: bool = False  # taken over (this worker stalled past the TTL): seen by a beat or a fence
+
+
+# The lease the running code works under (set by `held`): `fence` checks writes against it.
+_current: ContextVar[Lease | None] = ContextVar("backoffice_work_lease", default=None)
+
+
+def fence(session: Session, document_id: str) -> None:
+    """In a transaction that writes the outcome of work on `document_id`: when that work runs
+    under a lease, renew it conditionally on still owning it, first; raises `LeaseLost` (the
+    caller's transaction rolls back) when another run took it over. The conditional UPDATE
+    locks the row, so a take-over (`acquire`, also an UPDATE) waits for this transaction and
+    then finds the lease live. Work outside a lease (a batch, a test) is not fenced."""
+    lease = _current.get()
+    if lease is None or lease.document_id != document_id:
+        return
+    done = session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.lease_owner == lease.owner)
+        .values(lease_until=utcnow() + timedelta(seconds=lease.ttl_s),
+                updated_at=Document.updated_at)
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        lease.lost = True
+        raise LeaseLost(f"{document_id}: the processing lease of {lease.owner} was taken over "
+                        "by another worker (this one stalled past the lease TTL); its result "
+                        "is not written")
+
+
+def current_owner() -> str | None:
+    lease = _current.get()
+    return lease.owner if lease is not None else None
 
 
 @contextmanager
@@ -122,7 +168,8 @@ def held(sessions: Any, document_id: str, owner: str, ttl_s: float = LEASE_TTL_S
          every_s: float | None = None) -> Iterator[Lease]:
     """Renew the (acquired) lease in the background while the block runs; release after."""
     every_s = every_s or heartbeat_s(ttl_s)
-    lease = Lease(document_id, owner)
+    lease = Lease(document_id, owner, ttl_s)
+    token = _current.set(lease)
     stop = threading.Event()
 
     def beat() -> None:
@@ -140,6 +187,7 @@ def held(sessions: Any, document_id: str, owner: str, ttl_s: float = LEASE_TTL_S
     try:
         yield lease
     finally:
+        _current.reset(token)
         stop.set()
         thread.join()
         try:

@@ -1,4 +1,7 @@
 """`backoffice policies replay DOC`: run the rules again on what they read back then.
+`backoffice policies publish FILE` (or `--model NAME FILE`): make a policy file or a
+retrained model the current version for every node (`workflow.published`);
+`backoffice policies published`: the versions, newest first.
 
 Reads a document's recorded policy evaluation from the decision log (the latest, or
 `--evaluation ID`), runs each rule of the running code on the recorded inputs (field
@@ -14,13 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 NAME = "policies"
-HELP = "replay a document's recorded policy evaluation (replay DOC)"
+HELP = ("replay a document's recorded policy evaluation (replay DOC); publish policies or "
+        "a model for every node (publish FILE)")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,6 +37,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="evaluation id (default: the document's latest)")
     r.add_argument("--list", action="store_true", help="list the document's evaluations")
     r.add_argument("--json", action="store_true", help="one JSON object per rule")
+    pub = sub.add_parser("publish", help="make a policies.toml (or a model) current on every node")
+    pub.add_argument("file", metavar="FILE", type=Path,
+                     help="policies.toml / policies.json, or a model file beside its manifest")
+    pub.add_argument("--model", default=None, metavar="NAME",
+                     help="publish a model (classifier, clause_tagger) instead of policies")
+    sub.add_parser("published", help="the published versions, newest first")
 
 
 def _document_id(session: Session, ref: str) -> str | None:
@@ -44,7 +55,37 @@ def _document_id(session: Session, ref: str) -> str | None:
     return session.scalar(select(Document.id).where(Document.sha256 == ref.lower()))
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from records import published as store
+    from records.db import init_db, session_scope
+    from workflow.published import PublishError, publish_model, publish_policies
+    from workflow.settings import Settings
+
+    settings = Settings.from_env(args.data_dir)
+    settings.ensure_dirs()
+    sessions = init_db(settings.database_url)
+    if args.action == "published":
+        with session_scope(sessions) as s:
+            rows = store.history(s)
+        for name, version, by, at in rows:
+            print(f"{name}\t{version}\t{by}\t{at.isoformat() if at else ''}")
+        return 0 if rows else 2
+    try:
+        if args.model:
+            done, new = publish_model(sessions, args.model, args.file, "cli")
+        else:
+            done, new = publish_policies(sessions, args.file.read_bytes(), "cli",
+                                         json_format=args.file.suffix.lower() == ".json")
+    except (OSError, PublishError) as exc:
+        print(f"backoffice policies: {exc}", file=sys.stderr)
+        return 1
+    print(f"{done.name} {done.version} {'published' if new else 'was already current'}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action in ("publish", "published"):
+        return _publish(args)
     from policies.replay import replay
     from policies.trace import RuleTrace, TraceError
     from policies.version import POLICY_VERSION

@@ -76,5 +76,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"backoffice train: {disk_full_message(exc)}; the previous model is unchanged "
               f"(error code {DISK_FULL})", file=sys.stderr)
         return EXIT_DISK_FULL
+    if not args.shipped and args.out is None:  # the data dir's model: for every node too
+        _publish(out / "classifier.joblib")
     print(json.dumps(metrics, indent=1, sort_keys=True))
     return 0
+
+
+def _publish(path: Path) -> None:
+    from records.db import init_db
+    from workflow.published import publish_model
+    from workflow.settings import Settings
+
+    done, _new = publish_model(init_db(Settings.from_env().database_url), "classifier", path,
+                               "train")
+    print(f"published classifier {done.version}", file=sys.stderr)

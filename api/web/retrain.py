@@ -3,7 +3,7 @@
 The service checks every `BACKOFFICE_RETRAIN_INTERVAL` seconds (default 6 h; 0 turns
 it off) whether reviewers have confirmed or corrected document types since the last
 training; if so it retrains on generated + reviewed documents into the data dir and
-swaps the model in. Training runs in a worker thread so requests keep flowing.
+swaps the model in, and publishes it for every node (`workflow.published`). Training runs in a worker thread so requests keep flowing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from records.db import session_scope
 from records.models import TypeFeedback
+from workflow.published import publish_model
 from workflow.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ class Retrainer:
             kwargs["n_per_class"] = self.n_per_class
         metrics = train(**kwargs)
         classifiers.reload()
+        # every node's workers switch to it at their next check (workflow.published)
+        publish_model(self.sessions, "classifier",
+                      classifiers.local_model_dir() / "classifier.joblib", "retrain")
         self._state_path.write_text(json.dumps({"feedback_rows": rows,
                                                 "model_version": classifiers.MODEL_VERSION}))
         log.warning("classifier retrained on %d reviewed document(s): %s", len(feedback),

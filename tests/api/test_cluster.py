@@ -1,17 +1,23 @@
 """Several machines on one: PostgreSQL and Redis from the Debian packages, a Chroma server and
 a local S3 server on 127.0.0.1, two web nodes on their own ports and data dirs, two Celery
-workers. Documents are uploaded alternately to both nodes; one worker is killed with
-SIGKILL (its whole process group) while it holds a document, then started again. Checks:
-every document processed exactly once (one completed run each, none lost), every contract
-found by keyword and semantic search from both nodes, a login on one node valid on the
-other, a correction on one node visible in the other's search. Prints the figures (lost,
-runs per document, recovery time after the kill, wall time).
+workers. 50 documents (born-digital invoices and contracts, scanned invoices that need OCR)
+are uploaded alternately to both nodes; one worker's pool process (the Celery CHILD running
+a task) is killed with SIGKILL while it holds a document, preferably while it is still
+reading a scan, and its worker replaces it. Checks: every document processed exactly once
+(one completed run each, none lost, none failed), one reading (OCR run) per document by the
+live runs (`document_reads`), every contract found by keyword and semantic search from both
+nodes, a login on one node valid on the other, a correction on one node visible in the
+other's search, an upload with `wait=true` answered with its fields, a policy and then a
+retrained model published through one node's command used by the workers' next documents
+(recorded in `documents.versions`). Prints the figures
+(lost, runs and OCR runs per document, recovery time after the kill, wall time).
 
 Slow (minutes): skipped, with the reason, where a service's binary is missing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -25,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from records.published import content_version as published_version
 from records.sealing import new_key_text
 from tests.conftest import INVOICE_LINES, pdf_bytes
 from tests.records.conftest import pg_url  # noqa: F401 - the fixture
@@ -35,10 +42,33 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "cluster-test-secret-" + "c" * 40
 ADMIN_PASSWORD = "cluster-admin-pass-7"
 LEASE_TTL_S = 15
-INVOICES, CONTRACTS = 10, 4
+INVOICES, CONTRACTS, SCANS = 26, 14, 10  # 50 documents
+BATCH_INVOICES, BATCH_CONTRACTS = 10, 4  # the throughput batches
 FINISH_WAIT_S = 900
 PARTIES = ["Quillfeather Robotics", "Marrowby Shipping", "Tansley Orchards", "Vexmoor Capital",
-           "Ashgrove Textiles", "Bellhaven Mining"]
+           "Ashgrove Textiles", "Bellhaven Mining", "Corbridge Pharma", "Dunmore Logistics",
+           "Elmstead Foods", "Farrowdale Energy", "Glenbrook Media", "Harwick Aerospace",
+           "Inverell Ceramics", "Jorvik Analytics"]
+PUBLISHED_CHECK_S = 1  # how often the nodes look for published policies and models
+STRICT_POLICY = '[required_fields]\ninvoice = ["vendor_name", "invoice_number", "po_number"]\n'
+KILL_PREFER_SCAN_S = 60  # how long to wait for a scan in reading before killing any holder
+
+
+def _scan_png(i: int) -> bytes:
+    """A scanned invoice: a picture of text, no text layer (read by OCR)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    lines = [*INVOICE_LINES[:8], f"Reference: SC-{i}", *INVOICE_LINES[8:]]
+    font = ImageFont.load_default(size=34)
+    img = Image.new("L", (1300, 100 + 60 * len(lines)), "white")
+    draw = ImageDraw.Draw(img)
+    for n, line in enumerate(lines):
+        draw.text((60, 50 + n * 60), line, fill="black", font=font)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def _free_port() -> int:
@@ -72,6 +102,10 @@ class Cluster:
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**self.env, **(extra or {})},
                                             stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
+
+    def children(self, name: str) -> set[int]:
+        """A Celery worker's pool processes (the group less its main process)."""
+        return self.pids(name) - {self.procs[name].pid}
 
     def kill(self, name: str) -> None:
         proc = self.procs.pop(name)
@@ -148,6 +182,7 @@ def cluster(pg_url: str, tmp_path: Path,  # noqa: F811
         "BACKOFFICE_BLOB_URL": s3_blob_url, "BACKOFFICE_SECRET_KEY": SECRET,
         "BACKOFFICE_HR_KEY": new_key_text(), "BACKOFFICE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "BACKOFFICE_LEASE_TTL": str(LEASE_TTL_S), "BACKOFFICE_WORKERS": "1",
+        "BACKOFFICE_PUBLISHED_CHECK": str(PUBLISHED_CHECK_S),
         "BACKOFFICE_S3_ENDPOINT": os.environ["BACKOFFICE_S3_ENDPOINT"],  # the local S3 server
     })
     c = Cluster(tmp_path, env)
@@ -184,49 +219,101 @@ def start_worker(c: Cluster, n: int) -> None:
             {"BACKOFFICE_DATA_DIR": str(c.base / f"worker{n}")})
 
 
+def _cli(c: Cluster, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, timeout=300,
+                          env={**c.env, "BACKOFFICE_DATA_DIR": str(c.base / "web1")},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _upload_waiting(urls: list[str], auth: dict[str, str], tag: str) -> list[dict[str, Any]]:
+    """Four invoices, two through each node, each answered once processed (wait=true):
+    with two workers taking tasks in turn, both workers' processes are covered."""
+    import httpx
+
+    out = []
+    for i in range(4):
+        data = pdf_bytes([*INVOICE_LINES, f"Ref: {tag}-{i}"])
+        r = httpx.post(f"{urls[i % 2]}/api/documents?timeout=300", headers=auth, timeout=330,
+                       files=[("files", (f"{tag}-{i}.pdf", data, "application/pdf"))])
+        assert r.status_code == 200, r.text
+        out.append(r.json()["documents"][0])
+    return out
+
+
+def _versions(sessions: Any, document_id: str) -> dict[str, str]:
+    from records.db import session_scope
+    from records.models import Document
+
+    with session_scope(sessions) as s:
+        row = s.get(Document, document_id)
+        return dict(row.versions or {})
+
+
+def _victim(c: Cluster, sessions: Any, scans: set[str]) -> tuple[int, dict[str, str]]:
+    """A pool process of worker 1 holding a document, preferably a scan it has not finished
+    reading (killed mid-OCR); (its pid, the documents it holds -> the run's lease owner)."""
+    from sqlalchemy import select
+
+    from records.db import session_scope
+    from records.models import Document, DocumentRead
+
+    start = time.monotonic()
+    while time.monotonic() - start < 180:
+        children = c.children("worker1")
+        with session_scope(sessions) as s:
+            held = s.execute(select(Document.id, Document.lease_owner).where(
+                Document.lease_owner.is_not(None))).all()
+            read = set(s.scalars(select(DocumentRead.document_id)))
+        mine: dict[int, dict[str, str]] = {}
+        for d, owner in held:
+            pid = int(owner.split(":")[1])
+            if pid in children:
+                mine.setdefault(pid, {})[d] = owner
+        for pid, docs in mine.items():
+            reading_scan = any(d in scans and d not in read for d in docs)
+            if reading_scan or (docs and time.monotonic() - start > KILL_PREFER_SCAN_S):
+                return pid, docs
+        time.sleep(0.1)
+    raise AssertionError("no pool process of worker 1 ever held a document")
+
+
 def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa: F811
     import httpx
     from sqlalchemy import func, select
 
     from api.web.security import credential_stamp, make_api_token
     from records.db import init_db, session_scope
-    from records.models import AuditLog, Document
+    from records.models import AuditLog, Document, DocumentRead
     from records.users import get_user
 
-    c, urls, restart = cluster
+    c, urls, _restart = cluster
     sessions = init_db(pg_url)
     with session_scope(sessions) as s:
         admin = get_user(s, "admin")
         token = make_api_token(SECRET, "admin", credential_stamp(admin.password_hash, admin.roles))
     auth = {"Authorization": f"Bearer {token}"}
-    files = [(f"inv-{i}.pdf", pdf_bytes([*INVOICE_LINES, f"Reference: CL-{i}"]))
+    files = [(f"inv-{i}.pdf", pdf_bytes([*INVOICE_LINES, f"Reference: CL-{i}"]), "application/pdf")
              for i in range(INVOICES)]
-    files += [(f"nda-{i}.pdf", pdf_bytes(_contract_lines(i))) for i in range(CONTRACTS)]
-    files = [files[i] for i in sorted(range(len(files)), key=lambda i: (i % 3, i))]  # mixed
+    files += [(f"nda-{i}.pdf", pdf_bytes(_contract_lines(i)), "application/pdf")
+              for i in range(CONTRACTS)]
+    files += [(f"scan-{i}.png", _scan_png(i), "image/png") for i in range(SCANS)]
+    files = [files[i] for i in sorted(range(len(files)), key=lambda i: (i % 5, i))]  # mixed
     ids: dict[str, str] = {}
     t0 = time.monotonic()
-    killed: set[str] = set()
-    t_kill = None
-    for i, (name, data) in enumerate(files):
+    killed: dict[str, str] = {}  # document -> the killed run's lease owner
+    killed_pid, t_kill = None, None
+    for i, (name, data, media) in enumerate(files):
         r = httpx.post(f"{urls[i % 2]}/api/documents?wait=false", headers=auth, timeout=60,
-                       files=[("files", (name, data, "application/pdf"))])
+                       files=[("files", (name, data, media))])
         assert r.status_code == 202, r.text
         ids[name] = r.json()["documents"][0]["document_id"]
-        if i == len(files) // 2:  # mid-batch: kill worker 1 while it holds a document
-            pids = c.pids("worker1")
-            end = time.monotonic() + 120
-            while not killed and time.monotonic() < end:
-                with session_scope(sessions) as s:
-                    held = s.execute(select(Document.id, Document.lease_owner).where(
-                        Document.lease_owner.is_not(None))).all()
-                killed = {d for d, owner in held if int(owner.split(":")[1]) in pids}
-                if not killed:
-                    time.sleep(0.2)
-            assert killed, "worker 1 never took a document"
-            c.kill("worker1")
+        if i == len(files) // 2:  # mid-batch: kill worker 1's pool process holding a document
+            scans = {d for n, d in ids.items() if n.startswith("scan-")}
+            killed_pid, killed = _victim(c, sessions, scans)
+            os.kill(killed_pid, signal.SIGKILL)
             t_kill = time.monotonic()
-            restart(c, 1)
-    assert t_kill is not None
+    assert t_kill is not None and killed_pid is not None
 
     recovered_at = None
     deadline = time.monotonic() + FINISH_WAIT_S
@@ -240,16 +327,65 @@ def test_two_nodes_two_workers_one_killed(cluster, pg_url: str) -> None:  # noqa
             break
         time.sleep(1)
     wall = time.monotonic() - t0
+    replaced = c.children("worker1") - {killed_pid}
     with session_scope(sessions) as s:
         runs = dict(s.execute(select(AuditLog.entity_id, func.count()).where(
             AuditLog.action == "document.processed").group_by(AuditLog.entity_id)).all())
+        reads = s.execute(select(DocumentRead.document_id, DocumentRead.owner,
+                                 DocumentRead.ocr_pages)).all()
+    dead_runs = set(killed.values())
+    by_dead = [d for d, owner, _o in reads if owner in dead_runs]
+    live_reads: dict[str, int] = {}
+    ocr_runs: dict[str, int] = {}
+    for d, owner, ocr_pages in reads:
+        if owner not in dead_runs:
+            live_reads[d] = live_reads.get(d, 0) + 1
+            if ocr_pages:
+                ocr_runs[d] = ocr_runs.get(d, 0) + 1
     lost = [n for n, d in ids.items() if rows[d] == "processing"]
     failed = [n for n, d in ids.items() if rows[d] == "failed"]
     twice = {n: runs.get(d, 0) for n, d in ids.items() if runs.get(d, 0) != 1}
-    print(f"\ncluster: {len(ids)} documents, lost {len(lost)}, failed {len(failed)}, "
-          f"completed runs != 1: {twice}, killed holding {len(killed)}, recovery "
-          f"{(recovered_at or time.monotonic()) - t_kill:.1f} s after the kill, wall {wall:.1f} s")
-    assert lost == [] and failed == [] and twice == {}
+    reread = {n: live_reads.get(d, 0) for n, d in ids.items() if live_reads.get(d, 0) != 1}
+    scans = {n: d for n, d in ids.items() if n.startswith("scan-")}
+    ocr_per_scan = sorted({ocr_runs.get(d, 0) for d in scans.values()})
+    killed_names = sorted(n for n, d in ids.items() if d in killed)
+    print(f"\ncluster: {len(ids)} documents ({SCANS} scanned), lost {len(lost)}, failed "
+          f"{len(failed)}, completed runs != 1: {twice}, readings != 1 by live runs: {reread}, "
+          f"OCR runs per scanned document: {ocr_per_scan}, killed pool process {killed_pid} "
+          f"holding {killed_names} (its run had read {len(by_dead)} of them), replaced by "
+          f"{sorted(replaced)}, recovery {(recovered_at or time.monotonic()) - t_kill:.1f} s "
+          f"after the kill, wall {wall:.1f} s")
+    assert lost == [] and failed == [] and twice == {} and reread == {}
+    assert ocr_per_scan == [1]
+    assert replaced, "worker 1 did not replace its killed pool process"
+
+    # with the broker, an upload that waits is answered with its fields (like the pool)
+    r = httpx.post(f"{urls[1]}/api/documents?timeout=300", headers=auth, timeout=330,
+                   files=[("files", ("waited.pdf", pdf_bytes([*INVOICE_LINES, "Ref: waited"]),
+                                     "application/pdf"))])
+    assert r.status_code == 200, r.text
+    assert r.json()["documents"][0]["fields"]["invoice_number"]["value"] == "INV-2024-0113"
+
+    # a policy, then a retrained model, published through node 1's command: the workers'
+    # next documents are judged and classified with them, without a restart
+    policy = c.base / "policies.toml"
+    policy.write_text(STRICT_POLICY)
+    _cli(c, "policies", "publish", str(policy))
+    time.sleep(2 * PUBLISHED_CHECK_S)
+    for n, got in enumerate(_upload_waiting(urls, auth, "policy")):
+        assert "missing:po_number" in got["review"]["reasons"], (n, got["review"])
+        assert _versions(sessions, got["document_id"])["policies"] == \
+            published_version(STRICT_POLICY.encode())
+    from training.classifier import train
+
+    train(out_dir=c.base / "retrained", feedback=[], seed=3, n_per_class=12)
+    _cli(c, "policies", "publish", "--model", "classifier",
+         str(c.base / "retrained" / "classifier.joblib"))
+    model = json.loads((c.base / "retrained" / "classifier.json").read_text())
+    time.sleep(2 * PUBLISHED_CHECK_S)
+    for got in _upload_waiting(urls, auth, "model"):
+        assert got["model_version"] == model["version"]
+        assert _versions(sessions, got["document_id"])["classifier"] == model["sha256"]
 
     contracts = [(n, d) for n, d in ids.items() if n.startswith("nda-")]
     for url in urls:  # both nodes find every contract, by keyword and by meaning
@@ -336,7 +472,7 @@ def test_throughput_with_one_and_two_workers(cluster, pg_url: str) -> None:  # n
         cpu0 = sum(c.cpu_s(n) for n in names)
         t0 = time.monotonic()
         ids = []
-        for i in range(INVOICES + CONTRACTS):
+        for i in range(BATCH_INVOICES + BATCH_CONTRACTS):
             lines = _contract_lines(i % len(PARTIES)) if i % 3 == 0 else INVOICE_LINES
             data = pdf_bytes([*lines, f"Batch {workers} item {i}"])
             r = httpx.post(f"{urls[i % 2]}/api/documents?wait=false", headers=auth, timeout=60,

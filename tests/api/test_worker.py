@@ -5,6 +5,7 @@ on its in-memory transport here; the task code is the one a worker runs."""
 from __future__ import annotations
 
 import importlib
+import time
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,50 @@ def test_task_result_carries_no_field_values(data_dir: Path, monkeypatch) -> Non
     out = worker.process_document.run(sha)
     assert set(out) == {"document_id", "status", "doc_type", "error"}
     assert "INV-2024-0113" not in repr(out) and out["doc_type"] == "invoice"
+
+
+def test_with_a_broker_an_upload_waits_for_the_worker_and_answers_the_fields(
+        data_dir: Path, monkeypatch) -> None:
+    """A real Celery worker (a thread of this process, on the in-memory broker) processes
+    the upload outside the request: `wait=true` answers the fields like the local pool, a
+    wait that runs out answers 202 with the status URL."""
+    from celery.contrib.testing.worker import start_worker
+
+    monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
+    monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "shared-by-every-node-" + "s" * 30)
+    monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    fast_hashes(monkeypatch)
+    import api.worker
+
+    worker = importlib.reload(api.worker)
+    worker._pipeline = None
+    from api.app import create_app
+    from workflow.settings import Settings
+
+    app = create_app(Settings.from_env(data_dir))
+    with TestClient(app, base_url=BASE_URL) as client:
+        add_user(app, "pat", "ap")
+        token = login(client, "pat")
+        headers = {"X-CSRF-Token": token}
+        # no worker yet: the wait runs out, 202 with where to look
+        r = client.post("/api/documents?timeout=0.5", headers=headers, files=[
+            ("files", ("late.pdf", pdf_bytes([*INVOICE_LINES, "Ref: late"]), "application/pdf"))])
+        assert r.status_code == 202, r.text
+        late = r.json()["documents"][0]
+        assert late["status"] == "processing"
+        assert late["status_url"] == f"/api/documents/{late['document_id']}/status"
+        with start_worker(worker.app, pool="solo", perform_ping_check=False,
+                          shutdown_timeout=30):
+            r = client.post("/api/documents", headers=headers, files=[
+                ("files", ("inv.pdf", pdf_bytes(INVOICE_LINES), "application/pdf"))])
+            assert r.status_code == 200, r.text
+            got = r.json()["documents"][0]
+            assert got["status"] in ("auto_approved", "needs_review")
+            assert got["fields"]["invoice_number"]["value"] == "INV-2024-0113"
+            status = client.get(late["status_url"]).json()  # the late one was done as well
+            for _ in range(200):
+                if status["final"]:
+                    break
+                time.sleep(0.2)
+                status = client.get(late["status_url"]).json()
+            assert status["final"], status

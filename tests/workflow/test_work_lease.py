@@ -228,3 +228,64 @@ def test_fewer_lost_runs_than_the_limit_are_tried_again(pipe: Pipeline) -> None:
     out = pipe.process_leased(doc)
     assert out is not None and out.get("error") is None
     assert _row(pipe, doc).status != "failed" and _row(pipe, doc).lease_runs == 0
+
+
+def test_a_stalled_worker_that_lost_its_lease_cannot_write_its_result(
+        pipe: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fencing: worker A stalls (here: while extracting) past its lease, worker B takes the
+    document over; A's result is refused in its storing transaction, nothing of it is kept,
+    and B's run stores the document."""
+    from sqlalchemy import update
+
+    from records.models import DocumentRead, FieldRow
+
+    doc = _upload(pipe, INVOICE_LINES)
+    real = pipe._extract
+
+    def stall(d: Any, cls: Any) -> Any:
+        out = real(d, cls)
+        with session_scope(pipe.sessions) as s:  # A's lease runs out...
+            s.execute(update(Document).where(Document.id == doc)
+                      .values(lease_until=utcnow() - timedelta(seconds=1)))
+        assert work_lease.acquire(pipe.sessions, doc, "worker-b", ttl_s=60)  # ...B takes it
+        return out
+
+    monkeypatch.setattr(pipe, "_extract", stall)
+    r = pipe.process_leased(doc, "pat")
+    assert r["status"] == "failed" and r["error"]["code"] == work_lease.LEASE_LOST
+    row = _row(pipe, doc)
+    assert row.status == "processing" and row.lease_owner == "worker-b" and row.result is None
+    with session_scope(pipe.sessions) as s:
+        assert s.scalars(select(FieldRow).where(FieldRow.document_id == doc)).first() is None
+        assert work_lease.done(s, doc) == set()
+
+    monkeypatch.setattr(pipe, "_extract", real)
+    with work_lease.held(pipe.sessions, doc, "worker-b", ttl_s=60):  # B's run writes
+        done = pipe.process_stored(doc, "pat")
+    assert done["status"] in ("auto_approved", "needs_review")
+    assert _row(pipe, doc).status == done["status"]
+    with session_scope(pipe.sessions) as s:  # both runs read (OCR'd) it: recorded
+        owners = list(s.scalars(select(DocumentRead.owner).where(DocumentRead.document_id == doc)
+                                .order_by(DocumentRead.id)))
+    assert len(owners) == 2 and owners[1] == "worker-b" and owners[0] != "worker-b"
+
+
+def test_fencing_leaves_work_outside_a_lease_alone(pipe: Pipeline) -> None:
+    doc = _upload(pipe, INVOICE_LINES)
+    with session_scope(pipe.sessions) as s:
+        work_lease.fence(s, doc)  # no lease in force: nothing checked
+    assert work_lease.acquire(pipe.sessions, doc, "worker-a", ttl_s=60)
+    with work_lease.held(pipe.sessions, doc, "worker-a", ttl_s=60):
+        with session_scope(pipe.sessions) as s:
+            work_lease.fence(s, doc)  # still its own: renewed
+        assert work_lease.acquire(pipe.sessions, doc, "worker-b", ttl_s=60) is False
+        with session_scope(pipe.sessions) as s:
+            s.execute(update_owner(doc, "worker-b"))
+        with pytest.raises(work_lease.LeaseLost), session_scope(pipe.sessions) as s:
+            work_lease.fence(s, doc)
+
+
+def update_owner(document_id: str, owner: str) -> Any:
+    from sqlalchemy import update
+
+    return update(Document).where(Document.id == document_id).values(lease_owner=owner)

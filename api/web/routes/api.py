@@ -32,8 +32,9 @@ from records.db import session_scope
 from records.models import Document
 from workflow import controls, leases
 from workflow.errors import WorkflowError
+from workflow.intake import Intake
 from workflow.judge import finding_json, result_json
-from workflow.states import FINAL_STATES
+from workflow.states import FINAL_STATES, DocumentStatus
 
 router = APIRouter(prefix="/api")
 
@@ -55,30 +56,71 @@ def _result_for(request: Request, user: Principal, document_id: str) -> dict[str
         return result_json(s, doc)
 
 
+POLL_S = 0.25  # how often a wait on a broker's worker looks at the document's status
+MAX_WAIT_S = 3600.0
+
+
 @router.post("/documents", responses={202: {
-    "description": "wait=false: stored and queued; the document ids to poll"}})
+    "description": "wait=false, or not finished within the wait: stored and queued; the "
+                   "document ids and status URLs to poll"}})
 async def upload(
     request: Request,
     files: Annotated[list[UploadFile], File()],
     user: CurrentUser,
     wait: bool = True,
+    timeout: Annotated[float | None, Query(ge=0, le=MAX_WAIT_S)] = None,
 ) -> JSONResponse:
-    """Store and process files. With `wait=true` (default) answer with the results; with
-    `wait=false` answer 202 at once with document ids to poll."""
+    """Store and process files. With `wait=true` (default) answer with the results, waiting
+    up to `timeout` seconds (default BACKOFFICE_UPLOAD_WAIT, 300) whether a thread of this
+    node or a Celery worker elsewhere processes them; what is not finished by then, and
+    everything with `wait=false`, is answered 202 with its id and status URL to poll."""
     got = await intake_files(request, files, user)
     if not wait:
-        return JSONResponse({"documents": [g.to_json() for g in got]}, status_code=202)
-    out = []
+        return JSONResponse({"documents": [_queued(g) for g in got]}, status_code=202)
+    limit = request.app.state.settings.upload_wait_s if timeout is None else timeout
+    deadline = asyncio.get_running_loop().time() + limit
+    out, pending = [], False
     for g in got:
-        if g.future is not None:
-            try:
-                await asyncio.wrap_future(g.future)
-            except Exception:  # noqa: BLE001 - the stored `failed` result says why
-                pass
+        if not await _finished(request, g, deadline):
+            pending = True
+            out.append(_queued(g))
+            continue
         result = await asyncio.to_thread(_result_for, request, user, g.document_id)
         out.append({**(result or {"document_id": g.document_id, "status": "restricted"}),
                     "file": g.file})
-    return JSONResponse({"documents": out})
+    return JSONResponse({"documents": out}, status_code=202 if pending else 200)
+
+
+def _queued(g: Intake) -> dict[str, Any]:
+    return {**g.to_json(), "status_url": f"/api/documents/{g.document_id}/status"}
+
+
+def _status(request: Request, document_id: str) -> str | None:
+    with session_scope(request.app.state.sessions) as s:
+        doc = s.get(Document, document_id)
+        return doc.status if doc is not None else None
+
+
+async def _finished(request: Request, g: Intake, deadline: float) -> bool:
+    """Whether the document's processing ended before `deadline`: its local future, or (a
+    Celery worker on another machine) its status in the shared database."""
+    loop = asyncio.get_running_loop()
+    if g.future is not None:
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(g.future)),
+                                   max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            return False
+        except Exception:  # noqa: BLE001 - the stored `failed` result says why
+            pass
+        return True
+    while True:
+        status = await asyncio.to_thread(_status, request, g.document_id)
+        if status != DocumentStatus.PROCESSING:
+            return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(min(POLL_S, max(0.0, deadline - loop.time())))
 
 
 @router.get("/documents")
