@@ -170,9 +170,12 @@ class Pipeline:
     def chat_model(self) -> Any:
         """The optional LLM (BACKOFFICE_LLM_*), built once; None when not configured."""
         if self._chat_model is False:
-            from extractors.llm import chat_model_from_env
+            self._chat_model = None
+            if self.settings.llm_provider:
+                # lazy: extractors.llm pulls in pydantic (0.1-0.3 s) that runs without an LLM skip
+                from extractors.llm import chat_model_from_env
 
-            self._chat_model = chat_model_from_env() if self.settings.llm_provider else None
+                self._chat_model = chat_model_from_env()
         return self._chat_model
 
     @property
