@@ -44,6 +44,7 @@ from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooComplex, TooLarge
+from ingest.ocr.pool import one_thread_per_worker
 from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
@@ -738,6 +739,7 @@ def _init_worker(data_dir: str, parent_pid: int | None = None,
     _inflight = Path(inflight) if inflight else None
     _worker = Pipeline(settings)
     _worker.ocr_workers = 1  # the pool already uses every core
+    one_thread_per_worker()  # and every library in this worker one thread
 
 
 def _work(path: str, index: int | None = None) -> dict[str, Any]:
