@@ -31,6 +31,7 @@ from typing import Any
 DEFERRED: dict[str, tuple[str, ...]] = {
     "scipy.stats": ("rankdata", "gmean", "spearmanr", "chi2"),
     "scipy.interpolate": ("BSpline",),
+    "numpy.f2py": (),  # scipy's array-API layer imports it; only Fortran builds use it
 }
 
 # Module attributes the import system reads (getattr with a default) while it sets a module up.

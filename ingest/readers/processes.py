@@ -4,8 +4,8 @@ pdfium is not thread-safe, so every pdfium call in a process holds one lock; the
 worker threads therefore read their uploads' text layers one at a time (4 concurrent uploads
 gave no more throughput than one). A threaded caller hands the reading to a pool of reader
 processes instead, one per core, each with its own pdfium, and gets back plain (picklable)
-pages. Workers are spawned (forking a threaded server can deadlock the child), die with
-their parent, and stay up for the next upload. A reader that crashes (a PDF that kills
+pages. Workers are spawned (forking a threaded server can deadlock the child), end with
+their parent process, and stay up for the next upload. A reader that crashes (a PDF that kills
 pdfium) breaks only its pool: the file is reported damaged and the pool starts afresh.
 """
 
@@ -14,12 +14,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from ingest.children import die_with_parent
 from ingest.errors import CorruptFile
 from ingest.options import _default_workers
 
@@ -29,8 +29,19 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
+PARENT_CHECK_S = 1.0
+
+
 def _init_reader(parent_pid: int) -> None:
-    die_with_parent(parent_pid)
+    """A reader ends when the process that started it does. Not PR_SET_PDEATHSIG
+    (`die_with_parent`): the kernel sends that when the *thread* that started the child
+    ends, and readers are started from whichever service thread first needed one."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
 def reader_pool() -> ProcessPoolExecutor:
