@@ -3,6 +3,7 @@ uploads are not serialised behind pdfium's lock; the pages are the ones read in-
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -47,3 +48,16 @@ def test_errors_in_a_reader_process_reach_the_caller() -> None:
         fut = threads.submit(read_bytes, "bad.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50)
         with pytest.raises(CorruptFile):
             fut.result()
+
+
+def test_readers_outlive_the_thread_that_started_them() -> None:
+    # PR_SET_PDEATHSIG would end them with the thread that started them: the next upload's
+    # thread then found a broken pool
+    data = reportlab_pdf([(72, 100, "Invoice INV-8")])
+    with ThreadPoolExecutor(max_workers=1) as first:
+        first.submit(read_bytes, "a.pdf", data).result()
+    pool = processes._pool
+    time.sleep(1.5)  # the first thread has ended; a signal would have arrived by now
+    with ThreadPoolExecutor(max_workers=1) as second:
+        doc = second.submit(read_bytes, "a.pdf", data).result()
+    assert processes._pool is pool and "INV-8" in doc.pages[0].text
