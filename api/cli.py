@@ -13,6 +13,7 @@ import sys
 from types import ModuleType
 
 from api.commands import COMMANDS
+from api.startup import defer_modules
 
 
 def _load(name: str) -> ModuleType | None:
@@ -43,6 +44,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    defer_modules()
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

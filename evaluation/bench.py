@@ -322,3 +322,244 @@ def render_table(rows: Sequence[BenchRow]) -> str:
             lines.append(f"| {r.input_set} | {r.workers} | " + " | ".join(
                 f"{r.stage_ms_per_doc.get(s, 0.0):.1f}" for s in stages) + " |")
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------- receipts
+_ITEMS = ("NASI LEMAK", "TEH TARIK", "ROTI CANAI", "MEE GORENG", "AIR SIRAP", "KOPI O",
+          "CHICKEN RICE", "MILO ICE", "PAPER BAG", "MINERAL WATER")
+
+
+def make_receipt_photos(folder: Path, count: int, seed: int = 5) -> list[Path]:
+    """`count` phone photos of till receipts (JPEG): a narrow paper strip of text lines on a
+    darker desk, slightly turned, blurred and noisy, as the receipt path reads them."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    font = _font(30)
+    out = []
+    for i in range(count):
+        vendor = rng.choice(_COMPANIES).upper()
+        lines = [vendor, f"NO {rng.randint(1, 300)}, JALAN {rng.choice(_WORDS).upper()},",
+                 f"{rng.randint(10000, 99999)} KUALA LUMPUR", "GST ID: 001234567890", "",
+                 f"RECEIPT #: CS{rng.randint(10000, 99999)}",
+                 f"DATE: {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2018"
+                 f"  {rng.randint(8, 21):02d}:{rng.randint(0, 59):02d}", ""]
+        total = 0.0
+        for _ in range(rng.randint(3, 8)):
+            qty, price = rng.randint(1, 3), round(rng.uniform(1, 25), 2)
+            total += qty * price
+            lines.append(f"{rng.choice(_ITEMS):<16}{qty} x {price:6.2f} {qty * price:8.2f}")
+        lines += ["", f"TOTAL (RM): {total:10.2f}", f"CASH      : {total + 10:10.2f}",
+                  f"CHANGE    : {10:10.2f}", "", "THANK YOU, PLEASE COME AGAIN"]
+        paper = Image.new("L", (760, 90 + 44 * len(lines)), 245)
+        draw = ImageDraw.Draw(paper)
+        for k, line in enumerate(lines):
+            draw.text((40, 45 + 44 * k), line, fill=rng.randint(20, 60), font=font)
+        photo = Image.new("L", (paper.width + 240, paper.height + 300), rng.randint(70, 110))
+        photo.paste(paper, (120, 150))
+        photo = photo.rotate(rng.uniform(-2.5, 2.5), fillcolor=90,
+                             resample=Image.Resampling.BICUBIC)
+        photo = photo.filter(ImageFilter.GaussianBlur(0.8))
+        path = folder / f"receipt-{i:03d}.jpg"
+        photo.convert("RGB").save(path, "JPEG", quality=85)
+        out.append(path)
+    return out
+
+
+# ---------------------------------------------------------------------- library limits
+@dataclass(slots=True)
+class LimitRow:
+    """Our figure next to what the library does alone on the same input, in the same run.
+
+    `ratio` is ours / library in the row's own unit: for pages/s below 1 means slower than
+    the library, for s/page (or s, MB) above 1 means slower (bigger) than it."""
+
+    measure: str
+    ours: float | None
+    reference: str
+    value: float | None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.value:
+            return None
+        return self.ours / self.value
+
+
+def pdfium_pace(paths: Sequence[Path]) -> tuple[float, float, int]:
+    """(pages/s extracting the text only, pages/s with a box per character, pages): pypdfium2
+    alone on `paths`, as the ceiling for reading born-digital PDFs."""
+    import pypdfium2 as pdfium
+
+    def one_pass(boxes: bool) -> tuple[float, int]:
+        pages = 0
+        t0 = time.perf_counter()
+        for p in paths:
+            pdf = pdfium.PdfDocument(str(p))
+            try:
+                for i in range(len(pdf)):
+                    page = pdf[i]
+                    tp = page.get_textpage()
+                    tp.get_text_range()
+                    if boxes:
+                        for k in range(tp.count_chars()):
+                            tp.get_charbox(k)
+                    tp.close()
+                    page.close()
+                    pages += 1
+            finally:
+                pdf.close()
+        wall = time.perf_counter() - t0
+        return (pages / wall if wall > 0 else 0.0), pages
+
+    text_pace, pages = one_pass(False)
+    boxes_pace, _ = one_pass(True)
+    return text_pace, boxes_pace, pages
+
+
+def scanned_page_images(paths: Sequence[Path], folder: Path, dpi: int = 300) -> list[Path]:
+    """The pages of image-only PDFs as PNG files (what tesseract alone is given)."""
+    import pypdfium2 as pdfium
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for p in paths:
+        pdf = pdfium.PdfDocument(str(p))
+        try:
+            for i in range(len(pdf)):
+                page = pdf[i]
+                image = page.render(scale=dpi / 72).to_pil()
+                page.close()
+                path = folder / f"{p.stem}-{i + 1}.png"
+                image.save(path)
+                out.append(path)
+        finally:
+            pdf.close()
+    return out
+
+
+def tesseract_pace(images: Sequence[Path], processes: int = 2, lang: str = "eng"
+                   ) -> float | None:
+    """s/page for plain `tesseract IMAGE stdout` over `images`, `processes` at a time (one
+    OpenMP thread each); None when tesseract is not installed."""
+    import os
+    import shutil
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    exe = shutil.which(os.environ.get("TESSERACT_CMD") or "tesseract")
+    if exe is None or not images:
+        return None
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+    def one(path: Path) -> None:
+        subprocess.run([exe, str(path), "stdout", "-l", lang], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=processes) as pool:
+        list(pool.map(one, images))
+    return (time.perf_counter() - t0) / len(images)
+
+
+def ocrmypdf_pace(paths: Sequence[Path], folder: Path, jobs: int = 2) -> float | None:
+    """s/page for `ocrmypdf --jobs N` over `paths` (it also writes a PDF/A); None when
+    OCRmyPDF is not installed."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("ocrmypdf")
+    if exe is None or not paths:
+        return None
+    import pypdfium2 as pdfium
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = 0
+    t0 = time.perf_counter()
+    for p in paths:
+        pdf = pdfium.PdfDocument(str(p))
+        pages += len(pdf)
+        pdf.close()
+        subprocess.run([exe, "--jobs", str(jobs), "--quiet", str(p), str(folder / p.name)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - t0) / pages if pages else None
+
+
+def startup_seconds(command: Sequence[str], text_file: Path, runs: int = 3) -> float:
+    """Median wall time of `command + [--data-dir fresh, text_file]` (a one-file `backoffice
+    process` of a small text file: start-up, models, one document)."""
+    import statistics
+    import subprocess
+
+    walls = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="backoffice-bench-start-") as tmp:
+            t0 = time.perf_counter()
+            subprocess.run([*command, "--data-dir", tmp, str(text_file)], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - t0)
+    return statistics.median(walls)
+
+
+def _best(rows: Sequence[BenchRow], input_set: str) -> BenchRow | None:
+    """The run of `input_set` with the most workers."""
+    runs = [r for r in rows if r.input_set == input_set]
+    return max(runs, key=lambda r: r.workers) if runs else None
+
+
+def limit_rows(rows: Sequence[BenchRow], *, pdfium: tuple[float, float, int] | None = None,
+               tesseract_s: float | None = None, ocrmypdf_s: float | None = None,
+               ocrmypdf_missing: bool = False, startup_s: float | None = None,
+               python_s: float | None = None) -> list[LimitRow]:
+    """Our pace from `rows` next to the library limits measured in the same run."""
+    out: list[LimitRow] = []
+    digital = _best(rows, "born-digital")
+    if digital is not None and pdfium is not None:
+        ours = digital.pages_per_s
+        name = f"born-digital pages/s ({digital.workers} workers)"
+        out.append(LimitRow(name, ours, "pdfium text only", pdfium[0]))
+        out.append(LimitRow(name, ours, "pdfium text + char boxes", pdfium[1]))
+    scanned = _best(rows, "scanned")
+    if scanned is not None and scanned.pages:
+        ours = scanned.wall_s / scanned.pages
+        name = f"scanned s/page ({scanned.workers} workers)"
+        if tesseract_s is not None:
+            out.append(LimitRow(name, ours, "tesseract alone, 2 processes", tesseract_s))
+        if ocrmypdf_s is not None:
+            out.append(LimitRow(name, ours, "OCRmyPDF --jobs 2", ocrmypdf_s))
+        elif ocrmypdf_missing:
+            out.append(LimitRow(name, ours, "OCRmyPDF --jobs 2", None,
+                                "not installed: column skipped"))
+    receipts = {r.workers: r for r in rows if r.input_set == "receipts" and r.docs}
+    if receipts:
+        one = receipts.get(1)
+        for w, r in sorted(receipts.items()):
+            each = r.wall_s / r.docs
+            if w == 1 or one is None:
+                out.append(LimitRow(f"receipts s/each ({w} worker{'s' * (w > 1)})", each,
+                                    "", None))
+            else:
+                out.append(LimitRow(f"receipts s/each ({w} workers)", each,
+                                    "ours, 1 worker", one.wall_s / one.docs))
+    if startup_s is not None:
+        out.append(LimitRow("one-file process of a small text (s)", startup_s,
+                            "python -c pass", python_s))
+    for r in rows:
+        per_worker = r.peak_rss_children_mb if r.workers > 1 else r.peak_rss_self_mb
+        out.append(LimitRow(f"peak RSS per worker MB ({r.input_set}, {r.workers} w)",
+                            per_worker, "", None))
+    return out
+
+
+def render_limits(limits: Sequence[LimitRow]) -> str:
+    """Markdown: our figure, the library's alone on the same input, and their ratio."""
+    lines = ["| measure | ours | library alone (same run) | library | ours / library |",
+             "| --- | --- | --- | --- | --- |"]
+    for row in limits:
+        ours = "–" if row.ours is None else f"{row.ours:.3g}"
+        value = row.note or ("–" if row.value is None else f"{row.value:.3g}")
+        ratio = "–" if row.ratio is None else f"{row.ratio:.3g}"
+        lines.append(f"| {row.measure} | {ours} | {row.reference or '–'} | {value} | {ratio} |")
+    return "\n".join(lines) + "\n"

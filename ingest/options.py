@@ -14,7 +14,12 @@ OcrEngineName = Literal["auto", "tesseract", "rapidocr"]
 
 
 def _default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
+    """The cores this process may run on (a container's or taskset's share, not the
+    machine's): one OCR worker each."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(slots=True)

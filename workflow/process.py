@@ -44,6 +44,7 @@ from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooComplex, TooLarge
+from ingest.ocr.pool import one_thread_per_worker
 from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
@@ -169,9 +170,12 @@ class Pipeline:
     def chat_model(self) -> Any:
         """The optional LLM (BACKOFFICE_LLM_*), built once; None when not configured."""
         if self._chat_model is False:
-            from extractors.llm import chat_model_from_env
+            self._chat_model = None
+            if self.settings.llm_provider:
+                # lazy: extractors.llm pulls in pydantic (0.1-0.3 s) that runs without an LLM skip
+                from extractors.llm import chat_model_from_env
 
-            self._chat_model = chat_model_from_env() if self.settings.llm_provider else None
+                self._chat_model = chat_model_from_env()
         return self._chat_model
 
     @property
@@ -769,6 +773,7 @@ def _init_worker(data_dir: str, parent_pid: int | None = None,
     _inflight = Path(inflight) if inflight else None
     _worker = Pipeline(settings)
     _worker.ocr_workers = 1  # the pool already uses every core
+    one_thread_per_worker()  # and every library in this worker one thread
 
 
 def _work(path: str, index: int | None = None) -> dict[str, Any]:

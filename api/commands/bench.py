@@ -14,6 +14,7 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 NAME = "bench"
 HELP = "measure pipeline throughput (docs/s, pages/s, stage times, peak RSS)"
@@ -26,6 +27,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="generated born-digital PDFs (default 20; 0 skips)")
     p.add_argument("--pages", type=int, default=6, metavar="N",
                    help="generated scanned pages (default 6; 0 skips)")
+    p.add_argument("--receipts", type=int, default=10, metavar="N",
+                   help="generated receipt photos (default 10; 0 skips)")
+    p.add_argument("--receipts-dir", type=Path, default=None, metavar="DIR",
+                   help="receipt photos to use instead (its first --receipts images)")
+    p.add_argument("--no-limits", action="store_true",
+                   help="skip the library limits (pdfium, tesseract, OCRmyPDF) and start-up")
     p.add_argument("--workers", default="1,2",
                    help="comma-separated worker counts to compare (default 1,2)")
     p.add_argument("--out", type=Path, default=None, help="folder to write bench.json into")
@@ -39,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from evaluation.bench import (
         make_born_digital,
         make_scanned,
+        render_limits,
         render_table,
         run_config,
         table_rows,
@@ -70,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
                              make_born_digital(Path(tmp) / "digital", args.born_digital)))
             if args.pages > 0:
                 sets.append(("scanned", make_scanned(Path(tmp) / "scanned", args.pages)))
+            if args.receipts > 0:
+                sets.append(("receipts", _receipts(args, Path(tmp) / "receipts")))
         if not sets:
             print("backoffice bench: nothing to benchmark", file=sys.stderr)
             return 2
@@ -80,14 +90,21 @@ def run(args: argparse.Namespace) -> int:
                 rows.append(run_config(name, paths, w, search=not args.no_search,
                                        isolate=not args.in_process))
 
+        limits = [] if args.no_limits else _limits(rows, dict(sets), Path(tmp))
+
     table = render_table(rows)
     sys.stdout.write(table)
+    if limits:
+        sys.stdout.write("\nSide by side with the libraries alone (same inputs, same run):\n\n")
+        sys.stdout.write(render_limits(limits))
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         out = args.out / "bench.json"
         out.write_text(json.dumps({
             "started": datetime.now().astimezone().isoformat(timespec="seconds"),
             "table": table_rows(rows),
+            "limits": [{"measure": r.measure, "ours": r.ours, "reference": r.reference,
+                        "value": r.value, "ratio": r.ratio, "note": r.note} for r in limits],
             "runs": [r.to_json() for r in rows],
         }, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {out}", file=sys.stderr)
@@ -96,3 +113,50 @@ def run(args: argparse.Namespace) -> int:
             print(f"failed in {r.input_set}/{r.workers}: {f['file']}: {f['code']}",
                   file=sys.stderr)
     return 0
+
+
+def _receipts(args: argparse.Namespace, folder: Path) -> list[Path]:
+    from evaluation.bench import make_receipt_photos
+
+    if args.receipts_dir is not None:
+        photos = sorted(p for p in args.receipts_dir.iterdir()
+                        if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+        return photos[: args.receipts]  # read where they are, never copied
+    return make_receipt_photos(folder, args.receipts)
+
+
+def _limits(rows: list[Any], sets: dict[str, list[Path]], tmp: Path) -> list[Any]:
+    """The libraries alone on the same inputs, and the one-file start-up, in this run."""
+    from evaluation.bench import (
+        limit_rows,
+        ocrmypdf_pace,
+        pdfium_pace,
+        scanned_page_images,
+        startup_seconds,
+        tesseract_pace,
+    )
+
+    print("measuring the libraries alone ...", file=sys.stderr)
+    pdfium = pdfium_pace(sets["born-digital"]) if sets.get("born-digital") else None
+    tesseract_s = ocrmypdf_s = None
+    missing = False
+    if sets.get("scanned"):
+        tesseract_s = tesseract_pace(scanned_page_images(sets["scanned"], tmp / "png"))
+        ocrmypdf_s = ocrmypdf_pace(sets["scanned"], tmp / "ocrmypdf")
+        missing = ocrmypdf_s is None
+    text = tmp / "one-file.txt"
+    text.write_text(_ONE_FILE, encoding="utf-8")
+    startup = startup_seconds([sys.executable, "-m", "api.cli", "process", "--no-progress"],
+                              text)
+    python = startup_seconds([sys.executable, "-c", "pass", "--"], text)
+    return limit_rows(rows, pdfium=pdfium, tesseract_s=tesseract_s, ocrmypdf_s=ocrmypdf_s,
+                      ocrmypdf_missing=missing, startup_s=startup, python_s=python)
+
+
+# A small text document for the start-up figure (an invoice, so classify and extract run).
+_ONE_FILE = """INVOICE
+Northwind Traders GmbH
+Invoice number: INV-2024-0042
+Invoice date: 2024-03-05
+Total: 1,234.50 EUR
+"""

@@ -31,6 +31,7 @@ from ingest.errors import CorruptFile, EncryptedPdf, TooManyPages
 from ingest.layout import order_words, text_from_words
 from ingest.ocr.pool import OcrJob
 from ingest.options import IngestOptions
+from ingest.readers.processes import read_in_process_pool
 from ingest.types import Page, Word
 
 log = logging.getLogger(__name__)
@@ -382,8 +383,19 @@ def needs_ocr(
     return "please wait" in head
 
 
-def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
-    """Read every text layer; return the pages and a lazy generator of OCR jobs.
+@dataclass(slots=True)
+class TextLayers:
+    """What reading every text layer gives (picklable: it may come from a reader process)."""
+
+    pages: list[Page]
+    ocr_indexes: list[int]
+    region_list: list[tuple[int, tuple[float, float, float, float]]]
+    metadata: dict[str, Any]
+
+
+def read_text_layers(data: bytes, filename: str, options: IngestOptions) -> TextLayers:
+    """Every page's text layer, which pages need OCR and the pictures worth reading on the
+    others. Holds PDFIUM_LOCK throughout (pdfium is not thread-safe).
 
     Raises EncryptedPdf, CorruptFile, TooManyPages.
     """
@@ -439,9 +451,33 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 elif i < REGION_PAGES and options.ocr_images and boxes:
                     region_list.extend(
                         (i, r) for r in image_regions(boxes, width, height, words))
-        except BaseException:
+        finally:
             pdf.close()
-            raise
+    return TextLayers(pages, ocr_indexes, region_list, meta)
+
+
+def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
+    """Read every text layer; return the pages and a lazy generator of OCR jobs.
+
+    In the service's worker threads the text layers are read in a reader process
+    (`ingest.readers.processes`), since pdfium is not thread-safe: behind PDFIUM_LOCK,
+    concurrent uploads read one at a time. The CLI's main thread reads in-process.
+
+    Raises EncryptedPdf, CorruptFile, TooManyPages.
+    """
+    if threading.current_thread() is threading.main_thread():
+        layers = read_text_layers(data, filename, options)
+    else:
+        layers = read_in_process_pool(read_text_layers, data, filename, options)
+    pages, ocr_indexes, region_list, meta = (layers.pages, layers.ocr_indexes,
+                                             layers.region_list, layers.metadata)
+    opened: list[Any] = []  # pdfium's document for rendering OCR pages, opened when needed
+
+    def document() -> Any:
+        if not opened:
+            opened.append(_open_pdfium(data, filename))
+        return opened[0]
+
     if meta.get("xfa") and any("please wait" in p.text.lower() for p in pages):
         meta["xfa_placeholder"] = True
 
@@ -449,7 +485,7 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
 
     def render(i: int) -> Any:
         with PDFIUM_LOCK:
-            page = pdf[i]
+            page = document()[i]
             try:
                 return _render(page, options.dpi)
             finally:
@@ -473,7 +509,9 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
 
     def close() -> None:
         with PDFIUM_LOCK:
-            pdf.close()
+            for pdf in opened:
+                pdf.close()
+            opened.clear()
 
     return PdfPlan(pages=pages, ocr_indexes=ocr_indexes, metadata=meta, jobs=jobs, close=close,
                    regions=regions, region_jobs=region_jobs)

@@ -79,3 +79,65 @@ def test_bench_command_tiny(tmp_path: Path, capsys) -> None:
 
 def test_bench_rejects_bad_workers() -> None:
     assert main(["bench", "--workers", "0"]) == 2
+
+
+def test_limit_rows_and_their_table(tmp_path: Path) -> None:
+    """The side-by-side table: our figure, the library's alone on the same inputs, the ratio
+    columns; the library paces are measured on tiny inputs (no timing asserted)."""
+    from evaluation.bench import (
+        limit_rows,
+        make_receipt_photos,
+        pdfium_pace,
+        render_limits,
+        scanned_page_images,
+        tesseract_pace,
+    )
+
+    digital = make_born_digital(tmp_path / "d", 1)
+    text_pace, boxes_pace, pages = pdfium_pace(digital)
+    assert pages >= 2 and text_pace > 0 and boxes_pace > 0
+    images = scanned_page_images(make_scanned(tmp_path / "s", 1), tmp_path / "png")
+    assert len(images) == 1 and images[0].suffix == ".png"
+    tess = tesseract_pace(images)  # None where tesseract is not installed
+    assert tess is None or tess > 0
+    photos = make_receipt_photos(tmp_path / "r", 2)
+    assert [p.suffix for p in photos] == [".jpg", ".jpg"]
+
+    def row(input_set: str, workers: int, wall: float, docs: int, pages: int) -> object:
+        return summarize(input_set, workers, {
+            "wall_s": wall, "rss_self_mb": 500.0, "rss_children_mb": 400.0,
+            "results": [{"file": f"{i}", "status": "needs_review", "error": None,
+                         "pages": pages // docs, "ocr_pages": 0, "timings_ms": {}}
+                        for i in range(docs)]})
+
+    rows = [row("born-digital", 2, 2.0, 2, 40), row("scanned", 2, 4.0, 1, 2),
+            row("receipts", 1, 10.0, 5, 5), row("receipts", 2, 6.0, 5, 5)]
+    limits = limit_rows(rows, pdfium=(400.0, 100.0, 40), tesseract_s=1.0, ocrmypdf_s=None,
+                        ocrmypdf_missing=True, startup_s=0.5, python_s=0.02)
+    by = {(r.measure, r.reference): r for r in limits}
+    assert by[("born-digital pages/s (2 workers)", "pdfium text + char boxes")].ratio == \
+        pytest.approx(0.2)
+    assert by[("scanned s/page (2 workers)", "tesseract alone, 2 processes")].ratio == \
+        pytest.approx(2.0)
+    assert by[("scanned s/page (2 workers)", "OCRmyPDF --jobs 2")].ratio is None
+    assert by[("receipts s/each (2 workers)", "ours, 1 worker")].ratio == pytest.approx(0.6)
+    table = render_limits(limits)
+    assert table.splitlines()[0] == ("| measure | ours | library alone (same run) | library | "
+                                     "ours / library |")
+    assert "| born-digital pages/s (2 workers) | 20 | pdfium text + char boxes | 100 | 0.2 |" \
+        in table
+    assert "| OCRmyPDF --jobs 2 | not installed: column skipped | – |" in table
+    assert "| receipts s/each (2 workers) | 1.2 | ours, 1 worker | 2 | 0.6 |" in table
+    assert "peak RSS per worker MB (receipts, 2 w) | 400 |" in table
+
+
+@pytest.mark.slow  # three input sets, two worker counts, the libraries alone and start-up
+def test_bench_command_prints_the_limits(tmp_path: Path, capsys) -> None:
+    rc = main(["bench", "--born-digital", "1", "--pages", "1", "--receipts", "1",
+               "--workers", "1", "--no-search", "--out", str(tmp_path)])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "Side by side with the libraries alone" in out and "ours / library" in out
+    assert "pdfium text + char boxes" in out and "one-file process" in out
+    data = json.loads((tmp_path / "bench.json").read_text())
+    assert {r["reference"] for r in data["limits"]} >= {"pdfium text only", "python -c pass"}

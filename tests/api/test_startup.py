@@ -1,0 +1,59 @@
+"""Start-up cost guards: `import api.cli` (every `backoffice` command) loads no heavy library,
+and a deferred module behaves as the real one once used. Run in fresh interpreters, since the
+test process has imported everything already."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("sklearn", "scipy", "chromadb", "torch", "onnxruntime", "fastapi", "langchain_core",
+         "pydantic", "sqlalchemy", "alembic", "pypdfium2", "rapidocr")
+
+
+def _python(code: str) -> str:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120, check=True)
+    return out.stdout.strip()
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    loaded = json.loads(_python(
+        "import json, sys, api.cli; "
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"))
+    assert loaded == []
+
+
+def test_building_the_parser_loads_no_model_library() -> None:
+    # `backoffice --help` and every command's argument parsing
+    loaded = json.loads(_python(
+        "import json, sys, api.cli; api.cli.defer_modules(); api.cli.build_parser(); "
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sklearn', 'scipy', 'chromadb', 'torch', 'onnxruntime', 'fastapi', 'pydantic'})))"))
+    assert loaded == []
+
+
+def test_sklearn_under_the_cli_does_not_load_scipy_stats() -> None:
+    out = json.loads(_python(
+        "import json, sys; from api.startup import defer_modules; defer_modules(); "
+        "import sklearn.ensemble, sklearn.isotonic, sklearn.feature_extraction.text; "
+        "print(json.dumps(['scipy.stats._stats_py' in sys.modules, "
+        "type(sys.modules['scipy.stats']).__name__]))"))
+    assert out == [False, "DeferredModule"]
+
+
+def test_a_deferred_module_works_once_used() -> None:
+    out = json.loads(_python(
+        "import json, sys; from api.startup import defer_modules; defer_modules(); "
+        "from scipy.stats import rankdata, chi2; import scipy.stats as st; "
+        "a = [float(x) for x in rankdata([3, 1, 2])]; b = round(float(chi2.ppf(0.5, 2)), 6); "
+        "c = round(float(st.norm.cdf(0)), 6); import scipy.stats.mstats; "
+        "print(json.dumps([a, b, c, type(sys.modules['scipy.stats']).__name__, "
+        "type(sys.modules['scipy']).__dict__ is not None and "
+        "sys.modules['scipy'].stats is sys.modules['scipy.stats']]))"))
+    assert out == [[3.0, 1.0, 2.0], 1.386294, 0.5, "module", True]
