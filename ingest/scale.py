@@ -13,7 +13,7 @@ born-digital pages never come here.
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 from scipy import ndimage
 
 # Median character height (pixels) above which a photo is shrunk, and the height it is
@@ -35,12 +35,6 @@ MIN_BLOB_PX = 4
 # surroundings a pixel must be to count as ink: photos are unevenly lit.
 INK_WINDOW_PX = 31
 INK_CONTRAST = 18
-# A shrunk photo is sharpened back (unsharp mask: radius px, strength %, threshold): the
-# low-pass of shrinking softens thin strokes, and both recognisers then read a "1" as "I"
-# or an "L" as ":" (seen on TRAIN receipts upscaled 4x and shrunk back to 20 px).
-SHARPEN_RADIUS_PX = 1
-SHARPEN_PERCENT = 80
-SHARPEN_THRESHOLD = 2
 
 
 def text_height_px(img: Image.Image) -> float | None:
@@ -72,14 +66,11 @@ def text_height_px(img: Image.Image) -> float | None:
 
 def normalize_for_ocr(img: Image.Image) -> tuple[Image.Image, float]:
     """`img` shrunk so that its text is `TARGET_TEXT_HEIGHT_PX` high when it is taller
-    than `MAX_TEXT_HEIGHT_PX` (then sharpened back), and the factor applied (1.0:
-    unchanged). Never enlarges: the tesseract engine upscales small images itself."""
+    than `MAX_TEXT_HEIGHT_PX`, and the factor applied (1.0: unchanged). Never enlarges:
+    the tesseract engine upscales small images itself."""
     h = text_height_px(img)
     if h is None or h <= MAX_TEXT_HEIGHT_PX:
         return img, 1.0
     factor = TARGET_TEXT_HEIGHT_PX / h
     size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
-    shrunk = img.resize(size, Image.Resampling.LANCZOS)
-    sharpen = ImageFilter.UnsharpMask(radius=SHARPEN_RADIUS_PX, percent=SHARPEN_PERCENT,
-                                      threshold=SHARPEN_THRESHOLD)
-    return shrunk.filter(sharpen), factor
+    return img.resize(size, Image.Resampling.LANCZOS), factor

@@ -52,23 +52,6 @@ def test_small_photos_are_left_alone_and_large_ones_shrunk_to_the_target():
     assert scale.text_height_px(shrunk) == pytest.approx(scale.TARGET_TEXT_HEIGHT_PX, rel=0.25)
 
 
-def test_a_shrunk_photo_is_sharpened_back():
-    """Shrinking softens strokes; the copy OCR reads of a soft (upscaled) large photo has
-    more edge contrast than a plain resize to the same size."""
-    import numpy as np
-
-    small = receipt_image(1)
-    big = small.resize((small.width * 4, small.height * 4), Image.Resampling.BICUBIC)
-    shrunk, factor = scale.normalize_for_ocr(big)
-    plain = big.resize(shrunk.size, Image.Resampling.LANCZOS)
-
-    def edge(img: Image.Image) -> float:
-        a = np.asarray(img.convert("L"), dtype=np.float32)
-        return float(np.abs(np.diff(a, axis=1)).mean())
-
-    assert factor < 1.0 and edge(shrunk) > 1.05 * edge(plain)
-
-
 def test_blank_page_is_not_measured():
     assert scale.text_height_px(Image.new("RGB", (2000, 3000), "white")) is None
     img = Image.new("RGB", (2000, 3000), "white")
