@@ -93,3 +93,25 @@ def test_same_fields_at_1x_and_4x():
                                                        "vendor_name") if k in fields}
     assert got[1]["total_amount"] == "42.40"
     assert got[4] == got[1]
+
+
+@pytest.mark.slow
+def test_same_total_and_date_when_a_receipt_file_is_upscaled_3x():
+    """Large files are mostly small pictures made large (scanner or camera resampling,
+    sharpening, JPEG): the benchmark's 3x file of the 1x receipt gives the same total
+    and date."""
+    from benchmarks.receipt_scale import make_variant
+    from extractors.invoice import extract_invoice
+
+    buf = io.BytesIO()
+    receipt_image(1).save(buf, "JPEG", quality=90)
+    got = {}
+    for variant in ("1x", "3x"):
+        data = make_variant(buf.getvalue(), variant, "receipt")
+        doc = read_bytes(f"receipt-{variant}.jpg", data, IngestOptions(ocr_workers=1))
+        fields = extract_invoice(doc, "receipt")
+        got[variant] = {k: fields[k].normalized for k in ("total_amount", "invoice_date")
+                        if k in fields}
+    assert Image.open(io.BytesIO(data)).width == 3 * receipt_image(1).width
+    assert got["1x"] == {"total_amount": "42.40", "invoice_date": "2019-03-14"}
+    assert got["3x"] == got["1x"]

@@ -1,0 +1,54 @@
+"""The receipt-scale benchmark's files: each size is the receipt made larger the way real
+large files are, and a run stopped early is tabled only for receipts read at every size."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw
+
+from benchmarks import receipt_scale as rs
+
+
+def _receipt_jpeg() -> bytes:
+    img = Image.new("RGB", (200, 400), "white")
+    draw = ImageDraw.Draw(img)
+    for i in range(12):
+        draw.text((10, 10 + 30 * i), f"ITEM {i}   {i}.50", fill="black")
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def test_sizes_are_upscaled_jpegs_and_the_photo_has_a_tilted_border():
+    data = _receipt_jpeg()
+    assert rs.make_variant(data, "1x", "s") is data
+    sizes = {}
+    for v in ("2x", "3x", "4x", "photo"):
+        out = rs.make_variant(data, v, "s")
+        img = Image.open(io.BytesIO(out))
+        assert img.format == "JPEG" and "dpi" not in img.info
+        sizes[v] = img.size
+        assert len(out) > len(data)
+    assert sizes["2x"] == (400, 800) and sizes["4x"] == (800, 1600)
+    photo = Image.open(io.BytesIO(rs.make_variant(data, "photo", "s"))).convert("RGB")
+    assert photo.width > 600 * (1 + 2 * rs.PHOTO_BORDER) and photo.height > 1200
+    corner = photo.getpixel((2, 2))
+    assert max(abs(a - b) for a, b in zip(corner, rs.PHOTO_BACKGROUND, strict=True)) < 60
+    # deterministic per seed
+    assert rs.make_variant(data, "photo", "s") == rs.make_variant(data, "photo", "s")
+
+
+def _row(name: str, variant: str, ok: bool) -> rs.Row:
+    return rs.Row(name, variant, 100.0, 1000, 20.0, 1.0, "receipt", 1.0,
+                  correct={"total_amount": ok}, confidence={"total_amount": 0.9},
+                  values={"total_amount": "1.00" if ok else "7.00"})
+
+
+def test_only_receipts_read_at_every_size_are_tabled_and_changes_are_listed():
+    rows = [_row("a", "1x", True), _row("a", "3x", False), _row("b", "1x", True)]
+    done = rs.complete(rows, ["1x", "3x"])
+    assert {r.name for r in done} == {"a"}
+    table = rs.render(done, ["1x", "3x"])
+    assert "| 1x | 1 |" in table and "| 3x | 1 |" in table
+    assert rs.changed(done) == ["a 3x total_amount: '1.00' -> '7.00' (broken)"]
