@@ -32,3 +32,38 @@ def die_with_parent(parent_pid: int | None = None) -> bool:
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died between fork and prctl: nobody will collect us
     return True
+
+
+def child_pids(pid: int | None = None) -> list[int]:
+    """Processes whose parent is `pid` (this process by default), from /proc; [] where
+    there is no /proc."""
+    pid = os.getpid() if pid is None else pid
+    out = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return out
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue  # ended meanwhile
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1 and int(fields[1]) == pid:
+            out.append(int(name))
+    return out
+
+
+def kill_children() -> None:
+    """SIGKILL every child of this process. A worker ending on SIGTERM calls it after
+    killing the children it knows of: one started a moment before the signal (between
+    `Popen` returning and its registration) is known to nobody else."""
+    for child in child_pids():
+        try:
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass  # already gone

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from ingest._exec import tesseract as tesseract_exec
-from ingest.children import die_with_parent
+from ingest.children import die_with_parent, kill_children
 from ingest.errors import IngestError, OcrFailed, OcrTimeout, TooComplex
 from ingest.ocr.base import OcrResult
 from ingest.ocr.select import recognize_page
@@ -136,6 +136,7 @@ def _init_worker(parent_pid: int) -> None:
 
 def _end_worker(signum: int, frame: object) -> None:
     tesseract_exec.kill_running()
+    kill_children()  # one started just before the signal is not registered yet
     os._exit(128 + signum)
 
 

@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -105,3 +106,34 @@ def test_an_ocr_worker_ended_by_sigterm_takes_its_tesseract_along(slow_tesseract
     finally:
         if worker.is_alive():
             worker.kill()
+
+
+def test_an_unregistered_child_is_killed_with_its_worker() -> None:
+    """A tesseract started a moment before SIGTERM, not yet in the registry, still goes:
+    the worker kills every child it has."""
+    import multiprocessing
+    import subprocess
+
+    from ingest.children import child_pids, kill_children
+
+    def worker(conn: Any) -> None:
+        proc = subprocess.Popen(["sleep", "60"])  # never registered anywhere
+        conn.send(proc.pid)
+        assert child_pids() == [proc.pid]
+        kill_children()
+        proc.wait(10)
+        conn.send(proc.returncode)
+
+    parent, child = multiprocessing.get_context("fork").Pipe()
+    p = multiprocessing.get_context("fork").Process(target=worker, args=(child,))
+    p.start()
+    try:
+        pid = parent.recv()
+        assert parent.poll(20), "the child was not killed"
+        assert parent.recv() == -signal.SIGKILL
+        assert not _alive(pid)
+        p.join(10)
+        assert p.exitcode == 0
+    finally:
+        if p.is_alive():
+            p.kill()
