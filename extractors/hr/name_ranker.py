@@ -128,21 +128,8 @@ def features(c: NameCandidate, email_local: str) -> dict[str, float]:
                                              c.next_words, re.I))),
         "next_lower": float(c.next_words[:1].islower()),
         "seg_words": float(len(c.seg.text.split())),
-        # case-insensitive evidence, so "JORDAN OKAFOR" reads like "Jordan Okafor"
-        "title_case_words": float(sum(w[:1].isupper() and w[1:].islower() for w in words)),
-        "email_prefix": float(sum(len(w) > 2 and _email_prefix(w, email_local) for w in low)),
-        "whole_segment": float(c.text.casefold() == c.seg.text.strip(_STRIP + " ").casefold()),
-        "prev_template": float(c.prev_word.lower().strip(_STRIP) in _TEMPLATE),
-        "next_template": float(bool(c.next_words)
-                               and c.next_words.split()[0].lower().strip(_STRIP) in _TEMPLATE),
     }
     return f
-
-
-def _email_prefix(word: str, local: str) -> bool:
-    """Whether the e-mail's local part holds the word's first three letters (initials and
-    shortened names: "jokafor", "jordan.o")."""
-    return bool(local) and word[:3] in local
 
 
 def email_local(lines: list[Line]) -> str:

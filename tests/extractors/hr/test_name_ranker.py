@@ -43,21 +43,3 @@ def test_shipped_ranker_reports_a_name_with_a_probability():
     assert f["employee_name"].normalized == "Dana Whitfield"
     assert f["employee_name"].source == "ranker"
     assert name_ranker.CONF_FLOOR <= f["employee_name"].confidence <= name_ranker.CONF_CEIL
-
-
-def _rows(text):
-    lines = document_lines(_doc(text))
-    local = name_ranker.email_local(lines)
-    return {c.text: name_ranker.features(c, local) for c in name_ranker.candidates(lines, None)}
-
-
-def test_case_insensitive_features_read_an_all_capitals_name_like_any_other():
-    rows = _rows("DANA WHITFIELD\nResume\ndanwhit@example.org")
-    upper = rows["DANA WHITFIELD"]
-    assert upper["email_prefix"] == 2.0 and upper["whole_segment"] == 1.0
-    assert upper["title_case_words"] == 0.0
-    assert rows["DANA"]["whole_segment"] == 0.0
-    labelled = _rows("Name: Dana Whitfield Resume")
-    assert labelled["Dana Whitfield"]["prev_template"] == 1.0
-    assert labelled["Dana Whitfield"]["next_template"] == 1.0
-    assert labelled["Dana Whitfield"]["title_case_words"] == 2.0
