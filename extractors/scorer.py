@@ -23,6 +23,9 @@ class CandidateScorer:
         self.clf = bundle["clf"]
         self.iso = bundle["iso"]
         self.threshold: float = bundle["threshold"]
+        # "best": the best-scored row; "first": the earliest row over the threshold
+        # (`training.ranking.Decide`)
+        self.decide: str = bundle.get("decide", "best")
 
     def scores(self, rows: list[dict[str, float]]) -> list[float]:
         """The classifier's score for each feature row."""
@@ -47,6 +50,23 @@ class CandidateScorer:
         if s[i] < self.threshold:
             return None
         return i, self.probability(s[i], floor, ceil)
+
+    def first(self, rows: list[dict[str, float]], order: list[tuple[int, int]], floor: float,
+              ceil: float) -> tuple[int, float] | None:
+        """(index, probability) of the earliest row in document `order` whose score clears
+        the threshold, else None."""
+        s = self.scores(rows)
+        for i in sorted(range(len(s)), key=lambda k: order[k]):
+            if s[i] >= self.threshold:
+                return i, self.probability(s[i], floor, ceil)
+        return None
+
+    def choose_row(self, rows: list[dict[str, float]], order: list[tuple[int, int]],
+                   floor: float, ceil: float) -> tuple[int, float] | None:
+        """`first` or `best`, as the bundle was trained to decide."""
+        if self.decide == "first":
+            return self.first(rows, order, floor, ceil)
+        return self.best(rows, floor, ceil)
 
 
 class PlattMap:

@@ -6,6 +6,12 @@ of them match the truth, and the rule's own pick); `cross_validate` scores every
 out of fold (GroupKFold over filers), picks the threshold with the best F1, measures the
 calibration of the isotonic map on folds it was not fitted on, and compares ranker and rule
 per source; `fit_final` fits the shipped model on everything.
+
+Two decisions (`Decide`): `best` reports the best-scored candidate; `first` reports the
+earliest candidate in document order whose score clears the threshold, for a field defined
+as the first of many labelled mentions (a resume's job title is its first "Designation"):
+the scorer is then fitted on `fit_labels` (candidates that match any mention), which has
+several times the positives of the one reported value.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +40,18 @@ GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
               "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
 
 
+class Decide(StrEnum):
+    """How a ranker turns candidate scores into its one reported value."""
+
+    BEST = "best"  # the best-scored candidate
+    FIRST = "first"  # the earliest candidate (in `DocCands.order`) that clears the threshold
+
+
 @dataclass(slots=True)
 class DocCands:
-    """One document's candidates for one field, with labels and the rule's pick."""
+    """One document's candidates for one field, with labels and the rule's pick.
+    `fit_labels`: what the scorer is fitted on when it is not `labels` (any mention of the
+    field, for `Decide.FIRST`); `order`: each candidate's place in the document."""
 
     source: str
     group: str
@@ -44,6 +60,12 @@ class DocCands:
     labels: list[int]
     rule_pred: Any
     oof: list[float] = field(default_factory=list)
+    fit_labels: list[int] | None = None
+    order: list[tuple[int, int]] | None = None
+
+    @property
+    def train_labels(self) -> list[int]:
+        return self.labels if self.fit_labels is None else self.fit_labels
 
 
 def fit_scorer(rows: list[dict[str, float]], labels: list[int]) -> tuple[Any, Any]:
@@ -64,11 +86,29 @@ def best_candidate(dc: DocCands) -> tuple[int, float] | None:
     return i, dc.oof[i]
 
 
-def counts(docs: list[DocCands], t: float) -> tuple[int, int, int]:
+def first_candidate(dc: DocCands, t: float) -> tuple[int, float] | None:
+    """The earliest candidate in document order whose out-of-fold score clears `t`."""
+    order = dc.order or [(i, 0) for i in range(len(dc.oof))]
+    for i in sorted(range(len(dc.oof)), key=lambda k: order[k]):
+        if dc.oof[i] >= t:
+            return i, dc.oof[i]
+    return None
+
+
+def pick(dc: DocCands, t: float, decide: Decide = Decide.BEST) -> tuple[int, float] | None:
+    """(index, score) of the candidate `decide` reports at threshold `t`, or None."""
+    if decide is Decide.FIRST:
+        return first_candidate(dc, t)
+    top = best_candidate(dc)
+    return top if top is not None and top[1] >= t else None
+
+
+def counts(docs: list[DocCands], t: float,
+           decide: Decide = Decide.BEST) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for dc in docs:
-        top = best_candidate(dc)
-        if top is not None and top[1] >= t:
+        top = pick(dc, t, decide)
+        if top is not None:
             if dc.labels[top[0]]:
                 tp += 1
             else:
@@ -98,11 +138,13 @@ def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
 
 def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
                    extra: list[DocCands] | None = None,
-                   calibrators: tuple[str, ...] = ("isotonic",)) -> dict[str, Any]:
+                   calibrators: tuple[str, ...] = ("isotonic",),
+                   decide: Decide = Decide.BEST) -> dict[str, Any]:
     """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration.
     `extra`: documents added to every fold's training rows and never scored (generated
     documents, which belong to no filer). `calibrators`: the kinds (`fit_calibrator`) to
-    measure; the one with the lowest out-of-fold ECE is reported as `calibrator`."""
+    measure; the one with the lowest out-of-fold ECE is reported as `calibrator`.
+    `decide`: which candidate is reported (`Decide`)."""
     from sklearn.model_selection import GroupKFold
 
     idx = np.arange(len(docs))
@@ -112,8 +154,8 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
     for k, (tr, te) in enumerate(folds):
         fold_of[te] = k
         rows = [r for i in tr for r in docs[i].rows] + [r for d in extra or [] for r in d.rows]
-        labels = [y for i in tr for y in docs[i].labels] + \
-            [y for d in extra or [] for y in d.labels]
+        labels = [y for i in tr for y in docs[i].train_labels] + \
+            [y for d in extra or [] for y in d.train_labels]
         if not rows or len(set(labels)) < 2:
             for i in te:
                 docs[i].oof = [0.0] * len(docs[i].rows)
@@ -123,18 +165,18 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
             d = docs[i]
             d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
                 if d.rows else []
-    best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t)), -t))
+    best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t, decide)), -t))
     # calibration measured honestly: each fold's reported tops mapped by a calibrator
     # fitted on the other folds' tops
     measured = {kind: calibration(_calibration_pairs(docs, fold_of, len(folds), best_t, kind,
-                                                     bounds))
+                                                     bounds, decide))
                 for kind in calibrators}
     chosen = min(calibrators, key=lambda k: (measured[k]["ece"] is None,
                                              measured[k]["ece"] or 0.0, calibrators.index(k)))
     per_source: dict[str, Any] = {}
     for src in sorted({d.source for d in docs}):
         sub = [d for d in docs if d.source == src]
-        per_source[src] = {"n": len(sub), "ranker": counts(sub, best_t),
+        per_source[src] = {"n": len(sub), "ranker": counts(sub, best_t, decide),
                            "rule": rule_counts(name, sub),
                            "recall_ceiling": sum(any(d.labels) for d in sub)
                            / max(1, sum(d.truth is not None for d in sub))}
@@ -164,39 +206,53 @@ def fit_calibrator(kind: str, scores: list[float], labels: list[int],
     return PlattMap(float(lr.coef_[0][0]), float(lr.intercept_[0]))
 
 
+def calibration_tops(docs: list[DocCands], threshold: float,
+                     decide: Decide) -> list[tuple[tuple[int, float], DocCands]]:
+    """The picks a calibrator is fitted on: every document's best candidate (`best`: the
+    isotonic map spans all scores, Platt keeps those over the threshold itself), or the
+    reported picks (`first`: below the threshold the earliest candidate says nothing)."""
+    fit_t = 0.0 if decide is Decide.BEST else threshold
+    return [(t, d) for d in docs if (t := pick(d, fit_t, decide)) is not None]
+
+
 def _calibration_pairs(docs: list[DocCands], fold_of: np.ndarray, n_folds: int,
-                       threshold: float, kind: str,
-                       bounds: tuple[float, float]) -> list[tuple[float, bool]]:
+                       threshold: float, kind: str, bounds: tuple[float, float],
+                       decide: Decide = Decide.BEST) -> list[tuple[float, bool]]:
     """(confidence, right) of every reported top, each fold mapped by a `kind` calibrator
     fitted on the other folds' tops only."""
     pairs: list[tuple[float, bool]] = []
     for k in range(n_folds):
-        fit = [(t, d) for i, d in enumerate(docs)
-               if fold_of[i] != k and (t := best_candidate(d)) is not None]
+        fit = calibration_tops([d for i, d in enumerate(docs) if fold_of[i] != k], threshold,
+                               decide)
         ys = [d.labels[t[0]] for t, d in fit]
         if len(set(ys)) < 2:
             continue
         cal = fit_calibrator(kind, [t[1] for t, _ in fit], ys, threshold)
         for i in np.flatnonzero(fold_of == k):
-            top = best_candidate(docs[i])
-            if top is not None and top[1] >= threshold:
+            top = pick(docs[i], threshold, decide)
+            if top is not None:
                 p = float(cal.predict([top[1]])[0])
                 pairs.append((min(bounds[1], max(bounds[0], p)), bool(docs[i].labels[top[0]])))
     return pairs
 
 
 def fit_final(docs: list[DocCands], threshold: float,
-              extra: list[DocCands] | None = None, calibrator: str = "isotonic") -> dict[str, Any]:
+              extra: list[DocCands] | None = None, calibrator: str = "isotonic",
+              decide: Decide = Decide.BEST) -> dict[str, Any]:
     """The shipped model: fitted on every document (and `extra`), its `calibrator` map
-    (`fit_calibrator`) on the out-of-fold scores `cross_validate` left in `docs`."""
+    (`fit_calibrator`) on the out-of-fold scores `cross_validate` left in `docs`. A
+    `first` ranker's bundle says so (`decide`); a `best` one's stays as it was."""
     rows = [r for d in [*docs, *(extra or [])] for r in d.rows]
-    labels = [y for d in [*docs, *(extra or [])] for y in d.labels]
+    labels = [y for d in [*docs, *(extra or [])] for y in d.train_labels]
     vec, clf = fit_scorer(rows, labels)
-    tops = [(t, d) for d in docs if (t := best_candidate(d)) is not None]
+    tops = calibration_tops(docs, threshold, decide)
     iso = fit_calibrator(calibrator, [t[1] for t, _ in tops], [d.labels[t[0]] for t, d in tops],
                          threshold)
-    return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold,
-            "rows_sha256": rows_sha256(vec, rows, labels)}
+    out = {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold,
+           "rows_sha256": rows_sha256(vec, rows, labels)}
+    if decide is not Decide.BEST:
+        out["decide"] = decide.value
+    return out
 
 
 def rows_sha256(vec: Any, rows: list[dict[str, float]], labels: list[int]) -> str:
@@ -234,22 +290,23 @@ def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
 def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
                 bounds: tuple[float, float], path: Path, prefix: str, trained_on: str,
                 rebuild: str, cv_only: bool, min_gain: float | None,
-                calibrate: str = "isotonic") -> int:
+                calibrate: str = "isotonic", decide: Decide = Decide.BEST) -> int:
     """The single-choice rankers' training command: cross-validate, print rule against
     ranker out of fold, and ship the final fit unless `cv_only` or (with `min_gain`) the
     ranker does not beat the rule by that much."""
-    cv = cross_validate(name, docs, bounds, calibrators=(calibrate,))
+    cv = cross_validate(name, docs, bounds, calibrators=(calibrate,), decide=decide)
     st = cv["per_source"][source]
     use = min_gain is None or f1(*st["ranker"]) >= f1(*st["rule"]) + min_gain
     verdict = "" if min_gain is None else f" -> {'ranker' if use else 'rule'}"
     print(f"{name} n={len(docs)} t={cv['threshold']:.3f} rule {fmt(st['rule'])} | ranker "
           f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | "
-          f"ECE {cv['calibration']['ece']:.3f} ({calibrate}){verdict}")
+          f"ECE {cv['calibration']['ece']:.3f} ({calibrate}, {decide.value}){verdict}")
     if cv_only or not use:
         return 0
-    save_ranker(fit_final(docs, cv["threshold"], calibrator=calibrate), path, prefix, train_sha,
+    save_ranker(fit_final(docs, cv["threshold"], calibrator=calibrate, decide=decide), path,
+                prefix, train_sha,
                 {"trained_on": trained_on, "n_docs": len(docs), "rebuild": rebuild,
-                 "calibration": calibrate,
+                 "calibration": calibrate, "decide": decide.value,
                  "cv": {"threshold": cv["threshold"], "ece": cv["calibration"]["ece"],
                         "ranker": st["ranker"], "rule": st["rule"]}})
     return 0

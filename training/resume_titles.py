@@ -4,8 +4,12 @@
     python -m training.resume_titles --cv-only
 
 Candidates and features are `extractors.hr.title_ranker`'s; labels use the evaluation's
-equality rule. Cross-validation, threshold and calibration are `training.ranking`'s; the
-report compares the rule's pick with the ranker's, out of fold.
+equality rule. The job title is the resume's first "Designation" label, and TRAIN labels
+every role mention as one, so the scorer is fitted on candidates that match *any* of the
+resume's `designations` and the title is the earliest candidate over the threshold
+(`Decide.FIRST`); whether that pick equals the job title is what is scored. Cross-validation,
+threshold and calibration are `training.ranking`'s; the report compares the rule's pick
+with the ranker's, out of fold.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ from extractors.hr import extract_hr, title_ranker
 from extractors.hr.lines import document_lines
 from extractors.hr.resume import resume_candidates
 from training.docs import filer_group, labelled_docs
-from training.ranking import DocCands, ranker_main
+from training.ranking import Decide, DocCands, ranker_main
 
-# Platt rather than isotonic: with ~120 reported tops the isotonic steps follow fold noise
+# Platt rather than isotonic: with ~120 reported picks the isotonic steps follow fold noise
 # (out-of-fold ECE in the commit that chose it)
 CALIBRATION = "platt"
 
 SOURCE = "resumes_dotin"
 FIELD = "job_title"
+MENTIONS = "designations"  # every Designation label's value, in document order
 
 
 def collect(root: Path, read_missing: bool) -> tuple[list[DocCands], str]:
@@ -33,7 +38,9 @@ def collect(root: Path, read_missing: bool) -> tuple[list[DocCands], str]:
     h = hashlib.sha256()
     for d in labelled_docs(root, [SOURCE], read_missing=read_missing):
         h.update(d.doc.sha256.encode())
-        truth = truth_values(d.truth).get(FIELD)
+        values = truth_values(d.truth)
+        truth = values.get(FIELD)
+        mentions = [m for m in values.get(MENTIONS) or [] if isinstance(m, str)]
         lines = document_lines(d.doc)
         rule = next((c for c in resume_candidates(lines) if c.field == FIELD), None)
         rule_field = extract_hr(d.doc, "resume", rank_title=False).get(FIELD)
@@ -42,7 +49,10 @@ def collect(root: Path, read_missing: bool) -> tuple[list[DocCands], str]:
             SOURCE, filer_group(d.corpus), truth,
             title_ranker.feature_rows(cands),
             [int(truth is not None and scalar_match(FIELD, truth, c.text)) for c in cands],
-            rule_field.normalized if rule_field else None))
+            rule_field.normalized if rule_field else None,
+            fit_labels=[int(any(scalar_match(FIELD, m, c.text) for m in mentions))
+                        for c in cands],
+            order=[title_ranker.position(c) for c in cands]))
     return out, h.hexdigest()
 
 
@@ -51,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
                        source=SOURCE, bounds=(title_ranker.CONF_FLOOR, title_ranker.CONF_CEIL),
                        path=title_ranker.MODEL_PATH, prefix="title",
                        trained_on=f"../shared/train source {SOURCE}",
-                       rebuild="python -m training.resume_titles", min_gain=None, calibrate=CALIBRATION)
+                       rebuild="python -m training.resume_titles", min_gain=None, calibrate=CALIBRATION,
+                       decide=Decide.FIRST)
 
 
 if __name__ == "__main__":

@@ -5,17 +5,21 @@ headline under the name, a "<Title> Resume" heading, an objective ("seeking a ..
 or the first role under the experience heading. The rules in `resume.py` try those places
 in a fixed order; here every title-like segment near the top and under the experience
 heading is a candidate, described by where it sits and what surrounds it, and a
-gradient-boosting model fitted on TRAIN resumes (`python -m training.resume_titles`) ranks
-them. The top candidate is reported when it clears a threshold chosen by cross-validation;
-its confidence is an isotonic map of the score fitted out of fold.
+gradient-boosting model fitted on TRAIN resumes (`python -m training.resume_titles`) scores
+how likely each is to be *a* role the person held or seeks (TRAIN labels every role
+mention; the headline title is the first of them). The earliest candidate in document
+order whose score clears a threshold chosen by cross-validation is reported; its confidence
+is a Platt map of its score fitted out of fold.
 
 Candidates are generous on purpose (the model, not the generator, decides): every part of a
 segment split at commas, dashes and prepositions, the same parts split again at " and " and
-"/", a short segment whole ("Application Developer - SAP ABAP"), and the words a cue
+"/", a short segment whole ("Application Developer - SAP ABAP"), the words a cue
 introduces ("seeking a ... position", "experience as ..."), with trailing "position",
-dates and "resume"/"profile" cut off. Features say where the candidate sits relative to
-the name line and the section headings, how it is written, and how much of it is general
-job-title vocabulary (`job_title_words.txt`).
+dates and "resume"/"profile" cut off, and each of these without its first one or two words
+("Experienced project manager" -> "project manager"). Features say where the candidate sits
+relative to the name line and the section headings, how it is written, how much of it is
+general job-title vocabulary (`job_title_words.txt`), and what lies just outside it in its
+segment (where a title stops: part of a line or the whole line).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.resume import clean_segment, name_segment, title_like
 from extractors.hr.title_vocab import TITLE_VOCAB
-from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS
+from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS, SELF_ADJECTIVES
 from extractors.scorer import CandidateScorer
 from modelfile import load_shipped
 
@@ -65,6 +69,7 @@ _PIECE_OK = re.compile(r"^[A-Za-z][A-Za-z&/.' -]*$")
 MAX_PIECE_WORDS = 6
 MAX_PARTS = 4  # parts of one segment after each start
 MAX_WHOLE_WORDS = 8  # a segment this short is also a candidate whole
+MAX_DROP_WORDS = 2  # leading words a suffix candidate leaves out
 # template words around a title in a heading ("Sample Pastry Chef Resume")
 _TEMPLATE_WORDS = re.compile(r"^\s*(?:sample|example)\s+|\s+(?:resume|cv|curriculum\s+vitae)"
                              r"(?:\s+(?:sample|example|template|format))?\s*$", re.I)
@@ -118,6 +123,19 @@ def _pieces(text: str) -> list[tuple[str, int, str]]:
     return out
 
 
+def _suffixes(found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The same spans without their first one or two words ("Experienced project manager"
+    -> "project manager"): where a title starts inside a phrase is the model's choice,
+    made from the words just outside each span (`boundary_features`)."""
+    out: list[tuple[str, int, str]] = []
+    for t, o, _ in found:
+        words = list(re.finditer(r"\S+", t))
+        for k in range(1, min(MAX_DROP_WORDS, len(words) - 1) + 1):
+            start = words[k].start()
+            out.append((t[start:], o + start, "suffix"))
+    return out
+
+
 @dataclass(slots=True)
 class TitleCandidate:
     text: str
@@ -166,6 +184,7 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
         if whole and len(whole.split()) <= MAX_WHOLE_WORDS \
                 and not re.search(r"\d|@|https?:|www\.", whole):
             found.append((whole, max(0, text.find(whole)), "whole"))
+        found += _suffixes(found)
         for t, o, kind in found:
             key = t.lower()
             if key in seen or key.rstrip(":") in SECTION_HEADINGS:
@@ -186,6 +205,7 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
     return out
 
 
+_STRIP_CHARS = " \"'•·*-–|:\t.,;"
 _FUNCTION_WORDS = frozenset("a an the of and or to in for with at on by as my i".split())
 
 
@@ -245,6 +265,63 @@ def features(c: TitleCandidate, all_c: list[TitleCandidate]) -> dict[str, float]
     return f
 
 
+_SEPARATORS = ",;:-–—|/()[]\"“”•·*"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'.&-]*")
+
+
+def _word_class(word: str, side: str) -> dict[str, float]:
+    """What the word just outside a span is, for `boundary_features` (lower-cased lookups,
+    so an all-capitals line reads like any other)."""
+    low = word.lower().strip(".,()/&'")
+    v = TITLE_VOCAB
+    return {
+        f"{side}_function": float(low in _FUNCTION_WORDS),
+        f"{side}_self_adj": float(low in SELF_ADJECTIVES),
+        f"{side}_vocab_head": float(low in v.head or low in HEAD_WORDS),
+        f"{side}_vocab_modifier": float(low in v.modifier),
+        f"{side}_vocab_field": float(low in v.field),
+        f"{side}_not_title": float(low in v.not_title),
+        f"{side}_capital": float(word[:1].isupper()),
+        f"{side}_upper": float(word.isupper() and len(word) > 1),
+        f"{side}_lower": float(word[:1].islower()),
+    }
+
+
+def boundary_features(c: TitleCandidate) -> dict[str, float]:
+    """Where the span stops inside its segment: the separator or word just before and just
+    after it, so the model learns when a title is part of a line ("Application Developer"
+    of "Application Developer - SAP ABAP") and when the whole line."""
+    full = c.seg.text
+    before, after = full[: c.start].rstrip(), full[c.end:].lstrip()
+    f: dict[str, float] = {
+        "left_edge": float(not before.strip(_STRIP_CHARS)),
+        "right_edge": float(not after.strip(_STRIP_CHARS)),
+        "left_sep": float(bool(before) and before[-1] in _SEPARATORS),
+        "right_sep": float(bool(after) and after[0] in _SEPARATORS),
+        "right_digit": float(bool(after) and after[0].isdigit()),
+        "right_space_dash": float(bool(re.match(r"[-–—|]\s", after))),
+    }
+    left = _WORD.findall(before[-40:])
+    right = _WORD.findall(after[:40])
+    lw = left[-1] if left and not f["left_sep"] else ""
+    rw = right[0] if right and not f["right_sep"] and not f["right_digit"] else ""
+    f.update(_word_class(lw, "lw") if lw else {"lw_none": 1.0})
+    f.update(_word_class(rw, "rw") if rw else {"rw_none": 1.0})
+    words = c.text.split()
+    if lw:
+        f["lw_same_case"] = float(lw.isupper() == c.text.isupper()
+                                  and lw[:1].isupper() == words[0][:1].isupper())
+    if rw:
+        f["rw_same_case"] = float(rw.isupper() == c.text.isupper()
+                                  and rw[:1].isupper() == words[-1][:1].isupper())
+    return f
+
+
+def position(c: TitleCandidate) -> tuple[int, int]:
+    """Where a candidate sits in the document: segment, then character in it."""
+    return c.index, c.start
+
+
 def _headed(f: dict[str, float]) -> bool:
     return bool(f["head_noun"] or f["vocab_head_last"])
 
@@ -255,7 +332,7 @@ def feature_rows(cands: list[TitleCandidate]) -> list[dict[str, float]]:
     name or under the experience heading, and how its span sits among the other candidates
     cut from the same segment (the longest? inside a longer one?). "Title-like": ends in a
     job-title head noun."""
-    rows = [features(c, cands) for c in cands]
+    rows = [features(c, cands) | boundary_features(c) for c in cands]
     headed = [i for i, f in enumerate(rows) if _headed(f)]
     headed_rank = {i: r for r, i in enumerate(sorted(headed, key=lambda i: cands[i].index))}
     # segment indexes: the first title-like segment after the name / under "Experience"
@@ -288,7 +365,8 @@ def feature_rows(cands: list[TitleCandidate]) -> list[dict[str, float]]:
 
 class TitleRanker(CandidateScorer):
     def choose(self, cands: list[TitleCandidate]) -> tuple[TitleCandidate, float] | None:
-        got = self.best(feature_rows(cands), CONF_FLOOR, CONF_CEIL)
+        got = self.choose_row(feature_rows(cands), [position(c) for c in cands], CONF_FLOOR,
+                              CONF_CEIL)
         return (cands[got[0]], got[1]) if got else None
 
 

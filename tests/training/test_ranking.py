@@ -1,15 +1,19 @@
-"""training.ranking: fold-honest calibration with a choice of calibrator, model versions."""
+"""training.ranking: fold-honest calibration with a choice of calibrator, model versions, the
+best-scored and first-in-order decisions."""
 
 import random
 
-from extractors.scorer import PlattMap
+from extractors.scorer import CandidateScorer, PlattMap
 from training.ranking import (
     CALIBRATORS,
+    Decide,
     DocCands,
     cross_validate,
+    f1,
     fit_calibrator,
     fit_final,
     model_version,
+    pick,
 )
 
 
@@ -72,3 +76,44 @@ def test_version_changes_with_the_feature_matrix():
         model_version("ranker", "sha", b["rows_sha256"])
     assert model_version("ranker", "sha", a["rows_sha256"]) == \
         model_version("ranker", "sha", a["rows_sha256"])
+
+
+def _mention_docs(n: int = 120, seed: int = 1) -> list[DocCands]:
+    """Three candidates per document, two of them mentions of the field (high `signal`); the
+    value to report is the mention that comes first in the document, wherever it is listed."""
+    rnd = random.Random(seed)
+    docs = []
+    for i in range(n):
+        rows = [{"signal": rnd.gauss(2.0, 0.4)}, {"signal": rnd.gauss(2.0, 0.4)},
+                {"signal": rnd.gauss(0.0, 0.4)}]
+        order = [(5, 0), (2, 0), (1, 0)] if i % 2 else [(1, 0), (3, 0), (0, 0)]
+        first = 1 if i % 2 else 0
+        docs.append(DocCands("src", f"g{i % 30}", "x", rows, [int(k == first) for k in range(3)],
+                             None, fit_labels=[1, 1, 0], order=order))
+    return docs
+
+
+def test_first_decision_reports_the_earliest_mention():
+    docs = _mention_docs()
+    first = cross_validate("job_title", docs, (0.02, 0.95), calibrators=("platt",),
+                           decide=Decide.FIRST)
+    best = cross_validate("job_title", _mention_docs(), (0.02, 0.95), calibrators=("platt",))
+    f_first = f1(*first["per_source"]["src"]["ranker"])
+    f_best = f1(*best["per_source"]["src"]["ranker"])
+    assert f_first >= 0.9 and f_best < 0.7
+    assert pick(docs[1], first["threshold"], Decide.FIRST)[0] == 1  # listed second, read first
+
+
+def test_first_ranker_bundle_decides_first_at_run_time():
+    docs = _mention_docs(60)
+    cv = cross_validate("job_title", docs, (0.02, 0.95), calibrators=("platt",),
+                        decide=Decide.FIRST)
+    fit = fit_final(docs, cv["threshold"], calibrator="platt", decide=Decide.FIRST)
+    assert fit["decide"] == "first"
+    scorer = CandidateScorer({"version": "t", **fit})
+    rows = [{"signal": 2.0}, {"signal": 1.8}, {"signal": -1.0}]
+    assert scorer.choose_row(rows, [(9, 0), (4, 0), (0, 0)], 0.02, 0.95)[0] == 1
+    assert scorer.choose_row(rows, [(1, 0), (4, 0), (0, 0)], 0.02, 0.95)[0] == 0
+    plain = _docs(60)
+    cross_validate("term", plain, (0.02, 0.95))
+    assert "decide" not in fit_final(plain, 0.1)  # a best-scored ranker's bundle as before

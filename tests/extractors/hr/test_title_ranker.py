@@ -51,3 +51,27 @@ def test_rows_compare_a_candidate_with_the_others_of_its_resume():
     assert rows["Sales Associate"]["first_under_experience"] == 0.0
     assert rows["Store Manager"]["doc_count"] == 2.0
     assert rows["Sales Associate"]["headed_rank"] > whole["headed_rank"]
+
+
+def test_a_title_inside_a_phrase_is_a_candidate_without_its_leading_words():
+    got = _cands("Jordan Example\nExperienced project manager and facilitator\n")
+    assert "Experienced project manager" in got and "project manager" in got
+
+
+def test_boundary_features_tell_part_of_a_line_from_the_whole_line():
+    rows = _rows("Jordan Example\nApplication Developer - SAP ABAP\njordan@example.org\n"
+                 "Summary\nExperienced project manager\n")
+    whole, part = rows["Application Developer - SAP ABAP"], rows["Application Developer"]
+    assert whole["right_edge"] == 1.0 and whole["left_edge"] == 1.0
+    assert part["right_edge"] == 0.0 and part["right_space_dash"] == 1.0
+    inner = rows["project manager"]
+    assert inner["left_edge"] == 0.0 and inner["lw_self_adj"] == 1.0
+    assert rows["Experienced project manager"]["lw_none"] == 1.0
+
+
+def test_shipped_ranker_reports_the_earliest_role():
+    model = title_ranker.load()
+    assert model is not None and model.decide == "first"
+    f = extract_hr(_doc("Jordan Example\nStore Manager\njordan@example.org\nWork Experience\n"
+                        "Sales Associate, Example Stores, 2015 - 2019"), "resume")
+    assert f["job_title"].normalized == "Store Manager"
