@@ -72,3 +72,14 @@ def test_version_changes_with_the_feature_matrix():
         model_version("ranker", "sha", b["rows_sha256"])
     assert model_version("ranker", "sha", a["rows_sha256"]) == \
         model_version("ranker", "sha", a["rows_sha256"])
+
+
+def test_nested_threshold_counts_every_document_once():
+    """`nested` judges each fold with the threshold the other folds chose: every document
+    is counted once, as in the single-threshold figure."""
+    docs = _docs(150, seed=3)
+    cv = cross_validate("term", docs, (0.02, 0.95))
+    st = cv["per_source"]["src"]
+    tp, fp, fn = st["nested"]
+    assert tp + fn == sum(d.truth is not None for d in docs)
+    assert tp + fp <= len(docs) and tp > 0
