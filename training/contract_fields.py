@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({cv['calibrator']}; {eces}; {cal['count']} reported)")
         for src, st in cv["per_source"].items():
             print(f"   {src:13s} n={st['n']:4d} rule {fmt(st['rule'])} | ranker "
-                  f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f}")
+                  f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | nested F1 "
+                  f"{f1(*st['nested']):.3f}")
         pooled = {k: tuple(map(sum, zip(*(st[k] for st in cv["per_source"].values()),
                                         strict=True))) for k in ("rule", "ranker")}
         cv["use_ranker"] = f1(*pooled["ranker"]) >= f1(*pooled["rule"]) + MIN_GAIN

@@ -173,10 +173,18 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
                 for kind in calibrators}
     chosen = min(calibrators, key=lambda k: (measured[k]["ece"] is None,
                                              measured[k]["ece"] or 0.0, calibrators.index(k)))
+    # the threshold is chosen on the very scores it is judged on; `nested` judges each fold
+    # with the threshold the other folds choose, the honest figure for the abstention rule
+    fold_t = [max(THRESHOLDS, key=lambda t, k=k: (
+        f1(*counts([d for i, d in enumerate(docs) if fold_of[i] != k], t, decide)), -t))
+        for k in range(len(folds))]
     per_source: dict[str, Any] = {}
     for src in sorted({d.source for d in docs}):
         sub = [d for d in docs if d.source == src]
+        nested = [counts([d], fold_t[fold_of[i]], decide)
+                  for i, d in enumerate(docs) if d.source == src]
         per_source[src] = {"n": len(sub), "ranker": counts(sub, best_t, decide),
+                           "nested": tuple(map(sum, zip(*nested, strict=True))),
                            "rule": rule_counts(name, sub),
                            "recall_ceiling": sum(any(d.labels) for d in sub)
                            / max(1, sum(d.truth is not None for d in sub))}

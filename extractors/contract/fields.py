@@ -114,17 +114,23 @@ _NOT_GOVERNING = re.compile(
     r"(?:the\s+)?laws?\s+of\s*$",
     re.IGNORECASE,
 )
+# what joins "laws" to the place: "laws of", "laws in force in", "laws in", "laws and
+# decisions of", and "laws State of" with its "of the" left out
+_LAWS_OF = (r"(?:(?:and\s+(?:decisions|regulations|statutes|rules|judicial\s+decisions)\s+)?"
+            r"(?:in\s+force\s+in\s+|of\s+|in\s+)|(?=State\s+of\s))")
 _LAW_GOVERNED = re.compile(
     r"(?:govern(?:ed|s)?|constru(?:ed|e)|interpret(?:ed)?|enforc(?:ed|e)|determin(?:ed|e)|"
     r"controlled|subject\s+to|in\s+accordance\s+with|pursuant\s+to|applicable\s+law)"
-    r"[^.;]{0,220}?\blaws?\s+(?:in\s+force\s+in\s+|of\s+)(?:the\s+)?"
+    r"[^.;]{0,220}?\blaws?\s+" + _LAWS_OF + r"(?:the\s+)?"
     r"(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<place>" + PLACE_RE + r")\b",
     re.IGNORECASE,
 )
 _LAW_SHALL_GOVERN = re.compile(
-    r"\blaws?\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<place>"
+    r"\blaws?\s+" + _LAWS_OF + r"(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<place>"
     + PLACE_RE
-    + r")\b[^.;]{0,60}?\b(?:shall|will|to)\s+(?:govern|apply|control)",
+    # a parenthetical may stand between the place and the verb ("(excluding its conflict
+    # of laws rules)")
+    + r")\b\s*(?:\([^()]{0,200}\))?[^.;]{0,60}?\b(?:shall|will|to)\s+(?:govern|apply|control)",
     re.IGNORECASE,
 )
 _LAW_ADJ = re.compile(

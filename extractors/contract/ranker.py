@@ -73,6 +73,8 @@ _YEAR = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # renewal_term 79.3 -> 81.1); kleister term (70.3 -> 69.6) and cuad expiration_date
 # (65.2 -> 65.2, ECE worse) did not gain and do without.
 LOCAL_FIELDS = ("renewal_term", "notice_period")
+# fields whose candidates are also described by `TERM_ROLE`
+TERM_ROLE_FIELDS = ("term",)
 SENT_REACH = 600  # the farthest a mention's sentence is read either side
 _SENT_BREAK = re.compile(r"[.;:]\s+(?=[A-Z(\d])")
 _WORD = re.compile(r"[a-z]+")
@@ -97,6 +99,64 @@ LEAD_OUT: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.IGNORECASE) for 
     "periods": r"^[\s-]*(?:periods?|terms?)\b",
     "thereafter": r"^\W*thereafter\b",
 }.items()}
+
+
+# What a duration is the period of (the term field, above all an NDA's): how long the
+# agreement or its confidentiality obligations run, counted from the start of the agreement
+# or from a disclosure, against the period of a covenant (non-solicitation, standstill) or
+# one that only starts when employment or the agreement ends. General contract wording,
+# read in the mention's sentence and right before / after it.
+TERM_ROLE: dict[str, tuple[str, re.Pattern[str]]] = {name: (where, re.compile(rx, re.IGNORECASE))
+                                                    for name, (where, rx) in {
+    # "obligations under this Agreement expire two years ...", "This Agreement shall continue
+    # for a period of three years", "the term of this Agreement shall be one year"
+    "subject_runs": ("before", r"\b(?:agreement|obligations?|undertakings?|confidentiality|"
+                     r"term|restrictions?|duty|duties|nda)\b[^.;]{0,120}?\b(?:expire|terminate|"
+                     r"end|continue|remain|survive|last|be\s+in\s+effect|extend|be)\b[^.;]*$"),
+    # "... years from the date hereof / after the Effective Date / of the date of execution"
+    "from_start": ("after", r"^[\W]{0,4}(?:\(\s*\d+\s*\)\s*)?(?:(?:after|from|following|of)\s+"
+                   r"(?:the\s+)?(?:date\s+(?:hereof|of\s+(?:this|the)\s+(?:\w+\s+){0,2}"
+                   r"(?:agreement|letter)|first\s+(?:written|above)|of\s+execution|on\s+which\s+"
+                   r"(?:this|the)\s+agreement)|effective\s+date|execution|signing|commencement)"
+                   r"|thereafter)"),
+    # "... years from the date of disclosure" (how long each disclosure stays confidential)
+    "from_disclosure": ("after", r"^[\W]{0,4}(?:\(\s*\d+\s*\)\s*)?(?:after|from|following)"
+                        r"\s+(?:the\s+)?(?:date\s+of\s+)?(?:(?:each|such|any|the)\s+)?"
+                        r"(?:disclosure|receipt)"),
+    # "... years after termination of employment / following the expiration of this Agreement"
+    "after_end": ("after", r"^[\W]{0,4}(?:\(\s*\d+\s*\)\s*)?(?:period\s+)?(?:after|following|"
+                  r"from|beyond|of)\s+(?:the\s+|any\s+|such\s+|his\s+|her\s+)?(?:date\s+of\s+(?:the\s+)?)?"
+                  r"(?:earlier\s+)?(?:expiration|expiry|termination|end|cessation|separation|"
+                  r"completion|closing|consummation)"),
+    "employment": ("sentence", r"\bemploy\w*|\bsalary\b|\bseverance\b|\bexecutive\b|"
+                   r"\bcompensation\b|\bbonus\b|\bstock\s+options?\b"),
+    "covenant": ("sentence", r"\bsolicit\w*|\bcompet\w*|\bhire\b|\bstandstill\b|"
+                 r"\bacquir\w*|\btender\s+offer|\bproxy\b|\bvoting\s+securities"),
+    "either_of": ("before", r"\b(?:earlier|later|lesser|greater)\s+of\b[^.;]*$"),
+    "term_heading": ("near", r"\b(?:Term|TERM|Duration|DURATION|Termination|TERMINATION)\b"
+                     r"\s*(?:of\s+(?:this\s+)?Agreement\s*)?[.:]"),
+    "preceding": ("after", r"^[\W]{0,4}(?:period\s+)?(?:preceding|prior\s+to|before|"
+                  r"immediately\s+preceding|ending\s+on)"),
+}.items()}
+
+
+def _term_role_features(c: Candidate, flat: str) -> dict[str, float]:
+    """`TERM_ROLE` cues of every early mention (1 when any mention has one), and the share
+    of the value's mentions that carry the agreement-runs-from-its-start reading."""
+    f: dict[str, float] = {}
+    runs = 0
+    for h in c.hits[:6]:
+        sent = _sentence(flat, h.start, h.end)
+        sent_start = flat.find(sent[:40], max(0, h.start - SENT_REACH)) if sent else h.start
+        parts = {"before": flat[max(sent_start, h.start - 160): h.start],
+                 "after": flat[h.end: h.end + 120], "sentence": sent,
+                 "near": flat[max(0, h.start - 400): h.start]}
+        got = {name for name, (where, rx) in TERM_ROLE.items() if rx.search(parts[where])}
+        for name in got:
+            f[f"tr:{name}"] = 1.0
+        runs += "subject_runs" in got and "after_end" not in got
+    f["tr:runs_share"] = runs / max(1, min(6, len(c.hits)))
+    return f
 
 
 @dataclass(slots=True)
@@ -234,6 +294,8 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
                 f[f"a:{name}"] = f.get(f"a:{name}", 0.0) + 1.0
     if c.field in LOCAL_FIELDS:
         f.update(_local_features(c, ctx.flat))
+    if c.field in TERM_ROLE_FIELDS:
+        f.update(_term_role_features(c, ctx.flat))
     key = c.key
     if c.field in DATE_FIELDS:
         d = _days(key)

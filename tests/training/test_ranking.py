@@ -117,3 +117,14 @@ def test_first_ranker_bundle_decides_first_at_run_time():
     plain = _docs(60)
     cross_validate("term", plain, (0.02, 0.95))
     assert "decide" not in fit_final(plain, 0.1)  # a best-scored ranker's bundle as before
+
+
+def test_nested_threshold_counts_every_document_once():
+    """`nested` judges each fold with the threshold the other folds chose: every document
+    is counted once, as in the single-threshold figure."""
+    docs = _docs(150, seed=3)
+    cv = cross_validate("term", docs, (0.02, 0.95))
+    st = cv["per_source"]["src"]
+    tp, fp, fn = st["nested"]
+    assert tp + fn == sum(d.truth is not None for d in docs)
+    assert tp + fp <= len(docs) and tp > 0

@@ -44,6 +44,14 @@ def test_fields_from_generated_contract(seed):
          "England; Wales"),
         ("This Agreement shall be interpreted under the laws of the Province of Manitoba, Canada.",
          "Manitoba, Canada"),
+        # the words between "laws" and the place, and a parenthetical before the verb
+        ("The laws of the State of Ohio (without regard to its rules on the conflict of laws) "
+         "shall govern this Agreement.", "Ohio"),
+        ("All disputes shall be governed by the laws and decisions of the State of Oregon.",
+         "Oregon"),
+        ("This Agreement shall be governed by the internal laws State of Vermont.", "Vermont"),
+        ("It shall be governed by and construed in accordance with the laws in the State of "
+         "Utah.", "Utah"),
     ],
 )
 def test_governing_law_variants(sentence, expected):

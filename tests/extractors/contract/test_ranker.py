@@ -96,3 +96,28 @@ def test_duration_candidates_read_the_words_beside_them():
     dates = ranker.group("effective_date", raw.candidates["effective_date"])
     assert not any(k.startswith(("in:", "out:", "s:")) for r in
                    ranker.features_all(dates, raw.context) for k in r)
+
+
+NDA = ("MUTUAL NONDISCLOSURE AGREEMENT\n\nThis Agreement is made as of May 1, 2010 between "
+       "Alpha Widgets Inc. and Beta Tools LLC.\n1. Each party's obligations under this Agreement "
+       "shall expire two (2) years from the date hereof.\n2. Employee will not solicit any "
+       "customer of the Company for a period of eighteen (18) months following the termination "
+       "of employment.\n3. Information disclosed hereunder stays confidential for five (5) years "
+       "from the date of disclosure.")
+
+
+def test_term_candidates_read_what_the_duration_is_the_period_of():
+    raw = extract_contract_raw(text_to_doc(NDA))
+    cands = ranker.group("term", raw.candidates["term"])
+    rows = dict(zip((c.key for c in cands), ranker.features_all(cands, raw.context), strict=True))
+    runs = rows["2_years"]
+    assert runs["tr:subject_runs"] == 1.0 and runs["tr:from_start"] == 1.0
+    assert runs["tr:runs_share"] == 1.0 and "tr:after_end" not in runs
+    tail = rows["18_months"]
+    assert tail["tr:after_end"] == 1.0 and tail["tr:covenant"] == 1.0
+    assert tail["tr:employment"] == 1.0 and tail["tr:runs_share"] == 0.0
+    assert rows["5_years"]["tr:from_disclosure"] == 1.0
+    # the role cues describe term candidates only
+    notice = ranker.group("notice_period", raw.candidates["notice_period"])
+    assert not any(k.startswith("tr:") for r in ranker.features_all(notice, raw.context)
+                   for k in r)
