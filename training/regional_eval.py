@@ -8,8 +8,9 @@ them on documents of `training.synth.regional`, per layout and language, end to 
 with the evaluation's own rules (`evaluation.scoring`). With `--heldout` the field
 scorers are refitted once per layout *without* that layout (`training.invoice_fields`)
 and each layout is measured with the model that never saw it; its final confidence maps
-are refitted too, on generic generated documents and the *other* layouts' held-out
-results (`training.invoice_calibration`), so its ECE is held out as well.
+are refitted too, on generic generated documents (as shipped) and, with `--cal-others`,
+also on the *other* layouts' held-out results (`training.invoice_calibration`), so its
+ECE is held out as well.
 
     python -m training.regional_eval [--docs 60] [--heldout]
 """
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="refit the field scorers without each layout before measuring it")
     ap.add_argument("--cal-docs", type=int, default=300,
                     help="generic generated documents for the held-out confidence maps")
+    ap.add_argument("--cal-others", action="store_true",
+                    help="held-out maps also learn from the other layouts' results")
     ap.add_argument("--json", default=None, help="write the report here")
     a = ap.parse_args(argv)
     t0 = time.time()
@@ -119,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         raw = cal.heldout_raw(a.docs, a.seed)
         generic = cal.pairs(a.cal_docs, 11)
         for lay in LAYOUTS:
-            others = cal.merge(generic, *(cal.raw_pairs(r) for k, r in raw.items() if k != lay))
+            others = cal.merge(generic, *(cal.raw_pairs(r) for k, r in raw.items()
+                                          if k != lay and a.cal_others))
             scores[lay] = measure(lay, a.docs, a.seed, raw=raw[lay], maps=cal.fit_maps(others))
     else:
         for lay in LAYOUTS:
