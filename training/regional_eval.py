@@ -7,9 +7,12 @@ them on documents of `training.synth.regional`, per layout and language, end to 
 (`extract_invoice` with every rule and calibration, `classifiers.classify`), scored
 with the evaluation's own rules (`evaluation.scoring`). With `--heldout` the field
 scorers are refitted once per layout *without* that layout (`training.invoice_fields`)
-and each layout is measured with the model that never saw it.
+and each layout is measured with the model that never saw it; its final confidence maps
+are refitted too, on generic generated documents (as shipped) and, with `--cal-others`,
+also on the *other* layouts' held-out results (`training.invoice_calibration`), so its
+ECE is held out as well.
 
-    python -m training.regional_eval [--docs 60] [--seed 31] [--heldout]
+    python -m training.regional_eval [--docs 60] [--heldout]
 """
 
 from __future__ import annotations
@@ -22,9 +25,7 @@ from dataclasses import dataclass, field
 
 import classifiers
 from evaluation.scoring import calibration, prf, score_field
-from extractors.invoice import extract_invoice
-from extractors.invoice import model as field_model
-from training.invoice_fields import fit_models, training_docs
+from training import invoice_calibration as cal
 from training.synth.regional import LAYOUTS, generate
 
 SCORED = ("vendor_name", "invoice_number", "invoice_date", "due_date", "subtotal",
@@ -66,14 +67,20 @@ class LayoutScore:
         return float(calibration(self.pairs)["ece"])
 
 
-def measure(layout: str, n: int, seed: int = EVAL_SEED, type_too: bool = True) -> LayoutScore:
-    sc = LayoutScore()
+def measure(layout: str, n: int, seed: int = EVAL_SEED, type_too: bool = True,
+            raw: cal.Raw | None = None, maps: dict | None = None) -> LayoutScore:
+    """Score `n` documents of `layout`: extracted now with the loaded scorers, or given as
+    `raw` (uncalibrated fields of the same documents), then mapped by `maps` (the shipped
+    final calibration when None)."""
+    raw = raw if raw is not None else cal.raw_fields(layout, n, seed)
     done = []
-    for i in range(n):
-        doc, truth = generate(seed + i, layout)
-        got = extract_invoice(doc, truth["_doc_type"])
-        doc_type = classifiers.classify(doc).doc_type if type_too else truth["_doc_type"]
-        done.append((truth, got, doc_type))
+    for i, (truth, got) in enumerate(raw):
+        doc_type = truth["_doc_type"]
+        if type_too:
+            doc, _ = generate(seed + i, layout)
+            doc_type = classifiers.classify(doc).doc_type
+        done.append((truth, cal.mapped(got, maps), doc_type))
+    sc = LayoutScore()
     labelled = {f for truth, _, _ in done for f in SCORED if truth.get(f) is not None}
     for truth, got, doc_type in done:
         sc.add(truth, got, doc_type, labelled)
@@ -103,25 +110,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=EVAL_SEED)
     ap.add_argument("--heldout", action="store_true",
                     help="refit the field scorers without each layout before measuring it")
-    ap.add_argument("--train-docs", type=int, default=1500)
-    ap.add_argument("--regional", type=int, default=600,
-                    help="regional training documents, round-robin over the layouts; a "
-                         "refit drops the held-out layout's")
+    ap.add_argument("--cal-docs", type=int, default=300,
+                    help="generic generated documents for the held-out confidence maps")
+    ap.add_argument("--cal-others", action="store_true",
+                    help="held-out maps also learn from the other layouts' results")
     ap.add_argument("--json", default=None, help="write the report here")
     a = ap.parse_args(argv)
     t0 = time.time()
     scores: dict[str, LayoutScore] = {}
-    # every layout's training rows once; each refit leaves one layout's out
-    per_doc = training_docs(a.train_docs, a.regional, 7) if a.heldout else []
-    for lay in LAYOUTS:
-        if a.heldout:
-            models = fit_models(a.train_docs, 7, a.regional, exclude_layouts={lay}, log=False,
-                                per_doc=per_doc)
-            field_model._CACHE[str(field_model.MODEL_PATH)] = models
-        scores[lay] = measure(lay, a.docs, a.seed)
-        print(f"  {lay} done in {time.time() - t0:.0f}s", flush=True)
-    if a.heldout:
-        field_model._CACHE.clear()
+    if a.heldout:  # scorers refitted without each layout (the shipped recipe less it)
+        raw = cal.heldout_raw(a.docs, a.seed)
+        generic = cal.pairs(a.cal_docs, 11)
+        for lay in LAYOUTS:
+            others = cal.merge(generic, *(cal.raw_pairs(r) for k, r in raw.items()
+                                          if k != lay and a.cal_others))
+            scores[lay] = measure(lay, a.docs, a.seed, raw=raw[lay], maps=cal.fit_maps(others))
+    else:
+        for lay in LAYOUTS:
+            scores[lay] = measure(lay, a.docs, a.seed)
+            print(f"  {lay} done in {time.time() - t0:.0f}s", flush=True)
     rep = report(scores)
     _print(rep)
     if a.json:

@@ -41,11 +41,12 @@ def load(path: Path = CALIBRATION_PATH) -> dict[str, Any]:
     return _CACHE[key]
 
 
-def apply(fields: dict[str, Any]) -> None:
+def apply(fields: dict[str, Any], maps: dict[str, Any] | None = None) -> None:
     """Map every calibrated field's confidence in place (fields hint-learned from a
     person's correction keep theirs, and so do the receipt ranker's, calibrated on
-    out-of-fold receipts)."""
-    cal = load()
+    out-of-fold receipts). `maps` replaces the shipped ones (an evaluation that refits
+    them without the layout it measures)."""
+    cal = load() if maps is None else maps
     for name, f in fields.items():
         iso = cal.get(name)
         if iso is None or f.source in ("vendor-hint", "ranker"):

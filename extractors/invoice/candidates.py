@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -377,7 +378,7 @@ FEATURES = [
     "lab_same", "lab_gap", "lab_above", "anti_same", "anti_above", "rel_y", "rel_x0",
     "rel_x1", "row_frac", "height", "rank", "is_extreme", "dup", "is_last", "row_words",
     "cur_mark", "decimals", "length", "digit_ratio", "bottom_third", "n_group",
-    "lab_row", "rows_below_same",
+    "lab_row", "rows_below_same", "col_peers",
 ]
 
 
@@ -451,10 +452,34 @@ def generate(layouts: list[PageLayout], day_first: bool | None,
                         gap += 1
                     f["lab_gap"] = min(gap, 4) / 4
                     group_c.append(c)
+            _column_peers(group, group_c, lay.word_height)
             out[group].extend(group_c)
     for group, cands in out.items():  # ranks are document-wide: the total may be on page 2
         _rank(group, cands)
     return out
+
+
+COLUMN_TOLERANCE = 1.0  # word heights: edges this close are one table column
+COLUMN_PEERS_MAX = 6
+
+
+def _column_peers(group: str, cands: list[Candidate], word_height: float) -> None:
+    """`col_peers`: how many values of the same kind on the page, in other rows, share the
+    candidate's column (left edges for dates and numbers, right edges for amounts): a
+    date in a table's date column (a media invoice's spot list) has many, the invoice
+    date beside its label none."""
+    edge = 2 if group == "money" else 0
+    tol = COLUMN_TOLERANCE * max(word_height, 1.0)
+    pts = sorted((c.bbox[edge], c.row) for c in cands)
+    xs = [x for x, _ in pts]
+    for c in cands:
+        x = c.bbox[edge]
+        n = 0
+        for k in range(bisect_left(xs, x - tol), bisect_right(xs, x + tol)):
+            n += pts[k][1] != c.row
+            if n >= COLUMN_PEERS_MAX:
+                break
+        c.feats["col_peers"] = n / COLUMN_PEERS_MAX
 
 
 def _rank(group: str, cands: list[Candidate]) -> None:

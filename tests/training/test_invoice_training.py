@@ -25,6 +25,30 @@ def test_calibration_pairs_are_confidences_with_outcomes():
     assert all(0.0 <= c <= 1.0 and isinstance(ok, bool) for ps in got.values() for c, ok in ps)
 
 
+def test_heldout_raw_scores_each_layout_with_scorers_that_never_saw_it(monkeypatch):
+    """The regional calibration pairs come from field scorers refitted without the layout
+    they are measured on; the shipped scorers are back in place afterwards."""
+    from extractors.invoice import model as field_model
+
+    monkeypatch.setattr(invoice_calibration, "FIELD_TRAIN", {"docs": 8, "regional": 10, "seed": 5})
+    seen: list[set[str]] = []
+    real_fit = invoice_calibration.fit_models
+
+    def fit(*args, exclude_layouts=frozenset(), **kw):
+        seen.append(set(exclude_layouts))
+        return real_fit(*args, exclude_layouts=exclude_layouts, **kw)
+
+    monkeypatch.setattr(invoice_calibration, "fit_models", fit)
+    raw = invoice_calibration.heldout_raw(2, 123, layouts=["receipt_de", "invoice_fr"], log=False)
+    assert seen == [{"receipt_de"}, {"invoice_fr"}] and set(raw) == {"receipt_de", "invoice_fr"}
+    assert all(len(r) == 2 and r[0][0]["_layout"] == lay for lay, r in raw.items())
+    assert not field_model._CACHE  # the refits are gone: the next extraction loads the file
+    got = invoice_calibration.raw_pairs(raw["invoice_fr"])
+    assert "total_amount" in got and all(0.0 <= c <= 1.0 for c, _ in got["total_amount"])
+    maps = invoice_calibration.fit_maps({"total_amount": [(0.9, True), (0.2, False)] * 50})
+    assert invoice_calibration.mapped_ece(raw["invoice_fr"], maps) >= 0.0
+
+
 def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
     fields_path = tmp_path / "invoice_fields.joblib"
     cal_path = tmp_path / "final_calibration.joblib"
@@ -32,9 +56,10 @@ def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
     monkeypatch.setattr(invoice_calibration, "CALIBRATION_PATH", cal_path)
     monkeypatch.setattr(invoice_calibration, "MIN_PAIRS", 4)
     assert invoice_fields.main(["--docs", "12", "--regional", "5", "--seed", "5"]) == 0
-    assert invoice_calibration.main(["--docs", "6", "--seed", "2"]) == 0
+    assert invoice_calibration.main(["--docs", "6", "--seed", "2", "--regional", "0"]) == 0
     for path, rebuild in ((fields_path, "python -m training.invoice_fields --docs 12 --regional 5 --seed 5"),
-                          (cal_path, "python -m training.invoice_calibration --docs 6 --seed 2")):
+                          (cal_path, "python -m training.invoice_calibration --docs 6 --seed 2 "
+                                     "--regional 0")):
         manifest = json.loads(path.with_suffix(".json").read_text())
         assert manifest["rebuild"] == rebuild and len(manifest["train_sha256"]) == 64
         assert manifest["version"] == f"sha256-{manifest['sha256'][:12]}"

@@ -60,3 +60,29 @@ def test_layout_score_counts_what_it_is_given():
     sc = regional_eval.measure("receipt_us_restaurant", 3, type_too=False)
     assert sc.n == 3 and sc.types_ok == 3
     assert 0.0 <= sc.f1() <= 1.0 and sum(sc.counts["total_amount"]) >= 3
+
+
+_NUMBER_LABELS = {"receipt_de": ("de", "receipt_no"), "receipt_us_restaurant": ("en_us", "check_no"),
+                  "invoice_fr": ("fr", "invoice_no"), "invoice_de": ("de", "invoice_no"),
+                  "invoice_us_media": ("en_us", "media_invoice_no")}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_every_printed_document_number_is_labelled(layout):
+    """A number printed after the layout's own document-number label (Bon-Nr., Check #,
+    Rechnung Nr., Facture N°) is the truth's invoice_number and inside its spans, so no
+    document number is trained on as a negative."""
+    lang, role = _NUMBER_LABELS[layout]
+    labs = {lab.rstrip(":").lower() for lab in labels()[lang][role]}
+    for seed in range(12):
+        doc, truth = generate(seed, layout, noise=0.0)
+        words = doc.pages[0].words
+        inside = {i for a, b in truth["_spans"].get("invoice_number", []) for i in range(a, b)}
+        assert truth.get("invoice_number") and inside, (layout, seed)
+        for a, b in truth["_spans"]["invoice_number"]:
+            assert " ".join(w.text for w in words[a:b]) == truth["invoice_number"]
+        for i in range(1, len(words)):
+            before = " ".join(w.text for w in words[max(0, i - 3):i]).rstrip(":").lower()
+            if words[i].line == words[i - 1].line and any(before.endswith(lab) for lab in labs) \
+                    and any(ch.isdigit() for ch in words[i].text):
+                assert i in inside, (layout, seed, before, words[i].text)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
@@ -133,6 +134,19 @@ class _Page:
         self.cv.line += 1
         self.y += self.lh * k
 
+    def labelled(self, x: float, label: str, value: str, tag: str | None,
+                 align: str = "l", size: float | None = None) -> float:
+        """`label value` on the current line as two spans, so that only the value carries
+        `tag` (a document number printed after its label is labelled, its label is not);
+        right-aligned at `x` when `align` is "r". Returns the right edge."""
+        sz = size or self.sz
+        if align == "r":
+            vx0 = x - len(value) * sz * 0.55
+            self.text(vx0 - sz * 0.55, label, "r", size=sz)
+            return self.text(vx0, value, tag=tag, size=sz)
+        e = self.text(x, label, size=sz)
+        return self.text(e + sz * 0.55, value, tag=tag, size=sz)
+
     def kv(self, x: float, label: str, value: str, tag: str | None, mode: str,
            vx: float | None = None) -> None:
         """label and value on one line (`right`, value at `vx` or after the label) or the
@@ -187,7 +201,7 @@ def receipt_de(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     top_meta = rng.random() < 0.4
     if top_meta:
         p.text(8, stamp, tag="invoice_date")
-        p.text(W - 8, f"{rng.choice(L['receipt_no'])} {bon}", "r")
+        p.labelled(W - 8, rng.choice(L["receipt_no"]), bon, "invoice_number", "r")
         p.nl()
     p.text(W - 8, "EUR", "r")
     p.nl()
@@ -251,10 +265,12 @@ def receipt_de(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     if not top_meta:
         p.text(8, stamp, tag="invoice_date")
         p.nl()
-        p.text(8, f"{rng.choice(L['receipt_no'])} {bon}  {rng.choice(L['till'])} "
-                  f"{rng.randint(1, 9)}  {rng.choice(L['clerk'])} {fk.first_name()}")
+        e = p.labelled(8, rng.choice(L["receipt_no"]), bon, "invoice_number")
+        p.text(e + 2 * p.sz * 0.55, f"{rng.choice(L['till'])} {rng.randint(1, 9)}  "
+                                    f"{rng.choice(L['clerk'])} {fk.first_name()}")
         p.nl()
     truth["invoice_date"] = d.isoformat()
+    truth["invoice_number"] = bon  # the receipt's own number (Bon-Nr., Beleg-Nr.)
     p.text(ax, rng.choice(L["thanks"]), al)
     p.nl()
     p.cv.height = p.y + 20
@@ -291,8 +307,9 @@ def receipt_us_restaurant(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     for lab, v in meta[:rng.randint(1, 3)]:
         p.text(8, f"{lab} {v}")
         p.nl()
-    p.text(8, f"{rng.choice(L['check_no'])} {chk}", tag=None)
+    p.labelled(8, rng.choice(L["check_no"]), chk, "invoice_number")
     p.nl()
+    truth["invoice_number"] = chk  # the check's own number (Check #, Ticket #)
     p.text(8, stamp, tag="invoice_date")
     p.nl(1.5)
     truth["invoice_date"] = d.isoformat()
@@ -362,6 +379,18 @@ def _customer_block(p: _Page, x: float, label: str, lines: list[str], mode: str)
         p.nl()
 
 
+_NUMBER_TITLE = re.compile(r"(?i)(?:\bnr\.?|\bn°)\s*$")  # "Rechnung Nr.", "Facture n°"
+
+
+def _title(p: _Page, x: float, align: str, title: str, number: str, size: float) -> None:
+    """The document title; a title that ends in a number label ("Rechnung Nr.") prints the
+    invoice number after it, labelled as such (a second place the number is printed)."""
+    if _NUMBER_TITLE.search(title):
+        p.labelled(x, title, number, "invoice_number", align, size)
+    else:
+        p.text(x, title, align, size=size)
+
+
 def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
     """A French facture or a German Rechnung (DIN-letter: sender line, recipient window,
     info block right)."""
@@ -418,11 +447,11 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
             p.kv(kx, lab, v, tag, mode, kx + W * 0.17 if mode == "right" and rng.random() < 0.5
                  else None)
         p.y = max(p.y, y_left) + p.lh
-        p.text(mx, rng.choice(L["invoice_title"]), size=p.sz * 1.5)
+        _title(p, mx, "l", rng.choice(L["invoice_title"]), invno, p.sz * 1.5)
         p.nl(2)
     else:  # title, key-values, then the client block
-        p.text(W - mx if not right else mx, rng.choice(L["invoice_title"]),
-               "r" if not right else "l", size=p.sz * 2)
+        _title(p, W - mx if not right else mx, "r" if not right else "l",
+               rng.choice(L["invoice_title"]), invno, p.sz * 2)
         p.nl(2)
         mode = rng.choice(["right", "below"])
         for lab, v, tag in kv:

@@ -206,3 +206,42 @@ def test_us_postal_address_names_the_country(text, country):
     from extractors.invoice import _country
 
     assert _country(text) == country
+
+
+PLAIN_NUMBERS = [  # (doc type, rows, the document's number); a plain label-value line each
+    ("invoice", [[("Zorblat", 20), ("Widgets", 80), ("GmbH", 140)],
+                 [("Rechnung", 20), ("Nr.", 90), ("4711", 250)],
+                 [("Kundennummer", 20), ("88213", 250)],
+                 [("Datum", 20), ("03.04.2019", 250)],
+                 [("Gesamtbetrag", 20), ("99,00", 250)]], "4711"),
+    ("invoice", [[("Moreau", 20), ("Conseil", 80), ("SARL", 140)],
+                 [("Facture", 20), ("N°", 80), ("F-2031", 250)],
+                 [("N°", 20), ("client", 40), ("C-5512", 250)],
+                 [("Date", 20), ("12/06/2021", 250)],
+                 [("Total", 20), ("TTC", 60), ("1 250,00", 250)]], "F-2031"),
+    ("invoice", [[("Harbor", 20), ("Media", 70), ("LLC", 120)],
+                 [("Invoice", 20), ("#", 70), ("10233", 250)],
+                 [("Order", 20), ("#", 60), ("55120", 250)],
+                 [("Date", 20), ("06/12/2021", 250)],
+                 [("Total", 20), ("1,250.00", 250)]], "10233"),
+    ("receipt", [[("Bäckerei", 120), ("Hahn", 180)],
+                 [("Bon-Nr.", 20), ("4711", 70), ("Kasse", 120), ("3", 160)],
+                 [("03.04.2019", 20), ("14:12", 90)],
+                 [("SUMME", 20), ("12,40", 250)]], "4711"),
+    ("receipt", [[("Joe's", 120), ("Diner", 160)],
+                 [("Check", 20), ("#", 60), ("5521", 80)],
+                 [("Table", 20), ("12", 60)],
+                 [("06/12/2021", 20), ("7:12", 90), ("PM", 120)],
+                 [("Total", 20), ("24.80", 250)]], "5521"),
+]
+
+
+@pytest.mark.parametrize("doc_type,rows,number", PLAIN_NUMBERS)
+def test_plain_labelled_document_numbers_in_several_locales(doc_type, rows, number):
+    """A document number printed after its own label ("Rechnung Nr.", "Facture N°",
+    "Invoice #", "Bon-Nr.", "Check #") is found, with a confidence that says so, and the
+    customer, order and table numbers beside it are not taken."""
+    got = extract_invoice(_page(rows), doc_type)
+    f = got.get("invoice_number")
+    assert f is not None and f.normalized == number, f
+    assert f.confidence >= 0.5, f.confidence
