@@ -2,8 +2,9 @@
 invoices, with whole layouts held out.
 
 Generated documents only (TRAIN has no labelled line items): the synthetic invoices and
-till receipts of `training.synth.invoices`, and the French, German and US TV-station
-invoices of `training.synth.regional`. Each layout is a group: every layout's rows are
+till receipts of `training.synth.invoices`, the French, German and US TV-station
+invoices of `training.synth.regional`, and invoices typed as plain lines in a proportional
+font (`text_invoice`, columns padded with spaces that do not line up on the page). Each layout is a group: every layout's rows are
 scored by a classifier fitted on the *other* layouts (leave one layout out), so the
 figures say what happens on a table layout the model has never seen. Out of those
 held-out scores come the keep threshold (best item F1), the isotonic map from a row's
@@ -55,8 +56,72 @@ N_DOC_FOLDS = 5
 THRESHOLDS = np.round(np.concatenate([np.arange(0.02, 0.1, 0.02), np.arange(0.1, 0.91, 0.05)]), 3)
 Generator = Callable[[int], tuple[IngestedDocument, dict[str, Any]]]
 
+_TEXT_ITEMS = ["Consulting services", "Support hours", "Hosting plan", "Licence fee",
+               "Design work", "Travel costs", "Maintenance", "Training day", "Setup fee",
+               "Cloud storage", "Office chairs", "Printer paper", "Cable set"]
+_TEXT_HEADS = [("Description", "Qty", "Unit Price", "Amount"), ("Item", "Quantity", "Price",
+               "Total"), ("Beschreibung", "Menge", "Einzelpreis", "Betrag"),
+               ("Désignation", "Qté", "Prix unitaire", "Montant")]
+_GLYPH = {" ": 0.278, ".": 0.278, ",": 0.278, ":": 0.278, "i": 0.222, "l": 0.222, "I": 0.278}
+
+
+def text_invoice(seed: int) -> tuple[IngestedDocument, dict[str, Any]]:
+    """An invoice typed as plain lines in a proportional font (a text file or a PDF made
+    of lines): columns padded with spaces that do not line up on the page, totals as
+    "Label: amount" lines, IBAN and terms below."""
+    import random as _random
+
+    from ingest.types import Page, Word
+
+    rng = _random.Random(seed)
+    size = rng.choice([10.0, 11.0, 12.0])
+    head = rng.choice(_TEXT_HEADS)
+    cur = rng.choice(["EUR", "USD", "", "€"])
+    items = []
+    for _ in range(rng.randint(1, 5)):
+        q = rng.randint(1, 20)
+        up = round(rng.uniform(5, 900), 2)
+        items.append((rng.choice(_TEXT_ITEMS), q, up, round(q * up, 2)))
+    sub = round(sum(i[3] for i in items), 2)
+    tax = round(sub * rng.choice([0.19, 0.2, 0.07, 0.1]), 2)
+    w = [rng.randint(18, 26), rng.randint(4, 8), rng.randint(10, 14), rng.randint(10, 13)]
+    lines = [f"{rng.choice(['Northwind', 'Contoso', 'Fabrikam', 'Tailspin'])} "
+             f"{rng.choice(['Traders', 'Supplies', 'Systems'])} {rng.choice(['GmbH', 'Ltd', 'Inc.'])}",
+             f"{rng.randint(1, 99)} Main Street, {rng.randint(10000, 99999)} City",
+             "INVOICE", f"Invoice No: INV-{rng.randint(1000, 99999)}",
+             f"Invoice Date: 2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "Bill To: Acme Ltd",
+             f"{head[0]:<{w[0]}}{head[1]:>{w[1]}}{head[2]:>{w[2]}}{head[3]:>{w[3]}}"]
+    for desc, q, up, amt in items:
+        lines.append(f"{desc:<{w[0]}}{q:>{w[1]}}{up:>{w[2]},.2f}{amt:>{w[3]},.2f}")
+    lines += [f"Subtotal: {sub:,.2f} {cur}".strip(), f"VAT: {tax:,.2f} {cur}".strip(),
+              f"Total: {sub + tax:,.2f} {cur}".strip()]
+    if rng.random() < 0.6:
+        lines.append("IBAN: DE89 3704 0044 0532 0130 00")
+    if rng.random() < 0.5:
+        lines.append(f"Payment terms: Net {rng.choice([14, 30, 60])}")
+    words: list[Word] = []
+    y = 52.0
+    for n, line in enumerate(lines):
+        x = 72.0
+        for k, tok in enumerate(line.split(" ")):
+            if k:
+                x += _GLYPH[" "] * size
+            if not tok:
+                continue
+            tw = sum(_GLYPH.get(ch, 0.556) for ch in tok) * size
+            words.append(Word(tok, (x, y, x + tw, y + size * 0.9), 0.99, n))
+            x += tw
+        y += size * 1.35
+    page = Page(1, 612.0, 792.0, words, "\n".join(lines))
+    doc = IngestedDocument(f"text-{seed}.pdf", f"{seed:064d}", "application/pdf", 0, [page])
+    truth = {"line_items": [{"description": d, "quantity": str(q), "unit_price": f"{u:.2f}",
+                             "amount": f"{a:.2f}"} for d, q, u, a in items]}
+    return doc, truth
+
+
 # layout -> generator of (document, truth); each is one cross-validation group
 LAYOUTS: dict[str, Generator] = {
+    "text_invoice": text_invoice,
     "synth_invoice": lambda s: synth.generate(s, "invoice"),
     "synth_receipt": lambda s: synth.generate(s, "receipt"),
     "invoice_fr": lambda s: regional.generate(s, "invoice_fr"),

@@ -313,7 +313,10 @@ def _features(c: Candidate, prev: Candidate | None, total_seen: bool, lay: PageL
         "has_amount": float(c.amount is not None),
         "has_qty": float(c.quantity is not None),
         "has_unit": float(c.unit_price is not None),
-        "product_ok": float(c.product_ok),
+        # qty x unit != amount says "misread" only where the page was read by OCR; on a
+        # text layer the digits are what was printed, and a line that does not multiply
+        # is the document's own error (for ap.line_items_sum to find), not a doubt
+        "product_ok": float(c.product_ok or not lay.page.ocr),
         "desc_len": float(len(c.description)),
         "desc_has_word": float(bool(_WORD.search(c.description))),
         "rows_from_header": float(min(c.index_from_header, 40)),
@@ -480,7 +483,8 @@ def assemble(cands: list[Candidate], probs: np.ndarray, threshold: float,
     ps: list[float] = []
     descs: list[str] = []
     for c, p in zip(cands, probs, strict=True):
-        if p >= threshold and c.amount is not None:
+        if p >= threshold and c.amount is not None and not c.features.get("has_iban"):
+            # (a row printing an IBAN is bank details, never an item, whatever it scores)
             kept.append(c)
             ps.append(float(p))
             descs.append(c.description)
@@ -493,11 +497,11 @@ def assemble(cands: list[Candidate], probs: np.ndarray, threshold: float,
 
 def list_score(ps: list[float], kept: list[Candidate]) -> float:
     """What the list-confidence map reads: the weakest row, discounted when a row with
-    quantity and unit price fails qty x unit = amount."""
+    quantity and unit price fails qty x unit = amount on an OCR'd page."""
     if not ps:
         return 0.0
     checked = [c for c in kept if c.quantity is not None and c.unit_price is not None]
-    bad = sum(not c.product_ok for c in checked)
+    bad = sum(not c.features.get("product_ok", float(c.product_ok)) for c in checked)
     return float(min(ps)) * (0.5 if bad else 1.0)
 
 

@@ -85,7 +85,7 @@ def test_multi_line_description_is_joined_and_totals_are_not_items():
 
 def _never_item_boxes(doc: IngestedDocument, truth: dict) -> list[tuple]:
     words = doc.pages[0].words
-    return [words[i].bbox for name in NEVER_ITEMS for s, e in truth["_spans"].get(name, [])
+    return [words[i].bbox for name in NEVER_ITEMS for s, e in truth.get("_spans", {}).get(name, [])
             for i in range(s, e)]
 
 
