@@ -65,8 +65,8 @@ def test_summarize_and_table() -> None:
 
 @pytest.mark.slow  # spawns a fresh interpreter that loads the pipeline
 def test_bench_command_tiny(tmp_path: Path, capsys) -> None:
-    rc = main(["bench", "--born-digital", "2", "--pages", "0", "--workers", "1",
-               "--no-search", "--out", str(tmp_path)])
+    rc = main(["bench", "--born-digital", "2", "--pages", "0", "--receipts", "0",
+               "--workers", "1", "--no-search", "--no-limits", "--out", str(tmp_path)])
     assert rc == 0
     out = capsys.readouterr().out
     assert "docs/s" in out and "born-digital" in out
