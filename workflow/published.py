@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +25,7 @@ from typing import Any
 
 from policies.config import PolicyConfig, config_from_bytes
 from records import published as store
+from records.atomic import atomic_write
 from records.audit import audit
 from records.db import session_scope
 from records.published import Published, content_version
@@ -110,18 +109,6 @@ def publish_model(sessions: Any, name: str, path: Path, actor: str) -> tuple[Pub
     return done, new
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 class Follower:
     """One process's view of the published versions; `refresh` is cheap and throttled."""
 
@@ -191,10 +178,10 @@ class Follower:
                 path = self.settings.data_dir.joinpath(*PUBLISHED_DIR, p.name, p.version[:16],
                                                        slot.filename)
                 if not path.exists() or content_version(path.read_bytes()) != p.version:
-                    _write_atomic(path.with_suffix(".json"),
+                    atomic_write(path.with_suffix(".json"),
                                   (json.dumps(p.manifest, indent=1, sort_keys=True) + "\n")
                                   .encode())
-                    _write_atomic(path, p.content)
+                    atomic_write(path, p.content)
                 slot.reload(path)
             else:
                 log.warning("published %s is not known to this version; ignored", p.name)
