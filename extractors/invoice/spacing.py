@@ -7,7 +7,7 @@ not space-*removing*) is "SERI MAJU BAKERIES (KL) SDN BHD". So text fields are r
 
 * case changes ("ShahAlam"), a postcode glued to its town ("40300SHAH"), and an address
   word glued to its number ("LOT3") mark boundaries directly;
-* long runs of capitals are cut by a unigram word model (Viterbi over word costs, as in
+* long runs of capitals (or lower case; never one title-case word) are cut by a unigram word model (Viterbi over word costs, as in
   wordninja), built from wordninja's English frequency list plus a small vocabulary of
   Malay/commerce address and legal terms, where a run the model cannot explain
   cheaply (a brand such as "UNIHAKKA") is kept whole;
@@ -98,6 +98,12 @@ def split_run(run: str) -> list[str]:
     return out[::-1]
 
 
+# One capital, then lower case: a single word ("Textor", "Branchview"). Glued words keep
+# their own capitals ("ShahAlam"), which the case-change rule has already cut; cutting a
+# title-case run by word frequencies only breaks names ("Text or").
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+
+
 def _respace_run(m: re.Match[str]) -> str:
     return _respace_token(m.group(0))
 
@@ -106,7 +112,7 @@ def _respace_run(m: re.Match[str]) -> str:
 def _respace_token(run: str) -> str:
     """A letters-only run cut into words (memoised: a receipt's address candidates render
     the same header words hundreds of times)."""
-    if len(run) < _MIN_RUN:
+    if len(run) < _MIN_RUN or _TITLE_WORD.fullmatch(run):
         return run
     cost, _ = _costs()
     if run.lower() in cost:
@@ -177,7 +183,8 @@ def respace(text: str, glued: bool = True) -> str:
     """`text` with OCR-dropped spaces restored (when `glued`) and punctuation spaced."""
     t = text.replace("、", ",").replace("，", ",")
     if glued:
-        t = re.sub(r"(?<=[a-z]{2})(?=[A-Z])", " ", t)  # "ShahAlam"
+        # "ShahAlam": a capital that starts a lower-case word ("GmbH", "McDonald" stay)
+        t = re.sub(r"(?<=[a-z]{2})(?=[A-Z][a-z])", " ", t)
         t = re.sub(r"(?<=\d{4})(?=[A-Za-z]{3})", " ", t)  # "40300SHAH"
         t = re.sub(r"(?<=\d)(?=[A-Z]{4})|(?<=[A-Z]{4})(?=\d)", " ", t)  # "276JALAN", "PUTRA1"
         t = _NUM_WORD_GLUE.sub(r"\1 ", t)  # "LOT3"

@@ -34,3 +34,14 @@ def test_ocr_slips_fixed_only_towards_one_domain_word():
     assert fix_ocr_words("TANAN MELATI") == "TAMAN MELATI"
     assert fix_ocr_words("SIN HUAT COMFANY") == "SIN HUAT COMPANY"
     assert fix_ocr_words("HARMONI") == "HARMONI"  # not "corrected" into English
+
+
+@pytest.mark.parametrize("name", ["Textor GmbH", "Branchview Markt", "Hausmann mbH & Co. KG",
+                                  "McDonald Supplies"])
+def test_title_case_words_and_legal_forms_stay_whole(name):
+    assert respace(name) == name
+
+
+def test_glued_title_case_words_are_still_cut_at_their_capitals():
+    assert respace("ShahAlam") == "Shah Alam"
+    assert respace("TextorGmbH") == "Textor GmbH"
