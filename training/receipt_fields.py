@@ -11,8 +11,11 @@ field scores candidates; out-of-fold scores (GroupKFold over chains: `filer_grou
 chain's receipts are never in two folds) choose the field's reporting threshold and give the
 calibration of the isotonic map (`training.ranking`). The rule baseline is the pipeline
 without the model (`extract_invoice(..., learned=False)`). A field whose pooled
-out-of-fold F1 does not beat the rule's by `MIN_GAIN` keeps the rule (it is left out of the
-shipped bundle).
+out-of-fold F1 falls below the rule's by more than `MIN_GAIN` keeps the rule (it is left out
+of the shipped bundle). Near a tie the ranker is kept, because its confidence is calibrated
+out of fold on receipts while the rule's comes from maps fitted on other documents: on TRAIN
+sroie totals the rule's confidence has ECE 0.085, the ranker's out-of-fold 0.043 (F1 0.917
+vs 0.923, a gap the old "beat the rule by a point" bar sent back to the rule).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from training.ranking import fit_calibrator as ranking_calibrator
 from training.synth.invoices import generate as generate_doc
 
 SOURCES = ("sroie",)
-MIN_GAIN = 0.01
+MIN_GAIN = 0.01  # the rule is kept only when the ranker is worse than it by this much
 GENERATED = 200  # generated receipts beside the TRAIN ones (`training.synth.invoices`)
 SYNTH_SEED = 3_000_000
 # the review router's default per-field auto-accept threshold (`policies.config`)
@@ -125,7 +128,7 @@ def fit_fields(data: dict[str, list[DocCands]], final: bool,
         report[name] = cv
         cal = cv["calibration"]
         st = cv["per_source"]["sroie"]
-        cv["use_ranker"] = f1(*st["ranker"]) >= f1(*st["rule"]) + MIN_GAIN
+        cv["use_ranker"] = f1(*st["ranker"]) > f1(*st["rule"]) - MIN_GAIN
         ece = cal.get("ece")
         print(f"{name:15s} n={st['n']:4d} rule {fmt(st['rule'])} | ranker {fmt(st['ranker'])}"
               f" | ceiling {st['recall_ceiling']:.3f} | t={cv['threshold']:.3f} "
@@ -280,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         digest.update(" ".join(sorted(receipt_ranker.LABEL_WORDS)).encode())
         digest.update(json.dumps({k: sorted(v) for k, v in receipt_ranker.ADDRESS_WORDS.items()},
                                  sort_keys=True).encode())
+        for name in sorted(bundle_fields):  # which fields ship, on which feature rows
+            digest.update(f"{name}:{bundle_fields[name].get('rows_sha256', '')}".encode())
         version = f"receipt-{digest.hexdigest()[:12]}"
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, receipt_ranker.MODEL_PATH,
