@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import resource
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,3 +97,16 @@ def s3_blob_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         yield f"s3://{bucket}/node-data"
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _address_space_kept() -> Iterator[None]:
+    """A test that sets this process's address-space limit (a worker's per-document memory
+    budget run in-process) fails, and the limit is put back: a limited test process made
+    every later Chromium launch crash."""
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    yield
+    after = resource.getrlimit(resource.RLIMIT_AS)
+    if after != before:
+        resource.setrlimit(resource.RLIMIT_AS, before)
+        pytest.fail(f"the test left RLIMIT_AS at {after} (was {before})")

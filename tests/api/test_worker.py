@@ -82,6 +82,9 @@ def test_with_a_broker_an_upload_waits_for_the_worker_and_answers_the_fields(
     monkeypatch.setenv("BACKOFFICE_BROKER_URL", "memory://")
     monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "shared-by-every-node-" + "s" * 30)
     monkeypatch.setenv("BACKOFFICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    # the worker runs as a thread of this process and fires worker_process_init here: its
+    # per-document memory limit would bind the test process (and Chromium started later)
+    monkeypatch.setenv("BACKOFFICE_DOC_MEMORY_MB", "0")
     fast_hashes(monkeypatch)
     import api.worker
 
