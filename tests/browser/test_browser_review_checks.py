@@ -93,8 +93,8 @@ def test_field_checks_thumbnails_and_rotation(server: tuple[str, Any], browser: 
     field = clerk.locator("#v-invoice_number")
     field.fill("WRONG-1")
     field.focus()
-    clerk.mouse.click(*at)
-    expect(clerk.locator(".flash")).to_contain_text("Saved invoice_number")
+    clerk.mouse.click(*at)  # the word is the machine's own value: a confirmation
+    expect(clerk.locator(".flash")).to_contain_text("Confirmed invoice_number")
     expect(clerk.locator("#v-invoice_number")).to_have_value("INV-2024-0113")
     expect(clerk.locator("#rotation")).to_have_text("90°")  # the view keeps its turn
     clerk.get_by_role("button", name="Rotate left").click()
@@ -134,8 +134,8 @@ def test_tab_enter_walk_takes_in_the_line_item_grid(server: tuple[str, Any], bro
     expect(first_cell).to_be_focused()
     clerk.keyboard.press("Shift+Tab")
     expect(clerk.locator("#v-invoice_date")).to_be_focused()
-    clerk.keyboard.press("Enter")  # confirm the date: saved, on to the grid
-    expect(clerk.locator(".flash")).to_contain_text("Saved invoice_date")
+    clerk.keyboard.press("Enter")  # confirm the date, on to the grid
+    expect(clerk.locator(".flash")).to_contain_text("Confirmed invoice_date")
     expect(first_cell).to_be_focused()
     clerk.keyboard.press("Tab")  # inside the grid TAB moves cell by cell
     expect(clerk.get_by_label("Quantity, line 1")).to_be_focused()

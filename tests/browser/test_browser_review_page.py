@@ -132,11 +132,11 @@ def test_tab_enter_review_ends_in_approve(server: tuple[str, Any], browser: Any,
     expect(clerk.locator(f"#{names[1]}")).to_be_focused()
     clerk.keyboard.press("Shift+Tab")
     expect(clerk.locator(f"#{names[0]}")).to_be_focused()
-    clerk.keyboard.press("Enter")  # confirm: saved, focus on the next one
-    expect(clerk.locator(".flash")).to_contain_text("Saved")
+    clerk.keyboard.press("Enter")  # confirm the machine's value, focus on the next one
+    expect(clerk.locator(".flash")).to_contain_text("Confirmed")
     expect(clerk.locator(f"#{names[1]}")).to_be_focused()
     clerk.keyboard.press("Enter")
-    expect(clerk.locator(".flash")).to_contain_text("Saved")
+    expect(clerk.locator(".flash")).to_contain_text("Confirmed")
     expect(clerk.locator("#approve-form button")).to_be_focused()
     expect(clerk.locator("table.fields input[data-attention]")).to_have_count(0)
     _shot(clerk, "review-page-04-fields-confirmed")
