@@ -33,6 +33,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
+from evaluation.scoring import prf
+
 DESCRIPTION_MIN_RATIO = 60.0   # two descriptions name the same line
 DESCRIPTION_EXACT_RATIO = 90.0  # the description column is right
 COLUMNS = ("description", "quantity", "unit_price", "amount")
@@ -87,15 +89,15 @@ class ItemScore:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return prf(self.tp, self.fp, self.fn)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return prf(self.tp, self.fp, self.fn)[1]
 
     @property
     def f1(self) -> float:
-        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+        return prf(self.tp, self.fp, self.fn)[2]
 
     def add(self, other: ItemScore) -> None:
         self.tp += other.tp
