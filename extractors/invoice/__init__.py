@@ -31,7 +31,6 @@ from extractors.invoice.candidates import (
     TRAILING_REG,
     Candidate,
     generate,
-    grouped_number_spans,
     header_candidates,
 )
 from extractors.invoice.hints import VendorHints, vendor_key
@@ -538,18 +537,9 @@ _ENDS = re.compile(r"(?i)\b(sub\s*-?\s*total|total|tax|gst|vat|mwst|tva|amount d
 
 
 def _row_tokens(row: Row) -> list[str]:
-    """A row's words, a number whose thousands a space groups ("1 234,50") as one."""
-    groups = {s: (e, text) for s, e, text in grouped_number_spans(row.words)}
-    out, i = [], 0
-    while i < len(row.words):
-        if i in groups:
-            e, text = groups[i]
-            out.append(text)
-            i = e
-        else:
-            out.append(row.words[i].text)
-            i += 1
-    return out
+    """A row's words, a number whose thousands a space groups ("1 234,50") as one (the
+    learned extractor's token walk, texts only)."""
+    return [t.text for t in learned_line_items.row_tokens(row, None)]
 
 
 def _line_items(lays: list[PageLayout], decimal_mark: str | None = None) -> Field | None:
