@@ -26,14 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from evaluation.scoring import prf
+from evaluation.scoring import prf, to_decimal
 
 DESCRIPTION_MIN_RATIO = 60.0   # two descriptions name the same line
 DESCRIPTION_EXACT_RATIO = 90.0  # the description column is right
@@ -116,18 +116,6 @@ class ItemScore:
         return out
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    text = str(value).strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
 def _pick(raw: Mapping[str, Any], column: str) -> Any:
     for key in TRUTH_KEYS[column]:
         if raw.get(key) not in (None, ""):
@@ -139,7 +127,7 @@ def as_item(raw: Mapping[str, Any]) -> Item:
     """A truth or predicted item as compared; an amount the truth leaves out is derived
     from quantity x unit price when both are given."""
     desc = " ".join(str(_pick(raw, "description") or "").split())
-    qty, unit, amount = (_decimal(_pick(raw, c)) for c in NUMBER_COLUMNS)
+    qty, unit, amount = (to_decimal(_pick(raw, c)) for c in NUMBER_COLUMNS)
     if amount is None and qty is not None and unit is not None:
         amount = (qty * unit).quantize(Decimal("0.01"))
     return Item(desc, qty, unit, amount)
