@@ -391,6 +391,25 @@ _ANNIVERSARY = re.compile(
     r"\d{1,2})(?:st|nd|rd|th)?\s+(?:\(\d+(?:st|nd|rd|th)\)\s+)?anniversary\s+of\s+the\s+"
     r"(?:Effective\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+this\s+Agreement))", re.I
 )
+# any "second anniversary of the Effective Date": a span of whole years from a start, which
+# end dates are derived from whatever verb stands before it ("through the day prior to")
+_ANNIVERSARY_ANY = re.compile(
+    r"\b(?P<n>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
+    r"twentieth|\d{1,2})(?:st|nd|rd|th)?\s+(?:\(\d+(?:st|nd|rd|th)\)\s+)?anniversary\s+of\b",
+    re.I)
+
+
+def anniversaries(flat: str) -> list[Hit]:
+    """Every "Nth anniversary of ..." as a span of N years (pattern `term.anniversary_any`)."""
+    hits = []
+    for m in _ANNIVERSARY_ANY.finditer(flat):
+        raw = m.group("n").lower()
+        n = _ORDINALS.get(raw) or (int(raw) if raw.isdigit() else 0)
+        if n:
+            hits.append(Hit(m.group(0), f"{n}_years", *m.span(), "term.anniversary_any"))
+    return hits
+
+
 # The duration is the notice itself: "ninety (90) days' prior written notice", or a notice
 # verb earlier and "prior to/before" right after ("notify ... at least 30 days prior to").
 _NOTICE_AFTER = re.compile(
