@@ -317,7 +317,13 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
             continue
         before = flat[max(0, a - 90) : a]
         iso = None
-        if _EFFECTIVE_PHRASE.search(before[-45:]) and a >= head_len:
+        if a >= head_len and _EFFECTIVE_DEF.search(flat[b : b + 30]):
+            # "(the "Effective Date")" defines the date wherever the preamble stands: after
+            # a cover page, a table of contents or an amendment's own preamble
+            iso = parse_date(m.group(0))
+            if iso:
+                effective.append(Hit(m.group(0), iso, a, b, "effective.defined"))
+        elif _EFFECTIVE_PHRASE.search(before[-45:]) and a >= head_len:
             iso = parse_date(m.group(0))
             if iso:
                 effective.append(Hit(m.group(0), iso, a, b, "effective.phrase"))

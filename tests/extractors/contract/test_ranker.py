@@ -140,3 +140,12 @@ def test_ends_derive_from_any_span_and_from_anniversaries():
     assert "2_years" in {h.normalized for h in raw.candidates["term"]
                          if h.pattern == "term.anniversary_any"}
 
+
+def test_an_effective_date_defined_after_the_first_pages_is_found():
+    cover = "TABLE OF CONTENTS\n" + "".join(f"{i}. Section heading {i}\n" for i in range(1, 400))
+    text = (cover + "\fSUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of March 18, "
+            "2019 (the \"Effective Date\") by and between Alpha Widgets Inc. and Beta Tools LLC.")
+    raw = extract_contract_raw(text_to_doc(text))
+    assert raw.context.head_len < text.index("March 18")
+    assert ("2019-03-18", "effective.defined") in {
+        (h.normalized, h.pattern) for h in raw.candidates["effective_date"]}
