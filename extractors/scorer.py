@@ -5,11 +5,12 @@ classifier, the isotonic map from score to probability and the reporting thresho
 resume title and name rankers, the contract title ranker and the party selector all read
 it the same way: score candidate feature rows (single-threaded, see
 `modelfile.single_thread`), take the best row when it clears the threshold, and report
-its calibrated probability (isotonic or `PlattMap`) clamped to the ranker's bounds.
+its calibrated probability (isotonic, `PlattMap` or `BinMap`) clamped to the ranker's bounds.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any
 
@@ -90,3 +91,22 @@ class PlattMap:
     def predict(self, scores: list[float]) -> list[float]:
         return [1 / (1 + math.exp(-(self.slope * self.logit(s) + self.intercept)))
                 for s in scores]
+
+
+class BinMap:
+    """A step map from a ranker's score to a probability with few, well-filled steps: the
+    reported scores cut into equal-count bins, each bin's hit rate (Laplace-smoothed, made
+    non-decreasing by pooling neighbours). Where a field reports a few dozen values and its
+    scores barely separate right from wrong (a contract's notice period), isotonic steps
+    and a fitted slope both claim a resolution the data lacks; two or three bins do not.
+    `predict` is like `IsotonicRegression`'s."""
+
+    def __init__(self, edges: list[float], probs: list[float]) -> None:
+        if len(probs) != len(edges) + 1:
+            raise ValueError(f"BinMap needs one probability per bin: {len(edges)} edges, "
+                             f"{len(probs)} probabilities")
+        self.edges = edges  # inner cut points, ascending
+        self.probs = probs
+
+    def predict(self, scores: list[float]) -> list[float]:
+        return [self.probs[bisect.bisect_left(self.edges, float(s))] for s in scores]

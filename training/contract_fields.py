@@ -8,8 +8,11 @@ candidate values are described by `ranker.features_all` and labelled by the eval
 equality rule against the truth file. One gradient-boosting classifier per field scores
 candidates; out-of-fold scores (GroupKFold over filers, so no filer is in two folds) choose
 the field's reporting threshold (best F1) and fit the map from score to probability:
-isotonic or Platt, whichever is better calibrated on folds it was not fitted on (a field
-most contracts lack reports too few values for isotonic steps to hold). The report compares, per source and field, the rule's pick with the ranker's
+isotonic, Platt or a few equal-count steps (`binning`), whichever is better calibrated on
+folds it was not fitted on (a field most contracts lack reports too few values for
+isotonic steps to hold). Those folds are grouped by filer and stratified by whether the
+top candidate is right, five shufflings pooled (`training.ranking.calibration_folds`): on
+a field reporting 70 values the scorer's own folds measured mostly their luck. The report compares, per source and field, the rule's pick with the ranker's
 out-of-fold pick, and gives the calibration of the out-of-fold confidences. A field whose
 pooled out-of-fold F1 is not better with the ranker keeps the rule's pick (it is left out
 of the shipped bundle); so does one that gains less than `MIN_GAIN`.
@@ -32,7 +35,8 @@ from extractors.contract import extract_contract_raw, ranker
 from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir
 from training.ranking import (
-    CALIBRATORS,
+    ALL_CALIBRATORS,
+    CAL_REPEATS,
     N_FOLDS,
     DocCands,
     cross_validate,
@@ -109,13 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         if len(docs) < 2 * N_FOLDS:
             continue
         cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL),
-                            calibrators=CALIBRATORS)
+                            calibrators=ALL_CALIBRATORS, stratified_calibration=True)
         report["fields"][name] = cv
         cal = cv["calibration"]
         eces = ", ".join(f"{k} {v:.3f}" for k, v in cv["ece_by_calibrator"].items()
                          if v is not None)
         print(f"{name:16s} t={cv['threshold']:.3f} ECE {cal.get('ece', float('nan')):.3f} "
-              f"({cv['calibrator']}; {eces}; {cal['count']} reported)")
+              f"({cv['calibrator']}; {eces}; {cal['count'] // CAL_REPEATS} reported)")
         for src, st in cv["per_source"].items():
             print(f"   {src:13s} n={st['n']:4d} rule {fmt(st['rule'])} | ranker "
                   f"{fmt(st['ranker'])} | ceiling {st['recall_ceiling']:.3f} | nested F1 "

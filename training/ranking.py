@@ -29,13 +29,21 @@ from typing import Any
 import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
-from extractors.scorer import PlattMap
+from extractors.scorer import BinMap, PlattMap
 from modelfile import data_sha256, save_checked
 from training.docs import TRAIN_DIR
 
 N_FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
 CALIBRATORS = ("isotonic", "platt")
+# every kind `fit_calibrator` knows; a trainer measures those it names out of fold
+ALL_CALIBRATORS = (*CALIBRATORS, "binning")
+# `binning`: each step holds at least this many reported values, and there are at most
+# `MAX_BINS` steps (a field reporting under twice this many gets one constant rate)
+MIN_PER_BIN = 30
+MAX_BINS = 4
+# shufflings of the stratified calibration folds pooled into one measurement
+CAL_REPEATS = 5
 GBM_PARAMS = {"max_iter": 250, "learning_rate": 0.05, "max_leaf_nodes": 15,
               "min_samples_leaf": 15, "l2_regularization": 1.0, "random_state": 0}
 
@@ -139,12 +147,15 @@ def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
 def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
                    extra: list[DocCands] | None = None,
                    calibrators: tuple[str, ...] = ("isotonic",),
-                   decide: Decide = Decide.BEST) -> dict[str, Any]:
+                   decide: Decide = Decide.BEST,
+                   stratified_calibration: bool = False) -> dict[str, Any]:
     """`bounds`: the (floor, ceiling) the runtime clamps confidences to. Out-of-fold scores for every candidate, a threshold and fold-honest calibration.
     `extra`: documents added to every fold's training rows and never scored (generated
     documents, which belong to no filer). `calibrators`: the kinds (`fit_calibrator`) to
     measure; the one with the lowest out-of-fold ECE is reported as `calibrator`.
-    `decide`: which candidate is reported (`Decide`)."""
+    `decide`: which candidate is reported (`Decide`). `stratified_calibration`: measure
+    each calibrator on grouped folds stratified by whether the document's top candidate
+    is right, instead of the scorer's folds (see `calibration_folds`)."""
     from sklearn.model_selection import GroupKFold
 
     idx = np.arange(len(docs))
@@ -168,8 +179,9 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
     best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t, decide)), -t))
     # calibration measured honestly: each fold's reported tops mapped by a calibrator
     # fitted on the other folds' tops
-    measured = {kind: calibration(_calibration_pairs(docs, fold_of, len(folds), best_t, kind,
-                                                     bounds, decide))
+    cal_folds = calibration_folds(docs, decide) if stratified_calibration else [fold_of]
+    measured = {kind: calibration([p for cal_of in cal_folds for p in _calibration_pairs(
+                    docs, cal_of, len(folds), best_t, kind, bounds, decide)])
                 for kind in calibrators}
     chosen = min(calibrators, key=lambda k: (measured[k]["ece"] is None,
                                              measured[k]["ece"] or 0.0, calibrators.index(k)))
@@ -197,21 +209,56 @@ def fit_calibrator(kind: str, scores: list[float], labels: list[int],
                    threshold: float) -> Any:
     """A map from score to probability with `predict([score]) -> [p]`, fitted on the best
     candidates' out-of-fold `scores` and whether they were right: `isotonic` on every top,
-    `platt` (two parameters, `extractors.scorer.PlattMap`) on the tops that clear
-    `threshold`, the only ones ever reported."""
+    `platt` (two parameters, `extractors.scorer.PlattMap`) and `binning` (a few
+    equal-count steps, `extractors.scorer.BinMap`) on the tops that clear `threshold`,
+    the only ones ever reported."""
     from sklearn.isotonic import IsotonicRegression
     from sklearn.linear_model import LogisticRegression
 
     if kind == "isotonic":
         return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(scores, labels)
-    if kind != "platt":
-        raise ValueError(f"unknown calibrator {kind!r}: expected one of {CALIBRATORS}")
+    if kind not in ALL_CALIBRATORS:
+        raise ValueError(f"unknown calibrator {kind!r}: expected one of {ALL_CALIBRATORS}")
     kept = [(s, y) for s, y in zip(scores, labels, strict=True) if s >= threshold]
+    if kind == "binning":
+        return fit_bins(kept or list(zip(scores, labels, strict=True)))
     if len({y for _, y in kept}) < 2:
         kept = list(zip(scores, labels, strict=True))
     lr = LogisticRegression(C=1.0).fit([[PlattMap.logit(s)] for s, _ in kept],
                                        [y for _, y in kept])
     return PlattMap(float(lr.coef_[0][0]), float(lr.intercept_[0]))
+
+
+def fit_bins(pairs: list[tuple[float, int]]) -> BinMap:
+    """`BinMap` over (score, right) pairs: equal-count bins of at least `MIN_PER_BIN`
+    (at most `MAX_BINS`), each bin's Laplace-smoothed hit rate, neighbours pooled until the
+    rates never fall as the score rises."""
+    pairs = sorted(pairs)
+    if not pairs:
+        raise ValueError("fit_bins needs at least one (score, label) pair")
+    k = max(1, min(MAX_BINS, len(pairs) // MIN_PER_BIN))
+    cuts = [round(len(pairs) * j / k) for j in range(k + 1)]
+    # bins as [hits, n, last score]; a cut never splits equal scores
+    bins: list[list[float]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        chunk = pairs[a:b]
+        if bins and chunk and chunk[0][0] == bins[-1][2]:
+            bins[-1][0] += sum(y for _, y in chunk)
+            bins[-1][1] += len(chunk)
+            bins[-1][2] = chunk[-1][0]
+        elif chunk:
+            bins.append([float(sum(y for _, y in chunk)), float(len(chunk)), chunk[-1][0]])
+    merged = True
+    while merged and len(bins) > 1:
+        merged = False
+        for j in range(len(bins) - 1):
+            lo, hi = bins[j], bins[j + 1]
+            if (lo[0] + 1) / (lo[1] + 2) > (hi[0] + 1) / (hi[1] + 2):
+                bins[j: j + 2] = [[lo[0] + hi[0], lo[1] + hi[1], hi[2]]]
+                merged = True
+                break
+    edges = [b[2] for b in bins[:-1]]
+    return BinMap(edges, [(h + 1) / (n + 2) for h, n, _ in bins])
 
 
 def calibration_tops(docs: list[DocCands], threshold: float,
@@ -223,11 +270,41 @@ def calibration_tops(docs: list[DocCands], threshold: float,
     return [(t, d) for d in docs if (t := pick(d, fit_t, decide)) is not None]
 
 
+def calibration_folds(docs: list[DocCands], decide: Decide = Decide.BEST,
+                      repeats: int = CAL_REPEATS) -> list[np.ndarray]:
+    """Fold assignments for measuring a calibrator, `repeats` times over: `N_FOLDS` folds
+    grouped by filer and stratified by whether the document's top candidate (any score)
+    is right, shuffled anew each time.
+
+    A field reporting a few dozen values puts a dozen in each scorer fold; one fold's hit
+    rate then strays from the rest by luck alone (TRAIN notice periods: 0.47 to 1.0), and
+    a map fitted on the other folds errs against it in the opposite direction, so the
+    measured error is mostly that luck, and which map "wins" is a coin toss. Stratifying
+    by the outcome, as is usual for a classifier's cross-validation, keeps each fold's hit
+    rate near the whole's, and pooling several shufflings steadies the figure; no
+    calibrator ever sees the documents it is measured on."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = []
+    for d in docs:
+        top = pick(d, 0.0, decide)
+        y.append(2 if top is None else int(d.labels[top[0]]))
+    out = []
+    for r in range(repeats):
+        fold = np.zeros(len(docs), dtype=int)
+        split = StratifiedGroupKFold(n_splits=N_FOLDS, shuffle=True, random_state=r).split(
+            np.zeros(len(docs)), y, [d.group for d in docs])
+        for k, (_, te) in enumerate(split):
+            fold[te] = k
+        out.append(fold)
+    return out
+
+
 def _calibration_pairs(docs: list[DocCands], fold_of: np.ndarray, n_folds: int,
                        threshold: float, kind: str, bounds: tuple[float, float],
                        decide: Decide = Decide.BEST) -> list[tuple[float, bool]]:
     """(confidence, right) of every reported top, each fold mapped by a `kind` calibrator
-    fitted on the other folds' tops only."""
+    fitted on the other folds' tops only (the scorer's folds, or `calibration_folds`)."""
     pairs: list[tuple[float, bool]] = []
     for k in range(n_folds):
         fit = calibration_tops([d for i, d in enumerate(docs) if fold_of[i] != k], threshold,

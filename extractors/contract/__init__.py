@@ -403,13 +403,19 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
     term_hits = list(cands.get("term", []))
     cands.setdefault("term", []).extend(
         _duration_window(flat, {(h.start, h.end) for h in term_hits}))
+    # "shall end on the third anniversary hereof": a term of three years
+    cands["term"].extend(F.anniversaries(flat))
     cands.setdefault("expiration_date", []).extend(expiry_any)
     cands["expiration_date"].extend(
         _end_mentions(flat, {h.start for h in cands["expiration_date"]}))
     starts = [(k, str(out[k].normalized)) for k in ("effective_date", "agreement_date")
               if k in out]
     starts += [("effective", str(h.normalized)) for h in effective]
-    cands["expiration_date"].extend(_derived_ends(flat, term_hits, starts))
+    # ends are derived from every span in years or months, not only those of term
+    # sentences: an end is labelled as start + span however the span is worded ("maintain
+    # the software for an additional five years", "the day prior to the second anniversary")
+    spans = cands["term"]
+    cands["expiration_date"].extend(_derived_ends(flat, spans, starts))
     ctx = ranker.DocContext(
         flat=flat, head_len=head_len, nda=_dated_means_effective(flat, subtype),
         ocr_fraction=doc.ocr_pages / max(1, len(doc.pages)),

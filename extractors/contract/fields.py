@@ -317,7 +317,13 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
             continue
         before = flat[max(0, a - 90) : a]
         iso = None
-        if _EFFECTIVE_PHRASE.search(before[-45:]) and a >= head_len:
+        if a >= head_len and _EFFECTIVE_DEF.search(flat[b : b + 30]):
+            # "(the "Effective Date")" defines the date wherever the preamble stands: after
+            # a cover page, a table of contents or an amendment's own preamble
+            iso = parse_date(m.group(0))
+            if iso:
+                effective.append(Hit(m.group(0), iso, a, b, "effective.defined"))
+        elif _EFFECTIVE_PHRASE.search(before[-45:]) and a >= head_len:
             iso = parse_date(m.group(0))
             if iso:
                 effective.append(Hit(m.group(0), iso, a, b, "effective.phrase"))
@@ -391,6 +397,25 @@ _ANNIVERSARY = re.compile(
     r"\d{1,2})(?:st|nd|rd|th)?\s+(?:\(\d+(?:st|nd|rd|th)\)\s+)?anniversary\s+of\s+the\s+"
     r"(?:Effective\s+Date|Commencement\s+Date|date\s+(?:hereof|of\s+this\s+Agreement))", re.I
 )
+# any "second anniversary of the Effective Date": a span of whole years from a start, which
+# end dates are derived from whatever verb stands before it ("through the day prior to")
+_ANNIVERSARY_ANY = re.compile(
+    r"\b(?P<n>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
+    r"twentieth|\d{1,2})(?:st|nd|rd|th)?\s+(?:\(\d+(?:st|nd|rd|th)\)\s+)?anniversary\s+of\b",
+    re.I)
+
+
+def anniversaries(flat: str) -> list[Hit]:
+    """Every "Nth anniversary of ..." as a span of N years (pattern `term.anniversary_any`)."""
+    hits = []
+    for m in _ANNIVERSARY_ANY.finditer(flat):
+        raw = m.group("n").lower()
+        n = _ORDINALS.get(raw) or (int(raw) if raw.isdigit() else 0)
+        if n:
+            hits.append(Hit(m.group(0), f"{n}_years", *m.span(), "term.anniversary_any"))
+    return hits
+
+
 # The duration is the notice itself: "ninety (90) days' prior written notice", or a notice
 # verb earlier and "prior to/before" right after ("notify ... at least 30 days prior to").
 _NOTICE_AFTER = re.compile(

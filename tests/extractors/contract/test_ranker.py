@@ -121,3 +121,31 @@ def test_term_candidates_read_what_the_duration_is_the_period_of():
     notice = ranker.group("notice_period", raw.candidates["notice_period"])
     assert not any(k.startswith("tr:") for r in ranker.features_all(notice, raw.context)
                    for k in r)
+
+
+def test_ends_derive_from_any_span_and_from_anniversaries():
+    # neither span sits in a sentence that speaks of a term: the end is still the start
+    # plus the span, and the anniversary is a span of whole years
+    text = ("SOFTWARE MAINTENANCE AGREEMENT\n\nThis Agreement is entered into as of October 13, "
+            "2016 (the \"Effective Date\") by and between Alpha Widgets Inc. and Beta Tools "
+            "LLC.\n1. Vendor shall maintain the software for an additional five years.\n2. The "
+            "Initial Period runs through the day prior to the second anniversary of the "
+            "Effective Date.")
+    raw = extract_contract_raw(text_to_doc(text))
+    ends = {(h.normalized, h.pattern.split("|")[2]) for h in raw.candidates["expiration_date"]
+            if h.pattern.startswith("derived.")}
+    assert ("2021-10-13", "term.window") in ends
+    assert {("2018-10-13", "term.anniversary_any"), ("2018-10-12", "term.anniversary_any")} \
+        <= ends  # the anniversary and the day prior
+    assert "2_years" in {h.normalized for h in raw.candidates["term"]
+                         if h.pattern == "term.anniversary_any"}
+
+
+def test_an_effective_date_defined_after_the_first_pages_is_found():
+    cover = "TABLE OF CONTENTS\n" + "".join(f"{i}. Section heading {i}\n" for i in range(1, 400))
+    text = (cover + "\fSUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of March 18, "
+            "2019 (the \"Effective Date\") by and between Alpha Widgets Inc. and Beta Tools LLC.")
+    raw = extract_contract_raw(text_to_doc(text))
+    assert raw.context.head_len < text.index("March 18")
+    assert ("2019-03-18", "effective.defined") in {
+        (h.normalized, h.pattern) for h in raw.candidates["effective_date"]}
