@@ -5,7 +5,7 @@ by hand; on real documents those numbers were optimistic (TRAIN, before this map
 reported at 0.9-1.0 were right 86.5 % of the time). This module maps each field's
 confidence through an isotonic curve fitted out of fold on the pipeline's own outputs on
 TRAIN (`python -m training.recalibration REPORT.json`), keyed by (document type, field,
-input kind: "digital" or "scan"). Fields chosen by a learned ranker are already calibrated
+input kind: "digital", "scan" or "photo"). Fields chosen by a learned ranker are already calibrated
 the same way and pass through; so do human corrections and fields with no curve.
 """
 
@@ -15,14 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from extractors.types import Field
+from ingest.types import IngestedDocument
 from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "recalibration.joblib"
 PASS_THROUGH_SOURCES = ("ranker", "human")
 CONF_FLOOR, CONF_CEIL = 0.01, 0.97
 
-def input_kind(ocr_pages: int) -> str:
-    return "scan" if ocr_pages > 0 else "digital"
+def kind_for(ocr_pages: int, media_type: str = "") -> str:
+    """Born-digital (a text layer), a scan (an OCR'd PDF/TIFF page) or a photo (an image
+    file: camera or phone shots, receipt images)."""
+    if ocr_pages <= 0:
+        return "digital"
+    return "photo" if media_type.startswith("image/") and media_type != "image/tiff" \
+        else "scan"
+
+
+def input_kind(doc: IngestedDocument) -> str:
+    return kind_for(doc.ocr_pages, doc.media_type)
 
 
 def load(path: Path = MODEL_PATH) -> dict[str, Any] | None:
