@@ -51,6 +51,7 @@ class ChainRow:
     family: float  # confidence before the TRAIN recalibration
     final: float  # what the pipeline reports
     correct: bool
+    contradicted: bool = False  # a cross-field check capped it (`Field.contradict`)
 
 
 def ranked_on_train(row: ChainRow) -> bool:
@@ -87,7 +88,7 @@ def collect(sources: Sequence[str] | None = None, limit: int | None = None,
             rows.append(ChainRow(ld.corpus.source, ld.corpus.path.name, filer_group(ld.corpus),
                                  kind, cls.doc_type, s.field, fields[s.field].source,
                                  family[s.field], float(fields[s.field].confidence),
-                                 bool(s.correct)))
+                                 bool(s.correct), fields[s.field].contradicted))
     return rows
 
 
