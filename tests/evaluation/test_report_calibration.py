@@ -50,3 +50,14 @@ def test_markdown_names_every_source_field_and_the_high_bin_error():
     ("a.jpg", 1, "photo"), ("a.png", 1, "photo"), ("a.txt", 0, "digital")])
 def test_input_kind_of_a_report_row(file, ocr, kind):
     assert input_kind_of({"file": file, "ocr_pages": ocr}) == kind
+
+
+def test_fields_without_a_truth_value_are_split_out_per_source():
+    docs = [_doc("a", "x1.pdf", "1.00"),
+            CorpusDoc("a", Path("x2.pdf"), Path("x2.truth.json"),
+                      {"doc_type": "receipt", "normalized": {"invoice_date": "2020-01-01"}})]
+    results = [_res("1.00", 0.95, 0), _res("5.00", 0.95, 0)]  # x2 lists no total
+    cal = build_report(docs, results, 1.0)["calibration"]
+    assert cal["per_source"]["a"]["count"] == 2  # the unlisted total counts as wrong
+    assert cal["per_source_listed"]["a"]["count"] == 1
+    assert cal["per_source_listed"]["a"]["ece"] == pytest.approx(0.05)
