@@ -635,19 +635,35 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             total_lines = sum(_d(i["amount"]) for i in li.normalized)
         except Exception:
             total_lines = None
-        target = fields.get("subtotal") or fields.get("total_amount")
-        if total_lines is not None and target is not None:
-            if abs(total_lines - _d(target.normalized)) <= tol:
+        if total_lines is not None and ("subtotal" in fields or "total_amount" in fields):
+            closes = _items_close(fields, total_lines, tol)
+            if closes is not None:
                 if li.source != learned_line_items.SOURCE:
                     # the rule's list has no calibrated number: the check is its evidence
                     # (the learned list's map already saw rows that add up)
                     li.confidence = min(0.95, li.confidence + 0.2)
-                target.confidence = min(0.98, target.confidence + 0.1)
+                closes.confidence = min(0.98, closes.confidence + 0.1)
             else:
                 li.contradict()
     if "due_date" in fields and "invoice_date" in fields:
         if fields["due_date"].normalized < fields["invoice_date"].normalized:
             fields["due_date"].contradict()
+
+
+def _items_close(fields: dict[str, Field], total_lines: Decimal, tol: Decimal
+                 ) -> Field | None:
+    """The amount field the line amounts add up to, None when they add up to none: the
+    subtotal, the total (prices with tax included, a receipt's usual lines) or the total
+    less the tax (no subtotal printed). Only a list that closes on none is contradicted."""
+    sub, tax, tot = (fields.get(k) for k in ("subtotal", "tax_amount", "total_amount"))
+    if sub is not None and abs(total_lines - _d(sub.normalized)) <= tol:
+        return sub
+    if tot is not None and abs(total_lines - _d(tot.normalized)) <= tol:
+        return tot
+    if tot is not None and tax is not None and \
+            abs(total_lines + _d(tax.normalized) - _d(tot.normalized)) <= tol:
+        return tot
+    return None
 
 
 _CASH = re.compile(r"(?i)\b(cash|tender\w*|paid|received|credit|visa|master\w*|card|payment|"

@@ -114,3 +114,22 @@ def test_kind_specific_curve_wins_over_the_fallback():
     recalibration.apply(scan, "receipt", "scan", bundle)
     assert photo["tax_amount"].confidence == recalibration.CONF_FLOOR
     assert scan["tax_amount"].confidence == recalibration.CONF_CEIL
+
+
+def test_lines_that_close_on_the_total_or_total_less_tax_are_not_contradicted():
+    inclusive = {"line_items": _items(["10.00", "40.00"], 0.7, learned_line_items.SOURCE),
+                 "subtotal": _f("45.00", 0.9, "layout-kv"),
+                 "total_amount": _f("50.00", 0.6, "layout-kv")}
+    _arithmetic(inclusive, {})
+    assert not inclusive["line_items"].contradicted
+    assert inclusive["total_amount"].confidence == 0.7  # the sum speaks for the total
+    no_subtotal = {"line_items": _items(["10.00", "40.00"], 0.7, learned_line_items.SOURCE),
+                   "tax_amount": _f("9.50", 0.9, "layout-kv"),
+                   "total_amount": _f("59.50", 0.9, "layout-kv")}
+    _arithmetic(no_subtotal, {})
+    assert not no_subtotal["line_items"].contradicted
+    neither = {"line_items": _items(["10.00", "41.00"], 0.7, learned_line_items.SOURCE),
+               "tax_amount": _f("9.50", 0.9, "layout-kv"),
+               "total_amount": _f("59.50", 0.9, "layout-kv")}
+    _arithmetic(neither, {})
+    assert neither["line_items"].contradicted
