@@ -12,8 +12,10 @@ A curve is applied once, and only to values chosen by the methods it was fitted 
 `methods` of its key: the prefix of `Field.source`): a curve fitted on resumes' rule names
 says nothing about a name typed into an HR form. Fields chosen by a learned ranker are
 already calibrated out of fold and pass through, as do human corrections, vendor hints,
-e-invoice values and fields with no curve; a value a cross-field check contradicted
-(`Field.contradicted`) keeps its cap (`extractors.types.CAP_CONTRADICTED`).
+e-invoice values and fields with no curve. A value a cross-field check contradicted
+(`Field.contradicted`) is mapped like the others and then capped again
+(`extractors.types.CAP_CONTRADICTED`): the map is learned over all values, the check speaks
+for this one.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def apply(fields: dict[str, Field], doc_type: str, kind: str,
     if bundle:
         methods: dict[str, list[str]] = bundle.get("methods") or {}
         for name, f in fields.items():
-            if method(f) in PASS_THROUGH_SOURCES or f.contradicted:
+            if method(f) in PASS_THROUGH_SOURCES:
                 continue
             key = key_for(bundle, doc_type, name, kind)
             if key is None or (key in methods and method(f) not in methods[key]):

@@ -64,8 +64,8 @@ Raw = list[tuple[dict[str, Any], dict[str, Field]]]  # (truth, fields before the
 
 def _add(out: Pairs, truth: dict[str, Any], got: dict[str, Field]) -> None:
     for name, f in got.items():
-        if name not in CALIBRATED or f.contradicted:
-            continue  # a contradicted value keeps its cap: the map never sees it
+        if name not in CALIBRATED:
+            continue
         want = truth.get(name)
         ok = want is not None and scalar_match(name, want, f.normalized)
         out.setdefault(name, []).append((float(f.confidence), bool(ok)))

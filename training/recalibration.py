@@ -7,8 +7,9 @@ Each row is one scored field with the pipeline's confidence *before* this map (`
 a map fitted on the numbers it is then applied to, once. (Fitting it on `backoffice eval`'s
 reported confidences, which have been through the shipped map already, calibrated a
 calibrated number a second time.) Left out: values chosen by a ranker fitted on TRAIN
-(their confidence is out of fold already and in-sample here), the sources the map passes
-through, and values a cross-field check contradicted (they keep their cap).
+(their confidence is out of fold already and in-sample here) and the sources the map
+passes through. Contradicted values are fitted like the others (the runtime maps them too,
+then caps them at 0.5).
 
 Pairs are grouped by (document type, field, input kind), and again over all kinds (the
 fallback). Each key with enough pairs gets the better of an isotonic and a Platt map,
@@ -55,8 +56,7 @@ class KeyFit:
 def fittable(row: ChainRow) -> bool:
     """Rows the map is fitted on (and applies to): see the module docstring."""
     m = row.method.split(":", 1)[0]
-    return not (ranked_on_train(row) or m in recalibration.PASS_THROUGH_SOURCES
-                or row.contradicted)
+    return not (ranked_on_train(row) or m in recalibration.PASS_THROUGH_SOURCES)
 
 
 def keyed(rows: list[ChainRow]) -> dict[str, list[ChainRow]]:

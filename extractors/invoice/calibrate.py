@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from extractors.types import CAP_CONTRADICTED
 from modelfile import load_checked
 
 CALIBRATION_PATH = Path(__file__).parent / "model" / "final_calibration.joblib"
@@ -49,8 +50,7 @@ def apply(fields: dict[str, Any], maps: dict[str, Any] | None = None) -> None:
         iso = cal.get(name)
         if iso is None or f.source in ("vendor-hint", "ranker"):
             continue
-        if f.contradicted:
-            # a failed cross-check (subtotal + tax != total, due < issued) speaks for this
-            # value; the map is learned over all values and would lift it again
-            continue
-        f.confidence = float(np.clip(iso.predict([float(f.confidence)])[0], 0.01, 0.99))
+        mapped = float(np.clip(iso.predict([float(f.confidence)])[0], 0.01, 0.99))
+        # a value a failed cross-check (subtotal + tax != total, due < issued) doubts stays
+        # capped: the map is learned over all values, the check speaks for this one
+        f.confidence = min(mapped, CAP_CONTRADICTED) if f.contradicted else mapped
