@@ -242,7 +242,7 @@ def _calibration_markdown(cal: Mapping[str, Any]) -> list[str]:
     header = ["ECE", "fields", "mean conf", "acc", "n >= 0.9", "wrong >= 0.9"]
     for title, key in (("source", "per_source"),
                        ("source, truth listed only", "per_source_listed"),
-                       ("input kind", "per_input_kind"), ("source | field", "per_field")):
+                       ("input kind", "per_input_kind"), ("source and field", "per_field")):
         tables = cal.get(key) or {}
         if not tables:
             continue

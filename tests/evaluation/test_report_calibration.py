@@ -39,7 +39,8 @@ def test_markdown_names_every_source_field_and_the_high_bin_error():
     docs = [_doc("a", "x1.pdf", "1.00"), _doc("a", "x2.pdf", "2.00")]
     results = [_res("1.00", 0.95, 0), _res("9.99", 0.95, 0)]
     md = render_markdown(build_report(docs, results, 1.0))
-    assert "Fields per source:" in md and "Fields per source | field:" in md
+    assert "Fields per source:" in md and "Fields per source and field:" in md
+    assert "| source and field | ECE |" in md
     assert "| a | 0.450 | 2 | 0.950 | 0.500 | 2 | 50.0 |" in md
     assert "| a\\|total_amount |" in md
     assert "Reliability per source" in md and "2: 0.95 / 0.50" in md
