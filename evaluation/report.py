@@ -7,6 +7,7 @@ Markdown is what a person reads, so it carries the same numbers in tables.
 from __future__ import annotations
 
 import json
+import mimetypes
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from evaluation.scoring import (
     prf,
     score_document,
 )
+from extractors.recalibration import kind_for
 
 # The field names of CONTRACT.md: "contract" aggregates count only these, so that extra
 # labels a source carries (resume skills, ...) do not hide progress on the contract.
@@ -148,7 +150,8 @@ def build_report(
                    and s.correct is not None]
     type_pairs = [(r["type_confidence"], r["doc_type"] == r["truth_doc_type"])
                   for r in doc_rows]
-    calib = {"fields": calibration(field_pairs), "types": calibration(type_pairs)}
+    calib = {"fields": calibration(field_pairs), "types": calibration(type_pairs),
+             **_calibration_tables(doc_rows)}
 
     # --- throughput
     pages = sum(r["pages"] for r in doc_rows)
@@ -193,6 +196,79 @@ def build_report(
         "failure_codes": dict(Counter(f["code"] for f in failures)),
         "documents": doc_rows,
     }
+
+
+def input_kind_of(row: Mapping[str, Any]) -> str:
+    """A report row's input kind (`extractors.recalibration.kind_for`): its OCR'd pages
+    and the media type its file name implies."""
+    media = mimetypes.guess_type(str(row.get("file") or ""))[0] or ""
+    return kind_for(int(row.get("ocr_pages") or 0), media)
+
+
+def _calibration_tables(doc_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Field reliability tables per source, per (source, field) and per input kind: one
+    ECE over all fields hides a source or a field that claims far more than it is right.
+    `per_source_listed` keeps only fields whose truth has a value: a source that labels
+    each document's own subset of fields (invoice2data's templates) counts every other
+    labelled field predicted there as wrong, whatever the page says."""
+    groups: dict[str, dict[str, list[tuple[float, bool]]]] = {
+        "per_source": defaultdict(list), "per_field": defaultdict(list),
+        "per_input_kind": defaultdict(list), "per_source_listed": defaultdict(list)}
+    for row in doc_rows:
+        kind = input_kind_of(row)
+        for f in row["fields"]:
+            if f.get("predicted") is None or f.get("confidence") is None \
+                    or f.get("correct") is None:
+                continue
+            pair = (float(f["confidence"]), bool(f["correct"]))
+            groups["per_source"][row["source"]].append(pair)
+            groups["per_field"][f"{row['source']}|{f['field']}"].append(pair)
+            groups["per_input_kind"][kind].append(pair)
+            if f.get("truth") is not None:
+                groups["per_source_listed"][row["source"]].append(pair)
+    return {name: {k: calibration(v) for k, v in sorted(g.items())}
+            for name, g in groups.items()}
+
+
+def _high_bin(cal: Mapping[str, Any]) -> tuple[int, float | None]:
+    """The [0.9, 1] bin: how many fields claim it and what share of them is wrong."""
+    top = cal["bins"][-1]
+    return top["count"], None if top["accuracy"] is None else 1 - top["accuracy"]
+
+
+def _calibration_markdown(cal: Mapping[str, Any]) -> list[str]:
+    """Per-source, per-input-kind and per-field ECE, and the reliability bins per source."""
+    out: list[str] = []
+    header = ["ECE", "fields", "mean conf", "acc", "n >= 0.9", "wrong >= 0.9"]
+    for title, key in (("source", "per_source"),
+                       ("source, truth listed only", "per_source_listed"),
+                       ("input kind", "per_input_kind"), ("source and field", "per_field")):
+        tables = cal.get(key) or {}
+        if not tables:
+            continue
+        rows = []
+        for name, c in tables.items():
+            n = c["count"]
+            conf = sum((b["mean_confidence"] or 0) * b["count"] for b in c["bins"]) / n
+            acc = sum((b["accuracy"] or 0) * b["count"] for b in c["bins"]) / n
+            n_hi, wrong = _high_bin(c)
+            rows.append([name, _num(c["ece"]), n, _num(conf), _num(acc), n_hi, _pct(wrong)])
+        out += [f"Fields per {title}:", "", _table([title, *header], rows), ""]
+    per_source = cal.get("per_source") or {}
+    if per_source:
+        names = list(per_source)
+        rows = []
+        for i, b in enumerate(cal["fields"]["bins"]):
+            cells = []
+            for src in names:
+                sb = per_source[src]["bins"][i]
+                cells.append("–" if not sb["count"] else
+                             f"{sb['count']}: {_num(sb['mean_confidence'], 2)} / "
+                             f"{_num(sb['accuracy'], 2)}")
+            rows.append([b["bin"], *cells])
+        out += ["Reliability per source (n: mean confidence / accuracy):", "",
+                _table(["confidence", *names], rows), ""]
+    return out
 
 
 def results_from_report(report: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -315,6 +391,7 @@ def render_markdown(report: Mapping[str, Any], max_failures: int = 40) -> str:
                      bt["count"], _num(bt["mean_confidence"]), _num(bt["accuracy"])])
     out += [_table(["confidence", "fields n", "fields mean conf", "fields acc", "types n",
                     "types mean conf", "types acc"], rows), ""]
+    out += _calibration_markdown(cal)
 
     out += ["## Throughput", ""]
     out += [_table(["docs", "pages", "OCR pages", "wall s", "docs/s", "pages/s"],

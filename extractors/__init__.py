@@ -25,7 +25,7 @@ def extract(
     if doc.structured is not None and classification.doc_type == "invoice":
         return _einvoice_fields(doc, classification, hints)
     fields = _family_fields(doc, classification, hints)
-    recalibration.apply(fields, classification.doc_type, recalibration.input_kind(doc.ocr_pages))
+    recalibration.apply(fields, classification.doc_type, recalibration.input_kind(doc))
     return fields
 
 
@@ -39,7 +39,7 @@ def _einvoice_fields(doc: IngestedDocument, classification: Classification,
     visible: Fields = {}
     if doc.structured is not None and doc.structured.origin != "file":
         visible = _family_fields(doc, classification, hints)
-        recalibration.apply(visible, "invoice", recalibration.input_kind(doc.ocr_pages))
+        recalibration.apply(visible, "invoice", recalibration.input_kind(doc))
     try:
         return extract_einvoice(doc, visible)
     except EInvoiceError as exc:

@@ -7,6 +7,11 @@ from typing import Any
 
 from ingest.types import BBox
 
+# The most a value may claim once a cross-field check contradicts it (issue #11: "never
+# above 0.5"): it may still be right (the other field may be the wrong one), but it is no
+# longer something to pass without review.
+CAP_CONTRADICTED = 0.5
+
 
 @dataclass(slots=True)
 class Field:
@@ -15,6 +20,8 @@ class Field:
     `confidence` must be a calibrated probability that `normalized` is right;
     `page`/`bbox` say where a reviewer will find it (None when it has no single place).
     `source` names the method ("layout-kv", "regex", "table", "llm", "vendor-hint", ...).
+    `contradicted` is set by a cross-field check (`contradict`): every later confidence
+    layer keeps such a value at `CAP_CONTRADICTED` at most.
     """
 
     value: Any
@@ -23,6 +30,12 @@ class Field:
     page: int | None = None
     bbox: BBox | None = None
     source: str = "rule"
+    contradicted: bool = False
+
+    def contradict(self) -> None:
+        """A cross-field check doubts this value: cap it now and after every later map."""
+        self.contradicted = True
+        self.confidence = min(self.confidence, CAP_CONTRADICTED)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -39,6 +39,8 @@ class LayoutScore:
 
     counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     pairs: list[tuple[float, bool]] = field(default_factory=list)
+    field_pairs: dict[str, list[tuple[float, bool]]] = field(
+        default_factory=lambda: defaultdict(list))
     types_ok: int = 0
     n: int = 0
 
@@ -57,6 +59,7 @@ class LayoutScore:
             c[2] += s.fn
             if pred is not None and s.correct is not None:
                 self.pairs.append((float(pred.confidence), bool(s.correct)))
+                self.field_pairs[f].append((float(pred.confidence), bool(s.correct)))
 
     def f1(self, f: str | None = None) -> float:
         keys = [f] if f else list(self.counts)
@@ -65,6 +68,16 @@ class LayoutScore:
 
     def ece(self) -> float:
         return float(calibration(self.pairs)["ece"])
+
+    def field_calibration(self) -> dict[str, dict[str, float]]:
+        """Per field: how many predicted, mean confidence, accuracy, ECE."""
+        out = {}
+        for f, pairs in sorted(self.field_pairs.items()):
+            n = len(pairs)
+            out[f] = {"n": n, "conf": round(sum(c for c, _ in pairs) / n, 3),
+                      "acc": round(sum(ok for _, ok in pairs) / n, 3),
+                      "ece": round(float(calibration(pairs)["ece"]), 3)}
+        return out
 
 
 def measure(layout: str, n: int, seed: int = EVAL_SEED, type_too: bool = True,
@@ -93,7 +106,8 @@ def report(scores: dict[str, LayoutScore]) -> dict:
         out[lay] = {"lang": LAYOUTS[lay][1], "docs": sc.n, "type_acc": sc.types_ok / sc.n,
                     "field_f1": round(sc.f1(), 4), "field_ece": round(sc.ece(), 4),
                     "per_field": {f: round(sc.f1(f), 4) for f in SCORED
-                                  if sum(sc.counts[f]) > 0}}
+                                  if sum(sc.counts[f]) > 0},
+                    "per_field_calibration": sc.field_calibration()}
     return out
 
 
@@ -102,6 +116,9 @@ def _print(rep: dict) -> None:
         per = " ".join(f"{k}={v:.2f}" for k, v in r["per_field"].items())
         print(f"{lay:22s} {r['lang']} n={r['docs']} type={r['type_acc']:.3f} "
               f"F1={r['field_f1']:.3f} ECE={r['field_ece']:.3f} | {per}")
+        for f, c in r["per_field_calibration"].items():
+            print(f"    {f:16s} n={c['n']:3d} conf {c['conf']:.3f} acc {c['acc']:.3f} "
+                  f"ECE {c['ece']:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:

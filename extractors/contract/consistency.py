@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractors.contract.ranker import duration_days
-from extractors.types import Field
+from extractors.types import CAP_CONTRADICTED, Field
 
-# the most a contradicted value may claim (issue #11: "never above 0.5")
-CAP_CONTRADICTED = 0.5
+__all__ = ["CAP_CONTRADICTED", "Contradiction", "cap_contradicted", "contradictions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,5 @@ def cap_contradicted(fields: dict[str, Field]) -> list[Contradiction]:
     the contradictions found."""
     found = contradictions(fields)
     for c in found:
-        f = fields[c.doubted]
-        f.confidence = min(f.confidence, CAP_CONTRADICTED)
+        fields[c.doubted].contradict()
     return found

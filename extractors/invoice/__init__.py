@@ -55,7 +55,6 @@ REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)..
 # ...except fields every invoice/receipt has, where a low-confidence guess (flagged for
 # review by its confidence) is more useful than nothing
 REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.15}
-_CAP_INCONSISTENT = 0.5
 NO_CUSTOMER_TYPES = frozenset({"receipt"})  # document types that name no billed party
 
 
@@ -626,26 +625,45 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
         s, t, T = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
         if abs(s + t - T) > tol:
             for k in ("subtotal", "tax_amount"):
-                fields[k].confidence = min(fields[k].confidence, _CAP_INCONSISTENT)
+                fields[k].contradict()
     if "subtotal" in fields and "total_amount" in fields and "tax_amount" not in fields:
         if _d(fields["subtotal"].normalized) > _d(fields["total_amount"].normalized):
-            fields["subtotal"].confidence = min(fields["subtotal"].confidence, _CAP_INCONSISTENT)
+            fields["subtotal"].contradict()
     li = fields.get("line_items")
     if li is not None:
         try:
             total_lines = sum(_d(i["amount"]) for i in li.normalized)
         except Exception:
             total_lines = None
-        target = fields.get("subtotal") or fields.get("total_amount")
-        if total_lines is not None and target is not None:
-            if abs(total_lines - _d(target.normalized)) <= tol:
-                li.confidence = min(0.95, li.confidence + 0.2)
-                target.confidence = min(0.98, target.confidence + 0.1)
+        if total_lines is not None and ("subtotal" in fields or "total_amount" in fields):
+            closes = _items_close(fields, total_lines, tol)
+            if closes is not None:
+                if li.source != learned_line_items.SOURCE:
+                    # the rule's list has no calibrated number: the check is its evidence
+                    # (the learned list's map already saw rows that add up)
+                    li.confidence = min(0.95, li.confidence + 0.2)
+                closes.confidence = min(0.98, closes.confidence + 0.1)
             else:
-                li.confidence = min(li.confidence, _CAP_INCONSISTENT)
+                li.contradict()
     if "due_date" in fields and "invoice_date" in fields:
         if fields["due_date"].normalized < fields["invoice_date"].normalized:
-            fields["due_date"].confidence = min(fields["due_date"].confidence, _CAP_INCONSISTENT)
+            fields["due_date"].contradict()
+
+
+def _items_close(fields: dict[str, Field], total_lines: Decimal, tol: Decimal
+                 ) -> Field | None:
+    """The amount field the line amounts add up to, None when they add up to none: the
+    subtotal, the total (prices with tax included, a receipt's usual lines) or the total
+    less the tax (no subtotal printed). Only a list that closes on none is contradicted."""
+    sub, tax, tot = (fields.get(k) for k in ("subtotal", "tax_amount", "total_amount"))
+    if sub is not None and abs(total_lines - _d(sub.normalized)) <= tol:
+        return sub
+    if tot is not None and abs(total_lines - _d(tot.normalized)) <= tol:
+        return tot
+    if tot is not None and tax is not None and \
+            abs(total_lines + _d(tax.normalized) - _d(tot.normalized)) <= tol:
+        return tot
+    return None
 
 
 _CASH = re.compile(r"(?i)\b(cash|tender\w*|paid|received|credit|visa|master\w*|card|payment|"
@@ -971,10 +989,9 @@ def _apply_receipt_model(lays: list[PageLayout], cands: dict[str, list[Candidate
             fields.pop(name, None)
             continue
         c = choice.cand
-        conf = choice.confidence
+        fields[name] = Field(c.value, c.normalized, choice.confidence, c.page, c.bbox, "ranker")
         if name == "total_amount" and _till_contradicts(c, rc.by_field[name]):
-            conf = min(conf, _CAP_INCONSISTENT)
-        fields[name] = Field(c.value, c.normalized, conf, c.page, c.bbox, "ranker")
+            fields[name].contradict()
         done.add(name)
     return done
 

@@ -19,12 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from extractors.types import CAP_CONTRADICTED
 from modelfile import load_checked
 
 CALIBRATION_PATH = Path(__file__).parent / "model" / "final_calibration.joblib"
 REBUILD = "python -m training.invoice_calibration"
-
-HELD_CAP = 0.5  # extract_invoice's cap for values that fail an arithmetic/date check
 
 _CACHE: dict[str, Any] = {}
 
@@ -51,8 +50,7 @@ def apply(fields: dict[str, Any], maps: dict[str, Any] | None = None) -> None:
         iso = cal.get(name)
         if iso is None or f.source in ("vendor-hint", "ranker"):
             continue
-        raw = float(f.confidence)
-        mapped = float(np.clip(iso.predict([raw])[0], 0.01, 0.99))
-        # a value capped by a failed cross-check (subtotal + tax != total, due < issued)
-        # stays capped: the map is learned over all values, the check speaks for this one
-        f.confidence = min(mapped, HELD_CAP) if raw <= HELD_CAP else mapped
+        mapped = float(np.clip(iso.predict([float(f.confidence)])[0], 0.01, 0.99))
+        # a value a failed cross-check (subtotal + tax != total, due < issued) doubts stays
+        # capped: the map is learned over all values, the check speaks for this one
+        f.confidence = min(mapped, CAP_CONTRADICTED) if f.contradicted else mapped

@@ -35,8 +35,6 @@ MAX_WORDS = 9  # a name is rarely longer; longer segments are sentences
 MAX_LABEL_WORDS = 4  # a leading label cut off a segment has at most this many words
 ABOVE_ROWS = 3  # a label up to this many rows above its value
 LABEL_MIN = 0.8  # a prefix at least this close to a label counts as one
-# Cross-field check: a customer equal to the vendor contradicts the vendor field.
-CAP_CONTRADICTED = 0.5
 _ADDR = re.compile(r"(?i)\d{4,6}\b|\b(street|st|road|rd|avenue|ave|lane|suite|floor|blvd|"
                    r"stra(ss|ß)e|str|weg|platz|rue|avenue|boulevard|chemin|allee)\b")
 
@@ -139,7 +137,7 @@ def load(path: Path = MODEL_PATH) -> CandidateScorer | None:
 def pick(lays: list[PageLayout], vendor: str | None) -> Field | None | bool:
     """The customer the ranker chooses (None: none above its threshold), or False when
     no model is shipped (the caller keeps its rule). A pick equal to the vendor's name
-    is contradicted by it and reported at CAP_CONTRADICTED at most."""
+    is contradicted by it (`Field.contradict`: 0.5 at most)."""
     scorer = load()
     if scorer is None:
         return False
@@ -149,6 +147,7 @@ def pick(lays: list[PageLayout], vendor: str | None) -> Field | None | bool:
         return None
     i, p = best
     c = cands[i]
+    f = Field(c.text, c.text, p, c.page, c.bbox, "customer-ranker")
     if vendor and same_party(c.text, vendor):
-        p = min(p, CAP_CONTRADICTED)
-    return Field(c.text, c.text, p, c.page, c.bbox, "customer-ranker")
+        f.contradict()
+    return f

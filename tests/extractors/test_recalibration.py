@@ -25,5 +25,5 @@ def test_curve_maps_rule_confidence_and_skips_ranked_fields():
 
 def test_shipped_map_loads_with_its_manifest():
     bundle = recalibration.load()
-    assert bundle is not None, "run python -m training.recalibration REPORT.json"
+    assert bundle is not None, "run python -m training.recalibration --rows ROWS"
     assert bundle["version"].startswith("recal-") and bundle["curves"]

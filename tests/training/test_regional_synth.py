@@ -60,6 +60,9 @@ def test_layout_score_counts_what_it_is_given():
     sc = regional_eval.measure("receipt_us_restaurant", 3, type_too=False)
     assert sc.n == 3 and sc.types_ok == 3
     assert 0.0 <= sc.f1() <= 1.0 and sum(sc.counts["total_amount"]) >= 3
+    cal = sc.field_calibration()
+    assert sum(c["n"] for c in cal.values()) == len(sc.pairs)
+    assert all(0.0 <= c["ece"] <= 1.0 and 0.0 <= c["acc"] <= 1.0 for c in cal.values())
 
 
 _NUMBER_LABELS = {"receipt_de": ("de", "receipt_no"), "receipt_us_restaurant": ("en_us", "check_no"),
