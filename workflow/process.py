@@ -75,7 +75,7 @@ from records.models import (
 from records.rows import field_rows, fields_from_rows
 from records.sealing import load_sealer
 from records.vendors import resolve_vendor
-from workflow import books, controls, employees, events, judge, qa, work_lease
+from workflow import books, controls, employees, events, judge, qa, warm, work_lease
 from workflow.budget import Budget, ProcessingTimeout, deadline, limit_memory
 from workflow.errors import Conflict
 from workflow.intake import IntakeHint, apply_type_hint
@@ -810,6 +810,10 @@ def process_many(
     # Migrate once before workers start so they do not race on the schema.
     settings.ensure_dirs()
     init_db(settings.database_url)
+    if warm.forks():  # models loaded once here, shared by the forked workers
+        warmed = warm.warm_for_fork()
+        log.debug("warm-up for %d workers: %d models in %.2f CPU-s, left to workers: %s",
+                  workers, len(warmed.loaded), warmed.cpu_s, warmed.skipped)
     indexer = Pipeline(settings) if settings.search_enabled else None
     for r in _PoolBatch(paths, settings, workers).results():
         if indexer is not None and r.get("doc_type") == "contract" and r.get("document_id"):
