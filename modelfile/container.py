@@ -57,6 +57,18 @@ def dumps(bundle: Any) -> bytes:
     return zlib.compress(buf.getvalue(), LEVEL)
 
 
+def is_current(raw: bytes) -> bool:
+    """Whether `raw` is in this module's form already (zlib, no joblib wrappers, no sklearn
+    isotonic class left to map)."""
+    if raw[:1] != _ZLIB:
+        return False
+    try:
+        body = zlib.decompress(raw)
+    except zlib.error:
+        return False
+    return _JOBLIB_MARK not in body and b"IsotonicRegression" not in body
+
+
 def loads(raw: bytes, filename: str = "") -> Any:
     """The bundle in `raw`: this module's form, or a joblib file compressed with zlib or not
     at all (other joblib compressors: `joblib.load(filename)` as before)."""

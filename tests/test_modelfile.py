@@ -186,3 +186,36 @@ def test_loading_a_model_file_does_not_import_scipy_interpolate(tmp_path):
     p, modules = json.loads(out.stdout)
     assert p == float(_fitted().predict([0.4])[0])
     assert modules == []
+
+
+def test_convert_rewrites_a_joblib_file_keeping_its_manifest_and_is_idempotent(tmp_path):
+    import joblib
+
+    from modelfile.convert import convert
+
+    iso = _fitted()
+    path = tmp_path / "m.joblib"
+    joblib.dump({"version": "v7", "iso": iso, "w": np.arange(3.0)}, path, compress=3)
+    write_manifest(path, {"rebuild": "python -m x", "train_sha256": "abc"}, "v7")
+    first = convert(path)
+    meta = json.loads(manifest_path(path).read_text())
+    assert first.changed and container.is_current(path.read_bytes())
+    assert (meta["version"], meta["rebuild"], meta["train_sha256"]) == ("v7", "python -m x", "abc")
+    got = load_checked(path)
+    t = _points(iso)
+    assert np.array_equal(got["iso"].predict(t), iso.predict(t))
+    assert convert(path).changed is False  # already current: not rewritten
+    assert json.loads(manifest_path(path).read_text()) == meta
+
+
+def test_a_content_versioned_bundle_keeps_its_version_through_conversion(tmp_path):
+    import joblib
+
+    from modelfile.convert import convert
+
+    path = tmp_path / "m.joblib"
+    joblib.dump({"a": _fitted()}, path, compress=3)
+    old = write_manifest(path, {}, None)["version"]
+    convert(path)
+    assert json.loads(manifest_path(path).read_text())["version"] == old
+    assert isinstance(load_checked(path)["a"], IsotonicMap)
