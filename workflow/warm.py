@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
-# (module, loader) of every model a document may need, each cached by its module for the
-# life of the process: the classifier, then each family's extractor models.
+# (module, loader) of every model and table a document may need, each cached by its module
+# for the life of the process: the classifier, each family's extractor models, then tables.
 LOADERS: tuple[tuple[str, str], ...] = (
     ("classifiers", "_get"),
     ("extractors.recalibration", "load"),
@@ -42,7 +42,14 @@ LOADERS: tuple[tuple[str, str], ...] = (
     ("extractors.clauses", "load_model"),
     ("extractors.hr.name_ranker", "load"),
     ("extractors.hr.title_ranker", "load"),
-    ("extractors.normalize", "_tax_validators"),  # python-stdnum's modules
+    # tables built on first use: word costs for re-spacing OCR text (0.3-0.5 CPU-s), the
+    # line-item and customer vocabularies, country names, python-stdnum's validators
+    ("extractors.invoice.spacing", "_costs"),
+    ("extractors.invoice.spacing", "_fix_index"),
+    ("extractors.invoice.line_items", "vocabulary"),
+    ("extractors.invoice.customer", "labels"),
+    ("policies.countries", "_names"),
+    ("extractors.normalize", "_tax_validators"),
 )
 # Modules the stages import on a document's way through (lazily, for a one-file run):
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
