@@ -811,7 +811,7 @@ def process_many(
     settings.ensure_dirs()
     init_db(settings.database_url)
     if warm.forks():  # models loaded once here, shared by the forked workers
-        warmed = warm.warm_for_fork()
+        warmed = warm.warm_for_fork(paths=paths)
         log.debug("warm-up for %d workers: %d models in %.2f CPU-s, left to workers: %s",
                   workers, len(warmed.loaded), warmed.cpu_s, warmed.skipped)
     indexer = Pipeline(settings) if settings.search_enabled else None

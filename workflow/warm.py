@@ -21,7 +21,11 @@ import importlib
 import logging
 import multiprocessing
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.sniff import EXTENSION_TYPES, IMAGE_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,14 @@ LOADERS: tuple[tuple[str, str], ...] = (
     ("policies.countries", "_names"),
     ("extractors.normalize", "_tax_validators"),
 )
+# Models of documents that are rarely photographed: a batch of image files only (receipts,
+# invoices) leaves them to the worker that meets such a document (0.4-0.5 CPU-s saved).
+NOT_FOR_PHOTOS: frozenset[str] = frozenset({
+    "extractors.contract.ranker.load", "extractors.contract.party_ranker.load",
+    "extractors.contract.title_ranker.load", "extractors.contract.calibration.load",
+    "extractors.clauses.load_model", "extractors.hr.name_ranker.load",
+    "extractors.hr.title_ranker.load",
+})
 # Modules the stages import on a document's way through (lazily, for a one-file run):
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
 MODULES: tuple[str, ...] = (
@@ -79,10 +91,21 @@ def forks() -> bool:
     return multiprocessing.get_start_method(allow_none=False) == "fork"
 
 
+def photos_only(paths: Sequence[Path]) -> bool:
+    """Whether every file of the batch is named as an image. Only a hint for what to load
+    (a wrong guess costs a worker one lazy load); reading decides from the bytes."""
+    return bool(paths) and all(
+        EXTENSION_TYPES.get(Path(p).suffix.lower()) in IMAGE_TYPES for p in paths)
+
+
 def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
-                  modules: tuple[str, ...] = MODULES) -> Warmed:
-    """Import `modules` and call each loader once in this process (see module docstring)."""
+                  modules: tuple[str, ...] = MODULES,
+                  paths: Sequence[Path] = ()) -> Warmed:
+    """Import `modules` and call each loader once in this process (see module docstring);
+    for a batch of `paths` that are all images, not the loaders in NOT_FOR_PHOTOS."""
     out = Warmed()
+    if photos_only(paths):
+        loaders = tuple(lo for lo in loaders if f"{lo[0]}.{lo[1]}" not in NOT_FOR_PHOTOS)
     t = time.process_time()
     for name in modules:
         try:

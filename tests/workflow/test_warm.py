@@ -75,3 +75,13 @@ def test_warm_up_skips_what_fails_and_reports_it() -> None:
                              modules=("no_such_module_y",))
     assert "no_such_module_x.load" in got.skipped and "no_such_module_y" in got.skipped
     assert got.cpu_s >= 0
+
+
+def test_a_batch_of_photos_leaves_contract_and_hr_models_to_the_workers() -> None:
+    loaders = (("json", "dumps"), ("extractors.clauses", "load_model"))
+    assert warm.photos_only([Path("a.jpg"), Path("b.PNG")])
+    assert not warm.photos_only([Path("a.jpg"), Path("c.pdf")]) and not warm.photos_only([])
+    got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.jpg")])
+    assert "extractors.clauses.load_model" not in got.loaded + got.skipped
+    got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.pdf")])
+    assert "extractors.clauses.load_model" in got.loaded + got.skipped
