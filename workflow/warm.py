@@ -63,6 +63,9 @@ NOT_FOR_PHOTOS: frozenset[str] = frozenset({
     "extractors.clauses.load_model", "extractors.hr.name_ranker.load",
     "extractors.hr.title_ranker.load",
 })
+# For a batch with image files: tesseract's version and language packs (two runs of the
+# program, cached for the process), which every OCR'ing worker would otherwise ask again.
+FOR_PHOTOS: tuple[tuple[str, str], ...] = (("ingest._exec.tesseract", "languages"),)
 # Modules the stages import on a document's way through (lazily, for a one-file run):
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
 MODULES: tuple[str, ...] = (
@@ -106,6 +109,8 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     out = Warmed()
     if photos_only(paths):
         loaders = tuple(lo for lo in loaders if f"{lo[0]}.{lo[1]}" not in NOT_FOR_PHOTOS)
+    if any(EXTENSION_TYPES.get(Path(p).suffix.lower()) in IMAGE_TYPES for p in paths):
+        loaders = (*loaders, *FOR_PHOTOS)
     t = time.process_time()
     for name in modules:
         try:
