@@ -96,15 +96,21 @@ def write_manifest(path: Path, manifest: dict[str, Any], version: str | None) ->
     return meta
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a model file's bytes (one place, so a full disk can be simulated in tests)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
 def save_checked(bundle: Any, path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """Write the bundle atomically (`modelfile.container`: a compressed standard pickle,
     isotonic calibrators as `IsotonicMap`), then its manifest with the file's sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = container.dumps(bundle)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        write_bytes(Path(tmp), data)
         os.chmod(tmp, 0o644)  # a shipped model is read by every user of the checkout
         os.replace(tmp, path)
     finally:
