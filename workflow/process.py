@@ -909,7 +909,7 @@ class _PoolBatch:
 
         self.pools_started += 1
         return ProcessPoolExecutor(
-            max_workers=size, initializer=_init_worker,
+            max_workers=size, initializer=_init_worker, mp_context=warm.pool_context(),
             initargs=(str(self.settings.data_dir), os.getpid(), self.budget, str(inflight)))
 
     def _record_lost(self, index: int) -> dict[str, Any]:

@@ -89,9 +89,20 @@ class Warmed:
     cpu_s: float = 0.0
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method of a document pool: fork wherever the platform has it, as
+    `backoffice process` always had on Linux. Left to the default, a process that was itself
+    started with spawn (each `backoffice bench` run) passed spawn on to its pool, whose
+    workers then imported and loaded everything again: that, not the pool, made two workers
+    slower than one in the bench."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
 def forks() -> bool:
-    """Whether a process pool made with the default context forks this process."""
-    return multiprocessing.get_start_method(allow_none=False) == "fork"
+    """Whether the document pool's workers are forks of this process."""
+    return pool_context().get_start_method() == "fork"
 
 
 def photos_only(paths: Sequence[Path]) -> bool:

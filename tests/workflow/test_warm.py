@@ -85,3 +85,11 @@ def test_a_batch_of_photos_leaves_contract_and_hr_models_to_the_workers() -> Non
     assert "extractors.clauses.load_model" not in got.loaded + got.skipped
     got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.pdf")])
     assert "extractors.clauses.load_model" in got.loaded + got.skipped
+
+
+def test_the_pool_forks_even_in_a_process_started_with_spawn() -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:  # as each `backoffice bench` run is started
+        assert pool.apply(warm.forks) is True
