@@ -51,6 +51,8 @@ for workers in (2, 1):
         pids = lines[0::2]
         out["parent_loads"] = sum(p == str(os.getpid()) for p in pids)
         out["worker_loads"] = sorted(f for p, f in zip(pids, lines[1::2]) if p != str(os.getpid()))
+import gc
+out["frozen_after"] = gc.get_freeze_count()  # the parent collects its garbage again
 print(json.dumps(out))
 """
 
@@ -64,6 +66,7 @@ def test_workers_of_a_batch_load_no_model_and_give_the_results_of_one(tmp_path: 
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["worker_loads"] == []
+    assert out["frozen_after"] == 0
     assert out["parent_loads"] > 0  # before: none, and every worker loaded its own
     for two, one in zip(out["2"], out["1"], strict=True):
         assert {k: v for k, v in two.items() if two[k] != one[k]} == {}, one
