@@ -31,6 +31,10 @@ from typing import Any
 DEFERRED: dict[str, tuple[str, ...]] = {
     "scipy.stats": ("rankdata", "gmean", "spearmanr", "chi2"),
     "scipy.interpolate": ("BSpline",),
+    # sklearn.metrics.cluster (`linear_sum_assignment`), sklearn.calibration, the linear
+    # models' solvers: fitting only
+    "scipy.optimize": ("linear_sum_assignment", "linprog", "minimize", "minimize_scalar"),
+    "scipy.integrate": ("trapezoid",),  # sklearn.metrics' auc
     "numpy.f2py": (),  # scipy's array-API layer imports it; only Fortran builds use it
 }
 

@@ -19,6 +19,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from modelfile import container
+
 
 def single_thread() -> Any:
     """Predict without an OpenMP thread team: a few candidates gain nothing from threads,
@@ -94,15 +96,21 @@ def write_manifest(path: Path, manifest: dict[str, Any], version: str | None) ->
     return meta
 
 
-def save_checked(bundle: Any, path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write the bundle atomically, then its manifest with the file's sha256."""
-    import joblib
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a model file's bytes (one place, so a full disk can be simulated in tests)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
 
+
+def save_checked(bundle: Any, path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write the bundle atomically (`modelfile.container`: a compressed standard pickle,
+    isotonic calibrators as `IsotonicMap`), then its manifest with the file's sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = container.dumps(bundle)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
-        joblib.dump(bundle, tmp, compress=3)
+        write_bytes(Path(tmp), data)
         os.chmod(tmp, 0o644)  # a shipped model is read by every user of the checkout
         os.replace(tmp, path)
     finally:
@@ -115,11 +123,10 @@ def load_checked(path: Path, rebuild: str | None = None) -> Any:
     """The bundle at `path` after checking it against its manifest.
 
     Raises FileNotFoundError when the model file is absent and ModelFileError when the
-    manifest is missing or names another file or version. `rebuild` (the command that
+    manifest is missing or names another file or version. Reads this package's form and
+    joblib files alike (`modelfile.container`). `rebuild` (the command that
     rebuilds it) goes into the message when the manifest that would name it is missing.
     """
-    import joblib
-
     if not path.exists():
         raise FileNotFoundError(path)
     mpath = manifest_path(path)
@@ -127,13 +134,14 @@ def load_checked(path: Path, rebuild: str | None = None) -> Any:
         raise ModelFileError(f"{path.name}: manifest {mpath.name} is missing; rebuild the model"
                              f" ({rebuild or 'see README'}) or restore both files")
     meta = json.loads(mpath.read_text())
-    digest = file_sha256(path)
+    raw = path.read_bytes()  # read once: the bytes checked are the bytes loaded
+    digest = hashlib.sha256(raw).hexdigest()
     if digest != meta.get("sha256"):
         raise ModelFileError(
             f"{path.name}: sha256 {digest[:12]} does not match its manifest "
             f"({str(meta.get('sha256'))[:12]}); the file is damaged or from another build: "
             f"rebuild it ({meta.get('rebuild', 'see README')}) or restore both files")
-    bundle = joblib.load(path)
+    bundle = container.loads(raw, str(path))
     version = bundle_version(bundle)
     # a bundle without a version of its own is identified by its bytes (checked above)
     if version is not None and version != meta.get("version"):

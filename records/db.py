@@ -10,6 +10,7 @@ tables ("table audit_log already exists").
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,14 +131,51 @@ def setup_lock(url: str, timeout_s: float = SETUP_LOCK_TIMEOUT_S) -> Iterator[No
 
 
 _migrated: set[str] = set()
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
+
+
+def script_head(versions: Path = _MIGRATIONS / "versions") -> str | None:
+    """The head revision of the migration scripts, read from their `revision` and
+    `down_revision` lines without importing Alembic (0.3 CPU-s); None when the scripts do
+    not have exactly one head or a script does not say its revision plainly, and Alembic
+    then decides as before."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for script in versions.glob("[!_]*.py"):  # not __init__.py
+        found = dict.fromkeys(("revision", "down_revision"), None)
+        for m in _REVISION.finditer(script.read_text(encoding="utf-8")):
+            found[m.group(1)] = m.group(2)
+        rev = _QUOTED.findall(found["revision"] or "")
+        if len(rev) != 1:
+            return None
+        revisions.add(rev[0])
+        downs.update(_QUOTED.findall(found["down_revision"] or ""))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(url: str) -> bool:
+    """Whether the database's Alembic revision row is the scripts' head (one cheap query);
+    False for a new database, an older or newer one, or any doubt."""
+    head = script_head()
+    if head is None:
+        return False
+    try:
+        with get_engine(url).connect() as conn:
+            rows = [r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    except Exception:  # noqa: BLE001 - no such table yet (a new database): migrate
+        return False
+    return rows == [head]
 
 
 def init_db(url: str) -> sessionmaker[Session]:
     with _lock:
         need = url not in _migrated
     if need:
-        with setup_lock(url):
-            migrate(url)
+        if not at_head(url):  # the usual start of an existing data dir skips Alembic
+            with setup_lock(url):
+                migrate(url)
         with _lock:
             _migrated.add(url)
     return sessionmaker(get_engine(url), expire_on_commit=False)

@@ -20,8 +20,8 @@ from records.audit import audit
 from records.auth_sessions import revoke_user_sessions
 from records.models import User
 from records.passwords import WeakPassword, check_password
+from records.roles import ROLES
 
-ROLES = ("ap", "approver", "legal", "hr", "compliance", "admin")
 _USERNAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 
 

@@ -9,7 +9,6 @@ documents' events go only to endpoints an admin marked `hr`.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -18,20 +17,8 @@ from sqlalchemy.orm import Session
 from records.channels import is_hr
 from records.ids import new_id
 from records.models import Document, Webhook, WebhookDelivery, utcnow
+from workflow.event_names import Event
 from workflow.states import DocumentStatus
-
-
-class Event(StrEnum):
-    PROCESSED = "document.processed"  # processing ended (any outcome)
-    NEEDS_REVIEW = "document.needs_review"
-    AUTO_APPROVED = "document.auto_approved"
-    APPROVED = "document.approved"
-    REJECTED = "document.rejected"
-    FAILED = "document.failed"
-    FINDING_RAISED = "finding.raised"
-    FINDING_RESOLVED = "finding.resolved"
-    FINDING_REOPENED = "finding.reopened"
-
 
 STATUS_EVENTS: dict[str, Event] = {
     DocumentStatus.NEEDS_REVIEW: Event.NEEDS_REVIEW,

@@ -18,7 +18,7 @@ HELP = "manage users and roles (add, list, passwd, roles, disable, enable, token
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from records.users import ROLES
+    from records.roles import ROLES
 
     p.add_argument("--data-dir", default=None, help="data dir (default: BACKOFFICE_DATA_DIR)")
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)

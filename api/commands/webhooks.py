@@ -13,7 +13,7 @@ ACTOR = "cli"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from workflow.events import Event
+    from workflow.event_names import Event
 
     p.add_argument("--data-dir", default=None, help="data dir (default: BACKOFFICE_DATA_DIR)")
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)

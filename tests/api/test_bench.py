@@ -50,9 +50,10 @@ def test_summarize_and_table() -> None:
             {"file": "b.pdf", "status": "failed", "error": {"code": "corrupt_file"},
              "pages": 2, "ocr_pages": 2, "timings_ms": {"read": 10, "ocr": 400}},
         ],
-        "rss_self_mb": 100.0, "rss_children_mb": 0.0,
+        "rss_self_mb": 100.0, "rss_children_mb": 0.0, "cpu_s": 3.5,
     }
     row = summarize("x", 1, raw)
+    assert row.cpu_s == 3.5
     assert row.docs == 2 and row.pages == 4 and row.failed == 1
     assert row.docs_per_s == pytest.approx(1.0) and row.pages_per_s == pytest.approx(2.0)
     assert row.extract_ms_per_page == pytest.approx(2.0)
@@ -75,6 +76,7 @@ def test_bench_command_tiny(tmp_path: Path, capsys) -> None:
     assert set(TABLE_KEYS) <= set(data["table"][0])
     assert data["table"][0]["docs"] == 2
     assert data["runs"][0]["peak_rss_self_mb"] > 0
+    assert data["table"][0]["cpu_s"] > 0
 
 
 def test_bench_rejects_bad_workers() -> None:

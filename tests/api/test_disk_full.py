@@ -90,15 +90,14 @@ def test_too_large_copy_leaves_no_partial(data_dir: Path, tmp_path: Path,
 def test_train_on_full_disk_keeps_previous_model(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  capsys) -> None:
-    import joblib
-
+    import modelfile
     from training import classifier as trainer
 
     out = tmp_path / "models"
     out.mkdir()
     (out / "classifier.joblib").write_bytes(b"previous model")
 
-    def dump_half(_obj: object, path: Path, **_k: object) -> None:
+    def write_half(path: Path, _data: bytes) -> None:
         Path(path).write_bytes(b"x" * 4096)
         raise ENOSPC
 
@@ -108,7 +107,7 @@ def test_train_on_full_disk_keeps_previous_model(tmp_path: Path,
         trainer.save_bundle(Bundle(version="t", featurizer=None, doctype=None), out_dir)  # type: ignore[arg-type]
         return {}
 
-    monkeypatch.setattr(joblib, "dump", dump_half)
+    monkeypatch.setattr(modelfile, "write_bytes", write_half)
     monkeypatch.setattr(trainer, "train", fake_train)
     assert main(["train", "--out", str(out), "--no-feedback"]) == 4
     assert "disk_full" in capsys.readouterr().err

@@ -30,11 +30,13 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
 
 
 def test_building_the_parser_loads_no_model_library() -> None:
-    # `backoffice --help` and every command's argument parsing
+    # `backoffice --help` and every command's argument parsing (users' roles and webhooks'
+    # event names come from modules of their own, not from the SQLAlchemy ones)
     loaded = json.loads(_python(
         "import json, sys, api.cli; api.cli.defer_modules(); api.cli.build_parser(); "
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'sklearn', 'scipy', 'chromadb', 'torch', 'onnxruntime', 'fastapi', 'pydantic'})))"))
+        "{'sklearn', 'scipy', 'chromadb', 'torch', 'onnxruntime', 'fastapi', 'pydantic', "
+        "'sqlalchemy', 'alembic'})))"))
     assert loaded == []
 
 
@@ -57,3 +59,20 @@ def test_a_deferred_module_works_once_used() -> None:
         "type(sys.modules['scipy']).__dict__ is not None and "
         "sys.modules['scipy'].stats is sys.modules['scipy.stats']]))"))
     assert out == [[3.0, 1.0, 2.0], 1.386294, 0.5, "module", True]
+
+
+def test_sklearn_fits_and_scores_under_the_cli_with_optimize_and_integrate_deferred() -> None:
+    # `backoffice train` runs under the CLI: solvers (scipy.optimize) and auc (scipy.integrate)
+    # load on first use
+    out = json.loads(_python(
+        "import json, sys; from api.startup import defer_modules; defer_modules(); "
+        "import sklearn.ensemble, sklearn.metrics; "
+        "before = [type(sys.modules[m]).__name__ for m in ('scipy.optimize', 'scipy.integrate')]; "
+        "from sklearn.linear_model import LogisticRegression; "
+        "from sklearn.metrics import roc_auc_score; "
+        "from sklearn.metrics.cluster._bicluster import linear_sum_assignment as lsa; "
+        "m = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]); "
+        "auc = roc_auc_score([0, 0, 1, 1], m.predict_proba([[0.0], [1.0], [2.0], [3.0]])[:, 1]); "
+        "rows = [int(i) for i in lsa([[1, 0], [0, 1]])[1]]; "
+        "print(json.dumps([before, int(m.predict([[3.0]])[0]), float(auc), rows]))"))
+    assert out == [["DeferredModule", "DeferredModule"], 1, 1.0, [1, 0]]

@@ -1,0 +1,98 @@
+"""workflow.warm: a batch's parent loads the models before its pool forks, so no worker
+unpickles a model file of its own, and the results are those of one worker. Run in a fresh
+interpreter: the test process may hold every model already, and its forks would too."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from workflow import warm
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_SCRIPT = r"""
+import json, os, sys
+from pathlib import Path
+from modelfile import container
+from tests.conftest import INVOICE_LINES, pdf_bytes
+from workflow.process import process_many
+from workflow.settings import Settings
+
+log = Path(sys.argv[1]); folder = Path(sys.argv[2])
+real = container.loads
+
+def loads(raw, filename=""):  # every model file unpickled, by which process
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()} {Path(filename).name}\n")
+    return real(raw, filename)
+
+container.loads = loads
+folder.mkdir()
+paths = [folder / "invoice.pdf", folder / "note.txt"]
+paths[0].write_bytes(pdf_bytes(INVOICE_LINES))
+paths[1].write_text("Team lunch moved to Thursday. Bring your own mug.\n")
+c = folder / "contract.txt"
+c.write_text("SERVICES AGREEMENT\nThis Agreement is made between Contoso Ltd and Fabrikam "
+             "Inc.\n1. Term. This Agreement starts on March 1, 2024.\nThis Agreement is "
+             "governed by the laws of the State of New York.\n")
+paths.append(c)
+out = {}
+for workers in (2, 1):
+    settings = Settings.from_env(Path(sys.argv[3]) / f"w{workers}")
+    settings.search_enabled = False
+    out[workers] = [{k: r.get(k) for k in ("file", "status", "doc_type", "fields", "violations")}
+                    for r in process_many(paths, settings, workers=workers)]
+    if workers == 2:
+        lines = log.read_text().split() if log.exists() else []
+        pids = lines[0::2]
+        out["parent_loads"] = sum(p == str(os.getpid()) for p in pids)
+        out["worker_loads"] = sorted(f for p, f in zip(pids, lines[1::2]) if p != str(os.getpid()))
+import gc
+out["frozen_after"] = gc.get_freeze_count()  # the parent collects its garbage again
+print(json.dumps(out))
+"""
+
+
+def test_workers_of_a_batch_load_no_model_and_give_the_results_of_one(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKOFFICE_SEARCH": "0"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, str(tmp_path / "loads.log"), str(tmp_path / "in"),
+         str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["worker_loads"] == []
+    assert out["frozen_after"] == 0
+    assert out["parent_loads"] > 0  # before: none, and every worker loaded its own
+    for two, one in zip(out["2"], out["1"], strict=True):
+        assert {k: v for k, v in two.items() if two[k] != one[k]} == {}, one
+    assert {r["doc_type"] for r in out["1"]} >= {"invoice"}
+
+
+def test_warm_up_skips_what_fails_and_reports_it() -> None:
+    got = warm.warm_for_fork(loaders=(("json", "dumps"), ("no_such_module_x", "load")),
+                             modules=("no_such_module_y",))
+    assert "no_such_module_x.load" in got.skipped and "no_such_module_y" in got.skipped
+    assert got.cpu_s >= 0
+
+
+def test_a_batch_of_photos_leaves_contract_and_hr_models_to_the_workers() -> None:
+    loaders = (("json", "dumps"), ("extractors.clauses", "load_model"))
+    assert warm.photos_only([Path("a.jpg"), Path("b.PNG")])
+    assert not warm.photos_only([Path("a.jpg"), Path("c.pdf")]) and not warm.photos_only([])
+    got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.jpg")])
+    assert "extractors.clauses.load_model" not in got.loaded + got.skipped
+    got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.pdf")])
+    assert "extractors.clauses.load_model" in got.loaded + got.skipped
+
+
+def test_the_pool_forks_even_in_a_process_started_with_spawn() -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:  # as each `backoffice bench` run is started
+        assert pool.apply(warm.forks) is True

@@ -1,0 +1,150 @@
+"""Load the models once in the parent of a document pool, so that its forked workers
+share them instead of each loading its own.
+
+Why: a worker used to start cold: it imported scikit-learn and the extractors and
+unpickled the classifier and every family's models on its first documents (1-2 CPU-s),
+in each worker. On a batch of a few dozen pages that is most of the run, and two workers
+paid it twice over on two cores: `backoffice bench` read born-digital documents at 7.06
+pages/s with one worker and 5.01 with two, receipts at 0.80 s each with one and 1.04 with
+two. Loaded in the parent before the pool forks, the pages hold the models once
+(copy-on-write) and every worker starts warm.
+
+Only loading happens here, never a prediction: no OpenMP or onnxruntime thread is started
+in the parent, so forking after it is as safe as before (see `modelfile.single_thread`).
+A model that fails to load is left to the workers, which report it per document as
+before. OCR engines are not loaded: their sessions own threads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.sniff import EXTENSION_TYPES, IMAGE_TYPES
+
+log = logging.getLogger(__name__)
+
+# (module, loader) of every model and table a document may need, each cached by its module
+# for the life of the process: the classifier, each family's extractor models, then tables.
+LOADERS: tuple[tuple[str, str], ...] = (
+    ("classifiers", "_get"),
+    ("extractors.recalibration", "load"),
+    ("extractors.invoice.model", "load"),
+    ("extractors.invoice.calibrate", "load"),
+    ("extractors.invoice.customer", "load"),
+    ("extractors.invoice.line_items", "load_model"),
+    ("extractors.invoice.receipt_ranker", "load"),
+    ("extractors.contract.ranker", "load"),
+    ("extractors.contract.party_ranker", "load"),
+    ("extractors.contract.title_ranker", "load"),
+    ("extractors.contract.calibration", "load"),
+    ("extractors.clauses", "load_model"),
+    ("extractors.hr.name_ranker", "load"),
+    ("extractors.hr.title_ranker", "load"),
+    # tables built on first use: word costs for re-spacing OCR text (0.3-0.5 CPU-s), the
+    # line-item and customer vocabularies, country names, python-stdnum's validators
+    ("extractors.invoice.spacing", "_costs"),
+    ("extractors.invoice.spacing", "_fix_index"),
+    ("extractors.invoice.line_items", "vocabulary"),
+    ("extractors.invoice.customer", "labels"),
+    ("policies.countries", "_names"),
+    ("extractors.normalize", "_tax_validators"),
+)
+# Models of documents that are rarely photographed: a batch of image files only (receipts,
+# invoices) leaves them to the worker that meets such a document (0.4-0.5 CPU-s saved).
+NOT_FOR_PHOTOS: frozenset[str] = frozenset({
+    "extractors.contract.ranker.load", "extractors.contract.party_ranker.load",
+    "extractors.contract.title_ranker.load", "extractors.contract.calibration.load",
+    "extractors.clauses.load_model", "extractors.hr.name_ranker.load",
+    "extractors.hr.title_ranker.load",
+})
+# For a batch with image files: tesseract's version and language packs (two runs of the
+# program, cached for the process), which every OCR'ing worker would otherwise ask again.
+FOR_PHOTOS: tuple[tuple[str, str], ...] = (("ingest._exec.tesseract", "languages"),)
+# Modules the stages import on a document's way through (lazily, for a one-file run):
+# ours, and the libraries they import inside functions (PDF readers, date and price parsing).
+MODULES: tuple[str, ...] = (
+    "ingest", "ingest.readers.pdf", "extractors.invoice", "extractors.contract",
+    "extractors.hr", "extractors.clauses", "policies.engine", "pypdfium2", "pypdf",
+    "pypdf.filters", "dateparser", "price_parser", "schwifty",
+)
+# Dates with month names, parsed once: dateparser builds its time-zone patterns on its first
+# parse and each language's patterns when it first tries that language (0.3-0.5 CPU-s in
+# all); the last one is no date in any language, so every default language is tried. The
+# results stay in `normalize_date`'s cache.
+DATES: tuple[str, ...] = ("March 5, 2024", "5 März 2024", "Date: 5 Mar 2024")
+
+
+@dataclass
+class Warmed:
+    """What `warm_for_fork` loaded, what it left to the workers, and its CPU time."""
+
+    loaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    cpu_s: float = 0.0
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method of a document pool: fork wherever the platform has it, as
+    `backoffice process` always had on Linux. Left to the default, a process that was itself
+    started with spawn (each `backoffice bench` run) passed spawn on to its pool, whose
+    workers then imported and loaded everything again: that, not the pool, made two workers
+    slower than one in the bench."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def forks() -> bool:
+    """Whether the document pool's workers are forks of this process."""
+    return pool_context().get_start_method() == "fork"
+
+
+def photos_only(paths: Sequence[Path]) -> bool:
+    """Whether every file of the batch is named as an image. Only a hint for what to load
+    (a wrong guess costs a worker one lazy load); reading decides from the bytes."""
+    return bool(paths) and all(
+        EXTENSION_TYPES.get(Path(p).suffix.lower()) in IMAGE_TYPES for p in paths)
+
+
+def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
+                  modules: tuple[str, ...] = MODULES,
+                  paths: Sequence[Path] = ()) -> Warmed:
+    """Import `modules` and call each loader once in this process (see module docstring);
+    for a batch of `paths` that are all images, not the loaders in NOT_FOR_PHOTOS."""
+    out = Warmed()
+    if photos_only(paths):
+        loaders = tuple(lo for lo in loaders if f"{lo[0]}.{lo[1]}" not in NOT_FOR_PHOTOS)
+    if any(EXTENSION_TYPES.get(Path(p).suffix.lower()) in IMAGE_TYPES for p in paths):
+        loaders = (*loaders, *FOR_PHOTOS)
+    t = time.process_time()
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - a worker meets it again and reports it
+            log.debug("warm-up: import %s failed (%s); workers import it themselves", name, exc)
+            out.skipped.append(name)
+    for module, loader in loaders:
+        key = f"{module}.{loader}"
+        try:
+            getattr(importlib.import_module(module), loader)()
+            out.loaded.append(key)
+        except Exception as exc:  # noqa: BLE001 - same: left to the workers
+            log.debug("warm-up: %s failed (%s); workers load it themselves", key, exc)
+            out.skipped.append(key)
+    try:
+        from extractors.normalize import normalize_date
+
+        for text in DATES:
+            normalize_date(text)
+        out.loaded.append("dateparser")
+    except Exception as exc:  # noqa: BLE001 - same: left to the workers
+        log.debug("warm-up: dateparser failed (%s)", exc)
+        out.skipped.append("dateparser")
+    out.cpu_s = time.process_time() - t
+    return out
