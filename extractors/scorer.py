@@ -15,21 +15,6 @@ from typing import Any
 
 from modelfile import single_thread
 
-# `first_relative`: a document whose best candidate scores under this reports nothing
-RELATIVE_FLOOR = 0.05
-
-
-def first_index(scores: list[float], order: list[tuple[int, int]], threshold: float,
-                relative: bool = False) -> int | None:
-    """The earliest row in document `order` whose score clears `threshold` (`relative`:
-    `threshold` times the document's best score, and `RELATIVE_FLOOR`)."""
-    if relative:
-        threshold = max(RELATIVE_FLOOR, threshold * max(scores, default=0.0))
-    for i in sorted(range(len(scores)), key=lambda k: order[k]):
-        if scores[i] >= threshold:
-            return i
-    return None
-
 
 class CandidateScorer:
     def __init__(self, bundle: dict[str, Any]) -> None:
@@ -38,8 +23,8 @@ class CandidateScorer:
         self.clf = bundle["clf"]
         self.iso = bundle["iso"]
         self.threshold: float = bundle["threshold"]
-        # "best": the best-scored row; "first": the earliest row over the threshold;
-        # "first_relative": over the threshold times the best score (`training.ranking.Decide`)
+        # "best": the best-scored row; "first": the earliest row over the threshold
+        # (`training.ranking.Decide`)
         self.decide: str = bundle.get("decide", "best")
 
     def scores(self, rows: list[dict[str, float]]) -> list[float]:
@@ -67,18 +52,20 @@ class CandidateScorer:
         return i, self.probability(s[i], floor, ceil)
 
     def first(self, rows: list[dict[str, float]], order: list[tuple[int, int]], floor: float,
-              ceil: float, relative: bool = False) -> tuple[int, float] | None:
+              ceil: float) -> tuple[int, float] | None:
         """(index, probability) of the earliest row in document `order` whose score clears
-        the threshold (`relative`: see `first_index`), else None."""
+        the threshold, else None."""
         s = self.scores(rows)
-        i = first_index(s, order, self.threshold, relative)
-        return None if i is None else (i, self.probability(s[i], floor, ceil))
+        for i in sorted(range(len(s)), key=lambda k: order[k]):
+            if s[i] >= self.threshold:
+                return i, self.probability(s[i], floor, ceil)
+        return None
 
     def choose_row(self, rows: list[dict[str, float]], order: list[tuple[int, int]],
                    floor: float, ceil: float) -> tuple[int, float] | None:
-        """`first`, `first_relative` or `best`, as the bundle was trained to decide."""
-        if self.decide in ("first", "first_relative"):
-            return self.first(rows, order, floor, ceil, self.decide == "first_relative")
+        """`first` or `best`, as the bundle was trained to decide."""
+        if self.decide == "first":
+            return self.first(rows, order, floor, ceil)
         return self.best(rows, floor, ceil)
 
 

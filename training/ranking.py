@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.scoring import calibration, scalar_match
-from extractors.scorer import PlattMap, first_index
+from extractors.scorer import PlattMap
 from modelfile import data_sha256, save_checked
 from training.docs import TRAIN_DIR
 
@@ -45,9 +45,6 @@ class Decide(StrEnum):
 
     BEST = "best"  # the best-scored candidate
     FIRST = "first"  # the earliest candidate (in `DocCands.order`) that clears the threshold
-    # the earliest candidate over the threshold times the document's best score: a resume
-    # whose candidates all score low still reports its first role
-    FIRST_RELATIVE = "first_relative"
 
 
 @dataclass(slots=True)
@@ -89,18 +86,19 @@ def best_candidate(dc: DocCands) -> tuple[int, float] | None:
     return i, dc.oof[i]
 
 
-def first_candidate(dc: DocCands, t: float, relative: bool = False) -> tuple[int, float] | None:
-    """The earliest candidate in document order whose out-of-fold score clears `t`
-    (`relative`: `t` times the document's best score; `extractors.scorer.first_index`)."""
+def first_candidate(dc: DocCands, t: float) -> tuple[int, float] | None:
+    """The earliest candidate in document order whose out-of-fold score clears `t`."""
     order = dc.order or [(i, 0) for i in range(len(dc.oof))]
-    i = first_index(dc.oof, order, t, relative)
-    return None if i is None else (i, dc.oof[i])
+    for i in sorted(range(len(dc.oof)), key=lambda k: order[k]):
+        if dc.oof[i] >= t:
+            return i, dc.oof[i]
+    return None
 
 
 def pick(dc: DocCands, t: float, decide: Decide = Decide.BEST) -> tuple[int, float] | None:
     """(index, score) of the candidate `decide` reports at threshold `t`, or None."""
-    if decide in (Decide.FIRST, Decide.FIRST_RELATIVE):
-        return first_candidate(dc, t, decide is Decide.FIRST_RELATIVE)
+    if decide is Decide.FIRST:
+        return first_candidate(dc, t)
     top = best_candidate(dc)
     return top if top is not None and top[1] >= t else None
 

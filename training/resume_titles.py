@@ -6,11 +6,10 @@
 Candidates and features are `extractors.hr.title_ranker`'s; labels use the evaluation's
 equality rule. The job title is the resume's first "Designation" label, and TRAIN labels
 every role mention as one, so the scorer is fitted on candidates that match *any* of the
-resume's `designations` and the title is the earliest candidate whose score clears the
-threshold times the resume's best score (`Decide.FIRST_RELATIVE`: a one-line resume whose
-candidates all score low still reports its first role); whether that pick equals the job
-title is what is scored. Cross-validation, threshold and calibration are
-`training.ranking`'s; the report compares the rule's pick with the ranker's, out of fold.
+resume's `designations` and the title is the earliest candidate over the threshold
+(`Decide.FIRST`); whether that pick equals the job title is what is scored. Cross-validation,
+threshold and calibration are `training.ranking`'s; the report compares the rule's pick
+with the ranker's, out of fold.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                        path=title_ranker.MODEL_PATH, prefix="title",
                        trained_on=f"../shared/train source {SOURCE}",
                        rebuild="python -m training.resume_titles", min_gain=None, calibrate=CALIBRATION,
-                       decide=Decide.FIRST_RELATIVE)
+                       decide=Decide.FIRST)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ from pathlib import Path
 from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
 from extractors.hr.resume import clean_segment, name_segment, title_like
-from extractors.hr.sections import Place, Section, places
 from extractors.hr.title_vocab import TITLE_VOCAB
 from extractors.hr.vocab import HEAD_WORDS, ROLE_WORDS, SECTION_HEADINGS, SELF_ADJECTIVES
 from extractors.scorer import CandidateScorer
@@ -39,7 +38,6 @@ from modelfile import load_shipped
 
 MODEL_PATH = Path(__file__).parent / "model" / "title_ranker.joblib"
 MAX_SEGMENTS = 80  # title-like segments this far down the resume are candidates
-NEAR = 3  # segments either side searched for a role line's date and employer
 CONF_FLOOR, CONF_CEIL = 0.02, 0.95
 # what the segment before a candidate says about it (vocabulary, not documents)
 CONTEXT: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.I) for name, rx in {
@@ -64,40 +62,29 @@ _CUE_BEFORE = re.compile(
     r"\b(?:obtain|secure|pursue)\s+(?:an?\s+|the\s+)?", re.I)
 _PIECE_SPLIT = re.compile(
     r"\s[-–—|/]\s|[,;:()\[\]\"“”]|\.\s|\s(?:with|at|in|for|where|who|and\s+use|to|"
-    r"specializing|from|since|utilizing|using|resume|cv)\s", re.I)
+    r"specializing|from|since|utilizing|using)\s", re.I)
 # a part split again: "Administration Assistant/Lab Monitor", "Director and CEO"
 _SUB_SPLIT = re.compile(r"/|\s(?:and|&)\s", re.I)
 _PIECE_OK = re.compile(r"^[A-Za-z][A-Za-z&/.' -]*$")
 MAX_PIECE_WORDS = 6
 MAX_PARTS = 4  # parts of one segment after each start
 MAX_WHOLE_WORDS = 8  # a segment this short is also a candidate whole
-MAX_DROP_WORDS = 3  # leading words a suffix candidate leaves out
+MAX_DROP_WORDS = 2  # leading words a suffix candidate leaves out
 # template words around a title in a heading ("Sample Pastry Chef Resume")
 _TEMPLATE_WORDS = re.compile(r"^\s*(?:sample|example)\s+|\s+(?:resume|cv|curriculum\s+vitae)"
                              r"(?:\s+(?:sample|example|template|format))?\s*$", re.I)
 # what trails a title without belonging to it: "... position", "... June 2010", "... PROFILE"
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 _TRAILING = re.compile(
     r"(?:\s+(?:positions?|roles?|jobs?|opportunit(?:y|ies)|openings?|profile|resume|cv))+\s*$|"
-    r"\s+(?:" + _MONTH + r"\.?\s*)?(?:19|20)\d\d\b.*$", re.I)
-_MONTHS_ONLY = re.compile(r"\s+" + _MONTH + r"\.?\s*$", re.I)
+    r"\s+(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*)?"
+    r"(?:19|20)\d\d\b.*$", re.I)
+_MONTHS_ONLY = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+                          r"[a-z]*\.?\s*$", re.I)
 _LEADING = re.compile(r"^(?:an?|the|my|as)\s+", re.I)
-# the dates a role line may start with: "2006-present Head of ...", "Feb 2011/Now Instructor"
-_DATE_WORD = r"(?:[\d/.'’]+|present|current|now|to|till|date|" + _MONTH + ")"
-_LEADING_DATE = re.compile(r"^" + _DATE_WORD + r"(?:[\s\-–—/]+" + _DATE_WORD + r")*[\s\-–—:]+",
-                           re.I)
-
-
-def _date_lead(piece: str) -> int:
-    """How many leading characters of `piece` are a date or date range (0: none)."""
-    m = _LEADING_DATE.match(piece)
-    return m.end() if m and re.search(r"\d", m.group()) else 0
 
 
 def _tidy(piece: str) -> str:
     out = _TEMPLATE_WORDS.sub("", piece)
-    out = out[_date_lead(out):]
     out = _TRAILING.sub("", out)
     out = _MONTHS_ONLY.sub("", out)
     return _LEADING.sub("", out.strip(" .-")).strip(" .-")
@@ -165,9 +152,6 @@ class TitleCandidate:
     under_heading: int = 99  # how many segments after the last heading
     n_segs: int = 1  # segments read in the document
     doc_count: int = 0  # times the words occur in the document's text (whole words)
-    place: Place | None = None  # its section (None: the segment is itself a heading)
-    date_dist: int = NEAR + 1  # segments to the nearest one with a date (0: its own)
-    company_dist: int = NEAR + 1  # segments to the nearest one naming a company
 
 
 def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCandidate]:
@@ -182,10 +166,7 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
     seen: set[str] = set()
     heading, heading_idx = "", -1
     n_segs = min(len(segs), MAX_SEGMENTS)
-    texts = [clean_segment(s)[0] for s in segs[:MAX_SEGMENTS + NEAR + 1]]
-    where = places(texts)
-    dated = [i for i, t in enumerate(texts) if CONTEXT["date"].search(t)]
-    firms = [i for i, t in enumerate(texts) if CONTEXT["company"].search(t)]
+    texts = [clean_segment(s)[0] for s in segs[:MAX_SEGMENTS + 1]]
     doc_low = "\n".join(s.text for s in segs).lower()
     for i, seg in enumerate(segs[:MAX_SEGMENTS]):
         text, lead = clean_segment(seg)
@@ -193,8 +174,6 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
         if low in SECTION_HEADINGS:
             heading, heading_idx = low, i
             continue
-        if where[i] is None:
-            continue  # a heading of another section ("Education", "Technical Skills")
         found: list[tuple[str, int, str]] = []
         bare = _TEMPLATE_WORDS.sub("", text)
         got = title_like(bare, strict=False)
@@ -217,19 +196,13 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[TitleCand
                 texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "", kind,
                 i - name_idx if name_idx is not None else 99,
                 i - heading_idx if heading_idx >= 0 else 99, n_segs,
-                len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", doc_low)),
-                where[i], _nearest(i, dated), _nearest(i, firms)))
+                len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", doc_low))))
     if rule_pick is not None and str(rule_pick.normalized).lower() not in seen \
             and rule_pick.line is not None:
         out.append(TitleCandidate(str(rule_pick.normalized), rule_pick.line, rule_pick.start,
                                   rule_pick.end, MAX_SEGMENTS, True, "", "", "",
                                   n_segs=n_segs))
     return out
-
-
-def _nearest(i: int, marked: list[int]) -> int:
-    """Segments from `i` to the nearest marked one, at most `NEAR + 1`."""
-    return min([abs(j - i) for j in marked if abs(j - i) <= NEAR] + [NEAR + 1])
 
 
 _STRIP_CHARS = " \"'•·*-–|:\t.,;"
@@ -279,8 +252,8 @@ def features(c: TitleCandidate, all_c: list[TitleCandidate]) -> dict[str, float]
         "first_under_heading": float(c.under_heading <= 2),
         "starts_segment": float(c.start <= 2),
         "then_position": float(bool(re.match(r"(?:positions?|roles?|jobs?|opportunit)", after))),
-        "then_date": float(bool(re.search(r"^\W*(?:(?:19|20)\d\d|present\b|current\b|"
-                                          + _MONTH + ")", after, re.I))),
+        "then_date": float(bool(re.search(r"^\W*(?:(?:19|20)\d\d|jan|feb|mar|apr|may|jun|jul|"
+                                          r"aug|sep|oct|nov|dec|present|current)", after))),
         "then_company": float(bool(CONTEXT["company"].search(after[:60]))),
         "after_comma": float(before.endswith(",")),
         "after_dash": float(bool(re.search(r"[-–—|]$", before))),
@@ -387,38 +360,7 @@ def feature_rows(cands: list[TitleCandidate]) -> list[dict[str, float]]:
         f["longest_in_seg"] = float(all(len(m.text) <= len(c.text) for m in mates))
         f["doc_count"] = float(c.doc_count)
         f["doc_count_max"] = float(c.doc_count == max_count and max_count > 1)
-    section_features(cands, rows, {cands[i].index for i in headed})
     return rows
-
-
-def section_features(cands: list[TitleCandidate], rows: list[dict[str, float]],
-                     headed_segs: set[int]) -> None:
-    """Add where each candidate sits in the resume's sections (`sections.places`): which
-    kind of section, the how-manieth of its kind, how far below the heading, how many
-    segments with a title-like candidate come before it in its section and in all
-    experience sections (the first role listed is the headline one), and how near a date
-    and an employer are (a role line of a job entry)."""
-    exp_segs = sorted(i for i in headed_segs
-                      if (pl := _place_of(cands, i)) and pl.section is Section.EXPERIENCE)
-    for c, f in zip(cands, rows, strict=True):
-        pl = c.place
-        f[f"sec={pl.section.value if pl else 'heading'}"] = 1.0
-        if pl is None:
-            continue
-        mates = {d.index for d in cands if d.place is not None and d.index in headed_segs
-                 and d.place.section is pl.section and d.place.ordinal == pl.ordinal}
-        f["sec_ordinal"] = float(pl.ordinal)
-        f["sec_offset"] = float(pl.offset)
-        f["sec_first_exp"] = float(pl.section is Section.EXPERIENCE and pl.ordinal == 0)
-        f["sec_headed_rank"] = float(sum(1 for i in mates if i < c.index))
-        f["exp_headed_rank"] = float(sum(1 for i in exp_segs if i < c.index)) \
-            if pl.section is Section.EXPERIENCE else 99.0
-        f["date_dist"] = float(c.date_dist)
-        f["company_dist"] = float(c.company_dist)
-
-
-def _place_of(cands: list[TitleCandidate], seg_index: int) -> Place | None:
-    return next((c.place for c in cands if c.index == seg_index), None)
 
 
 class TitleRanker(CandidateScorer):

@@ -119,23 +119,6 @@ def test_first_ranker_bundle_decides_first_at_run_time():
     assert "decide" not in fit_final(plain, 0.1)  # a best-scored ranker's bundle as before
 
 
-def test_relative_first_decision_follows_each_documents_best_score():
-    """`first_relative`: the earliest score over the threshold times the document's best, so
-    a document whose scores are all low still reports its earliest strong one; under
-    `RELATIVE_FLOOR` nothing is reported."""
-    dc = DocCands("src", "g", "x", [{}] * 3, [0, 1, 0], None, order=[(0, 0), (1, 0), (2, 0)])
-    dc.oof = [0.04, 0.2, 0.25]
-    assert pick(dc, 0.5, Decide.FIRST) is None  # nothing clears 0.5
-    assert pick(dc, 0.5, Decide.FIRST_RELATIVE)[0] == 1  # 0.2 >= 0.5 * 0.25; 0.04 < floor
-    dc.oof = [0.01, 0.02, 0.04]
-    assert pick(dc, 0.1, Decide.FIRST_RELATIVE) is None  # best under RELATIVE_FLOOR
-    fit = {"vec": None, "clf": None, "iso": PlattMap(1.0, 0.0), "threshold": 0.5,
-           "decide": "first_relative"}
-    scorer = CandidateScorer({"version": "t", **fit})
-    scorer.scores = lambda rows: [0.3, 0.1, 0.4]  # type: ignore[method-assign]
-    assert scorer.choose_row([{}] * 3, [(2, 0), (1, 0), (3, 0)], 0.02, 0.95)[0] == 0
-
-
 def test_nested_threshold_counts_every_document_once():
     """`nested` judges each fold with the threshold the other folds chose: every document
     is counted once, as in the single-threshold figure."""

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.hr.title_ranker import _pieces, _tidy
+from extractors.hr.title_ranker import _pieces
 from extractors.hr.title_vocab import TITLE_VOCAB, TitleVocabError, read_vocab
 
 
@@ -42,20 +42,3 @@ def test_malformed_vocabulary_is_refused(tmp_path: Path) -> None:
     bad.write_text("[heads]\nengineer\n")
     with pytest.raises(TitleVocabError):
         read_vocab(bad)
-
-
-def test_a_word_that_starts_like_a_month_is_no_date() -> None:
-    # "Marketing" was cut off as if it were "March"
-    assert "Specialist II, Marketing" == _tidy("Specialist II, Marketing")
-    assert "Sales Lead" == _tidy("Sales Lead March")
-    assert "SOFTWARE ENGINEER" in texts("SOFTWARE ENGINEER Mar. 2010")
-
-
-def test_a_leading_date_range_is_no_part_of_a_title() -> None:
-    assert "Head of Sales" in texts("2006-present Head of Sales")
-    assert "Technical Training Instructor" in texts("Feb 2011/Now Technical Training Instructor")
-
-
-def test_a_title_before_the_word_resume_is_a_part() -> None:
-    assert "SOFTWARE ENGINEER DEVELOPER" in texts("SOFTWARE ENGINEER DEVELOPER RESUME "
-                                                  "DEVELOPER & FIRMWARE ENGINEER")

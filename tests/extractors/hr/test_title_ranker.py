@@ -75,16 +75,3 @@ def test_shipped_ranker_reports_the_earliest_role():
     f = extract_hr(_doc("Jordan Example\nStore Manager\njordan@example.org\nWork Experience\n"
                         "Sales Associate, Example Stores, 2015 - 2019"), "resume")
     assert f["job_title"].normalized == "Store Manager"
-
-
-def test_rows_say_which_section_a_candidate_is_in_and_its_rank_there():
-    rows = _rows("Jordan Okafor\nStore Manager\njordan@example.org\nEDUCATION\n"
-                 "Associate of Arts, Example College\nWORK EXPERIENCE\n"
-                 "Shift Supervisor\nExample Stores, 2015 - 2019\nCashier\nOther Stores, 2012")
-    assert rows["Store Manager"]["sec=top"] == 1.0
-    assert rows["Associate"]["sec=education"] == 1.0
-    sup, cash = rows["Shift Supervisor"], rows["Cashier"]
-    assert sup["sec=experience"] == 1.0 and sup["sec_first_exp"] == 1.0
-    assert sup["exp_headed_rank"] == 0.0 and cash["exp_headed_rank"] == 1.0
-    assert sup["date_dist"] == 1.0 and rows["Store Manager"]["date_dist"] == 4.0
-    assert "EDUCATION" not in rows  # a heading is no candidate
