@@ -14,6 +14,8 @@ from training.ranking import (
     fit_final,
     model_version,
     pick,
+    regrouped,
+    repeated_cv,
 )
 
 
@@ -128,3 +130,14 @@ def test_nested_threshold_counts_every_document_once():
     tp, fp, fn = st["nested"]
     assert tp + fn == sum(d.truth is not None for d in docs)
     assert tp + fp <= len(docs) and tp > 0
+
+
+def test_repeated_cv_deals_filers_into_other_folds_and_reports_each_assignment():
+    docs = _docs(60)
+    assert regrouped(docs, 0) is docs
+    again = regrouped(docs, 1)
+    pairs = {(a.group, b.group) for a, b in zip(docs, again, strict=True)}
+    assert len({g for g, _ in pairs}) == len({h for _, h in pairs}) == 30  # a filer stays whole
+    assert all(g != h for g, h in pairs) and docs[0].group == "g0"  # the originals untouched
+    got = repeated_cv("term", docs, "src", (0.02, 0.95), 2)
+    assert len(got) == 2 and all(0.0 <= f <= 1.0 and 0.0 <= n <= 1.0 for f, n, _ in got)
