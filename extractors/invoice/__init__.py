@@ -158,10 +158,17 @@ _NUMBERISH = re.compile(r"(?<![\w/-])(?=[0-9OoSIl]{5}\b)(?=(?:[^0-9]*[0-9]){3})[
 _AS_DIGIT = str.maketrans("OoSIl", "00511")
 
 
+# a number that starts with digits and ends in ones read as I, l or | ("28II", "281I"):
+# large photos shrunk for OCR blur a thermal "1" into a bar
+_ONES_AS_BARS = re.compile(r"(?<![\w/-])(?=(?:[^0-9\s]*[0-9]){2})[0-9]+[Il|][0-9Il|]*(?![\w/-])")
+
+
 def address_digits(text: str) -> str:
-    """Undo OCR's letter-for-digit slips in five-character numbers (postcodes) and the
-    thermal "L" whose upright faded, read "_" or ":_" inside a word ("JA_AN")."""
+    """Undo OCR's letter-for-digit slips in five-character numbers (postcodes) and in
+    numbers whose ones came out as bars ("28II"), and the thermal "L" whose upright faded,
+    read "_" or ":_" inside a word ("JA_AN")."""
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
+    text = _ONES_AS_BARS.sub(lambda m: re.sub(r"[Il|]", "1", m.group(0)), text)
     return re.sub(r"(?<=[A-Za-z]):?_(?=[A-Za-z])", "L", text)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.invoice import (
+    address_digits,
     address_punctuation,
     receipt_candidates,
     receipt_first_layout,
@@ -31,6 +32,16 @@ HEADER = ["KEDAI PARKIR SDN BHD", "NO 5, JALAN MAWAR", "TAMAN BUNGA", "40000 SHA
 ])
 def test_a_glued_full_stop_between_parts_is_a_comma(text, want):
     assert address_punctuation(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("LOT P.T. 28II, JALAN ANGSA", "LOT P.T. 2811, JALAN ANGSA"),  # a 4x photo's "2811"
+    ("LOT P.T. 281I, JALAN ANGSA", "LOT P.T. 2811, JALAN ANGSA"),
+    ("NO 1I JALAN", "NO 1I JALAN"),  # one digit: not enough to call it a number
+    ("LEVEL 2I, U1/48, SS21/39", "LEVEL 2I, U1/48, SS21/39"),
+])
+def test_ones_read_as_bars_in_a_number_are_ones(text, want):
+    assert address_digits(text) == want
 
 
 def test_rows_are_labelled_address_lines_by_the_labelled_address():
