@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image, ImageDraw
 
 from benchmarks import receipt_scale as rs
@@ -52,3 +53,18 @@ def test_only_receipts_read_at_every_size_are_tabled_and_changes_are_listed():
     table = rs.render(done, ["1x", "3x"])
     assert "| 1x | 1 |" in table and "| 3x | 1 |" in table
     assert rs.changed(done) == ["a 3x total_amount: '1.00' -> '7.00' (broken)"]
+
+
+@pytest.mark.slow  # two OCR readings of a small receipt
+def test_a_kept_reading_is_reused_without_ocr(tmp_path, monkeypatch):
+    import training.docs
+
+    monkeypatch.setattr(training.docs, "CACHE_DIR", tmp_path)
+    path = tmp_path / "r.jpg"
+    path.write_bytes(_receipt_jpeg())
+    first = rs.run_one(path, {"total_amount": "11.50"}, "2x", cache_reads=True)
+    assert not first.cached and len(list(tmp_path.glob("*.pkl"))) == 1
+    again = rs.run_one(path, {"total_amount": "11.50"}, "2x", cache_reads=True)
+    assert again.cached and again.values == first.values and again.correct == first.correct
+    # without the option nothing is read from the cache
+    assert not rs.run_one(path, {"total_amount": "11.50"}, "2x").cached
