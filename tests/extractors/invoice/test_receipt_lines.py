@@ -128,3 +128,18 @@ def test_a_shipped_address_ranker_ships_its_line_classifier():
     probs = receipt_line_probs(lay, m.lines)
     assert probs is not None and len(probs) == len(rr.address_rows(lay)[0])
     assert all(0.0 <= p <= 1.0 for p in probs)
+
+
+def test_regional_receipts_give_labelled_rows_per_layout():
+    from training import receipt_fields as rf
+
+    got = rf.regional(3, None)
+    assert set(got) == set(rf.REGIONAL_LAYOUTS)
+    for layout, per in got.items():
+        assert set(per) == set(rr.RANKED_FIELDS)
+        assert all(len(docs) == 3 and all(d.source == layout for d in docs)
+                   for docs in per.values())
+        # the generated vendor name is among its candidates
+        assert sum(any(d.labels) for d in per["vendor_name"]) >= 2
+    merged = rf._merge(*got.values())
+    assert len(merged["total_amount"]) == 3 * len(rf.REGIONAL_LAYOUTS)
