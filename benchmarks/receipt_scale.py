@@ -77,6 +77,7 @@ class Row:
     doc_type: str
     seconds: float
     cached: bool = False
+    error: str = ""  # why reading failed (the fields then count as wrong)
     correct: dict[str, bool] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
@@ -143,6 +144,7 @@ def run_one(path: Path, truth: dict, variant: str, cached_1x: bool = False,
     from classifiers import classify
     from extractors import extract
     from ingest import read_bytes
+    from ingest.errors import IngestError
     from ingest.scale import text_height_px
     from records.blobs import atomic_write, sha256_bytes
     from training.docs import CACHE_DIR, read_cached
@@ -154,7 +156,15 @@ def run_one(path: Path, truth: dict, variant: str, cached_1x: bool = False,
     started = time.perf_counter()
     pkl = CACHE_DIR / f"{sha256_bytes(data)}.pkl"
     cached = (cache_reads or (cached_1x and variant == "1x")) and pkl.exists()
-    doc = read_cached(pkl)[0] if cached else read_bytes(f"{path.stem}-{variant}.jpg", data)
+    try:
+        doc = read_cached(pkl)[0] if cached else read_bytes(f"{path.stem}-{variant}.jpg", data)
+    except IngestError as e:  # e.g. an OCR timeout on a large photo: a result, not a crash
+        row = Row(path.name, variant, len(data) / 1024, long_side, text_px, 1.0, "failed",
+                  time.perf_counter() - started, error=f"{type(e).__name__}: {e}")
+        row.correct = {name: False for name in truth}
+        row.confidence = {name: 0.0 for name in truth}
+        row.values = {name: "" for name in truth}
+        return row
     if cache_reads and not cached:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         atomic_write(pkl, pickle.dumps((doc, None), protocol=pickle.HIGHEST_PROTOCOL))
@@ -189,7 +199,7 @@ def run(receipts: Sequence[tuple[Path, dict]], variants: Sequence[str], workers:
 
 
 def render(rows: Sequence[Row], variants: Sequence[str]) -> str:
-    head = ["bucket", "n", "KB", "long px", "text px", "ocr scale", "type"]
+    head = ["bucket", "n", "failed", "KB", "long px", "text px", "ocr scale", "type"]
     head += [f"{f} acc (conf)" for f in FIELDS] + ["mean acc", "s/receipt"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for v in variants:
@@ -197,7 +207,8 @@ def render(rows: Sequence[Row], variants: Sequence[str]) -> str:
         if not rs:
             continue
         texts = [r.text_px for r in rs if r.text_px is not None]
-        cells = [v, str(len(rs)), f"{fmean(r.kb for r in rs):.0f}",
+        cells = [v, str(len(rs)), str(sum(bool(r.error) for r in rs)),
+                 f"{fmean(r.kb for r in rs):.0f}",
                  f"{fmean(r.long_side for r in rs):.0f}",
                  f"{median(texts):.0f}" if texts else "-",
                  f"{fmean(r.ocr_scale for r in rs):.2f}",
@@ -274,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     print(render(rows, variants))
     for line in changed(rows):
         print(line)
+    for r in rows:
+        if r.error:
+            print(f"{r.name} {r.variant}: {r.error}")
     print(f"{len(receipts)} receipts x {len(variants)} sizes in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
