@@ -22,7 +22,7 @@ import numpy as np
 from extractors.invoice import calibrate as final_calibration
 from extractors.invoice import customer as customer_ranker
 from extractors.invoice import line_items as learned_line_items
-from extractors.invoice import receipt_ranker
+from extractors.invoice import receipt_lines, receipt_ranker
 from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
@@ -157,10 +157,17 @@ _NUMBERISH = re.compile(r"(?<![\w/-])(?=[0-9OoSIl]{5}\b)(?=(?:[^0-9]*[0-9]){3})[
 _AS_DIGIT = str.maketrans("OoSIl", "00511")
 
 
+# a number that starts with digits and ends in ones read as I, l or | ("28II", "281I"):
+# large photos shrunk for OCR blur a thermal "1" into a bar
+_ONES_AS_BARS = re.compile(r"(?<![\w/-])(?=(?:[^0-9\s]*[0-9]){2})[0-9]+[Il|][0-9Il|]*(?![\w/-])")
+
+
 def address_digits(text: str) -> str:
-    """Undo OCR's letter-for-digit slips in five-character numbers (postcodes) and the
-    thermal "L" whose upright faded, read "_" or ":_" inside a word ("JA_AN")."""
+    """Undo OCR's letter-for-digit slips in five-character numbers (postcodes) and in
+    numbers whose ones came out as bars ("28II"), and the thermal "L" whose upright faded,
+    read "_" or ":_" inside a word ("JA_AN")."""
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_AS_DIGIT), text)
+    text = _ONES_AS_BARS.sub(lambda m: re.sub(r"[Il|]", "1", m.group(0)), text)
     return re.sub(r"(?<=[A-Za-z]):?_(?=[A-Za-z])", "L", text)
 
 
@@ -168,8 +175,14 @@ def address_punctuation(text: str) -> str:
     """Postal addresses separate their parts with commas; a full stop between parts is
     almost always OCR reading a thermal comma (",", "." differ by a few pixels). So a "."
     after a number or a whole word (not an abbreviation such as "NO." or "JLN.") and before
-    another part becomes ","; the final full stop is kept."""
-    return re.sub(r"(?:(?<=\d)|(?<=[A-Za-z]{4}))\.(?=\s+[A-Za-z0-9])", ",", text)
+    another part becomes ","; the final full stop is kept. OCR often glues the next part
+    to the stop ("33.JALAN", "KEMBANGAN.SELANGOR"), so no space is needed after it, except
+    between two digits (a decimal number)."""
+    return _PART_STOP.sub(",", text)
+
+
+# a full stop after a number or a whole word (4+ letters) and before another part
+_PART_STOP = re.compile(r"(?<=\d)\.(?=\s*[A-Za-z]|\s+\d)|(?<=[A-Za-z]{4})\.(?=\s*[A-Za-z0-9])")
 
 
 # what an address's first line looks like: a number, or a street/building word
@@ -915,24 +928,42 @@ class ReceiptCandidates:
     ocr: bool
 
 
-def receipt_candidates(doc: IngestedDocument, rule: dict[str, Any]) -> ReceiptCandidates:
+def receipt_candidates(doc: IngestedDocument, rule: dict[str, Any],
+                       line_probs: list[float] | None = None) -> ReceiptCandidates:
     """Candidates of the learned receipt fields (shared by runtime and training); `rule`
     holds the rules' values (`extract_invoice(..., learned=False)`), which each candidate
-    carries as one feature: whether it agrees with them."""
+    carries as one feature: whether it agrees with them. `line_probs`: the address-line
+    probabilities of the first page's `receipt_ranker.address_rows` (the trainer's out of
+    fold ones; see `receipt_first_layout`)."""
     lays = [build_rows(p) for p in doc.pages if p.words]
     if not lays:
         return ReceiptCandidates({}, False)
     texts = [lay.page.text or " ".join(w.text for w in lay.page.words) for lay in lays]
     cands = generate(lays, infer_day_first(texts), infer_decimal_mark(texts))
     cands["name"] = header_candidates(lays[0])
-    return _receipt_candidates(lays, cands, rule)
+    return _receipt_candidates(lays, cands, rule, line_probs)
+
+
+def receipt_first_layout(doc: IngestedDocument) -> PageLayout | None:
+    """The layout the receipt header candidates are taken from (first page with words)."""
+    return next((build_rows(p) for p in doc.pages if p.words), None)
+
+
+def receipt_line_probs(lay: PageLayout, lines: receipt_lines.LineModel | None
+                       ) -> list[float] | None:
+    """The shipped line classifier's address-line probabilities of `lay`'s header rows."""
+    if lines is None:
+        return None
+    rows, texts = receipt_ranker.address_rows(lay)
+    return lines.probabilities(receipt_lines.row_features(lay, rows, texts))
 
 
 def _receipt_candidates(lays: list[PageLayout], cands: dict[str, list[Candidate]],
-                        rule: dict[str, Any]) -> ReceiptCandidates:
+                        rule: dict[str, Any], line_probs: list[float] | None = None
+                        ) -> ReceiptCandidates:
     """`cands`: the document's `generate` candidates (with its own day order and decimal
     mark) and its header candidates under "name", as `_score_fields` made them."""
-    rc = _receipt_candidates_raw(lays, cands)
+    rc = _receipt_candidates_raw(lays, cands, line_probs)
     for name, cands in rc.by_field.items():
         want = rule.get(name)
         for c in cands:
@@ -940,8 +971,8 @@ def _receipt_candidates(lays: list[PageLayout], cands: dict[str, list[Candidate]
     return rc
 
 
-def _receipt_candidates_raw(lays: list[PageLayout], cands: dict[str, list[Candidate]]
-                            ) -> ReceiptCandidates:
+def _receipt_candidates_raw(lays: list[PageLayout], cands: dict[str, list[Candidate]],
+                            line_probs: list[float] | None = None) -> ReceiptCandidates:
     ocr = bool(lays[0].page.ocr)
     header = cands["name"]
     first = lays[0]
@@ -956,7 +987,8 @@ def _receipt_candidates_raw(lays: list[PageLayout], cands: dict[str, list[Candid
                                                  _not_a_name, evidence),
         "vendor_address": receipt_ranker.address_cands(
             first, lambda lines, punct, comma: render_address(lines, punct, ocr,
-                                                              comma_join=comma)),
+                                                              comma_join=comma),
+            line_probs),
     }, ocr)
 
 
@@ -979,7 +1011,7 @@ def _apply_receipt_model(lays: list[PageLayout], cands: dict[str, list[Candidate
     if model is None:
         return set()
     rule = {k: v.normalized for k, v in _reported(fields).items()}
-    rc = _receipt_candidates(lays, cands, rule)
+    rc = _receipt_candidates(lays, cands, rule, receipt_line_probs(lays[0], model.lines))
     done = set()
     for name in receipt_ranker.RANKED_FIELDS:
         if name not in model.fields:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image, ImageDraw
 
 from benchmarks import receipt_scale as rs
@@ -50,5 +51,36 @@ def test_only_receipts_read_at_every_size_are_tabled_and_changes_are_listed():
     done = rs.complete(rows, ["1x", "3x"])
     assert {r.name for r in done} == {"a"}
     table = rs.render(done, ["1x", "3x"])
-    assert "| 1x | 1 |" in table and "| 3x | 1 |" in table
+    assert "| 1x | 1 | 0 |" in table and "| 3x | 1 | 0 |" in table
     assert rs.changed(done) == ["a 3x total_amount: '1.00' -> '7.00' (broken)"]
+
+
+@pytest.mark.slow  # two OCR readings of a small receipt
+def test_a_kept_reading_is_reused_without_ocr(tmp_path, monkeypatch):
+    import training.docs
+
+    monkeypatch.setattr(training.docs, "CACHE_DIR", tmp_path)
+    path = tmp_path / "r.jpg"
+    path.write_bytes(_receipt_jpeg())
+    first = rs.run_one(path, {"total_amount": "11.50"}, "2x", cache_reads=True)
+    assert not first.cached and len(list(tmp_path.glob("*.pkl"))) == 1
+    again = rs.run_one(path, {"total_amount": "11.50"}, "2x", cache_reads=True)
+    assert again.cached and again.values == first.values and again.correct == first.correct
+    # without the option nothing is read from the cache
+    assert not rs.run_one(path, {"total_amount": "11.50"}, "2x").cached
+
+
+def test_a_failed_reading_is_a_row_of_wrong_fields_not_a_crash(tmp_path, monkeypatch):
+    import ingest
+    from ingest.errors import OcrTimeout
+
+    def slow(*_a, **_k):
+        raise OcrTimeout("OCR of page 1 took longer than its 240 s budget")
+
+    monkeypatch.setattr(ingest, "read_bytes", slow)
+    path = tmp_path / "r.jpg"
+    path.write_bytes(_receipt_jpeg())
+    row = rs.run_one(path, {"total_amount": "11.50", "vendor_name": "X"}, "2x")
+    assert row.doc_type == "failed" and row.error.startswith("OcrTimeout")
+    assert row.correct == {"total_amount": False, "vendor_name": False}
+    assert "| 2x | 1 | 1 |" in rs.render([row], ["2x"])

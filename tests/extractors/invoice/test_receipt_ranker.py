@@ -88,9 +88,13 @@ def test_cross_validation_runs_on_a_few_train_receipts(capsys):
         pytest.skip(f"TRAIN split not found at {TRAIN_DIR} (expected ../shared/train)")
     from training import receipt_fields
 
-    data, sha = receipt_fields.collect(TRAIN_DIR, read_missing=False, limit=15)
+    data, sha, lines, probs = receipt_fields.collect(TRAIN_DIR, read_missing=False, limit=15)
     if len(data.get("total_amount", [])) < 10:
         pytest.skip("fewer than 10 TRAIN receipts in the ingest cache (.cache/ingest)")
+    # every receipt's header rows got out-of-fold address-line probabilities
+    assert len(lines) == len(probs) == len(data["vendor_address"])
+    assert [len(p) for p in probs] == [len(d.feats) for d in lines]
+    assert all("line_min" in r for d in data["vendor_address"] for r in d.rows)
     with single_thread():  # as the trainer runs it: a thread team on a loaded machine spins
         report, bundle = receipt_fields.fit_fields(data, final=False)
     assert len(sha) == 64 and bundle == {}
