@@ -105,11 +105,15 @@ def forks() -> bool:
     return pool_context().get_start_method() == "fork"
 
 
+def named_as_image(path: Path) -> bool:
+    """Whether the file's name says image. Only a hint for what to load (a wrong guess
+    costs a worker one lazy load); reading decides from the bytes."""
+    return EXTENSION_TYPES.get(Path(path).suffix.lower()) in IMAGE_TYPES
+
+
 def photos_only(paths: Sequence[Path]) -> bool:
-    """Whether every file of the batch is named as an image. Only a hint for what to load
-    (a wrong guess costs a worker one lazy load); reading decides from the bytes."""
-    return bool(paths) and all(
-        EXTENSION_TYPES.get(Path(p).suffix.lower()) in IMAGE_TYPES for p in paths)
+    """Whether every file of the batch is named as an image (`named_as_image`)."""
+    return bool(paths) and all(named_as_image(p) for p in paths)
 
 
 def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
@@ -120,7 +124,7 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     out = Warmed()
     if photos_only(paths):
         loaders = tuple(lo for lo in loaders if f"{lo[0]}.{lo[1]}" not in NOT_FOR_PHOTOS)
-    if any(EXTENSION_TYPES.get(Path(p).suffix.lower()) in IMAGE_TYPES for p in paths):
+    if any(named_as_image(p) for p in paths):
         loaders = (*loaders, *FOR_PHOTOS)
     t = time.process_time()
     for name in modules:
