@@ -39,6 +39,10 @@ THRESHOLDS = np.round(np.arange(0.0, 0.91, 0.025), 3)
 CALIBRATORS = ("isotonic", "platt")
 # every kind `fit_calibrator` knows; a trainer measures those it names out of fold
 ALL_CALIBRATORS = (*CALIBRATORS, "binning")
+# the base rate as every reported pick's confidence (a Platt map with no slope): a kind a
+# trainer offers only where the score hardly tells right picks from wrong ones
+# (`training.receipt_fields`), so it is not among ALL_CALIBRATORS
+PRIOR = "prior"
 # `binning`: each step holds at least this many reported values, and there are at most
 # `MAX_BINS` steps (a field reporting under twice this many gets one constant rate)
 MIN_PER_BIN = 30
@@ -210,17 +214,21 @@ def fit_calibrator(kind: str, scores: list[float], labels: list[int],
                    threshold: float) -> Any:
     """A map from score to probability with `predict([score]) -> [p]`, fitted on the best
     candidates' out-of-fold `scores` and whether they were right: `isotonic` on every top,
-    `platt` (two parameters, `extractors.scorer.PlattMap`) and `binning` (a few
-    equal-count steps, `extractors.scorer.BinMap`) on the tops that clear `threshold`,
-    the only ones ever reported."""
+    `platt` (two parameters, `extractors.scorer.PlattMap`), `binning` (a few
+    equal-count steps, `extractors.scorer.BinMap`) and `prior` (their hit rate, `PRIOR`)
+    on the tops that clear `threshold`, the only ones ever reported."""
     from sklearn.isotonic import IsotonicRegression
     from sklearn.linear_model import LogisticRegression
 
     if kind == "isotonic":
         return IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(scores, labels)
-    if kind not in ALL_CALIBRATORS:
-        raise ValueError(f"unknown calibrator {kind!r}: expected one of {ALL_CALIBRATORS}")
+    if kind not in (*ALL_CALIBRATORS, PRIOR):
+        raise ValueError(f"unknown calibrator {kind!r}: expected one of "
+                         f"{(*ALL_CALIBRATORS, PRIOR)}")
     kept = [(s, y) for s, y in zip(scores, labels, strict=True) if s >= threshold]
+    if kind == PRIOR:
+        ys = [y for _, y in kept] if kept else list(labels)
+        return PlattMap(0.0, PlattMap.logit(sum(ys) / max(1, len(ys))))
     if kind == "binning":
         return fit_bins(kept or list(zip(scores, labels, strict=True)))
     if len({y for _, y in kept}) < 2:

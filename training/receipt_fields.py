@@ -46,7 +46,6 @@ from extractors.invoice import (
     receipt_lines,
     receipt_ranker,
 )
-from extractors.scorer import PlattMap
 from modelfile import save_checked, single_thread
 from training import receipt_lines as receipt_line_training
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
@@ -54,6 +53,7 @@ from training.ranking import (
     CALIBRATORS,
     GBM_PARAMS,
     N_FOLDS,
+    PRIOR,
     DocCands,
     best_candidate,
     cross_validate,
@@ -293,12 +293,11 @@ class OofPick:
 
 
 CALIBRATIONS = CALIBRATORS
-# the base rate as the confidence of every pick (a Platt map with no slope), offered only
-# where the top score hardly tells right picks from wrong ones: out of fold on TRAIN the
-# address ranker's top score has an AUC near 0.6 for "this pick is right" (a pick is wrong
-# mostly for one misread character the candidates all share), and a curve fitted to it
-# follows noise (ECE 0.11) where the base rate does not
-PRIOR = "prior"
+# the base rate (`training.ranking.PRIOR`) is offered only where the top score hardly
+# tells right picks from wrong ones: out of fold on TRAIN the address ranker's top score
+# has an AUC near 0.6 for "this pick is right" (a pick is wrong mostly for one misread
+# character the candidates all share), and a curve fitted to it follows noise (ECE 0.11)
+# where the base rate does not
 PRIOR_MAX_AUC = 0.65
 
 
@@ -306,8 +305,6 @@ def fit_calibrator(method: str, xs: list[float], ys: list[int]) -> Any:
     """A map from ranker score to probability of being right, fitted on every top score
     `xs` and whether each was right `ys` (`training.ranking.fit_calibrator` with no
     threshold): isotonic, Platt on the score's logit, or the base rate (`PRIOR`)."""
-    if method == PRIOR:
-        return PlattMap(0.0, PlattMap.logit(sum(ys) / max(1, len(ys))))
     return ranking_calibrator(method, xs, ys, 0.0)
 
 

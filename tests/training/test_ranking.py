@@ -6,6 +6,7 @@ import random
 from extractors.scorer import CandidateScorer, PlattMap
 from training.ranking import (
     CALIBRATORS,
+    PRIOR,
     Decide,
     DocCands,
     cross_validate,
@@ -51,6 +52,18 @@ def test_fit_calibrator_kinds():
         assert "histogram" in str(e)
     else:
         raise AssertionError("an unknown calibrator must be refused")
+
+
+def test_prior_is_the_hit_rate_of_the_reported_tops():
+    scores = [i / 100 for i in range(100)]
+    labels = [int(i % 4 != 0) for i in range(100)]  # 3 in 4 right, whatever the score
+    prior = fit_calibrator(PRIOR, scores, labels, 0.5)
+    kept = labels[50:]
+    rate = sum(kept) / len(kept)
+    assert all(abs(p - rate) < 1e-6 for p in prior.predict([0.5, 0.7, 0.99]))
+    # with no threshold, every top counts
+    everyone = fit_calibrator(PRIOR, scores, labels, 0.0)
+    assert abs(everyone.predict([0.2])[0] - sum(labels) / len(labels)) < 1e-6
 
 
 def test_cross_validate_measures_each_calibrator_and_picks_the_best():
