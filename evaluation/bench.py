@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest._exec import tesseract as tesseract_exec
+
 STAGES = ("read", "ocr", "classify", "extract", "policies", "store")
 
 _WORDS = (
@@ -458,11 +460,10 @@ def tesseract_pace(images: Sequence[Path], processes: int = 2, lang: str = "eng"
     """s/page for plain `tesseract IMAGE stdout` over `images`, `processes` at a time (one
     OpenMP thread each); None when tesseract is not installed."""
     import os
-    import shutil
     import subprocess
     from concurrent.futures import ThreadPoolExecutor
 
-    exe = shutil.which(os.environ.get("TESSERACT_CMD") or "tesseract")
+    exe = tesseract_exec.binary()  # the binary OCR would run (TESSERACT_CMD, else PATH)
     if exe is None or not images:
         return None
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
