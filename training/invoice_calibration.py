@@ -53,8 +53,25 @@ MIN_PAIRS = 80  # fewer pairs than this: the field keeps its pipeline confidence
 # does not misread a long name or address the way a thermal scan does (measured: generated
 # addresses are right 3 times in 4, scanned receipts' about half), so text fields keep
 # the pipeline's OCR-aware caps instead of a map learned where OCR is kind.
+# The currency is mapped too: its pipeline numbers are hand-set by where the mark sits (0.9
+# on the total's row, 0.7 elsewhere, 0.5 from the country) and then scaled by the OCR
+# word confidence of the mark, while a mark read at all names the currency almost always
+# (measured on real TRAIN receipts and regional layouts, `leave_one_group_out`).
 CALIBRATED = ("invoice_date", "due_date", "total_amount", "subtotal", "tax_amount",
-              "invoice_number", "po_number")
+              "invoice_number", "po_number", "currency")
+# Fields a document may leave unlabelled though its page shows them (the generated
+# SROIE-like receipts, like SROIE itself, label no currency): such a row is left out.
+LABELLED_ONLY = ("currency",)
+# The currency map is fitted on more than generic documents, whose currency marks are few
+# kinds: real TRAIN receipts (`SOURCE_CURRENCY`) and every regional layout (the currency
+# rule uses no field scorer, so the shipped scorers read them). Each group's ECE under a
+# map fitted without it is printed: what the map does on an origin it has not seen.
+CURRENCY_REGIONAL_DOCS = 40  # per regional layout
+CURRENCY_SEED = 750_000_000  # the regional currency documents' own seed range
+MIN_REAL_CURRENCY = 100  # fewer real receipts read: the TRAIN cache is missing; refuse
+# Currencies a TRAIN source's documents are in, though its truth does not label them
+# (../shared/train/README.md: SROIE's Malaysian receipts, "currency MYR is implied").
+SOURCE_CURRENCY = {"sroie": "MYR"}
 REGIONAL_CAL_SEED = 700_000_000  # regional calibration documents: their own seed range
 FIELD_TRAIN = {"docs": 1500, "regional": 600, "seed": 7}  # the shipped scorers' recipe
 
@@ -67,6 +84,8 @@ def _add(out: Pairs, truth: dict[str, Any], got: dict[str, Field]) -> None:
         if name not in CALIBRATED:
             continue
         want = truth.get(name)
+        if want is None and name in LABELLED_ONLY:
+            continue  # unlabelled, not absent: says nothing about the value read
         ok = want is not None and scalar_match(name, want, f.normalized)
         out.setdefault(name, []).append((float(f.confidence), bool(ok)))
 
@@ -160,6 +179,49 @@ def mapped(got: dict[str, Field], maps: dict[str, Any] | None) -> dict[str, Fiel
     return fields
 
 
+def real_currency_pairs(read_missing: bool = False) -> Raw:
+    """(truth, uncalibrated fields) of the real TRAIN documents whose currency is known
+    by their source (`SOURCE_CURRENCY`): a check on real pages of a map fitted on
+    generated ones, never fitted on."""
+    from training.docs import labelled_docs
+
+    out: Raw = []
+    for ld in labelled_docs(sources=sorted(SOURCE_CURRENCY), read_missing=read_missing):
+        truth = {"currency": SOURCE_CURRENCY[ld.corpus.source]}
+        out.append((truth, extract_invoice(ld.doc, "receipt", calibrate=False)))
+    return out
+
+
+def currency_groups(generic: Pairs, seed: int) -> dict[str, list[tuple[float, bool]]]:
+    """The currency's (confidence, right) pairs per origin: generic generated documents,
+    each regional layout, each real TRAIN source of `SOURCE_CURRENCY`."""
+    groups = {"generic": generic.get("currency", [])}
+    for i, lay in enumerate(sorted(LAYOUTS)):
+        got = raw_pairs(raw_fields(lay, CURRENCY_REGIONAL_DOCS, seed + i * 10_000))
+        groups[lay] = got.get("currency", [])
+    real = raw_pairs(real_currency_pairs()).get("currency", [])
+    if len(real) < MIN_REAL_CURRENCY:
+        raise SystemExit(f"only {len(real)} TRAIN receipts read from the cache: read TRAIN "
+                         "first (python -m training.receipt_fields) so that the currency "
+                         "map is fitted as shipped")
+    groups["+".join(sorted(SOURCE_CURRENCY))] = real
+    return groups
+
+
+def leave_one_group_out(groups: dict[str, list[tuple[float, bool]]]) -> list[str]:
+    """Per group: its currency ECE raw and under a map fitted on the other groups."""
+    lines = []
+    for name, ps in groups.items():
+        others = [p for k, v in groups.items() if k != name for p in v]
+        iso = fit_maps({"currency": others}).get("currency")
+        mapped_ps = [(float(np.clip(iso.predict([c])[0], 0.01, 0.99)), ok) for c, ok in ps]
+        lines.append(f"  currency {name:22s} n={len(ps):4d} accuracy="
+                     f"{np.mean([ok for _, ok in ps]):.3f} ECE raw "
+                     f"{calibration(ps)['ece'] or 0.0:.3f} -> held out "
+                     f"{calibration(mapped_ps)['ece'] or 0.0:.3f}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=600)
@@ -177,12 +239,18 @@ def main(argv: list[str] | None = None) -> int:
               f"generic-only={mapped_ece(raw, fit_maps(generic)):.3f} "
               f"with-other-layouts={mapped_ece(raw, fit_maps(others)):.3f}")
     got = merge(generic, *(raw_pairs(r) for r in regional.values()))
+    groups = currency_groups(generic, CURRENCY_SEED + a.seed * 1000)
+    print("\n".join(leave_one_group_out(groups)), flush=True)
+    got["currency"] = [p for ps in groups.values() for p in ps]
     models = fit_maps(got, log=True)
     meta = save_checked(models, CALIBRATION_PATH, {
         "trained_on": f"generated invoices with OCR-damaged pages "
                       f"(training.synth.invoices damage_truth=True), {a.docs} docs, seed "
                       f"{a.seed}; training.synth.regional, {a.regional} docs per layout, each "
-                      f"scored by field scorers refitted without its layout",
+                      f"scored by field scorers refitted without its layout; the currency also on "
+                      f"{CURRENCY_REGIONAL_DOCS} docs per regional layout and the TRAIN "
+                      f"receipts of {', '.join(sorted(SOURCE_CURRENCY))} (currency implied by "
+                      f"the source)",
         "train_sha256": data_sha256(sorted(got.items())),
         "rebuild": f"{REBUILD} --docs {a.docs} --seed {a.seed} --regional {a.regional}"})
     final_calibration._CACHE.clear()
