@@ -66,7 +66,8 @@ LABELLED_ONLY = ("currency",)
 # kinds: real TRAIN receipts (`SOURCE_CURRENCY`) and every regional layout (the currency
 # rule uses no field scorer, so the shipped scorers read them). Each group's ECE under a
 # map fitted without it is printed: what the map does on an origin it has not seen.
-CURRENCY_REGIONAL_DOCS = 40  # per regional layout
+CURRENCY_REGIONAL_DOCS = 80  # per regional layout
+CURRENCY_MAPS = ("currency", "currency|country")  # marks read; countries guessed
 CURRENCY_SEED = 750_000_000  # the regional currency documents' own seed range
 MIN_REAL_CURRENCY = 100  # fewer real receipts read: the TRAIN cache is missing; refuse
 # Currencies a TRAIN source's documents are in, though its truth does not label them
@@ -83,11 +84,14 @@ def _add(out: Pairs, truth: dict[str, Any], got: dict[str, Field]) -> None:
     for name, f in got.items():
         if name not in CALIBRATED:
             continue
+        if f.source in final_calibration.UNMAPPED_SOURCES:
+            continue  # the runtime does not map these either
         want = truth.get(name)
         if want is None and name in LABELLED_ONLY:
             continue  # unlabelled, not absent: says nothing about the value read
         ok = want is not None and scalar_match(name, want, f.normalized)
-        out.setdefault(name, []).append((float(f.confidence), bool(ok)))
+        key = final_calibration.map_key(name, f.source)
+        out.setdefault(key, []).append((float(f.confidence), bool(ok)))
 
 
 def pairs(docs: int, seed: int) -> Pairs:
@@ -192,33 +196,39 @@ def real_currency_pairs(read_missing: bool = False) -> Raw:
     return out
 
 
-def currency_groups(generic: Pairs, seed: int) -> dict[str, list[tuple[float, bool]]]:
-    """The currency's (confidence, right) pairs per origin: generic generated documents,
-    each regional layout, each real TRAIN source of `SOURCE_CURRENCY`."""
-    groups = {"generic": generic.get("currency", [])}
+def currency_groups(generic: Pairs, seed: int) -> dict[str, Pairs]:
+    """The currency's pairs (both maps: marks read, countries guessed) per origin: generic
+    generated documents, each regional layout, each real TRAIN source of
+    `SOURCE_CURRENCY`."""
+    groups = {"generic": {k: v for k, v in generic.items() if k in CURRENCY_MAPS}}
     for i, lay in enumerate(sorted(LAYOUTS)):
         got = raw_pairs(raw_fields(lay, CURRENCY_REGIONAL_DOCS, seed + i * 10_000))
-        groups[lay] = got.get("currency", [])
-    real = raw_pairs(real_currency_pairs()).get("currency", [])
-    if len(real) < MIN_REAL_CURRENCY:
-        raise SystemExit(f"only {len(real)} TRAIN receipts read from the cache: read TRAIN "
-                         "first (python -m training.receipt_fields) so that the currency "
-                         "map is fitted as shipped")
+        groups[lay] = {k: v for k, v in got.items() if k in CURRENCY_MAPS}
+    real = {k: v for k, v in raw_pairs(real_currency_pairs()).items() if k in CURRENCY_MAPS}
+    if sum(map(len, real.values())) < MIN_REAL_CURRENCY:
+        raise SystemExit("too few TRAIN receipts read from the cache: read TRAIN first "
+                         "(python -m training.receipt_fields) so that the currency map is "
+                         "fitted as shipped")
     groups["+".join(sorted(SOURCE_CURRENCY))] = real
     return groups
 
 
-def leave_one_group_out(groups: dict[str, list[tuple[float, bool]]]) -> list[str]:
-    """Per group: its currency ECE raw and under a map fitted on the other groups."""
+def leave_one_group_out(groups: dict[str, Pairs]) -> list[str]:
+    """Per map and group: the group's ECE raw and under the map fitted on the others."""
     lines = []
-    for name, ps in groups.items():
-        others = [p for k, v in groups.items() if k != name for p in v]
-        iso = fit_maps({"currency": others}).get("currency")
-        mapped_ps = [(float(np.clip(iso.predict([c])[0], 0.01, 0.99)), ok) for c, ok in ps]
-        lines.append(f"  currency {name:22s} n={len(ps):4d} accuracy="
-                     f"{np.mean([ok for _, ok in ps]):.3f} ECE raw "
-                     f"{calibration(ps)['ece'] or 0.0:.3f} -> held out "
-                     f"{calibration(mapped_ps)['ece'] or 0.0:.3f}")
+    for key in CURRENCY_MAPS:
+        for name, got in groups.items():
+            ps = got.get(key, [])
+            others = [p for k, v in groups.items() if k != name for p in v.get(key, [])]
+            iso = fit_maps({key: others}).get(key)
+            if not ps or iso is None:
+                continue
+            mapped_ps = [(float(np.clip(iso.predict([c])[0], 0.01, 0.99)), ok)
+                         for c, ok in ps]
+            lines.append(f"  {key:16s} {name:22s} n={len(ps):4d} accuracy="
+                         f"{np.mean([ok for _, ok in ps]):.3f} ECE raw "
+                         f"{calibration(ps)['ece'] or 0.0:.3f} -> held out "
+                         f"{calibration(mapped_ps)['ece'] or 0.0:.3f}")
     return lines
 
 
@@ -241,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     got = merge(generic, *(raw_pairs(r) for r in regional.values()))
     groups = currency_groups(generic, CURRENCY_SEED + a.seed * 1000)
     print("\n".join(leave_one_group_out(groups)), flush=True)
-    got["currency"] = [p for ps in groups.values() for p in ps]
+    for key in CURRENCY_MAPS:
+        got[key] = [p for g in groups.values() for p in g.get(key, [])]
     models = fit_maps(got, log=True)
     meta = save_checked(models, CALIBRATION_PATH, {
         "trained_on": f"generated invoices with OCR-damaged pages "

@@ -762,8 +762,8 @@ def _currency(lays: list[PageLayout], fields: dict[str, Field], country: str | N
     return None
 
 
-_COUNTRY_CURRENCY = {"MY": "MYR", "IN": "INR", "SG": "SGD", "FR": "EUR", "PL": "PLN",
-                     "US": "USD"}
+_COUNTRY_CURRENCY = {"MY": "MYR", "IN": "INR", "SG": "SGD", "FR": "EUR", "DE": "EUR",
+                     "PL": "PLN", "US": "USD"}
 
 
 def _country(text: str) -> str | None:
@@ -776,6 +776,10 @@ def _country(text: str) -> str | None:
         return "SG"
     if re.search(r"\b(SIRET|SIREN|TTC|TVA)\b", text):
         return "FR"
+    # German-language invoice words and register entries (Swiss pages name CHF, a mark,
+    # which is read before any country is asked)
+    if re.search(r"\b(GmbH|MwSt|USt|Rechnungsbetrag|Rechnungsnummer|HRB|Steuernummer)\b", text):
+        return "DE"
     if re.search(r"\bNIP\b|\bPLN\b|zł", text):
         return "PL"
     if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text) or _US_STATE_ZIP.search(text):

@@ -27,6 +27,19 @@ REBUILD = "python -m training.invoice_calibration"
 
 _CACHE: dict[str, Any] = {}
 
+# Values no map speaks for: a person's correction learned for the vendor, and the receipt
+# ranker's pick (calibrated on out-of-fold real receipts already).
+UNMAPPED_SOURCES = ("vendor-hint", "ranker")
+# Sources with a map of their own ("currency|country"): a currency guessed from the country
+# a page names when it shows no mark is a different kind of evidence from a mark read by
+# OCR at the same pipeline number.
+OWN_MAP_SOURCES = ("country",)
+
+
+def map_key(name: str, source: str) -> str:
+    """The map a value of field `name` from `source` is calibrated by."""
+    return f"{name}|{source}" if source in OWN_MAP_SOURCES else name
+
 
 def load(path: Path = CALIBRATION_PATH) -> dict[str, Any]:
     """Field -> fitted IsotonicRegression (empty when never fitted); a file that does not
@@ -41,14 +54,13 @@ def load(path: Path = CALIBRATION_PATH) -> dict[str, Any]:
 
 
 def apply(fields: dict[str, Any], maps: dict[str, Any] | None = None) -> None:
-    """Map every calibrated field's confidence in place (fields hint-learned from a
-    person's correction keep theirs, and so do the receipt ranker's, calibrated on
-    out-of-fold receipts). `maps` replaces the shipped ones (an evaluation that refits
+    """Map every calibrated field's confidence in place (`UNMAPPED_SOURCES` keep theirs).
+    `maps` replaces the shipped ones (an evaluation that refits
     them without the layout it measures)."""
     cal = load() if maps is None else maps
     for name, f in fields.items():
-        iso = cal.get(name)
-        if iso is None or f.source in ("vendor-hint", "ranker"):
+        iso = cal.get(map_key(name, f.source))
+        if iso is None or f.source in UNMAPPED_SOURCES:
             continue
         mapped = float(np.clip(iso.predict([float(f.confidence)])[0], 0.01, 0.99))
         # a value a failed cross-check (subtotal + tax != total, due < issued) doubts stays

@@ -89,7 +89,8 @@ def test_a_currency_the_truth_leaves_unlabelled_is_not_a_wrong_row():
 
 
 def test_each_currency_group_is_measured_under_a_map_fitted_without_it():
-    groups = {"a": [(0.7, True)] * 50, "b": [(0.7, True)] * 50, "c": [(0.7, False)] * 100}
+    groups = {"a": {"currency": [(0.7, True)] * 50}, "b": {"currency": [(0.7, True)] * 50},
+              "c": {"currency": [(0.7, False)] * 100}}
     lines = invoice_calibration.leave_one_group_out(groups)
     assert len(lines) == 3
     by = {ln.split()[1]: ln for ln in lines}
@@ -97,6 +98,18 @@ def test_each_currency_group_is_measured_under_a_map_fitted_without_it():
     assert "held out 0.990" in by["c"] and "accuracy=0.000" in by["c"]
     # a's map comes from b (right) and c (wrong) at the same confidence: a third right
     assert "held out 0.667" in by["a"]
+
+
+def test_a_currency_guessed_from_the_country_is_fitted_apart_from_marks_read():
+    guess = Field("EUR", "EUR", 0.5, 1, None, "country")
+    mark = Field("€", "EUR", 0.5, 1, None, "regex")
+    ranked = Field("9.00", "9.00", 0.5, 1, None, "ranker")
+    got: invoice_calibration.Pairs = {}
+    for f in (guess, mark):
+        invoice_calibration._add(got, {"currency": "EUR"}, {"currency": f})
+    invoice_calibration._add(got, {"total_amount": "9.00"}, {"total_amount": ranked})
+    # the ranker's pick is never mapped at run time, so it is not fitted on either
+    assert got == {"currency|country": [(0.5, True)], "currency": [(0.5, True)]}
 
 
 def test_the_shipped_final_calibration_maps_the_currency_of_a_regional_invoice():
