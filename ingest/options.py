@@ -48,6 +48,9 @@ class IngestOptions:
     ocr_images: bool = True
     # Upscale small OCR images so the x-height suits tesseract (short side below this, px)
     upscale_below_px: int = 1000
+    # How far a reader process (`ingest.readers.processes`, PDFs read for a threaded
+    # caller) may grow its address space, MB; 0 keeps the limit it inherited
+    reader_memory_mb: int = 0
 
     def __post_init__(self) -> None:
         if self.ocr_engine not in ("auto", "tesseract", "rapidocr"):

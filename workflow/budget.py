@@ -6,7 +6,8 @@ limit. No extra process per document or per `Pipeline` (loading the models again
 5-6 s): the processes that already do the work carry the limits.
 
 - Memory: `limit_memory` sets `RLIMIT_AS` once in each worker process (the batch pool's
-  workers, Celery's worker processes, the web server whose threads process uploads): the
+  workers, Celery's worker processes, the web server whose threads process uploads, and
+  the PDF reader processes those threads hand text layers to, each from its own size): the
   process may grow its address space by `BACKOFFICE_DOC_MEMORY_MB` beyond what it held when
   the limit was set (the models it loads afterwards count against it). An allocation past it
   raises MemoryError in the document's work, recorded as `too_complex`. A worker that dies
@@ -26,17 +27,16 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import resource
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 from typing import Any
+
+from ingest.children import limit_address_space
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ AGAIN_S = 1.0
 
 TIMEOUT_CODE = "processing_timeout"
 MEMORY_CODE = "too_complex"  # the same code as the decompression limits (ingest.limits)
-_STATUS = Path("/proc/self/status")
 
 
 class ProcessingTimeout(BaseException):
@@ -83,29 +82,14 @@ class MemoryLimit:
     limit_mb: int
 
 
-def address_space_mb() -> int:
-    """This process's current address space (VmSize), 0 where /proc is not there."""
-    try:
-        for line in _STATUS.read_text().splitlines():
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return 0
-
-
 def limit_memory(budget_mb: int) -> MemoryLimit | None:
     """Let this process grow its address space by at most `budget_mb` from now on
-    (RLIMIT_AS, soft limit; set once per worker process). None when `budget_mb` <= 0 or
-    the platform has no such limit."""
-    if budget_mb <= 0 or not sys.platform.startswith("linux"):
+    (`ingest.children.limit_address_space`; set once per worker process). None when
+    `budget_mb` <= 0 or the platform has no such limit."""
+    set_to = limit_address_space(budget_mb)
+    if set_to is None:
         return None
-    base = address_space_mb()
-    limit = base + budget_mb
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard >> 20)
-    resource.setrlimit(resource.RLIMIT_AS, (limit << 20, hard))
+    base, limit = set_to
     log.info("memory budget: address space limited to %d MB (%d MB + %d MB)", limit, base,
              budget_mb)
     return MemoryLimit(base, limit)

@@ -156,6 +156,8 @@ class Pipeline:
             ocr_engine=self.settings.ocr_engine,
             ocr_timeout_s=self.settings.ocr_timeout_s,
             ocr_second_reading=self.settings.ocr_second_reading,
+            # the per-document memory budget holds in the PDF reader processes too
+            reader_memory_mb=self.settings.doc_memory_mb,
         )
         if self.ocr_workers is not None:
             opts.ocr_workers = self.ocr_workers

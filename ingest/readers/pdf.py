@@ -468,7 +468,8 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
     if threading.current_thread() is threading.main_thread():
         layers = read_text_layers(data, filename, options)
     else:
-        layers = read_in_process_pool(read_text_layers, data, filename, options)
+        layers = read_in_process_pool(read_text_layers, data, filename, options,
+                                      memory_mb=options.reader_memory_mb)
     pages, ocr_indexes, region_list, meta = (layers.pages, layers.ocr_indexes,
                                              layers.region_list, layers.metadata)
     opened: list[Any] = []  # pdfium's document for rendering OCR pages, opened when needed

@@ -61,3 +61,23 @@ def test_readers_outlive_the_thread_that_started_them() -> None:
     with ThreadPoolExecutor(max_workers=1) as second:
         doc = second.submit(read_bytes, "a.pdf", data).result()
     assert processes._pool is pool and "INV-8" in doc.pages[0].text
+
+
+def test_a_reader_grows_by_the_memory_budget_from_its_own_size() -> None:
+    import resource
+
+    from ingest.children import address_space_mb
+
+    pool = processes.reader_pool(memory_mb=300)
+    soft, _hard = pool.submit(resource.getrlimit, resource.RLIMIT_AS).result()
+    size = pool.submit(address_space_mb).result()
+    assert soft != resource.RLIM_INFINITY
+    # its own size at start plus 300 MB, not the test process's limit (none) or size
+    assert 300 <= (soft >> 20) <= size + 300
+
+
+def test_a_reading_past_the_budget_fails_with_memory_error_and_the_readers_go_on() -> None:
+    pool = processes.reader_pool(memory_mb=200)
+    with pytest.raises(MemoryError):
+        pool.submit(bytearray, 1 << 30).result()
+    assert processes._pool is pool and len(pool.submit(bytearray, 1 << 20).result()) == 1 << 20

@@ -314,3 +314,10 @@ def test_hostile_batch_through_backoffice_process(tmp_path: Path) -> None:
     assert took < 2 * budget + 2 * cold_s + 60, (took, budget)
     print(f"hostile batch: budget {budget} s (cold invoice {cold_s:.1f} s), {took:.1f} s, "
           f"workers' peak RSS {peak} MB")
+
+
+def test_the_pdf_reader_processes_read_under_the_documents_memory_budget(
+        data_dir: Path) -> None:
+    settings = Settings.from_env(data_dir)
+    settings.doc_memory_mb = 777
+    assert Pipeline(settings).ingest_options().reader_memory_mb == 777
