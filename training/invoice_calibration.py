@@ -62,13 +62,15 @@ CALIBRATED = ("invoice_date", "due_date", "total_amount", "subtotal", "tax_amoun
 # Fields a document may leave unlabelled though its page shows them (the generated
 # SROIE-like receipts, like SROIE itself, label no currency): such a row is left out.
 LABELLED_ONLY = ("currency",)
-# The currency map is fitted on more than generic documents, whose currency marks are few
-# kinds: real TRAIN receipts (`SOURCE_CURRENCY`) and every regional layout (the currency
-# rule uses no field scorer, so the shipped scorers read them). Each group's ECE under a
-# map fitted without it is printed: what the map does on an origin it has not seen.
-CURRENCY_REGIONAL_DOCS = 80  # per regional layout
+# Maps fitted on more than generic documents, whose currency marks are few kinds: every
+# regional layout (the currency comes from rules, not the field scorers, so the shipped
+# scorers read them) and real TRAIN receipts
+# (`SOURCE_CURRENCY`). Each origin's ECE under a map fitted without it is printed: what
+# the map does on an origin it has not seen.
+ORIGIN_DOCS = 80  # per regional layout
 CURRENCY_MAPS = ("currency", "currency|country")  # marks read; countries guessed
-CURRENCY_SEED = 750_000_000  # the regional currency documents' own seed range
+ORIGIN_MAPS = CURRENCY_MAPS
+ORIGIN_SEED = 750_000_000  # the regional documents' own seed range
 MIN_REAL_CURRENCY = 100  # fewer real receipts read: the TRAIN cache is missing; refuse
 # Currencies a TRAIN source's documents are in, though its truth does not label them
 # (../shared/train/README.md: SROIE's Malaysian receipts, "currency MYR is implied").
@@ -196,14 +198,13 @@ def real_currency_pairs(read_missing: bool = False) -> Raw:
     return out
 
 
-def currency_groups(generic: Pairs, seed: int) -> dict[str, Pairs]:
-    """The currency's pairs (both maps: marks read, countries guessed) per origin: generic
-    generated documents, each regional layout, each real TRAIN source of
-    `SOURCE_CURRENCY`."""
-    groups = {"generic": {k: v for k, v in generic.items() if k in CURRENCY_MAPS}}
+def origin_groups(generic: Pairs, seed: int) -> dict[str, Pairs]:
+    """The `ORIGIN_MAPS` pairs per origin: generic generated documents, each regional
+    layout, each real TRAIN source of `SOURCE_CURRENCY` (its currency only)."""
+    groups = {"generic": {k: v for k, v in generic.items() if k in ORIGIN_MAPS}}
     for i, lay in enumerate(sorted(LAYOUTS)):
-        got = raw_pairs(raw_fields(lay, CURRENCY_REGIONAL_DOCS, seed + i * 10_000))
-        groups[lay] = {k: v for k, v in got.items() if k in CURRENCY_MAPS}
+        got = raw_pairs(raw_fields(lay, ORIGIN_DOCS, seed + i * 10_000))
+        groups[lay] = {k: v for k, v in got.items() if k in ORIGIN_MAPS}
     real = {k: v for k, v in raw_pairs(real_currency_pairs()).items() if k in CURRENCY_MAPS}
     if sum(map(len, real.values())) < MIN_REAL_CURRENCY:
         raise SystemExit("too few TRAIN receipts read from the cache: read TRAIN first "
@@ -216,7 +217,7 @@ def currency_groups(generic: Pairs, seed: int) -> dict[str, Pairs]:
 def leave_one_group_out(groups: dict[str, Pairs]) -> list[str]:
     """Per map and group: the group's ECE raw and under the map fitted on the others."""
     lines = []
-    for key in CURRENCY_MAPS:
+    for key in ORIGIN_MAPS:
         for name, got in groups.items():
             ps = got.get(key, [])
             others = [p for k, v in groups.items() if k != name for p in v.get(key, [])]
@@ -225,7 +226,7 @@ def leave_one_group_out(groups: dict[str, Pairs]) -> list[str]:
                 continue
             mapped_ps = [(float(np.clip(iso.predict([c])[0], 0.01, 0.99)), ok)
                          for c, ok in ps]
-            lines.append(f"  {key:16s} {name:22s} n={len(ps):4d} accuracy="
+            lines.append(f"  {key:20s} {name:22s} n={len(ps):4d} accuracy="
                          f"{np.mean([ok for _, ok in ps]):.3f} ECE raw "
                          f"{calibration(ps)['ece'] or 0.0:.3f} -> held out "
                          f"{calibration(mapped_ps)['ece'] or 0.0:.3f}")
@@ -249,9 +250,9 @@ def main(argv: list[str] | None = None) -> int:
               f"generic-only={mapped_ece(raw, fit_maps(generic)):.3f} "
               f"with-other-layouts={mapped_ece(raw, fit_maps(others)):.3f}")
     got = merge(generic, *(raw_pairs(r) for r in regional.values()))
-    groups = currency_groups(generic, CURRENCY_SEED + a.seed * 1000)
+    groups = origin_groups(generic, ORIGIN_SEED + a.seed * 1000)
     print("\n".join(leave_one_group_out(groups)), flush=True)
-    for key in CURRENCY_MAPS:
+    for key in ORIGIN_MAPS:
         got[key] = [p for g in groups.values() for p in g.get(key, [])]
     models = fit_maps(got, log=True)
     meta = save_checked(models, CALIBRATION_PATH, {
@@ -259,8 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"(training.synth.invoices damage_truth=True), {a.docs} docs, seed "
                       f"{a.seed}; training.synth.regional, {a.regional} docs per layout, each "
                       f"scored by field scorers refitted without its layout; the currency also on "
-                      f"{CURRENCY_REGIONAL_DOCS} docs per regional layout and the TRAIN "
-                      f"receipts of {', '.join(sorted(SOURCE_CURRENCY))} (currency implied by "
+                      f"{ORIGIN_DOCS} docs per regional layout and the TRAIN receipts of {', '.join(sorted(SOURCE_CURRENCY))} (currency implied by "
                       f"the source)",
         "train_sha256": data_sha256(sorted(got.items())),
         "rebuild": f"{REBUILD} --docs {a.docs} --seed {a.seed} --regional {a.regional}"})
