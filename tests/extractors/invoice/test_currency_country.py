@@ -1,8 +1,10 @@
 """A currency no mark shows, guessed from the country the page names, and its own map."""
 
+from lines_doc import doc_from_lines
+
 from extractors.invoice import calibrate, extract_invoice
 from extractors.types import Field
-from ingest.types import IngestedDocument, Page, Word
+from ingest.types import IngestedDocument
 
 LINES = ["Müller GmbH", "Rechnung Nr. RE-1001", "Datum: 07.05.2025",
          "Reparatur 2 100,00 200,00", "Summe netto 200,00", "MwSt. 19 % 38,00",
@@ -10,15 +12,7 @@ LINES = ["Müller GmbH", "Rechnung Nr. RE-1001", "Datum: 07.05.2025",
 
 
 def _doc(lines: list[str]) -> IngestedDocument:
-    words, y = [], 50.0
-    for i, line in enumerate(lines):
-        x = 50.0
-        for t in line.split():
-            words.append(Word(t, (x, y, x + 8 * len(t), y + 12), line=i))
-            x += 8 * len(t) + 6
-        y += 20
-    return IngestedDocument("de.pdf", "0" * 64, "application/pdf", 0,
-                            [Page(1, 600, 800, words, "\n".join(lines))])
+    return doc_from_lines(lines)
 
 
 def test_a_german_invoice_without_a_mark_is_in_euro_from_its_words():

@@ -8,10 +8,11 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from lines_doc import doc_from_lines
 
 from extractors.llm import build_prompt, chat_model_from_env, llm_fill
 from extractors.types import Field
-from ingest.types import IngestedDocument, Page, Word
+from ingest.types import IngestedDocument
 
 
 class ScriptedChat(BaseChatModel):
@@ -40,14 +41,7 @@ class ScriptedChat(BaseChatModel):
 
 
 def _doc(lines: list[str]) -> IngestedDocument:
-    words = []
-    for i, line in enumerate(lines):
-        x = 20.0
-        for t in line.split():
-            words.append(Word(t, (x, 20 + 14 * i, x + 6 * len(t), 30 + 14 * i), 1.0, i))
-            x += 6 * len(t) + 6
-    page = Page(1, 500, 300, words, "\n".join(lines))
-    return IngestedDocument("d.pdf", "0" * 64, "application/pdf", 0, [page])
+    return doc_from_lines(lines)
 
 
 def test_fills_missing_fields_with_page_evidence():

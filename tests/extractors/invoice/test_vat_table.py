@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+from lines_doc import doc_from_lines
+
 from extractors.invoice import extract_invoice, vat_table
 from extractors.invoice.layout import build_rows
-from ingest.types import IngestedDocument, Page, Word
+from ingest.types import IngestedDocument
 
 HEAD = ["Zirme GmbH", "Hauptstraße 4", "13733 Hainichen", "25.07.22 13:14",
         "Nudeln 500g 60,75 B", "Butter 250g 12,82 A", "Apfelschorle 23,08 B",
@@ -14,14 +16,7 @@ TABLE = ["USt Netto USt-Betrag Umsatz", "A 19,00% 11,92 2,26 14,18",
 
 
 def _doc(lines: list[str]) -> IngestedDocument:
-    words = []
-    for i, line in enumerate(lines):
-        x = 20.0
-        for t in line.split():
-            words.append(Word(t, (x, 20 + 14 * i, x + 6 * len(t), 30 + 14 * i), 1.0, i))
-            x += 6 * len(t) + 6
-    page = Page(1, 500, 40 + 14 * len(lines), words, "\n".join(lines))
-    return IngestedDocument("r.pdf", "0" * 64, "application/pdf", 0, [page])
+    return doc_from_lines(lines)
 
 
 def _table(lines: list[str]) -> vat_table.VatTable | None:
