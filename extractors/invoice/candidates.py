@@ -212,8 +212,12 @@ class Candidate:
 
 # Thousands grouped with a space arrive as separate words ("423", "693,72"): the words of
 # one number sit one space apart, the columns of a table (quantity | amount) further.
-# A gap up to this many word heights is a space inside a number.
+# A gap up to this many word heights is a space inside a number. An OCR'd word's box is
+# its ink, digits no taller than about 0.7 em, and a typewriter font's space is as wide as
+# a digit: so a gap up to this many of the words' mean character widths is one space too
+# (two spaces, the narrowest column gap, are past it).
 GROUP_GAP_MAX = 0.6
+GROUP_GAP_MAX_CHARS = 1.4
 _CUR = r"(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF|zł|Fr\.?)"
 _GROUP_LEAD = re.compile(r"^[(\-−]?" + _CUR + r"?\d{1,3}$", re.I)
 _GROUP_MID = re.compile(r"^\d{3}$")
@@ -258,7 +262,10 @@ def grouped_number_spans(words: list[Word]) -> list[tuple[int, int, str]]:
 
 def _close(a: Word, b: Word) -> bool:
     h = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1], 1e-6)
-    return b.bbox[0] - a.bbox[2] <= GROUP_GAP_MAX * h
+    chars = max(1, len(a.text) + len(b.text))
+    char_w = (a.bbox[2] - a.bbox[0] + b.bbox[2] - b.bbox[0]) / chars
+    gap = b.bbox[0] - a.bbox[2]
+    return gap <= GROUP_GAP_MAX * h or gap <= GROUP_GAP_MAX_CHARS * char_w
 
 
 def _money_spans(row: Row, decimal_mark: str | None = None) -> list[tuple[int, int, str, str]]:

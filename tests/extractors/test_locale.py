@@ -209,6 +209,19 @@ def test_table_columns_are_not_a_grouped_number():
     assert [n for _, n in _row_spans(words)] == ["100.00"]
 
 
+def test_ocr_ink_boxes_one_space_apart_are_one_grouped_number():
+    """OCR's word boxes hold only the ink (digits ~0.7 em tall), and a typewriter space is a
+    digit wide: "126" "824,28" 4 points apart under 5-point-high boxes are one number."""
+    words = _words([(336, "126"), (355, "824,28"), (389, "€")], h=5.0)
+    assert [n for _, n in _row_spans(words, ",")] == ["126824.28"]
+
+
+def test_two_typewriter_spaces_are_a_column_gap_even_with_ink_boxes():
+    words = _words([(20, "Widget"), (300, "2"), (315, "100,00")], h=5.0)
+    assert grouped_number_spans(words) == []
+    assert [n for _, n in _row_spans(words, ",")] == ["100.00"]
+
+
 @pytest.mark.parametrize("sep", ["\u00a0", "\u202f", "\u2009"])
 def test_amount_grouped_inside_one_word_is_whole(sep):
     """A PDF word may hold a no-break or narrow space between thousands ("25 850 563,81"
