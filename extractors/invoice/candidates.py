@@ -222,6 +222,12 @@ _CUR = r"(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF|zł|Fr\.?)"
 _GROUP_LEAD = re.compile(r"^[(\-−]?" + _CUR + r"?\d{1,3}$", re.I)
 _GROUP_MID = re.compile(r"^\d{3}$")
 _GROUP_LAST = re.compile(r"^\d{3}(?:[.,]\d{2})?" + _CUR + r"?\)?-?$", re.I)
+# An amount OCR split beside its decimal mark: the head with the mark and the cents apart
+# ("904," "16€"), or the grouped head and the mark with the cents ("10.593" ",94").
+_SPLIT_MARK_HEAD = re.compile(_CUR + r"?\d{1,3}(?:[.,]\d{3})*[.,]", re.I)
+_CENTS_TAIL = re.compile(r"\d{2}" + _CUR + r"?", re.I)
+_GROUPED_HEAD = re.compile(_CUR + r"?\d{1,3}(?:[.,]\d{3})*", re.I)
+_MARK_CENTS_TAIL = re.compile(r"[.,]\d{2}" + _CUR + r"?", re.I)
 
 
 def grouped_number_spans(words: list[Word]) -> list[tuple[int, int, str]]:
@@ -292,9 +298,15 @@ def _money_spans(row: Row, decimal_mark: str | None = None) -> list[tuple[int, i
                 text = "".join(w.text for w in ws[i:i + 3])
             split_cents = n == 2 and re.fullmatch(r"(?i)(RM|\$)?\d{1,6}[.,]", ws[i].text) and \
                 re.fullmatch(r"\d{2}", ws[i + 1].text)
+            # OCR put a space beside the decimal mark of a grouped amount: "904, 16€",
+            # "10.593 ,94 €" (one space apart, cents and maybe a currency after it)
+            split_mark = n == 2 and not split_cents and _close(ws[i], ws[i + 1]) and (
+                (_SPLIT_MARK_HEAD.fullmatch(ws[i].text) and _CENTS_TAIL.fullmatch(ws[i + 1].text))
+                or (_GROUPED_HEAD.fullmatch(ws[i].text) and
+                    _MARK_CENTS_TAIL.fullmatch(ws[i + 1].text)))
             cents_only = n == 2 and CURRENCY_MARK.fullmatch(ws[i].text.strip(":")) and \
                 re.fullmatch(r"[.,]\d{2}", ws[i + 1].text)
-            if split_cents:  # OCR spaced the cents off: "13. 60"
+            if split_cents or split_mark:  # OCR spaced the cents off: "13. 60"
                 text = ws[i].text + ws[i + 1].text
             elif cents_only:  # a till prints change under a ringgit without the zero: "RM .40"
                 text = "0." + ws[i + 1].text[1:]

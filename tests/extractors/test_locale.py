@@ -216,6 +216,19 @@ def test_ocr_ink_boxes_one_space_apart_are_one_grouped_number():
     assert [n for _, n in _row_spans(words, ",")] == ["126824.28"]
 
 
+@pytest.mark.parametrize(
+    "tokens,expected",
+    [
+        (["MwSt.", "19", "%", "904,", "16€"], "904.16"),  # a space after the mark
+        (["Zu", "zahlen", "5.662,", "89€"], "5662.89"),
+        (["Gesamtbetrag", "10.593", ",94", "€"], "10593.94"),  # a space before it
+    ],
+)
+def test_an_amount_ocr_split_beside_its_decimal_mark_is_whole(tokens, expected):
+    words = _words(_spaced(tokens), h=5.0)
+    assert [n for _, n in _row_spans(words, ",")] == [expected]
+
+
 def test_two_typewriter_spaces_are_a_column_gap_even_with_ink_boxes():
     words = _words([(20, "Widget"), (300, "2"), (315, "100,00")], h=5.0)
     assert grouped_number_spans(words) == []
