@@ -612,10 +612,11 @@ def _d(x: object) -> Decimal:
 
 
 def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Candidate]]],
-                vat: vat_table.VatTable | None = None) -> None:
+                vat: vat_table.VatTable | None = None) -> set[str]:
     """subtotal + tax = total; sum(lines) = subtotal; due >= issued. Search the top
     candidates for a consistent set; cap what stays inconsistent. One row of a VAT table
-    of several rates adds up too (net + tax = gross of that rate alone): never the set."""
+    of several rates adds up too (net + tax = gross of that rate alone): never the set.
+    Returns the names of a set that adds up (their digits checked against each other)."""
     tol = Decimal("0.02")
     sub, tax, tot = (ranked.get(k, [])[:4] for k in ("subtotal", "tax_amount", "total_amount"))
     best = None
@@ -631,12 +632,14 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             score = ps + pt + pT
             if best is None or score > best[0]:
                 best = (score, (ps, s), (pt, t), (pT, T))
+    checked: set[str] = set()
     if best is not None and best[0] > 0.9:
         for name, (p, c) in zip(("subtotal", "tax_amount", "total_amount"), best[1:],
                                 strict=True):
             src = "amount-near-total" if name == "total_amount" else "layout-kv"
             fields[name] = Field(c.value, c.normalized, min(0.98, max(p, 0.5) + 0.2), c.page,
                                  c.bbox, src)
+            checked.add(name)
     elif {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
         s, t, T = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
         if abs(s + t - T) > tol:
@@ -664,6 +667,7 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     if "due_date" in fields and "invoice_date" in fields:
         if fields["due_date"].normalized < fields["invoice_date"].normalized:
             fields["due_date"].contradict()
+    return checked
 
 
 def _items_close(fields: dict[str, Field], total_lines: Decimal, tol: Decimal
@@ -860,13 +864,18 @@ def _read_agreement(words: list[Word]) -> float | None:
     return float(np.prod([LINE_EXACT_BY_DISPUTES[min(d, top)] for d in per_line.values()]))
 
 
-def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field]) -> None:
+def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field],
+                  checked: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     """Scale confidences by the OCR engine's own word confidences under the field's box;
-    bound OCR'd names and addresses by how well the recognisers agreed on them."""
+    bound OCR'd names and addresses by how well the recognisers agreed on them. Amounts
+    in `checked` keep theirs: subtotal + tax = total held to the cent, which says more
+    about their digits than the engine's word confidence (tesseract gives 0 to words it
+    boxed oddly, read right)."""
     by_page = {lay.number: lay for lay in lays}
     for name, f in fields.items():
         lay = by_page.get(f.page or 0)
-        if lay is None or not lay.page.ocr or f.bbox is None or f.source == "ranker":
+        if lay is None or not lay.page.ocr or f.bbox is None or f.source == "ranker" or \
+                (name in checked and fields.get(name) is f):
             continue  # a ranker's confidence was calibrated on OCR'd receipts already
         b = f.bbox
         # words of the field itself: inside it horizontally and mostly inside vertically
@@ -1115,10 +1124,10 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     cur = _currency(lays, fields, country)
     if cur is not None:
         fields["currency"] = cur
-    _arithmetic(fields, ranked, vat)
+    checked = _arithmetic(fields, ranked, vat)
     _vat_table_tax(vat, fields, cands, ranked)
     _receipt_total(fields, ranked)
-    _ocr_discount(lays, fields)
+    _ocr_discount(lays, fields, checked)
     if learned and doc_type == "receipt":
         _apply_receipt_model(lays, cands, fields)
     if hints is not None:

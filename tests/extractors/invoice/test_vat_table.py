@@ -61,3 +61,14 @@ def test_a_single_rate_row_is_the_tax_when_its_gross_is_the_total():
     lines = HEAD + ["A 19,00% 11,92 2,26 14,18", "B 7,00% l78,35 5,48 83,83"]
     got = extract_invoice(_doc(lines), "receipt").get("tax_amount")
     assert got is None or got.normalized != "2.26"
+
+
+def test_amounts_that_add_up_keep_their_confidence_under_a_word_confidence_of_zero():
+    """Tesseract gives 0 to words it boxed oddly though read right: subtotal + tax = total
+    to the cent checks the digits, so the engine's number does not erase them."""
+    lines = ["Müller GmbH", "Rechnung Nr. RE-1001", "Datum: 07.05.2025",
+             "Summe netto 25.512,48 €", "MwSt. 19 % 4.847,37 €", "Rechnungsbetrag 30.359,85 €"]
+    fields = extract_invoice(doc_from_lines(lines, ocr=True, conf=0.0), "invoice")
+    assert [fields[k].normalized for k in ("subtotal", "tax_amount", "total_amount")] == [
+        "25512.48", "4847.37", "30359.85"]
+    assert min(fields[k].confidence for k in ("subtotal", "tax_amount", "total_amount")) > 0.5
