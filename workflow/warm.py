@@ -17,6 +17,7 @@ before. OCR engines are not loaded: their sessions own threads.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -127,6 +128,19 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     if any(named_as_image(p) for p in paths):
         loaders = (*loaders, *FOR_PHOTOS)
     t = time.process_time()
+    collecting = gc.isenabled()
+    gc.disable()  # imports and unpickling build objects by the hundred thousand, no garbage
+    try:
+        _load(out, loaders, modules)
+    finally:
+        if collecting:
+            gc.enable()
+    out.cpu_s = time.process_time() - t
+    return out
+
+
+def _load(out: Warmed, loaders: tuple[tuple[str, str], ...], modules: tuple[str, ...]) -> None:
+    """Import `modules`, call `loaders`, parse `DATES`; what fails is left to the workers."""
     for name in modules:
         try:
             importlib.import_module(name)
@@ -150,5 +164,3 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     except Exception as exc:  # noqa: BLE001 - same: left to the workers
         log.debug("warm-up: dateparser failed (%s)", exc)
         out.skipped.append("dateparser")
-    out.cpu_s = time.process_time() - t
-    return out

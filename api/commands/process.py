@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from api.startup import pause_gc, resume_gc
+
 NAME = "process"
 HELP = "process files or folders into checked records (JSON Lines with --json)"
 
@@ -61,6 +63,15 @@ def human_line(r: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the collector stays out of the imports and model loading (`api.startup.pause_gc`)
+    pause_gc()
+    try:
+        return _run(args)
+    finally:
+        resume_gc(more_to_come=False)
+
+
+def _run(args: argparse.Namespace) -> int:
     from workflow.settings import Settings
 
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -76,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_DATA_DIR
     files = walk(args.paths)
-    workers = args.workers or settings.workers
+    workers = min(args.workers or settings.workers, max(1, len(files)))
+    if workers > 1:  # forked workers would inherit a paused collector; the pool's parent
+        resume_gc(more_to_come=False)  # pauses it for its own warm-up (`workflow.warm`)
 
     from tqdm import tqdm
 
@@ -87,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
                disable=args.no_progress or not files, dynamic_ncols=True)
     counts: dict[str, int] = {}
     disk_full = 0
-    for r in process_many(files, settings, workers=min(workers, max(1, len(files)))):
+    for done, r in enumerate(process_many(files, settings, workers=workers), start=1):
+        # the first document loaded what the batch needs: the collector runs again
+        resume_gc(more_to_come=done < len(files))
         counts[r["status"]] = counts.get(r["status"], 0) + 1
         disk_full += (r.get("error") or {}).get("code") == DISK_FULL
         bar.update(1)
