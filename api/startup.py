@@ -10,14 +10,12 @@ stand-in does not have loads the real module, which replaces the stand-in in sys
 in its parent package. Submodules import under the stand-in as usual (it has the real
 `__path__`), so nothing else changes.
 
-The same module keeps the cyclic garbage collector out of the start-up (`pause_gc`,
-`resume_gc`) and ends a command without tearing the interpreter down (`quick_exit`).
+The same module ends a command without tearing the interpreter down (`quick_exit`).
 """
 
 from __future__ import annotations
 
 import atexit
-import gc
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -148,41 +146,10 @@ def defer_modules(modules: dict[str, tuple[str, ...]] | None = None) -> None:
     sys.meta_path.insert(0, _DeferringFinder(DEFERRED if modules is None else modules))
 
 
-# ---------------------------------------------------------------------- collector and exit
-# What a one-file `backoffice process` of a small text spent besides its work (CPU s on the
-# shared 2-core machine, `perf stat -r 5`, 2.20-2.31 in all): about 0.5-0.6 tearing the
-# interpreter down (freeing every module and model object one by one, collecting garbage on
-# the way out) and about 0.2 in the cyclic garbage collector while the imports built
-# hundreds of thousands of objects, none of them garbage.
-_paused = False
-
-
-def pause_gc() -> None:
-    """Stop the cyclic garbage collector while a command imports its libraries and loads
-    its models (reference counting still frees everything that forms no cycle).
-    `resume_gc` starts it again; a process that forks workers resumes before it forks
-    (a forked child inherits the paused collector)."""
-    global _paused
-    if gc.isenabled():
-        gc.disable()
-        _paused = True
-
-
-def resume_gc(more_to_come: bool = True) -> None:
-    """Start the collector paused by `pause_gc` again. With `more_to_come` (a batch goes
-    on) it first collects once, then freezes what survived (modules, models: they live as
-    long as the process) so later collections no longer walk it; for a last document that
-    collection is skipped, the process ends next."""
-    global _paused
-    if not _paused:
-        return
-    _paused = False
-    if more_to_come:
-        gc.collect()
-        gc.freeze()
-    gc.enable()
-
-
+# ---------------------------------------------------------------------- exit
+# A one-file `backoffice process` of a small text spent about 0.5-0.6 of its 2.2-2.3 CPU-s
+# (shared 2-core machine, `perf stat -r 5`) tearing the interpreter down: freeing every
+# module and model object one at a time, collecting garbage on the way out.
 def quick_exit(code: int) -> NoReturn:
     """End the process with `code` without tearing the interpreter down: standard streams
     flushed and the `atexit` handlers run (logging, multiprocessing's children, temporary

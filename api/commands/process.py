@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from api.startup import pause_gc, resume_gc
+from workflow.warm import pause_gc, resume_gc
 
 NAME = "process"
 HELP = "process files or folders into checked records (JSON Lines with --json)"
@@ -63,7 +63,7 @@ def human_line(r: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    # the collector stays out of the imports and model loading (`api.startup.pause_gc`)
+    # the collector stays out of the imports and model loading (`workflow.warm.pause_gc`)
     pause_gc()
     try:
         return _run(args)
