@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workflow.warm import pause_gc, resume_gc
-
 NAME = "process"
 HELP = "process files or folders into checked records (JSON Lines with --json)"
 
@@ -63,6 +61,8 @@ def human_line(r: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workflow.warm import pause_gc, resume_gc
+
     # the collector stays out of the imports and model loading (`workflow.warm.pause_gc`)
     pause_gc()
     try:
@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from workflow.settings import Settings
+    from workflow.warm import resume_gc
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
