@@ -9,19 +9,23 @@ in `DEFERRED` then gives a stand-in at once, and the first attribute anyone read
 stand-in does not have loads the real module, which replaces the stand-in in sys.modules and
 in its parent package. Submodules import under the stand-in as usual (it has the real
 `__path__`), so nothing else changes.
+
+The same module ends a command without tearing the interpreter down (`quick_exit`).
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 # Modules imported by libraries at start-up that no command's common path uses, each with
 # the names that libraries take from it at import time (`from scipy.stats import rankdata`
@@ -140,3 +144,30 @@ def defer_modules(modules: dict[str, tuple[str, ...]] | None = None) -> None:
     if any(isinstance(f, _DeferringFinder) for f in sys.meta_path):
         return
     sys.meta_path.insert(0, _DeferringFinder(DEFERRED if modules is None else modules))
+
+
+# ---------------------------------------------------------------------- exit
+# A one-file `backoffice process` of a small text spent about 0.5-0.6 of its 2.2-2.3 CPU-s
+# (shared 2-core machine, `perf stat -r 5`) tearing the interpreter down: freeing every
+# module and model object one at a time, collecting garbage on the way out.
+def quick_exit(code: int) -> NoReturn:
+    """End the process with `code` without tearing the interpreter down: standard streams
+    flushed and the `atexit` handlers run (logging, multiprocessing's children, temporary
+    folders' finalizers), as at a normal exit; then `os._exit`, which skips freeing every
+    object one at a time. Falls back to `sys.exit` while another non-daemon thread runs (a
+    normal exit would wait for it)."""
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a broken pipe: nothing left to write
+            pass
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):  # what the handlers wrote (logging.shutdown)
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

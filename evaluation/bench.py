@@ -217,13 +217,22 @@ def _one_run(paths: list[str], workers: int, search: bool) -> dict[str, Any]:
     logging.getLogger("workflow.process").setLevel(logging.CRITICAL)
     from workflow.process import process_many
     from workflow.settings import Settings
+    from workflow.warm import pause_gc, resume_gc
 
     with tempfile.TemporaryDirectory(prefix="backoffice-bench-") as tmp:
         settings = Settings.from_env(tmp)
         settings.ensure_dirs()
         t0, c0 = time.perf_counter(), _cpu_s()
-        results = list(process_many([Path(p) for p in paths], settings,
-                                    workers=max(1, min(workers, len(paths)))))
+        n = max(1, min(workers, len(paths)))
+        if n == 1:  # as `backoffice process` runs a one-process batch (api.commands.process)
+            pause_gc()
+        results = []
+        try:
+            for r in process_many([Path(p) for p in paths], settings, workers=n):
+                results.append(r)
+                resume_gc(more_to_come=len(results) < len(paths))
+        finally:
+            resume_gc(more_to_come=False)
         wall, cpu = time.perf_counter() - t0, _cpu_s() - c0
     return {
         "wall_s": wall,

@@ -12,9 +12,34 @@ from __future__ import annotations
 
 import bisect
 import math
+from numbers import Number
 from typing import Any
 
+import numpy as np
+
 from modelfile import single_thread
+
+
+def feature_matrix(vec: Any, rows: list[dict[str, Any]]) -> Any:
+    """`vec.transform(rows)` for a fitted dense `DictVectorizer` and rows of numbers and
+    strings (string values one-hot as `name=value`), with the same values in the same
+    places; anything else (a sparse vectoriser, a list value) goes to `vec.transform`.
+    scikit-learn's own builds a sparse matrix through its output wrappers and densifies
+    it: about 4 % of a profiled born-digital batch, for a few rows per call."""
+    if getattr(vec, "sparse", True) or not rows:
+        return vec.transform(rows)
+    vocab, dtype, sep = vec.vocabulary_, vec.dtype, vec.separator
+    x = np.zeros((len(rows), len(vocab)), dtype=dtype)
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            if isinstance(value, str):
+                name, value = f"{name}{sep}{value}", 1
+            elif not (value is None or isinstance(value, Number)):
+                return vec.transform(rows)
+            j = vocab.get(name)
+            if j is not None:
+                x[i, j] = dtype(value)
+    return x
 
 
 class CandidateScorer:
@@ -32,7 +57,7 @@ class CandidateScorer:
         """The classifier's score for each feature row."""
         if not rows:
             return []
-        x = self.vec.transform(rows)
+        x = feature_matrix(self.vec, rows)
         with single_thread():
             return [float(p) for p in self.clf.predict_proba(x)[:, 1]]
 

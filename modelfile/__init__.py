@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -25,10 +26,33 @@ from modelfile import container
 def single_thread() -> Any:
     """Predict without an OpenMP thread team: a few candidates gain nothing from threads,
     and a team started in a parent process deadlocks worker processes forked from it
-    (libgomp is not fork-safe), which `backoffice process --workers N` does."""
-    from threadpoolctl import threadpool_limits
+    (libgomp is not fork-safe), which `backoffice process --workers N` does.
 
-    return threadpool_limits(limits=1, user_api="openmp")
+    The controller that finds the loaded OpenMP libraries is built once per process and
+    set of imported modules (`_openmp_controller`): building it reads /proc/self/maps,
+    about 6 ms, which `threadpool_limits` did on every call (7 calls per invoice)."""
+    return _openmp_controller().limit(limits=1)
+
+
+_controller_lock = threading.Lock()
+_controller: tuple[tuple[int, int], Any] | None = None
+
+
+def _openmp_controller() -> Any:
+    """threadpoolctl's controller of the OpenMP libraries loaded in this process. Built
+    again in a forked child (its own pid) and after any import: a shared library (a new
+    OpenMP runtime) is loaded by importing the extension module that needs it."""
+    global _controller
+    key = (os.getpid(), len(sys.modules))
+    cached = _controller
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    from threadpoolctl import ThreadpoolController
+
+    with _controller_lock:
+        ctl = ThreadpoolController().select(user_api="openmp")
+        _controller = ((os.getpid(), len(sys.modules)), ctl)
+        return ctl
 
 
 def usable_local(path: Path, log: logging.Logger) -> bool:

@@ -229,3 +229,36 @@ def test_a_content_versioned_bundle_keeps_its_version_through_conversion(tmp_pat
     convert(path)
     assert json.loads(manifest_path(path).read_text())["version"] == old
     assert isinstance(load_checked(path)["a"], IsotonicMap)
+
+
+def test_single_thread_limits_openmp_and_restores_it():
+    """One OpenMP thread inside, the previous count after, with the cached controller."""
+    import sklearn.ensemble  # noqa: F401 - loads scikit-learn's OpenMP runtime
+    from threadpoolctl import threadpool_info
+
+    import modelfile
+
+    def openmp_threads() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"]
+
+    before = openmp_threads()
+    assert before, "scikit-learn loaded no OpenMP runtime"
+    for _ in range(2):  # the second time from the cached controller
+        with modelfile.single_thread():
+            assert openmp_threads() == [1] * len(before)
+        assert openmp_threads() == before
+
+
+def test_single_thread_builds_its_controller_once_per_process_and_imports(monkeypatch):
+    """The controller is kept while nothing is imported; an import (a library it may
+    load) or another process builds it again."""
+    import modelfile
+
+    modelfile._openmp_controller()
+    first = modelfile._openmp_controller()
+    assert modelfile._openmp_controller() is first
+    monkeypatch.setitem(sys.modules, "a_module_imported_since", object())
+    assert modelfile._openmp_controller() is not first
+    again = modelfile._openmp_controller()
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a forked child
+    assert modelfile._openmp_controller() is not again

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
@@ -127,6 +127,13 @@ def _mask_field(f: Field, strict: bool) -> Field:
     """Defence in depth: whatever an extractor (or the LLM) returned, no id leaves in clear."""
     return Field(mask_value(f.value, strict), mask_value(f.normalized, strict), f.confidence,
                  f.page, f.bbox, f.source)
+
+
+def _insert_all(session: Any, model: type, rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` into `model`'s table in one executemany (an ORM bulk insert: the rows
+    get the columns' defaults, no objects are kept and no ids are read back)."""
+    if rows:
+        session.execute(insert(model), rows)
 
 
 class Pipeline:
@@ -559,30 +566,27 @@ class Pipeline:
             row.model_version = cls.model_version
             row.pages = len(doc.pages)
             row.ocr_pages = doc.ocr_pages
-            for p in doc.pages:
-                s.add(
-                    PageRow(
-                        document_id=document_id,
-                        number=p.number,
-                        width=p.width,
-                        height=p.height,
-                        text=p.text,
-                        words=[[w.text, *[round(c, 1) for c in w.bbox], round(w.conf, 3)]
-                               for w in p.words],
-                        ocr=p.ocr,
-                        ocr_engine=p.ocr_engine,
-                        ocr_confidence=p.ocr_confidence,
-                    )
-                )
+            # one executemany per table: the ORM inserts row objects one statement at a
+            # time (it fetches each new id back), 25 statements for a 2-page invoice
+            _insert_all(s, PageRow, [
+                {"document_id": document_id, "number": p.number, "width": p.width,
+                 "height": p.height, "text": p.text,
+                 "words": [[w.text, *[round(c, 1) for c in w.bbox], round(w.conf, 3)]
+                           for w in p.words],
+                 "ocr": p.ocr, "ocr_engine": p.ocr_engine, "ocr_confidence": p.ocr_confidence}
+                for p in doc.pages])
+            field_values = []
             for name, f in fields.items():
                 j = f.to_json()
-                s.add(FieldRow(document_id=document_id, name=name, value=j["value"],
-                               normalized=j["normalized"], confidence=j["confidence"],
-                               page=j["page"], bbox=j["bbox"], source=j["source"]))
-            for c in clauses:
-                s.add(ClauseRow(document_id=document_id, index=c.index, heading=c.heading,
-                                text=c.text, page=c.page, start=c.start, end=c.end,
-                                labels=c.labels))
+                field_values.append({
+                    "document_id": document_id, "name": name, "value": j["value"],
+                    "normalized": j["normalized"], "confidence": j["confidence"],
+                    "page": j["page"], "bbox": j["bbox"], "source": j["source"]})
+            _insert_all(s, FieldRow, field_values)
+            _insert_all(s, ClauseRow, [
+                {"document_id": document_id, "index": c.index, "heading": c.heading,
+                 "text": c.text, "page": c.page, "start": c.start, "end": c.end,
+                 "labels": c.labels} for c in clauses])
             s.flush()
             t = time.perf_counter()
             violations, review = judge.evaluate(s, row, self.policy_config)
@@ -766,6 +770,7 @@ def _init_worker(data_dir: str, parent_pid: int | None = None,
                  budget: Budget | None = None, inflight: str | None = None) -> None:
     global _worker, _inflight
     die_with_parent(parent_pid)  # a killed `backoffice process` takes its workers along
+    gc.enable()  # forked from a parent that may have paused it (`workflow.warm.pause_gc`)
     settings = Settings.from_env(data_dir)
     # chromadb's embedded PersistentClient must have one writer process: concurrent writers
     # corrupt its index. Workers leave indexing to the parent (`process_many`).

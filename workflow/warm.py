@@ -17,6 +17,7 @@ before. OCR engines are not loaded: their sessions own threads.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -127,6 +128,19 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     if any(named_as_image(p) for p in paths):
         loaders = (*loaders, *FOR_PHOTOS)
     t = time.process_time()
+    collecting = gc.isenabled()
+    gc.disable()  # imports and unpickling build objects by the hundred thousand, no garbage
+    try:
+        _load(out, loaders, modules)
+    finally:
+        if collecting:
+            gc.enable()
+    out.cpu_s = time.process_time() - t
+    return out
+
+
+def _load(out: Warmed, loaders: tuple[tuple[str, str], ...], modules: tuple[str, ...]) -> None:
+    """Import `modules`, call `loaders`, parse `DATES`; what fails is left to the workers."""
     for name in modules:
         try:
             importlib.import_module(name)
@@ -150,5 +164,38 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     except Exception as exc:  # noqa: BLE001 - same: left to the workers
         log.debug("warm-up: dateparser failed (%s)", exc)
         out.skipped.append("dateparser")
-    out.cpu_s = time.process_time() - t
-    return out
+
+
+# ---------------------------------------------------------------------- the collector
+# While a batch starts, imports and unpickling build objects by the hundred thousand and
+# no garbage; the cyclic collector walked them over and over (about 0.2 of the 1.6-1.9
+# CPU-s of a one-file `backoffice process`, perf stat -r 5). A one-process batch (the CLI
+# with one worker, each `backoffice bench` run) pauses it until its first document is
+# done; the pool's parent pauses it for `warm_for_fork`.
+_paused = False
+
+
+def pause_gc() -> None:
+    """Stop the cyclic garbage collector until `resume_gc` (reference counting still
+    frees everything that forms no cycle). Only for a process that is one batch (a command,
+    a bench run), never in a server: the collector is the whole process's. Forked
+    workers enable it again (`workflow.process._init_worker`, the OCR pool's)."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume_gc(more_to_come: bool = True) -> None:
+    """Start the collector that `pause_gc` stopped. With `more_to_come` (the batch goes on)
+    it collects once, then freezes what survived (modules, models: they live as long as the
+    process) so that later collections skip it; after the last document it only enables
+    the collector (the process ends next)."""
+    global _paused
+    if not _paused:
+        return
+    _paused = False
+    if more_to_come:
+        gc.collect()
+        gc.freeze()
+    gc.enable()

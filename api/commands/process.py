@@ -61,7 +61,19 @@ def human_line(r: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workflow.warm import pause_gc, resume_gc
+
+    # the collector stays out of the imports and model loading (`workflow.warm.pause_gc`)
+    pause_gc()
+    try:
+        return _run(args)
+    finally:
+        resume_gc(more_to_come=False)
+
+
+def _run(args: argparse.Namespace) -> int:
     from workflow.settings import Settings
+    from workflow.warm import resume_gc
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -76,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_DATA_DIR
     files = walk(args.paths)
-    workers = args.workers or settings.workers
+    workers = min(args.workers or settings.workers, max(1, len(files)))
+    if workers > 1:  # forked workers would inherit a paused collector; the pool's parent
+        resume_gc(more_to_come=False)  # pauses it for its own warm-up (`workflow.warm`)
 
     from tqdm import tqdm
 
@@ -87,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
                disable=args.no_progress or not files, dynamic_ncols=True)
     counts: dict[str, int] = {}
     disk_full = 0
-    for r in process_many(files, settings, workers=min(workers, max(1, len(files)))):
+    for done, r in enumerate(process_many(files, settings, workers=workers), start=1):
+        # the first document loaded what the batch needs: the collector runs again
+        resume_gc(more_to_come=done < len(files))
         counts[r["status"]] = counts.get(r["status"], 0) + 1
         disk_full += (r.get("error") or {}).get("code") == DISK_FULL
         bar.update(1)

@@ -9,6 +9,7 @@ loading models again would cost more than the page.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -130,6 +131,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def _init_worker(parent_pid: int) -> None:
     """An OCR worker ends with its parent (SIGTERM), and takes its tesseract along."""
     die_with_parent(parent_pid)
+    gc.enable()  # forked from a command that paused it for its start-up (`workflow.warm.pause_gc`)
     one_thread_per_worker()
     signal.signal(signal.SIGTERM, _end_worker)
 

@@ -76,3 +76,42 @@ def test_sklearn_fits_and_scores_under_the_cli_with_optimize_and_integrate_defer
         "rows = [int(i) for i in lsa([[1, 0], [0, 1]])[1]]; "
         "print(json.dumps([before, int(m.predict([[3.0]])[0]), float(auc), rows]))"))
     assert out == [["DeferredModule", "DeferredModule"], 1, 1.0, [1, 0]]
+
+
+def test_quick_exit_flushes_runs_the_exit_handlers_and_keeps_the_code() -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import atexit, sys, logging; from api.startup import quick_exit; "
+            "logging.basicConfig(stream=sys.stderr); "
+            "atexit.register(lambda: print('handler ran', flush=True)); "
+            "print('written', end=''); sys.stderr.write('to stderr'); "
+            "logging.getLogger('x').warning('logged'); quick_exit(3)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 3
+    assert out.stdout == "writtenhandler ran\n"
+    assert "to stderr" in out.stderr and "logged" in out.stderr
+
+
+def test_quick_exit_waits_for_a_running_thread_as_a_normal_exit_does() -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import threading, time; from api.startup import quick_exit; "
+            "t = threading.Thread(target=lambda: (time.sleep(0.5), print('thread done'))); "
+            "t.start(); quick_exit(0)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout == "thread done\n"
+
+
+def test_the_process_command_leaves_the_collector_running(tmp_path: Path) -> None:
+    import gc
+
+    from api.cli import main
+
+    doc = tmp_path / "note.txt"
+    doc.write_text("INVOICE\nInvoice number: INV-1\nTotal: 10.00 EUR\n", encoding="utf-8")
+    assert main(["process", "--no-progress", "--workers", "1", "--data-dir",
+                 str(tmp_path / "data"), str(doc)]) == 0
+    assert gc.isenabled()
+    assert main(["process", "--no-progress", "--data-dir", str(tmp_path / "data"),
+                 str(tmp_path / "missing.txt")]) != 0  # an early return resumes it too
+    assert gc.isenabled()

@@ -96,3 +96,43 @@ def test_the_pool_forks_even_in_a_process_started_with_spawn() -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(1) as pool:  # as each `backoffice bench` run is started
         assert pool.apply(warm.forks) is True
+
+
+def test_the_paused_collector_resumes_frozen_or_as_it_was() -> None:
+    import gc
+
+    from workflow.warm import pause_gc, resume_gc
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        pause_gc()
+        assert not gc.isenabled()
+        resume_gc(more_to_come=False)  # a last document: no collection, no freeze
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        pause_gc()
+        resume_gc(more_to_come=True)  # a batch goes on: what lives so far is frozen
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+        gc.unfreeze()
+        gc.disable()  # paused by someone else: left to them
+        pause_gc()
+        resume_gc()
+        assert not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_warm_up_pauses_the_collector_and_leaves_it_as_it_was(monkeypatch) -> None:
+    import gc
+
+    seen = []
+    monkeypatch.setattr(warm, "_load", lambda *a: seen.append(gc.isenabled()))
+    warm.warm_for_fork(loaders=(), modules=())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        warm.warm_for_fork(loaders=(), modules=())
+        assert not gc.isenabled()  # not enabled behind the back of who disabled it
+    finally:
+        gc.enable()
