@@ -14,13 +14,25 @@ above a cross-validated threshold with an isotonic confidence fitted out of fold
 
 from __future__ import annotations
 
+import gzip
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+import pycountry
+import wordninja
 
 from extractors.hr.candidates import Candidate
 from extractors.hr.lines import Line, segments
-from extractors.hr.vocab import HEAD_WORDS, HEADING_WORDS, ROLE_WORDS, SECTION_HEADINGS
+from extractors.hr.vocab import (
+    HEAD_WORDS,
+    HEADING_WORDS,
+    NON_NAME_WORDS,
+    ROLE_WORDS,
+    SECTION_HEADINGS,
+)
 from extractors.scorer import CandidateScorer
 from modelfile import load_shipped
 
@@ -37,6 +49,16 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _TEMPLATE = frozenset("resume résumé cv curriculum vitae sample template example name "
                       "profile objective summary contact email phone address".split())
 _STRIP = "\"'“”(),;:."
+# what a resume's top says instead of a name: generic words for the person ("Job Seeker",
+# "Fresher") and for a document's own parts, on top of `vocab.NON_NAME_WORDS`
+GENERIC_WORDS = frozenset("""
+job seeker seekers applicant candidate fresher aspirant jobseeker position vacancy post
+font fonts style styles heading title page header footer section contents computing
+computer science engineering technology arts commerce honors laude
+""".split()) | NON_NAME_WORDS
+# the English frequency list wordninja ships (most frequent first): how common a word is
+WORD_LIST = Path(wordninja.__file__).parent / "wordninja" / "wordninja_words.txt.gz"
+COMMON_RANK = 10000  # a word this frequent is an ordinary English word
 
 
 @dataclass(slots=True)
@@ -100,9 +122,48 @@ def candidates(lines: list[Line], rule_pick: Candidate | None) -> list[NameCandi
     return out
 
 
+@cache
+def word_ranks() -> dict[str, int]:
+    """Lower-case word -> rank in the English frequency list (0: the most frequent)."""
+    with gzip.open(WORD_LIST) as f:
+        words = f.read().decode().split()
+    ranks: dict[str, int] = {}
+    for i, w in enumerate(words):
+        ranks.setdefault(w, i)
+    return ranks
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Lower-case names of countries and their states, provinces and districts
+    (pycountry): a place at a resume's top is its address, not its owner."""
+    names = {c.name for c in pycountry.countries} | {s.name for s in pycountry.subdivisions}
+    return frozenset(_fold(n) for n in names)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents ("Karnātaka" -> "karnataka"), spaces collapsed."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def _place_words(low: list[str]) -> int:
+    """How many words of `low` belong to a run of words that names a place."""
+    places = place_names()
+    covered: set[int] = set()
+    for a in range(len(low)):
+        for b in range(a + 1, min(len(low), a + 4) + 1):
+            if _fold(" ".join(low[a:b])) in places:
+                covered.update(range(a, b))
+    return len(covered)
+
+
 def features(c: NameCandidate, email_local: str) -> dict[str, float]:
     words = [w.strip(_STRIP) for w in c.text.split()]
     low = [w.lower() for w in words]
+    ranks = word_ranks()
+    unknown = len(ranks)
     f: dict[str, float] = {
         "word_index": float(c.word_index),
         "line_order": float(c.line_order),
@@ -128,6 +189,11 @@ def features(c: NameCandidate, email_local: str) -> dict[str, float]:
                                              c.next_words, re.I))),
         "next_lower": float(c.next_words[:1].islower()),
         "seg_words": float(len(c.seg.text.split())),
+        "generic": float(sum(w in GENERIC_WORDS for w in low)),
+        "place_words": float(_place_words(low)),
+        "common_words": float(sum(ranks.get(w, unknown) < COMMON_RANK for w in low)),
+        "unknown_words": float(sum(w not in ranks for w in low)),
+        "min_rank": float(min((ranks.get(w, unknown) for w in low), default=unknown)),
     }
     return f
 

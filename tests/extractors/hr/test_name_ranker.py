@@ -43,3 +43,16 @@ def test_shipped_ranker_reports_a_name_with_a_probability():
     assert f["employee_name"].normalized == "Dana Whitfield"
     assert f["employee_name"].source == "ranker"
     assert name_ranker.CONF_FLOOR <= f["employee_name"].confidence <= name_ranker.CONF_CEIL
+
+
+def test_features_see_generic_words_places_and_common_english_words():
+    lines = document_lines(_doc("JOB SEEKER\nTamil Nadu, Chennai\nOkonkwo Adeyemi\n"
+                                "oa@example.org"))
+    local = name_ranker.email_local(lines)
+    rows = {c.text: name_ranker.features(c, local)
+            for c in name_ranker.candidates(lines, None)}
+    assert rows["JOB SEEKER"]["generic"] == 2.0 and rows["JOB SEEKER"]["common_words"] >= 1.0
+    assert rows["Tamil Nadu"]["place_words"] == 2.0  # pycountry's "Tamil Nādu", accents folded
+    name = rows["Okonkwo Adeyemi"]
+    assert name["generic"] == 0.0 and name["place_words"] == 0.0
+    assert name["unknown_words"] == 2.0 and name["common_words"] == 0.0
