@@ -1,14 +1,17 @@
 """Which engine reads a page.
 
 "auto" runs tesseract first (fast, good on clean scans) and asks rapidocr for a
-second opinion only where tesseract is likely weak: a low mean word confidence, or
-a narrow photo-like page (till receipts). The result with the better mean
-confidence wins, so rapidocr's cost is paid only on hard pages.
+second opinion only where tesseract is likely weak: a low mean word confidence, a
+narrow photo-like page (till receipts), or amounts whose cents it lost (a typewriter
+font's decimal point sits in a cell of its own, and tesseract's page segmentation may
+drop what follows it: "433." for 433.10, each at 96 % confidence). The result with the
+better mean confidence wins, so rapidocr's cost is paid only on hard pages.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from PIL import Image
 
@@ -35,6 +38,16 @@ def get_engine(name: str, options: IngestOptions, *, threads: int | None = None)
     raise ValueError(f"unknown OCR engine {name!r}")
 
 
+# an amount that ends at its decimal point ("433.", "$27.")
+_BARE_POINT = re.compile(r"^[$€£]?\d{1,7}[.,]$")
+DROPPED_CENTS_MIN = 2  # one such word is a date ("5. März") or a list number as often
+
+
+def dropped_cents(result: OcrResult) -> bool:
+    """Whether several amounts of a reading end at their decimal point."""
+    return sum(bool(_BARE_POINT.match(w.text)) for w in result.words) >= DROPPED_CENTS_MIN
+
+
 def is_narrow(width: float, height: float, options: IngestOptions) -> bool:
     """Receipt-like: much taller than wide."""
     return width > 0 and height / width >= options.narrow_aspect
@@ -49,7 +62,7 @@ def wants_second_opinion(
     photo: bool = False,
 ) -> bool:
     """In "auto": whether tesseract's result is doubtful enough to also run rapidocr."""
-    if first.mean_confidence < options.rapidocr_threshold:
+    if first.mean_confidence < options.rapidocr_threshold or dropped_cents(first):
         return True
     return photo and is_narrow(page_width_pt, page_height_pt, options)
 
