@@ -32,7 +32,15 @@ from evaluation.scoring import (
 )
 from extractors.contract import extract_contract_raw, party_ranker
 from training.docs import TRAIN_DIR, filer_group, labelled_docs
-from training.ranking import N_FOLDS, THRESHOLDS, f1, fit_scorer, fmt, save_ranker
+from training.ranking import (
+    N_FOLDS,
+    THRESHOLDS,
+    f1,
+    fit_scorer,
+    fmt,
+    rows_sha256,
+    save_ranker,
+)
 
 SOURCES = ("cuad", "kleister_nda")
 MIN_GAIN = 0.01
@@ -160,12 +168,15 @@ def cross_validate(docs: list[DocParties]) -> dict[str, Any]:
 def fit_final(docs: list[DocParties], threshold: Thresholds) -> dict[str, Any]:
     from sklearn.isotonic import IsotonicRegression
 
-    vec, clf = fit_scorer([r for d in docs for r in d.rows], [y for d in docs for y in d.labels])
+    rows, labels = [r for d in docs for r in d.rows], [y for d in docs for y in d.labels]
+    vec, clf = fit_scorer(rows, labels)
     scored = [s for d in docs if (s := _list_score(d, threshold))]  # out-of-fold scores
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(
         [s for s, _ in scored], [ok for _, ok in scored])
     return {"vec": vec, "clf": clf, "iso": iso, "threshold": threshold[0],
-            "pair_threshold": threshold[1], "collective_threshold": threshold[2]}
+            "pair_threshold": threshold[1], "collective_threshold": threshold[2],
+            # the version names the feature matrix too, not only the training set
+            "rows_sha256": rows_sha256(vec, rows, labels)}
 
 
 def main(argv: list[str] | None = None) -> int:

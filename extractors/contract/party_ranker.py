@@ -43,7 +43,7 @@ SWAP_MARGIN = 0.1  # ... and is taken only when scored nearly as high as the sho
 # most contracts that have one (85 of the 111 TRAIN contracts with such a phrase). It is
 # not a name: it never counts towards the two parties a contract has at least, and it is
 # told apart from names when near-duplicates collapse.
-KINDS = ("pre", "alias", "sig", "corp", "coll")
+KINDS = ("pre", "alias", "sig", "corp", "coll", "signer")
 COLLECTIVE = "coll"
 _Q = "\"“”'"
 # a word that introduces the collective term, then the quoted "Party"/"Parties" (twice at
@@ -58,6 +58,19 @@ _COLLECTIVE_MORE = re.compile(r"[^()]{0,60}?[" + _Q + r"]\s*part(?:y|ies)\s*[,.]
 # hereinafter be referred to as ...")
 _CLAUSE_START = re.compile(r"[.;:]\s+(?=[A-Z(“\"])|\)\s*|\(\s*")
 COLLECTIVE_LOOKBACK = 200
+# "signer": a person's name typed after "/s/" on the last pages. An individual who is a
+# party (the employee of an employment NDA, a consultant) signs so, and so does a company's
+# officer: what stands before ("By:") and after (an officer's title) tells them apart.
+SIGNER_CHARS = 6000
+_SIGNER = re.compile(r"/s/\s*((?:[A-Z][\w'’.-]*\.?\s+){1,3}[A-Z][\w'’-]*\.?)")
+_SIGNER_STOP = re.compile(r"\s+(?:Name|Title|By|Date|Its|Print(?:ed)?|Signature|Address|"
+                          r"EMPLOYEE|EXECUTIVE|COMPANY|President|Chief|Chairman|Director|"
+                          r"Secretary|Treasurer|Manager|Partner|Vice|CEO|CFO|COO|General)\b.*$")
+_BY_BEFORE = re.compile(r"\bBy\s*:?\s*$", re.IGNORECASE)
+_OFFICER_AFTER = re.compile(
+    r"\b(?:president|chief|officer|director|secretary|treasurer|chairman|manager|partner|"
+    r"counsel|vice|ceo|cfo|coo|general|authorized|member|trustee|executive\s+vice)\b",
+    re.IGNORECASE)
 _ALIAS = re.compile(
     r"\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
     r"[\"“][^\"”“]{1,40}[\"”]",
@@ -145,6 +158,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
     for i, name in enumerate(signature_names):
         out.append(Mention("sig", name, -1, 0, i))
     out.extend(collective_mentions(head[:ALIAS_CHARS]))
+    out.extend(signer_mentions(flat))
     for j, m in enumerate(_CORP_NAME.finditer(head)):
         # a match may run back over a sentence end ("... this Agreement. ACME INC.")
         text = _SENTENCE_END.split(m.group(1))[-1]
@@ -179,6 +193,17 @@ def collective_mentions(head: str) -> list[Mention]:
         text = re.sub(r"\s+", " ", head[a:b]).strip()
         if text:
             out.append(Mention(COLLECTIVE, text, a, 0, i))
+    return out
+
+
+def signer_mentions(flat: str) -> list[Mention]:
+    """Every name typed after "/s/" on the last pages, in order."""
+    base = max(0, len(flat) - SIGNER_CHARS)
+    out = []
+    for i, m in enumerate(_SIGNER.finditer(flat, base)):
+        name = _SIGNER_STOP.sub("", m.group(1)).strip(" ,.")
+        if len(name.split()) >= 2:
+            out.append(Mention("signer", name, m.start(1), 0, i))
     return out
 
 
@@ -256,6 +281,13 @@ def features_all(groups: list[PartyGroup], flat: str, rule: list[str],
             f[f"also={kind}"] = float(kind in similar[gi])
         f["junk_tail"] = float(bool(_JUNK_TAIL.search(name)))
         f["nda"] = float(nda)
+        signed = [m for m in g.mentions if m.kind == "signer"]
+        if signed:
+            f["signer_by"] = float(any(_BY_BEFORE.search(flat[max(0, m.start - 12): m.start - 4])
+                                       for m in signed))
+            f["signer_officer"] = float(any(_OFFICER_AFTER.search(
+                flat[m.start + len(m.name): m.start + len(m.name) + 80]) for m in signed))
+            f["signer_index"] = float(min(m.index for m in signed))
         if coll[gi]:
             f["coll_reading"] = float(min(m.index for m in g.mentions if m.kind == COLLECTIVE))
         if pre:

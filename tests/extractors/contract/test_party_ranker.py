@@ -24,7 +24,8 @@ def test_mentions_keep_names_the_grammar_vetoes():
     assert "zenlo io inc" in names  # lower-case start: the grammar's list drops it
     assert "marble harbor holdings ltd" in names
     kinds = {m.kind for g in _groups(PREAMBLE) for m in g.mentions}
-    assert kinds == set(party_ranker.KINDS) - {party_ranker.COLLECTIVE}  # none written here
+    # no collective term and no "/s/" signature written here
+    assert kinds == set(party_ranker.KINDS) - {party_ranker.COLLECTIVE, "signer"}
 
 
 def test_collective_term_is_proposed_in_two_readings():
@@ -43,6 +44,20 @@ def test_collective_term_is_proposed_in_two_readings():
     assert g.name == 'each a "Party" and together the "Parties"'
     assert [m.index for m in g.mentions] == [0, 1]
     assert not any(party_ranker.is_collective(g) for g in _groups(PREAMBLE))
+
+
+def test_signers_are_proposed_with_what_tells_an_officer_from_a_party():
+    text = (PREAMBLE + "ZENLO.IO, INC. By: /s/ Mark Q. Lee Chief Executive Officer\n"
+            "Signed and agreed to: /s/ Jane Roe Name: Jane Roe\n").replace("\n", " ")
+    groups = party_ranker.group(party_ranker.mentions(text, []))
+    signers = {g.name: r for g, r in zip(groups, party_ranker.features_all(groups, text, []),
+                                         strict=True)
+               if any(m.kind == "signer" for m in g.mentions)}
+    assert set(signers) == {"Mark Q. Lee", "Jane Roe"}  # "Name: ..." is cut off
+    assert signers["Mark Q. Lee"]["signer_by"] == 1.0
+    assert signers["Mark Q. Lee"]["signer_officer"] == 1.0
+    assert signers["Jane Roe"]["signer_by"] == 0.0
+    assert signers["Jane Roe"]["signer_officer"] == 0.0
 
 
 def test_features_see_agreement_between_finders():
