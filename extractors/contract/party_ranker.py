@@ -62,7 +62,11 @@ COLLECTIVE_LOOKBACK = 200
 # party (the employee of an employment NDA, a consultant) signs so, and so does a company's
 # officer: what stands before ("By:") and after (an officer's title) tells them apart.
 SIGNER_CHARS = 6000
-_SIGNER = re.compile(r"/s/\s*((?:[A-Z][\w'’.-]*\.?\s+){1,3}[A-Z][\w'’-]*\.?)")
+# a person's name: [initial] first [initial] last [suffix] ("L. Kevin Kelly", "Kenneth M.
+# Bate", "DOUGLAS H. MILLER"); nothing after it, so the printed name of the next signer
+# that may follow on the same line is not glued on
+_SIGNER = re.compile(r"/s/\s*((?:[A-Z]\.\s*)?[A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][A-Za-z'’-]+"
+                     r"(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?)")
 _SIGNER_STOP = re.compile(r"\s+(?:Name|Title|By|Date|Its|Print(?:ed)?|Signature|Address|"
                           r"EMPLOYEE|EXECUTIVE|COMPANY|President|Chief|Chairman|Director|"
                           r"Secretary|Treasurer|Manager|Partner|Vice|CEO|CFO|COO|General)\b.*$")
@@ -248,6 +252,7 @@ def features_all(groups: list[PartyGroup], flat: str, rule: list[str],
                 similar[i] |= kinds_of[j]
                 similar[j] |= kinds_of[i]
     n_flat = max(1, len(flat))
+    head_low = flat[:HEAD_CHARS].casefold()
     out = []
     for gi, g in enumerate(groups):
         name = g.name
@@ -288,6 +293,10 @@ def features_all(groups: list[PartyGroup], flat: str, rule: list[str],
             f["signer_officer"] = float(any(_OFFICER_AFTER.search(
                 flat[m.start + len(m.name): m.start + len(m.name) + 80]) for m in signed))
             f["signer_index"] = float(min(m.index for m in signed))
+            # a party who signs in person is named in the opening too ("Dear Ken", "I,
+            # Hewes, Hap", "and Jane Roe ("Employee")"); a company's officer seldom is
+            last = name_key(words[-1]) if words else ""
+            f["signer_in_head"] = float(len(last) > 2 and last in head_low)
         if coll[gi]:
             f["coll_reading"] = float(min(m.index for m in g.mentions if m.kind == COLLECTIVE))
         if pre:

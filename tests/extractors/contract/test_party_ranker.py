@@ -47,17 +47,22 @@ def test_collective_term_is_proposed_in_two_readings():
 
 
 def test_signers_are_proposed_with_what_tells_an_officer_from_a_party():
-    text = (PREAMBLE + "ZENLO.IO, INC. By: /s/ Mark Q. Lee Chief Executive Officer\n"
-            "Signed and agreed to: /s/ Jane Roe Name: Jane Roe\n").replace("\n", " ")
+    body = "2. Terms. The products are supplied as ordered. " * (party_ranker.HEAD_CHARS // 40)
+    text = (PREAMBLE.replace("Marble Harbor Holdings, Ltd.", "Jane Roe") + body
+            + "ZENLO.IO, INC. By: /s/ Mark Q. Lee Chief Executive Officer\n"
+            "Signed and agreed to: /s/ Jane Roe Jane Roe Mark Q. Lee\n").replace("\n", " ")
     groups = party_ranker.group(party_ranker.mentions(text, []))
     signers = {g.name: r for g, r in zip(groups, party_ranker.features_all(groups, text, []),
                                          strict=True)
                if any(m.kind == "signer" for m in g.mentions)}
-    assert set(signers) == {"Mark Q. Lee", "Jane Roe"}  # "Name: ..." is cut off
+    # a person's name ends at its last name: the printed names after it are not glued on
+    assert set(signers) == {"Mark Q. Lee", "Jane Roe"}
     assert signers["Mark Q. Lee"]["signer_by"] == 1.0
     assert signers["Mark Q. Lee"]["signer_officer"] == 1.0
     assert signers["Jane Roe"]["signer_by"] == 0.0
     assert signers["Jane Roe"]["signer_officer"] == 0.0
+    assert signers["Jane Roe"]["signer_in_head"] == 1.0  # named in the opening
+    assert signers["Mark Q. Lee"]["signer_in_head"] == 0.0
 
 
 def test_features_see_agreement_between_finders():
