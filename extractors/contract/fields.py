@@ -34,6 +34,7 @@ RELIABILITY: dict[str, float] = {
     "law.shall_govern": 0.93,
     "law.adjective": 0.85,
     "law.heading": 0.8,
+    "law.thereof": 0.9,
     "title.heading": 0.85,
     "title.preamble": 0.8,
     "parties.preamble": 0.85,
@@ -144,6 +145,18 @@ _LAW_HEADING = re.compile(
 )
 
 
+# the place named first and the law referred back to it: "This Agreement has been made in
+# the State of California and shall be governed by ... the laws thereof", "accepted ... in
+# the State of Nevada and shall be governed by the laws of such State"
+_LAW_THEREOF = re.compile(
+    r"\b(?:made|entered\s+into|executed|accepted|performed|delivered)\b[^.;]{0,80}?\b(?:in|under)"
+    r"\s+(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<place>"
+    + PLACE_RE + r")\b[^.;]{0,120}?\bgovern\w*[^.;]{0,120}?\blaws?\s+(?:thereof|of\s+(?:such|said|"
+    r"that)\s+(?:state|commonwealth|province|jurisdiction|country))\b",
+    re.IGNORECASE,
+)
+
+
 def governing_law(flat: str) -> list[Hit]:
     hits: list[Hit] = []
     for rx, name in (
@@ -151,6 +164,7 @@ def governing_law(flat: str) -> list[Hit]:
         (_LAW_SHALL_GOVERN, "law.shall_govern"),
         (_LAW_ADJ, "law.adjective"),
         (_LAW_HEADING, "law.heading"),
+        (_LAW_THEREOF, "law.thereof"),
     ):
         for m in rx.finditer(flat):
             a, b = m.span("place")

@@ -37,8 +37,44 @@ MAX_EXTRA_WORDS = 2  # a fuller spelling of a chosen name adds a first name or a
 SWAP_MARGIN = 0.1  # ... and is taken only when scored nearly as high as the shorter one  # token-set similarity at which two names are one party (the scorer's rule)
 
 # "pre": a piece of a preamble sentence; "alias": the name before a quoted label; "sig": a
-# name over a signature line; "corp": a name with a legal-form suffix near the top
-KINDS = ("pre", "alias", "sig", "corp")
+# name over a signature line; "corp": a name with a legal-form suffix near the top; "coll":
+# the phrase that defines the parties' collective term ('individually a "Party" and
+# collectively the "Parties"'), which CUAD's Parties answer lists as one of its items in
+# most contracts that have one (85 of the 111 TRAIN contracts with such a phrase). It is
+# not a name: it never counts towards the two parties a contract has at least, and it is
+# told apart from names when near-duplicates collapse.
+KINDS = ("pre", "alias", "sig", "corp", "coll", "signer")
+COLLECTIVE = "coll"
+_Q = "\"“”'"
+# a word that introduces the collective term, then the quoted "Party"/"Parties" (twice at
+# most: 'each a "Party" and together the "Parties"')
+_COLLECTIVE = re.compile(
+    r"\b(?:each|individually|collectively|together|jointly|both|separately|singularly|"
+    r"generically)\b[^()]{0,120}?[" + _Q + r"]\s*part(?:y|ies)\s*[,.]?[" + _Q + r"]",
+    re.IGNORECASE)
+_COLLECTIVE_MORE = re.compile(r"[^()]{0,60}?[" + _Q + r"]\s*part(?:y|ies)\s*[,.]?[" + _Q + "]",
+                              re.IGNORECASE)
+# where a clause that ends in the collective term begins ("Apollo and Establishment shall
+# hereinafter be referred to as ...")
+_CLAUSE_START = re.compile(r"[.;:]\s+(?=[A-Z(“\"])|\)\s*|\(\s*")
+COLLECTIVE_LOOKBACK = 200
+# "signer": a person's name typed after "/s/" on the last pages. An individual who is a
+# party (the employee of an employment NDA, a consultant) signs so, and so does a company's
+# officer: what stands before ("By:") and after (an officer's title) tells them apart.
+SIGNER_CHARS = 6000
+# a person's name: [initial] first [initial] last [suffix] ("L. Kevin Kelly", "Kenneth M.
+# Bate", "DOUGLAS H. MILLER"); nothing after it, so the printed name of the next signer
+# that may follow on the same line is not glued on
+_SIGNER = re.compile(r"/s/\s*((?:[A-Z]\.\s*)?[A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][A-Za-z'’-]+"
+                     r"(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?)")
+_SIGNER_STOP = re.compile(r"\s+(?:Name|Title|By|Date|Its|Print(?:ed)?|Signature|Address|"
+                          r"EMPLOYEE|EXECUTIVE|COMPANY|President|Chief|Chairman|Director|"
+                          r"Secretary|Treasurer|Manager|Partner|Vice|CEO|CFO|COO|General)\b.*$")
+_BY_BEFORE = re.compile(r"\bBy\s*:?\s*$", re.IGNORECASE)
+_OFFICER_AFTER = re.compile(
+    r"\b(?:president|chief|officer|director|secretary|treasurer|chairman|manager|partner|"
+    r"counsel|vice|ceo|cfo|coo|general|authorized|member|trustee|executive\s+vice)\b",
+    re.IGNORECASE)
 _ALIAS = re.compile(
     r"\(\s*(?:the\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
     r"[\"“][^\"”“]{1,40}[\"”]",
@@ -125,6 +161,8 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
             out.append(Mention("alias", name, max(0, m.start() - len(piece)), 0, j))
     for i, name in enumerate(signature_names):
         out.append(Mention("sig", name, -1, 0, i))
+    out.extend(collective_mentions(head[:ALIAS_CHARS]))
+    out.extend(signer_mentions(flat))
     for j, m in enumerate(_CORP_NAME.finditer(head)):
         # a match may run back over a sentence end ("... this Agreement. ACME INC.")
         text = _SENTENCE_END.split(m.group(1))[-1]
@@ -132,6 +170,49 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
         if name:
             out.append(Mention("corp", name, m.end(1) - len(text), 0, j))
     return out
+
+
+def collective_mentions(head: str) -> list[Mention]:
+    """The first collective-term phrase of the preamble, as two readings: the phrase alone
+    ('individually a "Party" and collectively the "Parties"') and with what leads up to it
+    (the whole parenthetical, or the clause from its start: 'A and B are referred to ...')."""
+    m = _COLLECTIVE.search(head)
+    if not m:
+        return []
+    s, e = m.start(), m.end()
+    more = _COLLECTIVE_MORE.match(head, e)
+    if more:
+        e = more.end()
+    readings = [(s, e)]
+    lo = max(0, s - COLLECTIVE_LOOKBACK)
+    opened, closed = head.rfind("(", lo, s), head.rfind(")", lo, s)
+    if opened > closed:
+        end = head.find(")", e)
+        readings.append((opened, end + 1 if 0 <= end < e + 80 else e))
+    else:
+        starts = [x.end() for x in _CLAUSE_START.finditer(head, lo, s)]
+        readings.append((starts[-1] if starts else lo, e))
+    out = []
+    for i, (a, b) in enumerate(readings):
+        text = re.sub(r"\s+", " ", head[a:b]).strip()
+        if text:
+            out.append(Mention(COLLECTIVE, text, a, 0, i))
+    return out
+
+
+def signer_mentions(flat: str) -> list[Mention]:
+    """Every name typed after "/s/" on the last pages, in order."""
+    base = max(0, len(flat) - SIGNER_CHARS)
+    out = []
+    for i, m in enumerate(_SIGNER.finditer(flat, base)):
+        name = _SIGNER_STOP.sub("", m.group(1)).strip(" ,.")
+        if len(name.split()) >= 2:
+            out.append(Mention("signer", name, m.start(1), 0, i))
+    return out
+
+
+def is_collective(g: PartyGroup) -> bool:
+    return any(m.kind == COLLECTIVE for m in g.mentions)
 
 
 def group(ms: list[Mention]) -> list[PartyGroup]:
@@ -146,8 +227,12 @@ def group(ms: list[Mention]) -> list[PartyGroup]:
     return list(by_key.values())
 
 
-def features_all(groups: list[PartyGroup], flat: str, rule: list[str]) -> list[dict[str, float]]:
-    """Evidence per group; keys are stable names of the model's vectoriser."""
+def features_all(groups: list[PartyGroup], flat: str, rule: list[str],
+                 nda: bool = False) -> list[dict[str, float]]:
+    """Evidence per group; keys are stable names of the model's vectoriser. `nda`: the
+    contract is a confidentiality agreement (`DocContext.nda`): the kind of contract is what
+    a reader sees of how its parties are written down (a commercial contract's list names
+    the collective term, an NDA's list does not)."""
     from rapidfuzz import fuzz
     from rapidfuzz.utils import default_process
 
@@ -158,12 +243,16 @@ def features_all(groups: list[PartyGroup], flat: str, rule: list[str]) -> list[d
     # names other finders propose too, written differently ("ACME INC." over a signature
     # line, "Acme, Inc." in the preamble): agreement between finders is strong evidence
     similar: list[set[str]] = [set() for _ in groups]
+    coll = [is_collective(g) for g in groups]
     for i in range(len(groups)):
         for j in range(i + 1, len(groups)):
+            if coll[i] != coll[j]:
+                continue
             if fuzz.token_set_ratio(keys[i], keys[j], processor=default_process) >= SIMILAR:
                 similar[i] |= kinds_of[j]
                 similar[j] |= kinds_of[i]
     n_flat = max(1, len(flat))
+    head_low = flat[:HEAD_CHARS].casefold()
     out = []
     for gi, g in enumerate(groups):
         name = g.name
@@ -196,6 +285,20 @@ def features_all(groups: list[PartyGroup], flat: str, rule: list[str]) -> list[d
             f[f"kind={kind}"] = float(kind in kinds)
             f[f"also={kind}"] = float(kind in similar[gi])
         f["junk_tail"] = float(bool(_JUNK_TAIL.search(name)))
+        f["nda"] = float(nda)
+        signed = [m for m in g.mentions if m.kind == "signer"]
+        if signed:
+            f["signer_by"] = float(any(_BY_BEFORE.search(flat[max(0, m.start - 12): m.start - 4])
+                                       for m in signed))
+            f["signer_officer"] = float(any(_OFFICER_AFTER.search(
+                flat[m.start + len(m.name): m.start + len(m.name) + 80]) for m in signed))
+            f["signer_index"] = float(min(m.index for m in signed))
+            # a party who signs in person is named in the opening too ("Dear Ken", "I,
+            # Hewes, Hap", "and Jane Roe ("Employee")"); a company's officer seldom is
+            last = name_key(words[-1]) if words else ""
+            f["signer_in_head"] = float(len(last) > 2 and last in head_low)
+        if coll[gi]:
+            f["coll_reading"] = float(min(m.index for m in g.mentions if m.kind == COLLECTIVE))
         if pre:
             f["sentence"] = float(min(m.sentence for m in pre))
             f["pre_index"] = float(min(m.index for m in pre))
@@ -218,23 +321,30 @@ class PartyChoice:
 
 
 def select(groups: list[PartyGroup], scores: list[float], threshold: float,
-           pair_threshold: float | None = None) -> list[int]:
+           pair_threshold: float | None = None,
+           collective_threshold: float | None = None) -> list[int]:
     """Indices of groups above `threshold`, best first, one per party (near-duplicates of a
     better-scored name dropped, as the scorer would count them once). A contract has two
-    parties at least: the best two distinct names need only clear `pair_threshold`."""
+    parties at least: the best two distinct names need only clear `pair_threshold`. A
+    collective-term phrase has its own threshold: it has no near-duplicate among the names
+    to lose against, so it pays at a score where a name does not."""
     from rapidfuzz import fuzz
     from rapidfuzz.utils import default_process
 
     low = threshold if pair_threshold is None else min(threshold, pair_threshold)
     order = sorted(range(len(groups)), key=lambda i: (-scores[i], i))
     chosen: list[int] = []
+    coll = [is_collective(g) for g in groups]
     for i in order:
-        need = low if len(chosen) < 2 else threshold
+        names = sum(not coll[j] for j in chosen)
+        need = (threshold if collective_threshold is None else collective_threshold) \
+            if coll[i] else low if names < 2 else threshold
         if scores[i] < need or len(chosen) >= MAX_PARTIES:
-            break
+            continue
         a = groups[i].key.replace(" and ", " ")
-        same = next((k for k, j in enumerate(chosen) if fuzz.token_set_ratio(
-            a, groups[j].key, processor=default_process) >= SIMILAR), None)
+        same = next((k for k, j in enumerate(chosen) if coll[j] == coll[i] and
+                     fuzz.token_set_ratio(a, groups[j].key, processor=default_process)
+                     >= SIMILAR), None)
         if same is None:
             chosen.append(i)
             continue
@@ -244,7 +354,8 @@ def select(groups: list[PartyGroup], scores: list[float], threshold: float,
         if shorter < longer <= shorter + MAX_EXTRA_WORDS and \
                 scores[i] >= scores[chosen[same]] - SWAP_MARGIN:
             chosen[same] = i
-    return chosen
+    # a collective term alone names nobody
+    return chosen if any(not coll[j] for j in chosen) else []
 
 
 class PartyRanker(CandidateScorer):
@@ -253,13 +364,17 @@ class PartyRanker(CandidateScorer):
     def __init__(self, bundle: dict[str, Any]) -> None:
         super().__init__(bundle)
         self.pair_threshold: float = bundle.get("pair_threshold", self.threshold)
+        self.collective_threshold: float = bundle.get("collective_threshold", self.threshold)
 
-    def choose(self, groups: list[PartyGroup], flat: str, rule: list[str]) -> PartyChoice | None:
-        scores = self.scores(features_all(groups, flat, rule))
-        idx = select(groups, scores, self.threshold, self.pair_threshold)
+    def choose(self, groups: list[PartyGroup], flat: str, rule: list[str],
+               nda: bool = False) -> PartyChoice | None:
+        scores = self.scores(features_all(groups, flat, rule, nda))
+        idx = select(groups, scores, self.threshold, self.pair_threshold,
+                     self.collective_threshold)
         if not idx:
             return None
-        ordered = sorted(idx, key=lambda i: (groups[i].first_start < 0, groups[i].first_start))
+        ordered = sorted(idx, key=lambda i: (is_collective(groups[i]), groups[i].first_start < 0,
+                                             groups[i].first_start))
         return PartyChoice([groups[i].name for i in ordered], [groups[i] for i in ordered],
                            self.probability(min(scores[i] for i in idx), CONF_FLOOR, CONF_CEIL))
 

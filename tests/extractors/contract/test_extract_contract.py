@@ -52,6 +52,9 @@ def test_fields_from_generated_contract(seed):
         ("This Agreement shall be governed by the internal laws State of Vermont.", "Vermont"),
         ("It shall be governed by and construed in accordance with the laws in the State of "
          "Utah.", "Utah"),
+        # the place named first, its law referred back to
+        ("This Agreement has been made in the State of Nevada and shall be governed by and "
+         "construed in accordance with the laws thereof.", "Nevada"),
     ],
 )
 def test_governing_law_variants(sentence, expected):

@@ -24,7 +24,45 @@ def test_mentions_keep_names_the_grammar_vetoes():
     assert "zenlo io inc" in names  # lower-case start: the grammar's list drops it
     assert "marble harbor holdings ltd" in names
     kinds = {m.kind for g in _groups(PREAMBLE) for m in g.mentions}
-    assert kinds == set(party_ranker.KINDS)
+    # no collective term and no "/s/" signature written here
+    assert kinds == set(party_ranker.KINDS) - {party_ranker.COLLECTIVE, "signer"}
+
+
+def test_collective_term_is_proposed_in_two_readings():
+    text = PREAMBLE.replace(
+        "(\"Marble\").", "(\"Marble\"). Zenlo and Marble are referred to herein individually "
+        "as a \u201cParty\u201d and collectively as the \u201cParties\u201d.")
+    coll = [g for g in _groups(text) if party_ranker.is_collective(g)]
+    assert [g.name for g in coll] == [
+        "individually as a \u201cParty\u201d and collectively as the \u201cParties\u201d",
+        "Zenlo and Marble are referred to herein individually as a \u201cParty\u201d and "
+        "collectively as the \u201cParties\u201d"]
+    paren = PREAMBLE.replace("(\"Marble\").", "(\"Marble\") (each a \"Party\" and together the "
+                             "\"Parties\").")
+    # the whole parenthetical is the same words: one group, both readings its mentions
+    (g,) = [g for g in _groups(paren) if party_ranker.is_collective(g)]
+    assert g.name == 'each a "Party" and together the "Parties"'
+    assert [m.index for m in g.mentions] == [0, 1]
+    assert not any(party_ranker.is_collective(g) for g in _groups(PREAMBLE))
+
+
+def test_signers_are_proposed_with_what_tells_an_officer_from_a_party():
+    body = "2. Terms. The products are supplied as ordered. " * (party_ranker.HEAD_CHARS // 40)
+    text = (PREAMBLE.replace("Marble Harbor Holdings, Ltd.", "Jane Roe") + body
+            + "ZENLO.IO, INC. By: /s/ Mark Q. Lee Chief Executive Officer\n"
+            "Signed and agreed to: /s/ Jane Roe Jane Roe Mark Q. Lee\n").replace("\n", " ")
+    groups = party_ranker.group(party_ranker.mentions(text, []))
+    signers = {g.name: r for g, r in zip(groups, party_ranker.features_all(groups, text, []),
+                                         strict=True)
+               if any(m.kind == "signer" for m in g.mentions)}
+    # a person's name ends at its last name: the printed names after it are not glued on
+    assert set(signers) == {"Mark Q. Lee", "Jane Roe"}
+    assert signers["Mark Q. Lee"]["signer_by"] == 1.0
+    assert signers["Mark Q. Lee"]["signer_officer"] == 1.0
+    assert signers["Jane Roe"]["signer_by"] == 0.0
+    assert signers["Jane Roe"]["signer_officer"] == 0.0
+    assert signers["Jane Roe"]["signer_in_head"] == 1.0  # named in the opening
+    assert signers["Mark Q. Lee"]["signer_in_head"] == 0.0
 
 
 def test_features_see_agreement_between_finders():
@@ -43,6 +81,23 @@ def test_select_collapses_one_party_written_twice_and_keeps_a_pair():
                                  pair_threshold=0.3)
     assert picked == [0, 2]  # the upper-case copy is the same party; Gamma clears neither
     assert party_ranker.select(groups, [0.9, 0.8, 0.35, 0.1], threshold=0.5) == [0]
+
+
+def test_select_keeps_a_collective_term_apart_from_the_names():
+    coll = party_ranker.Mention(party_ranker.COLLECTIVE, "", 0, 0, 0)
+    groups = [party_ranker.PartyGroup(party_ranker.name_key(n), n, [])
+              for n in ("Acme Tools, Inc.", "Beta LLC")]
+    groups.append(party_ranker.PartyGroup(
+        "acme tools and beta each a party", "Acme Tools and Beta (each a Party)", [coll]))
+    # its tokens hold both names', yet it collapses with neither; it has its own threshold
+    # and does not count as one of the two names a contract has at least
+    assert party_ranker.select(groups, [0.9, 0.35, 0.45], threshold=0.5, pair_threshold=0.3,
+                               collective_threshold=0.4) == [0, 2, 1]
+    assert party_ranker.select(groups, [0.9, 0.35, 0.45], threshold=0.5, pair_threshold=0.3,
+                               collective_threshold=0.5) == [0, 1]
+    # a collective term alone names nobody
+    assert party_ranker.select(groups, [0.1, 0.1, 0.9], threshold=0.5, pair_threshold=0.3,
+                               collective_threshold=0.4) == []
 
 
 def test_shipped_selector_on_generated_contracts():
