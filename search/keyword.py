@@ -56,6 +56,13 @@ BROAD_FILTER_CHUNKS = 2000  # filters passing more chunks than this are applied 
 MAX_OVERFETCH = 2000
 
 
+# A contract's parties list may hold the phrase that defines their collective term
+# ('individually a "Party" and collectively the "Parties"', which CUAD lists as a party):
+# searchable, but no party to offer as a filter choice.
+COLLECTIVE_TERM = re.compile(r"[\"'\u201c\u201d\u2018\u2019]\s*part(?:y|ies)\s*[,.]?"
+                             r"[\"'\u201c\u201d\u2018\u2019]", re.IGNORECASE)
+
+
 def query_terms(query: str) -> list[str]:
     terms = [t for t in re.findall(r"\w+", query.lower()) if t not in STOPWORDS]
     if not terms:
@@ -323,7 +330,8 @@ class KeywordIndex:
         counts: dict[str, int] = {}
         for _, parties in party_rows:
             for p in {x.strip() for x in parties.split(" | ") if x.strip()}:
-                counts[p] = counts.get(p, 0) + 1
+                if not COLLECTIVE_TERM.search(p):
+                    counts[p] = counts.get(p, 0) + 1
         top = sorted(counts, key=lambda p: (-counts[p], p.lower()))[:max_parties]
         types = {t for (row,) in type_rows for t in row.split(",") if t}
         return {

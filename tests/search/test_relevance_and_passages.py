@@ -36,6 +36,19 @@ def test_cut_off_ends_the_list_where_relevance_does(index):
     assert index.search("zebra quokka", k=20, relevant_only=True) == []
 
 
+def test_a_collective_term_among_the_parties_is_no_filter_choice(tmp_path, encoder):
+    from search.index import SearchIndex
+
+    meta = {**NDA_META, "parties": ["Gamma Research Inc", "Delta Health Ltd",
+                                    'individually a "Party" and collectively the "Parties"']}
+    idx = SearchIndex(tmp_path / "data", encoder=encoder)
+    try:
+        idx.index_document("nda", make_doc("nda.pdf", NDA_PAGES), meta)
+        assert idx.keyword.facets()["parties"] == ["Delta Health Ltd", "Gamma Research Inc"]
+    finally:
+        idx.close()
+
+
 def test_facets_come_from_the_index(index):
     f = index.keyword.facets()
     assert f["subtypes"] == ["msa", "nda"]
