@@ -8,9 +8,19 @@ high. The text height is measured, not guessed from the file size: the median he
 the ink blobs (characters) of a small copy of the page. Page sizes in points do not
 change, so boxes stay where they were. Scanned PDF pages (rendered at a known DPI) and
 born-digital pages never come here.
+
+A photo large enough to be shrunk is a camera's, and a hand-held receipt is seldom square
+to it: tilted by 2 degrees, a 60-character till line climbs a full text height from its
+label to its amount, and the line grouping then splits "TOTAL" from its amount. So the
+shrunk copy is also turned upright when its lines lean by `MIN_SKEW_DEG` or more: the
+lean is the angle at which the centres of the character blobs line up best in rows
+(`skew_degrees`). Boxes are read on the straightened copy (at most sin(angle) x half the
+width away from where the photo shows them).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -37,8 +47,25 @@ INK_WINDOW_PX = 31
 INK_CONTRAST = 18
 
 
-def text_height_px(img: Image.Image) -> float | None:
-    """Median height in pixels of `img`'s characters, or None when it shows too few."""
+# Straightening: leans tried (degrees, both ways, in steps), the least lean corrected, and
+# the row bin of the profile (share of the text height).
+MAX_SKEW_DEG = 6.0
+SKEW_STEP_DEG = 0.25
+MIN_SKEW_DEG = 0.75
+SKEW_BIN_SHARE = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Blobs:
+    """The character-like ink blobs of a page, in pixels of the full image."""
+
+    heights: np.ndarray
+    xs: np.ndarray  # centres
+    ys: np.ndarray
+
+
+def character_blobs(img: Image.Image) -> Blobs | None:
+    """`img`'s character-like blobs, or None when it shows too few."""
     gray = img.convert("L")
     scale = min(1.0, MEASURE_SIDE_PX / max(gray.size))
     if scale < 1.0:
@@ -50,7 +77,7 @@ def text_height_px(img: Image.Image) -> float | None:
     labels, n = ndimage.label(ink)
     if n < MIN_BLOBS:
         return None
-    heights = []
+    heights, xs, ys = [], [], []
     max_h = MAX_BLOB_PAGE_SHARE * a.shape[0]
     for sl in ndimage.find_objects(labels):
         if sl is None:
@@ -59,18 +86,51 @@ def text_height_px(img: Image.Image) -> float | None:
         w = sl[1].stop - sl[1].start
         if MIN_BLOB_PX <= h <= max_h and w <= MAX_BLOB_ASPECT * h:
             heights.append(h)
+            xs.append((sl[1].start + sl[1].stop) / 2)
+            ys.append((sl[0].start + sl[0].stop) / 2)
     if len(heights) < MIN_BLOBS:
         return None
-    return float(np.median(heights)) / scale
+    return Blobs(np.asarray(heights, float) / scale, np.asarray(xs, float) / scale,
+                 np.asarray(ys, float) / scale)
+
+
+def text_height_px(img: Image.Image) -> float | None:
+    """Median height in pixels of `img`'s characters, or None when it shows too few."""
+    blobs = character_blobs(img)
+    return None if blobs is None else float(np.median(blobs.heights))
+
+
+def skew_degrees(blobs: Blobs) -> float:
+    """The lean of the text lines (degrees; positive: a line climbs to the right as the
+    image is shown), found as the angle whose row profile of blob centres is sharpest."""
+    bin_px = max(1.0, SKEW_BIN_SHARE * float(np.median(blobs.heights)))
+    best, best_score = 0.0, -1.0
+    for deg in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + SKEW_STEP_DEG / 2, SKEW_STEP_DEG):
+        rows = blobs.ys + blobs.xs * np.tan(np.radians(deg))
+        counts = np.bincount(((rows - rows.min()) / bin_px).astype(int))
+        score = float(np.square(counts, dtype=float).sum())
+        if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and abs(deg) < abs(best)):
+            best, best_score = float(deg), score
+    return best
 
 
 def normalize_for_ocr(img: Image.Image) -> tuple[Image.Image, float]:
     """`img` shrunk so that its text is `TARGET_TEXT_HEIGHT_PX` high when it is taller
-    than `MAX_TEXT_HEIGHT_PX`, and the factor applied (1.0: unchanged). Never enlarges:
-    the tesseract engine upscales small images itself."""
-    h = text_height_px(img)
-    if h is None or h <= MAX_TEXT_HEIGHT_PX:
+    than `MAX_TEXT_HEIGHT_PX` (and then straightened when its lines lean by `MIN_SKEW_DEG`
+    or more), and the factor applied (1.0: unchanged). Never enlarges: the tesseract
+    engine upscales small images itself."""
+    blobs = character_blobs(img)
+    if blobs is None:
+        return img, 1.0
+    h = float(np.median(blobs.heights))
+    if h <= MAX_TEXT_HEIGHT_PX:
         return img, 1.0
     factor = TARGET_TEXT_HEIGHT_PX / h
     size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
-    return img.resize(size, Image.Resampling.LANCZOS), factor
+    out = img.resize(size, Image.Resampling.LANCZOS)
+    lean = skew_degrees(blobs)
+    if abs(lean) >= MIN_SKEW_DEG:
+        fill = "white" if out.mode in ("RGB", "L", "RGBA") else None
+        out = out.rotate(-lean, resample=Image.Resampling.BICUBIC, expand=False,
+                         fillcolor=fill)
+    return out, factor

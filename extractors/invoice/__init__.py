@@ -1015,6 +1015,8 @@ def _receipt_candidates(lays: list[PageLayout], cands: dict[str, list[Candidate]
     mark) and its header candidates under "name", as `_score_fields` made them."""
     rc = _receipt_candidates_raw(lays, cands, line_probs)
     for name, cands in rc.by_field.items():
+        if name not in receipt_ranker.RULE_FEATURE_FIELDS:
+            continue
         want = rule.get(name)
         for c in cands:
             c.feats["rule_same"] = float(receipt_ranker.same(name, want, c.normalized))

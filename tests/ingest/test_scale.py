@@ -115,3 +115,22 @@ def test_same_total_and_date_when_a_receipt_file_is_upscaled_3x():
     assert Image.open(io.BytesIO(data)).width == 3 * receipt_image(1).width
     assert got["1x"] == {"total_amount": "42.40", "invoice_date": "2019-03-14"}
     assert got["3x"] == got["1x"]
+
+
+@pytest.mark.parametrize("lean", [-3.0, -1.5, 2.0, 3.0])
+def test_the_lean_of_a_tilted_photo_is_measured(lean):
+    tilted = receipt_image(4).rotate(lean, expand=True, fillcolor="white")
+    blobs = scale.character_blobs(tilted)
+    assert blobs is not None
+    assert scale.skew_degrees(blobs) == pytest.approx(lean, abs=0.5)
+
+
+def test_a_large_tilted_photo_is_shrunk_and_straightened():
+    tilted = receipt_image(4).rotate(3.0, expand=True, fillcolor="white")
+    out, factor = scale.normalize_for_ocr(tilted)
+    assert factor < 1.0
+    after = scale.character_blobs(out)
+    assert after is not None and abs(scale.skew_degrees(after)) < scale.MIN_SKEW_DEG
+    # a small photo is never turned, however it leans (TRAIN and DEV read as before)
+    small = receipt_image(1).rotate(3.0, expand=True, fillcolor="white")
+    assert scale.normalize_for_ocr(small) == (small, 1.0)

@@ -236,3 +236,35 @@ def test_calibration_is_fitted_and_chosen_out_of_fold():
     assert all(rr.CONF_FLOOR <= p.confidence <= rr.CONF_CEIL for p in picks)
     with pytest.raises(ValueError, match="unknown calibrator"):
         rf.fit_calibrator("beta", [0.1, 0.9], [0, 1])
+
+
+def test_a_till_word_misread_by_one_letter_is_read_as_the_word():
+    assert rr.till_text("Chenge : 91.50") == "change : 91.50"
+    assert rr.till_text("Totel Amt Peyable : 8.50") == "total amt payable : 8.50"
+    assert rr.till_text("Puayment -20.00") == "payment -20.00"
+    # short words and words near no till word (or near two) stay as printed
+    assert rr.till_text("Pald Cashier Charge") == "pald cashier charge"
+    assert rr.till_word("Issued") == "issued"
+
+
+_MISREAD_TILL = ["KEDAI PARKIR SDN BHD", "Date 01/02/2018", "Item one 8.50",
+                 "Totel Amt Payable : 8.50", "Paid Amount : 100.00", "Chenge : 91.50"]
+
+
+def test_till_arithmetic_holds_when_the_change_label_is_misread():
+    rc = receipt_candidates(_till(_MISREAD_TILL), {})
+    by = {c.normalized: c for c in rc.by_field["total_amount"]}
+    assert by["8.50"].feats["closes_till"] == 1.0
+    assert by["91.50"].feats["row_change"] == 1.0
+    assert by["8.50"].feats.get("left=total") == 1.0
+
+
+def test_total_and_date_features_do_not_follow_the_rules_pick():
+    doc = _till(_MISREAD_TILL)
+    rule = {"total_amount": "100.00", "invoice_date": "2018-02-01",
+            "vendor_name": "KEDAI PARKIR SDN BHD"}
+    plain, ruled = receipt_candidates(doc, {}), receipt_candidates(doc, rule)
+    for name in ("total_amount", "invoice_date"):
+        assert name not in rr.RULE_FEATURE_FIELDS
+        assert [c.feats for c in plain.by_field[name]] == [c.feats for c in ruled.by_field[name]]
+    assert any(c.feats["rule_same"] for c in ruled.by_field["vendor_name"])
