@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from extractors.types import Field
 from modelfile import load_checked
 from training import invoice_calibration, invoice_fields
@@ -56,6 +58,10 @@ def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
     monkeypatch.setattr(invoice_fields, "MODEL_PATH", fields_path)
     monkeypatch.setattr(invoice_calibration, "CALIBRATION_PATH", cal_path)
     monkeypatch.setattr(invoice_calibration, "MIN_PAIRS", 4)
+    # what the files look like, not the real TRAIN receipts (a fresh clone has no cache)
+    monkeypatch.setattr(invoice_calibration, "ORIGIN_DOCS", 2)
+    monkeypatch.setattr(invoice_calibration, "real_currency_pairs", lambda: [])
+    monkeypatch.setattr(invoice_calibration, "MIN_REAL_CURRENCY", 0)
     assert invoice_fields.main(["--docs", "12", "--regional", "5", "--seed", "5"]) == 0
     assert invoice_calibration.main(["--docs", "6", "--seed", "2", "--regional", "0"]) == 0
     for path, rebuild in ((fields_path, "python -m training.invoice_fields --docs 12 --regional 5 --seed 5"),
@@ -65,6 +71,13 @@ def test_trainers_write_checked_files_with_manifests(tmp_path, monkeypatch):
         assert manifest["rebuild"] == rebuild and len(manifest["train_sha256"]) == 64
         assert manifest["version"] == f"sha256-{manifest['sha256'][:12]}"
         assert load_checked(path)
+
+
+def test_the_calibration_refuses_to_fit_without_the_real_train_receipts(monkeypatch):
+    monkeypatch.setattr(invoice_calibration, "ORIGIN_DOCS", 1)
+    monkeypatch.setattr(invoice_calibration, "real_currency_pairs", lambda: [])
+    with pytest.raises(SystemExit, match="too few TRAIN receipts"):
+        invoice_calibration.origin_groups({}, seed=3)
 
 
 def test_customer_training_receipts_expect_no_customer():
