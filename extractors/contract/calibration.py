@@ -16,6 +16,7 @@ import os
 import threading
 from pathlib import Path
 
+from extractors.scorer import feature_matrix
 from extractors.types import Field
 from modelfile import load_checked
 
@@ -81,8 +82,8 @@ def apply(fields: dict[str, Field], evidence: dict[str, dict[str, float]], n_cha
     if not bundle or not fields:
         return
     names = list(fields)
-    x = bundle["vec"].transform([features(n, fields[n], evidence.get(n, {}), n_chars)
-                                 for n in names])
+    x = feature_matrix(bundle["vec"], [features(n, fields[n], evidence.get(n, {}), n_chars)
+                                       for n in names])
     p = bundle["clf"].predict_proba(x)[:, 1]
     seen = bundle.get("support", {})
     for n, pi in zip(names, p, strict=True):

@@ -42,6 +42,7 @@ import numpy as np
 from extractors.invoice.candidates import CURRENCY_MARK, grouped_number_spans
 from extractors.invoice.layout import PageLayout, Row, union
 from extractors.normalize import normalize_money, plain_decimal
+from extractors.scorer import feature_matrix
 from extractors.types import Field
 from ingest.types import BBox
 from modelfile import load_checked, single_thread
@@ -470,7 +471,7 @@ def row_probabilities(cands: list[Candidate], bundle: dict[str, Any]) -> np.ndar
     if not cands:
         return np.zeros(0)
     with single_thread():
-        x = bundle["vec"].transform([c.features for c in cands])
+        x = feature_matrix(bundle["vec"], [c.features for c in cands])
         return bundle["clf"].predict_proba(x)[:, 1]
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from extractors.invoice.candidates import _ADDR, COMPANY_SUFFIX, HEADER_WORDS
 from extractors.invoice.layout import PageLayout, Row
+from extractors.scorer import feature_matrix
 from modelfile import single_thread
 
 # a row is "likely" an address line above this probability (for the run features)
@@ -147,7 +148,7 @@ class LineModel:
         if not feats:
             return []
         try:
-            x = self.vec.transform(feats)
+            x = feature_matrix(self.vec, feats)
         except (KeyError, ValueError) as e:
             raise LineModelError(f"receipt line model cannot read these rows: {e}") from e
         with single_thread():

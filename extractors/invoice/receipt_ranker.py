@@ -60,6 +60,7 @@ from extractors.invoice.receipt_lines import (
     block_features,
     row_cue,
 )
+from extractors.scorer import feature_matrix
 from ingest.types import BBox
 from modelfile import load_shipped, single_thread
 
@@ -481,7 +482,7 @@ class ReceiptModel:
         if m is None or not cands:
             return None
         try:
-            x = m["vec"].transform([c.feats for c in cands])
+            x = feature_matrix(m["vec"], [c.feats for c in cands])
         except KeyError as e:
             raise ReceiptModelError(f"receipt model for {name} lacks {e}") from e
         with single_thread():
