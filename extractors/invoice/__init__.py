@@ -11,6 +11,7 @@ from corrections (`hints`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -612,11 +613,11 @@ def _d(x: object) -> Decimal:
 
 
 def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Candidate]]],
-                vat: vat_table.VatTable | None = None) -> set[str]:
+                vat: vat_table.VatTable | None = None) -> list[Field]:
     """subtotal + tax = total; sum(lines) = subtotal; due >= issued. Search the top
     candidates for a consistent set; cap what stays inconsistent. One row of a VAT table
     of several rates adds up too (net + tax = gross of that rate alone): never the set.
-    Returns the names of a set that adds up (their digits checked against each other)."""
+    Returns the fields of a set that adds up (their digits checked against each other)."""
     tol = Decimal("0.02")
     sub, tax, tot = (ranked.get(k, [])[:4] for k in ("subtotal", "tax_amount", "total_amount"))
     best = None
@@ -632,14 +633,14 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             score = ps + pt + pT
             if best is None or score > best[0]:
                 best = (score, (ps, s), (pt, t), (pT, T))
-    checked: set[str] = set()
+    checked: list[Field] = []
     if best is not None and best[0] > 0.9:
         for name, (p, c) in zip(("subtotal", "tax_amount", "total_amount"), best[1:],
                                 strict=True):
             src = "amount-near-total" if name == "total_amount" else "layout-kv"
             fields[name] = Field(c.value, c.normalized, min(0.98, max(p, 0.5) + 0.2), c.page,
                                  c.bbox, src)
-            checked.add(name)
+            checked.append(fields[name])
     elif {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
         s, t, T = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
         if abs(s + t - T) > tol:
@@ -865,7 +866,7 @@ def _read_agreement(words: list[Word]) -> float | None:
 
 
 def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field],
-                  checked: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+                  checked: Sequence[Field] = ()) -> None:
     """Scale confidences by the OCR engine's own word confidences under the field's box;
     bound OCR'd names and addresses by how well the recognisers agreed on them. Amounts
     in `checked` keep theirs: subtotal + tax = total held to the cent, which says more
@@ -875,7 +876,7 @@ def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field],
     for name, f in fields.items():
         lay = by_page.get(f.page or 0)
         if lay is None or not lay.page.ocr or f.bbox is None or f.source == "ranker" or \
-                (name in checked and fields.get(name) is f):
+                any(f is c for c in checked):
             continue  # a ranker's confidence was calibrated on OCR'd receipts already
         b = f.bbox
         # words of the field itself: inside it horizontally and mostly inside vertically
