@@ -69,7 +69,6 @@ LABELLED_ONLY = ("currency",)
 # the map does on an origin it has not seen.
 ORIGIN_DOCS = 80  # per regional layout
 CURRENCY_MAPS = ("currency", "currency|country")  # marks read; countries guessed
-ORIGIN_MAPS = CURRENCY_MAPS
 ORIGIN_SEED = 750_000_000  # the regional documents' own seed range
 MIN_REAL_CURRENCY = 100  # fewer real receipts read: the TRAIN cache is missing; refuse
 # Currencies a TRAIN source's documents are in, though its truth does not label them
@@ -199,12 +198,12 @@ def real_currency_pairs(read_missing: bool = False) -> Raw:
 
 
 def origin_groups(generic: Pairs, seed: int) -> dict[str, Pairs]:
-    """The `ORIGIN_MAPS` pairs per origin: generic generated documents, each regional
+    """The `CURRENCY_MAPS` pairs per origin: generic generated documents, each regional
     layout, each real TRAIN source of `SOURCE_CURRENCY` (its currency only)."""
-    groups = {"generic": {k: v for k, v in generic.items() if k in ORIGIN_MAPS}}
+    groups = {"generic": {k: v for k, v in generic.items() if k in CURRENCY_MAPS}}
     for i, lay in enumerate(sorted(LAYOUTS)):
         got = raw_pairs(raw_fields(lay, ORIGIN_DOCS, seed + i * 10_000))
-        groups[lay] = {k: v for k, v in got.items() if k in ORIGIN_MAPS}
+        groups[lay] = {k: v for k, v in got.items() if k in CURRENCY_MAPS}
     real = {k: v for k, v in raw_pairs(real_currency_pairs()).items() if k in CURRENCY_MAPS}
     if sum(map(len, real.values())) < MIN_REAL_CURRENCY:
         raise SystemExit("too few TRAIN receipts read from the cache: read TRAIN first "
@@ -217,7 +216,7 @@ def origin_groups(generic: Pairs, seed: int) -> dict[str, Pairs]:
 def leave_one_group_out(groups: dict[str, Pairs]) -> list[str]:
     """Per map and group: the group's ECE raw and under the map fitted on the others."""
     lines = []
-    for key in ORIGIN_MAPS:
+    for key in CURRENCY_MAPS:
         for name, got in groups.items():
             ps = got.get(key, [])
             others = [p for k, v in groups.items() if k != name for p in v.get(key, [])]
@@ -252,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     got = merge(generic, *(raw_pairs(r) for r in regional.values()))
     groups = origin_groups(generic, ORIGIN_SEED + a.seed * 1000)
     print("\n".join(leave_one_group_out(groups)), flush=True)
-    for key in ORIGIN_MAPS:
+    for key in CURRENCY_MAPS:
         got[key] = [p for g in groups.values() for p in g.get(key, [])]
     models = fit_maps(got, log=True)
     meta = save_checked(models, CALIBRATION_PATH, {

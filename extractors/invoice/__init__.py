@@ -763,9 +763,8 @@ def _vat_table_tax(table: vat_table.VatTable | None, fields: dict[str, Field],
         return
     total = table.tax
     printed = [c for c in cands.get("money", []) if _d(c.normalized) == total]
-    after = [c for c in printed if not table.is_cell(c.page, c.bbox) and
-             (c.page, c.row) > table.last_row]
     outside = [c for c in printed if not table.is_cell(c.page, c.bbox)]
+    after = [c for c in outside if (c.page, c.row) > table.last_row]
     totals = {_d(c.normalized) for _, c in ranked.get("total_amount", [])[:3]}
     whole = not totals or any(abs(table.gross - t) <= Decimal("0.02") for t in totals)
     single = [c for c in printed if len(table.rows) == 1 and whole]
