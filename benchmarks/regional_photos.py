@@ -22,6 +22,7 @@ import json
 import random
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,11 @@ MAX_DEGREES = 1.5  # tilt
 SEED_OFFSET = 50_000  # beyond regional_eval's own documents
 
 
+@lru_cache(maxsize=64)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(FONT, size)
+
+
 def picture(seed: int, layout: str, dpi: int) -> tuple[bytes, dict]:
     """A JPEG of generated document `seed` of `layout`, and its truth."""
     doc, truth = generate(seed, layout, noise=0.0)
@@ -52,10 +58,10 @@ def picture(seed: int, layout: str, dpi: int) -> tuple[bytes, dict]:
     for w in page.words:
         x0, y0, x1, y1 = (v * scale for v in w.bbox)
         size = max(8, int((y1 - y0) * 0.95))
-        font = ImageFont.truetype(FONT, size)
+        font = _font(size)
         while size > 8 and font.getlength(w.text) > (x1 - x0) * 1.05:
             size -= 1  # the layout's box, not the font's width, decides where text ends
-            font = ImageFont.truetype(FONT, size)
+            font = _font(size)
         draw.text((20 + x0, 20 + y0), w.text, fill=20, font=font)
     rng = random.Random(seed)
     img = img.rotate(rng.uniform(-MAX_DEGREES, MAX_DEGREES), expand=True, fillcolor=PAPER,
