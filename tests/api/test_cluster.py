@@ -463,12 +463,17 @@ def test_throughput_with_one_and_two_workers(cluster, pg_url: str) -> None:  # n
         if workers == 2:
             restart(c, 2)
         names = [f"worker{n}" for n in range(1, workers + 1)]
-        # warm-up document: each worker loads its models once, outside the measurement
+        # warm-up documents: each worker loads its models once, outside the measurement;
+        # the measurement starts when they are done (not after a fixed pause)
+        warm = []
         for n in range(workers * 2):
-            httpx.post(f"{urls[n % 2]}/api/documents?wait=false", headers=auth, timeout=60,
-                       files=[("files", (f"warm-{workers}-{n}.pdf", pdf_bytes(
-                           [*INVOICE_LINES, f"Warm: {workers}-{n}"]), "application/pdf"))])
-        time.sleep(20)
+            r = httpx.post(f"{urls[n % 2]}/api/documents?wait=false", headers=auth, timeout=60,
+                           files=[("files", (f"warm-{workers}-{n}.pdf", pdf_bytes(
+                               [*INVOICE_LINES, f"Warm: {workers}-{n}"]), "application/pdf"))])
+            assert r.status_code == 202, r.text
+            warm.append(r.json()["documents"][0]["document_id"])
+        warm_rows = _wait_final(sessions, warm)
+        assert all(v not in ("processing", "failed") for v in warm_rows.values()), warm_rows
         cpu0 = sum(c.cpu_s(n) for n in names)
         t0 = time.monotonic()
         ids = []
