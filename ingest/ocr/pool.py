@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -50,6 +51,42 @@ _ONE_THREAD_ENV = ("OMP_THREAD_LIMIT", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 
 
 _one_thread = False  # this process is a pool worker: its own OCR runs on one thread
+_cv2_parent_threads = 0  # OpenCV's thread count, put back in the parent after a fork
+
+
+def _cv2_one_thread_before_fork() -> None:
+    """OpenCV's thread pool does not survive fork(): once the parent has run a parallel
+    OpenCV step, a child that changes the thread count (`one_thread_per_worker`) waits
+    forever on a condition variable copied from threads that do not exist in the child
+    (measured: a pool worker hung in `cv2.setNumThreads` under a parent that had OCR'd a
+    photo). So before any fork the parent winds its own pool down to one thread, which is
+    safe there, and takes its count back once the child exists."""
+    global _cv2_parent_threads
+    cv2 = sys.modules.get("cv2")
+    if cv2 is None:
+        return
+    n = cv2.getNumThreads()
+    if n > 1:
+        _cv2_parent_threads = n
+        cv2.setNumThreads(1)
+
+
+def _cv2_threads_back_after_fork() -> None:
+    global _cv2_parent_threads
+    cv2 = sys.modules.get("cv2")
+    if cv2 is not None and _cv2_parent_threads:
+        cv2.setNumThreads(_cv2_parent_threads)
+    _cv2_parent_threads = 0
+
+
+def _cv2_count_not_ours_after_fork() -> None:
+    global _cv2_parent_threads
+    _cv2_parent_threads = 0  # the child keeps one thread until it says otherwise
+
+
+os.register_at_fork(before=_cv2_one_thread_before_fork,
+                    after_in_parent=_cv2_threads_back_after_fork,
+                    after_in_child=_cv2_count_not_ours_after_fork)
 
 
 def one_thread_per_worker() -> None:

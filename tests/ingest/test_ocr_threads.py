@@ -3,9 +3,11 @@ OpenMP); the main process, and a process that is no pool's worker, all cores."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 import cv2
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -63,3 +65,29 @@ def test_the_document_pool_worker_is_a_pool_worker(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("DATABASE_URL", raising=False)
     wp._init_worker(str(tmp_path))
     assert pool._one_thread and os.environ["OMP_THREAD_LIMIT"] == "1"
+
+
+def _become_pool_worker() -> None:
+    pool.one_thread_per_worker()
+    cv2.GaussianBlur(np.zeros((2000, 2000), np.uint8), (9, 9), 0)
+
+
+def test_a_worker_forked_after_parallel_opencv_work_starts(restored: None) -> None:
+    """OpenCV's thread pool does not survive fork: a worker forked from a parent that had run
+    a parallel OpenCV step hung for ever setting its thread count (seen with the document
+    pool under a parent that had OCR'd a photo). The parent's count is back afterwards."""
+    cv2.setNumThreads(2)
+    big = np.random.default_rng(0).integers(0, 255, (3000, 3000), dtype=np.uint8)
+    for _ in range(3):  # starts OpenCV's worker threads in this process
+        cv2.GaussianBlur(big, (9, 9), 0)
+        cv2.resize(big, (4000, 4000))
+    child = multiprocessing.get_context("fork").Process(target=_become_pool_worker)
+    child.start()
+    child.join(60)
+    hung = child.is_alive()
+    if hung:
+        child.kill()
+        child.join()
+    assert not hung, "the forked worker hung in OpenCV's thread set-up"
+    assert child.exitcode == 0
+    assert cv2.getNumThreads() == 2
