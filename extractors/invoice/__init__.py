@@ -57,6 +57,10 @@ REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)..
 # review by its confidence) is more useful than nothing
 REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.15}
 NO_CUSTOMER_TYPES = frozenset({"receipt"})  # document types that name no billed party
+SUM_TOLERANCE = Decimal("0.02")  # subtotal + tax = total to the cent, with a rounding step
+# sources whose value another sum checked already (a VAT table's rows: net + tax = gross at
+# the printed rate): the subtotal + tax = total check does not doubt them
+SELF_CHECKED_SOURCES = frozenset({"vat-table"})
 
 
 def _score_fields(lays: list[PageLayout], day_first: bool | None,
@@ -618,7 +622,7 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     candidates for a consistent set; cap what stays inconsistent. One row of a VAT table
     of several rates adds up too (net + tax = gross of that rate alone): never the set.
     Returns the fields of a set that adds up (their digits checked against each other)."""
-    tol = Decimal("0.02")
+    tol = SUM_TOLERANCE
     sub, tax, tot = (ranked.get(k, [])[:4] for k in ("subtotal", "tax_amount", "total_amount"))
     best = None
     for (ps, s), (pt, t), (pT, T) in product(sub, tax, tot):
@@ -669,6 +673,22 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
         if fields["due_date"].normalized < fields["invoice_date"].normalized:
             fields["due_date"].contradict()
     return checked
+
+
+def _sums_still_hold(fields: dict[str, Field]) -> None:
+    """`_arithmetic` chose subtotal, tax and total together, but later steps may replace the
+    total (the till's own arithmetic, the receipt ranker, a vendor's hints): a subtotal and
+    tax that no longer add up to the total reported are doubted, as `_arithmetic` doubts a
+    set it could not close. (Seen on a till receipt: change + the pre-rounding total closed
+    on the cash tendered and was taken for subtotal + tax at 0.99; the ranker then put the
+    right total in, and the two stayed at 0.99 beside it.)"""
+    if not {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
+        return
+    s, t, total = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
+    if abs(s + t - total) > SUM_TOLERANCE:
+        for name in ("subtotal", "tax_amount"):
+            if fields[name].source not in SELF_CHECKED_SOURCES:
+                fields[name].contradict()
 
 
 def _items_close(fields: dict[str, Field], total_lines: Decimal, tol: Decimal
@@ -1134,6 +1154,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
         _apply_receipt_model(lays, cands, fields)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
+    _sums_still_hold(fields)
     out = _reported(fields)
     if calibrate:
         final_calibration.apply(out)

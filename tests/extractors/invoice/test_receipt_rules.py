@@ -3,7 +3,10 @@ and the final per-field calibration map."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from lines_doc import doc_from_lines
 
 from extractors.invoice import (
     _company_evidence,
@@ -141,6 +144,27 @@ def test_till_arithmetic_names_the_total_over_an_accepted_amount():
                     "Date 01/02/2018", "Pay parking ticket 1.50 RM", "Total amount 1.50 RM",
                     "Accepted total 2.00 RM", "Change 0.50 RM", "Thank you"])
     assert extract_invoice(doc)["total_amount"].normalized == "1.50"
+
+
+def test_subtotal_and_tax_that_no_longer_add_up_to_the_reported_total_are_doubted():
+    """change + the pre-rounding total close on the cash tendered, which the arithmetic
+    search took for subtotal + tax = total; the total reported is the payable amount, so
+    the two do not add up to it and stay at or below 0.5 (they were 0.79 and 0.99)."""
+    from extractors.invoice import extract_invoice
+    from extractors.types import CAP_CONTRADICTED
+
+    lines = ["KEDAI RUNCIT MAJU SDN BHD", "(123456-X)", "NO 12 JALAN BESAR",
+             "43000 KAJANG SELANGOR", "GST ID : 000123456789", "TAX INVOICE",
+             "Date : 27/03/2018 12:31", "1 MINERAL WATER 1.50", "1 BREAD 4.20",
+             "1 BISCUIT 2.78", "Total Amt Incl. GST @ 6% : 8.48", "Rounding Adjustment : (0.02)",
+             "Total Amt Payable : 8.50", "Paid Amount : 100.00", "Change : 91.50", "Thank you"]
+    for ocr in (False, True):
+        got = extract_invoice(doc_from_lines(lines, ocr=ocr, conf=0.95), "receipt")
+        assert got["total_amount"].normalized == "8.50"
+        sub, tax = got.get("subtotal"), got.get("tax_amount")
+        assert sub is not None and tax is not None  # what the search took, still reported
+        assert Decimal(sub.normalized) + Decimal(tax.normalized) != Decimal("8.50")
+        assert sub.confidence <= CAP_CONTRADICTED and tax.confidence <= CAP_CONTRADICTED
 
 
 def test_negative_total_is_never_reported_when_a_positive_candidate_exists():
