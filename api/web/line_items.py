@@ -1,7 +1,7 @@
 """What the document page's line-item grid shows: each stored line as its cells, the line's
 quantity x unit price against its amount, and the sum of the amounts against the invoice's
-subtotal (or total when it has none) with the tolerance `ap.line_items_sum` uses, so the
-grid marks the same mismatch the finding reports. Display only: saving goes through
+subtotal, total or total less tax (`ap.line_items_sum`'s list: net or gross prices) with the
+tolerance that rule uses, so the grid marks the same mismatch the finding reports. Display only: saving goes through
 `workflow.corrections.correct_line_items`, which reads every cell again."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from policies.config import PolicyConfig
+from policies.rules.ap import line_sum_targets
 from policies.rules.base import fmt_money, parse_money
 from records.models import FieldRow
 from workflow.line_items import LineItemInput
@@ -31,8 +32,9 @@ class Grid:
     rows: list[GridRow]
     spare: int
     total: str | None  # sum of the amounts; None when one is unreadable or there are none
-    target_name: str | None  # subtotal, else total_amount (as the rule compares)
+    target_name: str | None  # what the lines add up to, else what the rule reports against
     target: str | None
+    others: list[str]  # the other amounts consistent lines may add up to (the rule's list)
     difference: str | None
     tolerance: str  # for the sum, per line
     min_tolerance: str  # receipts' rounding floor
@@ -41,8 +43,8 @@ class Grid:
 
     @property
     def target_label(self) -> str:
-        return {"subtotal": "Subtotal", "total_amount": "Total"}.get(self.target_name or "",
-                                                                      "Subtotal")
+        return {"subtotal": "Subtotal", "total_amount": "Total",
+                "total_less_tax": "Total less tax"}.get(self.target_name or "", "Subtotal")
 
 
 def _row(item: Any) -> GridRow:
@@ -69,17 +71,20 @@ def grid_of(rows: list[FieldRow], doc_type: str | None, config: PolicyConfig,
         r = by_name.get(name)
         return parse_money(r.normalized) if r is not None and r.normalized is not None else None
 
-    target_name = "subtotal" if money("subtotal") is not None else (
-        "total_amount" if money("total_amount") is not None else None)
-    target = money(target_name) if target_name else None
+    targets = line_sum_targets(money("subtotal"), money("tax_amount"), money("total_amount"))
     per_line = Decimal(config.amount_tolerance)
     floor = Decimal(config.receipt_rounding_tolerance) if doc_type == "receipt" else Decimal(0)
-    diff = target - total if target is not None and total is not None else None
     tol = max(per_line * max(1, len(lines)), floor)
+    # shown against the amount the lines add up to, else the one the finding names
+    closing = [t for t in targets if total is not None and abs(t[1] - total) <= tol]
+    target_name, target = (closing or targets or [(None, None)])[0]
+    diff = target - total if target is not None and total is not None else None
     return Grid(
         rows=lines, spare=SPARE_ROWS,
         total=fmt_money(total) if total is not None else None,
         target_name=target_name, target=fmt_money(target) if target is not None else None,
+        others=list(dict.fromkeys(fmt_money(v) for n, v in targets
+                                  if n != target_name and v != target)),
         difference=fmt_money(diff) if diff is not None else None,
         tolerance=str(per_line), min_tolerance=fmt_money(floor),
         mismatch=diff is not None and abs(diff) > tol, needs_attention=attention)

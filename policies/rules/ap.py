@@ -121,6 +121,19 @@ def arithmetic_total(inp: RuleInput) -> list[Violation]:
     ]
 
 
+def line_sum_targets(subtotal: Decimal | None, tax: Decimal | None, total: Decimal | None
+                     ) -> list[tuple[str, Decimal]]:
+    """What the lines of a consistent document add up to, first the one a mismatch is
+    reported against: the subtotal (net prices), the total (prices with tax included, as
+    most receipts and European shop bills print them) or the total less the tax (net
+    lines, no subtotal printed). The document page's line grid uses the same list."""
+    out = [(name, v) for name, v in (("subtotal", subtotal), ("total_amount", total))
+           if v is not None]
+    if total is not None and tax is not None:
+        out.append(("total_less_tax", total - tax))
+    return out
+
+
 def line_items_sum(inp: RuleInput) -> list[Violation]:
     items = inp.get("line_items")
     if not isinstance(items, list) or not items:
@@ -133,15 +146,16 @@ def line_items_sum(inp: RuleInput) -> list[Violation]:
         if amount is None:
             return []  # an unread line makes the sum meaningless
         amounts.append(amount)
-    target_name = "subtotal" if inp.money("subtotal") is not None else "total_amount"
-    target = inp.money(target_name)
-    if target is None:
+    targets = line_sum_targets(inp.money("subtotal"), inp.money("tax_amount"),
+                               inp.money("total_amount"))
+    if not targets:
         return []
+    target_name, target = targets[0]
     total = sum(amounts, Decimal(0))
     tol = Decimal(inp.config.amount_tolerance) * max(1, len(amounts))
     if inp.doc_type == "receipt":
         tol = max(tol, Decimal(inp.config.receipt_rounding_tolerance))
-    if abs(total - target) <= tol:
+    if any(abs(total - t) <= tol for _, t in targets):
         return []
     return [
         LINE_ITEMS_SUM.violation(
@@ -322,8 +336,9 @@ ARITHMETIC_TOTAL = Rule(
 )
 LINE_ITEMS_SUM = Rule(
     "ap.line_items_sum", AP, "medium",
-    "The line amounts do not add up to the subtotal (or the total when there is no "
-    "subtotal); not judged on line items read below judge_min_confidence.", line_items_sum,
+    "The line amounts add up to none of the subtotal, the total (prices with tax included) "
+    "or the total less the tax; not judged on line items read below judge_min_confidence.",
+    line_items_sum,
 )
 DUE_BEFORE_ISSUE = Rule(
     "ap.due_before_issue", INVOICE, "medium", "The due date is before the invoice date.",

@@ -62,6 +62,14 @@ def test_grid_edit_fixes_the_line_sum(server: tuple[str, Any], browser: Any,  # 
     expect(clerk.locator("#li-sum")).to_have_text("1100.00")
     expect(clerk.locator("#li-verdict")).to_have_text("Adds up")
     expect(lines.nth(1)).to_have_class("line")
+    # lines at prices with tax included add up to the total: consistent as well
+    clerk.keyboard.press("Control+A")
+    clerk.keyboard.type("309.00")
+    expect(clerk.locator("#li-sum")).to_have_text("1309.00")
+    expect(clerk.locator("#li-verdict")).to_have_text("Adds up")
+    clerk.keyboard.press("Control+A")
+    clerk.keyboard.type("100.00")
+    expect(clerk.locator("#li-verdict")).to_have_text("Adds up")
     # Add a line after it and delete it again, by keyboard.
     clerk.keyboard.press("Alt+Insert")
     expect(clerk.get_by_label("Description, line 3")).to_be_focused()

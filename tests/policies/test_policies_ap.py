@@ -122,6 +122,21 @@ def test_line_items_sum(ctx, config):
     assert "ap.line_items_sum" not in rules_of(run(no_sub, ctx, config))
 
 
+def test_line_items_at_prices_with_tax_included_add_up_to_the_total(ctx, config):
+    """Receipts and European shop bills print gross prices: lines that add up to the total
+    (or to the total less the tax) are consistent; lines that add up to none of subtotal,
+    total and total - tax are still a finding."""
+    gross = [{"description": "a", "amount": "71.40"}, {"description": "b", "amount": "47.60"}]
+    assert "ap.line_items_sum" not in rules_of(run(base_invoice(line_items=gross), ctx, config))
+    no_sub = base_invoice(subtotal=None, line_items=[{"description": "a", "amount": "100.00"}])
+    assert "ap.line_items_sum" not in rules_of(run(no_sub, ctx, config))
+    off = [{"description": "a", "amount": "71.40"}, {"description": "b", "amount": "40.00"}]
+    vs = [v for v in run(base_invoice(line_items=off), ctx, config)
+          if v.rule == "ap.line_items_sum"]
+    assert vs and vs[0].evidence["compared_field"] == "subtotal"
+    assert vs[0].evidence["line_items_sum"] == "111.40"
+
+
 def test_line_items_sum_not_judged_below_the_confidence_floor(ctx, config):
     """Lines read below `judge_min_confidence["line_items"]` raise no sum finding; at or
     above it (or with the floor lowered) the same lines do."""

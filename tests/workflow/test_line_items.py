@@ -135,3 +135,19 @@ def test_readers_see_the_grid_without_inputs(app: FastAPI, client: TestClient) -
     assert 'id="line-items-form"' in page and "Support hours" in page
     assert 'name="amount"' not in page and 'id="li-save"' not in page
     assert "Does not add up" in page
+
+
+def test_gross_lines_are_shown_against_the_total_and_raise_no_finding(
+        app: FastAPI, client: TestClient) -> None:
+    """Lines at prices with tax included add up to the total, not the subtotal: the grid
+    shows them against the total (the subtotal kept for the script as another consistent
+    sum) and `ap.line_items_sum` stays silent, as the rule's list says."""
+    gross = [{"description": "Consulting services", "amount": "1190.00"},
+             {"description": "Support hours", "amount": "119.00"}]
+    add_user(app, "pat", "ap")
+    doc = seed_document(app, "invoice", dict(FIELDS, line_items=(gross, gross, 0.9)))
+    assert not _rule_open(app, doc)
+    login(client, "pat")
+    page = client.get(f"/documents/{doc}").text
+    assert "Total on the invoice" in page and "Adds up" in page
+    assert 'data-value="1309.00"' in page and 'data-others="1100.00"' in page

@@ -276,7 +276,7 @@
   // ---------------------------------------------------------------- line-item grid
   // Add, delete and reorder lines in the page (the server reads the rows in their order
   // on save), and show each line's quantity x unit price and the sum of the amounts
-  // against the invoice's subtotal as they are typed. The server checks every cell again
+  // against the invoice's subtotal (or its total: gross prices) as they are typed. The server checks every cell again
   // with the project's money grammar; this parser only previews.
   const LINE_FOCUS_KEY = "backoffice-focus-line-items";
   function parseAmount(text) {
@@ -335,7 +335,10 @@
           out.after(s);
         }
       });
-      const target = document.getElementById("li-target").dataset.value;
+      const targetCell = document.getElementById("li-target");
+      const target = targetCell.dataset.value;
+      // the other amounts consistent lines may add up to (gross prices: the total)
+      const others = (targetCell.dataset.others || "").split(" ").filter(Boolean);
       const diffRow = document.getElementById("li-diff-row");
       const verdict = document.getElementById("li-verdict");
       document.getElementById("li-sum").textContent = lines && !unreadable ? fmtCents(sum) : "—";
@@ -344,8 +347,9 @@
         diffRow.classList.remove("mismatch"); verdict.textContent = "";
         return;
       }
+      const tol = Math.max(perLine * Math.max(1, lines), floor);
       const diff = parseAmount(target) - sum;
-      const bad = Math.abs(diff) > Math.max(perLine * Math.max(1, lines), floor);
+      const bad = Math.abs(diff) > tol && !others.some((o) => Math.abs(parseAmount(o) - sum) <= tol);
       document.getElementById("li-diff").textContent = fmtCents(diff);
       diffRow.classList.toggle("mismatch", bad);
       verdict.innerHTML = bad ? "<strong>Does not add up</strong>" : "Adds up";
