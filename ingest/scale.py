@@ -114,12 +114,14 @@ def skew_degrees(blobs: Blobs) -> float:
     return best
 
 
-def normalize_for_ocr(img: Image.Image) -> tuple[Image.Image, float]:
+def normalize_for_ocr(img: Image.Image, blobs: Blobs | None = None
+                      ) -> tuple[Image.Image, float]:
     """`img` shrunk so that its text is `TARGET_TEXT_HEIGHT_PX` high when it is taller
     than `MAX_TEXT_HEIGHT_PX` (and then straightened when its lines lean by `MIN_SKEW_DEG`
     or more), and the factor applied (1.0: unchanged). Never enlarges: the tesseract
-    engine upscales small images itself."""
-    blobs = character_blobs(img)
+    engine upscales small images itself. `blobs`: `img`'s, when measured already."""
+    if blobs is None:
+        blobs = character_blobs(img)
     if blobs is None:
         return img, 1.0
     h = float(np.median(blobs.heights))

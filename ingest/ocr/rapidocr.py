@@ -454,3 +454,46 @@ class RapidOcrEngine:
             page_height_pt / rgb.height,
         )
         return OcrResult(engine=self.name, words=order_words(words))
+
+
+@dataclass(frozen=True, slots=True)
+class LineDirections:
+    """Text lines RapidOCR's detector finds running across the page and down it, and how
+    many of each its direction classifier reads upside down (a line running down is
+    classified after a quarter turn counter-clockwise, as RapidOCR crops it)."""
+
+    across: int
+    down: int
+    across_flipped: int
+    down_flipped: int
+
+
+LINE_SHAPE = 1.5  # a box this many times longer one way than the other is a line that way
+
+
+def line_directions(image: Image.Image, threads: int | None = None) -> LineDirections | None:
+    """Detection and direction classification only (no recognition): which way the page's
+    text runs. None when no text line is found."""
+    import numpy as np
+
+    engine = _get_rapidocr(threads)
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    arr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+    img, ratio_h, ratio_w = engine.preprocess(arr)
+    img, _record = engine.maybe_add_letterbox(
+        img, {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}})
+    boxes, _elapsed = engine.auto_text_det(img)
+    if boxes is None or len(boxes) == 0:
+        return None
+    _crops, classes, _elapsed = engine.text_cls(engine.get_crop_img_list(img, boxes))
+    counts = {"across": 0, "down": 0, "across_flipped": 0, "down_flipped": 0}
+    for pts, (label, _score) in zip(boxes, classes, strict=False):
+        w = max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3]))
+        h = max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2]))
+        way = "down" if h >= LINE_SHAPE * w else "across" if w >= LINE_SHAPE * h else None
+        if way is None:
+            continue
+        counts[way] += 1
+        if str(label) == "180":
+            counts[f"{way}_flipped"] += 1
+    return LineDirections(**counts)

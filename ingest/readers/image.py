@@ -2,7 +2,8 @@
 
 Page size in points comes from the file's DPI when it is plausible; 72/96 dpi are
 software defaults rather than measurements, so those, like a missing value, mean
-"assume a 300 dpi scan" (points = px * 72 / 300). EXIF orientation is applied, images
+"assume a 300 dpi scan" (points = px * 72 / 300). EXIF orientation is applied, a first
+page whose lines run down it is turned upright (`ingest.orient`), images
 above `MAX_IMAGE_PIXELS` are refused before decoding (`too_large`), and photos whose
 text is larger than the recognisers read well are shrunk first (`ingest.scale`); page
 sizes in points never depend on that.
@@ -20,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ingest.errors import CorruptFile, TooLarge, TooManyPages
 from ingest.ocr.pool import OcrJob
 from ingest.options import IngestOptions
+from ingest.orient import upright
 from ingest.scale import normalize_for_ocr
 from ingest.types import Page
 
@@ -118,7 +120,8 @@ def plan_image(
             "(IngestOptions.max_pages)"
         )
     first, first_dpi = _load_frame(img, 0, filename)  # fail early on undecodable data
-    first, first_scale = normalize_for_ocr(first)
+    first, turn = upright(first)
+    first, first_scale = normalize_for_ocr(first, turn.blobs if turn.degrees == 0 else None)
     pages: list[Page] = []
     for i in range(n):
         try:
@@ -129,6 +132,8 @@ def plan_image(
         _check_pixels(w_px, h_px, filename)
         if _orientation_swaps(img):
             w_px, h_px = h_px, w_px
+        if i == 0 and turn.degrees in (90, 270):  # the first page was turned upright
+            w_px, h_px = h_px, w_px
         dpi = frame_dpi(img)
         pages.append(Page(number=i + 1, width=w_px * 72.0 / dpi, height=h_px * 72.0 / dpi))
     meta: dict[str, Any] = {
@@ -136,6 +141,7 @@ def plan_image(
         "image_size_px": [first.width, first.height],
         "image_dpi": first_dpi,
         "ocr_scale": round(first_scale, 4),  # < 1: the photo was shrunk for OCR
+        "turned_degrees": turn.degrees,  # the first page turned upright (counter-clockwise)
     }
 
     def jobs() -> Iterator[OcrJob]:
