@@ -16,6 +16,11 @@ a field reporting 70 values the scorer's own folds measured mostly their luck. T
 out-of-fold pick, and gives the calibration of the out-of-fold confidences. A field whose
 pooled out-of-fold F1 is not better with the ranker keeps the rule's pick (it is left out
 of the shipped bundle); so does one that gains less than `MIN_GAIN`.
+
+An end date computed from a duration is described by the shipped term model's score of that
+duration (`ranker.term_scores`), read from the model file as it stands when candidates are
+collected: after a change to the term field's features, run this command twice (the first
+run rebuilds the term model, the second the expiration model on its scores).
 """
 
 from __future__ import annotations

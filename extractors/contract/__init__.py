@@ -422,4 +422,5 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
         anchors={k: str(out[k].normalized).lower() for k in
                  ("agreement_date", "effective_date", "expiration_date", "term") if k in out},
     )
+    ctx.term_scores = ranker.term_scores(ranker.load(), cands["term"], ctx)
     return RawReading(out, evidence, cands, ctx, ft, sig)

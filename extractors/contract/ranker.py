@@ -168,6 +168,9 @@ class DocContext:
     nda: bool
     ocr_fraction: float
     anchors: dict[str, str] = field(default_factory=dict)  # field -> rule's top value
+    # (start, end) of a duration mention -> the shipped term model's score for its value:
+    # how much an end computed from that duration is the agreement's end (`term_scores`)
+    term_scores: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -309,6 +312,8 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
                     f[f"same_as:{anchor_name}"] = float(a == d)
                     f[f"after:{anchor_name}"] = float(d > a)
                     f[f"gap_years:{anchor_name}"] = max(-5.0, min(10.0, (d - a) / 372))
+            if c.field == "expiration_date" and ctx.term_scores:
+                f.update(_term_score_features(c, ctx))
             f["is_earliest"] = float(d == min(known_days))
             f["is_latest"] = float(d == max(known_days))
             if tail_days:
@@ -326,6 +331,17 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
     else:  # governing law: how often the place is named at all
         f["mentions"] = float(min(20, low_flat.count(key)))
     return f
+
+
+def _term_score_features(c: Candidate, ctx: DocContext) -> dict[str, float]:
+    """For an end computed from a duration: the term model's score of that duration (the
+    best over the candidate's derived mentions) and whether it is the document's best term."""
+    got = [ctx.term_scores[(h.start, h.end)] for h in c.hits
+           if h.pattern.startswith("derived.") and (h.start, h.end) in ctx.term_scores]
+    if not got:
+        return {}
+    best = max(ctx.term_scores.values())
+    return {"term_score": max(got), "term_top": float(max(got) >= best)}
 
 
 def _sentence(flat: str, start: int, end: int) -> str:
@@ -391,6 +407,23 @@ class FieldRanker:
             return None
         got = self.fields[field_name].best(features_all(cands, ctx), CONF_FLOOR, CONF_CEIL)
         return Choice(cands[got[0]], got[1]) if got else None
+
+
+def term_scores(model: FieldRanker | None, term_hits: list[Hit],
+                ctx: DocContext) -> dict[tuple[int, int], float]:
+    """The shipped term model's score of every term mention's value, by the mention's span
+    (empty when no term model is shipped). The term model is fitted on NDAs only (the
+    only source that labels a term), so it reads a CUAD contract it has never seen."""
+    if model is None or "term" not in model.fields:
+        return {}
+    cands = group("term", term_hits)
+    if not cands:
+        return {}
+    out: dict[tuple[int, int], float] = {}
+    for c, s in zip(cands, model.score("term", cands, ctx), strict=True):
+        for h in c.hits:
+            out[(h.start, h.end)] = max(s, out.get((h.start, h.end), 0.0))
+    return out
 
 
 def load(path: Path = MODEL_PATH) -> FieldRanker | None:

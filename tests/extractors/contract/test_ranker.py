@@ -149,3 +149,27 @@ def test_an_effective_date_defined_after_the_first_pages_is_found():
     assert raw.context.head_len < text.index("March 18")
     assert ("2019-03-18", "effective.defined") in {
         (h.normalized, h.pattern) for h in raw.candidates["effective_date"]}
+
+
+def test_derived_ends_carry_the_term_models_score_of_their_duration():
+    text = TEXT.replace("3. This Agreement", "3. The representations shall survive for two (2) "
+                        "years after the closing. 4. This Agreement")
+    raw = extract_contract_raw(text_to_doc(text))
+    model = ranker.load()
+    assert "term" in model.fields
+    scores = raw.context.term_scores
+    spans = {(h.start, h.end): h.normalized for h in raw.candidates["term"]}
+    assert set(scores) == set(spans)  # every term mention scored, by its span
+    cands = ranker.group("expiration_date", raw.candidates["expiration_date"])
+    rows = dict(zip((c.key for c in cands),
+                    ranker.features_all(cands, raw.context), strict=True))
+    three, two = rows["2018-03-03"], rows["2017-03-03"]  # effective + 3 years / + 2 years
+    best = max(scores.values())
+    assert three["term_score"] == max(s for sp, s in scores.items() if spans[sp] == "3_years")
+    assert three["term_top"] == float(three["term_score"] >= best)
+    assert two["term_score"] < three["term_score"]  # a survival period is not the term
+    # without a term model nothing is scored and the ends have no such feature
+    assert ranker.term_scores(None, raw.candidates["term"], raw.context) == {}
+    raw.context.term_scores = {}
+    plain = ranker.features_all(cands, raw.context)
+    assert all("term_score" not in f for f in plain)
