@@ -283,7 +283,7 @@ def name_cands(lay: PageLayout, header: list[Candidate], render: Callable[[str],
             if _overlap(seg.bbox, c.bbox) > 0 and seg.bbox[1] - c.bbox[3] < 1.5 * lay.word_height:
                 variants.append((f"{c.value} {seg.text}", union([c.bbox, seg.bbox]), 2))
         for text, box, n_lines in variants:
-            norm = render(text)
+            norm = render(ocr_marks(text))
             if not norm or (norm, n_lines) in seen:
                 continue
             seen.add((norm, n_lines))
@@ -312,16 +312,24 @@ def _row_text(row: Row) -> str:
     return " ".join(s.text for s in row.segments)
 
 
-# marks OCR reads into a thermal line that no address prints: a raised dot between words
-# (a speck) is a space, a bar between letters is the letter I
-OCR_MARKS = ((re.compile(r"\s*[·•]\s*"), " "), (re.compile(r"(?<=[A-Za-z])\|(?=[A-Za-z])"), "I"))
+# marks OCR reads into a thermal line that no name or address prints: a raised dot between
+# words (a speck) is a space, a bar between letters is the letter I, a yen sign among
+# letters or initials ("D.I.¥.") is the letter Y (the recogniser's Chinese charset has both),
+# and a one between two initials ("D.1.Y.") is the letter I
+OCR_MARKS = ((re.compile(r"\s*[·•]\s*"), " "), (re.compile(r"(?<=[A-Za-z])\|(?=[A-Za-z])"), "I"),
+             (re.compile(r"(?<=[A-Za-z.])¥(?=[A-Za-z.])|(?<=[A-Za-z]\.)¥"), "Y"),
+             (re.compile(r"(?<=\b[A-Z]\.)1(?=\.[A-Z]\.)"), "I"))
 
 
-def _address_line(row: Row) -> str:
-    text = _row_text(row)
+def ocr_marks(text: str) -> str:
+    """`text` with the marks of `OCR_MARKS` read as what the line prints."""
     for pattern, repl in OCR_MARKS:
         text = pattern.sub(repl, text)
     return text
+
+
+def _address_line(row: Row) -> str:
+    return ocr_marks(_row_text(row))
 
 
 class Join(StrEnum):

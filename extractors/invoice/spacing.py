@@ -38,7 +38,7 @@ negeri sembilan pulau pinang penang sabah sarawak putrajaya labuan darul ehsan t
 makmur aman ridzuan khusus petaling shah alam klang subang puchong cheras kepong ampang
 setapak cyberjaya serdang kajang rawang sentul bangsar damansara mont kiara kota
 tebrau skudai ipoh seremban kuantan kuching kota kinabalu pandan segambut gombak
-semenyih bangi bukit tinggi sungai sg simpang off utara selatan timur barat tengah
+semenyih bangi bukit tinggi sungai sungei sg simpang off utara selatan timur barat tengah laman
 malaysia singapore centre center mall avenue road street company parking gardens
 """
 

@@ -209,6 +209,16 @@ def test_address_lines_drop_ocr_specks_and_bars():
     assert not any("·" in g or "|" in g for g in got)
 
 
+
+def test_name_candidates_read_yen_signs_and_ones_among_initials_as_letters():
+    rows = ["MR. D.1.¥. (M) SDN BHD", "(860671-D)", "NO.1, JALAN MELATI", "TEL 03-1234567",
+            "TOTAL ¥1200", *["Thank you"] * 6]
+    doc = _till(rows)
+    names = {c.normalized for c in receipt_candidates(doc, {}).by_field["vendor_name"]}
+    assert any(scalar_match("vendor_name", "MR. D.I.Y. (M) SDN BHD", n) for n in names), names
+    assert rr.ocr_marks("TOTAL ¥1200") == "TOTAL ¥1200"  # a price sign stays
+    assert rr.ocr_marks("NO.1.JALAN") == "NO.1.JALAN"  # a house number is no initial
+
 def test_platt_map_is_monotone_and_bounded():
     p = PlattMap(2.0, -0.5)
     ys = p.predict([0.0, 0.1, 0.5, 0.9, 1.0])

@@ -36,6 +36,14 @@ def test_ocr_slips_fixed_only_towards_one_domain_word():
     assert fix_ocr_words("HARMONI") == "HARMONI"  # not "corrected" into English
 
 
+def test_place_name_words_one_slip_from_another_are_kept():
+    # "Laman" (a housing-area word) and "Sungei" (the old spelling of "Sungai" in place
+    # names) are words of their own, not slips of "Taman" and "Sungai"
+    assert fix_ocr_words("LAMAN RIMBUNAN") == "LAMAN RIMBUNAN"
+    assert fix_ocr_words("JLN SUNGEI BESI") == "JLN SUNGEI BESI"
+    assert fix_ocr_words("TANAN MELATI") == "TAMAN MELATI"
+
+
 @pytest.mark.parametrize("name", ["Textor GmbH", "Branchview Markt", "Hausmann mbH & Co. KG",
                                   "McDonald Supplies"])
 def test_title_case_words_and_legal_forms_stay_whole(name):
