@@ -1,7 +1,7 @@
 """Regional receipts and invoices as pictures, read by the real OCR: type and fields.
 
     PYTHONPATH=. python benchmarks/regional_photos.py [--docs 15] [--layouts receipt_de,...]
-        [--dpi 200] [--json out.json]
+        [--dpi 200] [--json out.json] [--ocr-lang eng+deu+fra] [--english-only]
 
 Why: `training.regional_eval` scores generated German till receipts, US restaurant checks
 and French, German and US TV-station invoices as word lists, with OCR's damage simulated;
@@ -11,7 +11,9 @@ words where its layout put them (DejaVu Sans Mono, black on a light grey page, l
 and noise, a small tilt), saves a JPEG and runs the real ingest, classifier and extractor on
 it, then scores the fields each layout labels with the evaluation's own rules
 (`training.regional_eval.LayoutScore`). Seeds are the evaluation's (no model was fitted on
-them). Nothing is written outside memory.
+them). Nothing is written outside memory. `--english-only` turns off the second reading of
+German/French pages with those tesseract models (`ingest.ocr.select`); `--ocr-lang` reads
+every page with the given models instead.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def picture(seed: int, layout: str, dpi: int) -> tuple[bytes, dict]:
     return out.getvalue(), truth
 
 
-def measure(layout: str, n: int, dpi: int) -> tuple[LayoutScore, float]:
+def measure(layout: str, n: int, dpi: int, options=None) -> tuple[LayoutScore, float]:
     from classifiers import classify
     from extractors import extract
     from ingest import read_bytes
@@ -84,7 +86,7 @@ def measure(layout: str, n: int, dpi: int) -> tuple[LayoutScore, float]:
     started = time.perf_counter()
     for i in range(n):
         data, truth = picture(EVAL_SEED + SEED_OFFSET + i, layout, dpi)
-        doc = read_bytes(f"{layout}-{i}.jpg", data)
+        doc = read_bytes(f"{layout}-{i}.jpg", data, options)
         cls = classify(doc)
         done.append((truth, extract(doc, cls), cls.doc_type))
     labelled = {f for truth, _, _ in done for f in SCORED if truth.get(f) is not None}
@@ -99,12 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layouts", default="receipt_de,receipt_us_restaurant")
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--ocr-lang", default="eng", help="tesseract models for every page")
+    ap.add_argument("--english-only", action="store_true",
+                    help="no second reading of German/French pages with their models")
     a = ap.parse_args(argv)
+    from ingest.options import IngestOptions
+
+    options = IngestOptions(ocr_lang=a.ocr_lang, ocr_more_languages=not a.english_only)
     report = {}
     for layout in a.layouts.split(","):
         if layout not in LAYOUTS:
             ap.error(f"unknown layout {layout!r}; known: {', '.join(sorted(LAYOUTS))}")
-        sc, secs = measure(layout, a.docs, a.dpi)
+        sc, secs = measure(layout, a.docs, a.dpi, options)
         per = {f: round(sc.f1(f), 3) for f in SCORED if sum(sc.counts[f]) > 0}
         report[layout] = {"docs": sc.n, "type_acc": sc.types_ok / sc.n,
                           "field_f1": round(sc.f1(), 4), "field_ece": round(sc.ece(), 4),

@@ -33,6 +33,9 @@ class IngestOptions:
     dpi: int = 300  # rasterisation of scanned PDF pages; assumed for images without DPI
     ocr_workers: int = field(default_factory=_default_workers)
     ocr_lang: str = "eng"
+    # With ocr_lang "eng": re-read pages that show German/French words with those tesseract
+    # models added, where installed (ingest/ocr/select.py)
+    ocr_more_languages: bool = True
     # "auto": re-OCR with rapidocr when tesseract's mean word confidence is below this
     rapidocr_threshold: float = 0.75
     # "auto": also re-OCR photo/receipt-like pages (height/width above this ratio)

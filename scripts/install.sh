@@ -8,8 +8,9 @@ DEV=0
 
 need_pkgs=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-# OCR engine, Python, and the libraries OpenCV (rapidocr) loads.
-for p in tesseract-ocr tesseract-ocr-eng libgl1 libglib2.0-0; do have "$p" || need_pkgs+=("$p"); done
+# OCR engine (English, and German/French models for pages that show those languages),
+# Python, and the libraries OpenCV (rapidocr) loads.
+for p in tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra libgl1 libglib2.0-0; do have "$p" || need_pkgs+=("$p"); done
 command -v python3 >/dev/null || need_pkgs+=(python3)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_pkgs+=(python3-venv)
 if [ "$DEV" = 1 ]; then

@@ -6,15 +6,23 @@ narrow photo-like page (till receipts), or amounts whose cents it lost (a typewr
 font's decimal point sits in a cell of its own, and tesseract's page segmentation may
 drop what follows it: "433." for 433.10, each at 96 % confidence). The result with the
 better mean confidence wins, so rapidocr's cost is paid only on hard pages.
+
+Languages: with the default `ocr_lang="eng"`, a page whose English reading shows German or
+French words (`LANGUAGE_EVIDENCE`) is read again with those tesseract models added
+("eng+deu"), where they are installed: the English model reads "RADEL" for "RÄDEL". English
+pages pay nothing and read exactly as before; a missing language pack is logged once and the
+English reading kept.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from PIL import Image
 
+from ingest._exec import tesseract as tesseract_exec
 from ingest.errors import OcrUnavailable
 from ingest.ocr.base import OcrEngine, OcrResult
 from ingest.ocr.punctuation import fuse_letters, fuse_punctuation
@@ -46,6 +54,54 @@ DROPPED_CENTS_MIN = 2  # one such word is a date ("5. März") or a list number a
 def dropped_cents(result: OcrResult) -> bool:
     """Whether several amounts of a reading end at their decimal point."""
     return sum(bool(_BARE_POINT.match(w.text)) for w in result.words) >= DROPPED_CENTS_MIN
+
+
+# Words (lower case, as the English model reads them: umlauts and accents may be lost) that
+# mark a page as German or French. Two distinct ones are needed: one is a name as often.
+LANGUAGE_EVIDENCE: dict[str, frozenset[str]] = {
+    "deu": frozenset({"summe", "zwischensumme", "mwst", "mwst.", "ust", "ust.", "rechnung",
+                      "rechnungsnummer", "rechnungsdatum", "betrag", "gesamtbetrag", "netto",
+                      "brutto", "kassenbon", "kassenbeleg", "rückgeld", "ruckgeld", "gegeben",
+                      "steuernummer", "kunde", "kundennummer", "datum", "gmbh", "straße",
+                      "strasse", "bitte", "vielen", "dank", "inkl.", "inkl", "zahlbar"}),
+    "fra": frozenset({"facture", "tva", "ttc", "ht", "montant", "siret", "siren", "échéance",
+                      "echeance", "règlement", "reglement", "payer", "sarl", "numéro", "numero",
+                      "merci", "paiement", "à", "émission", "emission", "réglé", "acompte"}),
+}
+LANGUAGE_EVIDENCE_MIN = 2
+
+
+def page_languages(result: OcrResult) -> list[str]:
+    """The languages besides English a first (English) reading shows evidence of."""
+    words = {w.text.lower().strip(":;,") for w in result.words}
+    return [lang for lang, vocab in LANGUAGE_EVIDENCE.items()
+            if len(words & vocab) >= LANGUAGE_EVIDENCE_MIN]
+
+
+@lru_cache(maxsize=8)
+def _installed(langs: tuple[str, ...]) -> tuple[str, ...]:
+    """The packs of `langs` tesseract has; a missing one is logged once."""
+    have = tesseract_exec.languages()
+    missing = [lang for lang in langs if lang not in have]
+    if missing:
+        log.warning("tesseract language pack(s) %s not installed: pages in those languages "
+                    "are read with the English model only (install %s)", ", ".join(missing),
+                    " ".join(f"tesseract-ocr-{m}" for m in missing))
+    return tuple(lang for lang in langs if lang in have)
+
+
+def read_in_its_language(first: OcrResult, image: Image.Image, page_width_pt: float,
+                         page_height_pt: float, options: IngestOptions) -> OcrResult:
+    """`first` (tesseract, English), or a reading with the page's other languages added
+    when it shows evidence of them and their packs are installed."""
+    if options.ocr_lang != "eng" or not options.ocr_more_languages:
+        return first
+    extra = _installed(tuple(page_languages(first)))
+    if not extra:
+        return first
+    engine = TesseractEngine(lang="+".join(("eng",) + extra), timeout_s=options.ocr_timeout_s,
+                             upscale_below_px=options.upscale_below_px)
+    return engine.recognize(image, page_width_pt, page_height_pt)
 
 
 def is_narrow(width: float, height: float, options: IngestOptions) -> bool:
@@ -87,11 +143,14 @@ def recognize_page(
     PDF; together with a narrow aspect ratio it triggers the rapidocr pass in "auto".
     """
     mode = options.ocr_engine
-    if mode in ("tesseract", "rapidocr"):
+    if mode == "rapidocr":
         return get_engine(mode, options, threads=threads).recognize(
             image, page_width_pt, page_height_pt
         )
     first = get_engine("tesseract", options).recognize(image, page_width_pt, page_height_pt)
+    first = read_in_its_language(first, image, page_width_pt, page_height_pt, options)
+    if mode == "tesseract":
+        return first
     if not wants_second_opinion(first, page_width_pt, page_height_pt, options, photo=photo):
         return first
     try:

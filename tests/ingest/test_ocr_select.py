@@ -23,3 +23,44 @@ def test_whole_amounts_and_a_single_numbered_point_do_not():
     fine = _result(["Subtotal", "433.10", "Tax", "$27.07", "am", "5.", "März"])
     assert not dropped_cents(fine)
     assert not wants_second_opinion(fine, 200, 300, IngestOptions())
+
+
+def test_german_and_french_words_ask_for_their_language_models():
+    from ingest.ocr.select import page_languages
+
+    de = _result(["Kassenbeleg", "RADEL", "SUMME", "EUR", "10,49", "inkl.", "MwSt"])
+    fr = _result(["FACTURE", "N°", "2024-17", "Total", "TTC", "TVA", "20%"])
+    en = _result(["TAX", "INVOICE", "TOTAL", "CASH", "Thank", "you", "GST"])
+    one = _result(["Invoice", "Rechnung", "Total"])  # a single word is a name as often
+    assert page_languages(de) == ["deu"]
+    assert page_languages(fr) == ["fra"]
+    assert page_languages(en) == []
+    assert page_languages(one) == []
+
+
+def test_a_missing_language_pack_keeps_the_english_reading(monkeypatch, caplog):
+    from ingest.ocr import select
+
+    select._installed.cache_clear()
+    monkeypatch.setattr(select.tesseract_exec, "languages", lambda: frozenset({"eng", "osd"}))
+    de = _result(["SUMME", "MwSt", "Kassenbon"])
+    with caplog.at_level("WARNING"):
+        got = select.read_in_its_language(de, None, 200, 300, IngestOptions())
+    select._installed.cache_clear()
+    assert got is de
+    assert "tesseract-ocr-deu" in caplog.text
+
+
+def test_english_pages_and_explicit_languages_are_read_once(monkeypatch):
+    from ingest.ocr import select
+
+    def fail(*a, **k):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(select.TesseractEngine, "recognize", fail)
+    en = _result(["TOTAL", "CASH", "GST"])
+    assert select.read_in_its_language(en, None, 200, 300, IngestOptions()) is en
+    de = _result(["SUMME", "MwSt", "Kassenbon"])
+    assert select.read_in_its_language(de, None, 200, 300, IngestOptions(ocr_lang="deu")) is de
+    off = IngestOptions(ocr_more_languages=False)
+    assert select.read_in_its_language(de, None, 200, 300, off) is de
