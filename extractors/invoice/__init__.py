@@ -645,11 +645,8 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             fields[name] = Field(c.value, c.normalized, min(0.98, max(p, 0.5) + 0.2), c.page,
                                  c.bbox, src)
             checked.append(fields[name])
-    elif {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
-        s, t, T = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
-        if abs(s + t - T) > tol:
-            for k in ("subtotal", "tax_amount"):
-                fields[k].contradict()
+    else:
+        _sums_hold(fields)
     if "subtotal" in fields and "total_amount" in fields and "tax_amount" not in fields:
         if _d(fields["subtotal"].normalized) > _d(fields["total_amount"].normalized):
             fields["subtotal"].contradict()
@@ -675,13 +672,13 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     return checked
 
 
-def _sums_still_hold(fields: dict[str, Field]) -> None:
-    """`_arithmetic` chose subtotal, tax and total together, but later steps may replace the
-    total (the till's own arithmetic, the receipt ranker, a vendor's hints): a subtotal and
-    tax that no longer add up to the total reported are doubted, as `_arithmetic` doubts a
-    set it could not close. (Seen on a till receipt: change + the pre-rounding total closed
-    on the cash tendered and was taken for subtotal + tax at 0.99; the ranker then put the
-    right total in, and the two stayed at 0.99 beside it.)"""
+def _sums_hold(fields: dict[str, Field]) -> None:
+    """A subtotal and tax that do not add up to the total are doubted (a VAT table's tax,
+    checked by its own rows, is not). `_arithmetic` asks when no set of candidates closes,
+    and `extract_invoice` again at the end: later steps may replace the total (the till's
+    own arithmetic, the receipt ranker, a vendor's hints). (Seen on a till receipt: change +
+    the pre-rounding total closed on the cash tendered and was taken for subtotal + tax at
+    0.99; the ranker then put the right total in, and the two stayed at 0.99 beside it.)"""
     if not {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
         return
     s, t, total = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
@@ -1154,7 +1151,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
         _apply_receipt_model(lays, cands, fields)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
-    _sums_still_hold(fields)
+    _sums_hold(fields)
     out = _reported(fields)
     if calibrate:
         final_calibration.apply(out)
