@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from PIL import Image
@@ -99,9 +100,8 @@ def read_in_its_language(first: OcrResult, image: Image.Image, page_width_pt: fl
     extra = _installed(tuple(page_languages(first)))
     if not extra:
         return first
-    engine = TesseractEngine(lang="+".join(("eng",) + extra), timeout_s=options.ocr_timeout_s,
-                             upscale_below_px=options.upscale_below_px)
-    return engine.recognize(image, page_width_pt, page_height_pt)
+    more = replace(options, ocr_lang="+".join(("eng",) + extra))
+    return get_engine("tesseract", more).recognize(image, page_width_pt, page_height_pt)
 
 
 def is_narrow(width: float, height: float, options: IngestOptions) -> bool:
