@@ -54,7 +54,6 @@ class Turn:
     degrees: int
     vertical_share: float | None
     lines: LineDirections | None = None
-    blobs: Blobs | None = None  # of the page as it came (reused when it was not turned)
 
 
 def vertical_share(blobs: Blobs) -> float:
@@ -76,21 +75,24 @@ def turn_for(lines: LineDirections | None) -> int:
     return 0
 
 
-def upright(img: Image.Image, *, threads: int | None = None) -> tuple[Image.Image, Turn]:
-    """`img` turned upright when its lines run down the page (else `img` itself)."""
-    blobs = character_blobs(img)
+def upright(img: Image.Image, blobs: Blobs | None = None, *, threads: int | None = None
+            ) -> tuple[Image.Image, Turn]:
+    """`img` turned upright when its lines run down the page (else `img` itself).
+    `blobs`: `img`'s, when measured already."""
+    if blobs is None:
+        blobs = character_blobs(img)
     if blobs is None:
         return img, Turn(0, None)
     share = vertical_share(blobs)
     if share < TURN_SHARE:
-        return img, Turn(0, share, blobs=blobs)
+        return img, Turn(0, share)
     try:
         lines = line_directions(img, threads)
     except OcrUnavailable as exc:
         log.warning("page orientation not checked (%s): read as it came", exc.message)
-        return img, Turn(0, share, blobs=blobs)
+        return img, Turn(0, share)
     degrees = turn_for(lines)
     if degrees:
         log.info("page turned %d degrees upright (%s)", degrees, lines)
         img = img.rotate(degrees, expand=True)
-    return img, Turn(degrees, share, lines, blobs)
+    return img, Turn(degrees, share, lines)

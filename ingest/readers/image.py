@@ -21,8 +21,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ingest.errors import CorruptFile, TooLarge, TooManyPages
 from ingest.ocr.pool import OcrJob
 from ingest.options import IngestOptions
-from ingest.orient import upright
-from ingest.scale import normalize_for_ocr
+from ingest.orient import Turn, upright
+from ingest.scale import character_blobs, normalize_for_ocr
 from ingest.types import Page
 
 ASSUMED_DPI = 300.0
@@ -120,8 +120,11 @@ def plan_image(
             "(IngestOptions.max_pages)"
         )
     first, first_dpi = _load_frame(img, 0, filename)  # fail early on undecodable data
-    first, turn = upright(first)
-    first, first_scale = normalize_for_ocr(first, turn.blobs if turn.degrees == 0 else None)
+    blobs = character_blobs(first)  # measured once for the turn and the shrink
+    turn, first_scale = Turn(0, None), 1.0  # no characters (blank, a logo): read as it is
+    if blobs is not None:
+        first, turn = upright(first, blobs)
+        first, first_scale = normalize_for_ocr(first, blobs if turn.degrees == 0 else None)
     pages: list[Page] = []
     for i in range(n):
         try:
