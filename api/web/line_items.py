@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from policies.config import PolicyConfig
-from policies.rules.ap import line_sum_targets
+from policies.rules.ap import line_sum_targets, line_sum_tolerance
 from policies.rules.base import fmt_money, parse_money
 from records.models import FieldRow
 from workflow.line_items import LineItemInput
@@ -74,7 +74,7 @@ def grid_of(rows: list[FieldRow], doc_type: str | None, config: PolicyConfig,
     targets = line_sum_targets(money("subtotal"), money("tax_amount"), money("total_amount"))
     per_line = Decimal(config.amount_tolerance)
     floor = Decimal(config.receipt_rounding_tolerance) if doc_type == "receipt" else Decimal(0)
-    tol = max(per_line * max(1, len(lines)), floor)
+    tol = line_sum_tolerance(config, doc_type, len(lines))
     # shown against the amount the lines add up to, else the one the finding names
     closing = [t for t in targets if total is not None and abs(t[1] - total) <= tol]
     target_name, target = (closing or targets or [(None, None)])[0]

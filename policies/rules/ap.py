@@ -8,6 +8,7 @@ from decimal import Decimal
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from policies.config import PolicyConfig
 from policies.keys import normalize_iban, normalize_invoice_number, numbers_related
 from policies.rules.base import Rule, RuleInput, fmt_money, parse_date, parse_money
 from policies.types import Violation
@@ -134,6 +135,15 @@ def line_sum_targets(subtotal: Decimal | None, tax: Decimal | None, total: Decim
     return out
 
 
+def line_sum_tolerance(config: PolicyConfig, doc_type: str | None, lines: int) -> Decimal:
+    """How far the lines' sum may miss: the amount tolerance per line, at least a
+    receipt's cash rounding. The document page's line grid marks mismatches with it too."""
+    tol = Decimal(config.amount_tolerance) * max(1, lines)
+    if doc_type == "receipt":
+        tol = max(tol, Decimal(config.receipt_rounding_tolerance))
+    return tol
+
+
 def line_items_sum(inp: RuleInput) -> list[Violation]:
     items = inp.get("line_items")
     if not isinstance(items, list) or not items:
@@ -152,9 +162,7 @@ def line_items_sum(inp: RuleInput) -> list[Violation]:
         return []
     target_name, target = targets[0]
     total = sum(amounts, Decimal(0))
-    tol = Decimal(inp.config.amount_tolerance) * max(1, len(amounts))
-    if inp.doc_type == "receipt":
-        tol = max(tol, Decimal(inp.config.receipt_rounding_tolerance))
+    tol = line_sum_tolerance(inp.config, inp.doc_type, len(amounts))
     if any(abs(total - t) <= tol for _, t in targets):
         return []
     return [
