@@ -1,8 +1,9 @@
 """Character error rate of RapidOCR's line readings: its own recogniser (PP-OCRv4), the
-second recogniser alone (PP-OCRv6 small), and the two merged (`ingest.ocr.second_reading`).
+second recogniser alone (PP-OCRv6 small), and the two merged (`ingest.ocr.second_reading`);
+with `--engine tesseract`, how often tesseract reads a line exactly.
 
-    .venv/bin/python benchmarks/ocr_second_reading.py [--corpus ../shared/corpus/sroie]
-        [--limit N] [--workers 2]
+    .venv/bin/python benchmarks/ocr_second_reading.py [--corpus ../shared/train/sroie]
+        [--limit N] [--workers 2] [--engine rapidocr|tesseract]
 
 Why this exists: the merge rules in `ingest/ocr/second_reading.py` decide, stretch by
 stretch, which model to believe. Field scores move only where a vendor line is involved;
@@ -13,6 +14,10 @@ NFKC-insensitive, as the field scoring is. Reported: total edit distance / total
 characters, and lines read exactly, for each of the three readings. Also reported, for
 lines by how many characters the two models disagreed on, how often the merged line was
 exact (the table behind the OCR'd name/address confidences in `extractors/invoice`).
+Tesseract's lines (its own line numbers) are paired the same way and counted by the lowest
+word confidence tesseract gave in the line: the table for names and addresses tesseract
+read alone. Those tables are confidences, so they are measured on TRAIN (the default);
+DEV is for evaluation only.
 """
 
 from __future__ import annotations
@@ -80,20 +85,68 @@ def read_one(image: str) -> list[tuple[str, str, str, str, int]]:
     return out
 
 
+def read_tesseract(image: str) -> list[tuple[float, bool]]:
+    """(lowest word confidence, read exactly) per paired tesseract line of one receipt."""
+    from PIL import Image
+
+    from ingest.ocr.tesseract import TesseractEngine
+
+    truth_file = Path(image).with_suffix("").with_suffix(".truth.json")
+    lines = json.loads(truth_file.read_text()).get("ocr_lines") or []
+    if not lines:
+        return []
+    img = Image.open(image)
+    words = TesseractEngine().recognize(img, img.width, img.height).words
+    truth_boxes = [(_bbox(list(zip(t["bbox"][0::2], t["bbox"][1::2], strict=True))),
+                    t["text"]) for t in lines]
+    by_line: dict[int, list[Any]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    out = []
+    for ws in by_line.values():
+        box = (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws),
+               max(w.bbox[2] for w in ws), max(w.bbox[3] for w in ws))
+        best = max(truth_boxes, key=lambda t: _iou(box, t[0]))
+        if _iou(box, best[0]) < 0.5:
+            continue
+        text = " ".join(w.text for w in ws)
+        out.append((min(w.conf for w in ws), _norm(text) == _norm(best[1])))
+    return out
+
+
+# lower edges of the lowest-word-confidence bins (`TESSERACT_LINE_EXACT`)
+CONF_EDGES = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+def tesseract_report(images: list[str], workers: int) -> None:
+    with ProcessPoolExecutor(workers) as pool:
+        rows = [r for doc in pool.map(read_tesseract, images) for r in doc]
+    print(f"{len(images)} receipts, {len(rows)} paired tesseract lines")
+    print("  tesseract line exact, by the lowest word confidence in the line:")
+    for lo, hi in zip(CONF_EDGES, (*CONF_EDGES[1:], 1.01), strict=True):
+        sel = [ok for conf, ok in rows if lo <= conf < hi]
+        print(f"    {lo:.2f}-{min(hi, 1.0):.2f}: {sum(sel)}/{len(sel)} = "
+              f"{sum(sel) / max(len(sel), 1):.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     from rapidfuzz.distance import Levenshtein
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2]
-                                            / "shared" / "corpus" / "sroie"))
+                                            / "shared" / "train" / "sroie"))
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--engine", choices=("rapidocr", "tesseract"), default="rapidocr")
     args = ap.parse_args(argv)
     images = sorted(str(p) for p in Path(args.corpus).glob("*.jpg"))
     if args.limit:
         images = images[:args.limit]
     if not images:
         raise SystemExit(f"no .jpg receipts under {args.corpus}")
+    if args.engine == "tesseract":
+        tesseract_report(images, args.workers)
+        return 0
     with ProcessPoolExecutor(args.workers) as pool:
         rows = [r for doc in pool.map(read_one, images) for r in doc]
     chars = sum(len(_norm(t)) for t, *_ in rows)

@@ -854,17 +854,27 @@ _US_STATE_ZIP = re.compile(r",\s*(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d
 
 # On OCR'd pages a long text value is rarely read character-exactly even when the right
 # line was chosen; the models were calibrated on clean generated text, so OCR'd text
-# fields are capped (measured exact-match rates on scanned receipts are far lower).
+# fields are bounded by how often such lines are read exactly (the tables below). These
+# flat caps stand only where neither table speaks: RapidOCR's lines read once (the
+# second reading turned off).
 _OCR_TEXT_CAP = {"vendor_name": 0.75, "vendor_address": 0.55, "customer_name": 0.5}
+
+# Where tesseract alone read an OCR'd name or address, how often a line is read exactly,
+# by the lowest word confidence tesseract gave in it: (lowest confidence from, exact
+# rate), measured on the 2191 TRAIN SROIE line transcripts tesseract's lines pair with
+# (`benchmarks/ocr_second_reading.py --engine tesseract --corpus ../shared/train/sroie`).
+# Thermal receipts are hard pages, so on a clean scan this bound errs low.
+TESSERACT_LINE_EXACT = ((0.0, 0.130), (0.5, 0.300), (0.7, 0.466), (0.8, 0.546),
+                        (0.85, 0.751), (0.9, 0.892), (0.95, 0.946))
 
 
 # Where two recognisers read every line of an OCR'd name or address
 # (ingest/ocr/second_reading.py), how often a line is read exactly, by how many
-# characters the two disagreed on in it (0, 1, 2, 3 or more): measured on the 4437
-# SROIE line transcripts (`benchmarks/ocr_second_reading.py`, "exact by disputes"). The
-# value's confidence is at most the product over its lines; the flat caps above stand
-# where no second reading was made.
-LINE_EXACT_BY_DISPUTES = (0.935, 0.695, 0.528, 0.482)
+# characters the two disagreed on in it (0, 1, 2, 3 or more): measured on the 6630
+# TRAIN SROIE line transcripts the recognisers' lines pair with
+# (`benchmarks/ocr_second_reading.py --corpus ../shared/train/sroie`, "exact by
+# disputes"). The value's confidence is at most the product over its lines.
+LINE_EXACT_BY_DISPUTES = (0.929, 0.642, 0.469, 0.329)
 
 
 def _read_agreement(words: list[Word]) -> float | None:
@@ -879,6 +889,18 @@ def _read_agreement(words: list[Word]) -> float | None:
         return None
     top = len(LINE_EXACT_BY_DISPUTES) - 1
     return float(np.prod([LINE_EXACT_BY_DISPUTES[min(d, top)] for d in per_line.values()]))
+
+
+def _tesseract_exact(words: list[Word]) -> float | None:
+    """Chance that every line of these words, read by tesseract, is read exactly, from
+    the lowest word confidence in each line (`TESSERACT_LINE_EXACT`); None for no words."""
+    lowest: dict[int, float] = {}
+    for w in words:
+        lowest[w.line] = min(lowest.get(w.line, 1.0), w.conf)
+    if not lowest:
+        return None
+    return float(np.prod([next(rate for edge, rate in reversed(TESSERACT_LINE_EXACT)
+                                if c >= edge) for c in lowest.values()]))
 
 
 def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field],
@@ -901,10 +923,14 @@ def _ocr_discount(lays: list[PageLayout], fields: dict[str, Field],
                   if w.bbox[0] >= b[0] - 1 and w.bbox[2] <= b[2] + 1 and
                   min(w.bbox[3], b[3]) - max(w.bbox[1], b[1]) >=
                   0.5 * max(1e-6, w.bbox[3] - w.bbox[1])]
-        agreement = _read_agreement(inside) if name in _OCR_TEXT_CAP else None
+        agreement = None
+        if name in _OCR_TEXT_CAP:
+            agreement = _read_agreement(inside)
+            if agreement is None and lay.page.ocr_engine == "tesseract":
+                agreement = _tesseract_exact(inside)
         if agreement is not None:
-            # the recognisers' agreement already measures how well the text was read:
-            # the word confidences would count the same doubt twice
+            # how often such lines are read exactly already weighs the recognisers' doubt:
+            # the word confidences would count it twice
             f.confidence = min(f.confidence, agreement)
             continue
         if inside:

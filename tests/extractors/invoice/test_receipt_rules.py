@@ -252,6 +252,37 @@ def test_recognisers_agreement_bounds_ocr_name_and_address_confidence():
     assert abs(_read_agreement(words) - want) < 1e-9
 
 
+def test_tesseract_word_confidences_bound_ocr_name_and_address_confidence():
+    """A page tesseract read alone: each line of a name or address counts with the rate
+    at which lines of its lowest word confidence are read exactly (measured on TRAIN
+    receipts), not a flat cap; RapidOCR pages read once keep the flat caps."""
+    from extractors.invoice import TESSERACT_LINE_EXACT, _tesseract_exact, extract_invoice
+
+    rows = ["KEDAI RUNCIT MAJU SDN BHD", "NO 5, JALAN MAWAR,", "40000 SHAH ALAM",
+            "Date 01/02/2018", "TOTAL 9.90"]
+    rate = dict(TESSERACT_LINE_EXACT)
+
+    def read(engine: str, name_conf: float) -> dict:
+        doc = _receipt(rows)
+        doc.pages[0].ocr_engine = engine
+        for w in doc.pages[0].words:
+            w.conf = name_conf if w.line == 0 else 0.97
+        return extract_invoice(doc)
+
+    sure, unsure = read("tesseract", 0.97), read("tesseract", 0.6)
+    assert 0.75 < sure["vendor_name"].confidence <= rate[0.95] + 1e-9
+    assert unsure["vendor_name"].confidence <= rate[0.5] + 1e-9
+    assert sure["vendor_address"].confidence <= rate[0.95] ** 2 + 1e-9
+    rapid = read("rapidocr", 0.97)
+    assert rapid["vendor_name"].confidence <= 0.75
+    assert rapid["vendor_address"].confidence <= 0.55
+    words = _receipt(rows).pages[0].words
+    for w in words:
+        w.conf = 0.82 if w.line == 2 else 0.99
+    assert abs(_tesseract_exact(words) - rate[0.8] * rate[0.95] ** 4) < 1e-9
+    assert _tesseract_exact([]) is None
+
+
 @pytest.mark.parametrize("text, want", [
     ("Free Service Abonné", "Free"),
     ("ACME Ltd - Customer Service", "ACME Ltd"),
