@@ -159,8 +159,12 @@ def _list_model(train: list[DocCands]) -> Callable[[DocCands], bool]:
         return _grid(THRESHOLDS)(train)
     lr = LogisticRegression(C=1.0, max_iter=1000).fit([list_features(d) for d in fit], ys)
 
+    seen: dict[int, float] = {}
+
     def prob(d: DocCands) -> float:
-        return float(lr.predict_proba([list_features(d)])[0, 1]) if d.oof else -1.0
+        if id(d) not in seen:
+            seen[id(d)] = float(lr.predict_proba([list_features(d)])[0, 1]) if d.oof else -1.0
+        return seen[id(d)]
     t = _best_t(FINE_THRESHOLDS, train, prob)
     return lambda d: prob(d) >= t
 
