@@ -83,21 +83,24 @@ def _link_is_logit(loss: Any) -> bool:
 
 class _Forest:
     """Binary trees in flat arrays, evaluated together: node index per (row, tree), moved
-    one level down per step for `depth` steps (a leaf points at itself)."""
+    one level down per step for `depth` steps (a leaf points at itself). Built from all
+    trees' nodes concatenated (`sizes`: nodes per tree; `left`/`right` count from each
+    tree's first node), in a few array operations whatever the number of trees."""
 
-    def __init__(self, trees: list[dict[str, np.ndarray]], depth: int) -> None:
-        offsets = np.cumsum([0] + [len(t["feature"]) for t in trees])
+    def __init__(self, sizes: list[int], *, feature: np.ndarray, threshold: np.ndarray,
+                 missing_left: np.ndarray, left: np.ndarray, right: np.ndarray,
+                 leaf: np.ndarray, value: np.ndarray, depth: int) -> None:
+        offsets = np.cumsum([0, *sizes])
         self.roots = offsets[:-1].astype(np.intp)
-        cat = lambda key: np.concatenate([t[key] for t in trees])  # noqa: E731
-        leaf = cat("leaf")
-        self.feature = np.where(leaf, 0, cat("feature")).astype(np.intp)
-        self.threshold = cat("threshold").astype(np.float64)
-        self.missing_left = cat("missing_left").astype(bool)
+        leaf = leaf.astype(bool)
+        self.feature = np.where(leaf, 0, feature).astype(np.intp)
+        self.threshold = threshold.astype(np.float64)
+        self.missing_left = missing_left.astype(bool)
         ids = np.arange(len(leaf), dtype=np.intp)
-        base = np.repeat(offsets[:-1], [len(t["feature"]) for t in trees]).astype(np.intp)
-        self.left = np.where(leaf, ids, cat("left").astype(np.intp) + base)
-        self.right = np.where(leaf, ids, cat("right").astype(np.intp) + base)
-        self.value = cat("value").astype(np.float64)
+        base = np.repeat(self.roots, sizes)
+        self.left = np.where(leaf, ids, left.astype(np.intp) + base)
+        self.right = np.where(leaf, ids, right.astype(np.intp) + base)
+        self.value = value.astype(np.float64)
         self.depth = int(depth)
 
     def leaf_values(self, X: np.ndarray, nan_aware: bool) -> np.ndarray:
@@ -170,18 +173,22 @@ class HistGradientBoosting(_Pickled):
             raise NotReproduced("histogram boosting: only binary log-loss is evaluated here")
         if s.get("_preprocessor") is not None or s.get("is_categorical_") is not None:
             raise NotReproduced("histogram boosting: categorical features")
-        trees, depth = [], 0
+        per_tree = []
         for iteration in s["_predictors"]:
             (pred,) = iteration
-            nodes = pred.get("nodes")
-            if nodes is None or nodes["is_categorical"].any():
+            if pred.get("nodes") is None:
+                raise NotReproduced("histogram boosting: a tree without nodes")
+            per_tree.append(pred.get("nodes"))
+        self._forest = None
+        if per_tree:
+            nodes = np.concatenate(per_tree)
+            if nodes["is_categorical"].any():
                 raise NotReproduced("histogram boosting: categorical splits")
-            trees.append({"feature": nodes["feature_idx"], "threshold": nodes["num_threshold"],
-                          "missing_left": nodes["missing_go_to_left"], "left": nodes["left"],
-                          "right": nodes["right"], "leaf": nodes["is_leaf"].astype(bool),
-                          "value": nodes["value"]})
-            depth = max(depth, int(nodes["depth"].max()))
-        self._forest = _Forest(trees, depth) if trees else None
+            self._forest = _Forest(
+                [len(n) for n in per_tree], feature=nodes["feature_idx"],
+                threshold=nodes["num_threshold"], missing_left=nodes["missing_go_to_left"],
+                left=nodes["left"], right=nodes["right"], leaf=nodes["is_leaf"],
+                value=nodes["value"], depth=int(nodes["depth"].max()))
         self._baseline = np.asarray(s["_baseline_prediction"], dtype=np.float64).reshape(-1)
         self.classes_ = s["classes_"]
         self.n_features_in_ = int(s["n_features_in_"])
@@ -243,22 +250,22 @@ class GradientBoosting(_Pickled):
             self._init = _logit(float(p[0]))
         else:
             raise NotReproduced("gradient boosting: an init other than the prior or zero")
-        trees, depth = [], 0
-        for reg in est[:, 0]:
-            t = reg.get("tree_")
-            if not isinstance(t, TreeNodes) or t.get("nodes") is None:
-                raise NotReproduced("gradient boosting: a stage is not a fitted tree")
-            nodes, values = t.get("nodes"), t.get("values")
-            if values.shape[1:] != (1, 1):
-                raise NotReproduced("gradient boosting: trees with several outputs")
-            leaf = nodes["left_child"] == -1
-            trees.append({"feature": nodes["feature"], "threshold": nodes["threshold"],
-                          "missing_left": np.zeros(len(nodes), bool),
-                          "left": np.where(leaf, 0, nodes["left_child"]),
-                          "right": np.where(leaf, 0, nodes["right_child"]), "leaf": leaf,
-                          "value": values[:, 0, 0]})
-            depth = max(depth, int(t.get("max_depth")))
-        self._forest = _Forest(trees, depth)
+        trees = [reg.get("tree_") for reg in est[:, 0]]
+        if not all(isinstance(t, TreeNodes) and t.get("nodes") is not None for t in trees):
+            raise NotReproduced("gradient boosting: a stage is not a fitted tree")
+        values = [t.get("values") for t in trees]
+        if any(v.shape[1:] != (1, 1) for v in values):
+            raise NotReproduced("gradient boosting: trees with several outputs")
+        per_tree = [t.get("nodes") for t in trees]
+        nodes = np.concatenate(per_tree)
+        leaf = nodes["left_child"] == -1  # scikit-learn's TREE_LEAF
+        self._forest = _Forest(
+            [len(n) for n in per_tree], feature=nodes["feature"],
+            threshold=nodes["threshold"], missing_left=np.zeros(len(nodes), bool),
+            left=np.where(leaf, 0, nodes["left_child"]),
+            right=np.where(leaf, 0, nodes["right_child"]), leaf=leaf,
+            value=np.concatenate(values)[:, 0, 0],
+            depth=max(int(t.get("max_depth")) for t in trees))
         self._rate = float(s["learning_rate"])
         self.classes_ = s["classes_"]
         self.n_features_in_ = int(s["n_features_in_"])
@@ -343,7 +350,18 @@ _PARTS = [
     _part("sklearn.tree._tree", "Tree", TreeNodes),
 ]
 
+# The random generators fitting kept (a tree ensemble's feature subsampling state): never
+# used to predict, and rebuilding them imports numpy.random (~10 ms of a one-file run).
+_RANDOM_STATE = [
+    _part("numpy.random._pickle", name) for name in (
+        "__randomstate_ctor", "__generator_ctor", "__bit_generator_ctor")] + [
+    _part(module, name) for module, name in (
+        ("numpy.random._mt19937", "MT19937"), ("numpy.random._pcg64", "PCG64"),
+        ("numpy.random.bit_generator", "SeedSequence"),
+        ("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"))]
+
 # (module, class) as scikit-learn pickles them -> the stand-in unpickled in their place
 STAND_INS: dict[tuple[str, str], type] = {
     cls.SKLEARN: cls
-    for cls in [HistGradientBoosting, GradientBoosting, Dummy, DictVectorizerMap, *_PARTS]}
+    for cls in [HistGradientBoosting, GradientBoosting, Dummy, DictVectorizerMap, *_PARTS,
+                *_RANDOM_STATE]}
