@@ -167,7 +167,8 @@ def load_checked(path: Path, rebuild: str | None = None, sklearn: bool = False) 
             f"{path.name}: sha256 {digest[:12]} does not match its manifest "
             f"({str(meta.get('sha256'))[:12]}); the file is damaged or from another build: "
             f"rebuild it ({meta.get('rebuild', 'see README')}) or restore both files")
-    bundle = container.loads(raw, str(path), sklearn=sklearn)
+    bundle = (container.loads(raw, str(path), sklearn=True) if sklearn
+              else container.loads(raw, str(path)))
     version = bundle_version(bundle)
     # a bundle without a version of its own is identified by its bytes (checked above)
     if version is not None and version != meta.get("version"):

@@ -136,3 +136,21 @@ def test_the_warm_up_pauses_the_collector_and_leaves_it_as_it_was(monkeypatch) -
         assert not gc.isenabled()  # not enabled behind the back of who disabled it
     finally:
         gc.enable()
+
+
+def test_rapidocr_is_loaded_before_the_fork_only_for_receipt_shaped_photos(
+        tmp_path: Path) -> None:
+    from PIL import Image
+
+    tall, wide, square = tmp_path / "tall.jpg", tmp_path / "wide.png", tmp_path / "sq.jpg"
+    Image.new("RGB", (300, 900)).save(tall)
+    Image.new("RGB", (900, 300)).save(wide)  # a receipt photographed sideways
+    Image.new("RGB", (500, 600)).save(square)
+    assert warm.receipt_shaped(tall) and warm.receipt_shaped(wide)
+    assert not warm.receipt_shaped(square) and not warm.receipt_shaped(tmp_path / "none.jpg")
+    key = "ingest.ocr.pool.preload_for_workers"
+    stub = (("json", "dumps"),)
+    got = warm.warm_for_fork(loaders=stub, modules=(), paths=[square])
+    assert key not in got.loaded + got.skipped
+    got = warm.warm_for_fork(loaders=stub, modules=(), paths=[square, tall])
+    assert key in got.loaded + got.skipped
