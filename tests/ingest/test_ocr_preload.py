@@ -59,3 +59,41 @@ def test_a_forked_worker_reads_with_the_parents_engine(tmp_path: Path) -> None:
         done.stdout.strip().splitlines()[-1])
     assert loaded_before and same_engine and same_words
     assert n_words > 5
+
+
+_SPIN = r"""
+import json, sys
+from PIL import Image
+spin = sys.argv[2] == "1"
+if spin:  # RapidOCR's own sessions, as before: onnxruntime's default spin-waiting
+    from rapidocr_onnxruntime import RapidOCR
+    import ingest.ocr.rapidocr as rapid
+    rapid._ENGINE, rapid._ENGINE_THREADS = RapidOCR(), None
+    rapid.sessions_without_spinning = lambda: None
+from ingest.ocr.rapidocr import RapidOcrEngine, _get_rapidocr
+img = Image.open(sys.argv[1]).convert("RGB")
+words = [w.text for w in RapidOcrEngine(threads=None, second_reading=False).recognize(
+    img, img.width * 0.24, img.height * 0.24).words]
+opts = _get_rapidocr(None).text_det.infer.session.get_session_options()
+print(json.dumps([words, opts.get_session_config_entry("session.intra_op.allow_spinning")
+                  if not spin else "default"]))
+"""
+
+
+def test_rapidocr_sessions_do_not_spin_and_read_the_same(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    from evaluation.bench import make_receipt_photos
+
+    (photo,) = make_receipt_photos(tmp_path, 1)
+    script = tmp_path / "spin.py"
+    script.write_text(_SPIN)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = []
+    for spin in ("1", "0"):
+        done = subprocess.run([sys.executable, str(script), str(photo), spin], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    (spun, _), (still, setting) = out
+    assert setting == "0"
+    assert still == spun and len(still) > 5
