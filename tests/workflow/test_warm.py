@@ -88,6 +88,18 @@ def test_a_batch_of_photos_leaves_contract_and_hr_models_to_the_workers() -> Non
     assert "extractors.clauses.load_model" not in got.loaded + got.skipped
     got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.pdf")])
     assert "extractors.clauses.load_model" in got.loaded + got.skipped
+    assert {"pypdf", "extractors.clauses", "extractors.hr"} <= warm.MODULES_NOT_FOR_PHOTOS
+
+
+def test_a_batch_of_photos_leaves_pdf_contract_and_hr_modules_to_the_workers(
+        monkeypatch) -> None:
+    # modules that do not exist: a tried one lands in `skipped`
+    monkeypatch.setattr(warm, "MODULES_NOT_FOR_PHOTOS", frozenset({"no_such_module_w"}))
+    modules = ("no_such_module_w", "no_such_module_z")
+    got = warm.warm_for_fork(loaders=(), modules=modules, paths=[Path("a.jpg")])
+    assert got.skipped == ["no_such_module_z"]
+    got = warm.warm_for_fork(loaders=(), modules=modules, paths=[Path("a.jpg"), Path("b.pdf")])
+    assert got.skipped == ["no_such_module_w", "no_such_module_z"]
 
 
 def test_the_pool_forks_even_in_a_process_started_with_spawn() -> None:
