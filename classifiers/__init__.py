@@ -104,21 +104,23 @@ def classify_text(text: str, n_pages: int = 1, threshold: float | None = None,
     (e.g. one just trained into a temporary folder, see `classifiers.model.load_bundle`)."""
     b = bundle if bundle is not None else _get()
     thr = _threshold(threshold)
-    X = b.featurizer.transform([text], [n_pages])
-    p = b.doctype.proba(X)[0]
+    # one row, evaluated with NumPy alone: the same numbers as the SciPy matrix of
+    # `featurizer.transform` (classifiers.model.Row), without importing SciPy's sparse module
+    row = b.featurizer.row(text, n_pages)
+    p = b.doctype.row_proba(row)[0]
     k = int(p.argmax())
     names = b.featurizer.names(text)
     doc_type = b.doctype.classes[k]
     c = Classification(
         doc_type=doc_type, type_confidence=round(float(p[k]), 4),
-        reasons=b.doctype.explain(X, k, names), model_version=b.version,
+        reasons=b.doctype.explain(row, k, names), model_version=b.version,
     )
     c.probabilities = {cls: round(float(v), 4) for cls, v in zip(b.doctype.classes, p,
                                                                   strict=True)}
     c.predicted_type = doc_type
     sub = b.subtypes.get(doc_type)
     if sub is not None:
-        ps = sub.proba(X)[0]
+        ps = sub.row_proba(row)[0]
         j = int(ps.argmax())
         c.subtype, c.subtype_confidence = sub.classes[j], round(float(ps[j]), 4)
     if c.type_confidence < thr and doc_type != "other":

@@ -32,14 +32,17 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import mmh3
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
 from classifiers.boilerplate import strip_boilerplate
+from classifiers.hashing import CHAR_WB, WORD, HashedNgrams
 from modelfile import load_checked
+
+if TYPE_CHECKING:  # SciPy is imported where a batch is vectorised (training, evaluation)
+    import scipy.sparse as sp
 
 WORD_CHARS = 3000
 CHAR_CHARS = 1000
@@ -106,6 +109,15 @@ def _layout(text: str, n_pages: int) -> list[float]:
     return feats
 
 
+@dataclass(frozen=True)
+class Row:
+    """One text's finished feature row: ascending column indices (int32) and their values
+    (float32), as the row of the CSR matrix `Featurizer.transform` gives."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+
 @dataclass
 class Featurizer:
     """Hashed word + char tf-idf blocks and a standardised layout block."""
@@ -118,15 +130,11 @@ class Featurizer:
     layout_weight: float = 0.25
 
     def __post_init__(self):
-        self._word = HashingVectorizer(ngram_range=(1, 2), n_features=N_HASH, norm=None,
-                                       alternate_sign=False, dtype=np.float32,
-                                       preprocessor=_prep, token_pattern=r"(?u)\b\w\w+\b")
-        self._char = HashingVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=N_HASH,
-                                       norm=None, alternate_sign=False, dtype=np.float32,
-                                       preprocessor=_prep)
-        self._title = HashingVectorizer(ngram_range=(1, 2), n_features=N_TITLE, norm=None,
-                                        alternate_sign=False, dtype=np.float32,
-                                        preprocessor=_prep, token_pattern=r"(?u)\b\w\w+\b")
+        # scikit-learn's HashingVectorizer(norm=None, alternate_sign=False) columns and
+        # counts, without importing scikit-learn (`classifiers.hashing`)
+        self._word = HashedNgrams(WORD, (1, 2), N_HASH, _prep)
+        self._char = HashedNgrams(CHAR_WB, CHAR_NGRAMS, N_HASH, _prep)
+        self._title = HashedNgrams(WORD, (1, 2), N_TITLE, _prep)
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in
@@ -137,14 +145,20 @@ class Featurizer:
         self.__dict__.update(state)
         self.__post_init__()
 
+    def _blocks(self) -> tuple[tuple[int, HashedNgrams, int], ...]:
+        """(first column, hasher, characters read) of each hashed text block, in column
+        order: words, character n-grams, the title's words."""
+        return ((0, self._word, WORD_CHARS), (N_HASH, self._char, CHAR_CHARS),
+                (2 * N_HASH, self._title, TITLE_CHARS))
+
     def _raw(self, texts: list[str], pages: list[int]):
         """Hashed counts (sublinear tf) of both text blocks, and the raw layout block.
         A viewer's placeholder (`boilerplate`) is removed first: it names no type."""
+        import scipy.sparse as sp
+
         texts = [strip_boilerplate(t) for t in texts]
-        w = self._word.transform([t[:WORD_CHARS] for t in texts])
-        c = self._char.transform([t[:CHAR_CHARS] for t in texts])
-        h = self._title.transform([t[:TITLE_CHARS] for t in texts])
-        m = sp.hstack([w, c, h], format="csr", dtype=np.float32)
+        m = sp.hstack([hasher.transform([t[:limit] for t in texts])
+                       for _, hasher, limit in self._blocks()], format="csr", dtype=np.float32)
         m.sum_duplicates()
         np.log1p(m.data, out=m.data)
         lay = np.array([_layout(t, p) for t, p in zip(texts, pages, strict=True)], np.float32)
@@ -183,6 +197,8 @@ class Featurizer:
     def _assemble(self, chunks, n_rows: int) -> sp.csr_matrix:
         """Finish raw chunks into one CSR matrix. A list is drained (each raw chunk freed
         once copied) into arrays sized for it up front; a generator is simply stacked."""
+        import scipy.sparse as sp
+
         if not isinstance(chunks, list):
             parts = [self._finish(m, lay) for m, lay in chunks]
             return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr",
@@ -207,19 +223,46 @@ class Featurizer:
 
     def _finish(self, m: sp.csr_matrix, lay: np.ndarray) -> sp.csr_matrix:
         """idf weights and l2 norm per text block (in place), standardised layout block."""
-        idf = np.concatenate([self.idf_word, self.idf_char, self.idf_title])
-        m.data *= idf[m.indices]
+        import scipy.sparse as sp
+
         rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-        block = (m.indices >= N_HASH).astype(np.int8) + (m.indices >= 2 * N_HASH)
+        self._weigh(m.indices, m.data, rows, m.shape[0])
+        return sp.hstack([m, sp.csr_matrix(self._standardise(lay))], format="csr",
+                         dtype=np.float32)
+
+    def _weigh(self, indices: np.ndarray, data: np.ndarray, rows: np.ndarray,
+               n_rows: int) -> None:
+        """`data` (sublinear counts at `indices`, row of each in `rows`) times idf, then
+        l2-normalised per row and text block, in place."""
+        idf = np.concatenate([self.idf_word, self.idf_char, self.idf_title])
+        data *= idf[indices]
+        block = (indices >= N_HASH).astype(np.int8) + (indices >= 2 * N_HASH)
         for b in range(3):
             mask = block == b
-            sq = np.bincount(rows[mask], weights=m.data[mask].astype(np.float64) ** 2,
-                             minlength=m.shape[0])
+            sq = np.bincount(rows[mask], weights=data[mask].astype(np.float64) ** 2,
+                             minlength=n_rows)
             scale = TITLE_WEIGHT if b == 2 else 1.0
-            m.data[mask] *= (scale / (np.sqrt(sq) + 1e-9))[rows[mask]].astype(np.float32)
+            data[mask] *= (scale / (np.sqrt(sq) + 1e-9))[rows[mask]].astype(np.float32)
+
+    def _standardise(self, lay: np.ndarray) -> np.ndarray:
+        """The layout block, standardised, clipped and weighted (float32)."""
         z = np.clip((lay - self.layout_mean) / self.layout_std, -3, 3) * self.layout_weight
-        return sp.hstack([m, sp.csr_matrix(z.astype(np.float32))], format="csr",
-                         dtype=np.float32)
+        return z.astype(np.float32)
+
+    def row(self, text: str, n_pages: int) -> Row:
+        """The finished feature row of one text, without SciPy: the same columns and values
+        as row 0 of `transform([text], [n_pages])` (`tests/classifiers/test_hashing.py`)."""
+        text = strip_boilerplate(text)
+        parts = [(cols + offset, counts) for offset, hasher, limit in self._blocks()
+                 for cols, counts in [hasher.counts(text[:limit])]]
+        indices = np.concatenate([c for c, _ in parts]).astype(np.int32)
+        data = np.concatenate([v for _, v in parts])
+        np.log1p(data, out=data)
+        self._weigh(indices, data, np.zeros(len(indices), np.intp), 1)
+        z = self._standardise(np.array([_layout(text, n_pages)], np.float32))[0]
+        present = np.flatnonzero(z)  # a sparse row keeps no zeros
+        return Row(np.concatenate([indices, (N_TEXT + present).astype(np.int32)]),
+                   np.concatenate([data, z[present]]))
 
     def names(self, text: str) -> dict[int, str]:
         """Column -> human name for the features present in this one text."""
@@ -229,8 +272,8 @@ class Featurizer:
                 (0, self._word, "word", WORD_CHARS, N_HASH),
                 (N_HASH, self._char, "char", CHAR_CHARS, N_HASH),
                 (2 * N_HASH, self._title, "title", TITLE_CHARS, N_TITLE)):
-            for tok in hv.build_analyzer()(text[:limit]):
-                idx = offset + abs(murmurhash3_32(tok, seed=0)) % size
+            for tok in hv.analyze(text[:limit]):
+                idx = offset + abs(mmh3.hash(tok, 0, True)) % size
                 out.setdefault(idx, f"char:'{tok}'" if kind == "char" else f"{kind}:{tok}")
         for i, name in enumerate(LAYOUT_NAMES):
             out[N_TEXT + i] = name
@@ -253,12 +296,37 @@ class LinearModel:
     def proba(self, X: sp.csr_matrix) -> np.ndarray:
         return _softmax(self.logits(X) / self.temperature)
 
-    def explain(self, x: sp.csr_matrix, k: int, names: dict[int, str], top: int = 5) -> list[str]:
+    def _selected(self, row: Row) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in `columns`, values) of the row's entries in the selected columns,
+        in column order (what `X[:, columns]` keeps of the row)."""
+        if not bool(np.all(np.diff(self.columns) > 0)):
+            raise ClassifierModelError("the model's selected columns are not ascending; "
+                                       f"rebuild it ({REBUILD} --shipped)")
+        pos = np.searchsorted(self.columns, row.indices)
+        hit = pos < len(self.columns)
+        hit[hit] = self.columns[pos[hit]] == row.indices[hit]
+        return pos[hit], row.data[hit]
+
+    def row_logits(self, row: Row) -> np.ndarray:
+        """`logits` of one row given as a `Row` (shape (1, n_classes)), without SciPy: the
+        products summed in column order in float32, as SciPy's sparse product sums them,
+        so the result is the same to the bit (`tests/classifiers/test_hashing.py`)."""
+        pos, values = self._selected(row)
+        acc = np.zeros(len(self.classes), dtype=np.result_type(values, self.coef))
+        if len(pos):
+            acc = np.cumsum(values[:, None] * self.coef[:, pos].T, axis=0)[-1]
+        return acc[None, :] + self.intercept
+
+    def row_proba(self, row: Row) -> np.ndarray:
+        """`proba` of one row given as a `Row` (shape (1, n_classes))."""
+        return _softmax(self.row_logits(row) / self.temperature)
+
+    def explain(self, row: Row, k: int, names: dict[int, str], top: int = 5) -> list[str]:
         """Features of this one row that pushed class k up the most, vs the class average."""
-        xs = x[:, self.columns].tocoo()
+        pos, values = self._selected(row)
         w = self.coef[k] - self.coef.mean(0)
         # v > 0 only: an absent keyword (negative standardised value) is not a reason.
-        contrib = [(float(v * w[j]), int(self.columns[j])) for j, v in zip(xs.col, xs.data,
+        contrib = [(float(v * w[j]), int(self.columns[j])) for j, v in zip(pos, values,
                                                                              strict=True) if v > 0]
         contrib.sort(reverse=True)
         # Text features first (what a reviewer can see on the page), then layout ones.
@@ -289,6 +357,10 @@ class Bundle:
 
 
 REBUILD = "backoffice train"  # `--shipped` for the one in classifiers/model/
+
+
+class ClassifierModelError(ValueError):
+    """A classifier bundle this code cannot apply (e.g. selected columns out of order)."""
 
 
 def load_bundle(path: Path) -> Bundle:

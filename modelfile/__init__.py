@@ -143,13 +143,15 @@ def save_checked(bundle: Any, path: Path, manifest: dict[str, Any]) -> dict[str,
     return write_manifest(path, manifest, bundle_version(bundle))
 
 
-def load_checked(path: Path, rebuild: str | None = None) -> Any:
+def load_checked(path: Path, rebuild: str | None = None, sklearn: bool = False) -> Any:
     """The bundle at `path` after checking it against its manifest.
 
     Raises FileNotFoundError when the model file is absent and ModelFileError when the
     manifest is missing or names another file or version. Reads this package's form and
     joblib files alike (`modelfile.container`). `rebuild` (the command that
     rebuilds it) goes into the message when the manifest that would name it is missing.
+    Gradient-boosted trees and dense DictVectorizers come as NumPy stand-ins
+    (`modelfile.estimators`) unless `sklearn` asks for scikit-learn's own objects.
     """
     if not path.exists():
         raise FileNotFoundError(path)
@@ -165,7 +167,8 @@ def load_checked(path: Path, rebuild: str | None = None) -> Any:
             f"{path.name}: sha256 {digest[:12]} does not match its manifest "
             f"({str(meta.get('sha256'))[:12]}); the file is damaged or from another build: "
             f"rebuild it ({meta.get('rebuild', 'see README')}) or restore both files")
-    bundle = container.loads(raw, str(path))
+    bundle = (container.loads(raw, str(path), sklearn=True) if sklearn
+              else container.loads(raw, str(path)))
     version = bundle_version(bundle)
     # a bundle without a version of its own is identified by its bytes (checked above)
     if version is not None and version != meta.get("version"):

@@ -43,7 +43,7 @@ def convert(path: Path) -> Converted:
     import json
 
     raw = path.read_bytes()
-    bundle = load_checked(path)
+    bundle = load_checked(path, sklearn=True)  # the file keeps scikit-learn's objects
     if container.is_current(raw):
         return Converted(path, False, len(raw), len(raw))
     data = container.dumps(bundle)

@@ -74,7 +74,8 @@ def _pairs(ours, theirs, where="bundle"):
     elif isinstance(ours, list | tuple):
         for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
             yield from _pairs(a, b, f"{where}[{i}]")
-    elif hasattr(ours, "__dict__") and not type(ours).__module__.startswith(("sklearn", "numpy")):
+    elif hasattr(ours, "__dict__") and not type(ours).__module__.startswith(
+            ("sklearn", "numpy", "modelfile.estimators")):  # stand-ins hold no calibrator
         for k, v in vars(ours).items():
             yield from _pairs(v, getattr(theirs, k), f"{where}.{k}")
 

@@ -55,6 +55,9 @@ LOADERS: tuple[tuple[str, str], ...] = (
     ("extractors.invoice.customer", "labels"),
     ("policies.countries", "_names"),
     ("extractors.normalize", "_tax_validators"),
+    # SQLAlchemy's mapper configuration (relationships, loaders: ~0.05 CPU-s), done on a
+    # process's first query otherwise, in every worker
+    ("workflow.warm", "configure_orm"),
 )
 # Models of documents that are rarely photographed: a batch of image files only (receipts,
 # invoices) leaves them to the worker that meets such a document (0.4-0.5 CPU-s saved).
@@ -67,6 +70,10 @@ NOT_FOR_PHOTOS: frozenset[str] = frozenset({
 # For a batch with image files: tesseract's version and language packs (two runs of the
 # program, cached for the process), which every OCR'ing worker would otherwise ask again.
 FOR_PHOTOS: tuple[tuple[str, str], ...] = (("ingest._exec.tesseract", "languages"),)
+# For a batch with a receipt-shaped photo (RapidOCR reads those pages again in "auto"):
+# its models as pool workers use them (one onnxruntime thread), loaded once here instead
+# of by every worker (0.3-0.4 CPU-s each). Photos of other shapes rarely need them.
+FOR_NARROW_PHOTOS: tuple[tuple[str, str], ...] = (("ingest.ocr.pool", "preload_for_workers"),)
 # Modules the stages import on a document's way through (lazily, for a one-file run):
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
 MODULES: tuple[str, ...] = (
@@ -74,11 +81,27 @@ MODULES: tuple[str, ...] = (
     "extractors.hr", "extractors.clauses", "policies.engine", "pypdfium2", "pypdf",
     "pypdf.filters", "dateparser", "price_parser", "schwifty",
 )
+# ... and of those modules, the ones a batch of image files only leaves to the worker that
+# meets a PDF, a contract or an HR document (pypdf, the contract, HR and clause extractors:
+# ~0.35 CPU-s of the parent's warm-up, before any worker starts).
+MODULES_NOT_FOR_PHOTOS: frozenset[str] = frozenset({
+    "ingest.readers.pdf", "pypdfium2", "pypdf", "pypdf.filters", "extractors.contract",
+    "extractors.hr", "extractors.clauses",
+})
 # Dates with month names, parsed once: dateparser builds its time-zone patterns on its first
 # parse and each language's patterns when it first tries that language (0.3-0.5 CPU-s in
 # all); the last one is no date in any language, so every default language is tried. The
 # results stay in `normalize_date`'s cache.
 DATES: tuple[str, ...] = ("March 5, 2024", "5 März 2024", "Date: 5 Mar 2024")
+
+
+def configure_orm() -> None:
+    """Configure the storage's ORM mappers now (what the first query does otherwise)."""
+    from sqlalchemy.orm import configure_mappers
+
+    import records.models  # noqa: F401 - the mappers to configure
+
+    configure_mappers()
 
 
 @dataclass
@@ -112,6 +135,21 @@ def named_as_image(path: Path) -> bool:
     return EXTENSION_TYPES.get(Path(path).suffix.lower()) in IMAGE_TYPES
 
 
+def receipt_shaped(path: Path) -> bool:
+    """Whether an image file is much longer than wide either way up (`narrow_aspect`, as
+    `ingest.ocr.select.is_narrow` asks of its page), from its header alone."""
+    from PIL import Image
+
+    from ingest.options import IngestOptions
+
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+    except Exception:  # noqa: BLE001 - unreadable here: the reader reports it
+        return False
+    return min(w, h) > 0 and max(w, h) / min(w, h) >= IngestOptions().narrow_aspect
+
+
 def photos_only(paths: Sequence[Path]) -> bool:
     """Whether every file of the batch is named as an image (`named_as_image`)."""
     return bool(paths) and all(named_as_image(p) for p in paths)
@@ -125,8 +163,11 @@ def warm_for_fork(loaders: tuple[tuple[str, str], ...] = LOADERS,
     out = Warmed()
     if photos_only(paths):
         loaders = tuple(lo for lo in loaders if f"{lo[0]}.{lo[1]}" not in NOT_FOR_PHOTOS)
+        modules = tuple(m for m in modules if m not in MODULES_NOT_FOR_PHOTOS)
     if any(named_as_image(p) for p in paths):
         loaders = (*loaders, *FOR_PHOTOS)
+        if any(receipt_shaped(p) for p in paths if named_as_image(p)):
+            loaders = (*loaders, *FOR_NARROW_PHOTOS)
     t = time.process_time()
     collecting = gc.isenabled()
     gc.disable()  # imports and unpickling build objects by the hundred thousand, no garbage

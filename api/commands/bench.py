@@ -146,11 +146,13 @@ def _limits(rows: list[Any], sets: dict[str, list[Path]], tmp: Path) -> list[Any
         missing = ocrmypdf_s is None
     text = tmp / "one-file.txt"
     text.write_text(_ONE_FILE, encoding="utf-8")
-    startup = startup_seconds([sys.executable, "-m", "api.cli", "process", "--no-progress"],
-                              text)
+    command = [sys.executable, "-m", "api.cli", "process", "--no-progress"]
+    startup = startup_seconds(command, text)
+    startup_existing = startup_seconds(command, text, existing=True)
     python = startup_seconds([sys.executable, "-c", "pass", "--"], text)
     return limit_rows(rows, pdfium=pdfium, tesseract_s=tesseract_s, ocrmypdf_s=ocrmypdf_s,
-                      ocrmypdf_missing=missing, startup_s=startup, python_s=python)
+                      ocrmypdf_missing=missing, startup_s=startup, python_s=python,
+                      startup_existing_s=startup_existing)
 
 
 # A small text document for the start-up figure (an invoice, so classify and extract run).

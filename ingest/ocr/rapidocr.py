@@ -63,6 +63,9 @@ def _get_rapidocr(threads: int | None) -> Any:
                     "rapidocr is not installed; `pip install rapidocr-onnxruntime` "
                     f"(or use ocr_engine='tesseract'): {exc}"
                 ) from exc
+            from ingest.ocr.ort import sessions_without_spinning
+
+            sessions_without_spinning()
             kwargs: dict[str, Any] = {}
             if threads:
                 kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}

@@ -84,6 +84,10 @@ def recognizer(threads: int | None) -> Any:
         if _REC is None or _REC_KEY != key:
             from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
 
+            from ingest.ocr.ort import sessions_without_spinning
+
+            sessions_without_spinning()
+
             cfg = {
                 "intra_op_num_threads": threads or -1,
                 "inter_op_num_threads": 1 if threads else -1,

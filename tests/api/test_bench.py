@@ -115,7 +115,8 @@ def test_limit_rows_and_their_table(tmp_path: Path) -> None:
     rows = [row("born-digital", 2, 2.0, 2, 40), row("scanned", 2, 4.0, 1, 2),
             row("receipts", 1, 10.0, 5, 5), row("receipts", 2, 6.0, 5, 5)]
     limits = limit_rows(rows, pdfium=(400.0, 100.0, 40), tesseract_s=1.0, ocrmypdf_s=None,
-                        ocrmypdf_missing=True, startup_s=0.5, python_s=0.02)
+                        ocrmypdf_missing=True, startup_s=0.5, python_s=0.02,
+                        startup_existing_s=0.4)
     by = {(r.measure, r.reference): r for r in limits}
     assert by[("born-digital pages/s (2 workers)", "pdfium text + char boxes")].ratio == \
         pytest.approx(0.2)
@@ -131,6 +132,8 @@ def test_limit_rows_and_their_table(tmp_path: Path) -> None:
     assert "| OCRmyPDF --jobs 2 | not installed: column skipped | – |" in table
     assert "| receipts s/each (2 workers) | 1.2 | ours, 1 worker | 2 | 0.6 |" in table
     assert "peak RSS per worker MB (receipts, 2 w) | 400 |" in table
+    assert "| one-file process of a small text, existing data dir (s) | 0.4 | python -c pass " \
+           "| 0.02 | 20 |" in table
 
 
 @pytest.mark.slow  # three input sets, two worker counts, the libraries alone and start-up
@@ -143,3 +146,26 @@ def test_bench_command_prints_the_limits(tmp_path: Path, capsys) -> None:
     assert "pdfium text + char boxes" in out and "one-file process" in out
     data = json.loads((tmp_path / "bench.json").read_text())
     assert {r["reference"] for r in data["limits"]} >= {"pdfium text only", "python -c pass"}
+
+
+def test_startup_seconds_on_an_existing_data_dir_uses_one_dir_and_new_texts(
+        tmp_path: Path) -> None:
+    import sys
+
+    from evaluation.bench import startup_seconds
+
+    log = tmp_path / "calls.log"
+    text = tmp_path / "one.txt"
+    text.write_text("INVOICE\n", encoding="utf-8")
+    record = ("import sys, pathlib; a = sys.argv[1:]; "
+              f"open({str(log)!r}, 'a').write(a[1] + ' ' + pathlib.Path(a[2]).read_text()"
+              ".replace(chr(10), '|') + chr(10))")
+    assert startup_seconds([sys.executable, "-c", record], text, runs=3, existing=True) > 0
+    calls = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    assert len(calls) == 4  # one untimed run makes the data dir, then three timed ones
+    assert len({d for d, _ in calls}) == 1
+    assert len({t for _, t in calls}) == 4 and all(t.startswith("INVOICE|") for _, t in calls)
+    log.unlink()
+    startup_seconds([sys.executable, "-c", record], text, runs=2)
+    calls = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    assert len(calls) == 2 and len({d for d, _ in calls}) == 2  # a fresh data dir each run

@@ -115,3 +115,18 @@ def test_the_process_command_leaves_the_collector_running(tmp_path: Path) -> Non
     assert main(["process", "--no-progress", "--data-dir", str(tmp_path / "data"),
                  str(tmp_path / "missing.txt")]) != 0  # an early return resumes it too
     assert gc.isenabled()
+
+
+def test_a_one_file_process_imports_neither_sklearn_nor_scipy(tmp_path: Path) -> None:
+    # the classifier hashes with NumPy and mmh3 and the field scorers' trees are NumPy
+    # stand-ins (`modelfile.estimators`); no bar (tqdm) for one file
+    text = tmp_path / "invoice.txt"
+    text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
+                    "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
+    loaded = json.loads(_python(
+        "import json, sys; from api.cli import main; "
+        f"rc = main(['process', '--data-dir', {str(tmp_path / 'data')!r}, {str(text)!r}]); "
+        "print(json.dumps([rc, sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'sklearn', 'scipy', 'tqdm', 'chromadb', 'torch', 'onnxruntime'})]))"
+    ).splitlines()[-1])
+    assert loaded == [0, []]

@@ -88,6 +88,18 @@ def test_a_batch_of_photos_leaves_contract_and_hr_models_to_the_workers() -> Non
     assert "extractors.clauses.load_model" not in got.loaded + got.skipped
     got = warm.warm_for_fork(loaders=loaders, modules=(), paths=[Path("a.pdf")])
     assert "extractors.clauses.load_model" in got.loaded + got.skipped
+    assert {"pypdf", "extractors.clauses", "extractors.hr"} <= warm.MODULES_NOT_FOR_PHOTOS
+
+
+def test_a_batch_of_photos_leaves_pdf_contract_and_hr_modules_to_the_workers(
+        monkeypatch) -> None:
+    # modules that do not exist: a tried one lands in `skipped`
+    monkeypatch.setattr(warm, "MODULES_NOT_FOR_PHOTOS", frozenset({"no_such_module_w"}))
+    modules = ("no_such_module_w", "no_such_module_z")
+    got = warm.warm_for_fork(loaders=(), modules=modules, paths=[Path("a.jpg")])
+    assert got.skipped == ["no_such_module_z"]
+    got = warm.warm_for_fork(loaders=(), modules=modules, paths=[Path("a.jpg"), Path("b.pdf")])
+    assert got.skipped == ["no_such_module_w", "no_such_module_z"]
 
 
 def test_the_pool_forks_even_in_a_process_started_with_spawn() -> None:
@@ -136,3 +148,21 @@ def test_the_warm_up_pauses_the_collector_and_leaves_it_as_it_was(monkeypatch) -
         assert not gc.isenabled()  # not enabled behind the back of who disabled it
     finally:
         gc.enable()
+
+
+def test_rapidocr_is_loaded_before_the_fork_only_for_receipt_shaped_photos(
+        tmp_path: Path) -> None:
+    from PIL import Image
+
+    tall, wide, square = tmp_path / "tall.jpg", tmp_path / "wide.png", tmp_path / "sq.jpg"
+    Image.new("RGB", (300, 900)).save(tall)
+    Image.new("RGB", (900, 300)).save(wide)  # a receipt photographed sideways
+    Image.new("RGB", (500, 600)).save(square)
+    assert warm.receipt_shaped(tall) and warm.receipt_shaped(wide)
+    assert not warm.receipt_shaped(square) and not warm.receipt_shaped(tmp_path / "none.jpg")
+    key = "ingest.ocr.pool.preload_for_workers"
+    stub = (("json", "dumps"),)
+    got = warm.warm_for_fork(loaders=stub, modules=(), paths=[square])
+    assert key not in got.loaded + got.skipped
+    got = warm.warm_for_fork(loaders=stub, modules=(), paths=[square, tall])
+    assert key in got.loaded + got.skipped
