@@ -66,7 +66,7 @@ _NOISE = {"receipt": (0.7, 0.15), "invoice": (0.35, 0.1), "contract": (0.25, 0.0
 
 # Share of documents whose lines come in page OCR's block order (`common.ocr_reading_order`):
 # the tabular types, which are the ones scanned and photographed.
-_READING_ORDER = {"invoice": 0.4, "receipt": 0.3, "hr": 0.1, "other": 0.1}
+_READING_ORDER = {"invoice": 0.4, "receipt": 0.3}
 
 
 def generate_one(doc_type: str, subtype: str | None, seed: int) -> GeneratedDoc:
