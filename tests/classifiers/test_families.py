@@ -2,10 +2,13 @@
 German invoices, US TV advertising invoices, US HR forms and their non-HR neighbours):
 the generator makes them, and the shipped model types fresh ones correctly."""
 
+import re
+
 import pytest
 
 from classifiers import classify_text
 from training.generators import FAMILIES, FAMILY_SHARES, generate, generate_family
+from training.synth.regional import generate as regional_layout
 
 FRESH_SEED = 515151  # not a training, calibration or other test seed
 N_FRESH = 3
@@ -69,3 +72,25 @@ def test_viewer_notice_is_removed_however_it_wraps():
     wrapped = "Form I-9\n" + "\n".join(VIEWER_PLACEHOLDER).replace(" the ", "\nthe ")
     assert strip_boilerplate(wrapped).strip() == "Form I-9"
     assert strip_boilerplate("Please wait for the delivery") == "Please wait for the delivery"
+
+
+_AMOUNT_CELL = re.compile(r"^[$(]?-?\d[\d,]*\.\d{2}\)?$")
+
+
+def _ocr_block_order(seed: int) -> str:
+    """A TV-station invoice of the evaluation's own layout (`training.synth.regional`, not the
+    classifier's generator) as page OCR often returns it: rows read left to right, the
+    right-aligned amounts column lost (faint, or segmented as a block and dropped)."""
+    doc, _ = regional_layout(seed, "invoice_us_media", noise=0.0)
+    rows: dict[int, list] = {}
+    for w in doc.pages[0].words:
+        rows.setdefault(round(w.bbox[1] / 4), []).append(w)
+    lines = [" ".join(w.text for w in sorted(ws, key=lambda w: w.bbox[0])
+                      if not _AMOUNT_CELL.match(w.text)) for _, ws in sorted(rows.items())]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def test_tv_invoice_without_its_amounts_column_is_still_an_invoice():
+    # the g4 model, trained on rows in generator order, typed 14 of these 40 as invoices
+    got = [classify_text(_ocr_block_order(FRESH_SEED + i)) for i in range(40)]
+    assert sum(c.doc_type == "invoice" for c in got) >= 36, [c.probabilities for c in got]
