@@ -312,12 +312,21 @@ def flatten(ctx: Ctx, lines: list[str]) -> list[str]:
     return out
 
 
+HEAD_LINES = (6, 20)  # how many first lines a short document keeps
+
+
 def finish(ctx: Ctx, doc: GeneratedDoc, noise_p: float = 0.3, max_level: float = 0.12,
            empty_p: float = 0.03, flatten_p: float = 0.1, squash_p: float = 0.05,
-           order_p: float = 0.0) -> GeneratedDoc:
-    """Common post-processing: optional OCR reading order, OCR noise, casing, blank-ish
-    page, indentation, flattened line structure."""
+           order_p: float = 0.0, head_p: float = 0.0) -> GeneratedDoc:
+    """Common post-processing: optional first lines only, OCR reading order, OCR noise,
+    casing, blank-ish page, indentation, flattened line structure."""
     lines = doc.lines
+    if len(lines) > HEAD_LINES[1] and ctx.chance(head_p):
+        # A short document: a one-page letter, the first page of a longer one, a short
+        # export. Without these the model knew each type by its full template only.
+        lines = lines[: ctx.rng.randint(*HEAD_LINES)]
+        doc.n_pages = 1
+        doc.meta["head"] = True
     if ctx.chance(order_p):
         lines = ocr_reading_order(ctx, lines)
         doc.meta["reading_order"] = True
