@@ -47,8 +47,8 @@ def get_engine(name: str, options: IngestOptions, *, threads: int | None = None)
     raise ValueError(f"unknown OCR engine {name!r}")
 
 
-# an amount that ends at its decimal point ("433.", "$27.")
-_BARE_POINT = re.compile(r"^[$€£]?\d{1,7}[.,]$")
+# an amount that ends at its decimal point ("433.", "$27.", "10,025.", "-1,503.", "(630.")
+_BARE_POINT = re.compile(r"^[-(]?[$€£]?(?:\d{1,7}|\d{1,3}(?:[,.]\d{3})+)[.,]$")
 DROPPED_CENTS_MIN = 2  # one such word is a date ("5. März") or a list number as often
 
 

@@ -19,6 +19,14 @@ def test_amounts_that_end_at_their_point_ask_for_a_second_reading():
     assert wants_second_opinion(lost, 200, 300, IngestOptions())
 
 
+def test_grouped_and_signed_amounts_that_end_at_their_point_count_too():
+    # a TV-station invoice picture: "10,025.00" / "-1,503.75" / "8,521.25" read without cents
+    lost = _result(["Total", "10,025.", "Agency", "Commission", "-1,503.", "Net", "8,521."])
+    assert dropped_cents(lost)
+    assert dropped_cents(_result(["(630.", "$1,200,000."]))
+    assert not dropped_cents(_result(["10,025.00", "-1,503.75", "12.5.", "1,2345."]))
+
+
 def test_whole_amounts_and_a_single_numbered_point_do_not():
     fine = _result(["Subtotal", "433.10", "Tax", "$27.07", "am", "5.", "März"])
     assert not dropped_cents(fine)
