@@ -59,7 +59,11 @@ _SSN = re.compile(r"\b(\d{3}|[xX*]{3})-(\d{2}|[xX*]{2})-\d{4}\b")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _KEYWORDS = {
-    "kw:total": re.compile(r"\btotal\b", re.I),
+    # The summing line of a bill in the languages the generators write: "Total", "Net Amount",
+    # "Amount Due", "Summe", "Gesamtbetrag", "Net à payer", "Montant TTC".
+    "kw:total": re.compile(r"\btotal\b|\b(net|gross|balance)\s+(amount|due)\b|\bamount\s+due\b"
+                           r"|\bsumme\b|\bgesamtbetrag\b|\bnet\s+[àa]\s+payer\b|\bmontant\b",
+                           re.I),
     "kw:agreement": re.compile(r"\bagreement\b", re.I),
     "kw:whereas": re.compile(r"\bwhereas\b", re.I),
     "kw:hereby": re.compile(r"\bhereby\b|\bhereto\b|\bhereunder\b", re.I),

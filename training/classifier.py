@@ -54,6 +54,22 @@ from training.generators.common import _CONFUSIONS
 CONTRACT_EXTRA = 1.0  # extra generated contracts for the subtype model, x n_per_class
 K_BEST = 40000
 FEEDBACK_WEIGHT = 3.0
+# Generated documents per type. At 400 the decision on documents unlike every template (a
+# short offer letter, a 200 KB list of invoice items) swung with the seed: across seeds 0-3
+# the same offer letter got 0.58-0.85 and the item list 0.51 other to 0.93 invoice. With 1000
+# and generator g6 (see training.generators) both stay right on seeds 0-2 (offer 0.97-1.00,
+# list 0.76-0.93), and clean first-lines-only documents are typed right more often.
+N_PER_CLASS = 1000
+# Reviewed documents stand in for generated ones: each one per type takes one generated
+# document per type off, down to MIN_PER_CLASS, so a retrain on 10k reviewed documents
+# stays within 500 MB (benchmarks/train_feedback.py: 1000 per type 566 MB, 400 per type
+# 472 MB).
+MIN_PER_CLASS = 400
+
+
+def generated_per_class(n_feedback: int) -> int:
+    """Generated documents per type for a training run with `n_feedback` reviewed ones."""
+    return max(MIN_PER_CLASS, N_PER_CLASS - n_feedback // len(DOC_TYPES))
 FAMILIES = {"contract": CONTRACT_SUBTYPES, "hr": HR_SUBTYPES}
 
 
@@ -167,16 +183,19 @@ def _return_freed_memory() -> None:
         pass
 
 
-def train_bundle(feedback=(), seed: int = 0, n_per_class: int = 400, C: float = 10.0,
+def train_bundle(feedback=(), seed: int = 0, n_per_class: int | None = None, C: float = 10.0,
                  n_cal_per_class: int | None = None) -> Bundle:
-    """Generate, featurize, fit and calibrate; feedback = (text, doc_type, subtype) tuples.
+    """Generate, featurize, fit and calibrate; feedback = (text, doc_type, subtype) tuples;
+    `n_per_class` generated documents per type (default `generated_per_class`).
 
     BLAS runs single-threaded: on a shared small server multi-threaded OpenBLAS spins and
     was 5x slower in wall time here, and one thread also makes the float sums, hence the
     saved model bytes, independent of the machine's core count."""
+    feedback = list(feedback)
+    n_per_class = n_per_class or generated_per_class(len(feedback))
     _return_freed_memory()
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train_bundle(list(feedback), seed, n_per_class, C, n_cal_per_class)
+        return _train_bundle(feedback, seed, n_per_class, C, n_cal_per_class)
 
 
 def _train_bundle(feedback: list, seed: int, n_per_class: int, C: float,
@@ -309,7 +328,7 @@ def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
 
 
 def train(out_dir: Path | None = None, feedback=(), seed: int = 0,
-          n_per_class: int = 400) -> dict:
+          n_per_class: int | None = None) -> dict:
     """Rebuild the model from generated documents plus reviewer feedback
     `(text, doc_type, subtype)` (weighted higher). Saves to `out_dir` (default: the shipped
     model dir) and returns metrics. A model already loaded in this process is reloaded."""

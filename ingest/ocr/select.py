@@ -2,9 +2,10 @@
 
 "auto" runs tesseract first (fast, good on clean scans) and asks rapidocr for a
 second opinion only where tesseract is likely weak: a low mean word confidence, a
-narrow photo-like page (till receipts), or amounts whose cents it lost (a typewriter
+narrow photo-like page (till receipts), amounts whose cents it lost (a typewriter
 font's decimal point sits in a cell of its own, and tesseract's page segmentation may
-drop what follows it: "433." for 433.10, each at 96 % confidence). The result with the
+drop what follows it: "433." for 433.10, each at 96 % confidence), or sum labels with no
+amount anywhere (the amounts column dropped). The result with the
 better mean confidence wins, so rapidocr's cost is paid only on hard pages.
 
 Languages: with the default `ocr_lang="eng"`, a page whose English reading shows German or
@@ -47,14 +48,36 @@ def get_engine(name: str, options: IngestOptions, *, threads: int | None = None)
     raise ValueError(f"unknown OCR engine {name!r}")
 
 
-# an amount that ends at its decimal point ("433.", "$27.")
-_BARE_POINT = re.compile(r"^[$€£]?\d{1,7}[.,]$")
+# an amount that ends at its decimal point ("433.", "$27.", "10,025.", "-1,503.", "(630.")
+_BARE_POINT = re.compile(r"^[-(]?[$€£]?(?:\d{1,7}|\d{1,3}(?:[,.]\d{3})+)[.,]$")
 DROPPED_CENTS_MIN = 2  # one such word is a date ("5. März") or a list number as often
 
 
 def dropped_cents(result: OcrResult) -> bool:
     """Whether several amounts of a reading end at their decimal point."""
     return sum(bool(_BARE_POINT.match(w.text)) for w in result.words) >= DROPPED_CENTS_MIN
+
+
+# The last word of a line that labels a sum ("Net Amount", "Total", "Summe", "Montant TTC")
+# in the languages the service reads.
+AMOUNT_LABELS = frozenset({"amount", "total", "subtotal", "due", "summe", "betrag",
+                           "gesamtbetrag", "montant", "ttc", "ht"})
+AMOUNT_LABEL_LINES_MIN = 2
+_AMOUNT_WORD = re.compile(r"\d[.,]\d{2}\)?$")
+
+
+def lost_amounts(result: OcrResult) -> bool:
+    """Whether a reading has lines that label sums but no amount anywhere: tesseract's page
+    segmentation dropped the right-aligned amounts column of a bill (a TV-station invoice
+    read "Gross Amount" / "Net Amount" with nothing beside them, at 96 % confidence)."""
+    if any(_AMOUNT_WORD.search(w.text) for w in result.words):
+        return False
+    lines: dict[int, list] = {}
+    for w in result.words:
+        lines.setdefault(w.line, []).append(w)
+    labelled = sum(max(ws, key=lambda w: w.bbox[0]).text.lower().strip(":") in AMOUNT_LABELS
+                   for ws in lines.values())
+    return labelled >= AMOUNT_LABEL_LINES_MIN
 
 
 # Words (lower case, as the English model reads them: umlauts and accents may be lost) that
@@ -118,7 +141,8 @@ def wants_second_opinion(
     photo: bool = False,
 ) -> bool:
     """In "auto": whether tesseract's result is doubtful enough to also run rapidocr."""
-    if first.mean_confidence < options.rapidocr_threshold or dropped_cents(first):
+    if (first.mean_confidence < options.rapidocr_threshold or dropped_cents(first)
+            or lost_amounts(first)):
         return True
     return photo and is_narrow(page_width_pt, page_height_pt, options)
 

@@ -2,10 +2,14 @@
 German invoices, US TV advertising invoices, US HR forms and their non-HR neighbours):
 the generator makes them, and the shipped model types fresh ones correctly."""
 
+import random
+import re
+
 import pytest
 
 from classifiers import classify_text
 from training.generators import FAMILIES, FAMILY_SHARES, generate, generate_family
+from training.synth.regional import generate as regional_layout
 
 FRESH_SEED = 515151  # not a training, calibration or other test seed
 N_FRESH = 3
@@ -69,3 +73,42 @@ def test_viewer_notice_is_removed_however_it_wraps():
     wrapped = "Form I-9\n" + "\n".join(VIEWER_PLACEHOLDER).replace(" the ", "\nthe ")
     assert strip_boilerplate(wrapped).strip() == "Form I-9"
     assert strip_boilerplate("Please wait for the delivery") == "Please wait for the delivery"
+
+
+_AMOUNT_CELL = re.compile(r"^[$(]?-?\d[\d,]*\.\d{2}\)?$")
+
+
+def _ocr_block_order(seed: int) -> str:
+    """A TV-station invoice of the evaluation's own layout (`training.synth.regional`, not the
+    classifier's generator) as page OCR often returns it: rows read left to right, the
+    right-aligned amounts column lost (faint, or segmented as a block and dropped)."""
+    doc, _ = regional_layout(seed, "invoice_us_media", noise=0.0)
+    rows: dict[int, list] = {}
+    for w in doc.pages[0].words:
+        rows.setdefault(round(w.bbox[1] / 4), []).append(w)
+    lines = [" ".join(w.text for w in sorted(ws, key=lambda w: w.bbox[0])
+                      if not _AMOUNT_CELL.match(w.text)) for _, ws in sorted(rows.items())]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def test_tv_invoice_without_its_amounts_column_is_still_an_invoice():
+    # the g4 model, trained on rows in generator order, typed 14 of these 40 as invoices
+    got = [classify_text(_ocr_block_order(FRESH_SEED + i)) for i in range(40)]
+    assert sum(c.doc_type == "invoice" for c in got) >= 36, [c.probabilities for c in got]
+
+
+def test_short_clean_documents_of_every_type_are_typed_confidently(monkeypatch):
+    """The first 6-16 lines of fresh documents, without OCR noise: a short letter or first
+    page must not look atypical of its type. Right / below the 0.6 threshold, of 300: g4
+    model 281 / 18, g5 286 / 12 (both 400 documents per type), g6 290 / 8."""
+    from training import generators
+
+    rng = random.Random(FRESH_SEED)
+    # no OCR noise, no reading order, whole documents: cut below
+    monkeypatch.setattr(generators, "_finish", lambda ctx, doc, doc_type, subtype: doc)
+    docs = generators.generate(60, seed=FRESH_SEED)
+    got = [(d.doc_type, classify_text("\n".join(d.lines[:rng.randint(6, 16)])))
+           for d in docs]
+    right = sum(c.doc_type == t for t, c in got)
+    low = sum(c.type_confidence < 0.6 for _, c in got)
+    assert right >= 0.95 * len(got) and low <= 0.03 * len(got), (right, low)

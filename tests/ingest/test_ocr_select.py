@@ -19,6 +19,33 @@ def test_amounts_that_end_at_their_point_ask_for_a_second_reading():
     assert wants_second_opinion(lost, 200, 300, IngestOptions())
 
 
+def test_grouped_and_signed_amounts_that_end_at_their_point_count_too():
+    # a TV-station invoice picture: "10,025.00" / "-1,503.75" / "8,521.25" read without cents
+    lost = _result(["Total", "10,025.", "Agency", "Commission", "-1,503.", "Net", "8,521."])
+    assert dropped_cents(lost)
+    assert dropped_cents(_result(["(630.", "$1,200,000."]))
+    assert not dropped_cents(_result(["10,025.00", "-1,503.75", "12.5.", "1,2345."]))
+
+
+def _lines(rows: list[list[str]]) -> OcrResult:
+    return OcrResult("tesseract", [Word(t, (40.0 * i, 10.0 * n, 40.0 * i + 30, 10.0 * n + 8),
+                                        0.96, n) for n, row in enumerate(rows)
+                                   for i, t in enumerate(row)])
+
+
+def test_sum_labels_without_any_amount_ask_for_a_second_reading():
+    from ingest.ocr.select import lost_amounts
+
+    column_lost = _lines([["Air", "Date", "Description", "Amount"], ["11/07/18", "DAYTIME"],
+                          ["Gross", "Amount"], ["Less", "Agency", "Comm.", "15%"],
+                          ["Net", "Amount"]])
+    assert lost_amounts(column_lost)
+    assert wants_second_opinion(column_lost, 612, 792, IngestOptions())
+    read = _lines([["Gross", "Amount", "1,300.00"], ["Net", "Amount", "1,105.00"]])
+    prose = _lines([["the", "total", "amount", "payable"], ["is", "set", "out", "below"]])
+    assert not lost_amounts(read) and not lost_amounts(prose)
+
+
 def test_whole_amounts_and_a_single_numbered_point_do_not():
     fine = _result(["Subtotal", "433.10", "Tax", "$27.07", "am", "5.", "März"])
     assert not dropped_cents(fine)

@@ -69,3 +69,11 @@ def test_training_is_reproducible(tmp_path):
     from training.generators import GENERATOR_VERSION
 
     assert a["version"].startswith(GENERATOR_VERSION + "-")
+
+
+def test_reviewed_documents_stand_in_for_generated_ones():
+    from training.classifier import MIN_PER_CLASS, N_PER_CLASS, generated_per_class
+
+    assert generated_per_class(0) == N_PER_CLASS
+    assert generated_per_class(500) == N_PER_CLASS - 100
+    assert generated_per_class(10_000) == MIN_PER_CLASS < N_PER_CLASS

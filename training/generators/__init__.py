@@ -29,7 +29,7 @@ __all__ = ["GeneratedDoc", "generate", "generate_one", "generate_family", "FAMIL
            "FAMILY_SHARES", "SUBTYPES", "GENERATOR_VERSION"]
 
 # Bump when templates change: it prefixes MODEL_VERSION, so a model says which data made it.
-GENERATOR_VERSION = "g4"
+GENERATOR_VERSION = "g6"
 
 # Families with a strong national, trade or form layout: name -> (doc type, subtype,
 # builder returning the lines). They are drawn *inside* their doc type's quota (see
@@ -63,6 +63,14 @@ SUBTYPES: dict[str, tuple[str, ...]] = {"contract": CONTRACT_SUBTYPES, "hr": HR_
 # Receipts are mostly phone photos/scans read by OCR: noise is common and stronger there.
 _NOISE = {"receipt": (0.7, 0.15), "invoice": (0.35, 0.1), "contract": (0.25, 0.08),
           "hr": (0.25, 0.08), "other": (0.3, 0.1)}
+
+# Share of documents whose lines come in page OCR's block order (`common.ocr_reading_order`):
+# the tabular types, which are the ones scanned and photographed.
+_READING_ORDER = {"invoice": 0.4, "receipt": 0.3}
+
+# Share of documents of every type cut to their first lines (`common.finish`): short letters,
+# first pages and small exports are sent too, and must not look atypical of their type.
+_HEAD_P = 0.12
 
 
 def generate_one(doc_type: str, subtype: str | None, seed: int) -> GeneratedDoc:
@@ -116,7 +124,8 @@ def _finish(ctx: Ctx, doc: GeneratedDoc, doc_type: str, subtype: str | None) -> 
     p, level = _NOISE[doc_type]
     flat = 0.35 if subtype == "resume" else 0.0 if doc_type == "receipt" else 0.1
     squash = {"receipt": 0.5, "invoice": 0.12}.get(doc_type, 0.05)
-    return finish(ctx, doc, noise_p=p, max_level=level, flatten_p=flat, squash_p=squash)
+    return finish(ctx, doc, noise_p=p, max_level=level, flatten_p=flat, squash_p=squash,
+                  order_p=_READING_ORDER.get(doc_type, 0.0), head_p=_HEAD_P)
 
 
 def generate(n_per_class: int = 200, seed: int = 0,

@@ -102,6 +102,17 @@ TAX_IDS = ["VAT No", "VAT Reg. No.", "GSTIN", "GST Reg No", "Tax ID", "EIN", "US
            "SIRET", "Steuernummer", "TIN"]
 
 
+# Item rows: the table's columns, or one line per item with its labels inline ("qty 4 price
+# 12.00"), as order systems and plain-text exports write them.
+ITEM_ROWS = ["{name}{gap}{q}{gap}{p}{gap}{a}"] * 6 + [
+    "{name} qty {q} price {p} {cur}", "{name} - {q} x {p} = {a}", "{name} Qty: {q} @ {p} {a}",
+    "{q} x {name} {gap}{a}", "{name}, quantity {q}, unit price {p}, amount {a}"]
+# A share of invoices carry a long item list (parts, telecom and freight bills run to pages):
+# an invoice is not known by a short table only.
+LONG_ITEMS_P = 0.08
+LONG_ITEMS = (30, 120)
+
+
 def _tax_id(ctx: Ctx) -> str:
     return ctx.pick([ctx.code("??#########"), ctx.code("##?????####?#Z#"), ctx.code("##-#######"),
                      ctx.code("###-###-###"), ctx.code("?##########"), ctx.code("### ### ###")])
@@ -160,7 +171,10 @@ def invoice(ctx: Ctx) -> GeneratedDoc:
         cols.insert(1, ctx.pick(["HSN/SAC", "SKU", "Code", "Art.-Nr."]))
     lines.append("  ".join(cols) if ctx.chance(0.7) else " | ".join(cols))
     subtotal = 0.0
-    for i in range(ctx.rng.randint(1, 25 if ctx.chance(0.2) else 8)):
+    n_items = (ctx.rng.randint(*LONG_ITEMS) if ctx.chance(LONG_ITEMS_P)
+               else ctx.rng.randint(1, 25 if ctx.chance(0.2) else 8))
+    row = ctx.pick(ITEM_ROWS)
+    for i in range(n_items):
         q = ctx.rng.randint(1, 40)
         p = ctx.amount(1, 2000)
         subtotal += q * p
@@ -169,7 +183,8 @@ def invoice(ctx: Ctx) -> GeneratedDoc:
             name += f" - {ctx.en.word()} {ctx.en.word()}"
         num = f"{i + 1}. " if ctx.chance(0.3) else ""
         gap = " " * rng.choice([1, 2, 2, 4, 8, 16])
-        lines.append(f"{num}{name}{gap}{q}{gap}{p:,.2f}{gap}{q * p:,.2f}")
+        lines.append(num + row.format(name=name, gap=gap, q=q, p=f"{p:,.2f}",
+                                      a=f"{q * p:,.2f}", cur=cur.strip()).strip())
     rate = ctx.pick([0.0, 0.05, 0.07, 0.1, 0.18, 0.19, 0.2, 0.21, 0.22, 0.23, 0.06])
     tax = subtotal * rate
     lines.append(f"{ctx.pick(L['sub'])}: {cur}{subtotal:,.2f}")

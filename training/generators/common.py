@@ -9,6 +9,7 @@ Everything is driven by one `random.Random` per document, so a seed fixes the ou
 from __future__ import annotations
 
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -257,6 +258,49 @@ def squash_spaces(ctx: Ctx, lines: list[str], rate: float) -> list[str]:
     return out
 
 
+# An amount ("$1,200.00", "(630.00)", "12,50 EUR"); a line's last one is taken as its cell
+# of the right-aligned amounts column (a table's or the totals block's).
+_AMOUNT = re.compile(r"[-(]?[$€£]?\s?\d[\d,.']*[.,]\d{2}\)?(?:\s?(?:EUR|USD|€|\$))?")
+
+
+def ocr_reading_order(ctx: Ctx, lines: list[str]) -> list[str]:
+    """Words in the order page OCR returns them, not the order the template wrote them.
+
+    Why: tesseract segments a page into blocks and reads block by block; a right-aligned
+    amounts column far from its descriptions becomes a block of its own, read after the
+    table (or dropped when faint), and a title or box set apart comes out before or after
+    its neighbours. A classifier trained only on generator order learned "description ...
+    amount" rows and misread such readings of TV-station invoices as time sheets."""
+    rng = ctx.rng
+    out = list(lines)
+    if ctx.chance(0.7):  # amounts column split off: read after the rest, or lost
+        kept, column = [], []
+        for ln in out:
+            found = list(_AMOUNT.finditer(ln))
+            rest = ln[:found[-1].start()] + ln[found[-1].end():] if found else ln
+            if found and (any(c.isalpha() for c in rest) or ctx.chance(0.5)):
+                kept.append(" ".join(rest.split()))
+                column.append(found[-1].group(0).strip())
+            else:
+                kept.append(ln)
+        where = rng.random()
+        if where < 0.55:
+            out = kept + column
+        elif where < 0.8:
+            out = kept
+        else:  # read before a trailing block (notes, remit-to) that tesseract took later
+            cut = rng.randint(max(0, len(kept) - 8), len(kept))
+            out = kept[:cut] + column + kept[cut:]
+    if len(out) > 4 and ctx.chance(0.4):  # a title or header box set apart, read last
+        i = rng.randrange(0, min(4, len(out)))
+        out = out[:i] + out[i + 1:] + [out[i]]
+    if len(out) > 8 and ctx.chance(0.4):  # two blocks read in the other order
+        a = rng.randrange(1, len(out) - 4)
+        b = rng.randrange(a + 1, min(len(out), a + 12))
+        out = out[:a] + out[b:] + out[a:b] if ctx.chance(0.5) else out[b:] + out[:a] + out[a:b]
+    return out
+
+
 def flatten(ctx: Ctx, lines: list[str]) -> list[str]:
     """Text that lost its line breaks (CSV/HTML/Word exports): a few very long lines."""
     sep = ctx.pick(["  ", " ", "   ", " | "])
@@ -268,11 +312,24 @@ def flatten(ctx: Ctx, lines: list[str]) -> list[str]:
     return out
 
 
+HEAD_LINES = (6, 20)  # how many first lines a short document keeps
+
+
 def finish(ctx: Ctx, doc: GeneratedDoc, noise_p: float = 0.3, max_level: float = 0.12,
-           empty_p: float = 0.03, flatten_p: float = 0.1, squash_p: float = 0.05) -> GeneratedDoc:
-    """Common post-processing: optional OCR noise, casing, blank-ish page, indentation,
-    flattened line structure."""
+           empty_p: float = 0.03, flatten_p: float = 0.1, squash_p: float = 0.05,
+           order_p: float = 0.0, head_p: float = 0.0) -> GeneratedDoc:
+    """Common post-processing: optional first lines only, OCR reading order, OCR noise,
+    casing, blank-ish page, indentation, flattened line structure."""
     lines = doc.lines
+    if len(lines) > HEAD_LINES[1] and ctx.chance(head_p):
+        # A short document: a one-page letter, the first page of a longer one, a short
+        # export. Without these the model knew each type by its full template only.
+        lines = lines[: ctx.rng.randint(*HEAD_LINES)]
+        doc.n_pages = 1
+        doc.meta["head"] = True
+    if ctx.chance(order_p):
+        lines = ocr_reading_order(ctx, lines)
+        doc.meta["reading_order"] = True
     if ctx.chance(flatten_p):
         lines = flatten(ctx, lines)
         doc.meta["flat"] = True

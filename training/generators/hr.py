@@ -105,22 +105,73 @@ def resume(ctx: Ctx) -> list[str]:
 
 def offer_letter(ctx: Ctx) -> list[str]:
     co, name, job = ctx.company(), ctx.person(), _job(ctx)
+    dept, boss = ctx.pick(DEPARTMENTS), ctx.person()
+    start, reply = ctx.fmt_date(), ctx.fmt_date()
+    salary = ctx.money(30000, 250000, ctx.pick(['$', 'INR ', '€', '£']))
     L = [co] + ctx.address() + [ctx.fmt_date(), "", name] + ctx.address()
-    L += [ctx.pick(["Re: Offer of Employment", "OFFER LETTER", "Subject: Job Offer",
-                    "Letter of Offer"]), f"Dear {name.split()[0]},"]
-    body = (f"We are pleased to offer you the position of {job} in our "
-            f"{ctx.pick(DEPARTMENTS)} department at {co}. Your start date will be "
-            f"{ctx.fmt_date()} and you will report to {ctx.person()}. Your annual base salary "
-            f"will be {ctx.money(30000, 250000, ctx.pick(['$', 'INR ', '€', '£']))}, paid "
-            f"{ctx.pick(['bi-weekly', 'monthly', 'semi-monthly'])}. You will be eligible for our "
-            f"benefits program, including health insurance, paid time off and a retirement "
-            f"plan. {ctx.pick(['Your employment with the Company is at-will.', 'This offer is contingent on satisfactory background verification and reference checks.', 'You will be on probation for the first six months.'])} "
-            f"Please sign and return this letter by {ctx.fmt_date()} to accept this offer. "
-            f"We look forward to welcoming you to the team.")
-    L += wrap(body, ctx.pick([70, 90, 110]))
-    L += ["Sincerely,", ctx.person(), ctx.pick(["HR Manager", "Head of Talent Acquisition",
-                                                "Chief People Officer", "Recruiter"]),
-          "Accepted and agreed:", "Signature: ____________  Date: ________"]
+    if ctx.chance(0.75):
+        L.append(ctx.pick(["Re: Offer of Employment", "OFFER LETTER", "Subject: Job Offer",
+                           "Letter of Offer", "Re: Your offer", "Conditional Offer"]))
+    L.append(f"Dear {name.split()[0]},")
+    if ctx.chance(OFFER_TERMS_P):
+        L += _offer_terms(ctx, job, dept, boss, start, reply, salary)
+    else:
+        body = (f"We are pleased to offer you the position of {job} in our "
+                f"{dept} department at {co}. Your start date will be "
+                f"{start} and you will report to {boss}. Your annual base salary "
+                f"will be {salary}, paid "
+                f"{ctx.pick(['bi-weekly', 'monthly', 'semi-monthly'])}. You will be eligible for our "
+                f"benefits program, including health insurance, paid time off and a retirement "
+                f"plan. {ctx.pick(['Your employment with the Company is at-will.', 'This offer is contingent on satisfactory background verification and reference checks.', 'You will be on probation for the first six months.'])} "
+                f"Please sign and return this letter by {reply} to accept this offer. "
+                f"We look forward to welcoming you to the team.")
+        L += wrap(body, ctx.pick([70, 90, 110]))
+    L += [ctx.pick(["Sincerely,", "Kind regards,", "Best regards,", "Yours sincerely,"]),
+          ctx.person()]
+    if ctx.chance(0.8):
+        L.append(ctx.pick(["HR Manager", "Head of Talent Acquisition", "Chief People Officer",
+                           "Recruiter", f"Head of {dept}", f"{dept} Director"]))
+    if ctx.chance(0.6):
+        L += ["Accepted and agreed:", "Signature: ____________  Date: ________"]
+    return L
+
+
+# Share of offer letters that state their terms as labelled lines rather than a paragraph.
+OFFER_TERMS_P = 0.4
+_OFFER_LABELS = {
+    "job": ["Position", "Job Title", "Role", "Title"],
+    "dept": ["Department", "Team", "Division"],
+    "boss": ["Reports to", "Reporting to", "Manager", "Supervisor"],
+    "start": ["Start Date", "Commencement Date", "First Day", "Joining Date"],
+    "salary": ["Annual Base Salary", "Base Salary", "Annual Salary", "Compensation",
+               "Gross Salary"],
+}
+
+
+def _offer_terms(ctx: Ctx, job: str, dept: str, boss: str, start: str, reply: str,
+                 salary: str) -> list[str]:
+    """An offer stated as an opening sentence, a block of labelled terms and a reply date:
+    short, and often without 'employee', 'employment' or a signature block."""
+    L = wrap(ctx.pick([f"We are pleased to offer you the position of {job}.",
+                       f"Following your interviews, we are delighted to offer you the role of "
+                       f"{job}.",
+                       f"It is my pleasure to offer you a position with our {dept} team.",
+                       f"Thank you for your time with us. We would like you to join us as {job}."
+                       ]), ctx.pick([70, 90, 110]))
+    values = {"job": job, "dept": dept, "boss": boss, "start": start, "salary": salary}
+    keys = ["job", "dept", "boss", "start", "salary"]
+    for k in keys:
+        if k in ("job", "salary") or ctx.chance(0.7):
+            L.append(f"{ctx.pick(_OFFER_LABELS[k])}: {values[k]}")
+    if ctx.chance(0.5):
+        L.append(f"{ctx.pick(['Location', 'Work Location', 'Office'])}: {ctx.en.city()}")
+    if ctx.chance(0.4):
+        L.append(f"{ctx.pick(['Benefits', 'Paid Time Off'])}: "
+                 f"{ctx.pick(['per company policy', '20 days per year', 'health, dental, 401(k)'])}")
+    L += wrap(ctx.pick([f"Please sign and return this offer letter by {reply}.",
+                        f"Kindly confirm your acceptance by {reply}.",
+                        f"This offer is valid until {reply}.",
+                        f"Please let us know your decision by {reply}."]), ctx.pick([70, 90, 110]))
     return L
 
 
