@@ -277,11 +277,30 @@ def _legal_suffix(text: str) -> str:
                         text)
 
 
+# A word the recogniser's gap finder cut in two ("Isnai l", "MAL KOTA"): a fragment of at
+# most `FRAGMENT_MAX` letters beside an unknown word
+FRAGMENT_MAX = 2
+_SPLIT_WORD = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
+
+
+def _join_split(m: re.Match[str]) -> str:
+    """Two letter runs one space apart, joined when one is a fragment, the other no known
+    word, and the two together are (or are one slip from) a known word."""
+    a, b = m.group(1), m.group(2)
+    cost, _ = _costs()
+    if min(len(a), len(b)) > FRAGMENT_MAX or a.lower() in cost and b.lower() in cost:
+        return m.group(0)
+    joined = _fix_token(a + b)
+    return joined if joined.lower() in cost else m.group(0)
+
+
 def fix_ocr_words(text: str) -> str:
     """Words one OCR slip away from exactly one known word ("TANAN", "COMFANY", "CHÉRAS",
-    "10T") become that word, and the legal suffix one slip away ("SDN EHD") that suffix;
-    anything the vocabulary already knows, or that fits several, is kept."""
+    "10T"; also one cut in two, "Isnai l") become that word, and the legal suffix one slip
+    away ("SDN EHD") that suffix; anything the vocabulary already knows, or that fits
+    several, is kept."""
     text = _DIGIT_IN_WORD.sub(_digit_word, text)
+    text = _SPLIT_WORD.sub(_join_split, text)
     return _legal_suffix(re.sub(r"[^\W\d_]+", _fix_word, text))
 
 

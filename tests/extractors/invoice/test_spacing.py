@@ -85,3 +85,12 @@ def test_malaysian_legal_suffix_one_slip_away():
     assert fix_ocr_words("99 SPEED MART S/D (519537-X)") == "99 SPEED MART S/B (519537-X)"
     assert fix_ocr_words("PAGES 5 S/D 10") == "PAGES 5 S/D 10"
     assert fix_ocr_words("SDN. BHD.") == "SDN. BHD."
+
+
+def test_a_word_cut_in_two_is_joined_only_into_a_known_word():
+    assert fix_ocr_words("Jalan Sultan Isnai l,") == "Jalan Sultan Ismail,"
+    assert fix_ocr_words("S HAH ALAM") == "SHAH ALAM"
+    # two words, or a fragment that joins into nothing known, stay apart
+    assert fix_ocr_words("KL SENTRAL") == "KL SENTRAL"
+    assert fix_ocr_words("LOT 3 A") == "LOT 3 A"
+    assert fix_ocr_words("GH DISTRIBUTOR") == "GH DISTRIBUTOR"
