@@ -13,7 +13,7 @@ cross-validated with folds grouped by chain). Candidates:
 * vendor_name: header lines of the first page and pairs of consecutive header lines (a
   name wrapped over two lines), rendered the way the pipeline cleans a name;
 * vendor_address: runs of 1-6 consecutive rows of the page's upper half (the block under
-  the name), rendered the way the pipeline writes an address (a full stop between parts
+  the name; never through a phone number or a tax-id line), rendered the way the pipeline writes an address (a full stop between parts
   read as a comma), with lines that end bare joined three ways (`Join`: a space, a comma,
   or a comma except before a postcode line), and described by the address-line
   classifier's probabilities of its rows and of the rows around it (`receipt_lines`).
@@ -365,6 +365,13 @@ def address_rows(lay: PageLayout) -> tuple[list[Row], list[str]]:
     return rows, [_address_line(r) for r in rows]
 
 
+def _not_postal(line: str) -> bool:
+    """A phone number or a tax/company id line: never part of a postal address (none of
+    the 152 TRAIN addresses holds one), so no address block runs through it. Blocks that
+    did were picked where the rules' block held the phone line (`rule_same`)."""
+    return bool(PHONE_LIKE.search(line) or TAX_ID_LINE.search(line))
+
+
 def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str],
                   line_probs: list[float] | None = None) -> list[RCand]:
     """vendor_address candidates: runs of consecutive rows in the page's upper part.
@@ -385,7 +392,7 @@ def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str
             if s + n > len(rows):
                 break
             block = texts[s:s + n]
-            if any(len(b) > 90 for b in block):
+            if any(len(b) > 90 for b in block) or _not_postal(block[-1]):
                 break
             box = union([r.bbox for r in rows[s:s + n]])
             gaps = [rows[i + 1].bbox[1] - rows[i].bbox[3] for i in range(s, s + n - 1)]
@@ -402,8 +409,6 @@ def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str
                 "prev_regno": float(bool(_REGNO.match(prev.strip()) or TAX_ID_LINE.search(prev))),
                 "first_addrish": float(bool(re.match(r"(?i)\s*(no\b|lot\b|\d)", block[0]))),
                 "first_suffix": float(bool(COMPANY_SUFFIX.search(block[0]))),
-                "any_phone": float(any(PHONE_LIKE.search(b) for b in block)),
-                "any_taxid": float(any(TAX_ID_LINE.search(b) for b in block)),
                 "any_header": float(any(HEADER_WORDS.search(b) for b in block)),
                 "any_time": float(any(TIME_RE.search(b) for b in block)),
                 "last_postcode": float(bool(POSTCODE.search(block[-1]))),

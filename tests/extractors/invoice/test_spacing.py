@@ -53,3 +53,44 @@ def test_title_case_words_and_legal_forms_stay_whole(name):
 def test_glued_title_case_words_are_still_cut_at_their_capitals():
     assert respace("ShahAlam") == "Shah Alam"
     assert respace("TextorGmbH") == "Textor GmbH"
+
+
+def test_place_names_and_marks_the_recogniser_adds_are_mended():
+    # a letter with an accent the place name lacks; a confusable letter of a place name
+    assert fix_ocr_words("Bandar Mahkota Chéras") == "Bandar Mahkota Cheras"
+    assert fix_ocr_words("BANDAR NAHKOTA") == "BANDAR MAHKOTA"
+    # an accented word that is no place is left as printed
+    assert fix_ocr_words("Café Zürich") == "Café Zürich"
+
+
+def test_a_letter_read_twice_and_digits_read_for_letters():
+    assert fix_ocr_words("12 JALLAN PENGACARA") == "12 JALAN PENGACARA"
+    assert fix_ocr_words("10T 1851-A") == "LOT 1851-A"
+    # a code that reads as no domain word keeps its digits
+    assert fix_ocr_words("B1OCK 5B-10") == "BLOCK 5B-10"
+    assert fix_ocr_words("PJU 1A/46 S0L8") == "PJU 1A/46 S0L8"
+
+
+def test_brands_and_common_words_are_not_pulled_to_places():
+    # one letter longer than a place ("IKAN"), or one letter from one ("BALAH", "LORONG")
+    assert fix_ocr_words("IKANO HANDEL") == "IKANO HANDEL"
+    assert fix_ocr_words("TINGKAT BAWAH") == "TINGKAT BAWAH"
+    assert fix_ocr_words("LAPANGAN TERBANG") == "LAPANGAN TERBANG"
+
+
+def test_malaysian_legal_suffix_one_slip_away():
+    assert fix_ocr_words("GARDENIA BAKERIES (KL) SDN EHD") == "GARDENIA BAKERIES (KL) SDN BHD"
+    assert fix_ocr_words("Acme Sdn 8hd") == "Acme Sdn Bhd"
+    assert fix_ocr_words("99 SPEED MART S/D") == "99 SPEED MART S/B"
+    assert fix_ocr_words("99 SPEED MART S/D (519537-X)") == "99 SPEED MART S/B (519537-X)"
+    assert fix_ocr_words("PAGES 5 S/D 10") == "PAGES 5 S/D 10"
+    assert fix_ocr_words("SDN. BHD.") == "SDN. BHD."
+
+
+def test_a_word_cut_in_two_is_joined_only_into_a_known_word():
+    assert fix_ocr_words("Jalan Sultan Isnai l,") == "Jalan Sultan Ismail,"
+    assert fix_ocr_words("S HAH ALAM") == "SHAH ALAM"
+    # two words, or a fragment that joins into nothing known, stay apart
+    assert fix_ocr_words("KL SENTRAL") == "KL SENTRAL"
+    assert fix_ocr_words("LOT 3 A") == "LOT 3 A"
+    assert fix_ocr_words("GH DISTRIBUTOR") == "GH DISTRIBUTOR"
