@@ -44,19 +44,28 @@ if __name__ == "__main__":
 """
 
 
-def test_a_forked_worker_reads_with_the_parents_engine(tmp_path: Path) -> None:
+def _photo(tmp_path: Path) -> Path:
     pytest.importorskip("rapidocr_onnxruntime")
     from evaluation.bench import make_receipt_photos
 
     (photo,) = make_receipt_photos(tmp_path, 1)
-    script = tmp_path / "preload.py"
-    script.write_text(_SCRIPT)
+    return photo
+
+
+def _run(tmp_path: Path, source: str, *args: str) -> object:
+    """`source` run as a script in a fresh interpreter; its last line of output, as JSON."""
+    script = tmp_path / "script.py"
+    script.write_text(source)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, str(script), str(photo)], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, str(script), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    loaded_before, same_engine, same_words, n_words = json.loads(
-        done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_forked_worker_reads_with_the_parents_engine(tmp_path: Path) -> None:
+    photo = _photo(tmp_path)
+    loaded_before, same_engine, same_words, n_words = _run(tmp_path, _SCRIPT, str(photo))
     assert loaded_before and same_engine and same_words
     assert n_words > 5
 
@@ -81,19 +90,8 @@ print(json.dumps([words, opts.get_session_config_entry("session.intra_op.allow_s
 
 
 def test_rapidocr_sessions_do_not_spin_and_read_the_same(tmp_path: Path) -> None:
-    pytest.importorskip("rapidocr_onnxruntime")
-    from evaluation.bench import make_receipt_photos
-
-    (photo,) = make_receipt_photos(tmp_path, 1)
-    script = tmp_path / "spin.py"
-    script.write_text(_SPIN)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = []
-    for spin in ("1", "0"):
-        done = subprocess.run([sys.executable, str(script), str(photo), spin], cwd=ROOT,
-                              env=env, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr[-3000:]
-        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    (spun, _), (still, setting) = out
+    photo = _photo(tmp_path)
+    (spun, _), (still, setting) = [_run(tmp_path, _SPIN, str(photo), spin)
+                                   for spin in ("1", "0")]
     assert setting == "0"
     assert still == spun and len(still) > 5
