@@ -2,8 +2,9 @@
 
 Page size in points comes from the file's DPI when it is plausible; 72/96 dpi are
 software defaults rather than measurements, so those, like a missing value, mean
-"assume a 300 dpi scan" (points = px * 72 / 300). EXIF orientation is applied, a first
-page whose lines run down it is turned upright (`ingest.orient`), images
+"assume a 300 dpi scan" (points = px * 72 / 300). EXIF orientation is applied, a page
+whose lines run down it is turned upright (`ingest.orient`; a TIFF's later pages as they
+are read), images
 above `MAX_IMAGE_PIXELS` are refused before decoding (`too_large`), and photos whose
 text is larger than the recognisers read well are shrunk first (`ingest.scale`); page
 sizes in points never depend on that.
@@ -105,6 +106,18 @@ def _orientation_swaps(img: Image.Image) -> bool:
         return False
 
 
+def _prepare(frame: Image.Image) -> tuple[Image.Image, Turn, float]:
+    """A page's image turned upright (`ingest.orient`) and scaled for OCR, what was turned
+    and the scale applied. Its character blobs are measured once for both; a page with
+    none (blank, a logo) is read as it is."""
+    blobs = character_blobs(frame)
+    if blobs is None:
+        return frame, Turn(0, None), 1.0
+    frame, turn = upright(frame, blobs)
+    frame, scale = normalize_for_ocr(frame, blobs if turn.degrees == 0 else None)
+    return frame, turn, scale
+
+
 def plan_image(
     data: bytes, filename: str, media_type: str, options: IngestOptions
 ) -> tuple[list[Page], Any, dict[str, Any]]:
@@ -120,11 +133,7 @@ def plan_image(
             "(IngestOptions.max_pages)"
         )
     first, first_dpi = _load_frame(img, 0, filename)  # fail early on undecodable data
-    blobs = character_blobs(first)  # measured once for the turn and the shrink
-    turn, first_scale = Turn(0, None), 1.0  # no characters (blank, a logo): read as it is
-    if blobs is not None:
-        first, turn = upright(first, blobs)
-        first, first_scale = normalize_for_ocr(first, blobs if turn.degrees == 0 else None)
+    first, turn, first_scale = _prepare(first)
     pages: list[Page] = []
     for i in range(n):
         try:
@@ -145,11 +154,18 @@ def plan_image(
         "image_dpi": first_dpi,
         "ocr_scale": round(first_scale, 4),  # < 1: the photo was shrunk for OCR
         "turned_degrees": turn.degrees,  # the first page turned upright (counter-clockwise)
-    }
+    }  # later pages turned: "turned_pages" {number: degrees}, added as they are read
 
     def jobs() -> Iterator[OcrJob]:
         for i, page in enumerate(pages):
-            frame = first if i == 0 else normalize_for_ocr(_load_frame(img, i, filename)[0])[0]
+            if i == 0:
+                frame = first
+            else:  # a later page (a TIFF's) is turned and shrunk as it is read
+                frame, later, _scale = _prepare(_load_frame(img, i, filename)[0])
+                if later.degrees in (90, 270):
+                    page.width, page.height = page.height, page.width
+                if later.degrees:
+                    meta.setdefault("turned_pages", {})[str(i + 1)] = later.degrees
             yield OcrJob(
                 index=i, image=frame, width_pt=page.width, height_pt=page.height, photo=True
             )

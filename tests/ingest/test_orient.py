@@ -79,3 +79,22 @@ def test_a_sideways_photo_is_read_upright_with_portrait_page_size() -> None:
     amount = next(w for w in page.words if w.text == "8.48")
     assert abs(total.bbox[1] - amount.bbox[1]) < (total.bbox[3] - total.bbox[1])  # one row
     assert doc.metadata.get("turned_degrees") == 270
+
+
+def test_a_later_tiff_page_lying_sideways_is_read_upright() -> None:
+    """A scanner's multi-page TIFF with its second page laid sideways: that page is turned
+    as it is read, its page size follows, and the metadata says which page turned."""
+    receipt = _receipt()
+    buf = io.BytesIO()
+    receipt.save(buf, format="TIFF", save_all=True,
+                 append_images=[receipt.rotate(90, expand=True)])
+    doc = read_bytes("scan.tiff", buf.getvalue())
+    assert len(doc.pages) == 2
+    for page in doc.pages:
+        assert (page.width, page.height) == pytest.approx(
+            (receipt.width * 72 / 300, receipt.height * 72 / 300))
+        total = next(w for w in page.words if w.text == "TOTAL")
+        amount = next(w for w in page.words if w.text == "8.48")
+        assert abs(total.bbox[1] - amount.bbox[1]) < (total.bbox[3] - total.bbox[1])
+    assert doc.metadata.get("turned_degrees") == 0
+    assert doc.metadata.get("turned_pages") == {"2": 270}
