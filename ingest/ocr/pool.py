@@ -26,6 +26,7 @@ from ingest._exec import tesseract as tesseract_exec
 from ingest.children import die_with_parent, kill_children
 from ingest.errors import IngestError, OcrFailed, OcrTimeout, TooComplex
 from ingest.ocr.base import OcrResult
+from ingest.ocr.rapidocr import holds_thread_pool
 from ingest.ocr.select import recognize_page
 from ingest.options import IngestOptions
 
@@ -174,9 +175,10 @@ def run_ocr(
 def _context() -> multiprocessing.context.BaseContext:
     """fork when this process has a single thread (CLI, scripts: fast, and no need for an
     `if __name__ == "__main__"` guard); spawn in threaded servers, where forking a
-    process that holds locks in other threads can deadlock the child."""
+    process that holds locks in other threads can deadlock the child, and where this
+    process holds onnxruntime's own threads (`rapidocr.holds_thread_pool`)."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in methods and threading.active_count() == 1 and not holds_thread_pool():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

@@ -50,6 +50,18 @@ LINE_END_MAX_LINES = 20
 _LINE_END_MARK = re.compile(r"[,.;:]")
 
 
+def holds_thread_pool() -> bool:
+    """Whether this process built an onnxruntime session with a thread pool of its own
+    (any thread count but one: a page it read itself with every core). A child forked
+    from such a process hangs for ever when it builds a session of its own (onnxruntime's
+    state is copied mid-use, its threads are not): reproduced with a one-worker run that
+    read a photo and then OCR'd a two-page file in a forked pool. `ingest.ocr.pool`
+    spawns its workers instead."""
+    from ingest.ocr import second_reading
+
+    return (_ENGINE is not None and _ENGINE_THREADS != 1) or second_reading.holds_thread_pool()
+
+
 def _get_rapidocr(threads: int | None) -> Any:
     """The process-wide RapidOCR instance: loading its three models takes ~1 s, so it
     is done once per process (each pool worker gets its own)."""

@@ -72,6 +72,12 @@ def model_path() -> Path | None:
     return p if p.is_file() else None
 
 
+def holds_thread_pool() -> bool:
+    """Whether this process built the second recogniser with a thread pool of its own
+    (any thread count but one; see `ingest.ocr.rapidocr.holds_thread_pool`)."""
+    return _REC is not None and _REC_KEY is not None and _REC_KEY[1] != 1
+
+
 def recognizer(threads: int | None) -> Any:
     """The process-wide second recogniser (RapidOCR's own `TextRecognizer` class with
     the other model), or None when the model is not installed."""
