@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import mmh3
 import numpy as np
 
 from classifiers.boilerplate import strip_boilerplate
@@ -272,13 +271,12 @@ class Featurizer:
         """Column -> human name for the features present in this one text."""
         out: dict[int, str] = {}
         text = strip_boilerplate(text)
-        for offset, hv, kind, limit, size in (
-                (0, self._word, "word", WORD_CHARS, N_HASH),
-                (N_HASH, self._char, "char", CHAR_CHARS, N_HASH),
-                (2 * N_HASH, self._title, "title", TITLE_CHARS, N_TITLE)):
-            for tok in hv.analyze(text[:limit]):
-                idx = offset + abs(mmh3.hash(tok, 0, True)) % size
-                out.setdefault(idx, f"char:'{tok}'" if kind == "char" else f"{kind}:{tok}")
+        for (offset, hv, limit), kind in zip(self._blocks(), ("word", "char", "title"),
+                                             strict=True):
+            tokens = hv.analyze(text[:limit])
+            for tok, col in zip(tokens, hv.columns(tokens), strict=True):
+                out.setdefault(offset + int(col),
+                               f"char:'{tok}'" if kind == "char" else f"{kind}:{tok}")
         for i, name in enumerate(LAYOUT_NAMES):
             out[N_TEXT + i] = name
         return out

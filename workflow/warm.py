@@ -140,6 +140,7 @@ def receipt_shaped(path: Path) -> bool:
     `ingest.ocr.select.is_narrow` asks of its page), from its header alone."""
     from PIL import Image
 
+    from ingest.ocr.select import is_narrow
     from ingest.options import IngestOptions
 
     try:
@@ -147,7 +148,7 @@ def receipt_shaped(path: Path) -> bool:
             w, h = im.size
     except Exception:  # noqa: BLE001 - unreadable here: the reader reports it
         return False
-    return min(w, h) > 0 and max(w, h) / min(w, h) >= IngestOptions().narrow_aspect
+    return is_narrow(min(w, h), max(w, h), IngestOptions())
 
 
 def photos_only(paths: Sequence[Path]) -> bool:

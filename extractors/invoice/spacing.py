@@ -214,7 +214,6 @@ def _slips(low: str, index: SlipIndex, more: bool) -> set[str]:
     if more:
         found |= {w for i in range(1, len(low)) if low[i] == low[i - 1]
                   and (w := low[:i] + low[i + 1:]) in index.words}
-    found.discard(None)
     return {w for w in found if w is not None}
 
 

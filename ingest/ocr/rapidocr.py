@@ -27,6 +27,7 @@ from PIL import Image
 
 from ingest.errors import OcrUnavailable
 from ingest.layout import order_words
+from ingest.ocr import second_reading
 from ingest.ocr.base import OcrResult
 from ingest.ocr.second_reading import second_opinion
 from ingest.types import BBox, Word
@@ -57,8 +58,6 @@ def holds_thread_pool() -> bool:
     state is copied mid-use, its threads are not): reproduced with a one-worker run that
     read a photo and then OCR'd a two-page file in a forked pool. `ingest.ocr.pool`
     spawns its workers instead."""
-    from ingest.ocr import second_reading
-
     return (_ENGINE is not None and _ENGINE_THREADS != 1) or second_reading.holds_thread_pool()
 
 
