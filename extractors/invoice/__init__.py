@@ -23,7 +23,7 @@ import numpy as np
 from extractors.invoice import calibrate as final_calibration
 from extractors.invoice import customer as customer_ranker
 from extractors.invoice import line_items as learned_line_items
-from extractors.invoice import receipt_lines, receipt_ranker, vat_table
+from extractors.invoice import receipt_lines, receipt_ranker, till, vat_table
 from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
@@ -1091,7 +1091,7 @@ def _reported(fields: dict[str, Field]) -> dict[str, Field]:
     """The fields `extract_invoice` reports: scored ones above their floor, the address
     only beside a name."""
     out = {k: v for k, v in fields.items()
-           if v.source in ("vendor-hint", "ranker") or k not in SCORED_FIELDS
+           if v.source in ("vendor-hint", "ranker", "till-sums") or k not in SCORED_FIELDS
            or v.confidence >= REPORT_MIN_FIELD.get(k, REPORT_MIN)}
     if "vendor_name" not in out:
         out.pop("vendor_address", None)
@@ -1099,7 +1099,7 @@ def _reported(fields: dict[str, Field]) -> dict[str, Field]:
 
 
 def _apply_receipt_model(lays: list[PageLayout], cands: dict[str, list[Candidate]],
-                         fields: dict[str, Field]) -> set[str]:
+                         fields: dict[str, Field], vat: vat_table.VatTable | None) -> set[str]:
     """Replace the learned receipt fields by the shipped model's picks; returns the names
     it set (their confidence is already calibrated on out-of-fold receipts)."""
     model = receipt_ranker.load()
@@ -1117,17 +1117,26 @@ def _apply_receipt_model(lays: list[PageLayout], cands: dict[str, list[Candidate
             continue
         c = choice.cand
         fields[name] = Field(c.value, c.normalized, choice.confidence, c.page, c.bbox, "ranker")
-        if name == "total_amount" and _till_contradicts(c, rc.by_field[name]):
-            fields[name].contradict()
+        if name == "total_amount":
+            _till_check(fields, cands.get("money", []), vat)
         done.add(name)
     return done
 
 
-def _till_contradicts(pick: receipt_ranker.RCand, cands: list[receipt_ranker.RCand]) -> bool:
-    """The till's own arithmetic (tendered - change) closes on another amount than the
-    pick: a cross-field check contradicts it."""
-    closing = {c.normalized for c in cands if c.feats.get("closes_till")}
-    return bool(closing) and pick.normalized not in closing
+def _till_check(fields: dict[str, Field], money: list[Candidate],
+                vat: vat_table.VatTable | None) -> None:
+    """The receipt's own sums (payment rows, VAT table: `till.check_total`) over the
+    learned total: a printed amount they name replaces it; agreeing sums that contradict
+    it cap it."""
+    pick = fields["total_amount"]
+    got = till.check_total(_d(pick.normalized), money, vat,
+                           (pick.page, pick.bbox) if pick.bbox is not None else None)
+    if got.verdict is till.Verdict.PRINTED and got.printed is not None:
+        c = got.printed
+        fields["total_amount"] = Field(c.value, c.normalized, pick.confidence, c.page, c.bbox,
+                                       "till-sums")
+    elif got.verdict is till.Verdict.CONTRADICTED:
+        pick.contradict()
 
 
 def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
@@ -1174,7 +1183,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     _receipt_total(fields, ranked)
     _ocr_discount(lays, fields, checked)
     if learned and doc_type == "receipt":
-        _apply_receipt_model(lays, cands, fields)
+        _apply_receipt_model(lays, cands, fields, vat)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
     _sums_hold(fields)

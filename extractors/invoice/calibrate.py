@@ -31,7 +31,7 @@ _CACHE: dict[str, Any] = {}
 # ranker's pick (calibrated on out-of-fold real receipts already), and the tax a VAT table
 # prints (`vat_table`: its pipeline number stays, 0.9 scaled by OCR; measured right 96 %
 # at a mean 0.86 on generated German till receipts, too few to fit a map of its own).
-UNMAPPED_SOURCES = ("vendor-hint", "ranker", "vat-table")
+UNMAPPED_SOURCES = ("vendor-hint", "ranker", "vat-table", "till-sums")
 # Sources with a map of their own ("currency|country"): a currency guessed from the country
 # a page names when it shows no mark is a different kind of evidence from a mark read by
 # OCR at the same pipeline number.

@@ -10,7 +10,7 @@ from itertools import islice
 import pytest
 
 from evaluation.scoring import scalar_match
-from extractors.invoice import _till_contradicts, extract_invoice, receipt_candidates
+from extractors.invoice import extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
 from extractors.scorer import PlattMap
 from modelfile import ModelFileError, load_checked, manifest_path, single_thread
@@ -73,14 +73,6 @@ def test_candidates_cover_every_ranked_field():
     assert set(rc.by_field) == set(rr.RANKED_FIELDS)
     for name in ("total_amount", "invoice_date"):
         assert any(scalar_match(name, truth[name], c.normalized) for c in rc.by_field[name])
-
-
-def test_a_pick_the_till_arithmetic_contradicts_is_flagged():
-    a = rr.RCand("9.00", "9.00", 1, (0, 0, 1, 1), {"closes_till": 1.0})
-    b = rr.RCand("10.00", "10.00", 1, (0, 2, 1, 3), {"closes_till": 0.0})
-    assert _till_contradicts(b, [a, b])
-    assert not _till_contradicts(a, [a, b])
-    assert not _till_contradicts(b, [b])  # no till sum on the receipt: nothing contradicts
 
 
 @pytest.mark.timeout(900)  # five folds of four fields: minutes on a shared two-core machine

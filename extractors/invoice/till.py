@@ -1,0 +1,143 @@
+"""What a till receipt's own sums say about its total: one cross-field check.
+
+A till prints its total more than once. The payment rows do (cash or card tendered, less
+the change given back) and so does a VAT breakdown's gross column (`vat_table`, whose rows
+are checked net + tax = gross). The learned ranker picks the total from features of each
+amount; it does not add them up, and on a till whose wording it was not trained on (a
+German "Gegeben Bar ... Rückgeld") it takes the cash handed over for the total, or an
+OCR misreading of the total's digits. This check runs after the pick:
+
+* the pick equals what the sums say, or differs by a cash rounding: it stands;
+* an amount printed above the payment rows equals what the sums say: it is the total;
+* two sums (payment rows and VAT table) agree with each other and not with the pick, and
+  the page prints no such amount, or the pick is one rate's row of a VAT table with
+  several: the pick is contradicted (at most 0.5; review decides).
+
+A VAT table alone may name a printed total but never contradicts: a row that OCR lost
+leaves its gross sum short. The payment words are data, per locale
+(`labels/fields.json`, key "till"), matched on the row's normalised words (`norm_label`),
+every locale on every page, as the label vocabularies are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from functools import lru_cache
+
+from extractors.invoice.candidates import LOCALE_LABELS_PATH, Candidate, norm_label
+from extractors.invoice.receipt_ranker import till_text
+from extractors.invoice.vat_table import VatTable
+from ingest.types import BBox
+
+# a change row sits this many rows under its tendered row at most
+CHANGE_ROWS_BELOW = 3
+# tills that round cash print the exact and the rounded total this far apart at most
+CASH_ROUNDING = Decimal("0.04")
+SAME = Decimal("0.005")
+
+
+class Verdict(Enum):
+    NO_EVIDENCE = "no_evidence"
+    AGREES = "agrees"
+    PRINTED = "printed"  # another printed amount is what the sums say
+    CONTRADICTED = "contradicted"
+    UNDECIDED = "undecided"  # the sums disagree with each other, or one alone disagrees
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    verdict: Verdict
+    amount: Decimal | None = None  # what the sums say
+    printed: Candidate | None = None  # the printed amount that says it (Verdict.PRINTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    tendered: tuple[str, ...]
+    change: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    """Every locale's payment-row words (normalised like `norm_label`)."""
+    data = json.loads(LOCALE_LABELS_PATH.read_text(encoding="utf-8"))
+    tendered: list[str] = []
+    change: list[str] = []
+    for loc, tables in data.items():
+        if loc.startswith("_"):
+            continue
+        till = tables.get("till", {})
+        tendered += [norm_label(w) for w in till.get("tendered", [])]
+        change += [norm_label(w) for w in till.get("change", [])]
+    return Words(tuple(dict.fromkeys(tendered)), tuple(dict.fromkeys(change)))
+
+
+def _says(row_text: str, phrases: Sequence[str]) -> bool:
+    padded = f" {norm_label(till_text(norm_label(row_text)))} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def _amount(c: Candidate) -> Decimal | None:
+    try:
+        return Decimal(str(c.normalized))
+    except InvalidOperation:
+        return None
+
+
+def _row(c: Candidate) -> str:
+    return str(c.feats.get("_row", ""))
+
+
+def payment_sums(money: Sequence[Candidate]) -> list[tuple[Decimal, Candidate]]:
+    """(tendered - change, the tendered amount) for each tendered row with a change row
+    just under it on the same page."""
+    w = words()
+    change = [c for c in money if _says(_row(c), w.change)]
+    tendered = [c for c in money if c not in change and _says(_row(c), w.tendered)]
+    out = []
+    for a in tendered:
+        va = _amount(a)
+        for ch in change:
+            vc = _amount(ch)
+            if va is None or vc is None or ch.page != a.page or \
+                    not a.row < ch.row <= a.row + CHANGE_ROWS_BELOW:
+                continue
+            if vc >= 0 and va - vc > 0:
+                out.append((va - vc, a))
+    return out
+
+
+def check_total(pick: Decimal, money: Sequence[Candidate], vat: VatTable | None,
+                pick_at: tuple[int, BBox] | None = None) -> Check:
+    """What the page's own sums say about a total `pick` printed at `pick_at` (page, box;
+    see the module's docstring)."""
+    in_table = vat is not None and pick_at is not None and vat.is_cell(*pick_at)
+    paid = payment_sums(money)
+    paid_values = {v for v, _ in paid}
+    sums: list[Decimal] = []
+    if len(paid_values) == 1:
+        sums.append(next(iter(paid_values)))
+    if vat is not None and vat.rows:
+        sums.append(vat.gross)
+    if not sums and not paid_values:
+        return Check(Verdict.NO_EVIDENCE)
+    if any(abs(pick - s) <= CASH_ROUNDING for s in [*sums, *paid_values]):
+        return Check(Verdict.AGREES, pick)
+    if not sums or any(abs(s - sums[0]) > SAME for s in sums):
+        return Check(Verdict.UNDECIDED)
+    target = sums[0]
+    first_payment = min(((a.page, a.row) for _, a in paid), default=None)
+    printed = [c for c in sorted(money, key=lambda c: (c.page, c.row))
+               if (v := _amount(c)) is not None and abs(v - target) <= SAME
+               and not (vat is not None and vat.is_cell(c.page, c.bbox))
+               and (first_payment is None or (c.page, c.row) < first_payment)]
+    if printed:  # the nearest above the payment rows
+        return Check(Verdict.PRINTED, target, printed[-1])
+    if len(sums) >= 2 or (in_table and vat is not None and len(vat.rows) >= 2):
+        # (one rate's row of a breakdown with several is never the receipt's total)
+        return Check(Verdict.CONTRADICTED, target)
+    return Check(Verdict.UNDECIDED, target)

@@ -1,0 +1,83 @@
+"""A till receipt's own sums (payment rows, VAT table) over the learned total."""
+
+from decimal import Decimal
+
+from lines_doc import doc_from_lines
+
+from extractors.invoice import extract_invoice, till, vat_table
+from extractors.invoice.candidates import Candidate
+from extractors.invoice.layout import build_rows
+
+HEAD = ["Binner GmbH", "Catharinenstraße 32", "53109 Eisenach", "Kassenbon", "EUR",
+        "Joghurt natur 24,40 A", "Schokolade 39,57 B", "Duschgel 73,50 B",
+        "Schnitzel 204,71 B"]
+TABLE = ["MwSt-Satz Netto MwSt Brutto", "A 19,00% 20,50 3,90 24,40",
+         "B 7,00% 296,99 20,79 317,78", "16.05.2016 07:23", "Beleg-Nr. 850299"]
+
+
+def _money(rows: list[tuple[str, str]]) -> list[Candidate]:
+    return [Candidate("money", v, v, 1, (0, 20 * i, 10, 20 * i + 10), i, {"_row": f"{t} {v}"})
+            for i, (t, v) in enumerate(rows)]
+
+
+def _table(lines: list[str]) -> vat_table.VatTable | None:
+    return vat_table.find([build_rows(p) for p in doc_from_lines(lines).pages], ",")
+
+
+def test_payment_rows_name_the_printed_total_in_any_locale():
+    money = _money([("Endsumme", "342.18"), ("Gegeben Bar", "345.00"), ("RÜCKGELD", "2.82")])
+    got = till.check_total(Decimal("345.00"), money, None)
+    assert got.verdict is till.Verdict.PRINTED and got.printed is money[0]
+    fr = _money([("TOTAL TTC", "18.40"), ("Espèces", "20.00"), ("Rendu", "1.60")])
+    assert till.check_total(Decimal("20.00"), fr, None).printed is fr[0]
+    en = _money([("TOTAL", "9.00"), ("CASH", "10.00"), ("CHANGE", "1.00")])
+    assert till.check_total(Decimal("9.00"), en, None).verdict is till.Verdict.AGREES
+
+
+def test_two_sums_that_agree_contradict_a_pick_the_page_does_not_print_them_for():
+    table = _table(TABLE)
+    assert table is not None and table.gross == Decimal("342.18")
+    # the total misread ("34,892"): payment rows and VAT table both say 342.18
+    money = _money([("SUMME EUR", "34.89"), ("Gegeben Bar", "345.00"), ("Rückgeld", "2.82")])
+    got = till.check_total(Decimal("34.89"), money, table)
+    assert got.verdict is till.Verdict.CONTRADICTED and got.amount == Decimal("342.18")
+
+
+def test_a_vat_table_alone_names_a_printed_total_but_never_contradicts():
+    table = _table(TABLE)
+    money = _money([("Gesamt", "342.18"), ("", "392.18")])
+    assert till.check_total(Decimal("392.18"), money, table).printed is money[0]
+    # a lost VAT row leaves the gross short: alone, it cannot doubt the pick
+    assert till.check_total(Decimal("400.00"), _money([("Summe", "400.00")]), table
+                            ).verdict is till.Verdict.UNDECIDED
+
+
+def test_a_cash_rounding_or_no_payment_rows_leave_the_pick_alone():
+    money = _money([("TOTAL", "10.62"), ("ROUNDING", "-0.02"), ("TOTAL", "10.60"),
+                    ("CASH", "20.00"), ("CHANGE", "9.40")])
+    assert till.check_total(Decimal("10.62"), money, None).verdict is till.Verdict.AGREES
+    assert till.check_total(Decimal("5.00"), _money([("TOTAL", "5.00")]), None
+                            ).verdict is till.Verdict.NO_EVIDENCE
+
+
+def test_the_receipt_total_is_the_one_its_payment_rows_and_vat_table_add_up_to():
+    lines = HEAD + ["Endsumme 342,18", "Gegeben Bar 345,00", "RÜCKGELD 2,82"] + TABLE
+    got = extract_invoice(doc_from_lines(lines, ocr=True, conf=0.9, filename="r.jpg",
+                                         media_type="image/jpeg"), "receipt")
+    assert got["total_amount"].normalized == "342.18"
+    # the total's digits misread: the page never prints 342.18 outside its table
+    bad = HEAD + ["Endsumme 34,892", "Gegeben Bar 345,00", "RÜCKGELD 2,82"] + TABLE
+    got = extract_invoice(doc_from_lines(bad, ocr=True, conf=0.9, filename="r.jpg",
+                                         media_type="image/jpeg"), "receipt")
+    assert "total_amount" not in got or got["total_amount"].confidence <= 0.5
+
+
+def test_one_rate_row_of_a_vat_table_with_several_is_never_the_total():
+    table = _table(TABLE)
+    row_a = table.rows[0].gross  # 24.40, where the table prints it
+    money = _money([("Summe EUR", "")])[:0]  # the amounts column lost by OCR
+    got = till.check_total(row_a.amount, money, table, (row_a.page, row_a.bbox))
+    assert got.verdict is till.Verdict.CONTRADICTED and got.amount == Decimal("342.18")
+    # the same amount printed elsewhere is no table cell: the table alone does not doubt it
+    assert till.check_total(row_a.amount, money, table, (1, (0, 0, 10, 10))
+                            ).verdict is till.Verdict.UNDECIDED
