@@ -9,10 +9,12 @@ amount anywhere (the amounts column dropped). The result with the
 better mean confidence wins, so rapidocr's cost is paid only on hard pages.
 
 Languages: with the default `ocr_lang="eng"`, a page whose English reading shows German or
-French words (`LANGUAGE_EVIDENCE`) is read again with those tesseract models added
-("eng+deu"), where they are installed: the English model reads "RADEL" for "RÄDEL". English
-pages pay nothing and read exactly as before; a missing language pack is logged once and the
-English reading kept.
+French words (`LANGUAGE_EVIDENCE`) is read again with those tesseract models first and
+English after them ("deu+eng"), where they are installed: the English model reads "RADEL" for
+"RÄDEL", and tesseract's first model decides the letters ("eng+deu" still read "Backerei" for
+"Bäckerei" on generated German till pictures; "deu+eng" read the umlauts). English pages pay
+nothing and read exactly as before; a missing language pack is logged once and the English
+reading kept.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def read_in_its_language(first: OcrResult, image: Image.Image, page_width_pt: fl
     extra = _installed(tuple(page_languages(first)))
     if not extra:
         return first
-    more = replace(options, ocr_lang="+".join(("eng",) + extra))
+    more = replace(options, ocr_lang="+".join(extra + ("eng",)))
     return get_engine("tesseract", more).recognize(image, page_width_pt, page_height_pt)
 
 

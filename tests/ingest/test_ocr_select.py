@@ -91,3 +91,48 @@ def test_english_pages_and_explicit_languages_are_read_once(monkeypatch):
     assert select.read_in_its_language(de, None, 200, 300, IngestOptions(ocr_lang="deu")) is de
     off = IngestOptions(ocr_more_languages=False)
     assert select.read_in_its_language(de, None, 200, 300, off) is de
+
+
+def test_a_german_page_is_read_again_with_german_as_the_first_model(monkeypatch):
+    from ingest.ocr import select
+
+    asked = []
+
+    class Engine:
+        def recognize(self, *a):
+            return _result(["Bäckerei"])
+
+    def engine(name, options, **k):
+        asked.append(options.ocr_lang)
+        return Engine()
+
+    select._installed.cache_clear()
+    monkeypatch.setattr(select.tesseract_exec, "languages",
+                        lambda: frozenset({"eng", "deu", "fra", "osd"}))
+    monkeypatch.setattr(select, "get_engine", engine)
+    de = _result(["SUMME", "MwSt", "Kassenbon"])
+    got = select.read_in_its_language(de, None, 200, 300, IngestOptions())
+    select._installed.cache_clear()
+    # tesseract's first model decides the letters: "eng+deu" read "Backerei" for "Bäckerei"
+    assert asked == ["deu+eng"] and got.words[0].text == "Bäckerei"
+
+
+def test_umlauts_of_a_german_receipt_are_read():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ingest._exec import tesseract as tesseract_exec
+    from ingest.ocr import select
+
+    if "deu" not in tesseract_exec.languages():
+        import pytest
+        pytest.skip("tesseract-ocr-deu is not installed")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 22)
+    rows = ["Bäckerei Pärtzelt", "Kassenbon", "Brötchen 2,40", "SUMME EUR 2,40",
+            "MwSt 7% 0,16", "Vielen Dank"]
+    img = Image.new("RGB", (520, 60 + 40 * len(rows)), "white")
+    draw = ImageDraw.Draw(img)
+    for i, row in enumerate(rows):
+        draw.text((30, 30 + 40 * i), row, fill="black", font=font)
+    got = select.recognize_page(img, 520 * 72 / 200, img.height * 72 / 200, IngestOptions())
+    texts = {w.text for w in got.words}
+    assert {"Bäckerei", "Pärtzelt", "Brötchen"} <= texts, texts
