@@ -175,3 +175,20 @@ def test_a_new_reading_of_the_corrected_address_gets_the_correction():
                                                   0.9), "vendor_address": read})
     assert got["vendor_address"].normalized == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM"
     assert got["vendor_address"].bbox == (20, 34, 200, 60)  # the new reading's evidence
+
+
+def test_a_resolved_vendor_s_hints_apply_whichever_key_the_document_reads():
+    hints = VendorHints()
+    assert hints.learn(_band("2024-0042", "Mar 9, 2023"), "invoice_number", "2024-0042",
+                       vendor=vendor_key(tax_id="DE136695976"))
+    doc = _band("2024-0049", "Apr 2, 2023")  # no tax id read, the name misread
+    assert _apply(hints, doc, "Zorb1at Wid9ets") == {}  # unresolved: not this blob's key
+    resolved = VendorHints.from_json(hints.to_json(), resolved=True)
+    got = _apply(resolved, doc, "Zorb1at Wid9ets")
+    assert got["invoice_number"].normalized == "2024-0049"
+
+
+def test_hint_keys_come_from_the_cleaned_name_not_its_line():
+    fields = {"vendor_name": Field("ZORBLAT BAKERIES (519537-X) LOT 3, JALAN PELABUR",
+                                   "ZORBLAT BAKERIES", 0.9)}
+    assert VendorHints.keys_for(fields) == [vendor_key(name="ZORBLAT BAKERIES")]
