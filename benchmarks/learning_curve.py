@@ -7,13 +7,19 @@ A reviewer who corrects fields on one document of a vendor expects the vendor's 
 documents to come out right. For every group of documents of one vendor (or layout) this
 replays what the service does, in order:
 
-* extraction as `api/pipeline.py` runs it: generic extraction, the vendor looked up in a
-  vendor master by `policies.vendor_keys` (tax id, then name; exact, else fuzzily by name,
-  as `records.vendors.resolve_vendor`), and extraction again with that vendor's hints;
-* a correction as `workflow.corrections.correct_field` makes it: every field whose extracted
-  value is wrong or missing gets the truth value through `VendorHints.learn` (the vendor
-  filed under the key of the corrected fields, as the ledger does when the document is
-  approved).
+* extraction as `workflow.process.Pipeline._extract` runs it: generic extraction, the
+  vendor looked up in a vendor master with `records.vendors.match_keys` over
+  `policies.vendor_keys` (tax id, then name; exact, else the name fuzzily against each
+  vendor's key and recorded name, as `records.vendors.resolve_vendor_keys`), and extraction
+  again with that vendor's hints, read back from JSON as the master's (`resolved`, with its
+  recorded name);
+* a review as `workflow.corrections` makes it: every field whose extracted value is wrong
+  or missing is corrected to the truth, every right one the review walks (confidence below
+  `PolicyConfig.field_threshold`) is confirmed, and each teaches the vendor the pipeline
+  would look up through `VendorHints.learn` when the master has it; then the document is
+  approved: filed under `vendor_key` of its reviewed fields, the vendor created when new
+  with its name and tax id, and a new vendor learns the document's corrections and
+  confirmations (`workflow.books.ensure_vendor`).
 
 Of each group, the documents after the first `max(KS)` are the evaluation documents (the
 same ones at every k); the first k are corrected, then the evaluation documents are
@@ -173,7 +179,7 @@ def extract_fields(master: VendorMaster, d: Doc) -> Fields:
     entry = master.resolve(vendor_keys(fields))
     if entry is not None and entry.hints.data:
         hints = VendorHints.from_json(json.loads(json.dumps(entry.hints.to_json())),
-                                      resolved=True)
+                                      resolved=True, name=entry.name)
         return extract(d.doc, cls, hints=hints)
     return fields
 

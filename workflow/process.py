@@ -531,7 +531,7 @@ class Pipeline:
 
                 # the master found the vendor: all its hints apply, whichever of its
                 # keys this document's reading gives
-                return VendorHints.from_json(vendor.hints, resolved=True)
+                return VendorHints.from_json(vendor.hints, resolved=True, name=vendor.name)
         return None
 
     # ------------------------------------------------------------------ persistence

@@ -227,17 +227,21 @@ class VendorHints:
     Unresolved, a blob's entries apply only to the vendor keys they were learned under."""
 
     def __init__(self, data: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
-                 resolved: bool = False) -> None:
+                 resolved: bool = False, name: str | None = None) -> None:
         self.data: dict[str, dict[str, list[dict[str, Any]]]] = data or {}
         self.resolved = resolved
+        self.name = name  # the vendor master's recorded name (resolved blobs only)
 
     # -- persistence ------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         return {"version": HINTS_VERSION, "vendors": self.data}
 
     @classmethod
-    def from_json(cls, obj: dict[str, Any] | None, resolved: bool = False) -> VendorHints:
-        return cls(dict((obj or {}).get("vendors") or {}), resolved)
+    def from_json(cls, obj: dict[str, Any] | None, resolved: bool = False,
+                  name: str | None = None) -> VendorHints:
+        """`resolved` (and `name`, the vendor's recorded name) when the vendor master found
+        the vendor these hints belong to."""
+        return cls(dict((obj or {}).get("vendors") or {}), resolved, name if resolved else None)
 
     def __contains__(self, key: object) -> bool:
         return key in self.data
@@ -346,9 +350,9 @@ class VendorHints:
         """Fields found where this vendor's hints point; they override generic results."""
         out: dict[str, Field] = {}
         entry = self._entry(fields)
-        if not entry or not lays:
+        if not lays:
             return out
-        for field_name, hints in entry.items():
+        for field_name, hints in (entry or {}).items():
             # most confirmed first; among equals the latest correction (it fixed the older)
             ranked = [h for _, h in sorted(enumerate(hints), key=lambda ih: (-ih[1]["count"],
                                                                              -ih[0]))]
@@ -360,7 +364,23 @@ class VendorHints:
                 if f is not None:
                     out[field_name] = f
                     break
+        if self.name and "vendor_name" not in out:
+            f = self._recorded_name(fields.get("vendor_name"))
+            if f is not None:
+                out["vendor_name"] = f
         return out
+
+    def _recorded_name(self, read: Field | None) -> Field | None:
+        """No name learned applies: the master's recorded name where the reading shows
+        the same words misread ("MR. O.I.Y. (M)" for "MR. D.I.Y."; `merge_reading`)."""
+        if (self.name is None or read is None or not isinstance(read.normalized, str)
+                or fuzz.ratio(_key(read.normalized), _key(self.name)) < MERGE_MATCH):
+            return None
+        merged = merge_reading(self.name, read.normalized)
+        if merged == read.normalized:
+            return None
+        return Field(merged, merged, CONF_VERBATIM if merged == self.name else CONF_REGION,
+                     read.page, read.bbox, "vendor-hint")
 
     @staticmethod
     def _apply_verbatim(lays: list[PageLayout], h: dict[str, Any], read: Field | None

@@ -192,3 +192,16 @@ def test_hint_keys_come_from_the_cleaned_name_not_its_line():
     fields = {"vendor_name": Field("ZORBLAT BAKERIES (519537-X) LOT 3, JALAN PELABUR",
                                    "ZORBLAT BAKERIES", 0.9)}
     assert VendorHints.keys_for(fields) == [vendor_key(name="ZORBLAT BAKERIES")]
+
+
+def test_the_master_s_recorded_name_mends_a_misread_name_only_when_resolved():
+    doc = _letterhead("ZORBLAT BAKERIES SDN BHD")
+    lays = [build_rows(p) for p in doc.pages]
+    read = {"vendor_name": Field("MR. Z.O.Y. (M) SDN BHD", "MR. Z.O.Y. (M) SDN BHD", 0.9)}
+    recorded = "MR. Z.D.Y. (M) SDN BHD"
+    assert VendorHints.from_json({}, name=recorded).apply(lays, read) == {}  # not resolved
+    got = VendorHints.from_json({}, resolved=True, name=recorded).apply(lays, read)
+    assert got["vendor_name"].normalized == recorded
+    other = {"vendor_name": Field("MR. Z.D.Y. (KUCHAI) SDN BHD", "MR. Z.D.Y. (KUCHAI) SDN BHD",
+                                  0.9)}  # another word, not a misread: the reading stays
+    assert VendorHints.from_json({}, resolved=True, name=recorded).apply(lays, other) == {}
