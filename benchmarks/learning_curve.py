@@ -149,9 +149,10 @@ class VendorMaster:
         self.entries: list[MasterEntry] = []
 
     def resolve(self, keys: Sequence[str]) -> MasterEntry | None:
+        rows = dict(enumerate(self.entries))
         found = match_keys(keys, [KnownVendor(i, e.key, e.name, e.tax_id)
-                                  for i, e in enumerate(self.entries)])
-        return self.entries[int(found.ident)] if found is not None else None  # type: ignore[call-overload]
+                                  for i, e in rows.items()])
+        return rows[found.ident] if found is not None else None
 
     def ensure(self, fields: Fields) -> MasterEntry | None:
         """The document's vendor on approval (`books.file_entry`, `ensure_vendor`): found,
