@@ -7,13 +7,19 @@ A reviewer who corrects fields on one document of a vendor expects the vendor's 
 documents to come out right. For every group of documents of one vendor (or layout) this
 replays what the service does, in order:
 
-* extraction as `api/pipeline.py` runs it: generic extraction, the vendor looked up in a
-  vendor master by `policies.vendor_keys` (tax id, then name; exact, else fuzzily by name,
-  as `records.vendors.resolve_vendor`), and extraction again with that vendor's hints;
-* a correction as `workflow.corrections.correct_field` makes it: every field whose extracted
-  value is wrong or missing gets the truth value through `VendorHints.learn` (the vendor
-  filed under the key of the corrected fields, as the ledger does when the document is
-  approved).
+* extraction as `workflow.process.Pipeline._extract` runs it: generic extraction, the
+  vendor looked up in a vendor master with `records.vendors.match_keys` over
+  `policies.vendor_keys` (tax id, then name; exact, else the name fuzzily against each
+  vendor's key and recorded name, as `records.vendors.resolve_vendor_keys`), and extraction
+  again with that vendor's hints, read back from JSON as the master's (`resolved`, with its
+  recorded name);
+* a review as `workflow.corrections` makes it: every field whose extracted value is wrong
+  or missing is corrected to the truth, every right one the review walks (confidence below
+  `PolicyConfig.field_threshold`) is confirmed, and each teaches the vendor the pipeline
+  would look up through `VendorHints.learn` when the master has it; then the document is
+  approved: filed under `vendor_key` of its reviewed fields, the vendor created when new
+  with its name and tax id, and a new vendor learns the document's corrections and
+  confirmations (`workflow.books.ensure_vendor`).
 
 Of each group, the documents after the first `max(KS)` are the evaluation documents (the
 same ones at every k); the first k are corrected, then the evaluation documents are
@@ -37,8 +43,6 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any
 
-from rapidfuzz import process
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
@@ -50,11 +54,13 @@ from extractors.invoice import VendorHints  # noqa: E402
 from extractors.types import Field, Fields  # noqa: E402
 from ingest.types import IngestedDocument  # noqa: E402
 from policies import vendor_key, vendor_keys  # noqa: E402
-from records.vendors import NAME_MATCH_MIN, is_tax_id_key, name_similarity  # noqa: E402
+from policies.config import PolicyConfig  # noqa: E402
+from records.vendors import KnownVendor, match_keys  # noqa: E402
 
 KS = (0, 1, 2, 3)  # corrected documents before the evaluation documents
 TARGET = 0.95  # the issue's target after 2 corrections
 SROIE_FIELDS = ("vendor_name", "vendor_address", "invoice_date", "total_amount")
+REVIEW = PolicyConfig()  # the default thresholds: which right fields a review walks
 
 
 class LearningCurveError(RuntimeError):
@@ -124,28 +130,42 @@ class SourceCurve:
 
 
 # ---------------------------------------------------------------------- the service, replayed
+@dataclass(slots=True)
+class MasterEntry:
+    """One vendor-master row: what `records.vendors` matches on, and its hints."""
+
+    key: str
+    name: str | None
+    tax_id: str | None
+    hints: VendorHints = field(default_factory=VendorHints)
+
+
 class VendorMaster:
-    """The vendor master as the service keeps it: hints per vendor key, names matched
-    fuzzily (`records.vendors.resolve_vendor` without a database)."""
+    """The vendor master as the service keeps it, without a database: rows created as
+    `workflow.books.ensure_vendor` creates them, looked up with `records.vendors.match_keys`
+    (what `resolve_vendor_keys` runs on the rows of the database)."""
 
     def __init__(self) -> None:
-        self.hints: dict[str, VendorHints] = {}
+        self.entries: list[MasterEntry] = []
 
-    def resolve(self, key: str | None) -> VendorHints | None:
-        if not key:
-            return None
-        if key in self.hints or is_tax_id_key(key):
-            return self.hints.get(key)
-        names = [k for k in self.hints if not is_tax_id_key(k)]
-        best = process.extractOne(key, names, scorer=name_similarity,
-                                  score_cutoff=NAME_MATCH_MIN)
-        return self.hints[best[0]] if best else None
+    def resolve(self, keys: Sequence[str]) -> MasterEntry | None:
+        rows = dict(enumerate(self.entries))
+        found = match_keys(keys, [KnownVendor(i, e.key, e.name, e.tax_id)
+                                  for i, e in rows.items()])
+        return rows[found.ident] if found is not None else None
 
-    def vendor_for(self, key: str) -> VendorHints:
-        found = self.resolve(key)
-        if found is None:
-            found = self.hints[key] = VendorHints()
-        return found
+    def ensure(self, fields: Fields) -> MasterEntry | None:
+        """The document's vendor on approval (`books.file_entry`, `ensure_vendor`): found,
+        else created under `vendor_key` with the document's name and tax id."""
+        found = self.resolve(vendor_keys(fields))
+        key = vendor_key(fields)
+        if found is not None or key is None:
+            return found
+        tax = _predicted(fields.get("vendor_tax_id"))
+        entry = MasterEntry(key, _predicted(fields.get("vendor_name")),
+                            str(tax) if tax else None)
+        self.entries.append(entry)
+        return entry
 
 
 def _classification(doc_type: str) -> Classification:
@@ -153,13 +173,15 @@ def _classification(doc_type: str) -> Classification:
 
 
 def extract_fields(master: VendorMaster, d: Doc) -> Fields:
-    """Fields as `workflow.process.Pipeline._extract` gets them (type taken from the truth)."""
+    """Fields as `workflow.process.Pipeline._extract` gets them (type taken from the truth):
+    the vendor's stored hints, read back from JSON, applied as the master's (`resolved`)."""
     cls = _classification(d.doc_type)
     fields = extract(d.doc, cls)
-    for key in vendor_keys(fields):
-        hints = master.resolve(key)
-        if hints is not None and hints.data:
-            return extract(d.doc, cls, hints=hints)
+    entry = master.resolve(vendor_keys(fields))
+    if entry is not None and entry.hints.data:
+        hints = VendorHints.from_json(json.loads(json.dumps(entry.hints.to_json())),
+                                      resolved=True, name=entry.name)
+        return extract(d.doc, cls, hints=hints)
     return fields
 
 
@@ -173,21 +195,45 @@ def is_correct(name: str, truth: Any, f: Field | None) -> bool:
     return bool(score_field(name, truth, _predicted(f), None).correct)
 
 
-def correct_document(master: VendorMaster, d: Doc, fields: Fields) -> list[str]:
-    """A reviewer fixes every wrong or missing field of `d`; returns their names."""
-    wrong = [n for n, t in d.truth.items() if not is_correct(n, t, fields.get(n))]
-    if not wrong:
-        return []
-    corrected = dict(fields)
-    for n in wrong:
-        corrected[n] = Field(str(d.truth[n]), d.truth[n], 1.0, source="human")
-    key = vendor_key(corrected)
-    if key is None:
-        return wrong
-    hints = master.vendor_for(key)
-    for n in wrong:
-        hints.learn(d.doc, n, str(d.truth[n]))
-    return wrong
+@dataclass(slots=True)
+class Review:
+    """What a reviewer did on one document."""
+
+    corrected: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)
+
+
+def review_document(master: VendorMaster, d: Doc, fields: Fields) -> Review:
+    """A reviewer corrects every wrong or missing field of `d` and confirms the right
+    ones the review walks (confidence below the field's threshold,
+    `PolicyConfig.field_threshold`), then approves it. As `workflow.corrections` does,
+    each value teaches the vendor the pipeline would look hints up under, when the master
+    has it; approval files the vendor (`books.ensure_vendor`), and a vendor created then
+    learns every corrected and confirmed value (`books._learn_from_corrections`)."""
+    review = Review()
+    current = dict(fields)
+    taught: list[tuple[str, str]] = []
+    for name, truth in d.truth.items():
+        f = fields.get(name)
+        if not is_correct(name, truth, f):
+            value = str(truth)
+            current[name] = Field(value, truth, 1.0, source="human")
+            review.corrected.append(name)
+        elif f is not None and f.confidence < REVIEW.field_threshold(name):
+            value = str(_predicted(f))  # `books.vouched_value`
+            review.confirmed.append(name)
+        else:
+            continue
+        taught.append((name, value))
+        entry = master.resolve(vendor_keys(current))
+        if entry is not None:
+            entry.hints.learn(d.doc, name, value)
+    known = master.resolve(vendor_keys(current))
+    entry = master.ensure(current)
+    if known is None and entry is not None:
+        for name, value in taught:
+            entry.hints.learn(d.doc, name, value)
+    return review
 
 
 def run_group(group: Group, curve: SourceCurve, ks: Sequence[int], rotations: int) -> None:
@@ -199,7 +245,7 @@ def run_group(group: Group, curve: SourceCurve, ks: Sequence[int], rotations: in
         for k in ks:
             master = VendorMaster()
             for d in train[:k]:
-                correct_document(master, d, extract_fields(master, d))
+                review_document(master, d, extract_fields(master, d))
             row = curve.cells.setdefault(k, {})
             for d in evaluate:
                 fields = extract_fields(master, d)

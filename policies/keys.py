@@ -2,13 +2,13 @@
 
 Vendors are matched on their tax id when one was extracted (exact, robust to formatting),
 else on a casefolded name stripped of legal suffixes and punctuation, so that
-"ACME Corp." and "Acme Corporation" meet and rapidfuzz can compare what remains.
+"ACME Corp." and "Acme Corporation" meet and rapidfuzz can compare what remains (that
+normal form is the vendor master's, `records.vendors.normalize_vendor_name`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,28 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from extractors.types import Field
-
-# Legal-form suffixes that vary between documents of one vendor.
-_LEGAL_SUFFIXES = {
-    "inc", "incorporated", "corp", "corporation", "co", "company", "llc", "llp", "lp", "ltd",
-    "limited", "plc", "pvt", "private", "gmbh", "mbh", "ag", "kg", "ohg", "ug", "sa", "sas",
-    "sarl", "sl", "srl", "spa", "bv", "nv", "oy", "ab", "as", "aps", "kft", "sp",
-    "pte", "pty", "bhd", "sdn", "kk", "the",
-}
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-
-
-def normalize_vendor_name(name: str) -> str:
-    """`"ACME Corp., Inc."` -> `"acme"`: casefolded words without legal suffixes."""
-    text = _strip_accents(name).casefold().replace("&", " and ")
-    words = re.findall(r"[a-z0-9]+", text)
-    kept = [w for w in words if w not in _LEGAL_SUFFIXES]
-    return " ".join(kept or words)
+from records.vendors import normalize_vendor_name  # the vendor master's normal form
 
 
 def normalize_tax_id(tax_id: str) -> str:

@@ -19,14 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from extractors.types import Fields
-from policies import vendor_key
+from policies import vendor_key, vendor_keys
 from policies.keys import normalize_invoice_number
 from records.audit import audit
 from records.decisions import record_human
 from records.ledger import entry_json
 from records.models import Document, FieldRow, LedgerEntry, Vendor
 from records.rows import document_from_rows
-from records.vendors import resolve_vendor
+from records.vendors import resolve_vendor, resolve_vendor_keys
 from workflow.controls import BANK_DETAILS_ACTION
 from workflow.errors import Conflict
 from workflow.states import (
@@ -71,7 +71,7 @@ def file_entry(session: Session, doc: Document, fields: Fields, actor: str) -> L
         entry = LedgerEntry(document_id=doc.id, status=LedgerStatus.PENDING_REVIEW)
         session.add(entry)
     raw_key = vendor_key(fields)
-    vendor = resolve_vendor(session, raw_key)
+    vendor = resolve_vendor_keys(session, vendor_keys(fields))  # tax id, then the name
     entry.vendor_id = vendor.id if vendor is not None else None
     entry.vendor_key = vendor.key if vendor is not None else raw_key
     entry.vendor_name = _value(fields, "vendor_name")
@@ -192,11 +192,19 @@ def learn_vendor_hints(
         return False
 
 
+def vouched_value(row: FieldRow) -> Any:
+    """What a person vouched for when confirming a field: its normal form as the review
+    shows it (a vendor name without the line it was read from), else the reading."""
+    return row.normalized if row.normalized not in (None, "") else row.value
+
+
 def _learn_from_corrections(session: Session, vendor: Vendor, document_id: str) -> None:
-    """Corrections made before the vendor existed become its first learned hints."""
-    rows = session.scalars(
-        select(FieldRow).where(FieldRow.document_id == document_id, FieldRow.corrected)
-    ).all()
+    """Corrections and confirmations made before the vendor existed become its first
+    learned hints (a confirmed field keeps the machine's value and `corrected` false, with
+    the machine's reading kept in `original`: `workflow.corrections`)."""
+    rows = session.scalars(select(FieldRow).where(FieldRow.document_id == document_id)).all()
     for row in rows:
-        if row.value is not None:
+        if row.corrected and row.value is not None:
             learn_vendor_hints(session, vendor, document_id, row.name, row.value)
+        elif row.original is not None and (value := vouched_value(row)) is not None:
+            learn_vendor_hints(session, vendor, document_id, row.name, value)

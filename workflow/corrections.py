@@ -1,8 +1,8 @@
 """A person's changes to a document's data: correct a field (or add one the machine
 missed), clear a wrong value with a reason, set the type. The machine's value is kept in
 `FieldRow.original`, the box moves to where the corrected value is printed, invoice
-corrections teach the vendor's hints, type corrections become training feedback, and
-every change is audited and re-judged (`workflow.judge.reevaluate`).
+corrections and confirmations teach the vendor's hints, type corrections become training
+feedback, and every change is audited and re-judged (`workflow.judge.reevaluate`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from records.channels import is_hr
 from records.decisions import record_human
 from records.models import Document, FieldRow, PageRow, TypeFeedback
 from records.rows import document_from_rows, field_rows, fields_from_rows
-from records.vendors import resolve_vendor
+from records.vendors import resolve_vendor_keys
 from workflow import books, leases
 from workflow.errors import Conflict, Invalid
 from workflow.judge import now, reevaluate
@@ -283,16 +283,22 @@ def _store(session: Session, doc: Document, name: str, new_value: Any, normalize
           {"field": name, **(before or {})}, {"field": name, **field_json(row)})
     record_human(session, actor, "field.correct", document_id, f"field:{name}", before,
                  field_json(row), reason=row.note)
-    if doc.doc_type in AP_TYPES:
-        # the vendor the pipeline will look hints up under (tax id, then the name, fuzzily):
-        # a correction must teach the vendor whose hints the next document gets
-        current = fields_from_rows(field_rows(session, document_id))
-        vendor = next((v for key in vendor_keys(current)
-                       if (v := resolve_vendor(session, key)) is not None), None)
-        if vendor is not None:
-            books.learn_vendor_hints(session, vendor, document_id, name, new_value)
+    _teach_vendor(session, doc, name, new_value)
     reevaluate(session, document_id, actor, config)
     return row
+
+
+def _teach_vendor(session: Session, doc: Document, name: str, value: Any) -> None:
+    """A person's value for an invoice or receipt field teaches the vendor's hints: the
+    vendor the pipeline will look hints up under (tax id, then the name, fuzzily), so
+    that the next document of that vendor gets them. A vendor not in the master yet
+    learns it when it is created (`books.ensure_vendor`)."""
+    if doc.doc_type not in AP_TYPES or value is None:
+        return
+    current = fields_from_rows(field_rows(session, doc.id))
+    vendor = resolve_vendor_keys(session, vendor_keys(current))
+    if vendor is not None:
+        books.learn_vendor_hints(session, vendor, doc.id, name, value)
 
 
 def _is_confirmation(row: FieldRow | None, normalized: Any) -> bool:
@@ -315,6 +321,9 @@ def _confirm(session: Session, doc: Document, row: FieldRow, before: dict[str, A
           {"field": row.name, **(before or {})}, {"field": row.name, **field_json(row)})
     record_human(session, actor, "field.confirm", doc.id, f"field:{row.name}", before,
                  field_json(row), reason=(reason or "").strip() or None)
+    # a value a person vouched for is as good a lesson as a corrected one: the vendor's
+    # exact name and address, where it prints a field
+    _teach_vendor(session, doc, row.name, books.vouched_value(row))
     reevaluate(session, doc.id, actor, config)
     return row
 

@@ -75,7 +75,7 @@ from records.models import (
 )
 from records.rows import field_rows, fields_from_rows
 from records.sealing import load_sealer
-from records.vendors import resolve_vendor
+from records.vendors import resolve_vendor_keys
 from workflow import books, controls, employees, events, judge, qa, warm, work_lease
 from workflow.budget import Budget, ProcessingTimeout, deadline, limit_memory
 from workflow.errors import Conflict
@@ -525,12 +525,13 @@ class Pipeline:
         from policies import vendor_keys
 
         with session_scope(self.sessions) as s:
-            for key in vendor_keys(fields):  # tax id first, then the name
-                vendor = resolve_vendor(s, key)
-                if vendor is not None and vendor.hints:
-                    from extractors.invoice import VendorHints
+            vendor = resolve_vendor_keys(s, vendor_keys(fields))  # tax id, then the name
+            if vendor is not None and vendor.hints:
+                from extractors.invoice import VendorHints
 
-                    return VendorHints.from_json(vendor.hints)
+                # the master found the vendor: all its hints apply, whichever of its
+                # keys this document's reading gives
+                return VendorHints.from_json(vendor.hints, resolved=True, name=vendor.name)
         return None
 
     # ------------------------------------------------------------------ persistence

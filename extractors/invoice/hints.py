@@ -218,18 +218,30 @@ def locate_value(doc: IngestedDocument, field_name: str,
 
 
 class VendorHints:
-    """Learned positions/labels of fields per vendor; JSON-serialisable."""
+    """Learned positions/labels of fields per vendor; JSON-serialisable.
 
-    def __init__(self, data: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
+    `resolved`: the vendor master has already decided whose hints these are (the service
+    keeps one blob per vendor and looks the vendor up by tax id, then name), so when the
+    document's own key matches none of the blob's keys (its tax id unread this time, its
+    name misread further than `VENDOR_KEY_MATCH`) every entry of the blob still applies.
+    Unresolved, a blob's entries apply only to the vendor keys they were learned under."""
+
+    def __init__(self, data: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
+                 resolved: bool = False, name: str | None = None) -> None:
         self.data: dict[str, dict[str, list[dict[str, Any]]]] = data or {}
+        self.resolved = resolved
+        self.name = name  # the vendor master's recorded name (resolved blobs only)
 
     # -- persistence ------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         return {"version": HINTS_VERSION, "vendors": self.data}
 
     @classmethod
-    def from_json(cls, obj: dict[str, Any] | None) -> VendorHints:
-        return cls(dict((obj or {}).get("vendors") or {}))
+    def from_json(cls, obj: dict[str, Any] | None, resolved: bool = False,
+                  name: str | None = None) -> VendorHints:
+        """`resolved` (and `name`, the vendor's recorded name) when the vendor master found
+        the vendor these hints belong to."""
+        return cls(dict((obj or {}).get("vendors") or {}), resolved, name if resolved else None)
 
     def __contains__(self, key: object) -> bool:
         return key in self.data
@@ -300,18 +312,28 @@ class VendorHints:
             if k:
                 keys.append(k)
         if "vendor_name" in fields:
-            k = vendor_key(name=str(fields["vendor_name"].value))
+            vn = fields["vendor_name"]  # the cleaned name, not the raw line it sat on
+            k = vendor_key(name=str(vn.normalized if vn.normalized not in (None, "")
+                                    else vn.value))
             if k:
                 keys.append(k)
         return keys
 
     def _entry(self, fields: dict[str, Field]) -> dict[str, list[dict[str, Any]]] | None:
         """This vendor's hints: by exact key, else by a name key OCR spelt a little
-        differently (the vendor master matches names the same way)."""
+        differently (the vendor master matches names the same way); for a `resolved` blob
+        every entry, the one the document's key finds last (it wins ties in `apply`)."""
+        found = self._own_entry(fields)
+        if not self.resolved or not self.data:
+            return self.data[found] if found else None
+        order = [k for k in self.data if k != found] + ([found] if found else [])
+        return _merged([self.data[k] for k in order])
+
+    def _own_entry(self, fields: dict[str, Field]) -> str | None:
         keys = self.keys_for(fields)
         for k in keys:
             if k in self.data:
-                return self.data[k]
+                return k
         names = [k for k in keys if k.startswith("name:")]
         best: tuple[float, str] | None = None
         for k in names:
@@ -320,7 +342,7 @@ class VendorHints:
                     r = fuzz.ratio(k, known)
                     if r >= VENDOR_KEY_MATCH and (best is None or r > best[0]):
                         best = (r, known)
-        return self.data[best[1]] if best else None
+        return best[1] if best else None
 
     # -- applying ---------------------------------------------------------------------
     def apply(self, lays: list[PageLayout], fields: dict[str, Field],
@@ -328,9 +350,9 @@ class VendorHints:
         """Fields found where this vendor's hints point; they override generic results."""
         out: dict[str, Field] = {}
         entry = self._entry(fields)
-        if not entry or not lays:
+        if not lays:
             return out
-        for field_name, hints in entry.items():
+        for field_name, hints in (entry or {}).items():
             # most confirmed first; among equals the latest correction (it fixed the older)
             ranked = [h for _, h in sorted(enumerate(hints), key=lambda ih: (-ih[1]["count"],
                                                                              -ih[0]))]
@@ -342,7 +364,23 @@ class VendorHints:
                 if f is not None:
                     out[field_name] = f
                     break
+        if self.name and "vendor_name" not in out:
+            f = self._recorded_name(fields.get("vendor_name"))
+            if f is not None:
+                out["vendor_name"] = f
         return out
+
+    def _recorded_name(self, read: Field | None) -> Field | None:
+        """No name learned applies: the master's recorded name where the reading shows
+        the same words misread ("MR. O.I.Y. (M)" for "MR. D.I.Y."; `merge_reading`)."""
+        if (self.name is None or read is None or not isinstance(read.normalized, str)
+                or fuzz.ratio(_key(read.normalized), _key(self.name)) < MERGE_MATCH):
+            return None
+        merged = merge_reading(self.name, read.normalized)
+        if merged == read.normalized:
+            return None
+        return Field(merged, merged, CONF_VERBATIM if merged == self.name else CONF_REGION,
+                     read.page, read.bbox, "vendor-hint")
 
     @staticmethod
     def _apply_verbatim(lays: list[PageLayout], h: dict[str, Any], read: Field | None
@@ -392,6 +430,16 @@ class VendorHints:
                         conf = CONF_CONTEXT if ctx >= CONTEXT_MATCH else CONF_REGION
                         best = (score, Field(text, norm, conf, lay.number, b, "vendor-hint"))
         return best[1] if best else None
+
+
+def _merged(entries: list[dict[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
+    """One vendor's entries learned under several of its keys, as one entry (per field the
+    hints in the order they were filed; `apply` ranks them by count, then lateness)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        for field_name, hints in entry.items():
+            out.setdefault(field_name, []).extend(hints)
+    return out
 
 
 def _key(text: str) -> str:

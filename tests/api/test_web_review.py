@@ -217,6 +217,37 @@ def test_a_correction_teaches_the_vendor_whose_hints_the_next_document_gets(
     assert any("invoice_number" in per_vendor for per_vendor in learned.values())
 
 
+def test_a_confirmed_address_teaches_the_vendor_known_by_its_tax_id(
+        app: FastAPI, client: TestClient) -> None:
+    """A reviewer who confirms the machine's reading vouches for it: the vendor (filed
+    under its tax id, found by its recorded name since this receipt's tax id was not read)
+    learns the address verbatim, as from a correction, and the confirmation stays one."""
+    from extractors.invoice import VendorHints
+
+    add_user(app, "pat", "ap")
+    with session_scope(app.state.sessions) as s:
+        s.add(Vendor(key="DE136695976", name="Northwind Traders GmbH", tax_id="DE136695976",
+                     ibans=[]))
+    address = "Hauptweg 5, 10115 Berlin"
+    lines = ["Northwind Traders GmbH", address, "Rechnung Nr. 4711",
+             "Datum 05.03.2024", "Gesamtbetrag 1.190,00 EUR"]
+    doc_id = seed_document(app, "receipt", dict(INVOICE_FIELDS,
+                                                vendor_address=(address, address, 0.5)),
+                           lines=lines)
+    token = login(client, "pat")
+    r = client.patch(f"/api/documents/{doc_id}/fields/vendor_address",
+                     json={"value": address}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    with session_scope(app.state.sessions) as s:
+        vendor = s.scalar(select(Vendor).where(Vendor.key == "DE136695976"))
+        learned = VendorHints.from_json(vendor.hints).data
+        row = s.scalar(select(FieldRow).where(FieldRow.document_id == doc_id,
+                                              FieldRow.name == "vendor_address"))
+        assert not row.corrected and row.confidence == 1.0  # still a confirmation
+    assert [h["value"] for per_vendor in learned.values()
+            for h in per_vendor.get("vendor_address", [])] == [address]
+
+
 def test_page_words_serve_the_stored_words_in_page_coordinates(app: FastAPI,
                                                                client: TestClient) -> None:
     """The words click-to-capture reads: text and box only, malformed entries skipped."""

@@ -1,4 +1,5 @@
-"""Vendor master matching: tax ids exactly, names fuzzily; policies see one vendor."""
+"""Vendor master matching: tax ids exactly (up to OCR's confusions), names fuzzily against
+keys and recorded names; policies see one vendor."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from pathlib import Path
 from records.db import init_db, session_scope
 from records.ids import new_id
 from records.models import Document, LedgerEntry, Vendor
-from records.vendors import resolve_vendor
+from records.vendors import (
+    KnownVendor,
+    match_keys,
+    match_vendor,
+    resolve_vendor,
+    resolve_vendor_keys,
+)
 from workflow.policy_context import DbPolicyContext
 
 
@@ -43,3 +50,36 @@ def test_policy_context_sees_the_canonical_vendor(tmp_path: Path) -> None:
         assert ctx.known_ibans("northwind trader") == ["DE1"]
         hits = ctx.invoices_with_number("northwind trader", "inv42", None)
         assert [h["total_amount"] for h in hits] == ["10.00"]
+
+
+def test_a_vendor_filed_under_its_tax_id_is_found_by_its_recorded_name(tmp_path: Path) -> None:
+    sessions = _db(tmp_path)
+    with session_scope(sessions) as s:
+        s.add(Vendor(key="000781500416", name="KEDAI PAPAN YEW CHUAN", tax_id="000781500416",
+                     ibans=[]))
+        s.add(Vendor(key="mr d i y m", name="MR. D.I.Y. (M) SDN BHD", tax_id=None, ibans=[]))
+    with session_scope(sessions) as s:
+        # a receipt whose tax id was not read: found by name, not only by the key
+        assert resolve_vendor(s, "kedai papan yew chuan").key == "000781500416"
+        # letters OCR reads for one another: "MR. O.I.Y." is the same letterhead
+        assert resolve_vendor(s, "mr o i y m").key == "mr d i y m"
+        assert resolve_vendor(s, "mr o i y kuchai") is None
+        # a tax id with a letter O read for a zero; one digit off stays another company
+        assert resolve_vendor(s, "0OO781500416").key == "000781500416"
+        assert resolve_vendor(s, "000781500417") is None
+        # tax id first, then the name: a new tax id finds the vendor known only by name,
+        # a name whose vendor has another tax id on record does not
+        assert resolve_vendor_keys(s, ["000306020352", "mr d i y m"]).key == "mr d i y m"
+        assert resolve_vendor_keys(s, ["000111222333", "kedai papan yew chuan"]) is None
+
+
+def test_match_vendor_without_a_database() -> None:
+    known = [KnownVendor(1, "acme widgets", "ACME Widgets Ltd"),
+             KnownVendor(2, "DE136695976", "Northwind Traders GmbH", "DE136695976")]
+    assert match_vendor("acme widgetz", known).ident == 1
+    assert match_vendor("northwind traders", known).ident == 2
+    assert match_vendor("DE136695976", known).ident == 2
+    assert match_vendor("kalo trading", known) is None
+    assert match_keys(["DE136695976", "acme widgets"], known).ident == 2
+    assert match_keys(["FR00123456789", "northwind traders"], known) is None
+    assert match_keys([], known) is None

@@ -175,3 +175,33 @@ def test_a_new_reading_of_the_corrected_address_gets_the_correction():
                                                   0.9), "vendor_address": read})
     assert got["vendor_address"].normalized == "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM"
     assert got["vendor_address"].bbox == (20, 34, 200, 60)  # the new reading's evidence
+
+
+def test_a_resolved_vendor_s_hints_apply_whichever_key_the_document_reads():
+    hints = VendorHints()
+    assert hints.learn(_band("2024-0042", "Mar 9, 2023"), "invoice_number", "2024-0042",
+                       vendor=vendor_key(tax_id="DE136695976"))
+    doc = _band("2024-0049", "Apr 2, 2023")  # no tax id read, the name misread
+    assert _apply(hints, doc, "Zorb1at Wid9ets") == {}  # unresolved: not this blob's key
+    resolved = VendorHints.from_json(hints.to_json(), resolved=True)
+    got = _apply(resolved, doc, "Zorb1at Wid9ets")
+    assert got["invoice_number"].normalized == "2024-0049"
+
+
+def test_hint_keys_come_from_the_cleaned_name_not_its_line():
+    fields = {"vendor_name": Field("ZORBLAT BAKERIES (519537-X) LOT 3, JALAN PELABUR",
+                                   "ZORBLAT BAKERIES", 0.9)}
+    assert VendorHints.keys_for(fields) == [vendor_key(name="ZORBLAT BAKERIES")]
+
+
+def test_the_master_s_recorded_name_mends_a_misread_name_only_when_resolved():
+    doc = _letterhead("ZORBLAT BAKERIES SDN BHD")
+    lays = [build_rows(p) for p in doc.pages]
+    read = {"vendor_name": Field("MR. Z.O.Y. (M) SDN BHD", "MR. Z.O.Y. (M) SDN BHD", 0.9)}
+    recorded = "MR. Z.D.Y. (M) SDN BHD"
+    assert VendorHints.from_json({}, name=recorded).apply(lays, read) == {}  # not resolved
+    got = VendorHints.from_json({}, resolved=True, name=recorded).apply(lays, read)
+    assert got["vendor_name"].normalized == recorded
+    other = {"vendor_name": Field("MR. Z.D.Y. (KUCHAI) SDN BHD", "MR. Z.D.Y. (KUCHAI) SDN BHD",
+                                  0.9)}  # another word, not a misread: the reading stays
+    assert VendorHints.from_json({}, resolved=True, name=recorded).apply(lays, other) == {}
