@@ -97,10 +97,13 @@ class KnownVendor:
                 if t and is_tax_id_key(t)]
 
 
-def match_vendor(key: str | None, known: Iterable[KnownVendor]) -> KnownVendor | None:
+def match_vendor(key: str | None, known: Iterable[KnownVendor], *, strict: bool = False
+                 ) -> KnownVendor | None:
     """The entry a vendor key belongs to: the same key; a tax id equal up to OCR's
     confusions; else, for a name, the entry whose key or recorded name is most similar
-    (`ocr_name_similarity` >= NAME_MATCH_MIN). None for a new vendor."""
+    (`ocr_name_similarity` >= NAME_MATCH_MIN). None for a new vendor. `strict` (a
+    control deciding whether a vendor is new): tax ids exactly and names without OCR's
+    letter folds, so a look-alike ("MR. O.I.Y.", a tax id with an S for a 5) stays new."""
     if not key:
         return None
     entries = list(known)
@@ -108,12 +111,13 @@ def match_vendor(key: str | None, known: Iterable[KnownVendor]) -> KnownVendor |
         if v.key == key:
             return v
     if is_tax_id_key(key):
-        return next((v for v in entries if any(same_tax_id(key, t) for t in v.tax_ids())),
-                    None)
+        same = (lambda a, b: a == b) if strict else same_tax_id
+        return next((v for v in entries if any(same(key, t) for t in v.tax_ids())), None)
+    similarity = name_similarity if strict else ocr_name_similarity
     best: tuple[float, KnownVendor] | None = None
     for v in entries:
         for name in v.names():
-            score = ocr_name_similarity(key, name)
+            score = similarity(key, name)
             if score >= NAME_MATCH_MIN and (best is None or score > best[0]):
                 best = (score, v)
     return best[1] if best else None
@@ -154,14 +158,16 @@ def resolve_vendor_keys(session: Session, keys: Sequence[str]) -> Vendor | None:
     return session.get(Vendor, found.ident) if found is not None else None
 
 
-def resolve_vendor(session: Session, key: str | None) -> Vendor | None:
-    """The vendor-master entry for a vendor key, or None for a new vendor."""
+def resolve_vendor(session: Session, key: str | None, *, strict: bool = False
+                   ) -> Vendor | None:
+    """The vendor-master entry for a vendor key, or None for a new vendor (`strict`:
+    see `match_vendor`)."""
     if not key:
         return None
     vendor = session.scalar(select(Vendor).where(Vendor.key == key))
     if vendor is not None:
         return vendor
-    found = match_vendor(key, _known(session))
+    found = match_vendor(key, _known(session), strict=strict)
     return session.get(Vendor, found.ident) if found is not None else None
 
 

@@ -92,7 +92,9 @@ class DbPolicyContext:
         return list(vendor.ibans or []) if vendor else []
 
     def vendor_known(self, vendor_key: str) -> bool:
-        return resolve_vendor(self.session, vendor_key) is not None
+        # the new-vendor control: a look-alike of a known vendor's name or tax id is new
+        # (hints and bank-detail checks still find the vendor OCR-tolerantly)
+        return resolve_vendor(self.session, vendor_key, strict=True) is not None
 
     def invoices_near(self, vendor_key: str | None, invoice_date: str | None,
                       window_days: int, iban: str | None,

@@ -83,3 +83,21 @@ def test_match_vendor_without_a_database() -> None:
     assert match_keys(["DE136695976", "acme widgets"], known).ident == 2
     assert match_keys(["FR00123456789", "northwind traders"], known) is None
     assert match_keys([], known) is None
+
+
+def test_the_new_vendor_control_matches_strictly(tmp_path: Path) -> None:
+    sessions = _db(tmp_path)
+    with session_scope(sessions) as s:
+        s.add(Vendor(key="000781500416", name="KEDAI PAPAN YEW CHUAN", tax_id="000781500416",
+                     ibans=["MY1"]))
+        s.add(Vendor(key="mr d i y m", name="MR. D.I.Y. (M) SDN BHD", tax_id=None, ibans=[]))
+    with session_scope(sessions) as s:
+        ctx = DbPolicyContext(s)
+        # hints and bank checks find the vendor through OCR's confusions ...
+        assert resolve_vendor(s, "mr o i y m") is not None
+        assert ctx.known_ibans("0OO781500416") == ["MY1"]
+        # ... the new-vendor control does not: a look-alike name or tax id is a new vendor
+        assert not ctx.vendor_known("mr o i y m")
+        assert not ctx.vendor_known("0OO781500416")
+        assert ctx.vendor_known("mr d i y m") and ctx.vendor_known("000781500416")
+        assert ctx.vendor_known("kedai papan yew chuan")  # its recorded name, exactly
