@@ -139,7 +139,7 @@ _MONEY_TOKEN = re.compile(
 _DATE_IN_WORD = re.compile(r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4})")
 _GLUED_DATES = [
     re.compile(r"(\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2}))(?=[0-2]?\d:\d{2})"),
-    re.compile(r"(\d{1,2}\s*[A-Za-z]{3,9}\.?\s*\d{4})(?=\d{1,2}:\d{2}|\b|$)"),
+    re.compile(r"(\d{1,2}\s*[^\W\d_]{3,9}\.?\s*\d{4})(?=\d{1,2}:\d{2}|\b|$)"),
     _DATE_IN_WORD,
 ]
 _ID_TOKEN = re.compile(r"^[#:]?[A-Za-z0-9][A-Za-z0-9_\-/.#]*$")
@@ -357,7 +357,7 @@ def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, s
                         break
             else:
                 cand = text
-                if not re.search(r"[A-Za-z]{3}", cand):
+                if not re.search(r"[^\W\d_]{3}", cand):  # a month's name, "März" too
                     # OCR splits "23-06-2018" into "23- 06- 2018": rejoin digit groups
                     cand = re.sub(r"[\s\"'“”‘’]", "", text)
                     if not re.fullmatch(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4}", cand):

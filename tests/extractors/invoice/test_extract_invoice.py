@@ -245,3 +245,15 @@ def test_plain_labelled_document_numbers_in_several_locales(doc_type, rows, numb
     f = got.get("invoice_number")
     assert f is not None and f.normalized == number, f
     assert f.confidence >= 0.5, f.confidence
+
+
+@pytest.mark.parametrize("line,want", [
+    ("14. März 2023 09:50 Beleg-Nr. 48153", "2023-03-14"),  # as the German model reads it
+    ("31. März 2022 12:22", "2022-03-31"), ("5. Mai 2021", "2021-05-05"),
+    ("14März2023", "2023-03-14"), ("3 févr. 2021 10:02", "2021-02-03")])
+def test_a_month_name_with_an_umlaut_or_accent_is_a_date(line, want):
+    from lines_doc import doc_from_lines
+
+    got = extract_invoice(doc_from_lines(["Kiosk Dörr", "SUMME EUR 3,00", line], ocr=True,
+                                         filename="a.jpg", media_type="image/jpeg"), "receipt")
+    assert got["invoice_date"].normalized == want
