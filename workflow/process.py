@@ -45,7 +45,6 @@ from classifiers.types import Classification
 from extractors.types import Clause, Field, Fields
 from ingest.children import die_with_parent
 from ingest.errors import IngestError, TooComplex, TooLarge
-from ingest.ocr.pool import one_thread_per_worker
 from ingest.redact import mask_ids, mask_value, redact_document
 from ingest.types import IngestedDocument
 from policies.types import Review, Violation
@@ -771,6 +770,7 @@ def _init_worker(data_dir: str, parent_pid: int | None = None,
     global _worker, _inflight
     die_with_parent(parent_pid)  # a killed `backoffice process` takes its workers along
     gc.enable()  # forked from a parent that may have paused it (`workflow.warm.pause_gc`)
+    warm.batch_collector()
     settings = Settings.from_env(data_dir)
     # chromadb's embedded PersistentClient must have one writer process: concurrent writers
     # corrupt its index. Workers leave indexing to the parent (`process_many`).
@@ -781,6 +781,8 @@ def _init_worker(data_dir: str, parent_pid: int | None = None,
     _inflight = Path(inflight) if inflight else None
     _worker = Pipeline(settings)
     _worker.ocr_workers = 1  # the pool already uses every core
+    from ingest.ocr.pool import one_thread_per_worker
+
     one_thread_per_worker()  # and every library in this worker one thread
 
 
