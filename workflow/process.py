@@ -128,6 +128,17 @@ def _mask_field(f: Field, strict: bool) -> Field:
                  f.page, f.bbox, f.source)
 
 
+def _word_rows(words: list[Any]) -> list[list[Any]]:
+    """A page's words as stored: [text, x0, y0, x1, y1, conf], boxes to 0.1 pt (no inner
+    list per box: 1.1-1.2 -> 0.85-1.0 CPU-ms a page of a TRAIN contract)."""
+    out = []
+    for w in words:
+        x0, y0, x1, y1 = w.bbox
+        out.append([w.text, round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1),
+                    round(w.conf, 3)])
+    return out
+
+
 def _insert_all(session: Any, model: type, rows: list[dict[str, Any]]) -> None:
     """INSERT `rows` into `model`'s table in one executemany (an ORM bulk insert: the rows
     get the columns' defaults, no objects are kept and no ids are read back)."""
@@ -570,8 +581,7 @@ class Pipeline:
             _insert_all(s, PageRow, [
                 {"document_id": document_id, "number": p.number, "width": p.width,
                  "height": p.height, "text": p.text,
-                 "words": [[w.text, *[round(c, 1) for c in w.bbox], round(w.conf, 3)]
-                           for w in p.words],
+                 "words": _word_rows(p.words),
                  "ocr": p.ocr, "ocr_engine": p.ocr_engine, "ocr_confidence": p.ocr_confidence}
                 for p in doc.pages])
             field_values = []
