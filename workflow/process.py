@@ -780,7 +780,6 @@ def _init_worker(data_dir: str, parent_pid: int | None = None,
     global _worker, _inflight
     die_with_parent(parent_pid)  # a killed `backoffice process` takes its workers along
     gc.enable()  # forked from a parent that may have paused it (`workflow.warm.pause_gc`)
-    warm.batch_collector()
     settings = Settings.from_env(data_dir)
     # chromadb's embedded PersistentClient must have one writer process: concurrent writers
     # corrupt its index. Workers leave indexing to the parent (`process_many`).

@@ -217,19 +217,6 @@ def _load(out: Warmed, loaders: tuple[tuple[str, str], ...], modules: tuple[str,
 # done; the pool's parent pauses it for `warm_for_fork`.
 _paused = False
 
-# Once a batch runs, a young-generation collection every BATCH_GC_THRESHOLDS[0] allocations
-# instead of Python's 700: a document allocates its words, boxes and candidates by the
-# hundred thousand and keeps them until it is done, so at 700 each survived a dozen young
-# and middle collections and was walked again by every full one (40 TRAIN contracts, one
-# worker: 2044 + 186 + 12 collections, 1.9 of 19 CPU-s; at these thresholds 86 + 8 + 1,
-# 0.46 CPU-s). Garbage in cycles still goes, a little later.
-BATCH_GC_THRESHOLDS = (10_000, 10, 10)
-
-
-def batch_collector() -> None:
-    """The collector's thresholds for a process that is one batch or a batch's worker (never
-    a server's: the collector is the whole process's)."""
-    gc.set_threshold(*BATCH_GC_THRESHOLDS)
 
 
 def pause_gc() -> None:
@@ -255,5 +242,4 @@ def resume_gc(more_to_come: bool = True) -> None:
     if more_to_come:
         gc.collect()
         gc.freeze()
-    batch_collector()
     gc.enable()
