@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest import einvoice, limits, sniff
 from ingest.errors import (
@@ -26,10 +26,12 @@ from ingest.errors import (
     UnsupportedType,
 )
 from ingest.layout import order_words, text_from_words
-from ingest.ocr.pool import OcrJob, run_ocr
 from ingest.options import IngestOptions
 from ingest.sniff import sniff_type
 from ingest.types import Attachment, IngestedDocument, Page, StructuredInvoice, Word
+
+if TYPE_CHECKING:  # the OCR pool (PIL, the engines) loads when a page needs OCR
+    from ingest.ocr.pool import OcrJob
 
 __all__ = ["IngestOptions", "read_file", "read_bytes", "sniff_type"]
 
@@ -218,6 +220,8 @@ def _merge_region(pages: list[Page], index: int, box: tuple[float, float, float,
 def _apply_regions(draft: _Draft, options: IngestOptions, filename: str) -> None:
     """OCR the pictures on text pages. Advisory: a failure leaves the text layer as it
     is and is noted in the metadata instead of failing a file that reads fine."""
+    from ingest.ocr.pool import run_ocr
+
     assert draft.region_jobs is not None
     try:
         for key, result in run_ocr(draft.region_jobs(), options, len(draft.regions)):
@@ -228,6 +232,8 @@ def _apply_regions(draft: _Draft, options: IngestOptions, filename: str) -> None
 
 
 def _apply_ocr(draft: _Draft, options: IngestOptions) -> None:
+    from ingest.ocr.pool import run_ocr
+
     assert draft.jobs is not None
     for index, result in run_ocr(draft.jobs(), options, draft.n_jobs):
         page = draft.pages[index]

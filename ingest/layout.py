@@ -26,6 +26,25 @@ LETTER_W, LETTER_H = 612.0, 792.0
 _LINE_WINDOW = 7
 
 
+def _median(values: list[float]) -> float:
+    """`statistics.median` (the same value, the same float arithmetic) without its
+    generality: called once per line."""
+    values.sort()
+    n = len(values)
+    if n % 2:
+        return values[n // 2]
+    return (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def _collides(spans: list[tuple[float, float]], x0: float, x1: float, half: float) -> bool:
+    """Whether the word x0..x1 overlaps a word of the line (spans: their x0, x1) by more
+    than `half`."""
+    for o0, o1 in spans:
+        if (x1 if x1 < o1 else o1) - (x0 if x0 > o0 else o0) > half:
+            return True
+    return False
+
+
 def group_lines(words: list[Word]) -> list[list[Word]]:
     """Cluster words into lines top-to-bottom, each line left-to-right.
 
@@ -35,17 +54,20 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
     One sweep in order of vertical centre, each word tried against the last
     `_LINE_WINDOW` lines. Each line keeps the horizontal extent of its words, so a word
-    that starts right of (or ends left of) all of them, the usual case in a line read
-    left to right, is known not to collide without looking at each word.
+    whose overlap with that extent is at most half its width, the usual case in a line
+    read left to right, is known not to collide without looking at each word.
     """
     if not words:
         return []
-    order = sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0]))
-    lines: list[list[Word]] = []
+    boxes = [w.bbox for w in words]
+    keys = [((b[1] + b[3]) / 2, b[0]) for b in boxes]
+    order = sorted(range(len(words)), key=keys.__getitem__)
+    lines: list[list[int]] = []  # indexes into words
+    spans: list[list[tuple[float, float]]] = []  # per line: x0, x1 of its words
     bands: list[tuple[float, float]] = []
     extents: list[tuple[float, float]] = []  # per line: min x0, max x1 of its words
-    for w in order:
-        x0, y0, x1, y1 = w.bbox
+    for k in order:
+        x0, y0, x1, y1 = boxes[k]
         h = y1 - y0 if y1 - y0 > 0.1 else 0.1
         half = 0.5 * (x1 - x0)
         best, best_ov = -1, 0.0
@@ -58,25 +80,33 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
             ov = inner / (low if low > 0.1 else 0.1)
             if ov < 0.5 or ov <= best_ov:
                 continue
+            if half < 0:
+                continue  # an inverted box collides with any line
             left, right = extents[i]
-            if half < 0 or (x0 < right and x1 > left and any(
-                    min(x1, o.bbox[2]) - max(x0, o.bbox[0]) > half for o in lines[i])):
-                continue  # collides (an inverted box collides with any line)
+            # an overlap of more than `half` with some word needs one with the extent
+            if ((x1 if x1 < right else right) - (x0 if x0 > left else left) > half
+                    and _collides(spans[i], x0, x1, half)):
+                continue
             best, best_ov = i, ov
         if best < 0:
-            lines.append([w])
+            lines.append([k])
+            spans.append([(x0, x1)])
             bands.append((y0, y1))
             extents.append((x0, x1))
         else:
-            lines[best].append(w)
+            lines[best].append(k)
+            spans[best].append((x0, x1))
             n = len(lines[best])
             b0, b1 = bands[best]
             bands[best] = (b0 + (y0 - b0) / n, b1 + (y1 - b1) / n)  # running mean
             left, right = extents[best]
             extents[best] = (x0 if x0 < left else left, x1 if x1 > right else right)
+    out = []
     for line in lines:
-        line.sort(key=lambda w: w.bbox[0])
-    return sorted(lines, key=lambda ln: median((w.bbox[1] + w.bbox[3]) / 2 for w in ln))
+        line.sort(key=lambda j: boxes[j][0])  # stable, as sorting the words was
+        out.append((_median([keys[j][0] for j in line]), [words[j] for j in line]))
+    out.sort(key=lambda m_ln: m_ln[0])
+    return [ln for _, ln in out]
 
 
 def number_lines(lines: list[list[Word]]) -> list[Word]:

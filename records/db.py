@@ -72,6 +72,9 @@ def get_engine(url: str) -> Engine:
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 engine = create_engine(url, pool_pre_ping=True)
+                from records.models import add_dialect_options
+
+                add_dialect_options(engine.dialect.name)
             _engines[url] = engine
         return engine
 

@@ -55,6 +55,7 @@ LOADERS: tuple[tuple[str, str], ...] = (
     ("extractors.invoice.customer", "labels"),
     ("policies.countries", "_names"),
     ("extractors.normalize", "_tax_validators"),
+    ("policies.rules.ap", "schwifty"),
     # SQLAlchemy's mapper configuration (relationships, loaders: ~0.05 CPU-s), done on a
     # process's first query otherwise, in every worker
     ("workflow.warm", "configure_orm"),
@@ -215,6 +216,7 @@ def _load(out: Warmed, loaders: tuple[tuple[str, str], ...], modules: tuple[str,
 # with one worker, each `backoffice bench` run) pauses it until its first document is
 # done; the pool's parent pauses it for `warm_for_fork`.
 _paused = False
+
 
 
 def pause_gc() -> None:

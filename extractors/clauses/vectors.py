@@ -5,9 +5,10 @@ word) feeding 41 one-vs-rest logistic regressions. Run through scikit-learn, eve
 (a clause and then each of its sentences) has its character n-grams cut out again and
 each clause type does its own sparse product. Here:
 
-- `char_wb` n-grams depend on one word at a time, so each distinct word of a batch is cut
-  into n-grams and looked up in the vocabulary once (`NgramTable`), and the texts' counts
-  are (texts x words) @ (words x n-grams);
+- `char_wb` n-grams depend on one word at a time, so each distinct word is cut into
+  n-grams and looked up in the vocabulary once per process (`NgramTable`, which keeps the
+  columns of the last `_WORD_CACHE` words), and the texts' counts are
+  (texts x words) @ (words x n-grams);
 - the 41 coefficient rows are stacked once per model into one sparse matrix, so all types
   are scored with a single product (`LinearOneVsRest`).
 
@@ -27,6 +28,9 @@ import numpy as np
 import scipy.sparse as sp
 
 _CACHE_SIZE = 4  # compiled models kept (the shipped one, a retrained one, tests' own)
+# words whose n-gram columns a table keeps between batches (contracts share most of their
+# words: ~10 MB at most, then it starts over)
+_WORD_CACHE = 50_000
 
 
 def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -54,11 +58,24 @@ class NgramTable:
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
         self.min_n, self.max_n = vectorizer.ngram_range
         self.n_features = len(self.vocabulary)
+        self._columns: dict[str, tuple[int, ...]] = {}  # word -> its n-grams' columns
+
+    def columns(self, word: str) -> tuple[int, ...]:
+        """The vocabulary columns of `word`'s n-grams, in n-gram order (kept for the next
+        texts: legal prose repeats its words from one document to the next)."""
+        cols = self._columns.get(word)
+        if cols is None:
+            vocab = self.vocabulary
+            cols = tuple([vocab[g] for g in char_wb_ngrams(word, self.min_n, self.max_n)
+                          if g in vocab])
+            if len(self._columns) >= _WORD_CACHE:
+                self._columns.clear()
+            self._columns[word] = cols
+        return cols
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """The count matrix `CountVectorizer.transform` would give (float64, canonical):
         (texts x distinct words) @ (distinct words x n-grams), integer counts throughout."""
-        vocab = self.vocabulary
         word_ids: dict[str, int] = {}
         cols: list[int] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
@@ -71,8 +88,9 @@ class NgramTable:
                                  shape=(len(texts), len(word_ids)), dtype=np.float64)
         gram_cols: list[int] = []
         gram_lengths = np.zeros(len(word_ids), dtype=np.int64)
+        columns = self.columns
         for k, word in enumerate(word_ids):  # insertion order = id order
-            ids = [vocab[g] for g in char_wb_ngrams(word, self.min_n, self.max_n) if g in vocab]
+            ids = columns(word)
             gram_cols.extend(ids)
             gram_lengths[k] = len(ids)
         gram_rows = np.repeat(np.arange(len(word_ids)), gram_lengths)

@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from ingest.errors import CorruptFile, EncryptedPdf, TooManyPages
@@ -182,29 +183,86 @@ def _dominant_angle(tp: Any, n: int) -> float:
 # a soft hyphen and the non-character pdfium uses for a hyphen at a line break.
 _BREAK_CHARS = "\u00ad\ufffe"
 _CHAR_MAX = 0x110000
+_BMP = 0x10000
 
 
-def _char_arrays(tp: Any, n: int) -> tuple[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _CharCalls:
+    """pdfium's per-character calls with plain-integer arguments (the text page's address,
+    the index, the address of a box in a NumPy array) instead of pypdfium2's typed
+    pointers, which ctypes converts on every call, and the BMP's character classes."""
+
+    get_unicode: Any
+    get_box: Any
+    space: Any  # bool per BMP code point: str.isspace
+    alnum: Any  # bool per BMP code point: str.isalnum
+
+
+_calls: list[_CharCalls] = []
+
+
+def _char_calls() -> _CharCalls:
+    """Made once per process (the tables take ~15 ms)."""
+    if not _calls:
+        import numpy as np
+        import pypdfium2.raw as raw
+
+        def plain(fn: Any, restype: Any, *argtypes: Any) -> Any:
+            # the same C function through the library's own prototype class (calling
+            # convention and error flags), declared with untyped pointers
+            out = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+            out.argtypes, out.restype = argtypes, restype
+            return out
+
+        chars = "".join(map(chr, range(_BMP)))
+        _calls.append(_CharCalls(
+            get_unicode=plain(raw.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p,
+                              ctypes.c_int),
+            get_box=plain(raw.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p,
+                          ctypes.c_int, ctypes.c_void_p),
+            space=np.fromiter(map(str.isspace, chars), dtype=bool, count=_BMP),
+            alnum=np.fromiter(map(str.isalnum, chars), dtype=bool, count=_BMP)))
+    return _calls[0]
+
+
+def _char_codes(tp: Any, n: int, calls: _CharCalls) -> tuple[str, Any]:
     """The page's characters as one string (one character per pdfium index: U+FFFD
-    for an invalid code point, U+0000 kept) and their loose boxes as an (n, 4) float
-    array (left, bottom, right, top; 32-bit as pdfium gives them, then widened).
-
-    One C call per character through the raw API instead of pypdfium2's helpers, which
-    build Python objects per call; everything after is done on whole arrays."""
+    for an invalid code point, U+0000 kept) and their code points. One C call per
+    character, made from C (`map`), no Python step per character."""
     import numpy as np
-    import pypdfium2.raw as raw
 
-    tpr = tp.raw
-    get_unicode = raw.FPDFText_GetUnicode
-    codes = np.fromiter((get_unicode(tpr, i) for i in range(n)), dtype=np.uint32, count=n)
+    address = ctypes.cast(tp.raw, ctypes.c_void_p).value
+    codes = np.fromiter(map(calls.get_unicode, repeat(address, n), range(n)),
+                        dtype=np.uint32, count=n)
     codes[codes >= _CHAR_MAX] = 0xFFFD
-    rects = (raw.FS_RECTF * n)()  # rects[i] is a view into the array, passed by reference
-    get_box = raw.FPDFText_GetLooseCharBox
-    ok = np.fromiter((get_box(tpr, i, rects[i]) for i in range(n)), dtype=bool, count=n)
-    text = codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    boxes = np.frombuffer(rects, dtype=np.float32).reshape(n, 4).astype(np.float64)
-    # FS_RECTF is (left, top, right, bottom)
-    return text, (boxes[:, [0, 3, 2, 1]], ok)
+    return codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass"), codes
+
+
+def _char_boxes(tp: Any, indexes: Any, calls: _CharCalls) -> tuple[Any, Any]:
+    """Loose boxes of the characters at `indexes` as a (k, 4) float array (left, bottom,
+    right, top; 32-bit as pdfium gives them, then widened) and whether pdfium gave each."""
+    import numpy as np
+
+    k = len(indexes)
+    rects = np.zeros((k, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    base = rects.ctypes.data
+    address = ctypes.cast(tp.raw, ctypes.c_void_p).value
+    ok = np.fromiter(map(calls.get_box, repeat(address, k), indexes.tolist(),
+                         range(base, base + 16 * k, 16)), dtype=bool, count=k)
+    return rects[:, [0, 3, 2, 1]].astype(np.float64), ok
+
+
+def _classes(codes: Any, text: str, table: Any, test: Callable[[str], bool]) -> Any:
+    """`test` (str.isspace or str.isalnum) of each character: the BMP from `table`,
+    the few characters above it one by one."""
+    import numpy as np
+
+    bmp = codes < _BMP
+    out = table[np.where(bmp, codes, 0)]
+    if not bmp.all():
+        above = np.flatnonzero(~bmp)
+        out[above] = [test(text[i]) for i in above.tolist()]
+    return out
 
 
 def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
@@ -218,11 +276,13 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
     so a page turned by /Rotate still reads along its text.
 
     The rules are applied to whole character arrays (NumPy); a Python step per word
-    remains (Unicode normalisation), none per character.
+    remains (Unicode normalisation of a word that is not ASCII), none per character.
+    Boxes are asked for only for the characters that make words (not for spaces).
     """
     import numpy as np
     import pypdfium2 as pdfium
 
+    calls = _char_calls()
     tp = page.get_textpage()
     try:
         to_page = _transform(page)
@@ -230,26 +290,25 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
         if n <= 0:
             return [], 0, 0
         theta = _dominant_angle(tp, n)
-        text, (lbrt, box_ok) = _char_arrays(tp, n)
+        text, codes = _char_codes(tp, n, calls)
+        space = _classes(codes, text, calls.space, str.isspace)
+        brk = space | (codes == 0) | np.isin(codes, [ord(c) for c in _BREAK_CHARS])
+        junk_mask = ~brk & ((codes == 0xFFFD) | ((codes >= 0xE000) & (codes <= 0xF8FF))
+                            | (codes < 32))  # control characters that are not whitespace
+        kept = ~brk & ~junk_mask
+        junk = int(junk_mask.sum())
+        alnum = _classes(codes, text, calls.alnum, str.isalnum)
+        real = int((alnum & kept).sum())
+        if not kept.any():
+            return [], real, junk
+        idx = np.flatnonzero(kept)
+        lbrt, box_ok = _char_boxes(tp, idx, calls)
     finally:
         tp.close()
-
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    space = np.fromiter(map(str.isspace, text), dtype=bool, count=n)
-    brk = space | (codes == 0) | np.isin(codes, [ord(c) for c in _BREAK_CHARS])
-    junk_mask = ~brk & ((codes == 0xFFFD) | ((codes >= 0xE000) & (codes <= 0xF8FF))
-                        | (codes < 32))  # control characters that are not whitespace
-    kept = ~brk & ~junk_mask
-    junk = int(junk_mask.sum())
-    alnum = np.fromiter(map(str.isalnum, text), dtype=bool, count=n)
-    real = int((alnum & kept).sum())
-    if not kept.any():
-        return [], real, junk
-    if not box_ok[kept].all():
+    if not box_ok.all():
         raise pdfium.PdfiumError("Failed to get charbox.")
 
-    idx = np.flatnonzero(kept)
-    left, bottom, right, top = (lbrt[idx, k] for k in range(4))
+    left, bottom, right, top = (lbrt[:, k] for k in range(4))
     # the text's own frame: (x, y) -> (x*c + y*s, x*s - y*c), two corners per character
     c, s = round(math.cos(theta)), round(math.sin(theta))
     fx_a, fy_a = left * c + bottom * s, left * s - bottom * c
@@ -287,11 +346,14 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
     display: dict[int, tuple[float, float, float, float]] = {}
     normalize = unicodedata.normalize
     for k, (i, j) in enumerate(zip(first, last, strict=True)):
-        word_text = normalize("NFKC", text[i:j]).strip()
-        if word_text:
-            w = Word(text=word_text, bbox=tuple(fbox[k]))
-            words.append(w)
-            display[id(w)] = tuple(dbox[k])
+        word_text = text[i:j]
+        if not word_text.isascii():  # NFKC and strip leave printable ASCII as it is
+            word_text = normalize("NFKC", word_text).strip()
+            if not word_text:
+                continue
+        w = Word(text=word_text, bbox=tuple(fbox[k]))
+        words.append(w)
+        display[id(w)] = tuple(dbox[k])
     ordered = order_words(words)
     for w in ordered:
         w.bbox = display[id(w)]

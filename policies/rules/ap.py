@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
+from typing import Any
 
 from policies.config import PolicyConfig
 from policies.keys import normalize_iban, normalize_invoice_number, numbers_related
@@ -16,6 +14,16 @@ from policies.types import Violation
 AP = ("invoice", "receipt")
 INVOICE = ("invoice",)
 FUZZY_RULE = "ap.fuzzy_duplicate"  # reports same-total pairs whose numbers are related
+
+
+def schwifty() -> tuple[Any, type[Exception]]:
+    """schwifty's IBAN class and error, imported when an IBAN is first checked (importing it
+    is a few tens of ms of a one-file run that has no IBAN); the pool's parent loads it
+    (`workflow.warm`)."""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    return IBAN, SchwiftyException
 
 
 def _mask_iban(iban: str) -> str:
@@ -230,9 +238,10 @@ def invalid_iban(inp: RuleInput) -> list[Violation]:
     iban = _iban(inp)
     if not iban:
         return []
+    iban_class, schwifty_error = schwifty()
     try:
-        IBAN(iban)
-    except SchwiftyException as exc:
+        iban_class(iban)
+    except schwifty_error as exc:
         return [
             INVALID_IBAN.violation(
                 f"IBAN {_mask_iban(iban)} is not valid: {exc}",

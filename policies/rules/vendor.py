@@ -18,14 +18,9 @@ from __future__ import annotations
 from datetime import timedelta
 from types import ModuleType
 
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
-from stdnum import gb
-from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError
-
 from policies.countries import country_name, country_of_address
 from policies.keys import name_similarity, normalize_iban, normalize_tax_id, normalize_vendor_name
+from policies.rules.ap import schwifty
 from policies.rules.base import Rule, RuleInput, parse_date
 from policies.types import Violation
 
@@ -36,6 +31,10 @@ VAT_PREFIX_COUNTRY = {"EL": "GR", "XI": "GB"}
 
 
 def _vat_module(prefix: str) -> ModuleType | None:
+    # python-stdnum loads when a VAT id is checked, not with the rules
+    from stdnum import gb
+    from stdnum.eu import vat as eu_vat
+
     if prefix.lower() in eu_vat.MEMBER_STATES:
         return eu_vat
     if prefix == "GB":
@@ -61,6 +60,8 @@ def vat_invalid(inp: RuleInput) -> list[Violation]:
     module = _vat_module(prefix) if prefix.isalpha() else None
     if module is None:
         return []  # not a VAT id we can check (EIN, GST number, ...)
+    from stdnum.exceptions import ValidationError
+
     try:
         module.validate(tax)
     except ValidationError as exc:
@@ -81,9 +82,10 @@ def iban_country(inp: RuleInput) -> list[Violation]:
     country = _vendor_country(inp)
     if not raw or not country:
         return []
+    iban_class, schwifty_error = schwifty()
     try:
-        code = IBAN(normalize_iban(str(raw))).country_code
-    except SchwiftyException:
+        code = iban_class(normalize_iban(str(raw))).country_code
+    except schwifty_error:
         return []  # ap.invalid_iban reports it
     if code == country:
         return []

@@ -130,3 +130,37 @@ def test_a_one_file_process_imports_neither_sklearn_nor_scipy(tmp_path: Path) ->
         "{'sklearn', 'scipy', 'tqdm', 'chromadb', 'torch', 'onnxruntime'})]))"
     ).splitlines()[-1])
     assert loaded == [0, []]
+
+
+def test_a_one_file_process_of_a_text_loads_no_ocr_iban_or_postgresql_code(tmp_path: Path) -> None:
+    # a text needs no OCR pool (PIL, the engines), no IBAN library unless an IBAN is checked,
+    # and on SQLite no PostgreSQL dialect (the schema's PostgreSQL index option is added
+    # when a PostgreSQL engine is made: `records.models.add_dialect_options`)
+    text = tmp_path / "invoice.txt"
+    text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
+                    "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
+    watched = ("ingest.ocr", "ingest.ocr.pool", "PIL", "schwifty", "pypdfium2",
+               "sqlalchemy.dialects.postgresql")
+    data = str(tmp_path / "data")
+    code = ("import json, sys; from api.cli import main; "
+            f"rc = main(['process', '--data-dir', {data!r}, {str(text)!r}]); "
+            f"print(json.dumps([rc, sorted(set(sys.modules) & set({watched!r}))]))")
+    _python(code)  # the first run makes the data dir (Alembic loads every dialect)
+    text.write_text(text.read_text(encoding="utf-8") + "Reference: 2\n", encoding="utf-8")
+    assert json.loads(_python(code).splitlines()[-1]) == [0, []]
+
+
+def test_the_postgresql_partial_index_is_added_for_postgresql_engines() -> None:
+    out = json.loads(_python(
+        "import json, sys; from sqlalchemy.schema import CreateIndex; "
+        "from records.models import LedgerEntry, add_dialect_options; "
+        "loaded = 'sqlalchemy.dialects.postgresql' in sys.modules; "
+        "from sqlalchemy.dialects import postgresql; "
+        "idx = next(i for i in LedgerEntry.__table__.indexes "
+        "if i.name == 'uq_ledger_booked_invoice'); "
+        "before = str(CreateIndex(idx).compile(dialect=postgresql.dialect())); "
+        "add_dialect_options('postgresql'); add_dialect_options('postgresql'); "
+        "after = str(CreateIndex(idx).compile(dialect=postgresql.dialect())); "
+        "print(json.dumps([loaded, 'WHERE' in before, after]))"))
+    assert out[:2] == [False, False]
+    assert out[2].endswith("WHERE status IN ('approved', 'paid')")

@@ -97,3 +97,18 @@ def test_clause_scores_unchanged(seed: int) -> None:
     dec = pipe.decision_function(units)
     want = np.array([dec[np.asarray(owner) == i].max(axis=0) for i in range(len(texts))])
     assert np.array_equal(clause_scores(pipe, texts), want)
+
+
+def test_word_columns_kept_between_batches_give_the_same_values(monkeypatch) -> None:
+    """The n-gram columns a table keeps per word (and starts over past its limit) change
+    nothing: batch after batch, the values are scikit-learn's."""
+    import extractors.clauses.vectors as vectors
+
+    pipe = _small_pipeline()
+    tagger = CompiledTagger(pipe)
+    monkeypatch.setattr(vectors, "_WORD_CACHE", 25)
+    for seed in (6, 7, 6):
+        texts = _texts(seed, 30)
+        assert np.array_equal(tagger.decision_function(texts), pipe.decision_function(texts))
+    table = next(p for p in tagger.parts if isinstance(p, vectors.NgramTable))
+    assert 0 < len(table._columns) <= 25
