@@ -98,6 +98,9 @@ _OFFICER_LEAD = re.compile(
     r"^(?:(?:by|name|title|its|date|president|vice|chief|executive|financial|operating|"
     r"officer|ceo|cfo|coo|secretary|treasurer|director|manager|attest|witness|signature)"
     r"\b[:,.]?\s+)+", re.IGNORECASE)
+# lower-case joining words a suffixed-name match may start with ("a subsidiary of Dynamex
+# Inc.": the name is "Dynamex Inc.")
+_CONNECTOR_LEAD = re.compile(r"^(?:(?:of|and|de|du|la|&)\s+)+")
 _SENTENCE_END = re.compile(r"(?<=[a-z]{3})\.\s+")
 # where the text about one party ends and the next party (or the sentence) begins, outside
 # parentheses: a joining "and", a semicolon, a sentence end
@@ -176,6 +179,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
             subs = [x.strip() for x in P._COMMA_SPLIT.split(name) if x.strip(" ,")]
             names = [name] + ([P.clean_party_name(x) for x in subs] if len(subs) > 1 else [])
             for n in names:
+                n = P.split_columns(n)[0] if n else n
                 if n:
                     at = flat.find(n, s)
                     out.append(Mention("pre", n, at if 0 <= at < e + 50 else s, k, i))
@@ -183,6 +187,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
         before = head[max(0, m.start() - 200): m.start()]
         piece = _ALIAS_LEFT.split(before)[-1]
         name = P.clean_party_name(piece)
+        name = P.split_columns(name)[0] if name else name
         if name:
             out.append(Mention("alias", name, max(0, m.start() - len(piece)), 0, j))
     for i, name in enumerate(signature_names):
@@ -192,7 +197,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
     for j, m in enumerate(_CORP_NAME.finditer(head)):
         # a match may run back over a sentence end ("... this Agreement. ACME INC.")
         text = _SENTENCE_END.split(m.group(1))[-1]
-        name = _OFFICER_LEAD.sub("", P.clean_party_name(text))
+        name = _CONNECTOR_LEAD.sub("", _OFFICER_LEAD.sub("", P.clean_party_name(text)))
         if name:
             out.append(Mention("corp", name, m.end(1) - len(text), 0, j))
     return out

@@ -134,3 +134,13 @@ def test_shipped_selector_on_generated_contracts():
             assert party_ranker.CONF_FLOOR <= got.confidence <= party_ranker.CONF_CEIL
             right += {party_ranker.name_key(p) for p in got.normalized} == truth
     assert right >= 16, right
+
+
+def test_names_end_where_a_company_name_ends():
+    text = ("SERVICES AGREEMENT This Agreement is made by and between ORBIT LABS, LLC This "
+            "Agreement covers services, and Kestrel Couriers Ltd., a subsidiary of Dynamex Inc. "
+            "(\"Kestrel\"). 1. Services. Kestrel shall carry parcels.")
+    names = {m.name for m in party_ranker.mentions(text, [])}
+    assert "ORBIT LABS, LLC" in names  # not "... LLC This Agreement covers services"
+    assert not any(n.startswith("ORBIT LABS, LLC ") for n in names)
+    assert "Dynamex Inc." in names and "of Dynamex Inc." not in names
