@@ -72,7 +72,7 @@ def collect(root: Path, read_missing: bool) -> tuple[list[DocParties], str]:
         flat = raw.context.flat
         rule_f = raw.fields.get("parties")
         rule = [str(x) for x in (rule_f.normalized or [])] if rule_f else []
-        groups = party_ranker.group(party_ranker.mentions(flat, raw.signature_names))
+        groups = party_ranker.group(party_ranker.mentions(flat, raw.signature_names), flat)
         rows = party_ranker.features_all(groups, flat, rule, raw.context.nda)
         labels = [int(any(party_similarity(t, g.name) >= PARTY_THRESHOLD for t in truth))
                   for g in groups]

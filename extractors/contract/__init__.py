@@ -188,7 +188,7 @@ def apply_party_ranker(raw: RawReading, model: party_ranker.PartyRanker,
     rule = raw.fields.get("parties")
     rule_names = [str(x) for x in (rule.normalized or [])] if rule else []
     flat = raw.context.flat
-    groups = party_ranker.group(party_ranker.mentions(flat, raw.signature_names))
+    groups = party_ranker.group(party_ranker.mentions(flat, raw.signature_names), flat)
     choice = model.choose(groups, flat, rule_names, raw.context.nda)
     if choice is None:
         raw.fields.pop("parties", None)

@@ -111,6 +111,11 @@ def _mask_parentheticals(text: str) -> str:
     return "".join(out)
 
 
+# a filing's page footer glued to a name ("Clear Capital Page 1", "ACME INC. Source: ACME
+# INC, 10-K, 3/1/2019")
+_PAGE_FOOTER = re.compile(r"\s+(?:Page\s+\d+(?:\s+of\s+\d+)?\b|Source\s*:).*$")
+
+
 _COMMA_SPLIT = re.compile(
     r",\s+(?!(?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|LP|L\.P|LLP|PLC|N\.A|S\.A|GmbH|AG|Limited|"
     r"Incorporated|Jr|Sr|II|III|IV)\b)",
@@ -121,6 +126,7 @@ _COMMA_SPLIT = re.compile(
 def clean_party_name(name: str) -> str:
     """'ACME, Inc., a Delaware corporation ("ACME")' -> 'ACME, Inc.'"""
     s = re.sub(r"\s+", " ", name).strip()
+    s = _PAGE_FOOTER.sub("", s)
     s = re.sub(r"\(?\s*hereinafter\b.*$", "", s, flags=re.I)
     s = re.sub(r"\b(?:referred\s+to|called)\s+(?:herein\s+)?as\b.*$", "", s, flags=re.I)
     s = _strip_parentheticals(s)
@@ -248,6 +254,17 @@ def preamble_parties(flat: str, limit: int = 6000) -> tuple[list[str], int, int]
 
 
 _SIG_BY = re.compile(r"^\s*By\s*:", re.IGNORECASE | re.MULTILINE)
+# a typed signature ("/s/ Jane Roe") between a block's name and its "By:" line
+_SIGNED_LINE = re.compile(r"^\s*/s/")
+# the legal forms that end a company's name for certain (not "Company", "Bank", "Trust":
+# those also start or sit inside names)
+_FORM_END = (r"(?:Inc|Incorporated|Corp|Corporation|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|"
+             r"L\.L\.P|PLC|GmbH|AG|S\.A|N\.V|B\.V)\b\.?")
+# two signature blocks printed side by side read as one line: "ACME, INC. BETA LLC"
+_COLUMN_BREAK = re.compile(r"(?<=\w)(?:,\s*|\s+)" + _FORM_END + r"\s+(?=(?-i:[A-Z0-9]))",
+                           re.IGNORECASE)
+_ONLY_FORMS = re.compile(r"(?:(?:" + _FORM_END + r"|Partnership|Company|Co\.?)[\s,]*)+",
+                         re.IGNORECASE)
 
 
 def _strip_roles(name: str) -> str:
@@ -259,6 +276,20 @@ def _strip_roles(name: str) -> str:
     return " ".join(words).strip(" ,;:")
 
 
+def split_columns(name: str) -> list[str]:
+    """'GIGGLES N' HUGS, INC. KIDDO, INC.' -> the two names; a name that ends at its legal
+    form and goes on with more than another legal form is two blocks side by side."""
+    pieces, pos = [], 0
+    for m in _COLUMN_BREAK.finditer(name):
+        rest = name[m.end():].strip(" ,")
+        if not rest or _ONLY_FORMS.fullmatch(rest):
+            break
+        pieces.append(name[pos:m.end()].strip(" ,"))
+        pos = m.end()
+    pieces.append(name[pos:].strip(" ,"))
+    return [p for p in pieces if p]
+
+
 def signature_parties(text: str) -> list[str]:
     """Names printed above "By:" lines of signature blocks ("ACME INC.\\nBy: ____")."""
     lines = text.splitlines()
@@ -268,14 +299,15 @@ def signature_parties(text: str) -> list[str]:
             continue
         for j in range(i - 1, max(-1, i - 4), -1):
             cand = lines[j].strip().rstrip(":")
-            if not cand or re.fullmatch(r"[_\s./s-]+", cand):
+            if not cand or re.fullmatch(r"[_\s./s-]+", cand) or _SIGNED_LINE.match(cand):
                 continue
             if re.search(r"IN WITNESS|WHEREOF|signature|executed|\bdate\b", cand, re.I):
                 break
-            cand = _strip_roles(clean_party_name(cand))
-            if _plausible(cand) and (
-                _CORP_SUFFIX.search(cand) or cand.isupper()
-            ) and cand.lower() not in (n.lower() for n in names):
-                names.append(cand)
+            for piece in split_columns(_strip_roles(clean_party_name(cand))):
+                piece = _strip_roles(piece)
+                if _plausible(piece) and (
+                    _CORP_SUFFIX.search(piece) or piece.isupper()
+                ) and piece.lower() not in (n.lower() for n in names):
+                    names.append(piece)
             break
     return names

@@ -98,7 +98,16 @@ _OFFICER_LEAD = re.compile(
     r"^(?:(?:by|name|title|its|date|president|vice|chief|executive|financial|operating|"
     r"officer|ceo|cfo|coo|secretary|treasurer|director|manager|attest|witness|signature)"
     r"\b[:,.]?\s+)+", re.IGNORECASE)
+# lower-case joining words a suffixed-name match may start with ("a subsidiary of Dynamex
+# Inc.": the name is "Dynamex Inc.")
+_CONNECTOR_LEAD = re.compile(r"^(?:(?:of|and|de|du|la|&)\s+)+")
 _SENTENCE_END = re.compile(r"(?<=[a-z]{3})\.\s+")
+# where the text about one party ends and the next party (or the sentence) begins, outside
+# parentheses: a joining "and", a semicolon, a sentence end
+_LABEL_STOP = re.compile(r"\s(?:and|AND|And)\s|;|\.\s+(?=[A-Z])")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{1,40})[\"”]")
+_LABEL_LEAD = re.compile(r"^(?:[a-z0-9]\s+)*(?:the\s+)?")
+LABEL_WINDOW = 250  # a descriptor and its labels follow a name within this many characters
 _KEY = re.compile(r"[^0-9a-z]+")
 
 
@@ -115,11 +124,13 @@ class Mention:
 
 @dataclass(slots=True)
 class PartyGroup:
-    """A name and every mention of it."""
+    """A name and every mention of it, with the short labels the text defines for it
+    (`labels`: 'Acme Tools, Inc. (the "Acme")' -> {"acme"}, as `label_key`s)."""
 
     key: str
     name: str
     mentions: list[Mention]
+    labels: frozenset[str] = frozenset()
 
     @property
     def first_start(self) -> int:
@@ -129,6 +140,24 @@ class PartyGroup:
 
 def name_key(name: str) -> str:
     return _KEY.sub(" ", name.casefold()).strip()
+
+
+def label_key(name: str) -> str:
+    """A name as a defined label is compared: without an article or a list letter in
+    front ("A. The Company" and "the Company" are the label "Company")."""
+    return _LABEL_LEAD.sub("", name_key(name))
+
+
+def defined_labels(flat: str, start: int, name: str) -> frozenset[str]:
+    """The quoted labels a name's own parentheticals (or a "hereinafter" phrase) define
+    right after it, before the next party begins: 'Acme Inc., a Delaware corporation
+    (the "Company" or "Acme")' -> {"company", "acme"}."""
+    if start < 0:
+        return frozenset()
+    after = flat[start + len(name): start + len(name) + LABEL_WINDOW]
+    stop = _LABEL_STOP.search(P._mask_parentheticals(after))
+    window = after[: stop.start()] if stop else after
+    return frozenset(k for q in _QUOTED.findall(window) if (k := label_key(q)))
 
 
 def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
@@ -150,6 +179,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
             subs = [x.strip() for x in P._COMMA_SPLIT.split(name) if x.strip(" ,")]
             names = [name] + ([P.clean_party_name(x) for x in subs] if len(subs) > 1 else [])
             for n in names:
+                n = P.split_columns(n)[0] if n else n
                 if n:
                     at = flat.find(n, s)
                     out.append(Mention("pre", n, at if 0 <= at < e + 50 else s, k, i))
@@ -157,6 +187,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
         before = head[max(0, m.start() - 200): m.start()]
         piece = _ALIAS_LEFT.split(before)[-1]
         name = P.clean_party_name(piece)
+        name = P.split_columns(name)[0] if name else name
         if name:
             out.append(Mention("alias", name, max(0, m.start() - len(piece)), 0, j))
     for i, name in enumerate(signature_names):
@@ -166,7 +197,7 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
     for j, m in enumerate(_CORP_NAME.finditer(head)):
         # a match may run back over a sentence end ("... this Agreement. ACME INC.")
         text = _SENTENCE_END.split(m.group(1))[-1]
-        name = _OFFICER_LEAD.sub("", P.clean_party_name(text))
+        name = _CONNECTOR_LEAD.sub("", _OFFICER_LEAD.sub("", P.clean_party_name(text)))
         if name:
             out.append(Mention("corp", name, m.end(1) - len(text), 0, j))
     return out
@@ -215,7 +246,8 @@ def is_collective(g: PartyGroup) -> bool:
     return any(m.kind == COLLECTIVE for m in g.mentions)
 
 
-def group(ms: list[Mention]) -> list[PartyGroup]:
+def group(ms: list[Mention], flat: str = "") -> list[PartyGroup]:
+    """Mentions grouped by name; with `flat`, each group's defined labels too."""
     by_key: dict[str, PartyGroup] = {}
     for m in ms:
         k = name_key(m.name)
@@ -224,7 +256,17 @@ def group(ms: list[Mention]) -> list[PartyGroup]:
         if k not in by_key:
             by_key[k] = PartyGroup(k, m.name, [])
         by_key[k].mentions.append(m)
+    if flat:
+        for g in by_key.values():
+            g.labels = frozenset().union(*(defined_labels(flat, m.start, m.name)
+                                           for m in g.mentions if m.kind != COLLECTIVE))
     return list(by_key.values())
+
+
+def same_party(a: PartyGroup, b: PartyGroup) -> bool:
+    """One names the other by a label the text defines for it ("Acme Inc." and "Acme",
+    "the Company" or "ACME" when 'Acme Inc. (the "Company")' says so)."""
+    return label_key(a.name) in b.labels or label_key(b.name) in a.labels
 
 
 def features_all(groups: list[PartyGroup], flat: str, rule: list[str],
@@ -345,6 +387,14 @@ def select(groups: list[PartyGroup], scores: list[float], threshold: float,
         same = next((k for k, j in enumerate(chosen) if coll[j] == coll[i] and
                      fuzz.token_set_ratio(a, groups[j].key, processor=default_process)
                      >= SIMILAR), None)
+        alias = next((k for k, j in enumerate(chosen)
+                      if not coll[j] and not coll[i] and same_party(groups[i], groups[j])),
+                     None)
+        if same is None and alias is not None:
+            # a label and the name it stands for are one party: the name, not its label
+            if label_key(groups[chosen[alias]].name) in groups[i].labels:
+                chosen[alias] = i
+            continue
         if same is None:
             chosen.append(i)
             continue

@@ -3,8 +3,10 @@
 The rule in `fields.title` takes the first short capitalised line carrying an agreement word,
 whole; on real filings that line often starts with something else ("Execution Version",
 "Form of", "[logo]", the filer's name) or the title is the second such line. Here every such
-line, every word-boundary tail of it and the "This ... Agreement" phrase of the preamble are
-candidates, described by where they sit, what was cut off (its first word and whether it
+line, every word-boundary tail of it, the line joined with the short lines just above and
+below it (a title wrapped over lines: "SECOND AMENDMENT / TO / CO-BRANDING AGREEMENT",
+"MANUFACTURING AGREEMENT / (DA-9801 Licensed Products)") and the "This ... Agreement" phrase
+of the preamble are candidates, described by where they sit, what was cut off (its first word and whether it
 was a company name), their shape and how often the text recurs in the contract; one
 gradient-boosting model fitted on TRAIN contracts (`python -m training.contract_titles`)
 ranks them, with a cross-validated threshold and an isotonic confidence fitted out of fold.
@@ -27,6 +29,8 @@ HEAD_PAGES = 3
 TOP_LINES = 60
 MAX_LINE_WORDS = 20
 MAX_CUT_WORDS = 8  # tails start at most this many words into a heading line
+MAX_WRAP_LINES = 2  # a wrapped title adds at most this many lines above and below its
+MAX_WRAP_WORDS = 8  # ... agreement-word line, each this short
 _CORP = re.compile(r"\b(?:Inc|Corp|Corporation|Company|Co|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|plc|"
                    r"N\.V|S\.A|AG|GmbH)\b\.?,?", re.IGNORECASE)
 _PREAMBLE = re.compile(
@@ -43,13 +47,21 @@ class TitleCandidate:
     dropped: str  # the words dropped
     line_words: int
     rule: bool
+    above: int = 0  # short lines joined from above the heading line
+    below: int = 0  # ... and from below it
+    next_words: int = 0  # words on the line after the candidate's last (0: none or blank)
+    prev_words: int = 0  # ... before its first
+
+
+def _clean(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip()
 
 
 def _heading_lines(head_text: str) -> list[tuple[int, str]]:
     out = []
     lines = head_text.splitlines()
     for i, ln in enumerate(lines[:TOP_LINES]):
-        s = re.sub(r"\s+", " ", ln).strip(_STRIP)
+        s = _clean(ln).strip(_STRIP)
         if not s or _EDGAR_LINE.match(s) or not _TITLE_WORDS.search(s):
             continue
         if len(s.split()) > MAX_LINE_WORDS:
@@ -58,19 +70,36 @@ def _heading_lines(head_text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _wrap_line(line: str) -> bool:
+    """A line that can be part of a title wrapped over lines: short, not a filing mark."""
+    s = _clean(line)
+    return bool(s) and len(s.split()) <= MAX_WRAP_WORDS and not _EDGAR_LINE.match(s)
+
+
+def _words_at(lines: list[str], i: int) -> int:
+    return len(_clean(lines[i]).split()) if 0 <= i < len(lines) else 0
+
+
 def candidates(head_text: str, flat: str, rule: str | None) -> list[TitleCandidate]:
     out: list[TitleCandidate] = []
     seen: set[str] = set()
     rule_key = (rule or "").casefold()
 
-    def add(text: str, line_index: int, order: int, cut: int, dropped: str, n: int) -> None:
+    lines = head_text.splitlines()
+
+    def add(text: str, line_index: int, order: int, cut: int, dropped: str, n: int,
+            above: int = 0, below: int = 0) -> None:
         text = text.strip(_STRIP)
         key = text.casefold()
         if not text or key in seen or not _TITLE_WORDS.search(text):
             return
         seen.add(key)
-        out.append(TitleCandidate(text, line_index, order, cut, dropped, n,
-                                  key == rule_key or _title_case(text).casefold() == rule_key))
+        last_line = line_index + above + below
+        out.append(TitleCandidate(
+            text, line_index, order, cut, dropped, n,
+            key == rule_key or _title_case(text).casefold() == rule_key, above, below,
+            _words_at(lines, last_line + 1) if line_index >= 0 else 0,
+            _words_at(lines, line_index - 1) if line_index >= 0 else 0))
 
     for order, (i, line) in enumerate(_heading_lines(head_text)):
         words = line.split()
@@ -79,6 +108,17 @@ def candidates(head_text: str, flat: str, rule: str | None) -> list[TitleCandida
         for end in {len(words), last + 1}:
             for cut in range(0, min(end, MAX_CUT_WORDS + 1)):
                 add(" ".join(words[cut:end]), i, order, cut, " ".join(words[:cut]), len(words))
+        if len(words) > MAX_WRAP_WORDS:
+            continue
+        for above in range(MAX_WRAP_LINES + 1):
+            if above and not _wrap_line(lines[i - above] if i - above >= 0 else ""):
+                break
+            for below in range(MAX_WRAP_LINES + 1):
+                if below and not _wrap_line(lines[i + below] if i + below < len(lines) else ""):
+                    break
+                if above or below:
+                    text = " ".join(_clean(lines[k]) for k in range(i - above, i + below + 1))
+                    add(text, i - above, order, 0, "", len(text.split()), above, below)
     m = _PREAMBLE.search(flat[:5000])
     if m:
         add(m.group("t"), -1, 99, 0, "", len(m.group("t").split()))
@@ -108,6 +148,11 @@ def features(c: TitleCandidate, low_flat: str) -> dict[str, float]:
         "has_bracket": float(bool(re.search(r"[\[\]()]", c.text))),
         "has_digit": float(bool(re.search(r"\d", c.text))),
         "amendment": float(bool(re.search(r"\bamendment\b", c.text, re.I))),
+        "above": float(c.above),
+        "below": float(c.below),
+        "next_words": float(c.next_words),
+        "prev_words": float(c.prev_words),
+        "ends_paren": float(c.text.endswith((")", "]"))),
         "log_mentions": math.log1p(low_flat.count(c.text.lower())),
         f"first={first}": 1.0,
     }

@@ -31,3 +31,21 @@ def test_shipped_ranker_reports_the_title():
     assert got.normalized.lower() == "master supply agreement"
     assert got.source == "ranker:title"
     assert title_ranker.CONF_FLOOR <= got.confidence <= title_ranker.CONF_CEIL
+
+
+def test_a_title_wrapped_over_short_lines_is_a_candidate():
+    head = ("[LOGO]\nSECOND AMENDMENT\nTO\nCO-BRANDING AGREEMENT\n"
+            "This Second Amendment is made as of the first day of June between the parties.\n")
+    got = {c.text: c for c in title_ranker.candidates(head, "", None)}
+    whole = got["SECOND AMENDMENT TO CO-BRANDING AGREEMENT"]
+    assert (whole.above, whole.below) == (0, 2)
+    f = title_ranker.features(whole, "")
+    assert f["below"] == 2.0 and f["prev_words"] == 1.0  # "[LOGO]" above it
+    # the single line knows a short line follows it (it may be cut short)
+    assert title_ranker.features(got["SECOND AMENDMENT"], "")["next_words"] == 1.0
+    # a parenthetical on the next line belongs to the title
+    head2 = "MANUFACTURING AND SUPPLY AGREEMENT\n(DA-9801 Licensed Products)\nBetween\n"
+    assert "MANUFACTURING AND SUPPLY AGREEMENT (DA-9801 Licensed Products)" in {
+        c.text for c in title_ranker.candidates(head2, "", None)}
+    # a long sentence is never joined to a heading
+    assert not any("This Second" in t and "CO-BRANDING" in t for t in got)

@@ -33,6 +33,10 @@ def test_normalize_duration(text, expected):
         ('Northwind LLC (hereinafter referred to as the "Company")', "Northwind LLC"),
         ("Blue Harbor Corp., with offices at 100 Main Street, Springfield", "Blue Harbor Corp."),
         ("Mr. Robert T. Alvarez, an individual residing in Austin", "Robert T. Alvarez"),
+        # a filing's page footer glued on
+        ("Clear Harbor Page 1", "Clear Harbor"),
+        ("ORBIT LABS, INC. Source: ORBIT LABS, INC., 10-K, 3/1/2019", "ORBIT LABS, INC."),
+        ("Page One Media Inc.", "Page One Media Inc."),
     ],
 )
 def test_clean_party_name(raw, expected):
@@ -107,3 +111,20 @@ def test_signature_block_labels_are_not_parties():
 
     text = "COMPANY: EMPLOYEE\nBy: ______\nDELTA FOODS, INC. EMPLOYEE\nBy: ______\n"
     assert signature_parties(text) == ["DELTA FOODS, INC."]
+
+
+def test_signature_blocks_side_by_side_and_typed_signatures():
+    from extractors.contract.parties import signature_parties, split_columns
+
+    # two blocks printed on one line are two names; a legal form alone is no second name
+    assert split_columns("GIGGLES N' HUGS, INC. KIDDO, INC.") == ["GIGGLES N' HUGS, INC.",
+                                                                  "KIDDO, INC."]
+    assert split_columns("NETGEAR, INC. INGRAM MICRO") == ["NETGEAR, INC.", "INGRAM MICRO"]
+    for whole in ("Acme Limited Partnership", "ACME CO. LTD", "Deutsche Bank AG",
+                  "Trust Company, N.A.", "ACME CORPORATION LIMITED"):
+        assert split_columns(whole) == [whole]
+    text = ("ORBIT LABS, INC. KESTREL LLC\nBy: ____ By: ____\n"
+            "VESA EQUITY HOLDINGS S.A.\n/s/ Marek Novak\nBy: Marek Novak\n")
+    # a "/s/" line between a block's name and its "By:" line is the signature, not the name
+    assert signature_parties(text) == ["ORBIT LABS, INC.", "KESTREL LLC",
+                                       "VESA EQUITY HOLDINGS S.A."]

@@ -83,6 +83,27 @@ def test_select_collapses_one_party_written_twice_and_keeps_a_pair():
     assert party_ranker.select(groups, [0.9, 0.8, 0.35, 0.1], threshold=0.5) == [0]
 
 
+def test_a_defined_label_and_its_name_are_one_party():
+    text = PREAMBLE.replace("\n", " ")
+    groups = party_ranker.group(party_ranker.mentions(text, signature_parties(PREAMBLE)), text)
+    by_key = {g.key: g for g in groups}
+    assert by_key["zenlo io"].labels == {"zenlo"}
+    assert by_key["zenlo io inc"].labels == set()  # over a signature line: no definition
+    # the label of the first party stops before the second party's
+    assert by_key["marble harbor holdings ltd"].labels == {"marble"}
+    name, marble = by_key["zenlo io"], by_key["marble harbor holdings ltd"]
+    label = party_ranker.PartyGroup("zenlo", "Zenlo", [])
+    alias = party_ranker.PartyGroup("the company", "The Company", [])
+    groups = [label, name, marble, alias]
+    name.labels = frozenset({"zenlo", "company"})
+    # the label scored first gives way to its name; a second label of it is dropped
+    assert party_ranker.select(groups, [0.9, 0.8, 0.7, 0.6], threshold=0.5) == [1, 2]
+    # without the definition "The Company" is a third party ("Zenlo" is still the same
+    # words as "zenlo.io")
+    name.labels = frozenset()
+    assert party_ranker.select(groups, [0.9, 0.8, 0.7, 0.6], threshold=0.5) == [1, 2, 3]
+
+
 def test_select_keeps_a_collective_term_apart_from_the_names():
     coll = party_ranker.Mention(party_ranker.COLLECTIVE, "", 0, 0, 0)
     groups = [party_ranker.PartyGroup(party_ranker.name_key(n), n, [])
@@ -113,3 +134,13 @@ def test_shipped_selector_on_generated_contracts():
             assert party_ranker.CONF_FLOOR <= got.confidence <= party_ranker.CONF_CEIL
             right += {party_ranker.name_key(p) for p in got.normalized} == truth
     assert right >= 16, right
+
+
+def test_names_end_where_a_company_name_ends():
+    text = ("SERVICES AGREEMENT This Agreement is made by and between ORBIT LABS, LLC This "
+            "Agreement covers services, and Kestrel Couriers Ltd., a subsidiary of Dynamex Inc. "
+            "(\"Kestrel\"). 1. Services. Kestrel shall carry parcels.")
+    names = {m.name for m in party_ranker.mentions(text, [])}
+    assert "ORBIT LABS, LLC" in names  # not "... LLC This Agreement covers services"
+    assert not any(n.startswith("ORBIT LABS, LLC ") for n in names)
+    assert "Dynamex Inc." in names and "of Dynamex Inc." not in names
