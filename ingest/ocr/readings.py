@@ -15,7 +15,8 @@ when it is
 A run mixing the two ("G5T", "U5") is never well-formed, so a code is neither made nor
 unmade. A disputed character is only ever swapped for another letter or digit (a
 recogniser's "%" for a "G" cannot make a run vanish), and a letter for a digit or back
-only inside a run that already mixes the two ("433OO"; "GB" does not become "99"). The readings stay the two
+only inside a run that starts with the other kind ("433OO", "JA1AN"; "GB" does not
+become "99", nor "SS21" "9821"). The readings stay the two
 recognisers'; nothing is invented, and a word with no dispute, or where the counts tie,
 keeps the merge's reading.
 """
@@ -43,15 +44,16 @@ def _well_formed(run: str) -> bool:
 
 def _may_swap(text: str, i: int, alt: str) -> bool:
     """Whether `text[i]` may become `alt`: both letters or both digits, or a letter and a
-    digit where the run around `i` already holds the other kind ("433OO", "JA1AN"; a
-    word of letters does not turn into a number, "GB" into "99")."""
+    digit where the run around `i` starts with the other kind before it ("433OO",
+    "JA1AN"). A word of letters does not turn into a number ("GB" into "99"), nor a code's
+    letter prefix into digits ("SS21" into "9821")."""
     mine = text[i]
     if not (mine.isalnum() and alt.isalnum()):
         return False
     if mine.isdigit() == alt.isdigit():
         return True
-    run = next(m.group(0) for m in _RUN.finditer(text) if m.start() <= i < m.end())
-    return any(c.isdigit() == alt.isdigit() for c in run if c != mine)
+    run = next(m for m in _RUN.finditer(text) if m.start() <= i < m.end())
+    return i > run.start() and text[run.start()].isdigit() == alt.isdigit()
 
 
 def well_formed_runs(text: str) -> int:

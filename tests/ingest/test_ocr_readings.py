@@ -17,6 +17,7 @@ def test_the_known_word_wins_a_dispute():
 def test_a_number_read_with_letters_takes_the_digits():
     assert best_reading(_w("433OO,", "...00.")).text == "43300,"
     assert best_reading(_w("(12345O-X)", "......0...")).text == "(123450-X)"
+    assert best_reading(_w("Ja1an", "..l..")).text == "Jalan"
 
 
 def test_only_the_disputed_characters_needed_change():
@@ -28,6 +29,7 @@ def test_ties_and_undisputed_words_keep_the_merge():
     for w in (_w("GST", "%.."),   # a mark cannot make an unknown run vanish
               _w("GB", "99"),     # a word of letters does not turn into a number
               _w("US", ".5"),     # codes are neither made nor unmade
+              _w("SS21/60", "98....."),  # nor a code's letter prefix read as digits
               _w("TAMAN", "J...."),  # the merge's reading already a word
               _w("XQZW", "YQZV")):  # neither a word
         assert best_reading(w) is w
