@@ -16,7 +16,8 @@ A run mixing the two ("G5T", "U5") is never well-formed, so a code is neither ma
 unmade. A disputed character is only ever swapped for another letter or digit (a
 recogniser's "%" for a "G" cannot make a run vanish), and a letter for a digit or back
 only inside a run that starts with the other kind ("433OO", "JA1AN"; "GB" does not
-become "99", nor "SS21" "9821"). The readings stay the two
+become "99", nor "SS21" "9821"), a letter for a digit only where it looks like one
+(`LOOKS_LIKE_DIGIT`). The readings stay the two
 recognisers'; nothing is invented, and a word with no dispute, or where the counts tie,
 keeps the merge's reading.
 """
@@ -33,6 +34,9 @@ from ingest.types import Word
 MIN_LETTERS = 3  # shorter letter runs ("US", "KL") are codes as often as words
 MIN_DIGITS = 2
 MAX_DISPUTED = 4  # more disputed characters in one word: a misaligned line, left alone
+# letters a number's digit is read as, which may become that digit again: any digit string
+# is well-formed, so only these (a company number's check letter, "1210644T", stays)
+LOOKS_LIKE_DIGIT = frozenset("OoIlSsBZz")
 _RUN = re.compile(r"[^\W_]+")
 
 
@@ -52,6 +56,8 @@ def _may_swap(text: str, i: int, alt: str) -> bool:
         return False
     if mine.isdigit() == alt.isdigit():
         return True
+    if alt.isdigit() and mine not in LOOKS_LIKE_DIGIT:
+        return False
     run = next(m for m in _RUN.finditer(text) if m.start() <= i < m.end())
     return i > run.start() and text[run.start()].isdigit() == alt.isdigit()
 

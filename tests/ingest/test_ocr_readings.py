@@ -30,6 +30,7 @@ def test_ties_and_undisputed_words_keep_the_merge():
               _w("GB", "99"),     # a word of letters does not turn into a number
               _w("US", ".5"),     # codes are neither made nor unmade
               _w("SS21/60", "98....."),  # nor a code's letter prefix read as digits
+              _w("1210644T", ".......7"),  # a check letter is no misread digit
               _w("TAMAN", "J...."),  # the merge's reading already a word
               _w("XQZW", "YQZV")):  # neither a word
         assert best_reading(w) is w
