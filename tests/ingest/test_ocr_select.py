@@ -91,3 +91,23 @@ def test_english_pages_and_explicit_languages_are_read_once(monkeypatch):
     assert select.read_in_its_language(de, None, 200, 300, IngestOptions(ocr_lang="deu")) is de
     off = IngestOptions(ocr_more_languages=False)
     assert select.read_in_its_language(de, None, 200, 300, off) is de
+
+
+def test_rapidocr_s_disputed_words_come_out_as_the_reading_that_is_a_word(monkeypatch):
+    from dataclasses import replace
+
+    from ingest.ocr import select
+
+    tess = _result(["JAMAN", "BERKELEY"], conf=0.5)  # unsure: RapidOCR is asked
+    rapid = OcrResult("rapidocr", [
+        replace(Word("JAMAN", (0, 0, 8, 8), 0.95, 0), char_alt=("T", "", "", "", "")),
+        replace(Word("BERKELEY", (10, 0, 18, 8), 0.95, 0), char_alt=("",) * 8)])
+    monkeypatch.setattr(select.TesseractEngine, "recognize", lambda *a, **k: tess)
+    monkeypatch.setattr(select.RapidOcrEngine, "recognize", lambda *a, **k: rapid)
+    opts = IngestOptions(ocr_more_languages=False)
+    got = select.recognize_page(None, 200, 300, opts)
+    assert [w.text for w in got.words] == ["TAMAN", "BERKELEY"]
+    # tesseract's own reading (no second recogniser behind it) is left as it was
+    sure = _result(["JAMAN", "BERKELEY"], conf=0.99)
+    monkeypatch.setattr(select.TesseractEngine, "recognize", lambda *a, **k: sure)
+    assert select.recognize_page(None, 200, 300, opts).words == sure.words
