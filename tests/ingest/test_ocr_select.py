@@ -136,3 +136,23 @@ def test_umlauts_of_a_german_receipt_are_read():
     got = select.recognize_page(img, 520 * 72 / 200, img.height * 72 / 200, IngestOptions())
     texts = {w.text for w in got.words}
     assert {"Bäckerei", "Pärtzelt", "Brötchen"} <= texts, texts
+
+
+def test_rapidocr_s_disputed_words_come_out_as_the_reading_that_is_a_word(monkeypatch):
+    from dataclasses import replace
+
+    from ingest.ocr import select
+
+    tess = _result(["JAMAN", "BERKELEY"], conf=0.5)  # unsure: RapidOCR is asked
+    rapid = OcrResult("rapidocr", [
+        replace(Word("JAMAN", (0, 0, 8, 8), 0.95, 0), char_alt=("T", "", "", "", "")),
+        replace(Word("BERKELEY", (10, 0, 18, 8), 0.95, 0), char_alt=("",) * 8)])
+    monkeypatch.setattr(select.TesseractEngine, "recognize", lambda *a, **k: tess)
+    monkeypatch.setattr(select.RapidOcrEngine, "recognize", lambda *a, **k: rapid)
+    opts = IngestOptions(ocr_more_languages=False)
+    got = select.recognize_page(None, 200, 300, opts)
+    assert [w.text for w in got.words] == ["TAMAN", "BERKELEY"]
+    # tesseract's own reading (no second recogniser behind it) is left as it was
+    sure = _result(["JAMAN", "BERKELEY"], conf=0.99)
+    monkeypatch.setattr(select.TesseractEngine, "recognize", lambda *a, **k: sure)
+    assert select.recognize_page(None, 200, 300, opts).words == sure.words

@@ -131,7 +131,7 @@ def test_with_two_recognisers_tesseract_only_breaks_their_ties():
     rapid[2] = replace(rapid[2], char_alt=("",) * 7)
     words, n = fuse_letters(rapid, _line(["LOT", "43800", "DENGKIL"]))
     assert [w.text for w in words] == ["LOT", "43800", "DENGKIL"] and n == 1
-    assert words[1].char_alt == ("", "", "8", "", "")
+    assert words[1].char_alt == ("", "", "6", "", "")  # the other reading is now the loser's
     # tesseract reading a third digit changes nothing
     assert fuse_letters(rapid, _line(["LOT", "43900", "DENGKIL"]))[1] == 0
     # where both recognisers agreed, a doubtful character is not tesseract's to change
@@ -149,3 +149,20 @@ def test_second_reading_alternatives_reach_the_words():
     item = [box, "AB CD", 0.9, cboxes, list("AB CD"), [0.9] * 5, ["", "8", "", "", "0"]]
     words = words_from_result([item], None, 1.0, 1.0)
     assert [w.char_alt for w in words] == [("", "8"), ("", "0")]
+
+
+def test_added_marks_keep_the_other_readings_in_line():
+    from dataclasses import replace
+
+    from ingest.ocr.punctuation import fuse_punctuation
+
+    # "TAMPOI81200" gets tesseract's comma; the other recogniser's "TANPOI" (a letter
+    # the merge overruled) still sits on the same character afterwards
+    rapid = _doubtful([("TAMPOI81200", [0.99] * 11), ("JOHOR", [0.99] * 5)])
+    rapid[0] = replace(rapid[0], char_alt=("", "", "N") + ("",) * 8)
+    rapid[1] = replace(rapid[1], char_alt=("",) * 5)
+    words, n = fuse_punctuation(rapid, _line(["TAMPOI,81200", "JOHOR"]))
+    assert n == 1 and words[0].text == "TAMPOI,81200"
+    assert words[0].char_alt == ("", "", "N", "", "", "", "") + ("",) * 5
+    assert words[0].char_conf is not None and len(words[0].char_conf) == 12
+    assert words[1].char_alt == ("",) * 5

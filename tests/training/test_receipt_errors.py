@@ -13,3 +13,11 @@ def test_kinds_of_difference():
     assert kind_of(truth, "LOT 3, JALAN PELABUR 23/1, 40300 SNAH ALAM, SELANGOR.") \
         is ErrorKind.LETTER
     assert kind_of(truth, "LOT 3, JALAN PELABUR 23/1") is ErrorKind.FAR
+
+
+def test_punctuation_diff_names_each_mark_and_the_line_end():
+    from training.receipt_errors import punctuation_diff
+
+    assert punctuation_diff("JALAN 1, 43800 DENGKIL", "JALAN 1, 43800 DENGKIL.") == {"+.$": 1}
+    assert punctuation_diff("JALAN 1, 43800 DENGKIL.", "JALAN 1 43800 DENGKIL") == \
+        {"-,": 1, "-.$": 1}

@@ -85,6 +85,12 @@ def test_malaysian_legal_suffix_one_slip_away():
     assert fix_ocr_words("99 SPEED MART S/D (519537-X)") == "99 SPEED MART S/B (519537-X)"
     assert fix_ocr_words("PAGES 5 S/D 10") == "PAGES 5 S/D 10"
     assert fix_ocr_words("SDN. BHD.") == "SDN. BHD."
+    assert fix_ocr_words("RAPID RAIL SLI BHD") == "RAPID RAIL SDN BHD"
+    assert fix_ocr_words("Acme Son. Bhd.") == "Acme Sdn. Bhd."
+    # a name before BHD stays: not S and two letters of SDN's strokes
+    assert fix_ocr_words("SKP RESOURCES BHD") == "SKP RESOURCES BHD"
+    for name in ("SRI BHD", "TECK SIN BHD", "KIM SOH BHD"):
+        assert fix_ocr_words(name) == name
 
 
 def test_a_word_cut_in_two_is_joined_only_into_a_known_word():
