@@ -98,7 +98,9 @@ def _respace_run(m: re.Match[str]) -> str:
 def _respace_token(run: str) -> str:
     """A letters-only run cut into words (memoised: a receipt's address candidates render
     the same header words hundreds of times)."""
-    if len(run) < _MIN_RUN or _TITLE_WORD.fullmatch(run):
+    if len(run) < _MIN_RUN or _TITLE_WORD.fullmatch(run) or not run.isascii():
+        # (a word with letters outside ASCII is in a language the word model does not
+        # know: German compounds are long by nature, "haftungsbeschränkt" is one word)
         return run
     cost, _ = _costs()
     if run.lower() in cost:
@@ -272,7 +274,7 @@ def respace(text: str, glued: bool = True) -> str:
         t = re.sub(r"(?<=\d{4})(?=[A-Za-z]{3})", " ", t)  # "40300SHAH"
         t = re.sub(r"(?<=\d)(?=[A-Z]{4})|(?<=[A-Z]{4})(?=\d)", " ", t)  # "276JALAN", "PUTRA1"
         t = _NUM_WORD_GLUE.sub(r"\1 ", t)  # "LOT3"
-        t = re.sub(r"[A-Za-z]+", _respace_run, t)
+        t = re.sub(r"[^\W\d_]+", _respace_run, t)  # whole words: "ä" splits no run
     t = re.sub(r"\s*,\s*(?=\S)", ", ", t)
     t = re.sub(r"(?:(?<=[A-Za-z]{2})|(?<=\d))\.(?=[A-Za-z]{2})", ". ", t)  # "SDN.BHD", not "D.I.Y."
     t = re.sub(r"\s*&\s*", " & ", t)

@@ -100,3 +100,10 @@ def test_a_word_cut_in_two_is_joined_only_into_a_known_word():
     assert fix_ocr_words("KL SENTRAL") == "KL SENTRAL"
     assert fix_ocr_words("LOT 3 A") == "LOT 3 A"
     assert fix_ocr_words("GH DISTRIBUTOR") == "GH DISTRIBUTOR"
+
+
+def test_a_word_with_letters_outside_ascii_is_never_cut():
+    # a German compound read with its umlaut: the English word model cut it in two
+    assert respace("Reichmann UG (haftungsbeschränkt)") == "Reichmann UG (haftungsbeschränkt)"
+    assert respace("Getränkemarktstraße") == "Getränkemarktstraße"
+    assert respace("KEDAIMAKANAN SDN BHD") == "KEDAI MAKANAN SDN BHD"  # glued ASCII still is
