@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import replace
 
 from ingest.ocr.lexicon import known_words
@@ -46,13 +47,21 @@ def _well_formed(run: str) -> bool:
     return run.isalpha() and len(run) >= MIN_LETTERS and run.casefold() in known_words()
 
 
-def _may_swap(text: str, i: int, alt: str) -> bool:
+def _bare(c: str) -> str:
+    return "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+
+
+def _may_swap(text: str, i: int, alt: str, keep_marks: bool = False) -> bool:
     """Whether `text[i]` may become `alt`: both letters or both digits, or a letter and a
     digit where the run around `i` starts with the other kind before it ("433OO",
     "JA1AN"). A word of letters does not turn into a number ("GB" into "99"), nor a code's
-    letter prefix into digits ("SS21" into "9821")."""
+    letter prefix into digits ("SS21" into "9821"). `keep_marks` (a page in a language
+    written with diacritics): a marked letter never becomes its bare letter ("François"
+    stays; the word list is unmarked, so the bare spelling would always look known)."""
     mine = text[i]
     if not (mine.isalnum() and alt.isalnum()):
+        return False
+    if keep_marks and mine != _bare(mine) and _bare(mine).casefold() == alt.casefold():
         return False
     if mine.isdigit() == alt.isdigit():
         return True
@@ -67,7 +76,7 @@ def well_formed_runs(text: str) -> int:
     return sum(_well_formed(m.group(0)) for m in _RUN.finditer(text))
 
 
-def best_reading(word: Word) -> Word:
+def best_reading(word: Word, keep_marks: bool = False) -> Word:
     """`word`, or the combination of its recognisers' readings with the most well-formed
     runs when that is more than the merge's reading has; the characters given up become
     the alternatives."""
@@ -75,7 +84,7 @@ def best_reading(word: Word) -> Word:
     if alt is None or len(alt) != len(word.text):
         return word
     where = [i for i, a in enumerate(alt) if len(a) == 1 and a != word.text[i]
-             and _may_swap(word.text, i, a)]
+             and _may_swap(word.text, i, a, keep_marks)]
     if not where or len(where) > MAX_DISPUTED:
         return word
     best, best_good = word.text, well_formed_runs(word.text)
@@ -94,7 +103,8 @@ def best_reading(word: Word) -> Word:
     return replace(word, text=best, char_alt=new_alt)
 
 
-def prefer_well_formed(words: list[Word]) -> tuple[list[Word], int]:
+def prefer_well_formed(words: list[Word], keep_marks: bool = False
+                       ) -> tuple[list[Word], int]:
     """`words` with `best_reading` applied to each; returns them and how many changed."""
-    out = [best_reading(w) for w in words]
+    out = [best_reading(w, keep_marks) for w in words]
     return out, sum(a is not b for a, b in zip(out, words, strict=True))

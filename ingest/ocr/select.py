@@ -196,11 +196,12 @@ def recognize_page(
         words, _n = fuse_letters(second.words, first.words)
         words, _n = fuse_punctuation(words, first.words)
         chosen = OcrResult(engine=second.engine, words=words)
-    return _well_formed(chosen) if chosen is not first else chosen
+    return _well_formed(chosen, bool(page_languages(first))) if chosen is not first else chosen
 
 
-def _well_formed(result: OcrResult) -> OcrResult:
+def _well_formed(result: OcrResult, keep_marks: bool = False) -> OcrResult:
     """`result` with each word the recognisers disputed spelled as the reading that is a
-    known word or a well-formed number (`ingest.ocr.readings`), where one is."""
-    words, n = prefer_well_formed(result.words)
+    known word or a well-formed number (`ingest.ocr.readings`), where one is; on a German
+    or French page (`keep_marks`) a letter keeps its diacritic."""
+    words, n = prefer_well_formed(result.words, keep_marks)
     return OcrResult(engine=result.engine, words=words) if n else result

@@ -43,3 +43,12 @@ def test_ties_and_undisputed_words_keep_the_merge():
 def test_well_formed_runs():
     assert well_formed_runs("JALAN 43300, G5T") == 2
     assert well_formed_runs("JA1AN 433OO") == 0
+
+
+def test_on_a_french_or_german_page_a_letter_keeps_its_mark():
+    # the word list is unmarked, so the bare spelling always looks known
+    assert best_reading(_w("François", "....c...")).text == "Francois"
+    assert best_reading(_w("François", "....c..."), keep_marks=True).text == "François"
+    assert best_reading(_w("Noël", "..e."), keep_marks=True).text == "Noël"
+    # other disputes on such a page are still decided
+    assert best_reading(_w("JAMAN", "T...."), keep_marks=True).text == "TAMAN"
