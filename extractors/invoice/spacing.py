@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.ocr.lexicon import DOMAIN, english_words, place_words
+from ingest.lexicon import DOMAIN, english_words, place_words
 
 # the vocabularies live with the OCR merge, which checks readings against them too
 _DOMAIN = DOMAIN

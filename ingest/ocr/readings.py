@@ -8,7 +8,7 @@ characters of a word is spelled out, and one with more well-formed runs of lette
 digits than the merge's reading is taken. By general facts only, a run is well-formed
 when it is
 
-* letters only (`MIN_LETTERS`+) and a known word (`ingest.ocr.lexicon`: address and
+* letters only (`MIN_LETTERS`+) and a known word (`ingest.lexicon`: address and
   legal terms, Malaysian/Singaporean place names, common English), or
 * digits only (`MIN_DIGITS`+: "43300", the "123456" of a company number).
 
@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from ingest.ocr.lexicon import known_words
+from ingest.lexicon import known_words
 from ingest.types import Word
 
 MIN_LETTERS = 3  # shorter letter runs ("US", "KL") are codes as often as words
