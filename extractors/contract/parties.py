@@ -311,3 +311,81 @@ def signature_parties(text: str) -> list[str]:
                     names.append(piece)
             break
     return names
+
+
+# What a party's name is not made of. A candidate whose every word is one of these is a
+# label, a heading or a fragment of the sentence around a name ("and", "WHEREAS, Company",
+# "Employer, Employee", "ACCEPTED AND AGREED", "PARTNERS, L.P."), not a proper name.
+_FUNCTION_WORDS = {
+    "and", "or", "the", "a", "an", "of", "each", "any", "to", "for", "on", "in", "by", "with",
+    "between", "among", "this", "that", "its", "their", "such", "all", "both", "either",
+    "other", "said", "which", "who", "shall", "mean", "means", "is", "are", "be", "may",
+    "herein", "hereto", "hereinafter", "as", "at", "from", "our", "us", "we", "you", "your",
+}
+_BOILERPLATE_WORDS = {
+    "whereas", "recital", "recitals", "witnesseth", "now", "therefore", "accepted", "agreed",
+    "acknowledged", "acknowledgement", "authorized", "person", "signature", "signatures",
+    "signed", "name", "title", "date", "section", "article", "exhibit", "schedule", "annex",
+    "appendix", "page", "agreement", "contract", "confidential", "treatment", "requested",
+    "individual", "first", "second", "third", "undersigned", "representative", "witness",
+    "witnesses", "affiliate", "affiliates", "subsidiary", "subsidiaries", "entity", "entities",
+}
+# the labels contracts give their parties, beyond `_ROLE_WORDS` (plurals are read singular)
+_LABEL_ROLES = _ROLE_WORDS | {
+    "counterparty", "associate", "franchisee", "franchisor", "manufacturer", "shipper",
+    "sponsor", "merchant", "member", "owner", "operator", "issuer", "guarantor", "trustee",
+    "corporation", "firm",
+}
+_FORM_WORDS = {
+    "inc", "incorporated", "corp", "corporation", "co", "ltd", "limited", "llc", "l l c", "lp",
+    "l p", "llp", "plc", "gmbh", "ag", "sa", "s a", "nv", "n v", "bv", "b v", "pty", "partners",
+    "partnership", "group", "holdings", "holding",
+}
+_PLACEHOLDER = re.compile(r"^(?:x{2,}|_+|\[.*\]|<<.*|«.*)$", re.IGNORECASE)
+_HEADING_START = re.compile(r"^(?:section|article|exhibit|schedule|annex|appendix)\s*[\dIVX]",
+                            re.IGNORECASE)
+_TITLE_END = re.compile(r"\b(?:agreement|contract)$", re.IGNORECASE)
+_WORD_CHARS = re.compile(r"[^\w&'’-]+")
+_DOTTED_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+\b")
+
+
+def _role_word(word: str) -> bool:
+    """A role label ('Employee', 'Licensors', 'Counterparty')."""
+    w = word.casefold().strip("'’-&")
+    singular = w[:-3] + "y" if w.endswith("ies") else w[:-1] if w.endswith("s") else w
+    return w in _LABEL_ROLES or singular in _LABEL_ROLES
+
+
+def _label_word(word: str) -> bool:
+    """A word that is a connector, boilerplate, a legal form or a role label."""
+    w = word.casefold().strip("'’-&")
+    if not w:
+        return True
+    return (w in _FUNCTION_WORDS or w in _BOILERPLATE_WORDS or w in _FORM_WORDS
+            or _role_word(w))
+
+
+def _name_words(name: str) -> list[str] | None:
+    """A candidate's words, or None where it is a placeholder, a heading or a title."""
+    s = name.strip(" \t,.;:\"'“”‘’*()")
+    if not s or _PLACEHOLDER.match(s) or _HEADING_START.match(s) or _TITLE_END.search(s):
+        return None
+    # "L.P." and "S.A." are one word each
+    return [w for w in _WORD_CHARS.split(re.sub(r"\b([A-Za-z])\.(?=[A-Za-z]\.)", r"\1", s))
+            if w]
+
+
+def party_like(name: str) -> bool:
+    """Whether a candidate reads as a party's proper name: at least one capitalised word
+    (or one with a digit) that is not a connector, recital or signature-block boilerplate,
+    a role label or a legal form, and neither a placeholder, a heading nor a title.
+    'Acme Inc.', 'Jane Roe', '3M Company' are; 'and', 'WHEREAS, Company', 'Employer,
+    Employee', 'PARTNERS, L.P.', 'Section 2. Returning Company', 'XXXX' are not."""
+    words = _name_words(name)
+    if not words:
+        return False
+    # a lower-case name counts where a legal form says it is a company ("zenlo.io, inc.")
+    # or it is written as a web address is ("zenlo.io", "e.l.f.")
+    lower_ok = bool(_CORP_SUFFIX_I.search(name) or _DOTTED_NAME.search(name))
+    return any(not _label_word(w) and not re.fullmatch(r"[A-Za-z]", w)
+               and (lower_ok or w[:1].isupper() or any(c.isdigit() for c in w)) for w in words)

@@ -200,7 +200,12 @@ def mentions(flat: str, signature_names: list[str]) -> list[Mention]:
         name = _CONNECTOR_LEAD.sub("", _OFFICER_LEAD.sub("", P.clean_party_name(text)))
         if name:
             out.append(Mention("corp", name, m.end(1) - len(text), 0, j))
-    return out
+    # a label, a heading or a piece of the sentence around a name is no party's name; a
+    # role label stays where the text defines it in quotes ('Ingram Micro ("Distributor")':
+    # CUAD lists such labels, and a template with a blank name has nothing else)
+    defined = {label_key(q) for q in _QUOTED.findall(head[:ALIAS_CHARS])}
+    return [m for m in out if m.kind == COLLECTIVE or P.party_like(m.name)
+            or label_key(m.name) in defined]
 
 
 def collective_mentions(head: str) -> list[Mention]:

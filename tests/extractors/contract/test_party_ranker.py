@@ -1,7 +1,7 @@
 """The contract party selector: proposals, one-per-party selection, shipped model."""
 
 from extractors.contract import extract_contract, party_ranker
-from extractors.contract.parties import signature_parties
+from extractors.contract.parties import party_like, signature_parties
 from training.synth.contracts import generate_contract
 
 PREAMBLE = (
@@ -144,3 +144,28 @@ def test_names_end_where_a_company_name_ends():
     assert "ORBIT LABS, LLC" in names  # not "... LLC This Agreement covers services"
     assert not any(n.startswith("ORBIT LABS, LLC ") for n in names)
     assert "Dynamex Inc." in names and "of Dynamex Inc." not in names
+
+
+def test_party_like_tells_a_name_from_a_label_or_a_fragment():
+    for name in ("Acme Inc.", "Jane Roe", "3M Company", "zenlo.io, inc.", "zenlo.io", "Stilwell Group",
+                 "Affiliated Companies", "II-VI Inc.", "AT&T Corp.", "Sagebrush partners"):
+        assert party_like(name), name
+    for name in ("and", "The", "C.", "WHEREAS, Company", "Employer, Employee",
+                 "the Executive, the Company", "Employer.", "Counterparty", "Companies",
+                 "ACCEPTED AND AGREED", "AUTHORIZED PERSON", "PARTNERS, L.P.", "LLC", "XXXX",
+                 "<<enter Company Name»", "Section 2. Returning Company",
+                 "Non-Competition Agreement",
+                 "the individual identified on the signature page to this Agreement"):
+        assert not party_like(name), name
+
+
+def test_mentions_leave_out_labels_and_sentence_fragments():
+    text = ("EMPLOYMENT AGREEMENT This Agreement is made by and between Orbit Labs, Inc., a "
+            "Delaware corporation (the \"Company\"), and the Executive. WHEREAS, Company "
+            "wishes to employ the Executive. 1. Duties. ORBIT LABS, INC. By: ____ "
+            "ACCEPTED AND AGREED By: ____")
+    sigs = signature_parties(text.replace(" By:", "\nBy:").replace("1. Duties. ", "\n"))
+    names = {m.name for m in party_ranker.mentions(text, sigs)}
+    assert "Orbit Labs, Inc." in names
+    assert not names & {"the Executive.", "the Executive", "Executive", "WHEREAS, Company", "Company",
+                        "ACCEPTED AND AGREED"}, names
