@@ -22,6 +22,7 @@ every locale on every page, as the label vocabularies are.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -90,6 +91,16 @@ def _amount(c: Candidate) -> Decimal | None:
 
 def _row(c: Candidate) -> str:
     return str(c.feats.get("_row", ""))
+
+
+# a suggested tip printed under a check's total: "18% = $53.95", "20%: 59.94"
+_TIP_SUGGESTION = re.compile(r"^\W*\d{1,2}(?:[.,]\d+)?\s*%\s*[=:]")
+
+
+def is_tip_suggestion(row_text: str) -> bool:
+    """Whether a row is one of a check's suggested tips (a percentage, then "=" or ":" and
+    an amount): never the total, whatever the ranker thinks of the amount."""
+    return bool(_TIP_SUGGESTION.match(row_text))
 
 
 def payment_sums(money: Sequence[Candidate]) -> list[tuple[Decimal, Candidate]]:

@@ -81,3 +81,18 @@ def test_one_rate_row_of_a_vat_table_with_several_is_never_the_total():
     # the same amount printed elsewhere is no table cell: the table alone does not doubt it
     assert till.check_total(row_a.amount, money, table, (1, (0, 0, 10, 10))
                             ).verdict is till.Verdict.UNDECIDED
+
+
+def test_a_suggested_tip_is_never_the_total():
+    for row in ("18% = $53.95", "22% = $65.94", "20%: 59.94", "15.5 % = 12.40"):
+        assert till.is_tip_suggestion(row), row
+    for row in ("Total 65.94", "GST @6% = 1.20", "SR 6% 1.20", "Tip 10.00", "A 19,00% 23,85"):
+        assert not till.is_tip_suggestion(row), row
+    # a check whose amounts column OCR lost: only the suggestions carry amounts
+    lines = ["ANDREWLAND BBQ", "12624 Jeffrey Plains", "Dec 13, 2023 5:07 PM", "Soup of Day",
+             "Food & Bev", "State Tax", "Balance Due", "Tip", "Grand Total:",
+             "18% = $53.95", "20% = $59.94", "22% = $65.94", "Signature"]
+    got = extract_invoice(doc_from_lines(lines, ocr=True, conf=0.9, filename="c.jpg",
+                                         media_type="image/jpeg"), "receipt")
+    total = got.get("total_amount")
+    assert total is None or total.confidence <= 0.5
