@@ -1127,7 +1127,7 @@ def _till_check(fields: dict[str, Field], money: list[Candidate],
                 vat: vat_table.VatTable | None) -> None:
     """The receipt's own sums (payment rows, VAT table: `till.check_total`) over the
     learned total: a printed amount they name replaces it; agreeing sums that contradict
-    it cap it, and so does a pick on a suggested tip's row ("22% = $65.94")."""
+    it, or its suggested tip's row ("22% = $65.94"), cap it."""
     pick = fields["total_amount"]
     got = till.check_total(_d(pick.normalized), money, vat,
                            (pick.page, pick.bbox) if pick.bbox is not None else None)
@@ -1135,9 +1135,7 @@ def _till_check(fields: dict[str, Field], money: list[Candidate],
         c = got.printed
         fields["total_amount"] = Field(c.value, c.normalized, pick.confidence, c.page, c.bbox,
                                        "till-sums")
-    elif got.verdict is till.Verdict.CONTRADICTED or any(
-            c.page == pick.page and c.bbox == pick.bbox
-            and till.is_tip_suggestion(str(c.feats.get("_row", ""))) for c in money):
+    elif got.verdict is till.Verdict.CONTRADICTED:
         pick.contradict()
 
 

@@ -77,8 +77,13 @@ def words() -> Words:
     return Words(tuple(dict.fromkeys(tendered)), tuple(dict.fromkeys(change)))
 
 
-def _says(row_text: str, phrases: Sequence[str]) -> bool:
-    padded = f" {norm_label(till_text(norm_label(row_text)))} "
+def _label_words(c: Candidate) -> str:
+    """The words of an amount's row as `norm_label` writes them, misread till words read
+    as the word (`till_text`), padded with a space on each side for phrase matching."""
+    return f" {norm_label(till_text(norm_label(_row(c))))} "
+
+
+def _says(padded: str, phrases: Sequence[str]) -> bool:
     return any(f" {p} " in padded for p in phrases)
 
 
@@ -107,8 +112,9 @@ def payment_sums(money: Sequence[Candidate]) -> list[tuple[Decimal, Candidate]]:
     """(tendered - change, the tendered amount) for each tendered row with a change row
     just under it on the same page."""
     w = words()
-    change = [c for c in money if _says(_row(c), w.change)]
-    tendered = [c for c in money if c not in change and _says(_row(c), w.tendered)]
+    rows = [(c, _label_words(c)) for c in money]
+    change = [c for c, row in rows if _says(row, w.change)]
+    tendered = [c for c, row in rows if c not in change and _says(row, w.tendered)]
     out = []
     for a in tendered:
         va = _amount(a)
@@ -125,7 +131,17 @@ def payment_sums(money: Sequence[Candidate]) -> list[tuple[Decimal, Candidate]]:
 def check_total(pick: Decimal, money: Sequence[Candidate], vat: VatTable | None,
                 pick_at: tuple[int, BBox] | None = None) -> Check:
     """What the page's own sums say about a total `pick` printed at `pick_at` (page, box;
-    see the module's docstring)."""
+    see the module's docstring). A pick on a suggested tip's row ("22% = $65.94") is
+    contradicted unless the sums name another printed amount."""
+    got = _sums_say(pick, money, vat, pick_at)
+    if got.verdict is not Verdict.PRINTED and pick_at is not None and any(
+            (c.page, c.bbox) == pick_at and is_tip_suggestion(_row(c)) for c in money):
+        return Check(Verdict.CONTRADICTED, got.amount)
+    return got
+
+
+def _sums_say(pick: Decimal, money: Sequence[Candidate], vat: VatTable | None,
+              pick_at: tuple[int, BBox] | None) -> Check:
     in_table = vat is not None and pick_at is not None and vat.is_cell(*pick_at)
     paid = payment_sums(money)
     paid_values = {v for v, _ in paid}
