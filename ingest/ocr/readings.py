@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import replace
 
-from ingest.lexicon import known_words
+from ingest.lexicon import known_words, unmarked
 from ingest.types import Word
 
 MIN_LETTERS = 3  # shorter letter runs ("US", "KL") are codes as often as words
@@ -47,10 +46,6 @@ def _well_formed(run: str) -> bool:
     return run.isalpha() and len(run) >= MIN_LETTERS and run.casefold() in known_words()
 
 
-def _bare(c: str) -> str:
-    return "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
-
-
 def _may_swap(text: str, i: int, alt: str, keep_marks: bool = False) -> bool:
     """Whether `text[i]` may become `alt`: both letters or both digits, or a letter and a
     digit where the run around `i` starts with the other kind before it ("433OO",
@@ -61,7 +56,7 @@ def _may_swap(text: str, i: int, alt: str, keep_marks: bool = False) -> bool:
     mine = text[i]
     if not (mine.isalnum() and alt.isalnum()):
         return False
-    if keep_marks and mine != _bare(mine) and _bare(mine).casefold() == alt.casefold():
+    if keep_marks and mine != unmarked(mine) and unmarked(mine).casefold() == alt.casefold():
         return False
     if mine.isdigit() == alt.isdigit():
         return True
