@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
 from ingest.types import IngestedDocument
+from training import docs
 from training.docs import read_cached
 
 
@@ -18,3 +20,23 @@ def test_a_document_cached_before_a_new_field_gets_its_default(tmp_path: Path) -
     got, subtype = read_cached(path)
     assert subtype == "receipt" and got.filename == "r.jpg"
     assert got.structured is None and got.timings_ms == {}
+
+
+def test_fill_cache_reads_each_document_once_in_worker_processes(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    corpus = tmp_path / "train" / "resumes_dotin"
+    corpus.mkdir(parents=True)
+    for i in range(2):
+        (corpus / f"cv{i}.txt").write_text(
+            f"Zorblat Quint {i}\nzq{i}@example.org\nSenior Widget Engineer\n", encoding="utf-8")
+        (corpus / f"cv{i}.truth.json").write_text(json.dumps(
+            {"doc_type": "hr", "subtype": "resume", "fields": {"employee_name": "x"}}))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(docs.CACHE_ENV, str(cache))  # the spawned workers' cache
+    monkeypatch.setattr(docs, "CACHE_DIR", cache)
+    assert docs.fill_cache(corpus.parent, workers=2, progress=False) == {"read": 2}
+    assert len(list(cache.glob("*.pkl"))) == 2
+    # a second run reads nothing, and the trainers find every document cached
+    assert docs.fill_cache(corpus.parent, workers=1, progress=False) == {"cached": 2}
+    got = list(docs.labelled_docs(corpus.parent, read_missing=False))
+    assert sorted(ld.doc.filename for ld in got) == ["cv0.txt", "cv1.txt"]
