@@ -78,16 +78,17 @@ FOR_NARROW_PHOTOS: tuple[tuple[str, str], ...] = (("ingest.ocr.pool", "preload_f
 # Modules the stages import on a document's way through (lazily, for a one-file run):
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
 MODULES: tuple[str, ...] = (
-    "ingest", "ingest.readers.pdf", "extractors.invoice", "extractors.contract",
-    "extractors.hr", "extractors.clauses", "policies.engine", "pypdfium2", "pypdf",
-    "pypdf.filters", "dateparser", "price_parser", "schwifty",
+    "ingest", "ingest.readers.pdf", "ingest.einvoice", "extractors.invoice",
+    "extractors.invoice.till", "extractors.contract", "extractors.hr", "extractors.clauses",
+    "policies.engine", "pypdfium2", "pypdf", "pypdf.filters", "dateparser", "price_parser",
+    "schwifty",
 )
 # ... and of those modules, the ones a batch of image files only leaves to the worker that
 # meets a PDF, a contract or an HR document (pypdf, the contract, HR and clause extractors:
 # ~0.35 CPU-s of the parent's warm-up, before any worker starts).
 MODULES_NOT_FOR_PHOTOS: frozenset[str] = frozenset({
-    "ingest.readers.pdf", "pypdfium2", "pypdf", "pypdf.filters", "extractors.contract",
-    "extractors.hr", "extractors.clauses",
+    "ingest.readers.pdf", "ingest.einvoice", "pypdfium2", "pypdf", "pypdf.filters",
+    "extractors.contract", "extractors.hr", "extractors.clauses",
 })
 # Dates with month names, parsed once: dateparser builds its time-zone patterns on its first
 # parse and each language's patterns when it first tries that language (0.3-0.5 CPU-s in

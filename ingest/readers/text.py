@@ -16,7 +16,6 @@ from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 from typing import Any
 
-from ingest import einvoice
 from ingest.errors import CorruptFile
 from ingest.layout import synthetic_page
 from ingest.types import Attachment, Page, StructuredInvoice
@@ -88,6 +87,8 @@ def read_html(data: bytes) -> list[Page]:
 def read_xml(data: bytes, filename: str) -> tuple[list[Page], StructuredInvoice | None]:
     """An XML file: its text as `Name: value` lines; an e-invoice (XRechnung, Peppol UBL)
     also as structured data."""
+    from ingest import einvoice  # lxml: only an XML file needs it, not every text
+
     root = einvoice.parse_xml(data)
     if root is None:
         raise CorruptFile(f"{filename} is not well-formed XML (or larger than "
