@@ -79,7 +79,8 @@ FOR_NARROW_PHOTOS: tuple[tuple[str, str], ...] = (("ingest.ocr.pool", "preload_f
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
 MODULES: tuple[str, ...] = (
     "ingest", "ingest.readers.pdf", "ingest.einvoice", "extractors.invoice",
-    "extractors.invoice.till", "extractors.contract", "extractors.hr", "extractors.clauses",
+    "extractors.invoice.till", "extractors.invoice.hints", "extractors.contract", "extractors.hr",
+    "extractors.clauses",
     "policies.engine", "pypdfium2", "pypdf", "pypdf.filters", "dateparser", "price_parser",
     "schwifty",
 )

@@ -34,7 +34,6 @@ from extractors.invoice.candidates import (
     generate,
     header_candidates,
 )
-from extractors.invoice.hints import VendorHints, vendor_key
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
 from extractors.invoice.spacing import fix_ocr_words, respace
@@ -52,8 +51,10 @@ from ingest.types import BBox, IngestedDocument, Word
 
 if TYPE_CHECKING:
     from extractors.invoice import receipt_lines, receipt_ranker
+    from extractors.invoice.hints import VendorHints, vendor_key
 
 __all__ = ["extract_invoice", "VendorHints", "vendor_key", "REPORT_MIN"]
+_FROM_HINTS = frozenset({"VendorHints", "vendor_key"})  # `__getattr__`
 
 REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)...
 # ...except fields every invoice/receipt has, where a low-confidence guess (flagged for
@@ -64,6 +65,17 @@ SUM_TOLERANCE = Decimal("0.02")  # subtotal + tax = total to the cent, with a ro
 # sources whose value another sum checked already (a VAT table's rows: net + tax = gross at
 # the printed rate): the subtotal + tax = total check does not doubt them
 SELF_CHECKED_SOURCES = frozenset({"vat-table"})
+
+
+def __getattr__(name: str) -> Any:
+    """`VendorHints` and `vendor_key` (`hints.py`), imported on first use: a document whose
+    vendor has no hints never needs them (~15 ms of a one-file `backoffice process` where
+    Python compiles from source)."""
+    if name in _FROM_HINTS:
+        from extractors.invoice import hints
+
+        return getattr(hints, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _score_fields(lays: list[PageLayout], day_first: bool | None,

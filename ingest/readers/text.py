@@ -7,9 +7,6 @@ still work on a plain-text invoice.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import email.utils
 import io
 import re
 from email.message import EmailMessage, Message
@@ -173,6 +170,10 @@ def _part_text(part: Message) -> str:
 def read_eml(data: bytes, filename: str) -> tuple[list[Page], list[Attachment], dict[str, Any]]:
     """Body (text/plain preferred, else HTML stripped) is the document; attachments are
     returned for the pipeline to process as linked documents; headers go to metadata."""
+    # here: the header registry (~15 ms to import) is for e-mail only
+    import email.policy
+    import email.utils
+
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception as exc:  # the parser is lenient; this is belt and braces
