@@ -50,7 +50,7 @@ LOADERS: tuple[tuple[str, str], ...] = (
     # tables built on first use: word costs for re-spacing OCR text (0.3-0.5 CPU-s), the
     # line-item and customer vocabularies, country names, python-stdnum's validators
     ("extractors.invoice.spacing", "_costs"),
-    ("extractors.invoice.spacing", "_fix_index"),
+    ("extractors.invoice.spacing", "_fix_indexes"),
     ("extractors.invoice.line_items", "vocabulary"),
     ("extractors.invoice.customer", "labels"),
     ("policies.countries", "_names"),
