@@ -56,11 +56,14 @@ def command_named(argv: Sequence[str]) -> str | None:
     return rest[0] if rest and rest[0] in COMMANDS else None
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, exiting: bool = False) -> int:
+    """Run the command `argv` names; `exiting`: the process ends right after (`entry`), which
+    a command may use to skip tidying up for later (`workflow.warm.resume_gc`)."""
     defer_modules()
     args_in = sys.argv[1:] if argv is None else argv
     parser, modules = build_parser(command_named(args_in))
     args = parser.parse_args(args_in)
+    args.exiting = exiting
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         stream=sys.stderr,
@@ -76,7 +79,7 @@ def entry() -> None:
     """The `backoffice` program (and `python -m api.cli`): `main`, then a quick exit that
     skips tearing the interpreter down (`api.startup.quick_exit`; 0.5-0.6 CPU-s of a
     one-file `backoffice process`). Tests call `main`, which returns."""
-    quick_exit(main())
+    quick_exit(main(exiting=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

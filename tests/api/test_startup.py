@@ -169,7 +169,8 @@ def test_the_postgresql_partial_index_is_added_for_postgresql_engines() -> None:
 def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_path: Path) -> None:
     # the other commands' modules, QA's correction grammar, the e-invoice XML reader (lxml),
     # the receipt path (ranker, line classifier, till sums), vendor hints (none stored),
-    # tomllib (no policy file) and e-mail's header registry are imported where used
+    # tomllib (no policy file), e-mail's header registry and filelock (no set-up to lock on
+    # an existing data dir) are imported where used
     text = tmp_path / "invoice.txt"
     text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
                     "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
@@ -177,7 +178,7 @@ def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_pat
                "workflow.corrections", "ingest.einvoice", "lxml",
                "extractors.invoice.receipt_ranker", "extractors.invoice.receipt_lines",
                "extractors.invoice.till", "extractors.invoice.hints", "tomllib",
-               "email.policy")
+               "email.policy", "filelock")
     data = str(tmp_path / "data")
     code = ("import json, sys; from api.cli import main; "
             f"rc = main(['process', '--data-dir', {data!r}, {str(text)!r}]); "
@@ -212,3 +213,18 @@ def test_the_vendor_hints_are_still_reached_through_the_invoice_extractor() -> N
         "print(json.dumps([before, VendorHints is direct, callable(vendor_key), "
         "hasattr(ei, 'no_such_name')]))"))
     assert out == [False, True, True, False]
+
+
+def test_the_program_freezes_what_lives_after_its_last_document(tmp_path: Path) -> None:
+    # `backoffice process` ends right after its last document (`entry`: main(exiting=True)):
+    # the collector is enabled with everything frozen instead of walking it all once more;
+    # a caller that goes on (main()) gets the collector back as it was
+    doc = tmp_path / "note.txt"
+    doc.write_text("INVOICE\nInvoice number: INV-1\nTotal: 10.00 EUR\n", encoding="utf-8")
+    data = str(tmp_path / "data")
+    code = ("import gc, json; from api.cli import main; "
+            f"rc = main(['process', '--no-progress', '--data-dir', {data!r}, {str(doc)!r}], "
+            "exiting={}); print(json.dumps([rc, gc.isenabled(), gc.get_freeze_count()]))")
+    rc, enabled, frozen = json.loads(_python(code.format(True)).splitlines()[-1])
+    assert rc == 0 and enabled and frozen > 100_000
+    assert json.loads(_python(code.format(False)).splitlines()[-1]) == [0, True, 0]

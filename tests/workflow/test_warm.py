@@ -125,6 +125,11 @@ def test_the_paused_collector_resumes_frozen_or_as_it_was() -> None:
         resume_gc(more_to_come=False)  # a last document: no collection, no freeze
         assert gc.isenabled() and gc.get_freeze_count() == frozen
         pause_gc()
+        resume_gc(more_to_come=False, exiting=True)  # ... in a process that ends next:
+        assert gc.isenabled() and gc.get_freeze_count() > frozen  # frozen, not walked
+        assert gc.get_count()[0] < 100
+        gc.unfreeze()
+        pause_gc()
         resume_gc(more_to_come=True)  # a batch goes on: what lives so far is frozen
         assert gc.isenabled() and gc.get_freeze_count() > frozen
         gc.unfreeze()
