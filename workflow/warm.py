@@ -20,13 +20,16 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-import multiprocessing
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.sniff import EXTENSION_TYPES, IMAGE_TYPES
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +125,8 @@ def pool_context() -> multiprocessing.context.BaseContext:
     started with spawn (each `backoffice bench` run) passed spawn on to its pool, whose
     workers then imported and loaded everything again: that, not the pool, made two workers
     slower than one in the bench."""
+    import multiprocessing  # here: a one-worker run (one file) starts no pool (~10 ms)
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()

@@ -169,8 +169,8 @@ def test_the_postgresql_partial_index_is_added_for_postgresql_engines() -> None:
 def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_path: Path) -> None:
     # the other commands' modules, QA's correction grammar, the e-invoice XML reader (lxml),
     # the receipt path (ranker, line classifier, till sums), vendor hints (none stored),
-    # tomllib (no policy file), e-mail's header registry and filelock (no set-up to lock on
-    # an existing data dir) are imported where used
+    # tomllib (no policy file), e-mail's header registry, filelock (no set-up to lock on
+    # an existing data dir) and multiprocessing (no pool for one file) are imported where used
     text = tmp_path / "invoice.txt"
     text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
                     "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
@@ -178,7 +178,7 @@ def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_pat
                "workflow.corrections", "ingest.einvoice", "lxml",
                "extractors.invoice.receipt_ranker", "extractors.invoice.receipt_lines",
                "extractors.invoice.till", "extractors.invoice.hints", "tomllib",
-               "email.policy", "filelock")
+               "email.policy", "filelock", "multiprocessing")
     deferred = ("asyncio", "ssl")  # stand-ins (`api.startup.DEFERRED`), never loaded
     data = str(tmp_path / "data")
     code = ("import json, sys; from api.cli import main; "
