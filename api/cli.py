@@ -1,7 +1,8 @@
 """`backoffice` command line: one sub-command per module in `api.commands`.
 
 Sub-command modules are imported lazily so that `backoffice --help` and a
-failing optional module never stop the commands that do work.
+failing optional module never stop the commands that do work; a command named on the
+command line imports its own module only (`command_named`).
 """
 
 from __future__ import annotations
