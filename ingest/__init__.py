@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest import einvoice, limits, sniff
+from ingest import limits, sniff
 from ingest.errors import (
     CorruptFile,
     EmptyFile,
@@ -168,6 +168,8 @@ def _check_supported(filename: str, media_type: str) -> None:
 
 def _dispatch(filename: str, data: bytes, media_type: str, options: IngestOptions) -> _Draft:
     if media_type == sniff.PDF:
+        # imported here, as the PDF reader is: lxml (the e-invoice XML) is for PDFs and XML
+        from ingest import einvoice
         from ingest.readers.pdf import plan_pdf
 
         plan = plan_pdf(data, filename, options)

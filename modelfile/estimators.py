@@ -118,6 +118,19 @@ class _Forest:
         return self.value[idx]
 
 
+def _stacked(parts: list[np.ndarray]) -> np.ndarray:
+    """`np.concatenate(parts)` of the trees' node records. With one structured dtype (as a
+    fitted model's trees have) their bytes are joined and viewed as it: concatenate
+    promotes the records' dtype pair by pair, ~45 ms for the ~950 trees of the shipped
+    field scorers at every start. Anything else goes to np.concatenate."""
+    first = parts[0].dtype
+    if first.names is not None and not first.hasobject and all(
+            p.dtype == first and p.dtype.itemsize == first.itemsize and p.ndim == 1
+            and p.flags.c_contiguous for p in parts):
+        return np.concatenate([p.view(np.uint8) for p in parts]).view(first)
+    return np.concatenate(parts)
+
+
 def _summed(start: np.ndarray, terms: np.ndarray) -> np.ndarray:
     """start + terms[:, 0] + terms[:, 1] + ..., added in that order (float64)."""
     return np.cumsum(np.column_stack([start, terms]), axis=1)[:, -1]
@@ -181,7 +194,7 @@ class HistGradientBoosting(_Pickled):
             per_tree.append(pred.get("nodes"))
         self._forest = None
         if per_tree:
-            nodes = np.concatenate(per_tree)
+            nodes = _stacked(per_tree)
             if nodes["is_categorical"].any():
                 raise NotReproduced("histogram boosting: categorical splits")
             self._forest = _Forest(
@@ -257,7 +270,7 @@ class GradientBoosting(_Pickled):
         if any(v.shape[1:] != (1, 1) for v in values):
             raise NotReproduced("gradient boosting: trees with several outputs")
         per_tree = [t.get("nodes") for t in trees]
-        nodes = np.concatenate(per_tree)
+        nodes = _stacked(per_tree)
         leaf = nodes["left_child"] == -1  # scikit-learn's TREE_LEAF
         self._forest = _Forest(
             [len(n) for n in per_tree], feature=nodes["feature"],

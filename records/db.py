@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
-from filelock import Timeout as FileLockTimeout
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -110,6 +108,11 @@ def setup_lock(url: str, timeout_s: float = SETUP_LOCK_TIMEOUT_S) -> Iterator[No
             with _memory_setup:
                 yield
             return
+        # imported here: an up-to-date data dir never takes the lock, and filelock's ~20
+        # modules were ~15 ms of a one-file `backoffice process`
+        from filelock import FileLock
+        from filelock import Timeout as FileLockTimeout
+
         path = Path(database).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(path) + ".setup-lock", timeout=timeout_s, thread_local=False)

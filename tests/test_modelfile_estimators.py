@@ -28,6 +28,7 @@ from modelfile.estimators import (
     GradientBoosting,
     HistGradientBoosting,
     _Pickled,
+    _stacked,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,3 +189,17 @@ def test_fields_of_train_readings_are_the_same_with_sklearns_objects() -> None:
         runs.append(json.loads(out.stdout))
     assert runs[0] == runs[1]
     assert sum(len(fields) for _, _, fields in runs[0]) > 40
+
+
+def test_tree_records_are_stacked_as_numpy_concatenates_them() -> None:
+    # one structured dtype: the bytes joined (no dtype promotion per pair of trees)
+    rec = np.dtype([("left", "<i8"), ("threshold", "<f8"), ("is_leaf", "u1")])
+    parts = [np.array([(i, i / 3, i % 2) for i in range(n)], dtype=rec) for n in (3, 0, 5, 1)]
+    got, want = _stacked(parts), np.concatenate(parts)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    assert got["threshold"].tolist() == want["threshold"].tolist()
+    # anything else (other dtypes, a strided part) as np.concatenate gives it
+    other = np.array([(7, 0.5)], dtype=[("left", "<i4"), ("threshold", "<f4")])
+    mixed = _stacked([parts[0][["left", "threshold"]], other])
+    assert mixed.tolist() == np.concatenate([parts[0][["left", "threshold"]], other]).tolist()
+    assert _stacked([parts[2][::2]]).tolist() == parts[2][::2].tolist()

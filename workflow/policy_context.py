@@ -30,8 +30,9 @@ from records.models import (
     GoodsReceipt,
     LedgerEntry,
     PurchaseOrderLine,
+    Vendor,
 )
-from records.vendors import NAME_MATCH_MIN, canonical_key, name_similarity, resolve_vendor
+from records.vendors import NAME_MATCH_MIN, name_similarity, resolve_vendor
 from workflow.controls import BANK_DETAILS_ACTION
 
 
@@ -52,11 +53,29 @@ class DbPolicyContext:
     def __init__(self, session: Session, window_days: int = 7) -> None:
         self.session = session
         self.window_days = window_days
+        # each key's vendor-master entry, looked up once per evaluation (the rules only read
+        # the master): an invoice's rules asked for the same vendor nine times, each a query
+        # and a scan of every vendor for a name that is not a key
+        self._vendors: dict[tuple[str, bool], Vendor | None] = {}
+
+    def _vendor(self, vendor_key: str | None, strict: bool = False) -> Vendor | None:
+        """`records.vendors.resolve_vendor`, remembered for this context."""
+        if not vendor_key:
+            return None
+        asked = (vendor_key, strict)
+        if asked not in self._vendors:
+            self._vendors[asked] = resolve_vendor(self.session, vendor_key, strict=strict)
+        return self._vendors[asked]
+
+    def _canonical(self, vendor_key: str | None) -> str | None:
+        """`records.vendors.canonical_key` through `_vendor`."""
+        vendor = self._vendor(vendor_key)
+        return vendor.key if vendor is not None else vendor_key
 
     def _entries(self, vendor_key: str, exclude_document_id: str | None) -> MemoryPolicyContext:
         """The vendor's live ledger entries, filed under the key the caller asked with."""
         asked = vendor_key
-        vendor_key = canonical_key(self.session, vendor_key) or vendor_key
+        vendor_key = self._canonical(vendor_key) or vendor_key
         stmt = (
             select(LedgerEntry)
             .join(Document, Document.id == LedgerEntry.document_id)
@@ -88,18 +107,18 @@ class DbPolicyContext:
         return ctx.invoices_similar(vendor_key, total_amount, invoice_date, exclude_document_id)
 
     def known_ibans(self, vendor_key: str) -> list[str]:
-        vendor = resolve_vendor(self.session, vendor_key)
+        vendor = self._vendor(vendor_key)
         return list(vendor.ibans or []) if vendor else []
 
     def vendor_known(self, vendor_key: str) -> bool:
         # the new-vendor control: a look-alike of a known vendor's name or tax id is new
         # (hints and bank-detail checks still find the vendor OCR-tolerantly)
-        return resolve_vendor(self.session, vendor_key, strict=True) is not None
+        return self._vendor(vendor_key, strict=True) is not None
 
     def invoices_near(self, vendor_key: str | None, invoice_date: str | None,
                       window_days: int, iban: str | None,
                       exclude_document_id: str | None) -> list[InvoiceRecord]:
-        canonical = canonical_key(self.session, vendor_key) if vendor_key else None
+        canonical = self._canonical(vendor_key) if vendor_key else None
         conds = []
         if canonical:
             conds.append(LedgerEntry.vendor_key == canonical)
@@ -129,7 +148,7 @@ class DbPolicyContext:
             for e in self.session.scalars(stmt)]
 
     def bank_changes(self, vendor_key: str) -> list[str]:
-        vendor = resolve_vendor(self.session, vendor_key)
+        vendor = self._vendor(vendor_key)
         if vendor is None:
             return []
         return sorted(a.at.date().isoformat() for a in self.session.scalars(
@@ -142,7 +161,7 @@ class DbPolicyContext:
         if po_number:
             keys = [normalize_invoice_number(po_number)]
         elif vendor_key:
-            canonical = canonical_key(self.session, vendor_key) or vendor_key
+            canonical = self._canonical(vendor_key) or vendor_key
             pairs = self.session.execute(
                 select(PurchaseOrderLine.po_key, PurchaseOrderLine.vendor_key).distinct()).all()
             keys = sorted({k for k, vk in pairs if vk and (

@@ -56,7 +56,6 @@ from records.decisions import record_human
 from records.models import Document, QaFieldCheck, QaReview, ReviewTask, ViolationRow
 from records.rows import field_rows, fields_from_rows
 from workflow import books, controls, events
-from workflow.corrections import normalize_correction
 from workflow.errors import Conflict, Invalid, NotAllowed
 from workflow.judge import (
     QA_RULE,
@@ -129,6 +128,10 @@ def canonical(name: str, value: Any) -> str | None:
         return None
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
+    # imported here: processing imports this module for its QA draw, and the corrections'
+    # grammar (with the line-item and lease code) is only read when answers are compared
+    from workflow.corrections import normalize_correction
+
     _, normalized = normalize_correction(name, str(value))
     if isinstance(normalized, list):
         return "; ".join(sorted(_text(str(v)) for v in normalized)) or None

@@ -20,13 +20,16 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-import multiprocessing
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.sniff import EXTENSION_TYPES, IMAGE_TYPES
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ LOADERS: tuple[tuple[str, str], ...] = (
     # tables built on first use: word costs for re-spacing OCR text (0.3-0.5 CPU-s), the
     # line-item and customer vocabularies, country names, python-stdnum's validators
     ("extractors.invoice.spacing", "_costs"),
-    ("extractors.invoice.spacing", "_fix_index"),
+    ("extractors.invoice.spacing", "_fix_indexes"),
     ("extractors.invoice.line_items", "vocabulary"),
     ("extractors.invoice.customer", "labels"),
     ("policies.countries", "_names"),
@@ -78,16 +81,18 @@ FOR_NARROW_PHOTOS: tuple[tuple[str, str], ...] = (("ingest.ocr.pool", "preload_f
 # Modules the stages import on a document's way through (lazily, for a one-file run):
 # ours, and the libraries they import inside functions (PDF readers, date and price parsing).
 MODULES: tuple[str, ...] = (
-    "ingest", "ingest.readers.pdf", "extractors.invoice", "extractors.contract",
-    "extractors.hr", "extractors.clauses", "policies.engine", "pypdfium2", "pypdf",
-    "pypdf.filters", "dateparser", "price_parser", "schwifty",
+    "ingest", "ingest.readers.pdf", "ingest.einvoice", "extractors.invoice",
+    "extractors.invoice.till", "extractors.invoice.hints", "extractors.contract", "extractors.hr",
+    "extractors.clauses",
+    "policies.engine", "pypdfium2", "pypdf", "pypdf.filters", "dateparser", "price_parser",
+    "schwifty",
 )
 # ... and of those modules, the ones a batch of image files only leaves to the worker that
 # meets a PDF, a contract or an HR document (pypdf, the contract, HR and clause extractors:
 # ~0.35 CPU-s of the parent's warm-up, before any worker starts).
 MODULES_NOT_FOR_PHOTOS: frozenset[str] = frozenset({
-    "ingest.readers.pdf", "pypdfium2", "pypdf", "pypdf.filters", "extractors.contract",
-    "extractors.hr", "extractors.clauses",
+    "ingest.readers.pdf", "ingest.einvoice", "pypdfium2", "pypdf", "pypdf.filters",
+    "extractors.contract", "extractors.hr", "extractors.clauses",
 })
 # Dates with month names, parsed once: dateparser builds its time-zone patterns on its first
 # parse and each language's patterns when it first tries that language (0.3-0.5 CPU-s in
@@ -120,6 +125,8 @@ def pool_context() -> multiprocessing.context.BaseContext:
     started with spawn (each `backoffice bench` run) passed spawn on to its pool, whose
     workers then imported and loaded everything again: that, not the pool, made two workers
     slower than one in the bench."""
+    import multiprocessing  # here: a one-worker run (one file) starts no pool (~10 ms)
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -230,16 +237,21 @@ def pause_gc() -> None:
         _paused = True
 
 
-def resume_gc(more_to_come: bool = True) -> None:
+def resume_gc(more_to_come: bool = True, exiting: bool = False) -> None:
     """Start the collector that `pause_gc` stopped. With `more_to_come` (the batch goes on)
     it collects once, then freezes what survived (modules, models: they live as long as the
     process) so that later collections skip it; after the last document it only enables
-    the collector (the process ends next)."""
+    the collector, and with `exiting` (the process ends next: the `backoffice` program,
+    `api.cli.entry`) freezes first: enabled alone, the collector's next young-generation
+    pass walked every object made while it was paused, all of them still young (0.05-0.2 s
+    at the end of a one-file `backoffice process`)."""
     global _paused
     if not _paused:
         return
     _paused = False
     if more_to_come:
         gc.collect()
+        gc.freeze()
+    elif exiting:
         gc.freeze()
     gc.enable()

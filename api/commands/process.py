@@ -91,7 +91,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     finally:
-        resume_gc(more_to_come=False)
+        resume_gc(more_to_come=False, exiting=_exiting(args))
+
+
+def _exiting(args: argparse.Namespace) -> bool:
+    """Whether the process ends after this command (`api.cli.main`'s `exiting`)."""
+    return bool(getattr(args, "exiting", False))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -123,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     disk_full = 0
     for done, r in enumerate(process_many(files, settings, workers=workers), start=1):
         # the first document loaded what the batch needs: the collector runs again
-        resume_gc(more_to_come=done < len(files))
+        resume_gc(more_to_come=done < len(files), exiting=_exiting(args))
         counts[r["status"]] = counts.get(r["status"], 0) + 1
         disk_full += (r.get("error") or {}).get("code") == DISK_FULL
         bar.update(1)

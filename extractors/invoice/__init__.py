@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from extractors.invoice import calibrate as final_calibration
 from extractors.invoice import customer as customer_ranker
 from extractors.invoice import line_items as learned_line_items
-from extractors.invoice import receipt_lines, receipt_ranker, till, vat_table
+from extractors.invoice import vat_table
 from extractors.invoice.candidates import (
     _REGNO,
     _SELLER,
@@ -34,7 +34,6 @@ from extractors.invoice.candidates import (
     generate,
     header_candidates,
 )
-from extractors.invoice.hints import VendorHints, vendor_key
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
 from extractors.invoice.spacing import fix_ocr_words, respace
@@ -50,7 +49,12 @@ from extractors.normalize import (
 from extractors.types import Field
 from ingest.types import BBox, IngestedDocument, Word
 
+if TYPE_CHECKING:
+    from extractors.invoice import receipt_lines, receipt_ranker
+    from extractors.invoice.hints import VendorHints, vendor_key
+
 __all__ = ["extract_invoice", "VendorHints", "vendor_key", "REPORT_MIN"]
+_FROM_HINTS = frozenset({"VendorHints", "vendor_key"})  # `__getattr__`
 
 REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)...
 # ...except fields every invoice/receipt has, where a low-confidence guess (flagged for
@@ -61,6 +65,17 @@ SUM_TOLERANCE = Decimal("0.02")  # subtotal + tax = total to the cent, with a ro
 # sources whose value another sum checked already (a VAT table's rows: net + tax = gross at
 # the printed rate): the subtotal + tax = total check does not doubt them
 SELF_CHECKED_SOURCES = frozenset({"vat-table"})
+
+
+def __getattr__(name: str) -> Any:
+    """`VendorHints` and `vendor_key` (`hints.py`), imported on first use: a document whose
+    vendor has no hints never needs them (~15 ms of a one-file `backoffice process` where
+    Python compiles from source)."""
+    if name in _FROM_HINTS:
+        from extractors.invoice import hints
+
+        return getattr(hints, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _score_fields(lays: list[PageLayout], day_first: bool | None,
@@ -1047,6 +1062,9 @@ def receipt_line_probs(lay: PageLayout, lines: receipt_lines.LineModel | None
     """The shipped line classifier's address-line probabilities of `lay`'s header rows."""
     if lines is None:
         return None
+    # receipts only: see `_apply_receipt_model`
+    from extractors.invoice import receipt_lines, receipt_ranker
+
     rows, texts = receipt_ranker.address_rows(lay)
     return lines.probabilities(receipt_lines.row_features(lay, rows, texts))
 
@@ -1056,6 +1074,8 @@ def _receipt_candidates(lays: list[PageLayout], cands: dict[str, list[Candidate]
                         ) -> ReceiptCandidates:
     """`cands`: the document's `generate` candidates (with its own day order and decimal
     mark) and its header candidates under "name", as `_score_fields` made them."""
+    from extractors.invoice import receipt_ranker  # receipts only: see `_apply_receipt_model`
+
     rc = _receipt_candidates_raw(lays, cands, line_probs)
     for name, cands in rc.by_field.items():
         if name not in receipt_ranker.RULE_FEATURE_FIELDS:
@@ -1068,6 +1088,8 @@ def _receipt_candidates(lays: list[PageLayout], cands: dict[str, list[Candidate]
 
 def _receipt_candidates_raw(lays: list[PageLayout], cands: dict[str, list[Candidate]],
                             line_probs: list[float] | None = None) -> ReceiptCandidates:
+    from extractors.invoice import receipt_ranker  # receipts only: see `_apply_receipt_model`
+
     ocr = bool(lays[0].page.ocr)
     header = cands["name"]
     first = lays[0]
@@ -1101,7 +1123,13 @@ def _reported(fields: dict[str, Field]) -> dict[str, Field]:
 def _apply_receipt_model(lays: list[PageLayout], cands: dict[str, list[Candidate]],
                          fields: dict[str, Field], vat: vat_table.VatTable | None) -> set[str]:
     """Replace the learned receipt fields by the shipped model's picks; returns the names
-    it set (their confidence is already calibrated on out-of-fold receipts)."""
+    it set (their confidence is already calibrated on out-of-fold receipts).
+
+    The receipt modules (ranker, line classifier, till sums) are imported by the functions
+    of the receipt path that use them, not at the top: an invoice never reaches them
+    (~20 ms of a one-file `backoffice process` where Python compiles from source)."""
+    from extractors.invoice import receipt_ranker
+
     model = receipt_ranker.load()
     if model is None:
         return set()
@@ -1128,6 +1156,8 @@ def _till_check(fields: dict[str, Field], money: list[Candidate],
     """The receipt's own sums (payment rows, VAT table: `till.check_total`) over the
     learned total: a printed amount they name replaces it; agreeing sums that contradict
     it, or its suggested tip's row ("22% = $65.94"), cap it."""
+    from extractors.invoice import till  # receipts only: see `_apply_receipt_model`
+
     pick = fields["total_amount"]
     got = till.check_total(_d(pick.normalized), money, vat,
                            (pick.page, pick.bbox) if pick.bbox is not None else None)

@@ -7,16 +7,12 @@ still work on a plain-text invoice.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import email.utils
 import io
 import re
 from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 from typing import Any
 
-from ingest import einvoice
 from ingest.errors import CorruptFile
 from ingest.layout import synthetic_page
 from ingest.types import Attachment, Page, StructuredInvoice
@@ -88,6 +84,8 @@ def read_html(data: bytes) -> list[Page]:
 def read_xml(data: bytes, filename: str) -> tuple[list[Page], StructuredInvoice | None]:
     """An XML file: its text as `Name: value` lines; an e-invoice (XRechnung, Peppol UBL)
     also as structured data."""
+    from ingest import einvoice  # lxml: only an XML file needs it, not every text
+
     root = einvoice.parse_xml(data)
     if root is None:
         raise CorruptFile(f"{filename} is not well-formed XML (or larger than "
@@ -172,6 +170,10 @@ def _part_text(part: Message) -> str:
 def read_eml(data: bytes, filename: str) -> tuple[list[Page], list[Attachment], dict[str, Any]]:
     """Body (text/plain preferred, else HTML stripped) is the document; attachments are
     returned for the pipeline to process as linked documents; headers go to metadata."""
+    # here: the header registry (~15 ms to import) is for e-mail only
+    import email.policy
+    import email.utils
+
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception as exc:  # the parser is lenient; this is belt and braces

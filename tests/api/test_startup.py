@@ -164,3 +164,95 @@ def test_the_postgresql_partial_index_is_added_for_postgresql_engines() -> None:
         "print(json.dumps([loaded, 'WHERE' in before, after]))"))
     assert out[:2] == [False, False]
     assert out[2].endswith("WHERE status IN ('approved', 'paid')")
+
+
+def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_path: Path) -> None:
+    # the other commands' modules, QA's correction grammar, the e-invoice XML reader (lxml),
+    # the receipt path (ranker, line classifier, till sums), vendor hints (none stored),
+    # tomllib (no policy file), e-mail's header registry, filelock (no set-up to lock on
+    # an existing data dir) and multiprocessing (no pool for one file) are imported where used
+    text = tmp_path / "invoice.txt"
+    text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
+                    "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
+    watched = ("api.commands.serve", "api.commands.users", "api.commands.eval",
+               "workflow.corrections", "ingest.einvoice", "lxml",
+               "extractors.invoice.receipt_ranker", "extractors.invoice.receipt_lines",
+               "extractors.invoice.till", "extractors.invoice.hints", "tomllib",
+               "email.policy", "filelock", "multiprocessing")
+    deferred = ("asyncio", "ssl")  # stand-ins (`api.startup.DEFERRED`), never loaded
+    data = str(tmp_path / "data")
+    code = ("import json, sys; from api.cli import main; "
+            f"rc = main(['process', '--data-dir', {data!r}, {str(text)!r}]); "
+            f"loaded = sorted(set(sys.modules) & set({watched!r})); "
+            f"real = [m for m in {deferred!r} if m in sys.modules and "
+            "type(sys.modules[m]).__name__ != 'DeferredModule']; "
+            "print(json.dumps([rc, loaded, real]))")
+    _python(code)  # the first run makes the data dir
+    text.write_text(text.read_text(encoding="utf-8") + "Reference: 2\n", encoding="utf-8")
+    assert json.loads(_python(code).splitlines()[-1]) == [0, [], []]
+
+
+def test_deferred_asyncio_and_ssl_work_once_used() -> None:
+    # SQLAlchemy took `iscoroutine` from the stand-in at import; the web service, mail and
+    # S3 load the real modules on first use
+    out = json.loads(_python(
+        "import json, sys\n"
+        "from api.startup import defer_modules\n"
+        "defer_modules()\n"
+        "import sqlalchemy.orm, stdnum.util\n"
+        "from sqlalchemy.util import concurrency as c\n"
+        "before = [type(sys.modules[m]).__name__ for m in ('asyncio', 'ssl')]\n"
+        "import asyncio, ssl\n"
+        "from asyncio import Queue\n"
+        "async def two():\n"
+        "    return 2\n"
+        "got = asyncio.run(two())\n"
+        "coro = two()\n"
+        "is_coro = c.iscoroutine(coro)\n"
+        "coro.close()\n"
+        "ctx = ssl.create_default_context()\n"
+        "print(json.dumps([before, got, is_coro, c.is_exit_exception(asyncio.CancelledError()),"
+        " isinstance(ctx, ssl.SSLContext), Queue is sys.modules['asyncio'].Queue]))\n"))
+    assert out == [["DeferredModule", "DeferredModule"], 2, True, True, True, True]
+
+
+def test_a_named_command_is_parsed_alone_and_help_lists_every_command() -> None:
+    from api.cli import build_parser, command_named
+    from api.commands import COMMANDS
+
+    assert command_named(["process", "a.txt"]) == "process"
+    assert command_named(["-v", "process", "a.txt"]) == "process"
+    assert command_named(["--verbose", "users", "list"]) == "users"
+    assert command_named(["-h", "process"]) is None  # help lists every command
+    assert command_named(["nope", "x"]) is None and command_named([]) is None
+    parser, modules = build_parser("process")
+    assert list(modules) == ["process"]
+    args = parser.parse_args(["-v", "process", "--json", "a.txt"])
+    assert (args.command, args.verbose, args.json) == ("process", True, True)
+    assert list(build_parser()[1]) == list(COMMANDS)
+
+
+def test_the_vendor_hints_are_still_reached_through_the_invoice_extractor() -> None:
+    out = json.loads(_python(
+        "import json, sys; import extractors.invoice as ei; "
+        "before = 'extractors.invoice.hints' in sys.modules; "
+        "from extractors.invoice import VendorHints, vendor_key; "
+        "from extractors.invoice.hints import VendorHints as direct; "
+        "print(json.dumps([before, VendorHints is direct, callable(vendor_key), "
+        "hasattr(ei, 'no_such_name')]))"))
+    assert out == [False, True, True, False]
+
+
+def test_the_program_freezes_what_lives_after_its_last_document(tmp_path: Path) -> None:
+    # `backoffice process` ends right after its last document (`entry`: main(exiting=True)):
+    # the collector is enabled with everything frozen instead of walking it all once more;
+    # a caller that goes on (main()) gets the collector back as it was
+    doc = tmp_path / "note.txt"
+    doc.write_text("INVOICE\nInvoice number: INV-1\nTotal: 10.00 EUR\n", encoding="utf-8")
+    data = str(tmp_path / "data")
+    code = ("import gc, json; from api.cli import main; "
+            f"rc = main(['process', '--no-progress', '--data-dir', {data!r}, {str(doc)!r}], "
+            "exiting={}); print(json.dumps([rc, gc.isenabled(), gc.get_freeze_count()]))")
+    rc, enabled, frozen = json.loads(_python(code.format(True)).splitlines()[-1])
+    assert rc == 0 and enabled and frozen > 100_000
+    assert json.loads(_python(code.format(False)).splitlines()[-1]) == [0, True, 0]

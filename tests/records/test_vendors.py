@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import event
+
 from records.db import init_db, session_scope
 from records.ids import new_id
 from records.models import Document, LedgerEntry, Vendor
@@ -101,3 +103,33 @@ def test_the_new_vendor_control_matches_strictly(tmp_path: Path) -> None:
         assert not ctx.vendor_known("0OO781500416")
         assert ctx.vendor_known("mr d i y m") and ctx.vendor_known("000781500416")
         assert ctx.vendor_known("kedai papan yew chuan")  # its recorded name, exactly
+
+
+def test_policy_context_looks_each_vendor_up_once(tmp_path: Path) -> None:
+    # an invoice's rules ask for the same vendor many times; the master is read once per
+    # key (and strictness), with the same answers as before
+    sessions = _db(tmp_path)
+    with session_scope(sessions) as s:
+        s.add(Vendor(key="northwind traders", name="Northwind Traders", ibans=["DE1"]))
+    asked: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if "FROM vendors" in statement:
+            asked.append(statement)
+
+    engine = sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with session_scope(sessions) as s:
+            ctx = DbPolicyContext(s)
+            for _ in range(3):
+                assert ctx.known_ibans("northwind trader") == ["DE1"]
+                assert ctx.vendor_known("northwind trader")
+                assert ctx.invoices_with_number("northwind trader", "inv42", None) == []
+                assert ctx.bank_changes("northwind trader") == []
+                assert ctx.known_ibans("tesco extra") == []
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # by key, then the scan of every vendor, for the fuzzy (+ the entry found), the strict
+    # and the unknown name: 3 + 2 + 2, however often the rules ask
+    assert len(asked) == 7

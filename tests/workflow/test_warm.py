@@ -4,6 +4,8 @@ interpreter: the test process may hold every model already, and its forks would 
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -123,6 +125,11 @@ def test_the_paused_collector_resumes_frozen_or_as_it_was() -> None:
         resume_gc(more_to_come=False)  # a last document: no collection, no freeze
         assert gc.isenabled() and gc.get_freeze_count() == frozen
         pause_gc()
+        resume_gc(more_to_come=False, exiting=True)  # ... in a process that ends next:
+        assert gc.isenabled() and gc.get_freeze_count() > frozen  # frozen, not walked
+        assert gc.get_count()[0] < 100
+        gc.unfreeze()
+        pause_gc()
         resume_gc(more_to_come=True)  # a batch goes on: what lives so far is frozen
         assert gc.isenabled() and gc.get_freeze_count() > frozen
         gc.unfreeze()
@@ -166,3 +173,12 @@ def test_rapidocr_is_loaded_before_the_fork_only_for_receipt_shaped_photos(
     assert key not in got.loaded + got.skipped
     got = warm.warm_for_fork(loaders=stub, modules=(), paths=[square, tall])
     assert key in got.loaded + got.skipped
+
+
+def test_every_loader_and_module_the_warm_up_names_exists() -> None:
+    # a renamed loader is skipped silently (workers then build it each): spacing's
+    # `_fix_index` had become `_fix_indexes`
+    for module, loader in (*warm.LOADERS, *warm.FOR_PHOTOS, *warm.FOR_NARROW_PHOTOS):
+        assert callable(getattr(importlib.import_module(module), loader, None)), (module, loader)
+    for name in warm.MODULES:
+        assert importlib.util.find_spec(name) is not None, name
