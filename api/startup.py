@@ -40,10 +40,6 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "scipy.optimize": ("linear_sum_assignment", "linprog", "minimize", "minimize_scalar"),
     "scipy.integrate": ("trapezoid",),  # sklearn.metrics' auc
     "numpy.f2py": (),  # scipy's array-API layer imports it; only Fortran builds use it
-    # SQLAlchemy imports asyncio for its async engines (`iscoroutine` is taken at import
-    # time), python-stdnum ssl for its online checks; the web service loads both on first use
-    "asyncio": ("iscoroutine",),
-    "ssl": (),
 }
 
 # Module attributes the import system reads (getattr with a default) while it sets a module up.

@@ -179,41 +179,13 @@ def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_pat
                "extractors.invoice.receipt_ranker", "extractors.invoice.receipt_lines",
                "extractors.invoice.till", "extractors.invoice.hints", "tomllib",
                "email.policy", "filelock", "multiprocessing")
-    deferred = ("asyncio", "ssl")  # stand-ins (`api.startup.DEFERRED`), never loaded
     data = str(tmp_path / "data")
     code = ("import json, sys; from api.cli import main; "
             f"rc = main(['process', '--data-dir', {data!r}, {str(text)!r}]); "
-            f"loaded = sorted(set(sys.modules) & set({watched!r})); "
-            f"real = [m for m in {deferred!r} if m in sys.modules and "
-            "type(sys.modules[m]).__name__ != 'DeferredModule']; "
-            "print(json.dumps([rc, loaded, real]))")
+            f"print(json.dumps([rc, sorted(set(sys.modules) & set({watched!r}))]))")
     _python(code)  # the first run makes the data dir
     text.write_text(text.read_text(encoding="utf-8") + "Reference: 2\n", encoding="utf-8")
-    assert json.loads(_python(code).splitlines()[-1]) == [0, [], []]
-
-
-def test_deferred_asyncio_and_ssl_work_once_used() -> None:
-    # SQLAlchemy took `iscoroutine` from the stand-in at import; the web service, mail and
-    # S3 load the real modules on first use
-    out = json.loads(_python(
-        "import json, sys\n"
-        "from api.startup import defer_modules\n"
-        "defer_modules()\n"
-        "import sqlalchemy.orm, stdnum.util\n"
-        "from sqlalchemy.util import concurrency as c\n"
-        "before = [type(sys.modules[m]).__name__ for m in ('asyncio', 'ssl')]\n"
-        "import asyncio, ssl\n"
-        "from asyncio import Queue\n"
-        "async def two():\n"
-        "    return 2\n"
-        "got = asyncio.run(two())\n"
-        "coro = two()\n"
-        "is_coro = c.iscoroutine(coro)\n"
-        "coro.close()\n"
-        "ctx = ssl.create_default_context()\n"
-        "print(json.dumps([before, got, is_coro, c.is_exit_exception(asyncio.CancelledError()),"
-        " isinstance(ctx, ssl.SSLContext), Queue is sys.modules['asyncio'].Queue]))\n"))
-    assert out == [["DeferredModule", "DeferredModule"], 2, True, True, True, True]
+    assert json.loads(_python(code).splitlines()[-1]) == [0, []]
 
 
 def test_a_named_command_is_parsed_alone_and_help_lists_every_command() -> None:
