@@ -197,12 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cached-only", action="store_true")
     ap.add_argument("--repeats", type=int, default=3, metavar="N")
     args = ap.parse_args(argv)
-    data, _ = collect(TRAIN_DIR, read_missing=not args.cached_only)
+    got = collect(TRAIN_DIR, read_missing=not args.cached_only)
     for name in args.fields or ranker.RANKED_FIELDS:
-        docs = data.get(name, [])
+        docs = got.docs.get(name, [])
+        extra = got.extra.get(name) or None
         if len(docs) < 2 * N_FOLDS:
             continue
-        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL))
+        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL), extra=extra)
         t = cv["threshold"]
         for src in sorted({d.source for d in docs}):
             sub = [d for d in docs if d.source == src]
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed in range(args.repeats):
             again = regrouped(docs, seed)
             if seed:
-                cross_validate(name, again, (ranker.CONF_FLOOR, ranker.CONF_CEIL))
+                cross_validate(name, again, (ranker.CONF_FLOOR, ranker.CONF_CEIL), extra=extra)
             runs.append(nested_f1(again))
         print(f"{name} nested F1 over {args.repeats} fold assignments (all sources): " + ", ".join(
             f"{r} {statistics.mean(x[r] for x in runs):.3f} "

@@ -17,10 +17,15 @@ out-of-fold pick, and gives the calibration of the out-of-fold confidences. A fi
 pooled out-of-fold F1 is not better with the ranker keeps the rule's pick (it is left out
 of the shipped bundle); so does one that gains less than `MIN_GAIN`.
 
-An end date computed from a duration is described by the shipped term model's score of that
-duration (`ranker.term_scores`), read from the model file as it stands when candidates are
-collected: after a change to the term field's features, run this command twice (the first
-run rebuilds the term model, the second the expiration model on its scores).
+The term is labelled by Kleister's NDAs only; a CUAD contract whose labelled expiration
+date is its labelled effective date plus one of its durations (or the day before) adds that
+duration as a term to the rows the term scorer is fitted on (`derived_term_labels`; such
+contracts are never scored, so the term's CV figures stay Kleister's).
+
+An end date computed from a duration is described by the term model's score of that
+duration (`ranker.term_scores`): at run time the shipped term model's, in training a term
+scorer's fitted without the contract's filer (`out_of_fold_term_scores`), so one run
+rebuilds both models and the expiration model learns from scores like those it will see.
 """
 
 from __future__ import annotations
@@ -31,12 +36,16 @@ import json
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from evaluation.scoring import UNSCORABLE, labelled_fields, scalar_match
 from evaluation.scoring import truth_values as corpus_truth_values
-from extractors.contract import extract_contract_raw, ranker
+from extractors.contract import extract_contract_raw, ranker, term_ends
+from extractors.contract.fields import Hit
 from modelfile import save_checked
 from training.docs import TRAIN_DIR, filer_group, labelled_docs, seed_from_data_dir
 from training.ranking import (
@@ -47,6 +56,7 @@ from training.ranking import (
     cross_validate,
     f1,
     fit_final,
+    fit_scorer,
     fmt,
     model_version,
 )
@@ -58,38 +68,125 @@ SOURCES = ("cuad", "kleister_nda")
 # gained 1.1 with the ranker that then read "any one-year renewal period" in a pricing
 # sentence as the renewal term, a case the rule gets right by construction)
 MIN_GAIN = 0.02
+# the labelled dates a term is derived from where the source labels no term
+EFFECTIVE, EXPIRATION = "effective_date", "expiration_date"
 
 
-def collect(root: Path, read_missing: bool = True) -> tuple[dict[str, list[DocCands]], str]:
-    """Candidate rows per field for every TRAIN contract, and the training set's sha256."""
+@dataclass(slots=True)
+class _Reading:
+    """What `collect` keeps of one TRAIN contract between its two passes."""
+
+    source: str
+    group: str
+    truth: dict[str, Any]  # field -> comparable truth value (or UNSCORABLE)
+    candidates: dict[str, list[Hit]]
+    context: ranker.DocContext
+    rule: dict[str, Any]  # field -> the rule's normalized value
+
+
+@dataclass(slots=True)
+class Collected:
+    """Candidate rows per field, the rows only fitted on (`extra`, never scored) and the
+    training set's sha256."""
+
+    docs: dict[str, list[DocCands]]
+    extra: dict[str, list[DocCands]]
+    train_sha256: str
+
+
+def derived_term_labels(cands: list[ranker.Candidate], truth: dict[str, Any]) -> list[int] | None:
+    """Term labels of a contract whose source labels no term but labels its effective and
+    expiration dates (CUAD): a duration is the term when the labelled end is the labelled
+    start plus that duration (or the day before, `term_ends`). None when no candidate
+    gives the labelled end: the term is then unknown, not absent (a term written in words
+    no finder reads, an end tied to an event), so the contract teaches nothing."""
+    start, end = truth.get(EFFECTIVE), truth.get(EXPIRATION)
+    if not isinstance(start, str) or not isinstance(end, str):
+        return None
+    labels = [int(end in term_ends(start, c.key)) for c in cands]
+    return labels if any(labels) else None
+
+
+def out_of_fold_term_scores(readings: list[_Reading], term_docs: dict[int, list[int]]) -> None:
+    """Set every reading's `term_scores` (how much each duration is the agreement's term,
+    `ranker.term_scores`) from a term scorer fitted without the reading's filer: the end
+    dates computed from a duration are described by that score, and a score the scorer
+    gives a contract it was fitted on would promise more than the shipped term model
+    gives a new one. `term_docs`: reading index -> term labels, for the readings the term
+    scorer is fitted on."""
+    from sklearn.model_selection import GroupKFold
+
+    cands = [ranker.group("term", r.candidates.get("term", [])) for r in readings]
+    rows = [ranker.features_all(c, r.context) for c, r in zip(cands, readings, strict=True)]
+    folds = GroupKFold(n_splits=N_FOLDS).split(np.arange(len(readings)),
+                                               groups=[r.group for r in readings])
+    for tr, te in folds:
+        fit = [i for i in tr if i in term_docs]
+        vec, clf = fit_scorer([x for i in fit for x in rows[i]],
+                              [y for i in fit for y in term_docs[i]])
+        for i in te:
+            scores: dict[tuple[int, int], float] = {}
+            probs = clf.predict_proba(vec.transform(rows[i]))[:, 1] if rows[i] else []
+            for c, p in zip(cands[i], probs, strict=True):
+                for h in c.hits:
+                    scores[(h.start, h.end)] = max(float(p), scores.get((h.start, h.end), 0.0))
+            readings[i].context.term_scores = scores
+
+
+def collect(root: Path, read_missing: bool = True) -> Collected:
+    """Candidate rows per field for every TRAIN contract (`Collected`).
+
+    The term is labelled by Kleister's NDAs only; CUAD contracts whose labelled end is
+    their labelled start plus one of their durations add that duration as a term
+    (`derived_term_labels`) to the rows the term scorer is fitted on, never scored."""
     docs = list(labelled_docs(root, list(SOURCES), read_missing=read_missing))
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         by_source[d.corpus.source].append(d.truth)
     labelled = {s: labelled_fields(ts) for s, ts in by_source.items()}
-    data: dict[str, list[DocCands]] = defaultdict(list)
     h = hashlib.sha256()
+    readings: list[_Reading] = []
     for i, d in enumerate(docs, 1):
         h.update(d.doc.sha256.encode())
         h.update(json.dumps(d.truth.get("normalized"), sort_keys=True, default=str).encode())
         raw = extract_contract_raw(d.doc, d.subtype)
-        tv = corpus_truth_values(d.truth)
-        for name in ranker.RANKED_FIELDS:
-            if name not in labelled[d.corpus.source]:
-                continue
-            truth = tv.get(name)
-            if truth is UNSCORABLE:
-                continue
-            cands = ranker.group(name, raw.candidates.get(name, []))
-            rows = ranker.features_all(cands, raw.context)
-            labels = [int(truth is not None and scalar_match(name, truth, c.first.normalized))
-                      for c in cands]
-            rule = raw.fields.get(name)
-            data[name].append(DocCands(d.corpus.source, filer_group(d.corpus), truth, rows,
-                                       labels, rule.normalized if rule else None))
+        readings.append(_Reading(d.corpus.source, filer_group(d.corpus),
+                                 corpus_truth_values(d.truth), raw.candidates, raw.context,
+                                 {k: f.normalized for k, f in raw.fields.items()}))
         if i % 50 == 0:
             print(f"  {i}/{len(docs)} documents", file=sys.stderr)
-    return data, h.hexdigest()
+    data: dict[str, list[DocCands]] = defaultdict(list)
+    extra: dict[str, list[DocCands]] = defaultdict(list)
+    term_labels: dict[int, list[int]] = {}
+    for i, r in enumerate(readings):
+        cands = ranker.group("term", r.candidates.get("term", []))
+        if "term" in labelled[r.source]:
+            truth = r.truth.get("term")
+            if truth is not UNSCORABLE:
+                term_labels[i] = _labels("term", truth, cands)
+        elif (got := derived_term_labels(cands, r.truth)) is not None:
+            term_labels[i] = got
+            extra["term"].append(DocCands(r.source, r.group, None,
+                                          ranker.features_all(cands, r.context), got, None))
+    out_of_fold_term_scores(readings, term_labels)
+    for r in readings:
+        for name in ranker.RANKED_FIELDS:
+            if name not in labelled[r.source]:
+                continue
+            truth = r.truth.get(name)
+            if truth is UNSCORABLE:
+                continue
+            cands = ranker.group(name, r.candidates.get(name, []))
+            data[name].append(DocCands(r.source, r.group, truth,
+                                       ranker.features_all(cands, r.context),
+                                       _labels(name, truth, cands), r.rule.get(name)))
+    return Collected(data, extra, h.hexdigest())
+
+
+def _labels(name: str, truth: Any, cands: list[ranker.Candidate]) -> list[int]:
+    """Which candidates match the truth, by the evaluation's own equality rule."""
+    return [int(truth is not None and scalar_match(name, truth, c.first.normalized))
+            for c in cands]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     if args.from_data_dir:
         print(f"seeded {seed_from_data_dir(args.from_data_dir)} documents", file=sys.stderr)
-    data, train_sha = collect(args.train, read_missing=not args.cached_only)
+    got = collect(args.train, read_missing=not args.cached_only)
+    data, train_sha = got.docs, got.train_sha256
     print(f"collected candidates in {time.time() - t0:.0f}s", file=sys.stderr)
     report: dict[str, Any] = {"train_sha256": train_sha, "fields": {}}
     bundle_fields: dict[str, Any] = {}
@@ -117,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         docs = data.get(name, [])
         if len(docs) < 2 * N_FOLDS:
             continue
-        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL),
+        extra = got.extra.get(name) or None
+        cv = cross_validate(name, docs, (ranker.CONF_FLOOR, ranker.CONF_CEIL), extra=extra,
                             calibrators=ALL_CALIBRATORS, stratified_calibration=True)
         report["fields"][name] = cv
         cal = cv["calibration"]
@@ -136,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{f1(*pooled['ranker']):.3f} -> {'ranker' if cv['use_ranker'] else 'rule'}")
         if not args.cv_only and cv["use_ranker"]:
             # a field where the ranker does not beat the rule out of fold keeps the rule
-            bundle_fields[name] = fit_final(docs, cv["threshold"], calibrator=cv["calibrator"])
+            bundle_fields[name] = fit_final(docs, cv["threshold"], extra=extra,
+                                            calibrator=cv["calibrator"])
     if args.report:
         args.report.write_text(json.dumps(report, indent=1, default=str))
     if not args.cv_only:

@@ -23,7 +23,7 @@ from extractors.contract.text import FlatText
 from extractors.types import Field
 from ingest.types import IngestedDocument
 
-__all__ = ["extract_contract", "extract_contract_raw"]
+__all__ = ["extract_contract", "extract_contract_raw", "term_ends"]
 
 _HEAD_PAGES = 3  # title, parties and dates live on the first pages
 _ANY_DATE_CHARS = 4000  # dates this early may be the agreement's or effective date
@@ -268,6 +268,14 @@ def _duration_window(flat: str, taken: set[tuple[int, int]]) -> list[F.Hit]:
 
 def _eve(iso: str) -> str:
     return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+
+def term_ends(start: str, duration: str) -> set[str]:
+    """The end dates a term of `duration` (`N_years|N_months`) from `start` (YYYY-MM-DD) is
+    written with: start + duration, and the day before (a term from 1 January 1996 runs to
+    31 December 1998); empty when the term is not counted in whole years or months."""
+    end = _add_years(start, duration) if duration.endswith(("_years", "_months")) else None
+    return {end, _eve(end)} if end else set()
 
 
 def _derived_ends(flat: str, term_hits: list[F.Hit], starts: list[tuple[str, str]]

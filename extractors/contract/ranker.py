@@ -412,8 +412,9 @@ class FieldRanker:
 def term_scores(model: FieldRanker | None, term_hits: list[Hit],
                 ctx: DocContext) -> dict[tuple[int, int], float]:
     """The shipped term model's score of every term mention's value, by the mention's span
-    (empty when no term model is shipped). The term model is fitted on NDAs only (the
-    only source that labels a term), so it reads a CUAD contract it has never seen."""
+    (empty when no term model is shipped). In training the scores come from term scorers
+    fitted without the contract's filer instead (`training.contract_fields`), so the
+    expiration model learns from scores like those the shipped model gives a new contract."""
     if model is None or "term" not in model.fields:
         return {}
     cands = group("term", term_hits)
