@@ -168,4 +168,20 @@ def test_startup_seconds_on_an_existing_data_dir_uses_one_dir_and_new_texts(
     log.unlink()
     startup_seconds([sys.executable, "-c", record], text, runs=2)
     calls = [line.split(" ", 1) for line in log.read_text().splitlines()]
-    assert len(calls) == 2 and len({d for d, _ in calls}) == 2  # a fresh data dir each run
+    # an untimed run writes the bytecode, then a fresh data dir each timed run
+    assert len(calls) == 3 and len({d for d, _ in calls}) == 3
+
+
+def test_startup_is_timed_with_bytecode_written_as_an_installed_program_has_it(
+        tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    from evaluation.bench import startup_seconds
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")  # as this machine's shell sets it
+    log = tmp_path / "flags.log"
+    text = tmp_path / "one.txt"
+    text.write_text("INVOICE\n", encoding="utf-8")
+    record = f"import sys; open({str(log)!r}, 'a').write(str(sys.dont_write_bytecode) + chr(10))"
+    startup_seconds([sys.executable, "-c", record], text, runs=2, existing=True)
+    assert log.read_text().split() == ["False"] * 3
