@@ -22,7 +22,7 @@ from pathlib import Path
 from classifiers.types import Classification
 
 __all__ = [
-    "classify", "classify_text", "MODEL_VERSION", "MODEL_DIR", "reload", "reload_if_loaded",
+    "classify", "classify_text", "model_input", "MODEL_VERSION", "MODEL_DIR", "reload", "reload_if_loaded",
     "local_model_dir",
 ]
 
@@ -143,9 +143,16 @@ def classify(doc, threshold: float | None = None) -> Classification:
             doc_type="invoice", type_confidence=1.0, reasons=[f"e-invoice:{structured.syntax}"],
             model_version=EINVOICE_MODEL, probabilities={"invoice": 1.0},
             predicted_type="invoice")
+    text, n_pages = model_input(doc)
+    return classify_text(text, n_pages=n_pages, threshold=threshold)
+
+
+def model_input(doc) -> tuple[str, int]:
+    """The text (metadata title/subject first) and page count the model reads of `doc`:
+    the same for a document classified here and one the model is trained on."""
     meta = getattr(doc, "metadata", None) or {}
     head = " ".join(str(meta[k]) for k in ("title", "subject") if meta.get(k))
     text = doc.text
     if head:
         text = head + "\n" + text
-    return classify_text(text, n_pages=max(1, len(doc.pages)), threshold=threshold)
+    return text, max(1, len(doc.pages))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 NAME = "train"
 EXIT_DISK_FULL = 4
+EXIT_NO_TRAIN = 2  # --shipped without ../shared/train
 HELP = "rebuild the document-type classifier (generated data + reviewer feedback)"
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "which the service then uses; with --shipped: classifiers/model/)")
     parser.add_argument("--shipped", action="store_true",
                         help="rebuild the model shipped in the package from generated data "
-                             "only (reproducible; implies --no-feedback)")
+                             "and the TRAIN split ../shared/train (reproducible; implies "
+                             "--no-feedback)")
+    parser.add_argument("--generated-only", action="store_true",
+                        help="with --shipped: generated data alone, without the TRAIN split")
     parser.add_argument("--n-per-class", type=int, default=None,
                         help="generated documents per doc type (default: the shipped setting)")
     parser.add_argument("--no-feedback", action="store_true",
@@ -62,10 +66,22 @@ def run(args: argparse.Namespace) -> int:
     from training.classifier import train
 
     feedback = [] if (args.no_feedback or args.shipped) else _load_feedback()
+    what, kwargs_weight = "reviewed", {}
+    if args.shipped and not args.generated_only:
+        from training.classifier import TRAIN_WEIGHT, train_split_feedback
+        from training.docs import TRAIN_DIR
+
+        if not TRAIN_DIR.is_dir():
+            print(f"backoffice train --shipped: the TRAIN split is expected at {TRAIN_DIR} "
+                  "(beside the repository); --generated-only rebuilds without it",
+                  file=sys.stderr)
+            return EXIT_NO_TRAIN
+        feedback, what = train_split_feedback(TRAIN_DIR), "TRAIN"
+        kwargs_weight = {"feedback_weight": TRAIN_WEIGHT}
     out = args.out or (MODEL_DIR if args.shipped else local_model_dir())
-    print(f"training on generated documents + {len(feedback)} reviewed document(s) -> {out}",
+    print(f"training on generated documents + {len(feedback)} {what} document(s) -> {out}",
           file=sys.stderr)
-    kwargs = {"out_dir": out, "feedback": feedback, "seed": args.seed}
+    kwargs = {"out_dir": out, "feedback": feedback, "seed": args.seed, **kwargs_weight}
     if args.n_per_class:
         kwargs["n_per_class"] = args.n_per_class
     try:

@@ -40,3 +40,35 @@ def test_fill_cache_reads_each_document_once_in_worker_processes(tmp_path: Path,
     assert docs.fill_cache(corpus.parent, workers=1, progress=False) == {"cached": 2}
     got = list(docs.labelled_docs(corpus.parent, read_missing=False))
     assert sorted(ld.doc.filename for ld in got) == ["cv0.txt", "cv1.txt"]
+
+
+def test_the_train_split_feeds_the_classifier_as_it_reads_documents(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    from classifiers import model_input
+    from training.classifier import train_split_feedback
+
+    corpus = tmp_path / "train" / "resumes_dotin"
+    corpus.mkdir(parents=True)
+    (corpus / "cv.txt").write_text("Zorblat Quint\nzq@example.org\nWidget Engineer\n",
+                                   encoding="utf-8")
+    (corpus / "cv.truth.json").write_text(json.dumps(
+        {"doc_type": "hr", "subtype": "resume", "fields": {}}))
+    (corpus / "odd.txt").write_text("x\n", encoding="utf-8")  # a type the model lacks
+    (corpus / "odd.truth.json").write_text(json.dumps({"doc_type": "memo", "fields": {}}))
+    monkeypatch.setattr(docs, "CACHE_DIR", tmp_path / "cache")
+    got = train_split_feedback(corpus.parent)
+    [(text, doc_type, subtype)] = got
+    assert (doc_type, subtype) == ("hr", "resume") and "Widget Engineer" in text
+    cached = next(docs.labelled_docs(corpus.parent, read_missing=False))
+    assert text == model_input(cached.doc)[0]
+
+
+def test_rebuilding_the_shipped_classifier_without_the_train_split_says_where_it_belongs(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    from api.cli import main
+
+    monkeypatch.setattr(docs, "TRAIN_DIR", tmp_path / "absent")
+    assert main(["train", "--shipped", "--out", str(tmp_path / "model")]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "absent") in err and "--generated-only" in err
+    assert not (tmp_path / "model").exists()
