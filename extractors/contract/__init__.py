@@ -312,8 +312,7 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
     ft = FlatText.of(doc)
     flat = ft.flat
     head_text = "\n".join(p.text for p in doc.pages[:_HEAD_PAGES])
-    head_len = len(FlatText.of(doc, max_pages=_HEAD_PAGES).flat) if len(doc.pages) > _HEAD_PAGES \
-        else len(flat)
+    head_len = ft.prefix_len(_HEAD_PAGES)
     out: dict[str, Field] = {}
     evidence: dict[str, dict[str, float]] = {}
     cands: dict[str, list[F.Hit]] = {}

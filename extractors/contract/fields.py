@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extractors.contract.dates import DATE_RE, find_dates, in_filing_footer, parse_date
+from extractors.contract.dates import date_matches, find_dates, in_filing_footer, parse_date
 from extractors.contract.durations import DURATION_RE, normalize_duration
 from extractors.contract.places import ADJ_RE, PLACE_RE, canonical_place
 
@@ -325,7 +325,7 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
             agreement.append(Hit(flat[a:b], iso, a, b, "date.first_page"))
             break
     # effective/expiration phrases anywhere (term clauses are often in the middle)
-    for m in DATE_RE.finditer(flat):
+    for m in date_matches(flat):
         a, b = m.span()
         if in_filing_footer(flat, a):
             continue
