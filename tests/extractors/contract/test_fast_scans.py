@@ -1,7 +1,8 @@
 """The contract scans' shortcuts give exactly what the plain scans give.
 
 `date_matches` tries DATE_RE only where a date can open; `FlatText.of` copies whole
-stretches of indexes; `FlatText.prefix_len` reads the head's flat length off the full one.
+stretches of indexes; `FlatText.prefix_len` reads the head's flat length off the full one; a `LeadPattern` tries
+its regex only where its lead opens, in a folded copy of the text.
 Each is compared here with the plain computation it replaces, on strings built to hit the
 edges (month words with a period, runs of mixed whitespace, windows cut mid-date,
 case-folded letters, non-ASCII digits).
@@ -12,7 +13,11 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
+from extractors.contract import fields as F
 from extractors.contract.dates import DATE_RE, date_matches, find_dates
+from extractors.contract.scan import LeadPattern, folded
 from extractors.contract.text import FlatText
 from ingest.types import IngestedDocument, Page
 
@@ -79,3 +84,38 @@ def test_flat_text_and_head_length() -> None:
         for n in range(0, 7):
             head = _plain_flat("\f".join(texts[:n]))[0] if len(texts) > n else flat
             assert ft.prefix_len(n) == len(head), (texts, n)
+
+
+_LAW_PIECES = ["governed by", "GOVERNED BY", "Governed", "the laws of", "LAWS OF", "Delaware",
+               "New York", "State of ", "construed", "\u017fubject to", "\u212aansas", "subject",
+               " ", ", ", ". ", "; ", "in accordance with", "Governing Law", "\u0130n",
+               "\u00e9", "\u2019", "\u0663", "\u00a0", "-", "applicable law", "shall govern",
+               "entered into", "made in", "x", "law"]
+
+
+def test_lead_patterns_are_their_regexes() -> None:
+    rng = random.Random(11)
+    patterns = [F._LAW_GOVERNED, F._LAW_SHALL_GOVERN, F._LAW_ADJ, F._LAW_HEADING,
+                F._LAW_THEREOF]
+    for _ in range(4000):
+        text = "".join(rng.choice(_LAW_PIECES) for _ in range(rng.randrange(1, 14)))
+        a = rng.randrange(len(text) + 1)
+        b = rng.randrange(a, len(text) + 1)
+        for p in patterns:
+            want = [(m.span(), m.groupdict()) for m in p.regex.finditer(text, a, b)]
+            assert [(m.span(), m.groupdict()) for m in p.finditer(text, a, b)] == want, text
+            want = [(m.span(), m.groupdict()) for m in p.regex.finditer(text)]
+            assert [(m.span(), m.groupdict()) for m in p.finditer(text)] == want, text
+
+
+def test_folding_keeps_length_and_classes() -> None:
+    text = "\u017fEPT \u212a \u0130x \u00e9t\u00e9 \u0663 \u00a0\u2019 A.B"
+    got = folded(text)
+    assert len(got) == len(text)
+    assert got == "sept k ix _t_ 0  ? a.b"
+
+
+def test_lead_must_be_lower_case() -> None:
+    with pytest.raises(ValueError):
+        LeadPattern.compile(r"\bGoverning", "x")
+    assert LeadPattern.compile(r"\b(?P<n>one)", r"\s+x").regex.flags & re.IGNORECASE
