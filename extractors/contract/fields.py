@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.contract.dates import date_matches, find_dates, in_filing_footer, parse_date
 from extractors.contract.durations import DURATION_RE, normalize_duration
@@ -369,6 +370,15 @@ def sentences(flat: str) -> Iterable[tuple[int, str]]:
     yield pos, flat[pos:]
 
 
+@lru_cache(maxsize=4096)
+def sentence_durations(sent: str) -> tuple[re.Match[str], ...]:
+    """DURATION_RE's matches in one sentence, found once: the term, renewal and notice
+    finders and the duration window (`extractors.contract._duration_window`) read the same
+    sentences. No match reaches across a sentence break (a duration cannot hold "." or ";"
+    followed by a space), so a text's matches are its sentences' matches, shifted."""
+    return tuple(DURATION_RE.finditer(sent))
+
+
 _TERM_AGREEMENT = re.compile(
     r"(?:\bterm\s+of\s+(?:this|the)\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease|License)|"
     r"\binitial\s+(?:term|period)|\bthis\s+(?:[A-Z][\w-]*\s+){0,3}(?:Agreement|Contract|Lease)\b[^.]{0,80}?\b(?:shall|will)\s+(?:continue|remain|be\s+in|"
@@ -548,7 +558,7 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
             r"year|month|day|week|yrs", sent, re.I
         ):
             continue
-        for m in DURATION_RE.finditer(sent):
+        for m in sentence_durations(sent):
             norm = normalize_duration(m.group(0))
             if not norm:
                 continue
@@ -696,7 +706,7 @@ def duration_mentions(flat: str) -> dict[str, list[Hit]]:
         cued = [k for k, rx in _BROAD_CUES.items() if rx.search(sent)]
         if not cued:
             continue
-        for m in DURATION_RE.finditer(sent):
+        for m in sentence_durations(sent):
             norm = normalize_duration(m.group(0))
             if norm:
                 for k in cued:

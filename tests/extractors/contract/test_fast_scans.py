@@ -119,3 +119,18 @@ def test_lead_must_be_lower_case() -> None:
     with pytest.raises(ValueError):
         LeadPattern.compile(r"\bGoverning", "x")
     assert LeadPattern.compile(r"\b(?P<n>one)", r"\s+x").regex.flags & re.IGNORECASE
+
+
+_DURATION_PIECES = ["5 yrs.", " ", "  ", ". ", "; ", "two", "Three", "years", "year", "(2)",
+                    "months", "mos.", "1.5", "one-year", "-", "A", "a", "day's", "thirty",
+                    "\u2019s", "ninety (90) days", "Term", "(", ")", "x", "1", ".", ";", "\n"]
+
+
+def test_durations_sentence_by_sentence_are_the_texts() -> None:
+    rng = random.Random(13)
+    for _ in range(20000):
+        text = "".join(rng.choice(_DURATION_PIECES) for _ in range(rng.randrange(1, 16)))
+        want = [(m.span(), m.groupdict()) for m in F.DURATION_RE.finditer(text)]
+        got = [((base + m.start(), base + m.end()), m.groupdict())
+               for base, sent in F.sentences(text) for m in F.sentence_durations(sent)]
+        assert got == want, text
