@@ -16,6 +16,7 @@ import re
 import pytest
 
 from extractors.contract import fields as F
+from extractors.contract import ranker
 from extractors.contract.dates import DATE_RE, date_matches, find_dates
 from extractors.contract.scan import LeadPattern, folded
 from extractors.contract.text import FlatText
@@ -134,3 +135,10 @@ def test_durations_sentence_by_sentence_are_the_texts() -> None:
         got = [((base + m.start(), base + m.end()), m.groupdict())
                for base, sent in F.sentences(text) for m in F.sentence_durations(sent)]
         assert got == want, text
+
+
+def test_cached_cues_are_the_searches() -> None:
+    texts = ["This Agreement is effective as of", "dated the date of", "", "EXPIRES on",
+             "made and entered into", "terminate upon the expiration of the Term"]
+    for text in texts * 2:
+        assert ranker._cues_in(text) == {n for n, rx in ranker.CUES.items() if rx.search(text)}
