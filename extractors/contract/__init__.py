@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from extractors.contract import calibration, consistency, party_ranker, ranker, title_ranker
 from extractors.contract import fields as F
 from extractors.contract.dates import find_dates
-from extractors.contract.durations import DURATION_RE, normalize_duration
+from extractors.contract.durations import normalize_duration
 from extractors.contract.parties import preamble_parties, signature_parties
 from extractors.contract.text import FlatText
 from extractors.types import Field
@@ -257,12 +257,15 @@ def _duration_window(flat: str, taken: set[tuple[int, int]]) -> list[F.Hit]:
     """Every duration in years or months that no term finder took: the ranker, reading the
     words around it, decides whether it is how long the agreement (or its obligations) run."""
     hits = []
-    for m in DURATION_RE.finditer(flat):
-        if m.span() in taken:
-            continue
-        norm = normalize_duration(m.group(0))
-        if norm and norm.endswith(("_years", "_months")) and ranker.duration_days(norm) <= _MAX_TERM_DAYS:
-            hits.append(F.Hit(m.group(0), norm, m.start(), m.end(), "term.window"))
+    for base, sent in F.sentences(flat):  # DURATION_RE's matches in flat, sentence by sentence
+        for m in F.sentence_durations(sent):
+            span = (base + m.start(), base + m.end())
+            if span in taken:
+                continue
+            norm = normalize_duration(m.group(0))
+            if norm and norm.endswith(("_years", "_months")) and \
+                    ranker.duration_days(norm) <= _MAX_TERM_DAYS:
+                hits.append(F.Hit(m.group(0), norm, *span, "term.window"))
     return hits
 
 
@@ -312,8 +315,7 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
     ft = FlatText.of(doc)
     flat = ft.flat
     head_text = "\n".join(p.text for p in doc.pages[:_HEAD_PAGES])
-    head_len = len(FlatText.of(doc, max_pages=_HEAD_PAGES).flat) if len(doc.pages) > _HEAD_PAGES \
-        else len(flat)
+    head_len = ft.prefix_len(_HEAD_PAGES)
     out: dict[str, Field] = {}
     evidence: dict[str, dict[str, float]] = {}
     cands: dict[str, list[F.Hit]] = {}

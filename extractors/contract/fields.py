@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from extractors.contract.dates import DATE_RE, find_dates, in_filing_footer, parse_date
+from extractors.contract.dates import date_matches, find_dates, in_filing_footer, parse_date
 from extractors.contract.durations import DURATION_RE, normalize_duration
 from extractors.contract.places import ADJ_RE, PLACE_RE, canonical_place
+from extractors.contract.scan import LeadPattern
 
 
 @dataclass(slots=True)
@@ -119,41 +121,38 @@ _NOT_GOVERNING = re.compile(
 # decisions of", and "laws State of" with its "of the" left out
 _LAWS_OF = (r"(?:(?:and\s+(?:decisions|regulations|statutes|rules|judicial\s+decisions)\s+)?"
             r"(?:in\s+force\s+in\s+|of\s+|in\s+)|(?=State\s+of\s))")
-_LAW_GOVERNED = re.compile(
+_LAW_GOVERNED = LeadPattern.compile(
     r"(?:govern(?:ed|s)?|constru(?:ed|e)|interpret(?:ed)?|enforc(?:ed|e)|determin(?:ed|e)|"
-    r"controlled|subject\s+to|in\s+accordance\s+with|pursuant\s+to|applicable\s+law)"
+    r"controlled|subject\s+to|in\s+accordance\s+with|pursuant\s+to|applicable\s+law)",
     r"[^.;]{0,220}?\blaws?\s+" + _LAWS_OF + r"(?:the\s+)?"
     r"(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<place>" + PLACE_RE + r")\b",
-    re.IGNORECASE,
 )
-_LAW_SHALL_GOVERN = re.compile(
-    r"\blaws?\s+" + _LAWS_OF + r"(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<place>"
+_LAW_SHALL_GOVERN = LeadPattern.compile(
+    r"\blaws?\s+", _LAWS_OF + r"(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<place>"
     + PLACE_RE
     # a parenthetical may stand between the place and the verb ("(excluding its conflict
     # of laws rules)")
     + r")\b\s*(?:\([^()]{0,200}\))?[^.;]{0,60}?\b(?:shall|will|to)\s+(?:govern|apply|control)",
-    re.IGNORECASE,
 )
-_LAW_ADJ = re.compile(
-    r"\b(?:governed\s+by|subject\s+to|construed\s+(?:in\s+accordance\s+with|under))\s+"
+_LAW_ADJ = LeadPattern.compile(
+    r"\b(?:governed\s+by|subject\s+to|construed\s+(?:in\s+accordance\s+with|under))\s+",
     r"(?:the\s+)?(?:substantive\s+|internal\s+)?(?P<place>" + ADJ_RE + r")\s+law\b",
-    re.IGNORECASE,
 )
-_LAW_HEADING = re.compile(
-    r"\b(?:Governing|Applicable|Choice\s+of)\s+Laws?\b[^.]{0,300}?\b(?P<place>" + PLACE_RE + r")\b",
-    re.IGNORECASE,
+_LAW_HEADING = LeadPattern.compile(  # the lead in lower case: the same under IGNORECASE
+    r"\b(?:governing|applicable|choice\s+of)\s+laws?\b",
+    r"[^.]{0,300}?\b(?P<place>" + PLACE_RE + r")\b",
 )
 
 
 # the place named first and the law referred back to it: "This Agreement has been made in
 # the State of California and shall be governed by ... the laws thereof", "accepted ... in
 # the State of Nevada and shall be governed by the laws of such State"
-_LAW_THEREOF = re.compile(
-    r"\b(?:made|entered\s+into|executed|accepted|performed|delivered)\b[^.;]{0,80}?\b(?:in|under)"
+_LAW_THEREOF = LeadPattern.compile(
+    r"\b(?:made|entered\s+into|executed|accepted|performed|delivered)\b",
+    r"[^.;]{0,80}?\b(?:in|under)"
     r"\s+(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<place>"
     + PLACE_RE + r")\b[^.;]{0,120}?\bgovern\w*[^.;]{0,120}?\blaws?\s+(?:thereof|of\s+(?:such|said|"
     r"that)\s+(?:state|commonwealth|province|jurisdiction|country))\b",
-    re.IGNORECASE,
 )
 
 
@@ -325,7 +324,7 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
             agreement.append(Hit(flat[a:b], iso, a, b, "date.first_page"))
             break
     # effective/expiration phrases anywhere (term clauses are often in the middle)
-    for m in DATE_RE.finditer(flat):
+    for m in date_matches(flat):
         a, b = m.span()
         if in_filing_footer(flat, a):
             continue
@@ -369,6 +368,15 @@ def sentences(flat: str) -> Iterable[tuple[int, str]]:
         yield pos, flat[pos : m.start()]
         pos = m.end()
     yield pos, flat[pos:]
+
+
+@lru_cache(maxsize=4096)
+def sentence_durations(sent: str) -> tuple[re.Match[str], ...]:
+    """DURATION_RE's matches in one sentence, found once: the term, renewal and notice
+    finders and the duration window (`extractors.contract._duration_window`) read the same
+    sentences. No match reaches across a sentence break (a duration cannot hold "." or ";"
+    followed by a space), so a text's matches are its sentences' matches, shifted."""
+    return tuple(DURATION_RE.finditer(sent))
 
 
 _TERM_AGREEMENT = re.compile(
@@ -550,7 +558,7 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
             r"year|month|day|week|yrs", sent, re.I
         ):
             continue
-        for m in DURATION_RE.finditer(sent):
+        for m in sentence_durations(sent):
             norm = normalize_duration(m.group(0))
             if not norm:
                 continue
@@ -698,7 +706,7 @@ def duration_mentions(flat: str) -> dict[str, list[Hit]]:
         cued = [k for k, rx in _BROAD_CUES.items() if rx.search(sent)]
         if not cued:
             continue
-        for m in DURATION_RE.finditer(sent):
+        for m in sentence_durations(sent):
             norm = normalize_duration(m.group(0))
             if norm:
                 for k in cued:

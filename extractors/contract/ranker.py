@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -290,10 +291,11 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
     for h in c.hits[:6]:
         before = ctx.flat[max(0, h.start - WINDOW): h.start]
         after = ctx.flat[h.end: h.end + WINDOW // 2]
-        for name, rx in CUES.items():
-            if rx.search(before):
+        in_before, in_after = _cues_in(before), _cues_in(after)
+        for name in CUES:
+            if name in in_before:
                 f[f"b:{name}"] = f.get(f"b:{name}", 0.0) + 1.0
-            if rx.search(after):
+            if name in in_after:
                 f[f"a:{name}"] = f.get(f"a:{name}", 0.0) + 1.0
     if c.field in LOCAL_FIELDS:
         f.update(_local_features(c, ctx.flat))
@@ -353,6 +355,14 @@ def _sentence(flat: str, start: int, end: int) -> str:
     return flat[a: m.start() if m else min(len(flat), end + SENT_REACH)]
 
 
+@lru_cache(maxsize=16384)
+def _cues_in(text: str) -> frozenset[str]:
+    """The `CUES` found in `text`. Cached: the same mention's windows and sentence are read
+    for every field that has it as a candidate (a date is an agreement, effective and
+    expiration date candidate at once)."""
+    return frozenset(name for name, rx in CUES.items() if rx.search(text))
+
+
 def _local_features(c: Candidate, flat: str) -> dict[str, float]:
     """The words right before and after each mention and the cue words of its sentence
     (present in any of the first mentions), and the words immediately beside the first."""
@@ -367,8 +377,9 @@ def _local_features(c: Candidate, flat: str) -> dict[str, float]:
             if rx.search(after):
                 f[f"out:{name}"] = 1.0
         sent = _sentence(flat, h.start, h.end)
-        for name, rx in CUES.items():
-            if rx.search(sent):
+        in_sent = _cues_in(sent)
+        for name in CUES:  # in the table's order, as the features have always been added
+            if name in in_sent:
                 f[f"s:{name}"] = 1.0
         f["sent_len"] = max(f.get("sent_len", 0.0), math.log1p(len(sent)))
     first = c.first

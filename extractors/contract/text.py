@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ingest.types import BBox, IngestedDocument
 
 _WS = re.compile(r"\s+")
+_WS_RUN = re.compile(r"\s\s+")
 
 
 @dataclass
@@ -34,19 +35,23 @@ class FlatText:
             starts.append(pos)
             pos += len(p.text) + 1  # "\f" separator
         text = "\f".join(p.text for p in pages)
-        out: list[str] = []
+        # a flat char maps to its own index, a collapsed run to where the run starts: only
+        # runs of two or more drop indexes, so whole stretches between them are copied at once
         orig: list[int] = []
         last = 0
-        for m in _WS.finditer(text):
-            seg = text[last : m.start()]
-            out.append(seg)
-            orig.extend(range(last, m.start()))
-            out.append(" ")
-            orig.append(m.start())
+        for m in _WS_RUN.finditer(text):
+            orig.extend(range(last, m.start() + 1))
             last = m.end()
-        out.append(text[last:])
         orig.extend(range(last, len(text)))
-        return cls(doc=doc, flat="".join(out), orig=orig, page_starts=starts)
+        return cls(doc=doc, flat=_WS.sub(" ", text), orig=orig, page_starts=starts)
+
+    def prefix_len(self, n_pages: int) -> int:
+        """Length of the flat text of the first `n_pages` pages alone (`of(doc, n_pages)`),
+        without flattening them again: the flat chars that come from before the separator
+        after page `n_pages` (a run across it is one char in both)."""
+        if n_pages >= len(self.page_starts):
+            return len(self.flat)
+        return bisect.bisect_left(self.orig, self.page_starts[n_pages] - 1)
 
     def to_orig(self, i: int) -> int:
         if not self.orig:
