@@ -314,11 +314,13 @@ def model_version(config: dict, fz: Featurizer, doctype: LinearModel,
     return f"{config.get('generator', 'g0')}-{h.hexdigest()[:12]}"
 
 
-def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
+def save_bundle(bundle: Bundle, out_dir: Path, feedback_source: str = "reviewer labels") -> Path:
+    """Write the model, its manifest (`feedback_source` names what the labelled documents
+    beside the generated ones were) and its metrics."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "classifier.joblib"
     manifest = {"trained_on": "generated documents (training.generators) plus "
-                              f"{bundle.config.get('n_feedback', 0)} reviewer labels",
+                              f"{bundle.config.get('n_feedback', 0)} {feedback_source}",
                 "train_sha256": data_sha256(bundle.config),
                 "rebuild": REBUILD + (" --shipped" if out_dir.resolve() ==
                                       classifiers.MODEL_DIR.resolve() else "")}
@@ -355,14 +357,15 @@ def train_split_feedback(root: Path = TRAIN_DIR) -> list[tuple[str, str, str | N
 
 
 def train(out_dir: Path | None = None, feedback=(), seed: int = 0,
-          n_per_class: int | None = None, feedback_weight: float = FEEDBACK_WEIGHT) -> dict:
+          n_per_class: int | None = None, feedback_weight: float = FEEDBACK_WEIGHT,
+          feedback_source: str = "reviewer labels") -> dict:
     """Rebuild the model from generated documents plus reviewer feedback
     `(text, doc_type, subtype)` (weighted higher). Saves to `out_dir` (default: the shipped
     model dir) and returns metrics. A model already loaded in this process is reloaded."""
     bundle = train_bundle(list(feedback), seed=seed, n_per_class=n_per_class,
                           feedback_weight=feedback_weight)
     out = Path(out_dir) if out_dir else classifiers.MODEL_DIR
-    path = save_bundle(bundle, out)
+    path = save_bundle(bundle, out, feedback_source)
     classifiers.reload_if_loaded()  # a loaded model follows whatever now takes precedence
     return {**bundle.metrics, **bundle.timings, "path": str(path),
             "size_bytes": path.stat().st_size}

@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_NO_TRAIN
         feedback, what = train_split_feedback(TRAIN_DIR), "TRAIN"
-        kwargs_weight = {"feedback_weight": TRAIN_WEIGHT}
+        kwargs_weight = {"feedback_weight": TRAIN_WEIGHT,
+                         "feedback_source": "TRAIN documents (../shared/train)"}
     out = args.out or (MODEL_DIR if args.shipped else local_model_dir())
     print(f"training on generated documents + {len(feedback)} {what} document(s) -> {out}",
           file=sys.stderr)
