@@ -49,7 +49,7 @@ from classifiers.model import (
 )
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 from modelfile import data_sha256, save_checked
-from training.docs import TRAIN_DIR
+from training.docs import TRAIN_DIR, labelled_docs
 from training.generators import GENERATOR_VERSION, generate
 from training.generators.common import _CONFUSIONS
 
@@ -346,8 +346,6 @@ def train_split_feedback(root: Path = TRAIN_DIR) -> list[tuple[str, str, str | N
     held out, `python -m training.classifier_cv`) the type was wrong on 6 of 870 held-out
     documents with generated documents alone and on 3 with the other folds' TRAIN documents
     added; cuad subtypes 273 -> 318 of 363 right, kleister 180 -> 197 of 197."""
-    from training.docs import labelled_docs
-
     out = []
     for d in labelled_docs(root):
         doc_type = d.truth.get("doc_type")

@@ -95,15 +95,25 @@ def read_cached(path: Path) -> tuple[IngestedDocument, str | None]:
     return doc, subtype
 
 
-def labelled_docs(root: Path = TRAIN_DIR, sources: list[str] | None = None,
-                  read_missing: bool = True) -> Iterator[LabelledDoc]:
-    """TRAIN documents of `sources` with their pages, from the cache or read now."""
+def require_split(root: Path) -> None:
+    """Raise FileNotFoundError, saying where it belongs, when the TRAIN split is absent."""
     if not root.is_dir():
         raise FileNotFoundError(f"{root} not found: the TRAIN split is expected at "
                                 "../shared/train beside the repository")
+
+
+def cache_path(path: Path) -> Path:
+    """Where the reading of the document at `path` is cached (by its content hash)."""
+    return CACHE_DIR / f"{sha256_bytes(path.read_bytes())}.pkl"
+
+
+def labelled_docs(root: Path = TRAIN_DIR, sources: list[str] | None = None,
+                  read_missing: bool = True) -> Iterator[LabelledDoc]:
+    """TRAIN documents of `sources` with their pages, from the cache or read now."""
+    require_split(root)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for cd in find_documents(root, sources):
-        cached = CACHE_DIR / f"{sha256_bytes(cd.path.read_bytes())}.pkl"
+        cached = cache_path(cd.path)
         if cached.exists():
             doc, subtype = read_cached(cached)
         elif read_missing:
@@ -140,7 +150,7 @@ def filer_key(source: str, path: Path, fields: Mapping[str, Any]) -> str:
 
 def _fill_one(path: Path) -> str:
     """Read one document into the cache (a worker process); returns what happened."""
-    cached = CACHE_DIR / f"{sha256_bytes(path.read_bytes())}.pkl"
+    cached = cache_path(path)
     if cached.exists():
         return "cached"
     _write(cached, _read_and_classify(path))
@@ -153,14 +163,12 @@ def fill_cache(root: Path = TRAIN_DIR, sources: list[str] | None = None, workers
 
     The trainers read missing documents one by one; on a fresh checkout (or a new machine)
     this fills the cache first with all cores busy: the OCR of 152 receipt photos is most
-    of the time. Each worker uses one intra-op thread, so workers x threads = cores."""
+    of the time. `main` gives each worker one intra-op thread, so workers x threads = cores."""
     import multiprocessing
 
     from tqdm import tqdm
 
-    if not root.is_dir():
-        raise FileNotFoundError(f"{root} not found: the TRAIN split is expected at "
-                                "../shared/train beside the repository")
+    require_split(root)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     paths = [cd.path for cd in find_documents(root, sources)]
     counts: dict[str, int] = {}

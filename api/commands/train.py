@@ -69,11 +69,12 @@ def run(args: argparse.Namespace) -> int:
     what, kwargs_weight = "reviewed", {}
     if args.shipped and not args.generated_only:
         from training.classifier import TRAIN_WEIGHT, train_split_feedback
-        from training.docs import TRAIN_DIR
+        from training.docs import TRAIN_DIR, require_split
 
-        if not TRAIN_DIR.is_dir():
-            print(f"backoffice train --shipped: the TRAIN split is expected at {TRAIN_DIR} "
-                  "(beside the repository); --generated-only rebuilds without it",
+        try:
+            require_split(TRAIN_DIR)
+        except FileNotFoundError as exc:
+            print(f"backoffice train --shipped: {exc}; --generated-only rebuilds without it",
                   file=sys.stderr)
             return EXIT_NO_TRAIN
         feedback, what = train_split_feedback(TRAIN_DIR), "TRAIN"
