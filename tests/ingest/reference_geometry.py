@@ -82,7 +82,8 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
         for i in range(n):
             cp = raw.FPDFText_GetUnicode(tp.raw, i)
             ch = chr(cp) if 0 < cp < 0x110000 else "\ufffd"
-            if ch.isspace() or cp == 0 or ch in "\u00ad\ufffe":
+            # U+0002: the hyphen pdfium adds at a line break (U+FFFE in its text)
+            if ch.isspace() or cp == 0 or ch in "\u00ad\ufffe\x02":
                 flush()
                 continue
             if _junk_char(ch):

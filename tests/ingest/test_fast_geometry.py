@@ -114,6 +114,44 @@ def test_text_layer_counts_junk_and_breaks_like_before() -> None:
     assert new[2] >= 1  # junk: the replacement or private-use character
 
 
+def _hyphen_page(nul_chars: bool) -> bytes:
+    """A line that ends in a hyphen (pdfium marks the break), with or without characters
+    pdfium reads as U+0000 (which its whole-page text leaves out)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    try:
+        pdfmetrics.registerFont(TTFont("DejaVu", "DejaVuSans.ttf"))
+    except Exception:  # noqa: BLE001 - reportlab raises its own TTFError and others
+        pytest.skip("DejaVuSans.ttf not installed: cannot embed non-Latin-1 characters")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("DejaVu", 11)
+    extra = " \U0001D400\U0001D401" if nul_chars else ""
+    c.drawString(72, 700, f"Terms of the{extra} agreement between the parties, inter-")
+    c.drawString(72, 686, "national shipping included and paid by the buyer")
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("nul_chars", [False, True])
+def test_a_line_break_hyphen_ends_a_word_and_is_not_junk(nul_chars: bool) -> None:
+    """The whole-page text (one call) and the per-character fallback (taken where the
+    page has characters the whole-page text leaves out) agree with the reference, and
+    the hyphen pdfium adds at a line break is a break, not a junk character."""
+    pdf = pdfium.PdfDocument(_hyphen_page(nul_chars))
+    page = pdf[0]
+    try:
+        new, old = text_layer_words(page), ref.text_layer_words(page)
+    finally:
+        page.close()
+        pdf.close()
+    assert _summary(new) == _summary(old)
+    assert "inter" in [w.text for w in new[0]]  # pdfium reads the "-" as the break mark
+    assert new[2] == 0
+
+
 def _word(x0: float, y0: float, w: float, h: float, i: int) -> Word:
     return Word(text=f"w{i}", bbox=(x0, y0, x0 + w, y0 + h))
 
@@ -150,3 +188,49 @@ def test_group_lines_matches_on_a_dense_page() -> None:
     new = [[id(w) for w in line] for line in group_lines(words)]
     old = [[id(w) for w in line] for line in ref.group_lines(words)]
     assert new == old and len(new) >= 55
+
+
+def _pdf_with_images() -> bytes:
+    """Images on the page, inside a form XObject and inside a form inside a form."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    img = ImageReader(Image.new("RGB", (40, 20), "gray"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawImage(img, 50, 600, 200, 100)
+    c.beginForm("inner")
+    c.drawImage(img, 10, 10, 80, 40)
+    c.endForm()
+    c.beginForm("outer")
+    c.drawImage(img, 300, 300, 120, 60)
+    c.doForm("inner")
+    c.endForm()
+    c.doForm("outer")
+    c.saveState()
+    c.translate(200, 100)
+    c.doForm("inner")
+    c.restoreState()
+    c.drawString(72, 760, "text beside the pictures")
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 4])
+def test_image_boxes_match_pypdfium2s_object_walk(depth: int) -> None:
+    import pypdfium2.raw as raw
+
+    from ingest.readers.pdf import _image_boxes
+
+    pdf = pdfium.PdfDocument(_pdf_with_images())
+    page = pdf[0]
+    try:
+        want = [tuple(float(v) for v in o.get_bounds())
+                for o in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=depth)]
+        got = _image_boxes(page, max_depth=depth)
+    finally:
+        page.close()
+        pdf.close()
+    assert got == want
+    assert len(want) == {1: 1, 2: 3, 3: 4, 4: 4}[depth]
