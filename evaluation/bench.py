@@ -555,17 +555,19 @@ def _best(rows: Sequence[BenchRow], input_set: str) -> BenchRow | None:
     return max(runs, key=lambda r: r.workers) if runs else None
 
 
-def limit_rows(rows: Sequence[BenchRow], *, pdfium: tuple[float, float, int] | None = None,
+def limit_rows(rows: Sequence[BenchRow], *, digital: str = "born-digital",
+               pdfium: tuple[float, float, int] | None = None,
                tesseract_s: float | None = None, ocrmypdf_s: float | None = None,
                ocrmypdf_missing: bool = False, startup_s: float | None = None,
                python_s: float | None = None,
                startup_existing_s: float | None = None) -> list[LimitRow]:
-    """Our pace from `rows` next to the library limits measured in the same run."""
+    """Our pace from `rows` next to the library limits measured in the same run (pdfium's
+    next to the input set named `digital`)."""
     out: list[LimitRow] = []
-    digital = _best(rows, "born-digital")
-    if digital is not None and pdfium is not None:
-        ours = digital.pages_per_s
-        name = f"born-digital pages/s ({digital.workers} workers)"
+    best = _best(rows, digital)
+    if best is not None and pdfium is not None:
+        ours = best.pages_per_s
+        name = f"{digital} pages/s ({best.workers} workers)"
         out.append(LimitRow(name, ours, "pdfium text only", pdfium[0]))
         out.append(LimitRow(name, ours, "pdfium text + char boxes", pdfium[1]))
     scanned = _best(rows, "scanned")

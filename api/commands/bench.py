@@ -90,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
                 rows.append(run_config(name, paths, w, search=not args.no_search,
                                        isolate=not args.in_process))
 
-        limits = [] if args.no_limits else _limits(rows, dict(sets), Path(tmp))
+        # a --docs folder of PDFs is compared with pdfium as the born-digital set is
+        digital = sets[0][0] if args.docs is not None else "born-digital"
+        limits = [] if args.no_limits else _limits(rows, dict(sets), Path(tmp), digital)
 
     table = render_table(rows)
     sys.stdout.write(table)
@@ -125,8 +127,10 @@ def _receipts(args: argparse.Namespace, folder: Path) -> list[Path]:
     return make_receipt_photos(folder, args.receipts)
 
 
-def _limits(rows: list[Any], sets: dict[str, list[Path]], tmp: Path) -> list[Any]:
-    """The libraries alone on the same inputs, and the one-file start-up, in this run."""
+def _limits(rows: list[Any], sets: dict[str, list[Path]], tmp: Path,
+            digital: str = "born-digital") -> list[Any]:
+    """The libraries alone on the same inputs, and the one-file start-up, in this run;
+    pdfium alone on the PDFs of the set named `digital`."""
     from evaluation.bench import (
         limit_rows,
         ocrmypdf_pace,
@@ -137,7 +141,8 @@ def _limits(rows: list[Any], sets: dict[str, list[Path]], tmp: Path) -> list[Any
     )
 
     print("measuring the libraries alone ...", file=sys.stderr)
-    pdfium = pdfium_pace(sets["born-digital"]) if sets.get("born-digital") else None
+    pdfs = [p for p in sets.get(digital, []) if p.suffix.lower() == ".pdf"]
+    pdfium = pdfium_pace(pdfs) if pdfs else None
     tesseract_s = ocrmypdf_s = None
     missing = False
     if sets.get("scanned"):
@@ -150,7 +155,8 @@ def _limits(rows: list[Any], sets: dict[str, list[Path]], tmp: Path) -> list[Any
     startup = startup_seconds(command, text)
     startup_existing = startup_seconds(command, text, existing=True)
     python = startup_seconds([sys.executable, "-c", "pass", "--"], text)
-    return limit_rows(rows, pdfium=pdfium, tesseract_s=tesseract_s, ocrmypdf_s=ocrmypdf_s,
+    return limit_rows(rows, digital=digital, pdfium=pdfium, tesseract_s=tesseract_s,
+                      ocrmypdf_s=ocrmypdf_s,
                       ocrmypdf_missing=missing, startup_s=startup, python_s=python,
                       startup_existing_s=startup_existing)
 

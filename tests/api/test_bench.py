@@ -185,3 +185,30 @@ def test_startup_is_timed_with_bytecode_written_as_an_installed_program_has_it(
     record = f"import sys; open({str(log)!r}, 'a').write(str(sys.dont_write_bytecode) + chr(10))"
     startup_seconds([sys.executable, "-c", record], text, runs=2, existing=True)
     assert log.read_text().split() == ["False"] * 3
+
+
+def test_limit_rows_compare_pdfium_with_the_named_set() -> None:
+    """`--docs DIR` of PDFs: pdfium's pace stands next to that folder's set."""
+    from evaluation.bench import limit_rows
+
+    row = summarize("contracts", 2, {
+        "wall_s": 4.0, "rss_self_mb": 1.0, "rss_children_mb": 1.0,
+        "results": [{"file": "a", "status": "ok", "error": None, "pages": 200,
+                     "ocr_pages": 0, "timings_ms": {}}]})
+    limits = limit_rows([row], digital="contracts", pdfium=(500.0, 125.0, 200))
+    by = {(r.measure, r.reference): r for r in limits}
+    assert by[("contracts pages/s (2 workers)", "pdfium text + char boxes")].ratio == \
+        pytest.approx(0.4)
+    assert not [r for r in limit_rows([row], pdfium=(500.0, 125.0, 200))
+                if r.reference.startswith("pdfium")]
+
+
+@pytest.mark.slow  # one document, then the libraries alone and the start-up runs
+def test_bench_docs_folder_of_pdfs_gets_the_pdfium_rows(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "contracts"
+    make_born_digital(folder, 1)
+    rc = main(["bench", "--docs", str(folder), "--workers", "1", "--no-search",
+               "--in-process"])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "| contracts pages/s (1 workers) |" in out and "pdfium text + char boxes" in out
