@@ -210,3 +210,29 @@ def test_failed_picture_ocr_leaves_a_readable_text_page(monkeypatch) -> None:
     assert "Invoice number 4711" in doc.pages[0].text
     assert "QUORVANT" not in doc.pages[0].text
     assert doc.metadata["image_ocr_error"] == "ocr_unavailable"
+
+
+def test_a_page_of_rules_and_a_heading_keeps_its_text_layer_without_ocr() -> None:
+    """A schedule's cover page ("SCHEDULE A" between two rules) has almost no text layer
+    and is not blank, but nothing on it is text a recogniser could add: not OCR'd. A page
+    drawing many objects (as text drawn as outlines does) still is."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    from ingest.readers.pdf import read_text_layers
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.line(50, 700, 560, 700)
+    c.drawString(250, 680, "SCHEDULE A")
+    c.line(50, 660, 560, 660)
+    c.showPage()
+    c.drawString(250, 680, "SCHEDULE B")
+    for k in range(80):  # strokes of glyphs drawn as paths
+        x = 60 + (k % 40) * 12
+        c.rect(x, 600 - (k // 40) * 20, 8, 12, fill=1)
+    c.showPage()
+    c.save()
+    layers = read_text_layers(buf.getvalue(), "s.pdf", IngestOptions())
+    assert layers.ocr_indexes == [1]
+    assert layers.pages[0].text == "SCHEDULE A"
