@@ -112,3 +112,21 @@ def test_word_columns_kept_between_batches_give_the_same_values(monkeypatch) -> 
         assert np.array_equal(tagger.decision_function(texts), pipe.decision_function(texts))
     table = next(p for p in tagger.parts if isinstance(p, vectors.NgramTable))
     assert 0 < len(table._columns) <= 25
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 3), (2, 3)])
+def test_word_ngrams_counted_directly_match_scikit_learn(ngrams: tuple[int, int]) -> None:
+    import extractors.clauses.vectors as vectors
+
+    texts = _texts(9, 60)[5:]
+    rng = random.Random(10)
+    y = np.array([[rng.random() < 0.5, "terminate" in t] for t in texts]).astype(int)
+    features = FeatureUnion([("word", TfidfVectorizer(ngram_range=ngrams, sublinear_tf=True)),
+                             ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3)))])
+    pipe = Pipeline([("features", features),
+                     ("clf", OneVsRestClassifier(LogisticRegression(solver="liblinear")))])
+    pipe.fit(texts, y)
+    tagger = CompiledTagger(pipe)
+    assert any(isinstance(p, vectors.WordTable) for p in tagger.parts)
+    more = _texts(11, 40)
+    assert np.array_equal(tagger.decision_function(more), pipe.decision_function(more))
