@@ -10,7 +10,7 @@ each clause type does its own sparse product. Here:
   columns of the last `_WORD_CACHE` words), and the texts' counts are
   (texts x words) @ (words x n-grams);
 - word n-grams are counted straight into one matrix (`WordTable`: the same tokens and
-  n-grams, without scikit-learn's per-document counters and generators: 1.3 -> 0.6 ms a
+  n-grams, without scikit-learn's per-document counters and generators: 1.2-1.5 -> 0.9-1.0 ms a
   TRAIN contract page);
 - the 41 coefficient rows are stacked once per model into one sparse matrix, so all types
   are scored with a single product (`LinearOneVsRest`).
