@@ -2,6 +2,7 @@
 
     python -m training.contract_parties            # CV report + rewrite the shipped model
     python -m training.contract_parties --cv-only
+    python -m training.contract_parties --cv-only --repeats 4   # mean over 4 fold assignments
 
 Every TRAIN contract's party groups (`extractors.contract.party_ranker`) are labelled by the
 evaluation's own rule (token-set similarity >= 90 with a truth party). Out-of-fold scores
@@ -10,6 +11,9 @@ phrase) that maximise list F1 as the evaluation counts it (one-to-one matching);
 figure chooses them on four folds and counts the fifth. The list's confidence is an
 isotonic map of its weakest member's score, fitted and measured on different folds. The grammar's list (`parties`)
 is the baseline; the model ships only when it beats it out of fold by `MIN_GAIN`.
+One fold assignment's F1 moves by a point or more with the assignment alone, so a feature
+change is judged on `--repeats N`: the mean over N assignments (`training.ranking.regrouped`,
+each filer still in one fold); it reports and ships nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,7 @@ from training.ranking import (
     f1,
     fit_scorer,
     fmt,
+    regrouped,
     rows_sha256,
     save_ranker,
 )
@@ -57,6 +63,10 @@ class DocParties:
     rule: list[str]
     flat: str = ""  # kept so a feature change can be re-measured without re-reading
     oof: list[float] = field(default_factory=list)
+    # (tp, fp, fn) per selection of `oof` (`_selection_key`): the threshold search asks for
+    # the same lists hundreds of times; emptied whenever `oof` is set
+    memo: dict[tuple[int, int, int], tuple[int, int, int]] = field(default_factory=dict,
+                                                                   repr=False)
 
 
 def collect(root: Path, read_missing: bool) -> tuple[list[DocParties], str]:
@@ -88,12 +98,29 @@ def picked(d: DocParties, t: Thresholds) -> list[int]:
     return party_ranker.select(d.groups, d.oof, t[0], t[1], t[2]) if d.oof else []
 
 
+def _selection_key(d: DocParties, t: Thresholds) -> tuple[int, int, int]:
+    """How many scores clear each of `select`'s three thresholds: the same key, the same
+    scores over each, so the same list."""
+    low = min(t[0], t[1])
+    return (sum(s >= t[0] for s in d.oof), sum(s >= low for s in d.oof),
+            sum(s >= t[2] for s in d.oof))
+
+
+def doc_counts(d: DocParties, t: Thresholds | None) -> tuple[int, int, int]:
+    """(tp, fp, fn) of one contract's list; t None: the grammar's list."""
+    if t is None:
+        return match_lists("parties", d.truth, d.rule)
+    key = _selection_key(d, t)
+    if key not in d.memo:
+        d.memo[key] = match_lists("parties", d.truth, [d.groups[i].name for i in picked(d, t)])
+    return d.memo[key]
+
+
 def list_counts(docs: list[DocParties], t: Thresholds | None) -> tuple[int, int, int]:
     """(tp, fp, fn) summed as the evaluation counts lists; t None: the grammar's list."""
     tp = fp = fn = 0
     for d in docs:
-        pred = d.rule if t is None else [d.groups[i].name for i in picked(d, t)]
-        a, b, c = match_lists("parties", d.truth, pred)
+        a, b, c = doc_counts(d, t)
         tp, fp, fn = tp + a, fp + b, fn + c
     return tp, fp, fn
 
@@ -132,6 +159,7 @@ def cross_validate(docs: list[DocParties]) -> dict[str, Any]:
             d = docs[i]
             d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
                 if d.rows else []
+            d.memo = {}
     best_t = choose_thresholds(docs)
     # nested: each fold's lists at the thresholds chosen on the other folds' scores, so the
     # figure does not include the luck of choosing three thresholds on the same lists
@@ -179,13 +207,37 @@ def fit_final(docs: list[DocParties], threshold: Thresholds) -> dict[str, Any]:
             "rows_sha256": rows_sha256(vec, rows, labels)}
 
 
+def repeated_cv(docs: list[DocParties], repeats: int) -> dict[str, list[tuple[float, float]]]:
+    """Per source, (F1, nested F1) of `cross_validate` over `repeats` fold assignments
+    (seed 0: the filers' own groups, the single run's figure)."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    for seed in range(repeats):
+        cv = cross_validate(regrouped(docs, seed))
+        line = []
+        for src, st in cv["per_source"].items():
+            out.setdefault(src, []).append((f1(*st["ranker"]), f1(*st["nested"])))
+            line.append(f"{src} F1 {out[src][-1][0]:.3f} nested {out[src][-1][1]:.3f}")
+        print(f"parties fold assignment {seed}: t={cv['threshold']} " + " | ".join(line))
+    for src, runs in out.items():
+        f1s, nested = [r[0] for r in runs], [r[1] for r in runs]
+        print(f"   {src:13s} over {repeats} fold assignments: F1 mean {statistics.mean(f1s):.3f} "
+              f"(min {min(f1s):.3f}, max {max(f1s):.3f}), nested mean "
+              f"{statistics.mean(nested):.3f}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", type=Path, default=TRAIN_DIR)
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--cached-only", action="store_true")
+    ap.add_argument("--repeats", type=int, default=0, metavar="N",
+                    help="report the mean over N fold assignments; ships nothing")
     args = ap.parse_args(argv)
     docs, train_sha = collect(args.train, not args.cached_only)
+    if args.repeats:
+        repeated_cv(docs, args.repeats)
+        return 0
     cv = cross_validate(docs)
     print(f"parties n={len(docs)} t={cv['threshold']} "
           f"ECE {cv['calibration'].get('ece', float('nan')):.3f}")

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -406,7 +406,12 @@ def cv_and_ship(name: str, docs: list[DocCands], train_sha: str, *, source: str,
     return 0
 
 
-def regrouped(docs: list[DocCands], seed: int) -> list[DocCands]:
+# a trainer's per-document dataclass with a `group` and out-of-fold scores `oof`
+# (`DocCands`, `training.contract_parties.DocParties`)
+GroupedDoc = TypeVar("GroupedDoc")
+
+
+def regrouped(docs: list[GroupedDoc], seed: int) -> list[GroupedDoc]:
     """Copies of `docs` whose groups are renamed by a seeded hash, so `GroupKFold` deals the
     same filers into other folds (seed 0: the documents as they are). Each filer stays in
     one fold."""
