@@ -131,10 +131,8 @@ def clean_party_name(name: str) -> str:
     s = re.sub(r"\b(?:referred\s+to|called)\s+(?:herein\s+)?as\b.*$", "", s, flags=re.I)
     s = _strip_parentheticals(s)
     s = re.sub(r"[\"“”]\s*[^\"“”]{0,40}[\"“”]", " ", s)  # defined-term labels "Company"
-    # the first descriptor after the name's own first word: a leading "The"/"A" is part of
-    # the name ("The Foo Company, a Delaware corporation"), not where it ends
-    m = next((d for d in _DESCRIPTOR.finditer(" " + s) if d.start() > 1), None)
-    if m:
+    m = _DESCRIPTOR.search(" " + s)
+    if m and m.start() > 1:
         s = (" " + s)[: m.start()]
     s = s.strip()
     s = re.sub(r"^\s*(?:\(?\d\)|\([a-z]\))\s*", "", s)

@@ -37,9 +37,6 @@ def test_normalize_duration(text, expected):
         ("Clear Harbor Page 1", "Clear Harbor"),
         ("ORBIT LABS, INC. Source: ORBIT LABS, INC., 10-K, 3/1/2019", "ORBIT LABS, INC."),
         ("Page One Media Inc.", "Page One Media Inc."),
-        # a name's own leading article is not the descriptor that ends it
-        ("The Foo Company, a Delaware corporation", "The Foo Company"),
-        ("A Squared Inc., a Nevada corporation with offices at 1 Main St", "A Squared Inc."),
     ],
 )
 def test_clean_party_name(raw, expected):
