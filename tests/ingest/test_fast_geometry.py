@@ -85,8 +85,8 @@ def test_text_layer_words_match_the_per_character_reader(seed: int) -> None:
         pdf.close()
 
 
-def test_text_layer_counts_junk_and_breaks_like_before() -> None:
-    """Private-use and replacement characters are junk and end a word."""
+def _dejavu_pdf(lines: list[tuple[float, str]]) -> bytes:
+    """One page of DejaVu Sans lines (y, text): characters beyond Latin-1 embedded."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -98,55 +98,43 @@ def test_text_layer_counts_junk_and_breaks_like_before() -> None:
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     c.setFont("DejaVu", 11)
-    c.drawString(72, 700, "Total\ufffd42 due\ue001now ok\u00adhere")
-    c.drawString(72, 680, "second line of ordinary words 2024")
+    for y, text in lines:
+        c.drawString(72, y, text)
     c.save()
-    pdf = pdfium.PdfDocument(buf.getvalue())
+    return buf.getvalue()
+
+
+def _read_both(data: bytes) -> tuple[tuple, tuple]:
+    """The first page read by the vectorised reader and by the per-character reference."""
+    pdf = pdfium.PdfDocument(data)
     page = pdf[0]
     try:
-        new, old = text_layer_words(page), ref.text_layer_words(page)
+        return text_layer_words(page), ref.text_layer_words(page)
     finally:
         page.close()
         pdf.close()
+
+
+def test_text_layer_counts_junk_and_breaks_like_before() -> None:
+    """Private-use and replacement characters are junk and end a word."""
+    new, old = _read_both(_dejavu_pdf([(700, "Total\ufffd42 due\ue001now ok\u00adhere"),
+                                       (680, "second line of ordinary words 2024")]))
     assert _summary(new) == _summary(old)
     assert [v for a in new[0] for v in a.bbox] == pytest.approx(
         [v for b in old[0] for v in b.bbox], abs=1e-6)
     assert new[2] >= 1  # junk: the replacement or private-use character
 
 
-def _hyphen_page(nul_chars: bool) -> bytes:
-    """A line that ends in a hyphen (pdfium marks the break), with or without characters
-    pdfium reads as U+0000 (which its whole-page text leaves out)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    try:
-        pdfmetrics.registerFont(TTFont("DejaVu", "DejaVuSans.ttf"))
-    except Exception:  # noqa: BLE001 - reportlab raises its own TTFError and others
-        pytest.skip("DejaVuSans.ttf not installed: cannot embed non-Latin-1 characters")
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.setFont("DejaVu", 11)
-    extra = " \U0001D400\U0001D401" if nul_chars else ""
-    c.drawString(72, 700, f"Terms of the{extra} agreement between the parties, inter-")
-    c.drawString(72, 686, "national shipping included and paid by the buyer")
-    c.save()
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize("nul_chars", [False, True])
 def test_a_line_break_hyphen_ends_a_word_and_is_not_junk(nul_chars: bool) -> None:
     """The whole-page text (one call) and the per-character fallback (taken where the
-    page has characters the whole-page text leaves out) agree with the reference, and
-    the hyphen pdfium adds at a line break is a break, not a junk character."""
-    pdf = pdfium.PdfDocument(_hyphen_page(nul_chars))
-    page = pdf[0]
-    try:
-        new, old = text_layer_words(page), ref.text_layer_words(page)
-    finally:
-        page.close()
-        pdf.close()
+    page has characters pdfium reads as U+0000, which its whole-page text leaves out)
+    agree with the reference, and the hyphen pdfium adds at a line break is a break, not
+    a junk character."""
+    extra = " \U0001D400\U0001D401" if nul_chars else ""
+    new, old = _read_both(_dejavu_pdf([
+        (700, f"Terms of the{extra} agreement between the parties, inter-"),
+        (686, "national shipping included and paid by the buyer")]))
     assert _summary(new) == _summary(old)
     assert "inter" in [w.text for w in new[0]]  # pdfium reads the "-" as the break mark
     assert new[2] == 0
