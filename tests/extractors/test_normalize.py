@@ -124,3 +124,29 @@ def test_quantity_is_a_plain_decimal(text, expected):
 def test_plain_decimal_never_uses_exponents(value):
     out = plain_decimal(value)
     assert "E" not in out.upper() and out == str(int(float(value)))
+
+
+ENGLISH_DATES = ["June 21, 1999", "January 4 1999", "1 September 2004", "23 September, 2016",
+                 "22 Dec. 2017", "Sept. 5, 2019", "Feb 29, 2020", "February 30, 2020",
+                 "May 1, 1949", "31 March, 2000", "DECEMBER 1, 2018", "7 jul 2021"]
+
+
+@pytest.mark.parametrize("text", ENGLISH_DATES)
+def test_english_month_dates_read_without_dateparser_as_dateparser_reads_them(
+        text: str, monkeypatch) -> None:
+    from extractors import normalize as n
+
+    want = n._dateparser(text, None, None)
+    monkeypatch.setattr(n, "_dateparser", lambda *a: pytest.fail("dateparser was asked"))
+    assert n.normalize_date(text) == want
+
+
+def test_other_languages_and_forms_still_go_to_dateparser(monkeypatch) -> None:
+    from extractors import normalize as n
+
+    asked: list[str] = []
+    monkeypatch.setattr(n, "_dateparser", lambda t, *a: asked.append(t) or "x")
+    for text in ("1. Mai 2020", "5 mars 2021", "December 31,2017", "1st of March 2020"):
+        n.normalize_date(text)
+    n.normalize_date("June 21, 1999", languages=["de"])  # no English: dateparser decides
+    assert "1. Mai 2020" in asked and "5 mars 2021" in asked and "June 21, 1999" in asked
