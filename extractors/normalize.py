@@ -97,11 +97,8 @@ def _numeric(text: str, day_first: bool | None) -> str | None:
     return _mk(yr, y, x)  # day-first is the world default (and None means "unknown")
 
 
-# English month names and their three-letter forms ("Sept" too), for `_english_date`
-_EN_MONTHS = {name: k for k, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"), start=1)}
-_EN_MONTHS |= {name[:3]: k for name, k in _EN_MONTHS.items()} | {"sept": 9}
+# English month names and their printed abbreviations -> month number (`_english_date`)
+_EN_MONTHS = {name: k for k, names in enumerate(MONTH_NAMES["en"], start=1) for name in names}
 _MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})")
 
