@@ -11,7 +11,6 @@ law/term/renewal/notice scan the whole text because those clauses sit near the e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -362,12 +361,18 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
 _SENT_SPLIT = re.compile(r"(?<=[.;])\s+(?=[A-Z(\d])")
 
 
-def sentences(flat: str) -> Iterable[tuple[int, str]]:
+@lru_cache(maxsize=2)
+def sentences(flat: str) -> tuple[tuple[int, str], ...]:
+    """(start, text) of each sentence of a contract's flat text. Split once per text: the
+    term/renewal/notice finders, the duration mentions and the duration window
+    (`extractors.contract._duration_window`) each read every sentence."""
+    out = []
     pos = 0
     for m in _SENT_SPLIT.finditer(flat):
-        yield pos, flat[pos : m.start()]
+        out.append((pos, flat[pos : m.start()]))
         pos = m.end()
-    yield pos, flat[pos:]
+    out.append((pos, flat[pos:]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
