@@ -21,7 +21,8 @@ import math
 import os
 import random
 import time
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,7 @@ from classifiers.model import (
 )
 from classifiers.types import CONTRACT_SUBTYPES, DOC_TYPES, HR_SUBTYPES
 from modelfile import data_sha256, save_checked
-from training.docs import TRAIN_DIR, labelled_docs
+from training.docs import TRAIN_DIR, filer_group, labelled_docs
 from training.generators import GENERATOR_VERSION, generate
 from training.generators.common import _CONFUSIONS
 
@@ -338,20 +339,37 @@ def save_bundle(bundle: Bundle, out_dir: Path, feedback_source: str = "reviewer 
     return path
 
 
-def train_split_feedback(root: Path = TRAIN_DIR) -> list[tuple[str, str, str | None]]:
-    """The TRAIN split's documents as labelled texts `(text, doc_type, subtype)`, read as
-    the classifier reads a document (`classifiers.model_input`) through the training cache
-    (`training.docs`; `python -m training.docs` fills it). Real receipts, contracts and
-    resumes beside the generated ones: in grouped 5-fold CV on TRAIN (the folds' filers
-    held out, `python -m training.classifier_cv`) the type was wrong on 6 of 870 held-out
-    documents with generated documents alone and on 3 with the other folds' TRAIN documents
-    added; cuad subtypes 273 -> 318 of 363 right, kleister 180 -> 197 of 197."""
-    out = []
+@dataclass(frozen=True, slots=True)
+class TrainDoc:
+    """One TRAIN document as the classifier reads it (`classifiers.model_input`), with its
+    labels, source and filer group (`training.docs.filer_group`)."""
+
+    text: str
+    n_pages: int
+    doc_type: str | None
+    subtype: str | None
+    source: str
+    group: str
+
+
+def train_split_docs(root: Path = TRAIN_DIR) -> Iterator[TrainDoc]:
+    """The TRAIN split's documents through the training cache (`training.docs`; `python -m
+    training.docs` fills it)."""
     for d in labelled_docs(root):
-        doc_type = d.truth.get("doc_type")
-        if doc_type in DOC_TYPES:
-            out.append((model_input(d.doc)[0], doc_type, d.truth.get("subtype")))
-    return out
+        text, n_pages = model_input(d.doc)
+        yield TrainDoc(text, n_pages, d.truth.get("doc_type"), d.truth.get("subtype"),
+                       d.corpus.source, filer_group(d.corpus))
+
+
+def train_split_feedback(root: Path = TRAIN_DIR) -> list[tuple[str, str, str | None]]:
+    """The TRAIN split's documents as labelled texts `(text, doc_type, subtype)`
+    (`train_split_docs`). Real receipts, contracts and resumes beside the generated ones:
+    in grouped 5-fold CV on TRAIN (the folds' filers held out, `python -m
+    training.classifier_cv`) the type was wrong on 6 of 870 held-out documents with
+    generated documents alone and on 3 with the other folds' TRAIN documents added; cuad
+    subtypes 273 -> 318 of 363 right, kleister 180 -> 197 of 197."""
+    return [(d.text, d.doc_type, d.subtype) for d in train_split_docs(root)
+            if d.doc_type in DOC_TYPES]
 
 
 def train(out_dir: Path | None = None, feedback=(), seed: int = 0,

@@ -18,9 +18,9 @@ from collections import Counter
 
 import numpy as np
 
-from classifiers import classify_text, model_input
-from training.classifier import TRAIN_WEIGHT, train_bundle
-from training.docs import TRAIN_DIR, filer_group, labelled_docs
+from classifiers import classify_text
+from training.classifier import TRAIN_WEIGHT, train_bundle, train_split_docs
+from training.docs import TRAIN_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,30 +30,25 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from sklearn.model_selection import GroupKFold
 
-    rows = []
-    for d in labelled_docs(TRAIN_DIR):
-        text, n_pages = model_input(d.doc)
-        rows.append((text, n_pages, d.truth.get("doc_type"), d.truth.get("subtype"),
-                     d.corpus.source, filer_group(d.corpus)))
+    rows = list(train_split_docs(TRAIN_DIR))
     alone = train_bundle([], seed=0)
     right: dict[str, Counter] = {k: Counter() for k in ("type", "type_train", "sub", "sub_train",
                                                          "n", "n_sub")}
     folds = GroupKFold(n_splits=args.folds).split(np.arange(len(rows)),
-                                                  groups=[r[5] for r in rows])
+                                                  groups=[r.group for r in rows])
     for k, (fit, held) in enumerate(folds):
-        with_train = train_bundle([(rows[i][0], rows[i][2], rows[i][3]) for i in fit], seed=0,
-                                  feedback_weight=TRAIN_WEIGHT)
-        for i in held:
-            text, n_pages, doc_type, subtype, source, _ = rows[i]
-            a = classify_text(text, n_pages, args.threshold, bundle=alone)
-            b = classify_text(text, n_pages, args.threshold, bundle=with_train)
-            right["n"][source] += 1
-            right["type"][source] += a.doc_type == doc_type
-            right["type_train"][source] += b.doc_type == doc_type
-            if subtype:
-                right["n_sub"][source] += 1
-                right["sub"][source] += a.subtype == subtype
-                right["sub_train"][source] += b.subtype == subtype
+        with_train = train_bundle([(rows[i].text, rows[i].doc_type, rows[i].subtype)
+                                   for i in fit], seed=0, feedback_weight=TRAIN_WEIGHT)
+        for r in (rows[i] for i in held):
+            a = classify_text(r.text, r.n_pages, args.threshold, bundle=alone)
+            b = classify_text(r.text, r.n_pages, args.threshold, bundle=with_train)
+            right["n"][r.source] += 1
+            right["type"][r.source] += a.doc_type == r.doc_type
+            right["type_train"][r.source] += b.doc_type == r.doc_type
+            if r.subtype:
+                right["n_sub"][r.source] += 1
+                right["sub"][r.source] += a.subtype == r.subtype
+                right["sub_train"][r.source] += b.subtype == r.subtype
         print(f"fold {k + 1}/{args.folds} done", file=sys.stderr, flush=True)
     print("source          type: generated / +TRAIN of n   subtype: generated / +TRAIN of n")
     for s in sorted(right["n"]):
