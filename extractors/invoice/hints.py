@@ -41,6 +41,12 @@ HEADER_MATCH = 80  # rapidfuzz ratio of two letterheads of the same vendor
 VERBATIM_EVIDENCE = 80  # rapidfuzz ratio of a corrected string to its window on its page
 VERBATIM_REUSE = 90  # ... and of a remembered string on the next page (not another branch)
 MERGE_MATCH = 70  # rapidfuzz ratio of a new reading to a remembered string it may be merged with
+# letters/digits a whole reading may differ from the remembered string by and still be that
+# string misread (a digit of the postcode, a lost house number): another branch of a chain
+# differs in whole words (street, town, postcode), not in one or two characters. Not names:
+# one vendor prints a short word on some receipts and not on others ("MR. D.I.Y. (M) SDN
+# BHD" / "MR. D.I.Y. SDN BHD" in TRAIN's chains), and that is the name the page shows
+MISREAD_EDITS = {"vendor_address": 2}
 VENDOR_KEY_MATCH = 90  # rapidfuzz ratio of two name keys of the same vendor
 CONF_CONTEXT, CONF_REGION, CONF_VERBATIM = 0.9, 0.75, 0.9
 
@@ -358,7 +364,8 @@ class VendorHints:
                                                                              -ih[0]))]
             for h in ranked:
                 if "value" in h:
-                    f = self._apply_verbatim(lays, h, fields.get(field_name))
+                    f = self._apply_verbatim(lays, h, fields.get(field_name),
+                                             MISREAD_EDITS.get(field_name, 0))
                 else:
                     f = self._apply_one(lays, field_name, h, day_first)
                 if f is not None:
@@ -383,11 +390,11 @@ class VendorHints:
                      read.page, read.bbox, "vendor-hint")
 
     @staticmethod
-    def _apply_verbatim(lays: list[PageLayout], h: dict[str, Any], read: Field | None
-                        ) -> Field | None:
+    def _apply_verbatim(lays: list[PageLayout], h: dict[str, Any], read: Field | None,
+                        misread_edits: int = 0) -> Field | None:
         if read is not None and isinstance(read.normalized, str) and fuzz.ratio(
                 _key(read.normalized), _key(h["value"])) >= MERGE_MATCH:
-            merged = merge_reading(h["value"], read.normalized)
+            merged = merge_reading(h["value"], read.normalized, misread_edits)
             conf = CONF_VERBATIM if merged == h["value"] else CONF_REGION
             return Field(merged, merged, conf, read.page, read.bbox, "vendor-hint")
         if fuzz.ratio(_header(lays[0]), h["header"]) < HEADER_MATCH:
@@ -464,11 +471,15 @@ def _ocr_variant(a: str, b: str) -> bool:
     return Levenshtein.distance(ka, kb) <= max(1, min(len(ka), len(kb)) // 5)
 
 
-def merge_reading(remembered: str, read: str) -> str:
+def merge_reading(remembered: str, read: str, misread_edits: int = 0) -> str:
     """The new reading with the remembered (corrected) words wherever the two are the same
     words read differently: "JAMAN BERKELEY ... 1237-TMN INDAH" against the remembered
     "TAMAN BERKELEY, ... 1249-TMN PANDAN" gives "TAMAN BERKELEY, ... 1237-TMN INDAH". Words
-    that really differ (another branch) keep the new reading."""
+    that really differ (another branch) keep the new reading. A reading at most
+    `misread_edits` letters or digits away from the remembered string as a whole is that
+    string misread ("44150" for "41150", a house number lost): the remembered string."""
+    if misread_edits and Levenshtein.distance(_key(remembered), _key(read)) <= misread_edits:
+        return remembered
     rw, nw = remembered.split(), read.split()
     ops = SequenceMatcher(None, [_key(w) for w in rw], [_key(w) for w in nw],
                           autojunk=False).get_opcodes()

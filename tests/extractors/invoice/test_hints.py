@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 
-from extractors.invoice.hints import VendorHints, merge_reading, shape, vendor_key
+from extractors.invoice.hints import (
+    MISREAD_EDITS,
+    VendorHints,
+    merge_reading,
+    shape,
+    vendor_key,
+)
 from extractors.invoice.layout import build_rows
 from extractors.types import Field
 from ingest.types import IngestedDocument, Page, Word
@@ -161,6 +167,35 @@ def test_merge_reading_keeps_corrected_words_only_where_the_page_shows_them():
         "LOT 9, JALAN ZORBA, TAMAN KELI 41150 KLANG 1237-TMN INDAH")
     assert merge_reading("MR. Z.I.Y. (M) SDN BHD", "MR. Z.1.Y. (M) SDN BHD") == (
         "MR. Z.I.Y. (M) SDN BHD")
+
+
+def test_merge_reading_takes_the_remembered_string_misread_in_a_character_or_two():
+    remembered = "NO. 7, JALAN ZORBA 19/9, TAMAN KELI, 41150 KLANG, SELANGOR"
+    # a postcode digit misread and a letter: the same address, not another branch
+    edits = MISREAD_EDITS["vendor_address"]
+    assert merge_reading(remembered, "NO. 7, JALAN ZORBA 19/9, TAMAN KELI, 44150 KIANG, "
+                         "SELANGOR", edits) == remembered
+    # the house number lost by the reading
+    assert merge_reading(remembered, "No. Jalan Zorba 19/9, Taman Keli, 41150 Klang, "
+                         "Selangor", edits) == remembered
+    # three characters off in the numbers: another unit of the same street keeps its own
+    other = "NO. 8, JALAN ZORBA 19/9, TAMAN KELI, 41250 KLANG, SELANGOR 2"
+    assert merge_reading(remembered, other, edits) == other
+    # a name's short word printed on one receipt and not the next is the page's, not a misread
+    assert merge_reading("MR. Z.I.Y. (M) SDN BHD", "MR. Z.I.Y. SDN BHD") == "MR. Z.I.Y. SDN BHD"
+
+
+def test_a_remembered_address_misread_in_a_digit_comes_back_whole():
+    hints = VendorHints()
+    page = _letterhead("ZORBLAT BAKERIES SDN BHD", "LOT 3, JALAN PELABUR 23/1")
+    value = "LOT 3, JALAN PELABUR 23/1, 40300 SHAH ALAM"
+    assert hints.learn(page, "vendor_address", value, vendor=KEY)
+    lays = [build_rows(p) for p in page.pages]
+    read = Field("LOT 3, JALAN PELABUR 23/1, 40800 SHAH ALAM",
+                 "LOT 3, JALAN PELABUR 23/1, 40800 SHAH ALAM", 0.6, 1, (20, 34, 200, 60))
+    got = hints.apply(lays, {"vendor_name": Field("Zorblat Widgets GmbH", "Zorblat Widgets GmbH",
+                                                  0.9), "vendor_address": read})
+    assert got["vendor_address"].normalized == value
 
 
 def test_a_new_reading_of_the_corrected_address_gets_the_correction():
