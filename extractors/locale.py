@@ -121,11 +121,12 @@ DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "es", "it", "nl"})
 # the EU, the UK, Australia/New Zealand's ABN/GST), and of the month-first US.
 DAY_FIRST_CUES = re.compile(
     r"\b(RM|MYR|SGD|GST|SST|GSTIN|INR|EUR|GBP|AUD|NZD|ABN|VAT|MwSt|USt|TVA|IVA|BTW)\b|[€£₹]")
-_US_STATES = (
+# the US states' and DC's postal codes, as a regex alternation
+US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
     "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
 MONTH_FIRST_CUES = re.compile(
-    r"\bUSD\b|US\$|\bEIN\b|\b(?:" + _US_STATES + r"),?\s+\d{5}(?:-\d{4})?\b|"
+    r"\bUSD\b|US\$|\bEIN\b|\b(?:" + US_STATES + r"),?\s+\d{5}(?:-\d{4})?\b|"
     r"(?i:\bsales\s+tax\b|\bgratuity\b)")
 
 _WORD = re.compile(r"[a-z]+")

@@ -37,6 +37,7 @@ from extractors.invoice.candidates import (
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
 from extractors.invoice.spacing import fix_ocr_words, respace
+from extractors.locale import US_STATES
 from extractors.normalize import (
     detect_currency,
     infer_day_first,
@@ -839,32 +840,28 @@ _COUNTRY_CURRENCY = {"MY": "MYR", "IN": "INR", "SG": "SGD", "FR": "EUR", "DE": "
                      "PL": "PLN", "US": "USD"}
 
 
-def _country(text: str) -> str | None:
-    if re.search(r"\b(SDN\.?\s*BHD|MALAYSIA|SELANGOR|JOHOR|KUALA LUMPUR)\b|\bRM\s?\d", text,
-                 re.I):
-        return "MY"
-    if re.search(r"\bGSTIN\b|₹|\bRs\.?\s?\d|\bINDIA\b", text, re.I):
-        return "IN"
-    if re.search(r"\bSINGAPORE\b|\bPTE\.?\s*LTD\b|S\$", text, re.I):
-        return "SG"
-    if re.search(r"\b(SIRET|SIREN|TTC|TVA)\b", text):
-        return "FR"
-    # German-language invoice words and register entries (Swiss pages name CHF, a mark,
-    # which is read before any country is asked)
-    if re.search(r"\b(GmbH|MwSt|USt|Rechnungsbetrag|Rechnungsnummer|HRB|Steuernummer)\b", text):
-        return "DE"
-    if re.search(r"\bNIP\b|\bPLN\b|zł", text):
-        return "PL"
-    if re.search(r"\bEIN\b|\bUSA\b|\bUnited States\b", text) or _US_STATE_ZIP.search(text):
-        return "US"
-    return None
-
-
 # "Annstad, PA 52683": a US postal address line (a state's two letters, a five-digit
 # ZIP) names the country where no currency mark does
-_US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO "
-              "MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
-_US_STATE_ZIP = re.compile(r",\s*(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d{4})?\b")
+_US_STATE_ZIP = r",\s*(?:" + US_STATES + r")\s+\d{5}(?:-\d{4})?\b"
+
+# What a page says that names its country, asked in this order (the first that matches
+# wins). German-language invoice words and register entries say DE: Swiss pages name CHF,
+# a mark, which is read before any country is asked.
+COUNTRY_EVIDENCE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("MY", re.compile(r"\b(SDN\.?\s*BHD|MALAYSIA|SELANGOR|JOHOR|KUALA LUMPUR)\b|\bRM\s?\d",
+                      re.I)),
+    ("IN", re.compile(r"\bGSTIN\b|₹|\bRs\.?\s?\d|\bINDIA\b", re.I)),
+    ("SG", re.compile(r"\bSINGAPORE\b|\bPTE\.?\s*LTD\b|S\$", re.I)),
+    ("FR", re.compile(r"\b(SIRET|SIREN|TTC|TVA)\b")),
+    ("DE", re.compile(r"\b(GmbH|MwSt|USt|Rechnungsbetrag|Rechnungsnummer|HRB|Steuernummer)\b")),
+    ("PL", re.compile(r"\bNIP\b|\bPLN\b|zł")),
+    ("US", re.compile(r"\bEIN\b|\bUSA\b|\bUnited States\b|" + _US_STATE_ZIP)),
+)
+
+
+def _country(text: str) -> str | None:
+    """The country the page names (`COUNTRY_EVIDENCE`), or None."""
+    return next((code for code, rx in COUNTRY_EVIDENCE if rx.search(text)), None)
 
 
 # On OCR'd pages a long text value is rarely read character-exactly even when the right
