@@ -1,8 +1,11 @@
 """The Alembic migrations build exactly the schema the models describe; a database already
-at the scripts' head starts without running Alembic."""
+at the scripts' head starts without running Alembic, and a new SQLite database is made from
+the snapshot of the migrated schema, also without Alembic."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -16,11 +19,60 @@ from records.models import Base
 
 
 def test_migrated_schema_matches_models(tmp_path: Path) -> None:
+    for name, make in (("m.db", db.migrate), ("s.db", init_db)):  # Alembic, the snapshot
+        url = f"sqlite:///{tmp_path / name}"
+        make(url)
+        with get_engine(url).connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == [], name
+
+
+def test_sqlite_snapshot_is_the_migrated_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    init_db(url)
-    with get_engine(url).connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diff == []
+    db.migrate(url)
+    assert db.sqlite_dump(url) == db.SQLITE_SNAPSHOT.read_text(encoding="utf-8"), (
+        "the migrations changed: rewrite the snapshot with "
+        "`python -c 'from records.db import write_sqlite_snapshot; write_sqlite_snapshot()'`")
+
+
+_NEW_DATABASE = """
+import sys
+from records.db import init_db, session_scope
+from records.models import DecisionHead
+sessions = init_db(sys.argv[1])
+with session_scope(sessions) as s:
+    assert s.get(DecisionHead, 1).seq == 0
+print(sorted(m for m in sys.modules if m.split(".")[0] == "alembic"))
+"""
+
+
+def test_a_new_sqlite_database_starts_without_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    done = subprocess.run([sys.executable, "-c", _NEW_DATABASE, url], capture_output=True,
+                          text=True, cwd=Path(__file__).parents[2], check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+    migrated = f"sqlite:///{tmp_path / 'm.db'}"
+    db.migrate(migrated)
+    assert db.sqlite_dump(url) == db.sqlite_dump(migrated)  # tables, indexes, triggers, rows
+    assert db.at_head(url)
+
+
+def test_the_snapshot_only_makes_empty_databases_at_its_revision(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    head = db.script_head()
+    old = tmp_path / "old.sql"
+    old.write_text("-- revision: 0014\n" + db.SQLITE_SNAPSHOT.read_text().partition("\n")[2])
+    monkeypatch.setattr(db, "SQLITE_SNAPSHOT", old)
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert not db.create_from_snapshot(url, head)  # older than the scripts: Alembic
+    monkeypatch.undo()
+    assert not db.create_from_snapshot("sqlite://", head)  # in memory: Alembic
+    assert not db.create_from_snapshot(url, None)  # the scripts' head unknown: Alembic
+    with get_engine(url).begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE mine (x INTEGER)")
+    assert not db.create_from_snapshot(url, head)  # not empty: Alembic
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    assert db.create_from_snapshot(url, head) and db.at_head(url)
 
 
 def test_script_head_is_alembics_head() -> None:
