@@ -145,7 +145,7 @@ def test_a_one_file_process_of_a_text_loads_no_ocr_iban_or_postgresql_code(tmp_p
     code = ("import json, sys; from api.cli import main; "
             f"rc = main(['process', '--data-dir', {data!r}, {str(text)!r}]); "
             f"print(json.dumps([rc, sorted(set(sys.modules) & set({watched!r}))]))")
-    _python(code)  # the first run makes the data dir (Alembic loads every dialect)
+    _python(code)  # the first run makes the data dir
     text.write_text(text.read_text(encoding="utf-8") + "Reference: 2\n", encoding="utf-8")
     assert json.loads(_python(code).splitlines()[-1]) == [0, []]
 
@@ -185,6 +185,19 @@ def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_pat
             f"print(json.dumps([rc, sorted(set(sys.modules) & set({watched!r}))]))")
     _python(code)  # the first run makes the data dir
     text.write_text(text.read_text(encoding="utf-8") + "Reference: 2\n", encoding="utf-8")
+    assert json.loads(_python(code).splitlines()[-1]) == [0, []]
+
+
+def test_a_one_file_process_into_a_new_data_dir_needs_no_alembic(tmp_path: Path) -> None:
+    # the new database comes from the schema snapshot (`records.db.create_from_snapshot`)
+    text = tmp_path / "invoice.txt"
+    text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
+                    "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
+    watched = ("alembic", "mako")
+    code = ("import json, sys; from api.cli import main; "
+            f"rc = main(['process', '--data-dir', {str(tmp_path / 'data')!r}, {str(text)!r}]); "
+            "print(json.dumps([rc, sorted({m.split('.')[0] for m in sys.modules} & "
+            f"set({watched!r}))]))")
     assert json.loads(_python(code).splitlines()[-1]) == [0, []]
 
 

@@ -4,14 +4,17 @@ the snapshot of the migrated schema, also without Alembic."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import make_url
 
 from records import db
 from records.db import get_engine, init_db
@@ -27,12 +30,49 @@ def test_migrated_schema_matches_models(tmp_path: Path) -> None:
         assert diff == [], name
 
 
+def _elements(sql: str) -> list[str]:
+    """A CREATE TABLE's columns and constraints, sorted: Alembic's batch migrations write a
+    table's constraints in an order that changes from run to run (hash seeds), the same
+    schema either way."""
+    if not sql.startswith("CREATE TABLE"):
+        return [sql]
+    head, body = sql[: sql.index("(")], sql[sql.index("(") + 1: sql.rindex(")")]
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(body):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(body[start:i].strip())
+            start = i + 1
+    parts.append(body[start:].strip())
+    return [head.strip(), *sorted(parts)]
+
+
+def _schema(url: str) -> list[object]:
+    """What a SQLite database holds, constraint order aside: every table, index and
+    trigger, each table's columns in order, and every row."""
+    con = sqlite3.connect(make_url(url).database or "")
+    try:
+        out: list[object] = []
+        for kind, name, sql in con.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                "ORDER BY type, name").fetchall():
+            out.append((kind, name, _elements(sql)))
+            if kind == "table":
+                out.append(con.execute(f'PRAGMA table_info("{name}")').fetchall())
+                out.append(sorted(map(repr, con.execute(f'SELECT * FROM "{name}"'))))
+        return out
+    finally:
+        con.close()
+
+
 def test_sqlite_snapshot_is_the_migrated_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    db.migrate(url)
-    assert db.sqlite_dump(url) == db.SQLITE_SNAPSHOT.read_text(encoding="utf-8"), (
-        "the migrations changed: rewrite the snapshot with "
+    migrated, snapshot = f"sqlite:///{tmp_path / 'm.db'}", f"sqlite:///{tmp_path / 's.db'}"
+    db.migrate(migrated)
+    assert db.create_from_snapshot(snapshot, db.script_head()), (
+        "a new migration: rewrite the snapshot with "
         "`python -c 'from records.db import write_sqlite_snapshot; write_sqlite_snapshot()'`")
+    assert _schema(snapshot) == _schema(migrated), "rewrite the snapshot (see above)"
 
 
 _NEW_DATABASE = """
@@ -53,7 +93,7 @@ def test_a_new_sqlite_database_starts_without_alembic(tmp_path: Path) -> None:
     assert done.stdout.strip() == "[]", done.stdout
     migrated = f"sqlite:///{tmp_path / 'm.db'}"
     db.migrate(migrated)
-    assert db.sqlite_dump(url) == db.sqlite_dump(migrated)  # tables, indexes, triggers, rows
+    assert _schema(url) == _schema(migrated)  # tables, indexes, triggers, rows
     assert db.at_head(url)
 
 
@@ -109,3 +149,34 @@ def test_a_database_at_head_starts_without_alembic(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(db, "_migrated", set())
     db.init_db(url)  # at head: one query, no migration
     assert calls == ["0014", "head"]
+
+
+_HOLD = """
+import sys, time
+from records.db import setup_lock
+from pathlib import Path
+with setup_lock(sys.argv[1]):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    Path(sys.argv[3]).write_text("done")  # the last thing before it lets go
+"""
+
+
+def test_the_setup_lock_excludes_other_holders_until_released(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    with db.setup_lock(url):  # a second holder in this process (another thread) waits
+        with pytest.raises(db.SetupLockTimeout, match="still setting up"):
+            with db.setup_lock(url, timeout_s=0.2):
+                pass
+    done = tmp_path / "done"
+    other = subprocess.Popen([sys.executable, "-c", _HOLD, url, "1.0", str(done)],
+                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "held"
+        with pytest.raises(db.SetupLockTimeout):  # another process holds it
+            with db.setup_lock(url, timeout_s=0.2):
+                pass
+        with db.setup_lock(url, timeout_s=60):  # free once it lets go
+            assert done.exists()
+    finally:
+        other.wait(timeout=60)
