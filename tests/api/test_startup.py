@@ -189,11 +189,12 @@ def test_a_one_file_process_of_a_text_imports_only_what_an_invoice_needs(tmp_pat
 
 
 def test_a_one_file_process_into_a_new_data_dir_needs_no_alembic(tmp_path: Path) -> None:
-    # the new database comes from the schema snapshot (`records.db.create_from_snapshot`)
+    # the new database comes from the schema snapshot (`records.db.create_from_snapshot`),
+    # country names from policies/country_names.json
     text = tmp_path / "invoice.txt"
     text.write_text("INVOICE\nNorthwind Traders GmbH\nInvoice number: INV-2024-0042\n"
                     "Invoice date: 2024-03-05\nTotal: 1,234.50 EUR\n", encoding="utf-8")
-    watched = ("alembic", "mako")
+    watched = ("alembic", "mako", "pycountry")
     code = ("import json, sys; from api.cli import main; "
             f"rc = main(['process', '--data-dir', {str(tmp_path / 'data')!r}, {str(text)!r}]); "
             "print(json.dumps([rc, sorted({m.split('.')[0] for m in sys.modules} & "
