@@ -379,44 +379,66 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
     return ordered, real, junk
 
 
-def _page_objects(page: Any, max_depth: int = 4) -> Iterator[tuple[int, Any]]:
-    """(type, pdfium object) of each object the page draws, form XObjects' contents
-    `max_depth` levels deep after the form itself (the order and depth of pypdfium2's
-    `get_objects`, through pdfium's own calls: no wrapper object per page object).
+# An affine map of PDF points as pdfium gives it (a, b, c, d, e, f): x' = a*x + c*y + e,
+# y' = b*x + d*y + f.
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _then(inner: Matrix, outer: Matrix) -> Matrix:
+    """The map that applies `inner`, then `outer`."""
+    a1, b1, c1, d1, e1, f1 = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def _page_objects(page: Any, max_depth: int = 4) -> Iterator[tuple[int, Any, Matrix]]:
+    """(type, pdfium object, map from its container's space to the page's) of each object
+    the page draws, form XObjects' contents `max_depth` levels deep after the form itself
+    (the order and depth of pypdfium2's `get_objects`, through pdfium's own calls). pdfium
+    gives an object inside a form its bounds in the form's space: the map places them.
 
     Raises ValueError where pdfium cannot give an object."""
     import pypdfium2.raw as raw
 
-    def walk(count: Any, get: Any, parent: Any, level: int) -> Iterator[tuple[int, Any]]:
+    def walk(count: Any, get: Any, parent: Any, level: int, to_page: Matrix
+             ) -> Iterator[tuple[int, Any, Matrix]]:
         for i in range(count(parent)):
             obj = get(parent, i)
             if not obj:
                 raise ValueError("pdfium could not get a page object")
             kind = raw.FPDFPageObj_GetType(obj)
-            yield kind, obj
+            yield kind, obj, to_page
             if kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                m = raw.FS_MATRIX()
+                if not raw.FPDFPageObj_GetMatrix(obj, m):
+                    raise ValueError("pdfium could not give a form's matrix")
                 yield from walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                                obj, level + 1)
+                                obj, level + 1,
+                                _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page))
 
-    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, 0)
+    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, 0, _IDENTITY)
 
 
 def _image_boxes(page: Any, max_depth: int = 4) -> list[tuple[float, float, float, float]]:
-    """Image objects' boxes in PDF user space (left, bottom, right, top), forms looked
-    into `max_depth` levels deep (0.5 -> 0.1 ms a contract page without pypdfium2's
-    wrapper objects)."""
+    """Image objects' boxes in PDF page space (left, bottom, right, top), forms looked
+    into `max_depth` levels deep (an image inside a form placed by the form's matrix)."""
     import pypdfium2.raw as raw
 
     out: list[tuple[float, float, float, float]] = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     try:
-        for kind, obj in _page_objects(page, max_depth):
+        for kind, obj, (a, b, c, d, e, f) in _page_objects(page, max_depth):
             if kind != raw.FPDF_PAGEOBJ_IMAGE:
                 continue
             if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
                 raise ValueError("pdfium could not locate an image")
-            out.append((float(left.value), float(bottom.value), float(right.value),
-                        float(top.value)))
+            corners = [(x, y) for x in (left.value, right.value)
+                       for y in (bottom.value, top.value)]
+            xs = [a * x + c * y + e for x, y in corners]
+            ys = [b * x + d * y + f for x, y in corners]
+            out.append((float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))))
     except Exception as exc:  # object walking is advisory
         log.debug("could not list page images: %s", exc)
     return out
@@ -468,7 +490,7 @@ def _only_strokes(page: Any, limit: int = _FEW_OBJECTS) -> bool:
 
     pictures = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_UNKNOWN)
     try:
-        for seen, (kind, _obj) in enumerate(_page_objects(page), start=1):
+        for seen, (kind, _obj, _map) in enumerate(_page_objects(page), start=1):
             if kind in pictures or seen >= limit:
                 return False
     except ValueError:
