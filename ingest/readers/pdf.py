@@ -8,9 +8,10 @@ placeholder over a full-page picture).
 
 Pages that have a text layer can still print part of their content as a picture: an
 invoice's letterhead, with the issuer's name, address, tax id and IBAN, is often a
-logo image. On the first REGION_PAGES pages, every image of at least
-REGION_MIN_SHARE of the page with no text-layer words over it is OCR'd on its own
-("region" jobs) and its words are added to the page's words. Region OCR is advisory:
+logo image. On the first REGION_PAGES pages, and on any page whose text layer has fewer
+than REGION_SPARSE_WORDS words (a heading over an exhibit pasted as a picture), every image
+of at least REGION_MIN_SHARE of the page with no text-layer words over it is OCR'd on its
+own ("region" jobs) and its words are added to the page's words. Region OCR is advisory:
 when it fails (no tesseract, a timeout) the text layer stands and the file still reads.
 """
 
@@ -44,6 +45,7 @@ _MAX_RASTER_PIXELS = 60_000_000  # a 300 dpi A0 poster would need ~140 M
 _PLACEHOLDER_MAX_WORDS = 30
 _FULL_PAGE_IMAGE = 0.6
 REGION_PAGES = 2
+REGION_SPARSE_WORDS = 30  # as few words as an XFA placeholder (`_PLACEHOLDER_MAX_WORDS`)
 REGION_MIN_SHARE = 0.015
 REGION_MAX_PER_PAGE = 3
 _REGION_MAX_WORDS_INSIDE = 3
@@ -594,7 +596,8 @@ def read_text_layers(data: bytes, filename: str, options: IngestOptions) -> Text
                 )
                 if ocr:
                     ocr_indexes.append(i)
-                elif i < REGION_PAGES and options.ocr_images and boxes:
+                elif ((i < REGION_PAGES or len(words) < REGION_SPARSE_WORDS)
+                      and options.ocr_images and boxes):
                     region_list.extend(
                         (i, r) for r in image_regions(boxes, width, height, words))
         finally:
