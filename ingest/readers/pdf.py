@@ -8,9 +8,10 @@ placeholder over a full-page picture).
 
 Pages that have a text layer can still print part of their content as a picture: an
 invoice's letterhead, with the issuer's name, address, tax id and IBAN, is often a
-logo image. On the first REGION_PAGES pages, every image of at least
-REGION_MIN_SHARE of the page with no text-layer words over it is OCR'd on its own
-("region" jobs) and its words are added to the page's words. Region OCR is advisory:
+logo image. On the first REGION_PAGES pages, and on any page whose text layer has fewer
+than REGION_SPARSE_WORDS words (a heading over an exhibit pasted as a picture), every image
+of at least REGION_MIN_SHARE of the page with no text-layer words over it is OCR'd on its
+own ("region" jobs) and its words are added to the page's words. Region OCR is advisory:
 when it fails (no tesseract, a timeout) the text layer stands and the file still reads.
 """
 
@@ -44,6 +45,7 @@ _MAX_RASTER_PIXELS = 60_000_000  # a 300 dpi A0 poster would need ~140 M
 _PLACEHOLDER_MAX_WORDS = 30
 _FULL_PAGE_IMAGE = 0.6
 REGION_PAGES = 2
+REGION_SPARSE_WORDS = 30  # as few words as an XFA placeholder (`_PLACEHOLDER_MAX_WORDS`)
 REGION_MIN_SHARE = 0.015
 REGION_MAX_PER_PAGE = 3
 _REGION_MAX_WORDS_INSIDE = 3
@@ -379,44 +381,66 @@ def text_layer_words(page: Any) -> tuple[list[Word], int, int]:
     return ordered, real, junk
 
 
-def _page_objects(page: Any, max_depth: int = 4) -> Iterator[tuple[int, Any]]:
-    """(type, pdfium object) of each object the page draws, form XObjects' contents
-    `max_depth` levels deep after the form itself (the order and depth of pypdfium2's
-    `get_objects`, through pdfium's own calls: no wrapper object per page object).
+# An affine map of PDF points as pdfium gives it (a, b, c, d, e, f): x' = a*x + c*y + e,
+# y' = b*x + d*y + f.
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _then(inner: Matrix, outer: Matrix) -> Matrix:
+    """The map that applies `inner`, then `outer`."""
+    a1, b1, c1, d1, e1, f1 = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def _page_objects(page: Any, max_depth: int = 4) -> Iterator[tuple[int, Any, Matrix]]:
+    """(type, pdfium object, map from its container's space to the page's) of each object
+    the page draws, form XObjects' contents `max_depth` levels deep after the form itself
+    (the order and depth of pypdfium2's `get_objects`, through pdfium's own calls). pdfium
+    gives an object inside a form its bounds in the form's space: the map places them.
 
     Raises ValueError where pdfium cannot give an object."""
     import pypdfium2.raw as raw
 
-    def walk(count: Any, get: Any, parent: Any, level: int) -> Iterator[tuple[int, Any]]:
+    def walk(count: Any, get: Any, parent: Any, level: int, to_page: Matrix
+             ) -> Iterator[tuple[int, Any, Matrix]]:
         for i in range(count(parent)):
             obj = get(parent, i)
             if not obj:
                 raise ValueError("pdfium could not get a page object")
             kind = raw.FPDFPageObj_GetType(obj)
-            yield kind, obj
+            yield kind, obj, to_page
             if kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                m = raw.FS_MATRIX()
+                if not raw.FPDFPageObj_GetMatrix(obj, m):
+                    raise ValueError("pdfium could not give a form's matrix")
                 yield from walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                                obj, level + 1)
+                                obj, level + 1,
+                                _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page))
 
-    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, 0)
+    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, 0, _IDENTITY)
 
 
 def _image_boxes(page: Any, max_depth: int = 4) -> list[tuple[float, float, float, float]]:
-    """Image objects' boxes in PDF user space (left, bottom, right, top), forms looked
-    into `max_depth` levels deep (0.5 -> 0.1 ms a contract page without pypdfium2's
-    wrapper objects)."""
+    """Image objects' boxes in PDF page space (left, bottom, right, top), forms looked
+    into `max_depth` levels deep (an image inside a form placed by the form's matrix)."""
     import pypdfium2.raw as raw
 
     out: list[tuple[float, float, float, float]] = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     try:
-        for kind, obj in _page_objects(page, max_depth):
+        for kind, obj, (a, b, c, d, e, f) in _page_objects(page, max_depth):
             if kind != raw.FPDF_PAGEOBJ_IMAGE:
                 continue
             if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
                 raise ValueError("pdfium could not locate an image")
-            out.append((float(left.value), float(bottom.value), float(right.value),
-                        float(top.value)))
+            corners = [(x, y) for x in (left.value, right.value)
+                       for y in (bottom.value, top.value)]
+            xs = [a * x + c * y + e for x, y in corners]
+            ys = [b * x + d * y + f for x, y in corners]
+            out.append((float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))))
     except Exception as exc:  # object walking is advisory
         log.debug("could not list page images: %s", exc)
     return out
@@ -468,7 +492,7 @@ def _only_strokes(page: Any, limit: int = _FEW_OBJECTS) -> bool:
 
     pictures = (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING, raw.FPDF_PAGEOBJ_UNKNOWN)
     try:
-        for seen, (kind, _obj) in enumerate(_page_objects(page), start=1):
+        for seen, (kind, _obj, _map) in enumerate(_page_objects(page), start=1):
             if kind in pictures or seen >= limit:
                 return False
     except ValueError:
@@ -572,7 +596,8 @@ def read_text_layers(data: bytes, filename: str, options: IngestOptions) -> Text
                 )
                 if ocr:
                     ocr_indexes.append(i)
-                elif i < REGION_PAGES and options.ocr_images and boxes:
+                elif ((i < REGION_PAGES or len(words) < REGION_SPARSE_WORDS)
+                      and options.ocr_images and boxes):
                     region_list.extend(
                         (i, r) for r in image_regions(boxes, width, height, words))
         finally:

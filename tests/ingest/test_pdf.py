@@ -236,3 +236,28 @@ def test_a_page_of_rules_and_a_heading_keeps_its_text_layer_without_ocr() -> Non
     layers = read_text_layers(buf.getvalue(), "s.pdf", IngestOptions())
     assert layers.ocr_indexes == [1]
     assert layers.pages[0].text == "SCHEDULE A"
+
+
+def test_a_picture_under_a_heading_is_read_on_any_page() -> None:
+    """Beyond the first pages a picture is read when the page's text layer is a few words
+    (an exhibit pasted as an image under its heading), not on a page of running text."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from ingest.readers.pdf import REGION_PAGES, read_text_layers
+
+    img = ImageReader(text_image(["TERM ENDS 31 DECEMBER 2027"], width=1300))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    for page in range(REGION_PAGES + 2):
+        c.drawString(50, 720, f"EXHIBIT {page}")
+        if page == REGION_PAGES + 1:  # a page of running text around the same picture
+            for k in range(12):
+                c.drawString(50, 700 - 14 * k, "The parties agree to the terms set out here.")
+        c.drawImage(img, 50, 400, width=400, height=400 * 90 / 1300)
+        c.showPage()
+    c.save()
+    layers = read_text_layers(buf.getvalue(), "x.pdf", IngestOptions())
+    assert layers.ocr_indexes == []
+    assert sorted({i for i, _ in layers.region_list}) == [*range(REGION_PAGES), REGION_PAGES]
