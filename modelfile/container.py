@@ -4,11 +4,8 @@ Why not `joblib.load`: joblib unpickles with Python's pure-Python `pickle._Unpic
 needs its own opcode handling for the arrays it appends to the stream), which was about
 three quarters of a model's load time (all 14 shipped models: 0.75 CPU-s with joblib, 0.23
 with this form). A standard pickle (protocol 5) holds NumPy arrays in the stream itself, so
-`pickle.Unpickler` (C) reads it; wrapped in a zlib stream it starts like a joblib file with
-`compress=3`, and `joblib.load` reads it too. The stream is stored, not compressed (zlib
-level 0): inflating a compressed one cost ~5 ms per MB of pickle on every start (24 ms of
-the classifier's load in a one-file `backoffice process`, 51 ms of the clause tagger's);
-git compresses the repository's copies itself, so only the working tree grows.
+`pickle.Unpickler` (C) reads it; compressed with zlib it starts like a joblib file with
+`compress=3`, and `joblib.load` reads it too.
 
 Both forms load: `loads` reads a joblib file (compressed with zlib, or not compressed) as
 well, so models retrained by code that still writes joblib files keep working. In both,
@@ -32,7 +29,7 @@ from typing import Any
 from modelfile.estimators import STAND_INS, NotReproduced
 from modelfile.isotonic import IsotonicMap
 
-LEVEL = 0  # zlib level: stored blocks, inflated at memory speed (see above)
+LEVEL = 3  # zlib level, as joblib's compress=3 (the shipped files' size stays the same)
 PROTOCOL = 5
 _ZLIB = b"\x78"  # first byte of a zlib stream (joblib's zlib files start with it too)
 _PICKLE = b"\x80"  # first byte of a pickle of protocol >= 2 (an uncompressed joblib file)
@@ -84,31 +81,19 @@ def dumps(bundle: Any) -> bytes:
     """The bytes of a model file holding `bundle` (isotonic calibrators as IsotonicMap)."""
     buf = io.BytesIO()
     _Pickler(buf, protocol=PROTOCOL).dump(bundle)
-    return wrap(buf.getvalue())
-
-
-def wrap(body: bytes) -> bytes:
-    """A model file's bytes around the pickle `body`: a zlib stream at LEVEL."""
-    return zlib.compress(body, LEVEL)
-
-
-def current_body(raw: bytes) -> bytes | None:
-    """The pickle in `raw` when it is in this module's form, whatever its zlib level (no
-    joblib wrappers, no sklearn isotonic class left to map); None otherwise."""
-    if raw[:1] != _ZLIB:
-        return None
-    try:
-        body = zlib.decompress(raw)
-    except zlib.error:
-        return None
-    return body if _JOBLIB_MARK not in body and b"IsotonicRegression" not in body else None
+    return zlib.compress(buf.getvalue(), LEVEL)
 
 
 def is_current(raw: bytes) -> bool:
-    """Whether `raw` is in this module's form already: `current_body`, and stored as LEVEL
-    stores it (the first deflate block's type: 0, stored, for level 0)."""
-    stored = len(raw) > 2 and (raw[2] >> 1) & 0b11 == 0
-    return current_body(raw) is not None and stored == (LEVEL == 0)
+    """Whether `raw` is in this module's form already (zlib, no joblib wrappers, no sklearn
+    isotonic class left to map)."""
+    if raw[:1] != _ZLIB:
+        return False
+    try:
+        body = zlib.decompress(raw)
+    except zlib.error:
+        return False
+    return _JOBLIB_MARK not in body and b"IsotonicRegression" not in body
 
 
 def loads(raw: bytes, filename: str = "", sklearn: bool = False) -> Any:

@@ -5,8 +5,7 @@
 
 A model file written as a joblib pickle (before `modelfile.container`, or by a branch that
 still writes them) loads as it is, only slower: the pure-Python unpickler. Converting it
-re-encodes the same objects (isotonic calibrators as `IsotonicMap`; a file in this form
-compressed at another zlib level keeps its pickle byte for byte); the manifest keeps its
+re-encodes the same objects (isotonic calibrators as `IsotonicMap`); the manifest keeps its
 version, provenance and rebuild command and gets the new file's sha256. A file already in
 the new form is left alone, so the command may run after every merge of retrained models.
 """
@@ -47,8 +46,7 @@ def convert(path: Path) -> Converted:
     bundle = load_checked(path, sklearn=True)  # the file keeps scikit-learn's objects
     if container.is_current(raw):
         return Converted(path, False, len(raw), len(raw))
-    body = container.current_body(raw)  # only the zlib level differs: the same pickle
-    data = container.wrap(body) if body is not None else container.dumps(bundle)
+    data = container.dumps(bundle)
     meta = json.loads(manifest_path(path).read_text())
     version = meta.pop("version", None)
     meta.pop("sha256", None)

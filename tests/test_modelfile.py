@@ -263,36 +263,3 @@ def test_single_thread_builds_its_controller_once_per_process_and_imports(monkey
     again = modelfile._openmp_controller()
     monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a forked child
     assert modelfile._openmp_controller() is not again
-
-
-def _stored(raw: bytes) -> bool:
-    """A zlib stream whose first deflate block is stored (type 0), as level 0 writes."""
-    return raw[:1] == b"\x78" and (raw[2] >> 1) & 0b11 == 0
-
-
-def test_model_files_are_stored_not_compressed(tmp_path):
-    from modelfile.convert import shipped
-
-    path = tmp_path / "m.joblib"
-    save_checked({"version": "v1", "w": np.arange(1000.0)}, path, {})
-    assert _stored(path.read_bytes())  # inflated at memory speed on every start
-    paths = shipped()
-    assert paths and all(_stored(p.read_bytes()) for p in paths)
-
-
-def test_convert_stores_a_compressed_file_keeping_its_pickle(tmp_path):
-    import zlib
-
-    from modelfile.convert import convert
-
-    path = tmp_path / "m.joblib"
-    save_checked({"version": "v3", "w": np.arange(50.0)}, path, {"rebuild": "python -m x"})
-    body = zlib.decompress(path.read_bytes())
-    path.write_bytes(zlib.compress(body, 3))  # the form written before
-    write_manifest(path, {"rebuild": "python -m x"}, "v3")
-    assert not container.is_current(path.read_bytes())
-    assert convert(path).changed
-    raw = path.read_bytes()
-    assert _stored(raw) and zlib.decompress(raw) == body and container.is_current(raw)
-    assert json.loads(manifest_path(path).read_text())["version"] == "v3"
-    assert np.array_equal(load_checked(path)["w"], np.arange(50.0))
