@@ -167,10 +167,11 @@ def script_head(versions: Path = _MIGRATIONS / "versions") -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-def at_head(url: str) -> bool:
-    """Whether the database's Alembic revision row is the scripts' head (one cheap query);
-    False for a new database, an older or newer one, or any doubt."""
-    head = script_head()
+def at_head(url: str, head: str | None = None) -> bool:
+    """Whether the database's Alembic revision row is the scripts' head (`head`, else read
+    with `script_head`; one cheap query); False for a new database, an older or newer one,
+    or any doubt."""
+    head = head if head is not None else script_head()
     if head is None:
         return False
     try:
@@ -243,9 +244,10 @@ def init_db(url: str) -> sessionmaker[Session]:
     with _lock:
         need = url not in _migrated
     if need:
-        if not at_head(url):  # the usual start of an existing data dir skips Alembic
+        head = script_head()  # the scripts read once for both questions
+        if not at_head(url, head):  # the usual start of an existing data dir skips Alembic
             with setup_lock(url):
-                if not create_from_snapshot(url, script_head()):
+                if not create_from_snapshot(url, head):
                     migrate(url)
         with _lock:
             _migrated.add(url)
