@@ -32,6 +32,7 @@ import numpy as np
 from evaluation.scoring import calibration, scalar_match
 from extractors.scorer import BinMap, PlattMap
 from modelfile import data_sha256, save_checked
+from training import context_words
 from training.docs import TRAIN_DIR
 
 N_FOLDS = 5
@@ -75,6 +76,9 @@ class DocCands:
     oof: list[float] = field(default_factory=list)
     fit_labels: list[int] | None = None
     order: list[tuple[int, int]] | None = None
+    # context tokens per candidate (`extractors.context_words.window_tokens`): when set, the
+    # ranker is fitted with the stacked context score (`training.context_words`)
+    tokens: list[list[str]] | None = None
 
     @property
     def train_labels(self) -> list[int]:
@@ -90,6 +94,25 @@ def fit_scorer(rows: list[dict[str, float]], labels: list[int]) -> tuple[Any, An
     clf = HistGradientBoostingClassifier(**GBM_PARAMS)
     clf.fit(x, np.asarray(labels))
     return vec, clf
+
+
+def uses_context(docs: list[DocCands]) -> bool:
+    """Whether the ranker is fitted with the stacked context score (its documents carry
+    context tokens)."""
+    return any(d.tokens is not None for d in docs)
+
+
+def fold_rows(docs: list[DocCands], fit_idx: list[int], score_idx: list[int],
+              extra: list[DocCands]) -> tuple[dict[int, list[dict[str, float]]],
+                                              list[list[dict[str, float]]],
+                                              dict[str, Any] | None]:
+    """The feature rows a ranker fitted on `fit_idx` (and `extra`) and scoring `score_idx`
+    sees: the documents' own rows, with the stacked context score where the documents carry
+    context tokens (`training.context_words.stacked_rows`, whose context model comes
+    third; None without tokens)."""
+    if not uses_context(docs):
+        return {i: docs[i].rows for i in [*fit_idx, *score_idx]}, [d.rows for d in extra], None
+    return context_words.stacked_rows(docs, fit_idx, score_idx, extra)
 
 
 def best_candidate(dc: DocCands) -> tuple[int, float] | None:
@@ -169,7 +192,8 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
     fold_of = np.zeros(len(docs), dtype=int)
     for k, (tr, te) in enumerate(folds):
         fold_of[te] = k
-        rows = [r for i in tr for r in docs[i].rows] + [r for d in extra or [] for r in d.rows]
+        rows_of, extra_rows, _ = fold_rows(docs, list(tr), list(te), extra or [])
+        rows = [r for i in tr for r in rows_of[i]] + [r for rs in extra_rows for r in rs]
         labels = [y for i in tr for y in docs[i].train_labels] + \
             [y for d in extra or [] for y in d.train_labels]
         if not rows or len(set(labels)) < 2:
@@ -179,7 +203,7 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
         vec, clf = fit_scorer(rows, labels)
         for i in te:
             d = docs[i]
-            d.oof = [float(p) for p in clf.predict_proba(vec.transform(d.rows))[:, 1]] \
+            d.oof = [float(p) for p in clf.predict_proba(vec.transform(rows_of[i]))[:, 1]] \
                 if d.rows else []
     best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t, decide)), -t))
     # calibration measured honestly: each fold's reported tops mapped by a calibrator
@@ -336,7 +360,8 @@ def fit_final(docs: list[DocCands], threshold: float,
     """The shipped model: fitted on every document (and `extra`), its `calibrator` map
     (`fit_calibrator`) on the out-of-fold scores `cross_validate` left in `docs`. A
     `first` ranker's bundle says so (`decide`); a `best` one's stays as it was."""
-    rows = [r for d in [*docs, *(extra or [])] for r in d.rows]
+    rows_of, extra_rows, ctx = fold_rows(docs, list(range(len(docs))), [], extra or [])
+    rows = [r for i in range(len(docs)) for r in rows_of[i]] + [r for rs in extra_rows for r in rs]
     labels = [y for d in [*docs, *(extra or [])] for y in d.train_labels]
     vec, clf = fit_scorer(rows, labels)
     tops = calibration_tops(docs, threshold, decide)
@@ -346,6 +371,8 @@ def fit_final(docs: list[DocCands], threshold: float,
            "rows_sha256": rows_sha256(vec, rows, labels)}
     if decide is not Decide.BEST:
         out["decide"] = decide.value
+    if ctx is not None:
+        out["ctx"] = ctx
     return out
 
 

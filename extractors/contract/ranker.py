@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from extractors.context_words import FEATURE as CONTEXT_FEATURE
+from extractors.context_words import ContextModel, window_tokens
 from extractors.contract.fields import RELIABILITY, Hit
 from extractors.scorer import CandidateScorer
 from modelfile import load_shipped
@@ -79,6 +81,12 @@ TERM_ROLE_FIELDS = ("term",)
 SENT_REACH = 600  # the farthest a mention's sentence is read either side
 _SENT_BREAK = re.compile(r"[.;:]\s+(?=[A-Z(\d])")
 _WORD = re.compile(r"[a-z]+")
+# a duration counted from the agreement's end ("for one year following the expiration
+# thereof"): a survival or tail period, rarely the term itself (TRAIN Kleister: 2 of 29
+# terms mentioned only so were the labelled term)
+_AFTER_END = re.compile(r"[\s,)]*(?:from|after|following|beyond)\s+(?:the\s+|any\s+|such\s+)?"
+                        r"(?:date\s+of\s+)?(?:expiration|termination|expiry|end)\b", re.I)
+AFTER_END_CHARS = 80
 # what stands right before a mention ("within thirty days", "at least ninety days")
 LEAD_IN: dict[str, re.Pattern[str]] = {name: re.compile(rx, re.IGNORECASE) for name, rx in {
     "within": r"\bwithin\s*$",
@@ -323,6 +331,8 @@ def _features(c: Candidate, rank: int, n_cands: int, sup: float, best_other: flo
                 f["n_tail_dates"] = float(len(tail_days))
     elif c.field in DURATION_FIELDS:
         days = duration_days(key)
+        f["after_end"] = sum(bool(_AFTER_END.match(ctx.flat, h.end, h.end + AFTER_END_CHARS))
+                             for h in c.hits) / len(c.hits)
         f["log_days"] = math.log1p(days)
         f["unit_day"] = float("day" in key)
         f["unit_month"] = float("month" in key)
@@ -392,6 +402,11 @@ def _local_features(c: Candidate, flat: str) -> dict[str, float]:
     return f
 
 
+def context_tokens(c: Candidate, flat: str) -> list[str]:
+    """The words around the candidate's mentions, for the context-word model."""
+    return window_tokens(((h.start, h.end) for h in c.hits), flat)
+
+
 @dataclass(slots=True)
 class Choice:
     candidate: Candidate
@@ -407,16 +422,32 @@ class FieldRanker:
         self.fields: dict[str, CandidateScorer] = {
             name: CandidateScorer({"version": self.version, **m})
             for name, m in bundle["fields"].items()}
+        # fields fitted with the stacked context-word score (`extractors.context_words`)
+        self.context: dict[str, ContextModel] = {
+            name: ContextModel.from_bundle(m["ctx"])
+            for name, m in bundle["fields"].items() if m.get("ctx") is not None}
+
+    def rows(self, field_name: str, cands: list[Candidate],
+             ctx: DocContext) -> list[dict[str, float]]:
+        """The feature rows the field's model reads: `features_all`, and the context-word
+        score where the model was fitted with it."""
+        out = features_all(cands, ctx)
+        words = self.context.get(field_name)
+        if words is not None:
+            for row, c in zip(out, cands, strict=True):
+                row[CONTEXT_FEATURE] = words.score(context_tokens(c, ctx.flat))
+        return out
 
     def score(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> list[float]:
-        return self.fields[field_name].scores(features_all(cands, ctx))
+        return self.fields[field_name].scores(self.rows(field_name, cands, ctx))
 
     def choose(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> Choice | None:
         """The best candidate (the earliest mentioned on a tie) when it clears the field's
         threshold, else None."""
         if field_name not in self.fields or not cands:
             return None
-        got = self.fields[field_name].best(features_all(cands, ctx), CONF_FLOOR, CONF_CEIL)
+        got = self.fields[field_name].best(self.rows(field_name, cands, ctx), CONF_FLOOR,
+                                           CONF_CEIL)
         return Choice(cands[got[0]], got[1]) if got else None
 
 

@@ -173,3 +173,35 @@ def test_derived_ends_carry_the_term_models_score_of_their_duration():
     raw.context.term_scores = {}
     plain = ranker.features_all(cands, raw.context)
     assert all("term_score" not in f for f in plain)
+
+
+def test_fields_fitted_with_context_words_read_them():
+    """The shipped models of `training.contract_fields.CONTEXT_FIELDS` carry a context-word
+    model whose score is the `ctx` feature of every candidate; the term's does not."""
+    from training.contract_fields import CONTEXT_FIELDS
+
+    model = ranker.load()
+    raw = extract_contract_raw(text_to_doc(TEXT))
+    assert set(model.context) == set(CONTEXT_FIELDS) & set(model.fields)
+    assert {"effective_date", "expiration_date"} <= set(model.context)
+    for name in ("effective_date", "expiration_date"):
+        cands = ranker.group(name, raw.candidates[name])
+        rows = model.rows(name, cands, raw.context)
+        words = model.context[name]
+        assert [r["ctx"] for r in rows] == [
+            words.score(ranker.context_tokens(c, raw.context.flat)) for c in cands]
+        if name == "expiration_date":  # the words tell its candidates apart
+            assert len(cands) > 1 and len({r["ctx"] for r in rows}) > 1
+    terms = ranker.group("term", raw.candidates["term"])
+    assert terms and all("ctx" not in r for r in model.rows("term", terms, raw.context))
+
+
+def test_a_duration_counted_from_the_end_is_marked():
+    text = ("SERVICES AGREEMENT\n1. The term of this Agreement is two (2) years. 2. For a period "
+            "of one (1) year following the expiration thereof, neither party shall solicit "
+            "the other's employees.")
+    raw = extract_contract_raw(text_to_doc(text))
+    cands = ranker.group("term", raw.candidates["term"])
+    rows = {c.key: r for c, r in zip(cands, ranker.features_all(cands, raw.context),
+                                      strict=True)}
+    assert rows["1_years"]["after_end"] == 1.0 and rows["2_years"]["after_end"] == 0.0
