@@ -474,4 +474,14 @@ def load(path: Path = MODEL_PATH) -> FieldRanker | None:
     does not match its manifest is refused loudly (`ModelFileError`) rather than used: a
     half-written or swapped file must not silently change every contract's fields."""
     bundle = load_shipped(path)
-    return FieldRanker(bundle) if bundle else None
+    if not bundle:
+        return None
+    # one FieldRanker per loaded bundle: its context-word models are built once per
+    # process (a dict of some 10^5 bucket weights each), not twice per contract
+    built = _BUILT.get(id(bundle))
+    if built is None or built[0] is not bundle:
+        built = _BUILT[id(bundle)] = (bundle, FieldRanker(bundle))
+    return built[1]
+
+
+_BUILT: dict[int, tuple[dict[str, Any], FieldRanker]] = {}

@@ -205,3 +205,9 @@ def test_a_duration_counted_from_the_end_is_marked():
     rows = {c.key: r for c, r in zip(cands, ranker.features_all(cands, raw.context),
                                       strict=True)}
     assert rows["1_years"]["after_end"] == 1.0 and rows["2_years"]["after_end"] == 0.0
+
+
+def test_the_shipped_ranker_is_built_once_per_process():
+    """Its context-word models are dicts of many bucket weights: `load` hands out one
+    FieldRanker per loaded model file instead of building one per call (twice a contract)."""
+    assert ranker.load() is ranker.load()
