@@ -477,7 +477,7 @@ def load(path: Path = MODEL_PATH) -> FieldRanker | None:
     if not bundle:
         return None
     # one FieldRanker per loaded bundle: its context-word models are built once per
-    # process (a dict of some 10^5 bucket weights each), not twice per contract
+    # process (dicts of 6,000-20,000 bucket weights), not twice per contract
     built = _BUILT.get(id(bundle))
     if built is None or built[0] is not bundle:
         built = _BUILT[id(bundle)] = (bundle, FieldRanker(bundle))
