@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from extractors.contract import calibration, consistency, party_ranker, ranker, title_ranker
 from extractors.contract import fields as F
-from extractors.contract.dates import find_dates
+from extractors.contract.dates import add_duration, eve, find_dates, term_ends
 from extractors.contract.durations import normalize_duration
 from extractors.contract.parties import preamble_parties, signature_parties
 from extractors.contract.text import FlatText
@@ -54,27 +53,6 @@ def _field(ft: FlatText, hit: F.Hit, conf: float, source: str = "regex") -> Fiel
         bbox=bbox,
         source=f"{source}:{hit.pattern}",
     )
-
-
-def _add_years(iso: str, dur: str) -> str | None:
-    n, unit = dur.split("_")
-    try:
-        y, m, d = (int(x) for x in iso.split("-"))
-        k = float(n)
-        if not k.is_integer():
-            return None
-        k = int(k)
-        if unit == "years":
-            y += k
-        elif unit == "months":
-            m0 = m - 1 + k
-            y, m = y + m0 // 12, m0 % 12 + 1
-        else:
-            return None
-        d = min(d, 28) if m == 2 else min(d, 30 if m in (4, 6, 9, 11) else 31)
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
 
 
 _NDA_HEAD = re.compile(
@@ -269,18 +247,6 @@ def _duration_window(flat: str, taken: set[tuple[int, int]]) -> list[F.Hit]:
     return hits
 
 
-def _eve(iso: str) -> str:
-    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
-
-
-def term_ends(start: str, duration: str) -> set[str]:
-    """The end dates a term of `duration` (`N_years|N_months`) from `start` (YYYY-MM-DD) is
-    written with: start + duration, and the day before (a term from 1 January 1996 runs to
-    31 December 1998); empty when the term is not counted in whole years or months."""
-    end = _add_years(start, duration) if duration.endswith(("_years", "_months")) else None
-    return {end, _eve(end)} if end else set()
-
-
 def _derived_ends(flat: str, term_hits: list[F.Hit], starts: list[tuple[str, str]]
                   ) -> list[F.Hit]:
     """End dates computed as start + term, and the day before (a term from 1 January runs
@@ -301,12 +267,12 @@ def _derived_ends(flat: str, term_hits: list[F.Hit], starts: list[tuple[str, str
             if key in seen:
                 continue
             seen.add(key)
-            iso = _add_years(s, str(h.normalized))
+            iso = add_duration(s, str(h.normalized))
             if not iso:
                 continue
             tag = f"derived.term|{kind}|{h.pattern}"
             hits.append(F.Hit(h.value, iso, h.start, h.end, tag))
-            hits.append(F.Hit(h.value, _eve(iso), h.start, h.end, tag + "|eve"))
+            hits.append(F.Hit(h.value, eve(iso), h.start, h.end, tag + "|eve"))
     return hits
 
 
@@ -383,7 +349,7 @@ def extract_contract_raw(doc: IngestedDocument, subtype: str | None = None) -> R
         out["expiration_date"].source == "regex:expiration.phrase"
     if ("expiration_date" not in out or weak_end) and t is not None and start is not None \
             and t.source.split(":")[-1] in _TERM_RUNS_FROM_START:
-        iso = _add_years(start.normalized, t.normalized)
+        iso = add_duration(start.normalized, t.normalized)
         if iso:
             base = "effective_date" if "effective_date" in out else "agreement_date"
             out["expiration_date"] = Field(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from functools import lru_cache
 
 from extractors.normalize import normalize_date
@@ -93,3 +94,39 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         iso = parse_date(m.group(0))
         if iso and not in_filing_footer(text, m.start()):
             yield m.start(), m.end(), iso
+
+
+def add_duration(iso: str, dur: str) -> str | None:
+    """`iso` (YYYY-MM-DD) plus a whole number of years or months (`N_years|N_months`),
+    the day clamped to the month's end; None for any other duration."""
+    n, unit = dur.split("_")
+    try:
+        y, m, d = (int(x) for x in iso.split("-"))
+        k = float(n)
+        if not k.is_integer():
+            return None
+        k = int(k)
+        if unit == "years":
+            y += k
+        elif unit == "months":
+            m0 = m - 1 + k
+            y, m = y + m0 // 12, m0 % 12 + 1
+        else:
+            return None
+        d = min(d, 28) if m == 2 else min(d, 30 if m in (4, 6, 9, 11) else 31)
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def eve(iso: str) -> str:
+    """The day before `iso`."""
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+
+def term_ends(start: str, duration: str) -> set[str]:
+    """The end dates a term of `duration` (`N_years|N_months`) from `start` (YYYY-MM-DD) is
+    written with: start + duration, and the day before (a term from 1 January 1996 runs to
+    31 December 1998); empty when the term is not counted in whole years or months."""
+    end = add_duration(start, duration) if duration.endswith(("_years", "_months")) else None
+    return {end, eve(end)} if end else set()

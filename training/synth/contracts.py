@@ -14,6 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from extractors.contract.dates import add_duration
 from ingest.types import IngestedDocument, Page, Word
 from training.synth.clauses import OTHER, T, fill
 
@@ -335,9 +336,7 @@ def _term_and_renewal(rng: random.Random, body: list[str], exp: dict[str, object
                     f"date hereof.")
         exp["term"] = f"{n}_{unit}s"
     if "term" in exp and start_iso and "expiration_date" not in exp:
-        from extractors.contract import _add_years
-
-        iso = _add_years(str(start_iso), str(exp["term"]))
+        iso = add_duration(str(start_iso), str(exp["term"]))
         if iso:
             exp["expiration_date"] = iso
     # dates that end something other than the agreement
