@@ -1,8 +1,11 @@
 """Cross-field checks on a contract's fields: a value another field contradicts is not sure.
 
 Each ranker scores its own field; some facts only show across fields. An agreement cannot
-end on or before the day it starts, and a notice to end it cannot be longer than the period
-it ends. When the checks see such a contradiction the value they doubt is reported at
+end on or before the day it starts, a notice to end it cannot be longer than the period
+it ends, and a term in years or months runs from the start to the end when both are
+reported (to the day, or to the day before). Where that last check fails, the term is the
+value doubted: on TRAIN, 16 of 19 such CUAD terms whose length the labelled dates give
+were wrong (usually a renewal or tail period), and out of fold 2 of 4 Kleister terms. When the checks see such a contradiction the value they doubt is reported at
 `CAP_CONTRADICTED` at most: it may still be right (the other field may be the wrong one),
 but it is no longer something to pass without review.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from extractors.contract.dates import term_ends
 from extractors.contract.ranker import duration_days
 from extractors.types import CAP_CONTRADICTED, Field
 
@@ -49,6 +53,13 @@ def contradictions(fields: dict[str, Field]) -> list[Contradiction]:
         if end is not None and start is not None and end <= start:
             out.append(Contradiction("expiration_date", start_name, "ends_before_start"))
             break
+    term, end_f = fields.get("term"), fields.get("expiration_date")
+    if term is not None and end is not None:
+        starts = [str(f.normalized) for k in ("effective_date", "agreement_date")
+                  if (f := fields.get(k)) is not None and _iso(f) is not None]
+        spans = [term_ends(s, str(term.normalized)) for s in starts]
+        if any(spans) and not any(str(end_f.normalized) in e for e in spans):
+            out.append(Contradiction("term", "expiration_date", "term_misses_start_and_end"))
     notice = _days(fields.get("notice_period"))
     for period in ("renewal_term", "term"):
         span = _days(fields.get(period))

@@ -35,3 +35,27 @@ def test_notice_longer_than_the_period_it_ends_is_doubted():
     low = {"notice_period": _f("6_months", 0.3), "term": _f("3_months")}
     consistency.cap_contradicted(low)
     assert low["notice_period"].confidence == 0.3  # a cap never raises
+
+
+def test_a_term_that_does_not_run_from_start_to_end_is_doubted():
+    fields = {"effective_date": _f("2015-03-03"), "expiration_date": _f("2018-03-02"),
+              "term": _f("1_years")}
+    found = consistency.cap_contradicted(fields)
+    assert [(c.doubted, c.reason) for c in found] == [("term", "term_misses_start_and_end")]
+    assert fields["term"].confidence == consistency.CAP_CONTRADICTED
+    assert fields["expiration_date"].confidence == 0.9
+
+
+def test_a_term_that_runs_from_either_start_to_the_end_or_its_eve_stands():
+    for end in ("2018-03-03", "2018-03-02"):
+        fields = {"effective_date": _f("2015-03-03"), "expiration_date": _f(end),
+                  "term": _f("36_months")}
+        assert consistency.contradictions(fields) == []
+    fields = {"effective_date": _f("2016-01-01"), "agreement_date": _f("2015-03-03"),
+              "expiration_date": _f("2018-03-03"), "term": _f("3_years")}
+    assert consistency.contradictions(fields) == []
+    # a term in days, or no end reported: nothing to check
+    assert consistency.contradictions({"effective_date": _f("2015-03-03"), "term": _f("1_years")}) == []
+    assert consistency.contradictions({"effective_date": _f("2015-03-03"),
+                                       "expiration_date": _f("2018-03-02"),
+                                       "term": _f("90_days")}) == []
