@@ -83,18 +83,26 @@ def stacked_rows(docs: list[Any], fit_idx: list[int], score_idx: list[int],
         return fit([t for d in members for t in tokens(d)],
                    [y for d in members for y in d.train_labels])
 
+    def scored(model: dict[str, Any] | None, members: list[Any]) -> list[Rows]:
+        """Each member's rows with its `ctx`: one matrix product for all of them."""
+        values = score(model, [t for d in members for t in tokens(d)])
+        out, k = [], 0
+        for d in members:
+            out.append(_with(d.rows, values[k:k + len(d.rows)]))
+            k += len(d.rows)
+        return out
+
     pooled: list[Rows] = [[] for _ in pool]
     groups = [d.group for d in pool]
     n_splits = min(INNER_FOLDS, len(set(groups)))
     if n_splits >= 2:
         for tr, te in GroupKFold(n_splits=n_splits).split(np.arange(len(pool)), groups=groups):
-            model = fit_on([pool[j] for j in tr])
-            for j in te:
-                pooled[j] = _with(pool[j].rows, score(model, tokens(pool[j])))
+            held = scored(fit_on([pool[j] for j in tr]), [pool[j] for j in te])
+            for j, rows in zip(te, held, strict=True):
+                pooled[j] = rows
     else:
-        pooled = [_with(d.rows, [0.0] * len(d.rows)) for d in pool]
+        pooled = scored(None, pool)
     model = fit_on(pool)
     out = dict(zip(fit_idx, pooled[:len(fit_idx)], strict=True))
-    for i in score_idx:
-        out[i] = _with(docs[i].rows, score(model, tokens(docs[i])))
+    out.update(zip(score_idx, scored(model, [docs[i] for i in score_idx]), strict=True))
     return out, pooled[len(fit_idx):], model
