@@ -5,7 +5,8 @@ end on or before the day it starts, a notice to end it cannot be longer than the
 it ends, and a term in years or months runs from the start to the end when both are
 reported (to the day, or to the day before). Where that last check fails, the term is the
 value doubted: on TRAIN, 16 of 19 such CUAD terms whose length the labelled dates give
-were wrong (usually a renewal or tail period), and out of fold 2 of 4 Kleister terms. When the checks see such a contradiction the value they doubt is reported at
+were wrong (usually a renewal or tail period), and out of fold 2 of 4 Kleister terms.
+When the checks see such a contradiction the value they doubt is reported at
 `CAP_CONTRADICTED` at most: it may still be right (the other field may be the wrong one),
 but it is no longer something to pass without review.
 """
@@ -48,17 +49,17 @@ def contradictions(fields: dict[str, Field]) -> list[Contradiction]:
     """Every contradiction among `fields` (CONTRACT.md names and normal forms)."""
     out: list[Contradiction] = []
     end = _iso(fields.get("expiration_date"))
-    for start_name in ("effective_date", "agreement_date"):
-        start = _iso(fields.get(start_name))
-        if end is not None and start is not None and end <= start:
+    # the agreement date stands in for a missing effective date
+    starts = {k: d for k in ("effective_date", "agreement_date")
+              if (d := _iso(fields.get(k))) is not None}
+    for start_name, start in starts.items():
+        if end is not None and end <= start:
             out.append(Contradiction("expiration_date", start_name, "ends_before_start"))
             break
-    term, end_f = fields.get("term"), fields.get("expiration_date")
+    term = fields.get("term")
     if term is not None and end is not None:
-        starts = [str(f.normalized) for k in ("effective_date", "agreement_date")
-                  if (f := fields.get(k)) is not None and _iso(f) is not None]
-        spans = [term_ends(s, str(term.normalized)) for s in starts]
-        if any(spans) and not any(str(end_f.normalized) in e for e in spans):
+        ends = [term_ends(s.isoformat(), str(term.normalized)) for s in starts.values()]
+        if any(ends) and end.isoformat() not in set().union(*ends):
             out.append(Contradiction("term", "expiration_date", "term_misses_start_and_end"))
     notice = _days(fields.get("notice_period"))
     for period in ("renewal_term", "term"):
