@@ -130,8 +130,18 @@ _LAW_SHALL_GOVERN = LeadPattern.compile(
     r"\blaws?\s+", _LAWS_OF + r"(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<place>"
     + PLACE_RE
     # a parenthetical may stand between the place and the verb ("(excluding its conflict
-    # of laws rules)")
-    + r")\b\s*(?:\([^()]{0,200}\))?[^.;]{0,60}?\b(?:shall|will|to)\s+(?:govern|apply|control)",
+    # of laws rules)"); the verb in the future or the present ("The laws of the State of
+    # Delaware ... govern all matters", "Internal law of the State of Texas applies")
+    + r")\b\s*(?:\([^()]{0,200}\))?[^.;]{0,60}?\b(?:(?:shall|will|to)\s+(?:govern|apply|control)|"
+    r"(?<!that\s)(?<!which\s)(?:govern|governs|applies|controls)\b)",
+)
+# federal and state law named together: "governed by the laws of the United States and (to
+# the extent not inconsistent therewith, by the laws of) the State of Florida": the state's
+# is the contract's law (a lone "United States" hit is kept with less weight)
+_LAW_FEDERAL_AND_STATE = LeadPattern.compile(
+    r"(?:govern(?:ed|s)?|constru(?:ed|e)|interpret(?:ed)?|subject\s+to|in\s+accordance\s+with)",
+    r"[^.;]{0,220}?\blaws?\s+of\s+(?:the\s+)?United\s+States(?:\s+of\s+America)?\b"
+    r"[^.;]{0,100}?\b(?:State|Commonwealth)\s+of\s+(?P<place>" + PLACE_RE + r")\b",
 )
 _LAW_ADJ = LeadPattern.compile(
     r"\b(?:governed\s+by|subject\s+to|construed\s+(?:in\s+accordance\s+with|under))\s+",
@@ -148,7 +158,7 @@ _LAW_HEADING = LeadPattern.compile(  # the lead in lower case: the same under IG
 # the State of Nevada and shall be governed by the laws of such State"
 _LAW_THEREOF = LeadPattern.compile(
     r"\b(?:made|entered\s+into|executed|accepted|performed|delivered)\b",
-    r"[^.;]{0,80}?\b(?:in|under)"
+    r"[^.;]{0,80}?\b(?:in|under)(?:\s+the\s+laws?\s+of)?"
     r"\s+(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<place>"
     + PLACE_RE + r")\b[^.;]{0,120}?\bgovern\w*[^.;]{0,120}?\blaws?\s+(?:thereof|of\s+(?:such|said|"
     r"that)\s+(?:state|commonwealth|province|jurisdiction|country))\b",
@@ -160,6 +170,7 @@ def governing_law(flat: str) -> list[Hit]:
     for rx, name in (
         (_LAW_GOVERNED, "law.governed_by"),
         (_LAW_SHALL_GOVERN, "law.shall_govern"),
+        (_LAW_FEDERAL_AND_STATE, "law.governed_by"),
         (_LAW_ADJ, "law.adjective"),
         (_LAW_HEADING, "law.heading"),
         (_LAW_THEREOF, "law.thereof"),

@@ -55,6 +55,17 @@ def test_fields_from_generated_contract(seed):
         # the place named first, its law referred back to
         ("This Agreement has been made in the State of Nevada and shall be governed by and "
          "construed in accordance with the laws thereof.", "Nevada"),
+        ("This Agreement is entered into under the laws of the State of Maine and shall be "
+         "governed by the laws of such State.", "Maine"),
+        # federal and state law together: the state's is the contract's
+        ("This Agreement shall be governed by the laws of the United States and the State of "
+         "Colorado.", "Colorado"),
+        ("This Agreement is governed by the laws of the United States of America and, where "
+         "not inconsistent with them, by the laws of the Commonwealth of Virginia.", "Virginia"),
+        # the verb in the present tense
+        ("The laws of the State of Georgia, without regard to its choice of law rules, govern "
+         "this Agreement.", "Georgia"),
+        ("The internal law of the State of Arizona applies to this Agreement.", "Arizona"),
     ],
 )
 def test_governing_law_variants(sentence, expected):
@@ -66,6 +77,12 @@ def test_governing_law_variants(sentence, expected):
 
 def test_incorporation_state_is_not_governing_law():
     text = "Acme Inc., a corporation organized under the laws of the State of Delaware, sells."
+    assert "governing_law" not in extract_contract(text_to_doc(text))
+
+
+def test_laws_that_govern_a_business_are_not_governing_law():
+    text = ("Acme Inc. sells goods.\nThe Seller complies with the laws of the State of Ohio "
+            "that govern the sale of goods.")
     assert "governing_law" not in extract_contract(text_to_doc(text))
 
 
