@@ -513,8 +513,16 @@ _PAY_CTX = re.compile(r"\b(?:fees?|payable|pay|paid|price|pricing|invoice\w*|dol
 
 
 _RENEW_PERIODIC = re.compile(
-    r"\b(?:renew\w*|extend\w*)\b[^.;]{0,60}?\b(?:from\s+|on\s+an?\s+)?"
+    r"\b(?:renew\w*|extend\w*|continu\w*|thereafter)\b[^.;]{0,60}?\b(?:from\s+|on\s+an?\s+)?"
     r"(?P<u>year|month)[\s-]+to[\s-]+(?:year|month)\b", re.I,
+)
+# the same said with "annual": "renewing annually", "automatic annual renewals", "continue
+# automatically for successive annual periods"
+_RENEW_ANNUAL = re.compile(
+    r"\brenew\w*\b[^.;]{0,40}?\b(?P<u>annually|yearly)\b|"
+    r"\b(?:renew\w*|extend\w*|continu\w*)\b[^.;]{0,60}?\bfor\s+(?:successive\s+|additional\s+)?"
+    r"(?P<u2>annual)\s+(?:periods?|terms?)\b|"
+    r"\bautomatic(?:ally)?\s+(?P<u3>annual)\s+renewals?\b", re.I,
 )
 _RENEW_EQUAL = re.compile(
     r"\b(?:renew\w*|extend\w*)\b[^.;]{0,80}?\b(?:periods?|terms?)\s+(?:of\s+time\s+)?"
@@ -638,6 +646,9 @@ def durations(flat: str) -> tuple[list[Hit], list[Hit], list[Hit]]:
         # "renew from year to year", "continue on a month-to-month basis"
         unit = "1_years" if m.group("u").lower().startswith("y") else "1_months"
         renewal.append(Hit(m.group(0), unit, m.start("u"), m.end(), "renewal.periodic"))
+    for m in _RENEW_ANNUAL.finditer(flat):
+        u = next(g for g in ("u", "u2", "u3") if m.group(g))
+        renewal.append(Hit(m.group(0), "1_years", m.start(u), m.end(u), "renewal.periodic"))
     for m in _RENEW_EQUAL.finditer(flat):
         renewal.append(Hit(m.group(0), "=term", *m.span(), "renewal.equal_term"))
     if not notice and renewal:

@@ -30,6 +30,21 @@ def _got(body: str) -> dict:
          "2_years"),
         ("1. The term of this Agreement is three years. 2. Thereafter it shall renew for renewal "
          "terms of eighteen (18) months each.", "renewal_term", "18_months"),
+        # renewal periods said without a number
+        ("1. The term of this Agreement is three years. 2. Thereafter this Agreement shall "
+         "continue on a year to year basis until terminated by either party.", "renewal_term",
+         "1_years"),
+        ("1. The term of this Agreement is five years. 2. After the initial term this Agreement "
+         "shall continue on a month-to-month basis until either party terminates it.",
+         "renewal_term", "1_months"),
+        ("1. The term of this Agreement is one year, automatically renewing annually "
+         "thereafter unless either party gives notice of non-renewal.", "renewal_term",
+         "1_years"),
+        ("1. The term of this Agreement is two years, and it shall thereafter continue "
+         "automatically for successive annual periods unless either party objects.",
+         "renewal_term", "1_years"),
+        ("1. The term of this Agreement is three years, with automatic annual renewals "
+         "thereafter unless either party gives notice.", "renewal_term", "1_years"),
         ("1. The term of this Agreement is three years. 2. This Agreement shall be automatically "
          "renewed for additional successive one (1) year periods, unless written notice of "
          "non-renewal is received no later than six (6) months prior to the expiration of the "
@@ -49,6 +64,13 @@ TAIL_AND_PRICING = ("1. During the Term and any renewal terms, and for a period 
 
 def test_tail_and_pricing_periods_are_not_renewals():
     assert "renewal_term" not in _got(TAIL_AND_PRICING)
+
+
+def test_prices_changing_from_year_to_year_are_not_a_renewal():
+    body = ("1. The term of this Agreement is three years. 2. The fees are set in Schedule A "
+            "and may be changed from year to year by the Supplier. 3. The Customer pays "
+            "annually in advance.")
+    assert "renewal_term" not in _got(body)
 
 
 @pytest.mark.xfail(strict=True, reason=(
