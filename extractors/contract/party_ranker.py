@@ -32,9 +32,11 @@ ALIAS_CHARS = 4000  # names defined by a quoted label this early are parties, or
 TAIL_PAGES = 4  # signature blocks sit on the last pages
 MAX_SENTENCES = 4  # preamble-like sentences read (a cover page may hold the first)
 MAX_PARTIES = 12  # joint filing agreements list many; more is a parse running away
-SIMILAR = 90.0
+SIMILAR = 90.0  # token-set similarity at which two names are one party (the scorer's rule)
 MAX_EXTRA_WORDS = 2  # a fuller spelling of a chosen name adds a first name or an initial
-SWAP_MARGIN = 0.1  # ... and is taken only when scored nearly as high as the shorter one  # token-set similarity at which two names are one party (the scorer's rule)
+SWAP_MARGIN = 0.1  # ... and is taken only when scored nearly as high as the shorter one
+# a name that ends in its legal form is complete: no fuller spelling replaces it
+_COMPLETE_LEGAL_NAME = re.compile(P._CORP_SUFFIX.pattern + r"[\s.,]*$", re.IGNORECASE)
 
 # "pre": a piece of a preamble sentence; "alias": the name before a quoted label; "sig": a
 # name over a signature line; "corp": a name with a legal-form suffix near the top; "coll":
@@ -404,9 +406,12 @@ def select(groups: list[PartyGroup], scores: list[float], threshold: float,
             chosen.append(i)
             continue
         # one party written twice: keep the fuller name ("Jane Q. Smith" over "Smith"),
-        # not a longer one that joins another party ("Smith and Chen")
+        # not a longer one that joins another party ("Smith and Chen"), nor words around a
+        # legal name that is complete ("Flexsteel Industries, Inc." over "EMPLOYEE
+        # FLEXSTEEL INDUSTRIES, INC." or "The Hershey Company, a Delaware")
         shorter, longer = len(groups[chosen[same]].key.split()), len(a.split())
         if shorter < longer <= shorter + MAX_EXTRA_WORDS and \
+                not _COMPLETE_LEGAL_NAME.search(groups[chosen[same]].name) and \
                 scores[i] >= scores[chosen[same]] - SWAP_MARGIN:
             chosen[same] = i
     # a collective term alone names nobody

@@ -83,6 +83,15 @@ def test_select_collapses_one_party_written_twice_and_keeps_a_pair():
     assert party_ranker.select(groups, [0.9, 0.8, 0.35, 0.1], threshold=0.5) == [0]
 
 
+def test_words_around_a_complete_legal_name_do_not_replace_it():
+    names = ("Harbor Mills, Inc.", "EMPLOYEE HARBOR MILLS, INC.", "Jane Q. Doe", "Doe")
+    groups = [party_ranker.PartyGroup(party_ranker.name_key(n), n, []) for n in names]
+    # the longer spelling scores nearly as high as the legal name: the legal name stays
+    assert party_ranker.select(groups, [0.95, 0.9, 0.1, 0.1], threshold=0.5) == [0]
+    # a person's fuller spelling still replaces the shorter one
+    assert party_ranker.select(groups, [0.95, 0.9, 0.8, 0.85], threshold=0.5) == [0, 2]
+
+
 def test_a_defined_label_and_its_name_are_one_party():
     text = PREAMBLE.replace("\n", " ")
     groups = party_ranker.group(party_ranker.mentions(text, signature_parties(PREAMBLE)), text)
