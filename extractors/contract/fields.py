@@ -420,9 +420,9 @@ _EMPLOYMENT_AFTER = re.compile(
     r"(?:the\s+)?(?:Separation|Termination)\s+Date", re.I
 )
 _EXPIRE_AFTER = re.compile(
-    r"\b(?:agreement|obligations?(?:\s+hereunder)?|NDA)\b[^.;]{0,100}?\b(?:shall|will)\s+"
+    r"\b(?:agreement|obligations?(?:\s+hereunder)?|NDA|duty)\b[^.;]{0,100}?\b(?:(?:shall|will)\s+"
     r"(?:automatically\s+)?(?:expire|terminate|end|(?:remain|continue)\s+in\s+(?:full\s+)?"
-    r"(?:force|effect)(?:\s+and\s+effect)?)\b[^.;]{0,80}$", re.I
+    r"(?:force|effect)(?:\s+and\s+effect)?)|expires?|terminates?)\b[^.;]{0,80}$", re.I
 )
 _COVENANT_AFTER = re.compile(
     r"\b(?:neither|not\s+to|will\s+not|shall\s+not|solicit|employ|acquire|standstill)\b", re.I

@@ -3,6 +3,7 @@
 import pytest
 
 from extractors.contract import extract_contract
+from extractors.contract.fields import durations
 from training.synth.contracts import text_to_doc
 
 _HEAD = ("SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of March 3, 2015 by and "
@@ -97,3 +98,20 @@ def test_weak_expiry_is_less_confident_than_an_agreement_expiry():
                 "this Agreement is unaffected.")["expiration_date"]
     strong = _got("1. This Agreement shall expire on May 1, 2016.")["expiration_date"]
     assert weak.confidence < strong.confidence
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Each party's obligations under this Agreement expire two years from the date hereof.",
+     "2_years"),
+    ("The Recipient's duty to protect Confidential Information under this Agreement expires "
+     "three years from the date of disclosure.", "3_years"),
+    ("This Agreement terminates eighteen (18) months after the date hereof.", "18_months"),
+])
+def test_an_agreement_that_expires_in_the_present_tense_has_a_term(sentence, expected):
+    term, _, _ = durations(sentence)
+    assert [(h.normalized, h.pattern) for h in term] == [(expected, "term.expire_after")]
+
+
+def test_a_warranty_that_expires_is_no_term():
+    term, _, _ = durations("The Supplier's warranty expires two years after delivery.")
+    assert term == []
