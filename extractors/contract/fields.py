@@ -487,6 +487,7 @@ _NOTICE_OTHER = re.compile(
     r"insolven\w+|bankrupt\w*|invoice\w*|payments?|audit\w*|indemn\w+|claims?|"
     r"price\s+(?:change|increase)|dispute\w*)\b", re.I
 )
+_INSURANCE = re.compile(r"\binsur(?:ance|er|ers|ed)\b|\bcoverage\b", re.I)
 _TERMINATE = re.compile(r"\bterminat\w*|\bcancel\w*", re.I)
 _CONVENIENCE = re.compile(
     r"for\s+(?:its\s+|their\s+)?convenience|without\s+cause|for\s+any\s+(?:or\s+no\s+)?reason|"
@@ -571,6 +572,9 @@ def _notice_kind(sent: str, before: str, after: str) -> str | None:
     )
     if not is_notice:
         return None
+    if _INSURANCE.search(sent):
+        # an insurer's notice of cancellation or non-renewal of a policy, not the agreement's
+        return "notice.other"
     if re.search(r"\b(?:elect\w*|exercis\w*|option)\b", sent, re.I) \
             and re.search(r"\brenew|\bextend", sent, re.I) and not re.search(r"non-?\s?renew|not\s+(?:to\s+)?(?:renew|extend)|terminat", sent, re.I):
         # notice that exercises an option to renew keeps the agreement going; the field is

@@ -115,3 +115,13 @@ def test_an_agreement_that_expires_in_the_present_tense_has_a_term(sentence, exp
 def test_a_warranty_that_expires_is_no_term():
     term, _, _ = durations("The Supplier's warranty expires two years after delivery.")
     assert term == []
+
+
+def test_an_insurers_notice_of_non_renewal_is_not_the_notice_period():
+    notice = durations("All such insurance policies shall require at least thirty (30) days' "
+                       "prior written notice to the Customer of cancellation or non-renewal.")[2]
+    assert notice == []
+    # the agreement's own notice of non-renewal still is
+    notice = durations("This Agreement renews automatically unless either party gives notice "
+                       "of non-renewal at least thirty (30) days prior to the end of the term.")[2]
+    assert [(h.normalized, h.pattern) for h in notice] == [("30_days", "notice.renewal")]
