@@ -154,6 +154,9 @@ def features(c: TitleCandidate, low_flat: str) -> dict[str, float]:
         "prev_words": float(c.prev_words),
         "ends_paren": float(c.text.endswith((")", "]"))),
         "log_mentions": math.log1p(low_flat.count(c.text.lower())),
+        # the preamble names the agreement by its title: 'This SITE DEVELOPMENT AND HOSTING
+        # AGREEMENT ("Agreement")' echoes the whole title, not a shorter tail of it
+        "this_echo": math.log1p(low_flat.count("this " + c.text.lower())),
         f"first={first}": 1.0,
     }
     if dropped_first:

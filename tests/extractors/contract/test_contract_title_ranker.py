@@ -24,6 +24,22 @@ def test_features_see_what_was_cut_off():
     assert f["dropped_corp"] == 1.0 and f["cut"] == 2.0 and f["log_mentions"] > 0
 
 
+def test_features_see_the_preamble_echo_the_whole_title():
+    cands = {c.text: c for c in title_ranker.candidates("HARBOR LIGHTS SPONSORSHIP AGREEMENT",
+                                                        "", None)}
+    low = ("harbor lights sponsorship agreement this harbor lights sponsorship agreement "
+           "(the agreement) is made as of may 2, 2016. the sponsorship agreement runs a year.")
+    whole = title_ranker.features(cands["HARBOR LIGHTS SPONSORSHIP AGREEMENT"], low)
+    tail = title_ranker.features(cands["SPONSORSHIP AGREEMENT"], low)
+    assert whole["this_echo"] > 0 and tail["this_echo"] == 0
+    assert tail["log_mentions"] > whole["log_mentions"]  # a tail is always mentioned more
+
+
+def test_shipped_ranker_reads_the_preamble_echo():
+    model = title_ranker.load()
+    assert model is not None and "this_echo" in model.vec.feature_names_
+
+
 def test_shipped_ranker_reports_the_title():
     model = title_ranker.load()
     assert model is not None and model.version.startswith("ctitle-")
