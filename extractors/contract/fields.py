@@ -172,18 +172,23 @@ _LAW_THEREOF = LeadPattern.compile(
 )
 
 
+# (pattern, the hit's pattern name, a governing verb that must stand in the `_VERB_WINDOW`
+# characters before the match, or None)
+_LAW_PATTERNS: tuple[tuple[LeadPattern, str, re.Pattern[str] | None], ...] = (
+    (_LAW_GOVERNED, "law.governed_by", None),
+    (_LAW_SHALL_GOVERN, "law.shall_govern", None),
+    (_LAW_FEDERAL_AND_STATE, "law.governed_by", _GOVERNED_BEFORE),
+    (_LAW_ADJ, "law.adjective", None),
+    (_LAW_HEADING, "law.heading", None),
+    (_LAW_THEREOF, "law.thereof", None),
+)
+
+
 def governing_law(flat: str) -> list[Hit]:
     hits: list[Hit] = []
-    for rx, name in (
-        (_LAW_GOVERNED, "law.governed_by"),
-        (_LAW_SHALL_GOVERN, "law.shall_govern"),
-        (_LAW_FEDERAL_AND_STATE, "law.governed_by"),
-        (_LAW_ADJ, "law.adjective"),
-        (_LAW_HEADING, "law.heading"),
-        (_LAW_THEREOF, "law.thereof"),
-    ):
+    for rx, name, verb_before in _LAW_PATTERNS:
         for m in rx.finditer(flat):
-            if rx is _LAW_FEDERAL_AND_STATE and not _GOVERNED_BEFORE.search(
+            if verb_before is not None and not verb_before.search(
                     flat, max(0, m.start() - _VERB_WINDOW), m.start()):
                 continue
             a, b = m.span("place")
