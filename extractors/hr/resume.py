@@ -74,8 +74,8 @@ def _title_like(text: str, strict: bool = True) -> tuple[str, int, int] | None:
     while first > 0:
         w = words[first - 1]
         wl = w.lower().strip(".,()/")
-        if wl in SELF_ADJECTIVES or wl in _STOP:
-            break
+        if wl in SELF_ADJECTIVES or wl in _STOP or w.endswith(":"):
+            break  # "Position: Executive Director": a label is not part of the title
         if strict and not (w[:1].isupper() or wl in ROLE_WORDS):
             break
         first -= 1

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.hr.resume import title_like
 from extractors.hr.title_ranker import _pieces
 from extractors.hr.title_vocab import TITLE_VOCAB, TitleVocabError, read_vocab
 
@@ -42,3 +43,12 @@ def test_malformed_vocabulary_is_refused(tmp_path: Path) -> None:
     bad.write_text("[heads]\nengineer\n")
     with pytest.raises(TitleVocabError):
         read_vocab(bad)
+
+
+def test_a_label_before_the_title_is_not_part_of_it() -> None:
+    # "Position:" names what follows; the title starts after the colon, also for the
+    # title-like reading of the whole line that the ranker's candidates start from
+    assert title_like("Position: Executive Director and CEO", strict=False)[0] == \
+        "Executive Director"
+    assert title_like("Current Role: Senior Data Analyst")[0] == "Senior Data Analyst"
+    assert title_like("Chief Technology Officer")[0] == "Chief Technology Officer"
