@@ -282,6 +282,11 @@ _EFFECTIVE_PHRASE = re.compile(
     r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+# a definitions article: "“Effective Date” means October 31, 2019", "EFFECTIVE DATE shall
+# mean 18 May 2000" defines the date as surely as "(the "Effective Date")" after it
+_EFFECTIVE_MEANS = re.compile(
+    r"\bEffective\s+Date\W{0,3}\s+(?:shall\s+mean|means|shall\s+refer\s+to|refers\s+to)"
+    r"\s*(?:the\s+)?$", re.IGNORECASE)
 _EXPIRE = re.compile(
     r"(?:expir(?:e|es|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|until|through|continu\w+"
     r"\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+)?(?:until|through))\b[^.]{0,60}?(?:on|until|"
@@ -340,7 +345,8 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
     for a, b, iso in find_dates(head):
         before = head[max(0, a - 60) : a]
         after = head[b : b + 40]
-        if _EFFECTIVE_DEF.search(after[:30]) or _EFFECTIVE_PHRASE.search(before):
+        if _EFFECTIVE_DEF.search(after[:30]) or _EFFECTIVE_PHRASE.search(before) \
+                or _EFFECTIVE_MEANS.search(before):
             effective.append(Hit(flat[a:b], iso, a, b, "effective.defined"))
         if a < 3000 and _AGREEMENT_DATE_CTX.search(before):
             agreement.append(Hit(flat[a:b], iso, a, b, "date.preamble"))
@@ -355,7 +361,8 @@ def dates(flat: str, head_len: int) -> tuple[list[Hit], list[Hit], list[Hit], li
             continue
         before = flat[max(0, a - 90) : a]
         iso = None
-        if a >= head_len and _EFFECTIVE_DEF.search(flat[b : b + 30]):
+        if a >= head_len and (_EFFECTIVE_DEF.search(flat[b : b + 30])
+                              or _EFFECTIVE_MEANS.search(before[-45:])):
             # "(the "Effective Date")" defines the date wherever the preamble stands: after
             # a cover page, a table of contents or an amendment's own preamble
             iso = parse_date(m.group(0))

@@ -151,6 +151,27 @@ def test_an_effective_date_defined_after_the_first_pages_is_found():
         (h.normalized, h.pattern) for h in raw.candidates["effective_date"]}
 
 
+def test_an_effective_date_defined_in_a_definitions_article_is_found():
+    # "“Effective Date” means ..." defines the date as the parenthesised form does, in the
+    # first pages or further on; "means the later of ..." names no date of its own
+    text = ("SUPPLY AGREEMENT\n\nThis Supply Agreement is made by and between Alpha Widgets "
+            "Inc. and Beta Tools LLC.\n1. Definitions. 1.1 “Affiliate” means any entity "
+            "controlling a party. 1.2 “Effective Date” shall mean December 5, 2014. "
+            + "1.3 “Product” means the goods listed in Exhibit A. " * 80
+            + "9. Term. EFFECTIVE DATE means 18 May 2000; “Closing Date” means June 1, 2001; "
+            "the Amendment Date means the later of June 2, 2001 and the signing.")
+    raw = extract_contract_raw(text_to_doc(text))
+    defined = {h.normalized for h in raw.candidates["effective_date"]
+               if h.pattern == "effective.defined"}
+    assert defined == {"2014-12-05", "2000-05-18"}
+    # the term runs from the defined date: its end is a computed candidate
+    term = text.replace("9. Term.", "9. Term. This Agreement shall commence on the Effective "
+                        "Date and continue for five (5) years.")
+    ends = {h.normalized for h in extract_contract_raw(text_to_doc(term))
+            .candidates["expiration_date"]}
+    assert "2019-12-05" in ends
+
+
 def test_derived_ends_carry_the_term_models_score_of_their_duration():
     text = TEXT.replace("3. This Agreement", "3. The representations shall survive for two (2) "
                         "years after the closing. 4. This Agreement")
