@@ -66,14 +66,14 @@ class CandidateScorer:
         return min(ceil, max(floor, float(self.iso.predict([score])[0])))
 
     def best(self, rows: list[dict[str, float]], floor: float,
-             ceil: float) -> tuple[int, float] | None:
+             ceil: float, threshold: float | None = None) -> tuple[int, float] | None:
         """(index, probability) of the best row (the earliest on a tie) when its score
-        clears the threshold, else None."""
+        clears the threshold (the bundle's, unless `threshold` is given), else None."""
         s = self.scores(rows)
         if not s:
             return None
         i = max(range(len(s)), key=lambda k: (s[k], -k))
-        if s[i] < self.threshold:
+        if s[i] < (self.threshold if threshold is None else threshold):
             return None
         return i, self.probability(s[i], floor, ceil)
 

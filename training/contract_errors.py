@@ -31,6 +31,7 @@ from enum import StrEnum
 import numpy as np
 
 from extractors.contract import ranker
+from training.contract_fields import collect, is_nda, kind_thresholds
 from training.docs import TRAIN_DIR
 from training.ranking import (
     N_FOLDS,
@@ -140,12 +141,10 @@ def _grid(grid: np.ndarray) -> Rule:
 
 
 def _by_kind(train: list[DocCands]) -> Callable[[DocCands], bool]:
-    """One threshold for confidentiality agreements (`DocContext.nda`), one for the rest."""
-    def kind(d: DocCands) -> bool:
-        return bool(d.rows and d.rows[0].get("nda", 0.0))
-    ts = {k: _best_t(THRESHOLDS, [d for d in train if kind(d) == k] or train, _top_score)
-          for k in (False, True)}
-    return lambda d: _top_score(d) >= ts[kind(d)]
+    """One threshold for confidentiality agreements (`DocContext.nda`), one for the rest,
+    as the shipped ranker reports `KIND_THRESHOLD_FIELDS`."""
+    ts = kind_thresholds(train)
+    return lambda d: _top_score(d) >= ts[ranker.contract_kind(is_nda(d))]
 
 
 def _list_model(train: list[DocCands]) -> Callable[[DocCands], bool]:
@@ -190,8 +189,6 @@ def nested_f1(docs: list[DocCands], rules: dict[str, Rule] = RULES) -> dict[str,
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.contract_fields import collect
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fields", nargs="+", choices=ranker.RANKED_FIELDS)
     ap.add_argument("--cached-only", action="store_true")

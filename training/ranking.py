@@ -159,6 +159,12 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / max(1, 2 * tp + fp + fn)
 
 
+def best_threshold(docs: list[DocCands], decide: Decide = Decide.BEST,
+                   grid: np.ndarray = THRESHOLDS) -> float:
+    """The threshold with the best F1 over `docs`' out-of-fold scores (the lowest on a tie)."""
+    return float(max(grid, key=lambda t: (f1(*counts(docs, t, decide)), -t)))
+
+
 def rule_counts(name: str, docs: list[DocCands]) -> tuple[int, int, int]:
     tp = fp = fn = 0
     for dc in docs:
@@ -205,7 +211,7 @@ def cross_validate(name: str, docs: list[DocCands], bounds: tuple[float, float],
             d = docs[i]
             d.oof = [float(p) for p in clf.predict_proba(vec.transform(rows_of[i]))[:, 1]] \
                 if d.rows else []
-    best_t = max(THRESHOLDS, key=lambda t: (f1(*counts(docs, t, decide)), -t))
+    best_t = best_threshold(docs, decide)
     # calibration measured honestly: each fold's reported tops mapped by a calibrator
     # fitted on the other folds' tops
     cal_folds = calibration_folds(docs, decide) if stratified_calibration else [fold_of]

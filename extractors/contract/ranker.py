@@ -422,6 +422,11 @@ class FieldRanker:
         self.fields: dict[str, CandidateScorer] = {
             name: CandidateScorer({"version": self.version, **m})
             for name, m in bundle["fields"].items()}
+        # fields reported over one threshold for confidentiality agreements and another for
+        # the rest (`DocContext.nda`; `training.contract_fields.KIND_THRESHOLD_FIELDS`)
+        self.kind_thresholds: dict[str, dict[str, float]] = {
+            name: m["kind_thresholds"] for name, m in bundle["fields"].items()
+            if m.get("kind_thresholds")}
         # fields fitted with the stacked context-word score (`extractors.context_words`)
         self.context: dict[str, ContextModel] = {
             name: ContextModel.from_bundle(m["ctx"])
@@ -443,12 +448,18 @@ class FieldRanker:
 
     def choose(self, field_name: str, cands: list[Candidate], ctx: DocContext) -> Choice | None:
         """The best candidate (the earliest mentioned on a tie) when it clears the field's
-        threshold, else None."""
+        threshold (its contract kind's, where the field has one per kind), else None."""
         if field_name not in self.fields or not cands:
             return None
+        by_kind = self.kind_thresholds.get(field_name, {})
         got = self.fields[field_name].best(self.rows(field_name, cands, ctx), CONF_FLOOR,
-                                           CONF_CEIL)
+                                           CONF_CEIL, by_kind.get(contract_kind(ctx.nda)))
         return Choice(cands[got[0]], got[1]) if got else None
+
+
+def contract_kind(nda: bool) -> str:
+    """The kind a per-kind threshold is keyed by (`FieldRanker.kind_thresholds`)."""
+    return "nda" if nda else "other"
 
 
 def term_scores(model: FieldRanker | None, term_hits: list[Hit],

@@ -47,3 +47,22 @@ def test_term_scores_come_from_a_scorer_that_never_saw_the_filer():
     for r in readings:
         assert set(r.context.term_scores) == {(30, 38), (70, 80)}
         assert r.context.term_scores[(30, 38)] > r.context.term_scores[(70, 80)]
+
+
+def test_thresholds_per_contract_kind_are_fitted_on_each_kind_alone():
+    from training.contract_fields import kind_thresholds
+    from training.ranking import DocCands, best_threshold
+
+    def doc(nda: bool, score: float, right: bool) -> DocCands:
+        # one candidate; an NDA's top value is right even at a low score, another
+        # contract's only at a high one
+        return DocCands("s", "g", "2020-01-01", [{"nda": float(nda)}], [int(right)], None,
+                        oof=[score])
+    ndas = [doc(True, 0.2, True), doc(True, 0.3, True), doc(True, 0.1, False)]
+    others = [doc(False, 0.3, False), doc(False, 0.4, False), doc(False, 0.8, True)]
+    ts = kind_thresholds(ndas + others)
+    assert 0.1 < ts["nda"] <= 0.2
+    assert 0.4 < ts["other"] <= 0.8
+    assert ts["nda"] == best_threshold(ndas) and ts["other"] == best_threshold(others)
+    # a kind with no documents takes the pooled threshold
+    assert kind_thresholds(others)["nda"] == best_threshold(others)

@@ -232,3 +232,24 @@ def test_the_shipped_ranker_is_built_once_per_process():
     """Its context-word models are dicts of many bucket weights: `load` hands out one
     FieldRanker per loaded model file instead of building one per call (twice a contract)."""
     assert ranker.load() is ranker.load()
+
+
+def test_a_field_with_thresholds_per_contract_kind_reports_by_the_contracts_kind():
+    raw = extract_contract_raw(text_to_doc(TEXT))
+    model = ranker.load()
+    # the shipped effective-date ranker carries one threshold per kind, fitted on TRAIN
+    assert set(model.kind_thresholds["effective_date"]) == {"nda", "other"}
+    cands = ranker.group("effective_date", raw.candidates["effective_date"])
+    saved = model.kind_thresholds
+    try:
+        model.kind_thresholds = {"effective_date": {"nda": 0.0, "other": 1.01}}
+        raw.context.nda = True
+        assert model.choose("effective_date", cands, raw.context) is not None
+        raw.context.nda = False
+        assert model.choose("effective_date", cands, raw.context) is None
+        # a field without per-kind thresholds keeps its one threshold whatever the kind
+        assert "agreement_date" not in model.kind_thresholds
+        assert model.choose("agreement_date", ranker.group(
+            "agreement_date", raw.candidates["agreement_date"]), raw.context) is not None
+    finally:
+        model.kind_thresholds = saved
