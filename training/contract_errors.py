@@ -31,7 +31,7 @@ from enum import StrEnum
 import numpy as np
 
 from extractors.contract import ranker
-from training.contract_fields import collect, is_nda, kind_thresholds
+from training.contract_fields import collect, doc_kind, kind_thresholds
 from training.docs import TRAIN_DIR
 from training.ranking import (
     N_FOLDS,
@@ -144,7 +144,7 @@ def _by_kind(train: list[DocCands]) -> Callable[[DocCands], bool]:
     """One threshold for confidentiality agreements (`DocContext.nda`), one for the rest,
     as the shipped ranker reports `KIND_THRESHOLD_FIELDS`."""
     ts = kind_thresholds(train)
-    return lambda d: _top_score(d) >= ts[ranker.contract_kind(is_nda(d))]
+    return lambda d: _top_score(d) >= ts[doc_kind(d)]
 
 
 def _list_model(train: list[DocCands]) -> Callable[[DocCands], bool]:

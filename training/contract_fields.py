@@ -102,18 +102,17 @@ KIND_THRESHOLD_FIELDS = ("effective_date",)
 EFFECTIVE, EXPIRATION = "effective_date", "expiration_date"
 
 
-def is_nda(d: DocCands) -> bool:
-    """Whether the contract is a confidentiality agreement (`DocContext.nda`, a feature of
-    each of its candidate rows)."""
-    return bool(d.rows and d.rows[0].get("nda", 0.0))
+def doc_kind(d: DocCands) -> str:
+    """The contract's kind (`ranker.contract_kind`): whether it is a confidentiality
+    agreement (`DocContext.nda`, a feature of each of its candidate rows)."""
+    return ranker.contract_kind(bool(d.rows and d.rows[0].get("nda", 0.0)))
 
 
 def kind_thresholds(docs: list[DocCands]) -> dict[str, float]:
-    """The best-F1 threshold on out-of-fold scores for each contract kind
-    (`ranker.contract_kind`); a kind without documents takes the pooled one."""
-    return {ranker.contract_kind(nda): best_threshold([d for d in docs if is_nda(d) == nda]
-                                                      or docs)
-            for nda in (False, True)}
+    """The best-F1 threshold on out-of-fold scores for each contract kind; a kind without
+    documents takes the pooled one."""
+    return {kind: best_threshold([d for d in docs if doc_kind(d) == kind] or docs)
+            for kind in (ranker.contract_kind(False), ranker.contract_kind(True))}
 
 
 @dataclass(slots=True)
@@ -283,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in KIND_THRESHOLD_FIELDS:
             ts = cv["kind_thresholds"] = kind_thresholds(docs)
             by_src = {src: tuple(map(sum, zip(*(
-                counts([d], ts[ranker.contract_kind(is_nda(d))]) for d in docs
+                counts([d], ts[doc_kind(d)]) for d in docs
                 if d.source == src), strict=True))) for src in cv["per_source"]}
             print(f"   threshold per kind {ts}: F1 " + ", ".join(
                 f"{src} {f1(*c):.3f}" for src, c in by_src.items()))
@@ -301,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         version = model_version("ranker", train_sha,
                                 *(bundle_fields[k]["rows_sha256"] for k in sorted(bundle_fields)),
                                 json.dumps({k: bundle_fields[k].get("kind_thresholds")
-                                            for k in KIND_THRESHOLD_FIELDS}, sort_keys=True))
+                                            for k in KIND_THRESHOLD_FIELDS
+                                            if k in bundle_fields}, sort_keys=True))
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, ranker.MODEL_PATH,
             {"trained_on": "../shared/train sources " + ", ".join(SOURCES),
