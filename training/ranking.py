@@ -406,8 +406,14 @@ def fmt(c: tuple[int, int, int]) -> str:
 
 def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
                 manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write a fitted ranker with its manifest, versioned by `model_version`."""
-    version = model_version(prefix, train_sha, fit.get("rows_sha256", ""))
+    """Write a fitted ranker with its manifest, versioned by `model_version` over the
+    fitted rows and what decides and maps besides them (threshold, decision, the kind of
+    calibration map): a ranker refitted with another map is another model."""
+    params: dict[str, Any] = {k: v for k, v in fit.items()
+                              if isinstance(v, int | float | str) and k != "rows_sha256"}
+    params["map"] = type(fit["iso"]).__name__ if "iso" in fit else None
+    version = model_version(prefix, train_sha, fit.get("rows_sha256", ""),
+                            json.dumps(params, sort_keys=True))
     meta = save_checked({"version": version, **fit}, path, {"train_sha256": train_sha,
                                                             **manifest})
     print(f"wrote {path} ({meta['version']})", file=sys.stderr)

@@ -17,6 +17,7 @@ from training.ranking import (
     pick,
     regrouped,
     repeated_cv,
+    save_ranker,
 )
 
 
@@ -91,6 +92,18 @@ def test_version_changes_with_the_feature_matrix():
         model_version("ranker", "sha", b["rows_sha256"])
     assert model_version("ranker", "sha", a["rows_sha256"]) == \
         model_version("ranker", "sha", a["rows_sha256"])
+
+
+def test_shipped_version_names_the_calibration_map_and_the_threshold(tmp_path):
+    docs = _docs(60)
+    cross_validate("term", docs, (0.02, 0.95))
+
+    def version(fit, name):
+        return save_ranker(fit, tmp_path / f"{name}.joblib", "t", "sha", {})["version"]
+    platt = version(fit_final(docs, 0.1, calibrator="platt"), "a")
+    assert platt == version(fit_final(docs, 0.1, calibrator="platt"), "b")  # a rebuild
+    assert platt != version(fit_final(docs, 0.1, calibrator="binning"), "c")  # same rows
+    assert platt != version(fit_final(docs, 0.2, calibrator="platt"), "d")
 
 
 def _mention_docs(n: int = 120, seed: int = 1) -> list[DocCands]:
