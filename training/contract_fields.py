@@ -70,6 +70,7 @@ from training.ranking import (
     best_threshold,
     counts,
     cross_validate,
+    decision_params,
     f1,
     fit_final,
     fit_scorer,
@@ -297,11 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         args.report.write_text(json.dumps(report, indent=1, default=str))
     if not args.cv_only:
-        version = model_version("ranker", train_sha,
-                                *(bundle_fields[k]["rows_sha256"] for k in sorted(bundle_fields)),
-                                json.dumps({k: bundle_fields[k].get("kind_thresholds")
-                                            for k in KIND_THRESHOLD_FIELDS
-                                            if k in bundle_fields}, sort_keys=True))
+        version = model_version("ranker", train_sha, *(
+            part for k in sorted(bundle_fields)
+            for part in (bundle_fields[k]["rows_sha256"], decision_params(bundle_fields[k]))))
         meta = save_checked(
             {"version": version, "fields": bundle_fields}, ranker.MODEL_PATH,
             {"trained_on": "../shared/train sources " + ", ".join(SOURCES),

@@ -404,16 +404,24 @@ def fmt(c: tuple[int, int, int]) -> str:
     return f"P {p:.3f} R {r:.3f} F1 {f1(tp, fp, fn):.3f}"
 
 
-def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
-                manifest: dict[str, Any]) -> dict[str, Any]:
-    """Write a fitted ranker with its manifest, versioned by `model_version` over the
-    fitted rows and what decides and maps besides them (threshold, decision, the kind of
-    calibration map): a ranker refitted with another map is another model."""
+def decision_params(fit: dict[str, Any]) -> str:
+    """What a fitted ranker decides and maps with besides its fitted rows (thresholds, the
+    decision, the kind of calibration map), as a string for `model_version`: a ranker
+    refitted with another map or threshold is another model."""
     params: dict[str, Any] = {k: v for k, v in fit.items()
                               if isinstance(v, int | float | str) and k != "rows_sha256"}
     params["map"] = type(fit["iso"]).__name__ if "iso" in fit else None
+    if fit.get("kind_thresholds"):
+        params["kind_thresholds"] = fit["kind_thresholds"]
+    return json.dumps(params, sort_keys=True)
+
+
+def save_ranker(fit: dict[str, Any], path: Path, prefix: str, train_sha: str,
+                manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write a fitted ranker with its manifest, versioned by `model_version` over the
+    fitted rows and what decides and maps besides them (`decision_params`)."""
     version = model_version(prefix, train_sha, fit.get("rows_sha256", ""),
-                            json.dumps(params, sort_keys=True))
+                            decision_params(fit))
     meta = save_checked({"version": version, **fit}, path, {"train_sha256": train_sha,
                                                             **manifest})
     print(f"wrote {path} ({meta['version']})", file=sys.stderr)
