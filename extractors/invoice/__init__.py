@@ -29,6 +29,7 @@ from extractors.invoice.candidates import (
     _SELLER,
     COMPANY_SUFFIX,
     CURRENCY_MARK,
+    STREET_WORDS,
     TRAILING_REG,
     Candidate,
     generate,
@@ -124,8 +125,8 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None,
 
 
 _VETO = 1e3
-_STREET = re.compile(r"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(jalan|jln|lorong|taman|road|"
-                     r"street|avenue|lane|strasse|straße|rue|via|calle)\b")
+_STREET = re.compile(rf"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(?:{'|'.join(STREET_WORDS)}|"
+                     r"via|calle)\b")
 
 
 def _not_a_name(text: str) -> bool:

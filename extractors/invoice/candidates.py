@@ -566,9 +566,22 @@ NAME_FEATURES = [
 ]
 _SELLER = re.compile(r"(?i)^\s*(sold\s*by|seller|vendor|supplier|from|issued\s*by|"
                      r"sprzedawca|verk[äa]ufer|lieferant|vendeur|fournisseur|leverancier)\s*[:\-]\s*")
-_ADDR = re.compile(r"(\d{4,6}\b|\bjalan\b|\bjln\b|\bstreet\b|\bst\b|\broad\b|\brd\b|\bavenue\b|"
-                   r"\blot\b|\bno\b|\bstr\b|straße|strasse|\brue\b|\btaman\b|\bsuite\b|\bfloor\b|"
-                   r"\bblvd\b|,)", re.I)
+# The kind of way a street line names, as printed: Malay, English with the US Postal
+# Service's standard suffix abbreviations (Publication 28: "Ave", "Dr", "Hwy", "Ste"),
+# German and French. A receipt's "221 Harbor Ave" is as much an address line as
+# "221 Harbor Avenue".
+STREET_WORDS = (
+    "jalan", "jln", "lorong", "taman", "lot",
+    "street", "st", "road", "rd", "avenue", "ave", "av", "boulevard", "blvd", "drive", "dr",
+    "lane", "ln", "highway", "hwy", "parkway", "pkwy", "way", "court", "ct", "circle", "cir",
+    "terrace", "ter", "trail", "trl", "pike", "suite", "ste",
+    "str", "straße", "strasse", "weg", "platz", "allee", "gasse", "rue", "chemin", "quai",
+)
+_STREET_ALT = "|".join(STREET_WORDS)
+# German streets are mostly one compound word ("Hauptstraße", "Bahnhofplatz", "Lindenweg")
+_COMPOUND_STREET = r"[^\W\d_](?:straße|strasse|str\.|weg|platz|allee|gasse)(?!\w)"
+_ADDR = re.compile(rf"(\d{{4,6}}\b|\b(?:{_STREET_ALT})\b|{_COMPOUND_STREET}|\bno\b|\bfloor\b|,)",
+                   re.I)
 _REGNO = re.compile(r"^\(?\s*(co\.?\s*reg|company\s*no|roc|reg)?[\s.:]*\d{3,}[\s\-]*[A-Z]?\s*\)?$",
                     re.I)
 TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*(reg|no)\.?\s*(no)?[.:]?\s*)?[A-Z]?\d{3,}[\s\-]*"

@@ -8,11 +8,14 @@ from decimal import Decimal
 from itertools import islice
 
 import pytest
+from reportlab.pdfgen import canvas
 
 from evaluation.scoring import scalar_match
 from extractors.invoice import extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
+from extractors.invoice.candidates import _ADDR
 from extractors.scorer import PlattMap
+from ingest import read_file
 from modelfile import ModelFileError, load_checked, manifest_path, single_thread
 from tests.extractors.invoice.test_receipt_rules import _receipt as _till
 from training.docs import TRAIN_DIR, labelled_docs
@@ -270,3 +273,35 @@ def test_total_and_date_features_do_not_follow_the_rules_pick():
         assert name not in rr.RULE_FEATURE_FIELDS
         assert [c.feats for c in plain.by_field[name]] == [c.feats for c in ruled.by_field[name]]
     assert any(c.feats["rule_same"] for c in ruled.by_field["vendor_name"])
+
+
+_US_CHECK = ["THE BLUE HERON GRILL", "{street}", "Portland, ME 04101", "(207) 555-0143", "",
+             "Server: Jenna        Table 12", "Check #4418          Guests: 2",
+             "11/21/2026 7:42 PM", "", "1 Clam Chowder              8.50",
+             "1 Lobster Roll             27.00", "2 Draft IPA                14.00", "",
+             "Subtotal                   49.50", "Tax                         4.08",
+             "Total                      53.58", "", "Thank you for dining with us!"]
+
+
+@pytest.mark.parametrize("street", ["221 Harbor Ave", "45 Lakeview Dr", "88 Coastal Hwy",
+                                    "77 Harbor Way", "500 Market St Ste 4"])
+def test_a_us_check_with_an_abbreviated_street_keeps_its_vendor_and_address(tmp_path, street):
+    # USPS suffix abbreviations ("Ave", "Dr", "Hwy") are street lines as much as "Avenue":
+    # without them the line under the name looked like no address, and on a check printed
+    # at the top of a tall page the name went unread
+    path = tmp_path / "check.pdf"
+    c = canvas.Canvas(str(path), pagesize=(300, 600))
+    c.setFont("Courier", 8)
+    for i, line in enumerate(_US_CHECK):
+        c.drawString(20, 570 - 11 * i, line.format(street=street))
+    c.save()
+    got = extract_invoice(read_file(path), "receipt")
+    assert got["vendor_name"].normalized == "THE BLUE HERON GRILL"
+    assert street in got["vendor_address"].normalized
+
+
+@pytest.mark.parametrize("line", ["Hauptstraße 5", "Lindenweg 3", "Bahnhofplatz 1",
+                                  "221 Harbor Ave", "45 Lakeview Dr"])
+def test_street_words_read_abbreviations_and_german_compounds(line):
+    assert _ADDR.search(line)
+    assert not _ADDR.search("Unit price") and not _ADDR.search("Norwegian salmon")
