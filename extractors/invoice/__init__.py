@@ -25,6 +25,7 @@ from extractors.invoice import customer as customer_ranker
 from extractors.invoice import line_items as learned_line_items
 from extractors.invoice import vat_table
 from extractors.invoice.candidates import (
+    _ADDR,
     _REGNO,
     _SELLER,
     COMPANY_SUFFIX,
@@ -34,6 +35,7 @@ from extractors.invoice.candidates import (
     Candidate,
     generate,
     header_candidates,
+    line_parts,
 )
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
@@ -130,7 +132,8 @@ _STREET = re.compile(rf"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(?:{'|'.
 
 
 def _not_a_name(text: str) -> bool:
-    """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."),
+    """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."), an
+    item table's column header,
     a number with a label ("B111 No.:001-3246") or logo debris without a three-letter
     word is never the vendor's name. The scorer, trained on generated documents,
     sometimes ranks such lines first on photos."""
@@ -140,8 +143,8 @@ def _not_a_name(text: str) -> bool:
     if not re.search(r"[^\W\d_]{3}", t):
         return True  # no word of three letters: logo debris ("N VV | FE")
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
-    if _HEADING.search(compact) or _STREET.search(t):
-        return True
+    if _HEADING.search(compact) or _STREET.search(t) or learned_line_items.names_columns(t):
+        return True  # an item table's header ("Air Date Time Length Description Amount")
     # "99 SPEED MART S/B (519537-X)": a bracketed registration number is not the name
     t = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", _BRACKET_REGNO.sub("", t))
     share = sum(ch.isdigit() for ch in t) / max(1, len(t.replace(" ", "")))
@@ -226,6 +229,9 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         w.bbox[0] >= name.bbox[0] - 1 and w.bbox[2] <= name.bbox[2] + 1) for w in r.words)), None)
     if r0 is None:
         return None, name
+    sender = _sender_line_address(rows[r0], name)
+    if sender is not None:
+        return sender, name
     name = _merge_wrapped_name(lay, r0, name)
     x0, x1 = name.bbox[0], name.bbox[2]
     lines, boxes = [], []
@@ -282,6 +288,31 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
     has_code = bool(re.search(r"\b\d{4,6}\b", text))
     conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
     return Field(text, text, conf, name.page, union(boxes), "top-block"), name
+
+
+def _sender_line_address(row: Row, name: Field) -> Field | None:
+    """The address a sender line prints after the name, on the same line ("Müller GmbH ·
+    Industriestraße 14 · 70565 Stuttgart", a German letter's return line above the
+    recipient's window): the parts after the name's part, the first one a street or number
+    line. None when the name is not a part of such a line or what follows it there is no
+    address (the lines under the name are then read as usual)."""
+    if name.bbox is None:
+        return None
+    for seg in row.segments:
+        parts = line_parts(seg)
+        at = next((i for i, part in enumerate(parts) if len(parts) > 1
+                   and part.bbox[0] <= name.bbox[0] + 1 and part.bbox[2] >= name.bbox[2] - 1), None)
+        if at is None:
+            continue
+        rest = parts[at + 1:]
+        if not rest or not _ADDR_START.search(_ocr_letters(rest[0].text)) and \
+                not _ADDR.search(rest[0].text):
+            return None
+        text = address_punctuation(address_digits(", ".join(p.text for p in rest)))
+        has_code = bool(re.search(r"\b\d{4,6}\b", text))
+        conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
+        return Field(text, text, conf, name.page, union([p.bbox for p in rest]), "top-block")
+    return None
 
 
 _DIGIT_AS_LETTER = {"0": "O", "1": "L", "5": "S", "8": "B"}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from extractors.invoice.layout import PageLayout, Row, union
+from extractors.invoice.layout import PageLayout, Row, Segment, union
 from extractors.normalize import normalize_date, normalize_money
 from ingest.types import BBox, Word
 
@@ -38,7 +38,7 @@ LABELS: dict[str, list[str]] = {
         "invoice nr", "nota",
     ],
     "invoice_date": [
-        "du", "vom", "van", "del", "data wystawienia", "data", "factuurdatum", "rechnungsdatum", "leistungsdatum", "date d emission",
+        "du", "vom", "van", "del", "data wystawienia", "data", "factuurdatum", "rechnungsdatum", "date d emission",
         "date", "invoice date", "date of issue", "issue date", "issued", "dated", "bill date",
         "receipt date", "datum", "rechnungsdatum", "date de facture", "date facture",
         "fecha", "tarikh", "txn date", "trans date", "transaction date", "order date",
@@ -594,6 +594,25 @@ BILLTO = ["bill to", "billed to", "customer", "sold to", "ship to", "invoice to"
           "rechnungsempfanger", "kunde", "client", "facture a", "to"]
 
 
+# Words that print between the parts of one line: a German letter's sender line
+# ("Müller GmbH · Industriestraße 14 · 70565 Stuttgart"), a header "Name | Street | Phone".
+PART_SEPARATORS = frozenset({"·", "|", "•", "∙"})
+
+
+def line_parts(seg: Segment) -> list[Segment]:
+    """`seg` cut at its separator words; the segment itself where it has none."""
+    parts: list[list[Word]] = [[]]
+    for w in seg.words:
+        if w.text in PART_SEPARATORS:
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    parts = [ws for ws in parts if ws]
+    if len(parts) < 2:
+        return [seg]
+    return [Segment(ws, seg.row, seg.page) for ws in parts]
+
+
 def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
     """Segments near the top of the first page, as vendor-name candidates."""
     rows = [r for r in lay.rows if re.search(r"[A-Za-z]{2}", r.text)]
@@ -611,7 +630,7 @@ def header_candidates(lay: PageLayout, max_rows: int = 14) -> list[Candidate]:
         nxt = top[k + 1].text if k + 1 < len(top) else ""
         if label_score(r.text, BILLTO) > 0.85 or re.match(r"(?i)\s*(bill|sold|ship)\s*to", r.text):
             billto_seen = True
-        for seg in r.segments:
+        for seg in (part for whole in r.segments for part in line_parts(whole)):
             t = seg.text.strip()
             letters = sum(ch.isalpha() for ch in t)
             if letters < 2:

@@ -109,11 +109,11 @@ class Table:
         return next((c for c in self.cells if c.kind == kind), None)
 
 
-def header_cells(row: Row) -> list[Cell]:
-    """The column cells a row's words name, longest phrase first, left to right."""
+def column_hits(words: list[str]) -> list[tuple[str, int, int]]:
+    """(column kind, first word, word count) of every column a row's words name, longest
+    phrase first, left to right (`words` in `norm`'s form)."""
     cols, _ = vocabulary()
-    words = [norm(w.text) for w in row.words]
-    out: list[Cell] = []
+    out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(words):
         hit = None
@@ -132,11 +132,30 @@ def header_cells(row: Row) -> list[Cell]:
         if hit is None:
             i += 1
             continue
-        kind, n = hit
+        out.append((hit[0], i, hit[1]))
+        i += hit[1]
+    return out
+
+
+def header_cells(row: Row) -> list[Cell]:
+    """The column cells a row's words name, longest phrase first, left to right."""
+    out = []
+    for kind, i, n in column_hits([norm(w.text) for w in row.words]):
         box = union([w.bbox for w in row.words[i:i + n]])
         out.append(Cell(kind, box[0], box[2]))
-        i += n
     return out
+
+
+def is_header_kinds(kinds: set[str]) -> bool:
+    """Whether these column kinds make an item table's header: at least
+    `MIN_HEADER_COLUMNS` of them besides position and tax, one a number column."""
+    kinds = kinds - {"position", "tax"}
+    return len(kinds) >= MIN_HEADER_COLUMNS and bool(kinds & {"amount", "quantity", "unit_price"})
+
+
+def names_columns(text: str) -> bool:
+    """Whether a line of text reads as an item table's header ("Description Qty Amount")."""
+    return is_header_kinds({kind for kind, _, _ in column_hits(norm(text).split())})
 
 
 def find_header(lay: PageLayout) -> Table | None:
@@ -144,8 +163,7 @@ def find_header(lay: PageLayout) -> Table | None:
     column or the description."""
     for k, row in enumerate(lay.rows):
         cells = header_cells(row)
-        kinds = {c.kind for c in cells} - {"position", "tax"}
-        if len(kinds) >= MIN_HEADER_COLUMNS and kinds & {"amount", "quantity", "unit_price"}:
+        if is_header_kinds({c.kind for c in cells}):
             # one cell per kind: the first description, the last of each number column
             seen: dict[str, Cell] = {}
             for c in cells:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from extractors.invoice import VendorHints, extract_invoice
 from extractors.invoice.layout import union
 from extractors.types import Field
+from ingest import read_file
 from ingest.types import IngestedDocument, Page, Word
 from training.synth.invoices import generate
 
@@ -257,3 +261,38 @@ def test_a_month_name_with_an_umlaut_or_accent_is_a_date(line, want):
     got = extract_invoice(doc_from_lines(["Kiosk Dörr", "SUMME EUR 3,00", line], ocr=True,
                                          filename="a.jpg", media_type="image/jpeg"), "receipt")
     assert got["invoice_date"].normalized == want
+
+
+_MONO_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+_RECHNUNG = [
+    "Müller Elektrotechnik GmbH · Industriestraße 14 · 70565 Stuttgart", "", "An",
+    "Hausverwaltung Becker & Söhne KG", "Am Marktplatz 3", "71634 Ludwigsburg", "",
+    "                                      Rechnung Nr.: RE-2026-0815",
+    "                                      Rechnungsdatum: 28.10.2026",
+    "                                      Kundennummer: 10442",
+    "                                      Leistungsdatum: 21.10.2026", "",
+    "Pos.  Bezeichnung                     Menge   Einzelpreis      Gesamt",
+    "1     Austausch Sicherungskasten        1       1.480,00 €   1.480,00 €",
+    "2     Arbeitszeit Elektriker (Std.)     6          68,50 €     411,00 €", "",
+    "                                      Nettobetrag              1.891,00 €",
+    "                                      zzgl. 19 % USt.            359,29 €",
+    "                                      Rechnungsbetrag          2.250,29 €", "",
+    "Zahlbar innerhalb von 14 Tagen ohne Abzug bis 11.11.2026.",
+]
+
+
+def test_a_german_letter_invoice_reads_its_sender_line_and_its_invoice_date(tmp_path):
+    # DIN 5008 letters print the sender as one line ("Name · Street · Town") above the
+    # recipient's window; the service date (Leistungsdatum) is not the invoice date
+    pdfmetrics.registerFont(TTFont("DejaVuMono", _MONO_FONT))
+    path = tmp_path / "rechnung.pdf"
+    c = canvas.Canvas(str(path), pagesize=(612, 792))
+    c.setFont("DejaVuMono", 8)
+    for i, line in enumerate(_RECHNUNG):
+        c.drawString(30, 760 - 11 * i, line)
+    c.save()
+    got = extract_invoice(read_file(path), "invoice")
+    assert got["vendor_name"].normalized == "Müller Elektrotechnik GmbH"
+    assert got["vendor_address"].normalized == "Industriestraße 14, 70565 Stuttgart"
+    assert got["invoice_date"].normalized == "2026-10-28"
+    assert got["total_amount"].normalized == "2250.29"

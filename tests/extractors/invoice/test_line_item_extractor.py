@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from evaluation.line_items import ItemScore, score_raw
-from extractors.invoice import extract_invoice
+from extractors.invoice import _not_a_name, extract_invoice
 from extractors.invoice import line_items as li
 from extractors.invoice.layout import build_rows
 from ingest.types import IngestedDocument, Page, Word
@@ -114,3 +114,16 @@ def test_shipped_model_on_generated_documents(layout):
         if f is not None:
             assert 0 < f.confidence < 1
     assert total.f1 >= 0.9, (layout, total.to_json())
+
+
+@pytest.mark.parametrize("text, header", [
+    ("Air Date Time Length Description Amount", True),
+    ("Pos. Bezeichnung Menge Einzelpreis Gesamt", True),
+    ("Désignation Qté P.U. HT Montant HT", True),
+    ("WSB-TV", False), ("Quantity Surveyors Ltd", False), ("THE BLUE HERON GRILL", False),
+])
+def test_a_column_header_line_is_never_a_vendor_name(text, header):
+    # held out of the scorers' training, a TV station's invoice had its spot table's
+    # header ranked as the vendor's name
+    assert li.names_columns(text) is header
+    assert _not_a_name(text) is header
