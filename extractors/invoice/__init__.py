@@ -133,9 +133,8 @@ _STREET = re.compile(rf"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(?:{'|'.
 
 def _not_a_name(text: str) -> bool:
     """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."), an
-    item table's column header,
-    a number with a label ("B111 No.:001-3246") or logo debris without a three-letter
-    word is never the vendor's name. The scorer, trained on generated documents,
+    item table's column header, a number with a label ("B111 No.:001-3246") or logo debris
+    without a three-letter word is never the vendor's name. The scorer, trained on generated documents,
     sometimes ranks such lines first on photos."""
     t = text.strip()
     if not t:
@@ -284,10 +283,7 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         sep = " " if (not text or doc_type == "receipt" or text.endswith((",", ".", ";"))) \
             else ", "
         text = f"{text}{sep}{ln}" if text else ln
-    text = address_punctuation(address_digits(text))
-    has_code = bool(re.search(r"\b\d{4,6}\b", text))
-    conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
-    return Field(text, text, conf, name.page, union(boxes), "top-block"), name
+    return _address_field(text, name, boxes), name
 
 
 def _sender_line_address(row: Row, name: Field) -> Field | None:
@@ -305,14 +301,20 @@ def _sender_line_address(row: Row, name: Field) -> Field | None:
         if at is None:
             continue
         rest = parts[at + 1:]
-        if not rest or not _ADDR_START.search(_ocr_letters(rest[0].text)) and \
-                not _ADDR.search(rest[0].text):
+        if not rest or (not _ADDR_START.search(_ocr_letters(rest[0].text))
+                        and not _ADDR.search(rest[0].text)):
             return None
-        text = address_punctuation(address_digits(", ".join(p.text for p in rest)))
-        has_code = bool(re.search(r"\b\d{4,6}\b", text))
-        conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
-        return Field(text, text, conf, name.page, union([p.bbox for p in rest]), "top-block")
+        return _address_field(", ".join(p.text for p in rest), name, [p.bbox for p in rest])
     return None
+
+
+def _address_field(text: str, name: Field, boxes: list[BBox]) -> Field:
+    """The vendor's address read beside its name: surer with a postal code in it and a
+    surely read name."""
+    text = address_punctuation(address_digits(text))
+    has_code = bool(re.search(r"\b\d{4,6}\b", text))
+    conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
+    return Field(text, text, conf, name.page, union(boxes), "top-block")
 
 
 _DIGIT_AS_LETTER = {"0": "O", "1": "L", "5": "S", "8": "B"}
