@@ -131,9 +131,14 @@ _STREET = re.compile(rf"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(?:{'|'.
                      r"via|calle)\b")
 
 
+# the legal mention under a French or German letterhead names the company's capital
+_LEGAL_MENTION = re.compile(r"(?i)\bau\s+capital\b|\bcapital\s+social\b|\bstammkapital\b|"
+                            r"\bgrundkapital\b|\bshare\s+capital\b")
+
+
 def _not_a_name(text: str) -> bool:
     """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."), an
-    item table's column header, a number with a label ("B111 No.:001-3246") or logo debris
+    item table's column header, a company's legal mention, a number with a label ("B111 No.:001-3246") or logo debris
     without a three-letter word is never the vendor's name. The scorer, trained on generated documents,
     sometimes ranks such lines first on photos."""
     t = text.strip()
@@ -142,6 +147,8 @@ def _not_a_name(text: str) -> bool:
     if not re.search(r"[^\W\d_]{3}", t):
         return True  # no word of three letters: logo debris ("N VV | FE")
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
+    if _LEGAL_MENTION.search(t):
+        return True  # "SAS au capital de 10 000 €": the company's legal line, not its name
     if _HEADING.search(compact) or _STREET.search(t) or learned_line_items.names_columns(t):
         return True  # an item table's header ("Air Date Time Length Description Amount")
     # "99 SPEED MART S/B (519537-X)": a bracketed registration number is not the name
@@ -162,6 +169,8 @@ _REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|"
 _STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfax|e-?mail|\bgst|"
                    r"\bsst|\bvat\b|reg\.?\s*no|\breg\s*[:.#]|\bgs[t1]\b|invoice|receipt|\bdate\b|cashier|bill\s*to|www|"
                    r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@|"
+                   # German and Austrian tax numbers ("UID Nr.", "St.-Nr.", "Steuernummer")
+                   r"\buid\b|\bst\.?\s*-?\s*nr\b|steuer\s*-?\s*n(umme)?r|"
                    # a fuel station's site number; "GST ID" read "65T ID"
                    r"^\s*site\s*[:.#]|\b[G6][S5][T1]\s*[I1][D0]\b)")
 

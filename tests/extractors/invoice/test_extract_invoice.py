@@ -9,7 +9,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from extractors.invoice import VendorHints, extract_invoice
+from extractors.invoice import VendorHints, _not_a_name, extract_invoice
 from extractors.invoice.layout import union
 from extractors.types import Field
 from ingest import read_file
@@ -296,3 +296,39 @@ def test_a_german_letter_invoice_reads_its_sender_line_and_its_invoice_date(tmp_
     assert got["vendor_address"].normalized == "Industriestraße 14, 70565 Stuttgart"
     assert got["invoice_date"].normalized == "2026-10-28"
     assert got["total_amount"].normalized == "2250.29"
+
+
+def _render(path, lines, size=(612, 842)):
+    pdfmetrics.registerFont(TTFont("DejaVuMono", _MONO_FONT))
+    c = canvas.Canvas(str(path), pagesize=size)
+    c.setFont("DejaVuMono", 8)
+    for i, line in enumerate(lines):
+        c.drawString(20, size[1] - 30 - 11 * i, line)
+    c.save()
+    return read_file(path)
+
+
+def test_a_french_letterheads_legal_mention_is_never_the_vendor_name(tmp_path):
+    # "SAS au capital de 10 000 €" carries the legal form the scorer looks for; it had
+    # been reported as the vendor at 0.78
+    doc = _render(tmp_path / "facture.pdf", [
+        "ATELIER GRAPHIQUE LEBLANC", "SAS au capital de 10 000 €", "27, avenue Jean Jaurès",
+        "31000 Toulouse", "", "FACTURE N° 2026-117", "Date : 14/03/2026", "",
+        "Désignation                 Quantité   Prix unitaire HT   Total HT",
+        "Création identité visuelle         1        3 200,00 €   3 200,00 €", "",
+        "Total HT            3 200,00 €", "TVA 20 %              640,00 €",
+        "Total TTC           3 840,00 €"])
+    name = extract_invoice(doc, "invoice").get("vendor_name")
+    assert name is None or "capital" not in name.normalized.lower()
+    assert _not_a_name("SAS au capital de 10 000 €") and _not_a_name("Stammkapital 25.000 EUR")
+    assert not _not_a_name("ATELIER GRAPHIQUE LEBLANC")
+
+
+def test_a_german_till_receipts_address_ends_at_its_tax_number(tmp_path):
+    doc = _render(tmp_path / "bon.pdf", [
+        "REWE Markt GmbH", "Bahnhofstr. 12", "50667 Köln", "UID Nr.: DE812706034", "", "EUR",
+        "BANANE CHIQUITA              1,49 A", "H-MILCH 1,5%                 0,99 A",
+        "SUMME                  EUR   2,48", "Geg. BAR               EUR   5,00",
+        "Datum: 07.11.2026  Uhrzeit: 18:42:13  Bon-Nr.: 2291"], size=(300, 600))
+    addr = extract_invoice(doc, "receipt", learned=False)["vendor_address"].normalized
+    assert "Köln" in addr and "UID" not in addr and "BANANE" not in addr
