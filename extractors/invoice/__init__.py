@@ -138,9 +138,10 @@ _LEGAL_MENTION = re.compile(r"(?i)\bau\s+capital\b|\bcapital\s+social\b|\bstammk
 
 def _not_a_name(text: str) -> bool:
     """A document heading ("SIMPLIFIED TAX INVOICE"), a street line ("107, JALAN ..."), an
-    item table's column header, a company's legal mention, a number with a label ("B111 No.:001-3246") or logo debris
-    without a three-letter word is never the vendor's name. The scorer, trained on generated documents,
-    sometimes ranks such lines first on photos."""
+    item table's column header, a company's legal mention ("SAS au capital de ..."), a
+    number with a label ("B111 No.:001-3246") or logo debris without a three-letter word
+    is never the vendor's name. The scorer, trained on generated documents, sometimes ranks
+    such lines first on photos and on layouts it has not seen."""
     t = text.strip()
     if not t:
         return True
