@@ -306,8 +306,10 @@ def _sender_line_address(row: Row, name: Field) -> Field | None:
         return None
     for seg in row.segments:
         parts = line_parts(seg)
-        at = next((i for i, part in enumerate(parts) if len(parts) > 1
-                   and part.bbox[0] <= name.bbox[0] + 1 and part.bbox[2] >= name.bbox[2] - 1), None)
+        if len(parts) < 2:
+            continue
+        at = next((i for i, part in enumerate(parts)
+                   if part.bbox[0] <= name.bbox[0] + 1 and part.bbox[2] >= name.bbox[2] - 1), None)
         if at is None:
             continue
         rest = parts[at + 1:]

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
+from lines_doc import doc_from_lines, pdf_from_lines
 
 from extractors.invoice import VendorHints, _not_a_name, extract_invoice
 from extractors.invoice.layout import union
 from extractors.types import Field
-from ingest import read_file
 from ingest.types import IngestedDocument, Page, Word
 from training.synth.invoices import generate
 
@@ -256,14 +253,11 @@ def test_plain_labelled_document_numbers_in_several_locales(doc_type, rows, numb
     ("31. März 2022 12:22", "2022-03-31"), ("5. Mai 2021", "2021-05-05"),
     ("14März2023", "2023-03-14"), ("3 févr. 2021 10:02", "2021-02-03")])
 def test_a_month_name_with_an_umlaut_or_accent_is_a_date(line, want):
-    from lines_doc import doc_from_lines
-
     got = extract_invoice(doc_from_lines(["Kiosk Dörr", "SUMME EUR 3,00", line], ocr=True,
                                          filename="a.jpg", media_type="image/jpeg"), "receipt")
     assert got["invoice_date"].normalized == want
 
 
-_MONO_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 _RECHNUNG = [
     "Müller Elektrotechnik GmbH · Industriestraße 14 · 70565 Stuttgart", "", "An",
     "Hausverwaltung Becker & Söhne KG", "Am Marktplatz 3", "71634 Ludwigsburg", "",
@@ -284,34 +278,18 @@ _RECHNUNG = [
 def test_a_german_letter_invoice_reads_its_sender_line_and_its_invoice_date(tmp_path):
     # DIN 5008 letters print the sender as one line ("Name · Street · Town") above the
     # recipient's window; the service date (Leistungsdatum) is not the invoice date
-    pdfmetrics.registerFont(TTFont("DejaVuMono", _MONO_FONT))
-    path = tmp_path / "rechnung.pdf"
-    c = canvas.Canvas(str(path), pagesize=(612, 792))
-    c.setFont("DejaVuMono", 8)
-    for i, line in enumerate(_RECHNUNG):
-        c.drawString(30, 760 - 11 * i, line)
-    c.save()
-    got = extract_invoice(read_file(path), "invoice")
+    doc = pdf_from_lines(tmp_path / "rechnung.pdf", _RECHNUNG, size=(612, 792), x=30, top=760)
+    got = extract_invoice(doc, "invoice")
     assert got["vendor_name"].normalized == "Müller Elektrotechnik GmbH"
     assert got["vendor_address"].normalized == "Industriestraße 14, 70565 Stuttgart"
     assert got["invoice_date"].normalized == "2026-10-28"
     assert got["total_amount"].normalized == "2250.29"
 
 
-def _render(path, lines, size=(612, 842)):
-    pdfmetrics.registerFont(TTFont("DejaVuMono", _MONO_FONT))
-    c = canvas.Canvas(str(path), pagesize=size)
-    c.setFont("DejaVuMono", 8)
-    for i, line in enumerate(lines):
-        c.drawString(20, size[1] - 30 - 11 * i, line)
-    c.save()
-    return read_file(path)
-
-
 def test_a_french_letterheads_legal_mention_is_never_the_vendor_name(tmp_path):
     # "SAS au capital de 10 000 €" carries the legal form the scorer looks for; it had
     # been reported as the vendor at 0.78
-    doc = _render(tmp_path / "facture.pdf", [
+    doc = pdf_from_lines(tmp_path / "facture.pdf", [
         "ATELIER GRAPHIQUE LEBLANC", "SAS au capital de 10 000 €", "27, avenue Jean Jaurès",
         "31000 Toulouse", "", "FACTURE N° 2026-117", "Date : 14/03/2026", "",
         "Désignation                 Quantité   Prix unitaire HT   Total HT",
@@ -325,7 +303,7 @@ def test_a_french_letterheads_legal_mention_is_never_the_vendor_name(tmp_path):
 
 
 def test_a_german_till_receipts_address_ends_at_its_tax_number(tmp_path):
-    doc = _render(tmp_path / "bon.pdf", [
+    doc = pdf_from_lines(tmp_path / "bon.pdf", [
         "REWE Markt GmbH", "Bahnhofstr. 12", "50667 Köln", "UID Nr.: DE812706034", "", "EUR",
         "BANANE CHIQUITA              1,49 A", "H-MILCH 1,5%                 0,99 A",
         "SUMME                  EUR   2,48", "Geg. BAR               EUR   5,00",

@@ -8,14 +8,13 @@ from decimal import Decimal
 from itertools import islice
 
 import pytest
-from reportlab.pdfgen import canvas
+from lines_doc import pdf_from_lines
 
 from evaluation.scoring import scalar_match
 from extractors.invoice import extract_invoice, receipt_candidates
 from extractors.invoice import receipt_ranker as rr
 from extractors.invoice.candidates import _ADDR
 from extractors.scorer import PlattMap
-from ingest import read_file
 from modelfile import ModelFileError, load_checked, manifest_path, single_thread
 from tests.extractors.invoice.test_receipt_rules import _receipt as _till
 from training.docs import TRAIN_DIR, labelled_docs
@@ -289,13 +288,9 @@ def test_a_us_check_with_an_abbreviated_street_keeps_its_vendor_and_address(tmp_
     # USPS suffix abbreviations ("Ave", "Dr", "Hwy") are street lines as much as "Avenue":
     # without them the line under the name looked like no address, and on a check printed
     # at the top of a tall page the name went unread
-    path = tmp_path / "check.pdf"
-    c = canvas.Canvas(str(path), pagesize=(300, 600))
-    c.setFont("Courier", 8)
-    for i, line in enumerate(_US_CHECK):
-        c.drawString(20, 570 - 11 * i, line.format(street=street))
-    c.save()
-    got = extract_invoice(read_file(path), "receipt")
+    doc = pdf_from_lines(tmp_path / "check.pdf", [line.format(street=street) for line in _US_CHECK],
+                         size=(300, 600), font="Courier")
+    got = extract_invoice(doc, "receipt")
     assert got["vendor_name"].normalized == "THE BLUE HERON GRILL"
     assert street in got["vendor_address"].normalized
 
