@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from extractors.invoice.candidates import COMPANY_SUFFIX, label_score, norm_label
+from rapidfuzz import fuzz, process
+
+from extractors.invoice.candidates import ANTI, COMPANY_SUFFIX, LABELS, label_score, norm_label
 from extractors.invoice.layout import PageLayout, Segment, union
 from extractors.scorer import CandidateScorer
 from extractors.types import Field
@@ -58,18 +60,41 @@ def _label(text: str, kind: str) -> float:
     return label_score(text, labels()[kind]) if text else 0.0
 
 
+@cache
+def _field_labels() -> tuple[str, ...]:
+    """Every invoice field's printed labels (`candidates.LABELS`/`ANTI`, locale files in)."""
+    return tuple(sorted({lab for labs in (*LABELS.values(), *ANTI.values()) for lab in labs}))
+
+
+@lru_cache(maxsize=65536)
+def _field_label(text: str) -> float:
+    """How closely the whole text is another field's label ("Invoice Date", "Est. #"): a
+    label printed under the customer's label is not the customer."""
+    t = norm_label(text)
+    hit = process.extractOne(t, _field_labels(), scorer=fuzz.ratio) if t else None
+    return hit[1] / 100.0 if hit is not None else 0.0
+
+
+def _label_both(text: str) -> float:
+    return max(_label(text, "customer"), _label(text, "other"))
+
+
 def _split_label(seg: Segment) -> list[tuple[str, BBox, str]]:
     """(value text, its box, the label cut off) for the whole segment and for every
-    leading label of 1-4 words followed by at least one word."""
+    leading label of 1-4 words followed by at least one word. A label that a longer label
+    starts with ("Advertiser" of "Advertiser Name:") is not cut: its value would begin
+    with the rest of the label."""
     words = seg.words
     out = [(seg.text, seg.bbox, "")]
     for k in range(1, min(MAX_LABEL_WORDS, len(words) - 1) + 1):
         prefix = " ".join(w.text for w in words[:k])
-        if max(_label(prefix, "customer"), _label(prefix, "other")) >= LABEL_MIN or \
-                prefix.endswith(":"):
-            rest = words[k:]
-            out.append((" ".join(w.text for w in rest).strip(" :-"),
-                        union([w.bbox for w in rest]), prefix))
+        if not (_label_both(prefix) >= LABEL_MIN or prefix.endswith(":")):
+            continue
+        if not prefix.endswith(":") and _label_both(f"{prefix} {words[k].text}") >= 1.0:
+            continue
+        rest = words[k:]
+        out.append((" ".join(w.text for w in rest).strip(" :-"),
+                    union([w.bbox for w in rest]), prefix))
     return out
 
 
@@ -109,6 +134,7 @@ def candidates(lays: list[PageLayout]) -> list[CustomerCandidate]:
                         "lab_above": lab_above, "anti_above": anti_above,
                         "rows_up": float(up), "cut": float(bool(cut)),
                         "self_label": max(_label(text, "customer"), _label(text, "other")),
+                        "field_label": _field_label(text),
                         "rel_y": bbox[1] / H, "rel_x0": bbox[0] / W, "page": float(lay.number),
                         "row": min(row.index, 60) / 60, "n_words": n / MAX_WORDS,
                         "letters": letters / max(1, len(text)),

@@ -477,13 +477,19 @@ def _invoice(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     cust = f"{rng.choice(_FIRST)} {_name(rng, 1).title()}" if rng.random() < 0.4 else \
         f"{_name(rng, 2).title()} {rng.choice(_SUFFIX_INV)}"
     truth["customer_name"] = cust
-    cv.put(mx, y, rng.choice(L["billto"]) + ":", sz)
+    # the billed party's block: at the left margin or in the right half, its name under
+    # the label or after it on the label's line
+    cx = mx if rng.random() < 0.75 else W * rng.uniform(0.5, 0.6)
+    e = cv.put(cx, y, rng.choice(L["billto"]) + ":", sz)
+    if rng.random() < 0.3:
+        cv.put(e + sz * rng.choice([0.6, 0.6, 3.0]), y, cust, sz, tag="customer_name")
+    else:
+        cv.line += 1
+        y += lh
+        cv.put(cx, y, cust, sz, tag="customer_name")
     cv.line += 1
     y += lh
-    cv.put(mx, y, cust, sz, tag="customer_name")
-    cv.line += 1
-    y += lh
-    cv.put(mx, y, f"{rng.randint(1, 999)} {_name(rng, 1).title()} {rng.choice(_STREET_EN)}", sz)
+    cv.put(cx, y, f"{rng.randint(1, 999)} {_name(rng, 1).title()} {rng.choice(_STREET_EN)}", sz)
     cv.line += 1
     y += lh * 2
     comma = lang != "en" and rng.random() < 0.8

@@ -181,7 +181,9 @@ def receipt_de(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     truth["vendor_name"] = shop
     p.text(ax, shop, al, "vendor_name", p.sz * rng.choice([1.0, 1.2, 1.5]))
     p.nl(1.3)
-    for ln in (fk.street_address(), f"{fk.postcode()} {fk.city()}"):
+    address = [fk.street_address(), f"{fk.postcode()} {fk.city()}"]
+    truth["vendor_address"] = ", ".join(address)
+    for ln in address:
         p.text(ax, ln, al)
         p.nl()
     if rng.random() < 0.7:
@@ -292,8 +294,9 @@ def receipt_us_restaurant(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     truth["vendor_name"] = name
     p.text(W / 2, name, "c", "vendor_name", p.sz * rng.choice([1.0, 1.3, 1.6]))
     p.nl(1.4)
-    for ln in (fk.street_address(), f"{fk.city()}, {fk.state_abbr()} {fk.zipcode()}",
-               fk.phone_number()):
+    address = [fk.street_address(), f"{fk.city()}, {fk.state_abbr()} {fk.zipcode()}"]
+    truth["vendor_address"] = ", ".join(address)
+    for ln in (*address, fk.phone_number()):
         p.text(W / 2, ln, "c")
         p.nl()
     p.nl(0.5)
@@ -549,6 +552,8 @@ def invoice_us_media(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         s = d - timedelta(days=rng.randint(20, 40))
         cells.append((rng.choice(L["media_period"]), f"{s.month}/{s.day}/{s.year % 100:02d} - "
                                                       f"{d.month}/{d.day}/{d.year % 100:02d}", None))
+    if rng.random() < 0.5:  # what was advertised, beside who advertised it: never the customer
+        cells.append((rng.choice(L["media_product"]), rng.choice(L["media_product_value"]), None))
     rng.shuffle(cells)
     grid = rng.random() < 0.5
     if grid:  # labels in one row, values under them; the advertiser on its own line

@@ -2,6 +2,7 @@
 it on generated invoices of every layout, and a pick equal to the vendor is capped."""
 
 import pytest
+from lines_doc import doc_from_lines, pdf_from_lines
 
 from extractors.invoice import customer, extract_invoice
 from extractors.invoice.layout import build_rows
@@ -67,3 +68,54 @@ def test_receipts_report_no_customer(monkeypatch, layout):
     monkeypatch.setattr(customer, "load", lambda: scorer)
     assert "customer_name" not in extract_invoice(doc, "receipt")
     assert "customer_name" in extract_invoice(doc, "invoice")  # the same page typed invoice
+
+
+def _texts(lines: list[str]) -> set[str]:
+    return {c.text for c in customer.candidates([build_rows(p) for p in
+                                                 doc_from_lines(lines).pages])}
+
+
+def test_a_label_cut_short_leaves_no_label_word_as_the_value():
+    """"Advertiser Name: X" is cut after "Name:", not after "Advertiser" (whose value would
+    be "Name: X"); a customer whose name merely starts like a label is still cut once."""
+    texts = _texts(["Advertiser Name: Friends of Jane Doe", "Customer Acme Tools"])
+    assert "Friends of Jane Doe" in texts
+    assert not any(t.startswith("Name") for t in texts)
+    assert "Acme Tools" in texts
+
+
+def test_another_fields_label_is_described_as_one():
+    lays = [build_rows(p) for p in doc_from_lines(
+        ["Advertiser:", "Friends of Jane Doe", "Invoice Date:", "10/31/2026",
+         "Global Data Systems"]).pages]
+    feats = {c.text: c.feats["field_label"] for c in customer.candidates(lays)}
+    assert feats["Invoice Date:"] >= 0.95
+    assert feats["Friends of Jane Doe"] < 0.7 and feats["Global Data Systems"] < 0.7
+
+
+TV_INVOICE = [
+    "WKRN-TV", "441 Murfreesboro Pike", "Nashville, TN 37210", "", "INVOICE", "",
+    "Invoice #: 2026-118734            Invoice Date: 10/31/2026",
+    "Advertiser: Friends of Jane Doe for Senate",
+    "Agency: Capitol Media Partners LLC",
+    "        1200 K Street NW, Suite 500",
+    "        Washington, DC 20005",
+    "Product: Political - Federal Candidate",
+    "Estimate #: 4471        Order #: 88213",
+    "Billing Period: 10/01/26 - 10/31/26", "",
+    "Line  Date      Time      Program            Len   Rate",
+    "1     10/12/26  6:00P     Evening News       :30   1,250.00",
+    "2     10/14/26  6:00P     Evening News       :30   1,250.00", "",
+    "Gross Amount                                      2,500.00",
+    "Agency Commission (15%)                            -375.00",
+    "Net Amount Due                                    2,125.00",
+]
+
+
+@pytest.mark.skipif(customer.load() is None, reason="no customer ranker shipped")
+def test_tv_invoice_customer_is_the_advertiser_not_the_product(tmp_path):
+    """A station's invoice names the advertiser, the agency and the product advertised:
+    the customer is the advertiser (the product line had been taken at 0.97)."""
+    doc = pdf_from_lines(tmp_path / "tv.pdf", TV_INVOICE)
+    got = extract_invoice(doc, "invoice")["customer_name"]
+    assert got.normalized == "Friends of Jane Doe for Senate"

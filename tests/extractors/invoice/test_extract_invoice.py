@@ -286,20 +286,31 @@ def test_a_german_letter_invoice_reads_its_sender_line_and_its_invoice_date(tmp_
     assert got["total_amount"].normalized == "2250.29"
 
 
+_FACTURE = ["ATELIER GRAPHIQUE LEBLANC", "SAS au capital de 10 000 €", "27, avenue Jean Jaurès",
+            "31000 Toulouse", "", "FACTURE N° 2026-117", "Date : 14/03/2026", "",
+            "Désignation                 Quantité   Prix unitaire HT   Total HT",
+            "Création identité visuelle         1        3 200,00 €   3 200,00 €", "",
+            "Total HT            3 200,00 €", "TVA 20 %              640,00 €",
+            "Total TTC           3 840,00 €"]
+
+
 def test_a_french_letterheads_legal_mention_is_never_the_vendor_name(tmp_path):
     # "SAS au capital de 10 000 €" carries the legal form the scorer looks for; it had
     # been reported as the vendor at 0.78
-    doc = pdf_from_lines(tmp_path / "facture.pdf", [
-        "ATELIER GRAPHIQUE LEBLANC", "SAS au capital de 10 000 €", "27, avenue Jean Jaurès",
-        "31000 Toulouse", "", "FACTURE N° 2026-117", "Date : 14/03/2026", "",
-        "Désignation                 Quantité   Prix unitaire HT   Total HT",
-        "Création identité visuelle         1        3 200,00 €   3 200,00 €", "",
-        "Total HT            3 200,00 €", "TVA 20 %              640,00 €",
-        "Total TTC           3 840,00 €"])
+    doc = pdf_from_lines(tmp_path / "facture.pdf", _FACTURE)
     name = extract_invoice(doc, "invoice").get("vendor_name")
     assert name is None or "capital" not in name.normalized.lower()
     assert _not_a_name("SAS au capital de 10 000 €") and _not_a_name("Stammkapital 25.000 EUR")
     assert not _not_a_name("ATELIER GRAPHIQUE LEBLANC")
+
+
+def test_a_french_vendor_without_a_legal_form_is_still_the_vendor(tmp_path):
+    # a craftsman's or studio's name without "SARL"/"SAS": the scorers had only seen
+    # French and German vendors with one and reported no vendor at all
+    doc = pdf_from_lines(tmp_path / "facture.pdf", [ln for ln in _FACTURE if "capital" not in ln])
+    got = extract_invoice(doc, "invoice")
+    assert got["vendor_name"].normalized == "ATELIER GRAPHIQUE LEBLANC"
+    assert got["vendor_address"].normalized == "27, avenue Jean Jaurès, 31000 Toulouse"
 
 
 def test_a_german_till_receipts_address_ends_at_its_tax_number(tmp_path):
