@@ -268,10 +268,11 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
                          name.page, union([name.bbox, b]), name.source)
             last_y = b[3]
             continue
-        # registration numbers, tax ids, a printed date or a branch/licensee line may sit
-        # between the name and the address: skip them there, stop at them after it
+        # registration numbers, tax ids, a printed date, a branch/licensee line or the
+        # company's legal mention ("SAS au capital de ...") may sit between the name and
+        # the address: skip them there, stop at them after it
         interlude = bool(_REGNO.match(t) or _REGNO_LINE.search(probe) or _STOP.search(probe)
-                         or _DATE_LINE.search(t))
+                         or _DATE_LINE.search(t) or _LEGAL_MENTION.search(t))
         if interlude or (not lines and not _ADDR_START.search(probe)):
             if lines or skipped >= 4:
                 break

@@ -385,7 +385,8 @@ def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
             continue
         if _DATE_SHAPE.fullmatch(t):
             continue  # a date is no document number (it would take the date's place)
-        out.append((i, i + 1, t, t.lstrip(":")))
+        # "#4418" of "Check #4418": the number sign is the label's, not the number's
+        out.append((i, i + 1, t, t.lstrip(":#")))
     return out
 
 

@@ -298,8 +298,11 @@ def test_a_french_letterheads_legal_mention_is_never_the_vendor_name(tmp_path):
     # "SAS au capital de 10 000 €" carries the legal form the scorer looks for; it had
     # been reported as the vendor at 0.78
     doc = pdf_from_lines(tmp_path / "facture.pdf", _FACTURE)
-    name = extract_invoice(doc, "invoice").get("vendor_name")
+    got = extract_invoice(doc, "invoice")
+    name = got.get("vendor_name")
     assert name is None or "capital" not in name.normalized.lower()
+    # nor part of its address, which is read past it
+    assert got["vendor_address"].normalized == "27, avenue Jean Jaurès, 31000 Toulouse"
     assert _not_a_name("SAS au capital de 10 000 €") and _not_a_name("Stammkapital 25.000 EUR")
     assert not _not_a_name("ATELIER GRAPHIQUE LEBLANC")
 

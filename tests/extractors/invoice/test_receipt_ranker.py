@@ -325,3 +325,11 @@ def test_a_us_checks_address_runs_to_its_town_line(tmp_path):
                          size=(300, 600), font="Courier")
     addr = extract_invoice(doc, "receipt")["vendor_address"].normalized
     assert "1450 Broadway St" in addr and "Portland, ME 04101" in addr
+
+
+def test_a_checks_number_sign_is_not_part_of_its_number(tmp_path):
+    # "Check #4418": the "#" is the label's number sign (it had come out as "#4418")
+    doc = pdf_from_lines(tmp_path / "check.pdf",
+                         [line.format(street="221 Harbor Ave") for line in _US_CHECK],
+                         size=(300, 600), font="Courier")
+    assert extract_invoice(doc, "receipt")["invoice_number"].normalized == "4418"
