@@ -35,6 +35,7 @@ from extractors.invoice.candidates import (
     Candidate,
     generate,
     header_candidates,
+    label_score,
     line_parts,
 )
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
@@ -65,6 +66,10 @@ REPORT_MIN = 0.3  # below this a scored field is left out (absent beats wrong)..
 # review by its confidence) is more useful than nothing
 REPORT_MIN_FIELD = {"vendor_name": 0.1, "total_amount": 0.15, "invoice_date": 0.15}
 NO_CUSTOMER_TYPES = frozenset({"receipt"})  # document types that name no billed party
+# what an agency deducts from a media invoice's gross: gross = net due + commission adds up
+# like total = subtotal + tax, but the commission is no tax (nor the net due a subtotal)
+DEDUCTION_LABELS = ("agency commission", "agency comm", "less agency comm", "commission")
+LABEL_HIT = 0.9
 SUM_TOLERANCE = Decimal("0.02")  # subtotal + tax = total to the cent, with a rounding step
 # sources whose value another sum checked already (a VAT table's rows: net + tax = gross at
 # the printed rate): the subtotal + tax = total check does not doubt them
@@ -695,6 +700,8 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             continue
         if abs(_d(t.normalized)) > abs(_d(s.normalized)):
             continue  # a tax larger than what it is levied on: the two are swapped
+        if label_score(t.label_text, DEDUCTION_LABELS) >= LABEL_HIT:
+            continue  # gross - commission = net due adds up too, but deducts
         if abs(_d(s.normalized) + _d(t.normalized) - _d(T.normalized)) <= tol and \
                 _d(t.normalized) != 0 and _d(T.normalized) > 0:
             score = ps + pt + pT

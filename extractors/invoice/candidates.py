@@ -373,7 +373,13 @@ def _date_spans(row: Row, day_first: bool | None) -> list[tuple[int, int, str, s
 _DATE_SHAPE = re.compile(r"\d{1,2}([./\-])\d{1,2}\1\d{2}(\d{2})?|\d{4}([./\-])\d{1,2}\3\d{1,2}")
 
 
+# a North American phone number on a line of its own ("(773) 555-0199"): no document number
+_PHONE_ROW = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}")
+
+
 def _id_spans(row: Row) -> list[tuple[int, int, str, str]]:
+    if _PHONE_ROW.fullmatch(" ".join(w.text for w in row.words).strip()):
+        return []
     out = []
     for i, w in enumerate(row.words):
         t = re.sub(r"^(?i:n°|nº|no\.|nr\.|no:|nr:)", "", w.text.strip(":;,"))

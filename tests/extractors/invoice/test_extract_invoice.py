@@ -324,3 +324,21 @@ def test_a_german_till_receipts_address_ends_at_its_tax_number(tmp_path):
         "Datum: 07.11.2026  Uhrzeit: 18:42:13  Bon-Nr.: 2291"], size=(300, 600))
     addr = extract_invoice(doc, "receipt", learned=False)["vendor_address"].normalized
     assert "Köln" in addr and "UID" not in addr and "BANANE" not in addr
+
+
+def test_a_tv_stations_commission_and_net_due_are_not_tax_and_subtotal(tmp_path):
+    # a station's invoice bills the gross; the agency's commission is no tax and the net
+    # due after it no subtotal (they had come out at 0.59 and 0.79, and "added up")
+    doc = pdf_from_lines(tmp_path / "tv.pdf", [
+        "KXAN-TV", "908 W Martin Luther King Jr Blvd", "Austin, TX 78701", "",
+        "BROADCAST INVOICE", "", "Invoice Date: 11/30/2026    Invoice #: KX-1187345",
+        "Advertiser:  CITIZENS FOR MARIA LOPEZ", "Agency:      Blue Line Media Group", "",
+        "Ln  Air Date   Air Time   Len  Program              Rate",
+        "1   11/01/26   06:00P     :30  NEWS AT 6            850.00",
+        "2   11/02/26   10:00P     :30  NEWS AT 10           950.00", "",
+        "Gross Amount          $1,800.00", "Agency Commission       $270.00",
+        "Net Amount Due        $1,530.00"])
+    got = extract_invoice(doc, "invoice")
+    assert got["total_amount"].normalized == "1800.00"
+    assert "tax_amount" not in got or got["tax_amount"].normalized != "270.00"
+    assert "subtotal" not in got or got["subtotal"].normalized != "1530.00"

@@ -333,3 +333,17 @@ def test_a_checks_number_sign_is_not_part_of_its_number(tmp_path):
                          [line.format(street="221 Harbor Ave") for line in _US_CHECK],
                          size=(300, 600), font="Courier")
     assert extract_invoice(doc, "receipt")["invoice_number"].normalized == "4418"
+
+
+def test_a_phone_number_under_the_address_is_no_receipt_number(tmp_path):
+    # "(773) 555-0199" on its own line had given "555-0199" as the receipt's number (0.50)
+    doc = pdf_from_lines(tmp_path / "pizza.pdf", [
+        "MARIO'S PIZZERIA", "1820 W Belmont Ave", "Chicago, IL 60657", "(773) 555-0199", "",
+        "Order #: 318", "Server: Tony", "12/01/2026  6:48 PM", "",
+        "1 Large Pepperoni      18.99", "2 Garlic Knots          9.98", "",
+        "Subtotal              28.97", "Sales Tax 10.25%        2.97",
+        "Total                 31.94"], size=(300, 600), font="Courier")
+    got = extract_invoice(doc, "receipt")
+    assert got["total_amount"].normalized == "31.94"
+    number = got.get("invoice_number")
+    assert number is None or "0199" not in number.normalized
