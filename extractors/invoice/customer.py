@@ -133,7 +133,7 @@ def candidates(lays: list[PageLayout]) -> list[CustomerCandidate]:
                         "lab_left": _label(left, "customer"), "anti_left": _label(left, "other"),
                         "lab_above": lab_above, "anti_above": anti_above,
                         "rows_up": float(up), "cut": float(bool(cut)),
-                        "self_label": max(_label(text, "customer"), _label(text, "other")),
+                        "self_label": _label_both(text),
                         "field_label": _field_label(text),
                         "rel_y": bbox[1] / H, "rel_x0": bbox[0] / W, "page": float(lay.number),
                         "row": min(row.index, 60) / 60, "n_words": n / MAX_WORDS,
