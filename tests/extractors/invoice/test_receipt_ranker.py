@@ -347,3 +347,15 @@ def test_a_phone_number_under_the_address_is_no_receipt_number(tmp_path):
     assert got["total_amount"].normalized == "31.94"
     number = got.get("invoice_number")
     assert number is None or "0199" not in number.normalized
+
+
+def test_a_german_receipts_bare_beleg_label_names_its_number(tmp_path):
+    # "Beleg 58213" (no "Nr."): a till receipt's own number; none had been reported
+    doc = pdf_from_lines(tmp_path / "drogerie.pdf", [
+        "Drogerie Schäfer", "Marktplatz 3", "69117 Heidelberg", "Tel. 06221 123456", "",
+        "Zahnpasta Sensitive        2,45 A", "Duschgel 250ml             1,95 A",
+        "Summe EUR                  4,40", "", "Kartenzahlung girocard    4,40", "",
+        "Datum 01.12.2026 Zeit 10:14 Beleg 58213 Kasse 2"], size=(300, 600))
+    got = extract_invoice(doc, "receipt")
+    assert got["invoice_number"].normalized == "58213"
+    assert got["total_amount"].normalized == "4.40"
