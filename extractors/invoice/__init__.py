@@ -692,6 +692,8 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     Returns the fields of a set that adds up (their digits checked against each other)."""
     tol = SUM_TOLERANCE
     sub, tax, tot = (ranked.get(k, [])[:4] for k in ("subtotal", "tax_amount", "total_amount"))
+    # gross = net due + commission adds up too, but deducts: a commission is never the tax
+    tax = [(p, t) for p, t in tax if label_score(t.label_text, DEDUCTION_LABELS) < LABEL_HIT]
     best = None
     for (ps, s), (pt, t), (pT, T) in product(sub, tax, tot):
         if len({s.bbox, t.bbox, T.bbox}) < 3:
@@ -700,8 +702,6 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             continue
         if abs(_d(t.normalized)) > abs(_d(s.normalized)):
             continue  # a tax larger than what it is levied on: the two are swapped
-        if label_score(t.label_text, DEDUCTION_LABELS) >= LABEL_HIT:
-            continue  # gross - commission = net due adds up too, but deducts
         if abs(_d(s.normalized) + _d(t.normalized) - _d(T.normalized)) <= tol and \
                 _d(t.normalized) != 0 and _d(T.normalized) > 0:
             score = ps + pt + pT

@@ -88,9 +88,8 @@ def _split_label(seg: Segment) -> list[tuple[str, BBox, str]]:
     out = [(seg.text, seg.bbox, "")]
     for k in range(1, min(MAX_LABEL_WORDS, len(words) - 1) + 1):
         prefix = " ".join(w.text for w in words[:k])
-        if not (_label_both(prefix) >= LABEL_MIN or prefix.endswith(":")):
-            continue
-        if not prefix.endswith(":") and _label_both(f"{prefix} {words[k].text}") >= 1.0:
+        if not prefix.endswith(":") and (_label_both(prefix) < LABEL_MIN or
+                                         _label_both(f"{prefix} {words[k].text}") >= 1.0):
             continue
         rest = words[k:]
         out.append((" ".join(w.text for w in rest).strip(" :-"),

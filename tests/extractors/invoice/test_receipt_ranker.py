@@ -282,14 +282,19 @@ _US_CHECK = ["THE BLUE HERON GRILL", "{street}", "Portland, ME 04101", "(207) 55
              "Total                      53.58", "", "Thank you for dining with us!"]
 
 
+def _us_check(tmp_path, street: str):
+    """`_US_CHECK` with `street` under the name, printed on a till roll in Courier."""
+    return pdf_from_lines(tmp_path / "check.pdf", [ln.format(street=street) for ln in _US_CHECK],
+                          size=(300, 600), font="Courier")
+
+
 @pytest.mark.parametrize("street", ["221 Harbor Ave", "45 Lakeview Dr", "88 Coastal Hwy",
                                     "77 Harbor Way", "500 Market St Ste 4"])
 def test_a_us_check_with_an_abbreviated_street_keeps_its_vendor_and_address(tmp_path, street):
     # USPS suffix abbreviations ("Ave", "Dr", "Hwy") are street lines as much as "Avenue":
     # without them the line under the name looked like no address, and on a check printed
     # at the top of a tall page the name went unread
-    doc = pdf_from_lines(tmp_path / "check.pdf", [line.format(street=street) for line in _US_CHECK],
-                         size=(300, 600), font="Courier")
+    doc = _us_check(tmp_path, street)
     got = extract_invoice(doc, "receipt")
     assert got["vendor_name"].normalized == "THE BLUE HERON GRILL"
     assert street in got["vendor_address"].normalized
@@ -320,18 +325,14 @@ def test_a_german_till_receipts_learned_address_is_its_street_and_town(tmp_path)
 
 
 def test_a_us_checks_address_runs_to_its_town_line(tmp_path):
-    doc = pdf_from_lines(tmp_path / "check.pdf",
-                         [line.format(street="1450 Broadway St") for line in _US_CHECK],
-                         size=(300, 600), font="Courier")
+    doc = _us_check(tmp_path, "1450 Broadway St")
     addr = extract_invoice(doc, "receipt")["vendor_address"].normalized
     assert "1450 Broadway St" in addr and "Portland, ME 04101" in addr
 
 
 def test_a_checks_number_sign_is_not_part_of_its_number(tmp_path):
     # "Check #4418": the "#" is the label's number sign (it had come out as "#4418")
-    doc = pdf_from_lines(tmp_path / "check.pdf",
-                         [line.format(street="221 Harbor Ave") for line in _US_CHECK],
-                         size=(300, 600), font="Courier")
+    doc = _us_check(tmp_path, "221 Harbor Ave")
     assert extract_invoice(doc, "receipt")["invoice_number"].normalized == "4418"
 
 
