@@ -216,12 +216,20 @@ def address_punctuation(text: str) -> str:
     after a number or a whole word (not an abbreviation such as "NO." or "JLN.") and before
     another part becomes ","; the final full stop is kept. OCR often glues the next part
     to the stop ("33.JALAN", "KEMBANGAN.SELANGOR"), so no space is needed after it, except
-    between two digits (a decimal number)."""
-    return _PART_STOP.sub(",", text)
+    between two digits (a decimal number). A street-word abbreviation keeps its stop
+    ("Leopoldstr. 45", "Ocean Blvd. 5": `STREET_ABBREVIATIONS`)."""
+    return _PART_STOP.sub(_part_stop, text)
 
 
 # a full stop after a number or a whole word (4+ letters) and before another part
 _PART_STOP = re.compile(r"(?<=\d)\.(?=\s*[A-Za-z]|\s+\d)|(?<=[A-Za-z]{4})\.(?=\s*[A-Za-z0-9])")
+# street words of four or more letters whose abbreviation ends in a full stop: the German
+# "-str." (Straße) ends a word ("Hauptstr."), the English ones stand alone
+STREET_ABBREVIATIONS = re.compile(r"(?i)(?:str|\bblvd|\bpkwy|\bexpy|\btpke)$")
+
+
+def _part_stop(m: re.Match[str]) -> str:
+    return "." if STREET_ABBREVIATIONS.search(m.string, 0, m.start()) else ","
 
 
 # what an address's first line looks like: a number, or a street/building word

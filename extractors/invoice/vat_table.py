@@ -21,8 +21,9 @@ from extractors.invoice.layout import PageLayout
 from extractors.normalize import normalize_money
 from ingest.types import BBox
 
-# a rate as printed: "19%", "19,00 %", "7.0%" (the sign may be a word of its own)
-RATE = re.compile(r"^(\d{1,2}(?:[.,]\d{1,2})?)\s?%$")
+# a rate as printed: "19%", "19,00 %", "7.0%" (the sign may be a word of its own), after
+# the row's tax class where OCR read no space between them ("A7%", "1=19,00%")
+RATE = re.compile(r"^(?:[A-Za-z]|\d=)?(\d{1,2}(?:[.,]\d{1,2})?)\s?%$")
 # an amount cell: digits with exactly two decimals (no quantities, codes or years)
 AMOUNT = re.compile(r"^-?\d{1,3}(?:[.,' \u00a0\u202f]?\d{3})*[.,]\d{2}-?$")
 SUM_TOL = Decimal("0.011")  # net + tax = gross, each rounded to the cent

@@ -36,6 +36,7 @@ from ingest.ocr.rapidocr import RapidOcrEngine
 from ingest.ocr.readings import prefer_well_formed
 from ingest.ocr.tesseract import TesseractEngine
 from ingest.options import IngestOptions
+from ingest.types import Word
 
 log = logging.getLogger(__name__)
 
@@ -63,26 +64,37 @@ def dropped_cents(result: OcrResult) -> bool:
     return sum(bool(_BARE_POINT.match(w.text)) for w in result.words) >= DROPPED_CENTS_MIN
 
 
-# The last word of a line that labels a sum ("Net Amount", "Total", "Summe", "Montant TTC")
-# in the languages the service reads.
+# Words that label a sum ("Net Amount", "Total", "Summe", "Montant TTC") in the languages
+# the service reads; a line of at most SUM_LINE_WORDS other words that holds one labels a
+# sum (prose that mentions "the total amount payable" runs longer, mostly).
 AMOUNT_LABELS = frozenset({"amount", "total", "subtotal", "due", "summe", "betrag",
                            "gesamtbetrag", "montant", "ttc", "ht"})
+SUM_LINE_WORDS = 5
 AMOUNT_LABEL_LINES_MIN = 2
 _AMOUNT_WORD = re.compile(r"\d[.,]\d{2}\)?$")
 
 
+def _labels_a_sum(line: list[Word]) -> bool:
+    """Whether a short line holds a sum label (its amounts aside)."""
+    words = [w.text.lower().strip(":") for w in line if not _AMOUNT_WORD.search(w.text)]
+    return len(words) <= SUM_LINE_WORDS and any(w in AMOUNT_LABELS for w in words)
+
+
 def lost_amounts(result: OcrResult) -> bool:
-    """Whether a reading has lines that label sums but no amount anywhere: tesseract's page
-    segmentation dropped the right-aligned amounts column of a bill (a TV-station invoice
-    read "Gross Amount" / "Net Amount" with nothing beside them, at 96 % confidence)."""
-    if any(_AMOUNT_WORD.search(w.text) for w in result.words):
-        return False
-    lines: dict[int, list] = {}
+    """Whether tesseract's page segmentation dropped the right-aligned amounts column of a
+    bill: no amount anywhere and at least two lines that label sums (a TV-station invoice
+    read "Gross Amount" / "Net Amount" with nothing beside them, at 96 % confidence), or
+    amounts elsewhere but a line that labels a sum with none on it or on the next line (a
+    bakery receipt photo read its VAT table and lost the column that held "SUMME EUR
+    8,13"; a label that stands above its amount has it on the next line)."""
+    lines: dict[int, list[Word]] = {}
     for w in result.words:
         lines.setdefault(w.line, []).append(w)
-    labelled = sum(max(ws, key=lambda w: w.bbox[0]).text.lower().strip(":") in AMOUNT_LABELS
-                   for ws in lines.values())
-    return labelled >= AMOUNT_LABEL_LINES_MIN
+    labelled = [n for n, ws in lines.items() if _labels_a_sum(ws)]
+    with_amount = {n for n, ws in lines.items() if any(_AMOUNT_WORD.search(w.text) for w in ws)}
+    if not with_amount:
+        return len(labelled) >= AMOUNT_LABEL_LINES_MIN
+    return any(not {n, n + 1} & with_amount for n in labelled)
 
 
 # Words (lower case, as the English model reads them: umlauts and accents may be lost) that
@@ -196,7 +208,24 @@ def recognize_page(
         words, _n = fuse_letters(second.words, first.words)
         words, _n = fuse_punctuation(words, first.words)
         chosen = OcrResult(engine=second.engine, words=words)
-    return _well_formed(chosen, bool(page_languages(first))) if chosen is not first else chosen
+    if chosen is first:
+        return chosen
+    langs = page_languages(first)
+    chosen = _well_formed(chosen, bool(langs))
+    return _sharp_s(chosen) if "deu" in langs else chosen
+
+
+# RapidOCR's recognisers read the German sharp s as "B" or as the Greek "β" between two
+# lower-case letters ("HauptstraBe", "groβe"); tesseract's German model reads it, but its
+# letters are lent only where RapidOCR doubts its own
+_SHARP_S = re.compile(r"(?<=[a-zäöü])[Bβ](?=[a-zäöü])")
+
+
+def _sharp_s(result: OcrResult) -> OcrResult:
+    """On a German page, `result` with the sharp s read back where RapidOCR misread it."""
+    words = [replace(w, text=_SHARP_S.sub("ß", w.text)) if _SHARP_S.search(w.text) else w
+             for w in result.words]
+    return OcrResult(engine=result.engine, words=words)
 
 
 def _well_formed(result: OcrResult, keep_marks: bool = False) -> OcrResult:

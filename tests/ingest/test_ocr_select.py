@@ -46,6 +46,46 @@ def test_sum_labels_without_any_amount_ask_for_a_second_reading():
     assert not lost_amounts(read) and not lost_amounts(prose)
 
 
+def test_sum_labels_with_no_amount_beside_any_of_them_ask_for_a_second_reading():
+    """A bakery receipt photo: tesseract read the VAT table's amounts but dropped the
+    right-aligned column, so "SUMME EUR" stood alone; the column's amounts were lost."""
+    from ingest.ocr.select import lost_amounts
+
+    column_lost = _lines([["Roggenbrot"], ["SUMME", "EUR"], ["Gegeben", "Bar"],
+                          ["A", "7%", "5,12", "0,36", "5,48"]])
+    assert lost_amounts(column_lost)
+    assert wants_second_opinion(column_lost, 195, 270, IngestOptions())
+    read = _lines([["Roggenbrot", "3,45"], ["SUMME", "EUR", "8,13"],
+                   ["A", "7%", "5,12", "0,36", "5,48"]])
+    assert not lost_amounts(read)
+    # a French ticket: the VAT table's header has its amounts on the next line, "TOTAL" none
+    ticket = _lines([["TOTAL"], ["CB", "EMV"], ["TVA", "HT", "TVA", "TTC"],
+                     ["5,5%", "8,65", "0,48", "9,13"]])
+    assert lost_amounts(ticket)
+    # a header "Amount" without amounts beside it is fine where a sum line has its amount
+    table = _lines([["Description", "Amount"], ["Widget", "10.00"], ["Total", "10.00"]])
+    assert not lost_amounts(table)
+
+
+def test_a_german_page_reads_rapidocr_s_b_between_small_letters_as_sharp_s(monkeypatch):
+    from ingest.ocr import select
+
+    tess = _result(["Bäckerei", "Hauptstrasse", "SUMME", "MwSt"], conf=0.5)
+    rapid = OcrResult("rapidocr", [Word(t, (10.0 * i, 0, 10.0 * i + 8, 8), 0.97, 0)
+                                   for i, t in enumerate(["Bäckerei", "HauptstraBe", "groβe",
+                                                          "SUMME", "GmbH", "PartG", "mbB"])])
+    monkeypatch.setattr(select.TesseractEngine, "recognize", lambda *a, **k: tess)
+    monkeypatch.setattr(select.RapidOcrEngine, "recognize", lambda *a, **k: rapid)
+    got = select.recognize_page(None, 200, 300, IngestOptions(ocr_more_languages=False))
+    assert [w.text for w in got.words] == ["Bäckerei", "Hauptstraße", "große", "SUMME",
+                                           "GmbH", "PartG", "mbB"]
+    # an English page keeps its letters
+    monkeypatch.setattr(select.TesseractEngine, "recognize",
+                        lambda *a, **k: _result(["Total", "Thank", "you"], conf=0.5))
+    got = select.recognize_page(None, 200, 300, IngestOptions(ocr_more_languages=False))
+    assert "HauptstraBe" in [w.text for w in got.words]
+
+
 def test_whole_amounts_and_a_single_numbered_point_do_not():
     fine = _result(["Subtotal", "433.10", "Tax", "$27.07", "am", "5.", "März"])
     assert not dropped_cents(fine)

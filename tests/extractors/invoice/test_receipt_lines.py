@@ -29,6 +29,8 @@ HEADER = ["KEDAI PARKIR SDN BHD", "NO 5, JALAN MAWAR", "TAMAN BUNGA", "40000 SHA
     ("KM 3.5 JALAN IPOH", "KM 3.5 JALAN IPOH"),  # a decimal number stays
     ("SDN.BHD", "SDN.BHD"),  # a short word is an abbreviation
     ("LOT P.T. 2811", "LOT P.T. 2811"),
+    ("Leopoldstr. 45, 80802 München", "Leopoldstr. 45, 80802 München"),  # Straße
+    ("12 OCEAN BLVD. MIAMI", "12 OCEAN BLVD. MIAMI"),  # a street-word abbreviation
 ])
 def test_a_glued_full_stop_between_parts_is_a_comma(text, want):
     assert address_punctuation(text) == want

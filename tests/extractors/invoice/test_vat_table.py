@@ -33,6 +33,19 @@ def test_rows_are_read_by_their_arithmetic_in_any_column_order():
     assert other is not None and other.rows[0].tax.amount == Decimal("2.26")
 
 
+def test_a_rate_glued_to_its_tax_class_is_read():
+    # OCR read no space between the class letter (or "1=") and the rate
+    got = _table(["A7% 5,12 0,36 5,48", "B19% 2,23 0,42 2,65", "1=19,00% 11,92 2,26 14,18"])
+    assert got is not None and [r.rate for r in got.rows] == [
+        Decimal("7"), Decimal("19"), Decimal("19.00")]
+    assert got.tax == Decimal("3.04")
+    # a lone misread second row no longer stands for the whole tax
+    fields = extract_invoice(_doc(HEAD[:4] + ["Brot 8,13", "SUMME EUR 8,13",
+                                              "A7% 5,12 0,36 5,48", "B 19% 2,23 0,42 2,65"]),
+                             "receipt")
+    assert "tax_amount" not in fields or fields["tax_amount"].normalized != "0.42"
+
+
 def test_amounts_that_do_not_add_up_or_miss_their_rate_are_no_vat_row():
     assert _table(["A 19,00% 11,92 2,26 15,18"]) is None  # net + tax != gross
     assert _table(["A 7,00% 11,92 2,26 14,18"]) is None  # the tax is not 7 % of the net
