@@ -83,3 +83,21 @@ def test_a_french_ticket_photo_reads_its_total_not_a_phone_number():
     fields = extract_invoice(doc, "receipt")
     assert fields["total_amount"].normalized == "9.13"
     assert fields["invoice_date"].normalized == "2026-12-05"
+
+GROCERY = ["*^TRADER JOE'S", "^1820 Market St", "^San Francisco, CA 94102", "",
+           "BANANAS|0.29", "ORGANIC SPINACH|2.99", "GREEK YOGURT PLAIN|4.49",
+           "SOURDOUGH BREAD|3.99", "ALMOND BUTTER|6.99", "PEANUT BUTTER PRETZELS|2.79",
+           "FROZEN MANDARIN CHICKEN|4.99", "SPARKLING WATER 4PK|3.49", "",
+           "*SUBTOTAL|$30.02", "TOTAL TAX|$0.31", "*TOTAL|$30.33", "", "VISA|$30.33",
+           "", "11-29-2026 14:22", "^THANK YOU FOR SHOPPING"]
+
+
+@pytest.mark.slow
+def test_a_tilted_photo_pairs_each_amount_with_its_label():
+    # tilted 3 degrees, a line's end climbs more than half a text height across the
+    # receipt: unstraightened, "SUBTOTAL" took the tax and "TOTAL TAX" the total
+    doc = read_bytes("grocery.jpg", image_bytes(photo(GROCERY, angle=3.0, seed=7), "JPEG",
+                                                quality=85))
+    fields = extract_invoice(doc, "receipt")
+    assert [fields[k].normalized if k in fields else None
+            for k in ("subtotal", "tax_amount", "total_amount")] == ["30.02", "0.31", "30.33"]
