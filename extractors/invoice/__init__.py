@@ -37,6 +37,7 @@ from extractors.invoice.candidates import (
     header_candidates,
     label_score,
     line_parts,
+    norm_label,
 )
 from extractors.invoice.layout import PageLayout, Row, build_rows, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
@@ -272,7 +273,8 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
         if not lines:
             t = _LEADING_REGNO.sub("", t) or t
         probe = _ocr_letters(t)  # "GST1D", "C0.REG" read as the words they are
-        if lines and _HEADING.search(re.sub(r"[^A-Z0-9]", "", probe.upper())):
+        if lines and (_HEADING.search(re.sub(r"[^A-Z0-9]", "", probe.upper()))
+                      or _recipient_label(t)):
             break
         rest = re.sub(r"[()\[\].,&\s]+", " ", COMPANY_SUFFIX.sub("", t)).strip()
         if not lines and COMPANY_SUFFIX.search(t) and len(rest.split()) <= 1 and \
@@ -310,6 +312,19 @@ def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str
     return _address_field(text, name, boxes), name
 
 
+@lru_cache(maxsize=1)
+def _recipient_labels() -> frozenset[str]:
+    got = customer_ranker.labels()
+    return frozenset(got["customer"] + got["other"] + got["window"])
+
+
+def _recipient_label(text: str) -> bool:
+    """Whether a line is only the label of the billed or another party ("Bill to",
+    "Facturé à") or what a letter prints above its recipient ("An", "Herrn"): the vendor's
+    address block has ended (`labels/customer.json`)."""
+    return norm_label(text) in _recipient_labels()
+
+
 def _sender_line_address(row: Row, name: Field) -> Field | None:
     """The address a sender line prints after the name, on the same line ("Müller GmbH ·
     Industriestraße 14 · 70565 Stuttgart", a German letter's return line above the
@@ -334,10 +349,15 @@ def _sender_line_address(row: Row, name: Field) -> Field | None:
     return None
 
 
+# a mark that separates the parts of a one-line address, spaced on both sides
+_PART_MARK = re.compile(r",?\s+[·•|]\s+")
+
+
 def _address_field(text: str, name: Field, boxes: list[BBox]) -> Field:
     """The vendor's address read beside its name: surer with a postal code in it and a
-    surely read name."""
-    text = address_punctuation(address_digits(text))
+    surely read name. A raised dot or bar between parts ("Industriestr. 7 · 70565
+    Stuttgart") separates them as a comma does."""
+    text = address_punctuation(address_digits(_PART_MARK.sub(", ", text)))
     has_code = bool(re.search(r"\b\d{4,6}\b", text))
     conf = min(0.85, 0.45 + 0.25 * has_code + 0.15 * (name.confidence > 0.7))
     return Field(text, text, conf, name.page, union(boxes), "top-block")

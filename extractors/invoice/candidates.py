@@ -591,7 +591,8 @@ _ADDR = re.compile(rf"(\d{{4,6}}\b|\b(?:{_STREET_ALT})\b|{_COMPOUND_STREET}|\bno
                    re.I)
 _REGNO = re.compile(r"^\(?\s*(co\.?\s*reg|company\s*no|roc|reg)?[\s.:]*\d{3,}[\s\-]*[A-Z]?\s*\)?$",
                     re.I)
-TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*(reg|no)\.?\s*(no)?[.:]?\s*)?[A-Z]?\d{3,}[\s\-]*"
+# a trailing registration or store number: "(123456-X)", "CO REG NO 12345", "#4521"
+TRAILING_REG = re.compile(r"\s*[\(\[]?\s*(co\.?\s*(reg|no)\.?\s*(no)?[.:]?\s*|#\s*)?[A-Z]?\d{3,}[\s\-]*"
                           r"[A-Z]?\s*[\)\]]?$", re.I)
 _GLUED_SUFFIX = re.compile(r"(SDNBHD|SDNBHD\.?|BERHAD|PTELTD|S/B|ENTERPRISE|TRADING|LIMITED|"
                            r"GMBH|COMPANY|RESTAURANT|RESTORAN)$|SDNBHD")

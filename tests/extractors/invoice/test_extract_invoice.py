@@ -286,6 +286,24 @@ def test_a_german_letter_invoice_reads_its_sender_line_and_its_invoice_date(tmp_
     assert got["total_amount"].normalized == "2250.29"
 
 
+def test_a_letterhead_address_line_separated_by_raised_dots_reads_as_commas(tmp_path):
+    # the name on a line of its own, street and town on the next, parted by a raised dot;
+    # "Industriestr." keeps its abbreviation's full stop
+    lines = ["Müller & Söhne Elektrotechnik GmbH", "Industriestr. 7 · 70565 Stuttgart",
+             *_RECHNUNG[1:]]
+    doc = pdf_from_lines(tmp_path / "rechnung.pdf", lines, size=(612, 792), x=30, top=760)
+    got = extract_invoice(doc, "invoice")
+    assert got["vendor_name"].normalized == "Müller & Söhne Elektrotechnik GmbH"
+    assert got["vendor_address"].normalized == "Industriestr. 7, 70565 Stuttgart"
+
+
+def test_a_store_number_after_a_shop_name_goes_with_its_hash():
+    from extractors.invoice import render_name
+
+    assert render_name("WALGREENS #4521", ocr=True) == "WALGREENS"
+    assert render_name("KEDAI MAJU (123456-X)", ocr=True) == "KEDAI MAJU"
+
+
 _FACTURE = ["ATELIER GRAPHIQUE LEBLANC", "SAS au capital de 10 000 €", "27, avenue Jean Jaurès",
             "31000 Toulouse", "", "FACTURE N° 2026-117", "Date : 14/03/2026", "",
             "Désignation                 Quantité   Prix unitaire HT   Total HT",
