@@ -233,11 +233,14 @@ def _part_stop(m: re.Match[str]) -> str:
     return "." if STREET_ABBREVIATIONS.search(m.string, 0, m.start()) else ","
 
 
-# what an address's first line looks like: a number, or a street/building word
+# what an address's first line looks like: a number, or a street/building/estate word
+# (Malay, English, French: "Zone industrielle des Épinettes", "Z.I. du Moulin")
 _ADDR_START = re.compile(
     r"(?i)\d|^\s*(lot|no\b|jalan|jln|lorong|lrg|persiaran|lebuh|taman|tmn|level|tingkat|"
     r"aras|ground|first|second|block|blok|blk|unit|suite|wisma|menara|bangunan|kompleks|"
-    r"plaza|kampung|kg\b|batu|km\b|pt\b)")
+    r"plaza|kampung|kg\b|batu|km\b|pt\b|rue\b|avenue\b|boulevard\b|chemin\b|all[ée]e\b|"
+    r"impasse\b|quai\b|route\b|zone\b|z\.?[ai]\.?c?\.?\s|parc\b|r[ée]sidence\b|"
+    r"b[âa]timent\b|immeuble\b|lieu-dit\b)")
 
 
 def _vendor_block(lays: list[PageLayout], name: Field, doc_type: str

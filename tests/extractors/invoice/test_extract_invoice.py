@@ -297,6 +297,15 @@ def test_a_letterhead_address_line_separated_by_raised_dots_reads_as_commas(tmp_
     assert got["vendor_address"].normalized == "Industriestr. 7, 70565 Stuttgart"
 
 
+def test_a_french_estate_line_without_a_number_starts_the_address(tmp_path):
+    lines = ["BATIPRO CONSTRUCTION SAS", "Zone industrielle des Épinettes", "77200 Torcy", "",
+             "FACTURE N° 2026-0932", "Date : 30/11/2026", "", "Total HT      358 201,55 €",
+             "TVA 20 %       71 640,31 €", "Montant TTC   429 841,86 €"]
+    got = extract_invoice(pdf_from_lines(tmp_path / "facture.pdf", lines), "invoice")
+    assert got["vendor_address"].normalized == "Zone industrielle des Épinettes, 77200 Torcy"
+    assert got["total_amount"].normalized == "429841.86"
+
+
 def test_a_store_number_after_a_shop_name_goes_with_its_hash():
     from extractors.invoice import render_name
 
