@@ -722,7 +722,14 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     of several rates adds up too (net + tax = gross of that rate alone): never the set.
     Returns the fields of a set that adds up (their digits checked against each other)."""
     tol = SUM_TOLERANCE
-    sub, tax, tot = (ranked.get(k, [])[:4] for k in ("subtotal", "tax_amount", "total_amount"))
+    items = _item_rows(fields.get("line_items"))
+    for name in ("subtotal", "tax_amount"):
+        f = fields.get(name)
+        if f is not None and _in_rows(f.page, f.bbox, items):
+            del fields[name]
+    sub, tax, tot = ([(p, c) for p, c in ranked.get(k, [])[:4]
+                      if k == "total_amount" or not _in_rows(c.page, c.bbox, items)]
+                     for k in ("subtotal", "tax_amount", "total_amount"))
     # gross = net due + commission adds up too, but deducts: a commission is never the tax
     tax = [(p, t) for p, t in tax if label_score(t.label_text, DEDUCTION_LABELS) < LABEL_HIT]
     best = None
@@ -771,6 +778,28 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
         if fields["due_date"].normalized < fields["invoice_date"].normalized:
             fields["due_date"].contradict()
     return checked
+
+
+# an item row the line-item model is at least this sure of holds no subtotal or tax
+ITEM_ROW_CONF = 0.5
+
+
+def _item_rows(li: Field | None) -> list[tuple[int, BBox]]:
+    """(page, box) of each line item reported with `ITEM_ROW_CONF` or more."""
+    if li is None or not isinstance(li.normalized, list):
+        return []
+    return [(int(i["page"]), tuple(i["bbox"])) for i in li.normalized
+            if isinstance(i, dict) and i.get("bbox") and i.get("page") is not None
+            and float(i.get("confidence", li.confidence)) >= ITEM_ROW_CONF]
+
+
+def _in_rows(page: int | None, bbox: BBox | None, rows: list[tuple[int, BBox]]) -> bool:
+    """Whether an amount's centre lies inside one of `rows` (an item's amount cell is not
+    the subtotal or the tax: two items of a tax-free invoice add up to its total too)."""
+    if bbox is None:
+        return False
+    x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return any(pg == page and b[0] <= x <= b[2] and b[1] <= y <= b[3] for pg, b in rows)
 
 
 def _sums_hold(fields: dict[str, Field]) -> None:

@@ -261,6 +261,20 @@ def _product_ok(q: str | None, u: str | None, a: str | None) -> bool:
     return None not in (dq, du, da) and abs(dq * du - da) <= PRODUCT_TOLERANCE  # type: ignore[operator]
 
 
+# a count stands apart from the words before it by this many of its own heights
+COUNT_GAP = 1.5
+
+
+def _standalone_count(tokens: list[Token], k: int) -> bool:
+    """Whether the number at `tokens[k]` is a count of its own: the row's first token
+    ("2 Burger Deluxe") or set apart from the words before it ("Widget    2"), not a
+    number inside the description ("Managed backup, 2 TB", "December 2026")."""
+    if k == 0:
+        return True
+    prev, t = tokens[k - 1].bbox, tokens[k].bbox
+    return t[0] - prev[2] > COUNT_GAP * max(1e-6, t[3] - t[1])
+
+
 def read_columns(c: Candidate) -> None:
     """Description, quantity, unit price and amount of a candidate row (see module doc)."""
     nums = [(k, t) for k, t in enumerate(c.tokens) if t.number is not None]
@@ -291,7 +305,8 @@ def read_columns(c: Candidate) -> None:
             else:
                 continue
             break
-    if q is None and u is None and len(values) == 2 and a is not None:
+    if q is None and u is None and len(values) == 2 and a is not None and \
+            _standalone_count(c.tokens, nums[0][0]):
         q = values[0]  # "2  19.90" with no header cells for it: a count and the amount
     c.quantity, c.unit_price, c.amount = q, u, a
     c.product_ok = _product_ok(q, u, a)

@@ -306,6 +306,31 @@ def test_a_french_estate_line_without_a_number_starts_the_address(tmp_path):
     assert got["total_amount"].normalized == "429841.86"
 
 
+_NO_CUSTOMER = [
+    "Northwind Hosting LLC                                   INVOICE",
+    "410 Pine Street, Suite 200                              Invoice #: NW-55120",
+    "Seattle, WA 98101                                       Date: 12/01/2026", "", "",
+    "Description                                                       Amount",
+    "Dedicated server rental, December 2026                         $1,200.00",
+    "Managed backup, 2 TB                                             $150.00", "",
+    "                                               Total due       $1,350.00", "",
+    "Thank you for your business."]
+
+
+def test_a_tax_free_invoice_with_no_customer_reads_no_subtotal_tax_or_header_party(tmp_path):
+    # its two item amounts add up to the total like a subtotal and a tax; its column
+    # header "Description" stood where a billed party would, and was taken for one at 0.92;
+    # the numbers inside the descriptions are no counts
+    got = extract_invoice(pdf_from_lines(tmp_path / "inv.pdf", _NO_CUSTOMER), "invoice")
+    assert got["total_amount"].normalized == "1350.00"
+    assert "subtotal" not in got and "tax_amount" not in got
+    cust = got.get("customer_name")
+    assert cust is None or (cust.normalized != "Description" and cust.confidence <= 0.5)
+    items = got["line_items"].normalized
+    assert [i["amount"] for i in items] == ["1200.00", "150.00"]
+    assert [i.get("quantity") for i in items] == [None, None]
+
+
 def test_a_store_number_after_a_shop_name_goes_with_its_hash():
     from extractors.invoice import render_name
 
