@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Any
@@ -725,10 +725,10 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
     items = _item_rows(fields.get("line_items"))
     for name in ("subtotal", "tax_amount"):
         f = fields.get(name)
-        if f is not None and _in_rows(f.page, f.bbox, items):
+        if f is not None and _item_cell(f.page, f.bbox, f.normalized, items):
             del fields[name]
-    sub, tax, tot = ([(p, c) for p, c in ranked.get(k, [])[:4]
-                      if k == "total_amount" or not _in_rows(c.page, c.bbox, items)]
+    sub, tax, tot = ([(p, c) for p, c in ranked.get(k, [])[:4] if k == "total_amount"
+                      or not _item_cell(c.page, c.bbox, c.normalized, items)]
                      for k in ("subtotal", "tax_amount", "total_amount"))
     # gross = net due + commission adds up too, but deducts: a commission is never the tax
     tax = [(p, t) for p, t in tax if label_score(t.label_text, DEDUCTION_LABELS) < LABEL_HIT]
@@ -784,22 +784,48 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
 ITEM_ROW_CONF = 0.5
 
 
-def _item_rows(li: Field | None) -> list[tuple[int, BBox]]:
-    """(page, box) of each line item reported with `ITEM_ROW_CONF` or more."""
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """Where a line item is printed and the amounts it prints there."""
+
+    page: int
+    bbox: BBox
+    amounts: frozenset[Decimal]
+
+
+def _money(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _item_rows(li: Field | None) -> list[ItemRow]:
+    """The line items reported with `ITEM_ROW_CONF` or more."""
     if li is None or not isinstance(li.normalized, list):
         return []
-    return [(int(i["page"]), tuple(i["bbox"])) for i in li.normalized
-            if isinstance(i, dict) and i.get("bbox") and i.get("page") is not None
-            and float(i.get("confidence", li.confidence)) >= ITEM_ROW_CONF]
+    out = []
+    for i in li.normalized:
+        if not (isinstance(i, dict) and i.get("bbox") and i.get("page") is not None
+                and float(i.get("confidence", li.confidence)) >= ITEM_ROW_CONF):
+            continue
+        amounts = frozenset(v for k in ("amount", "unit_price") if (v := _money(i.get(k))))
+        out.append(ItemRow(int(i["page"]), tuple(i["bbox"]), amounts))
+    return out
 
 
-def _in_rows(page: int | None, bbox: BBox | None, rows: list[tuple[int, BBox]]) -> bool:
-    """Whether an amount's centre lies inside one of `rows` (an item's amount cell is not
-    the subtotal or the tax: two items of a tax-free invoice add up to its total too)."""
+def _item_cell(page: int | None, bbox: BBox | None, value: object,
+               rows: list[ItemRow]) -> bool:
+    """Whether an amount is one a line item prints, where it prints it (an item's amount
+    cell is not the subtotal or the tax: two items of a tax-free invoice add up to its
+    total too). The value must match: on a tilted picture an item row's box reaches into
+    the next row, the subtotal's."""
     if bbox is None:
         return False
     x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
-    return any(pg == page and b[0] <= x <= b[2] and b[1] <= y <= b[3] for pg, b in rows)
+    v = _money(value)
+    return v is not None and any(r.page == page and v in r.amounts and r.bbox[0] <= x <= r.bbox[2]
+               and r.bbox[1] <= y <= r.bbox[3] for r in rows)
 
 
 def _sums_hold(fields: dict[str, Field]) -> None:

@@ -331,6 +331,20 @@ def test_a_tax_free_invoice_with_no_customer_reads_no_subtotal_tax_or_header_par
     assert [i.get("quantity") for i in items] == [None, None]
 
 
+def test_only_an_amount_an_item_prints_is_held_in_its_row():
+    from extractors.invoice import _item_cell, _item_rows
+    from extractors.types import Field
+
+    items = Field([], [{"description": "Fourniture", "amount": "3219517.70", "page": 1,
+                        "bbox": [43.0, 219.0, 372.0, 227.7], "confidence": 0.85}],
+                  0.85, 1, None, "ranker")
+    rows = _item_rows(items)
+    assert _item_cell(1, (350.0, 220.0, 371.0, 227.0), "3219517.70", rows)
+    # a tilted picture's item box reaches into the next row: the subtotal there stays
+    assert not _item_cell(1, (350.0, 221.0, 371.0, 229.0), "19884786.99", rows)
+    assert not _item_cell(2, (350.0, 220.0, 371.0, 227.0), "3219517.70", rows)
+
+
 def test_a_store_number_after_a_shop_name_goes_with_its_hash():
     from extractors.invoice import render_name
 
