@@ -68,7 +68,8 @@ def dropped_cents(result: OcrResult) -> bool:
 # the service reads; a line of at most SUM_LINE_WORDS other words that holds one labels a
 # sum (prose that mentions "the total amount payable" runs longer, mostly).
 AMOUNT_LABELS = frozenset({"amount", "total", "subtotal", "due", "summe", "betrag",
-                           "gesamtbetrag", "montant", "ttc", "ht"})
+                           "gesamtbetrag", "endsumme", "gesamtsumme", "zwischensumme",
+                           "rechnungsbetrag", "montant", "ttc", "ht"})
 SUM_LINE_WORDS = 5
 AMOUNT_LABEL_LINES_MIN = 2
 _AMOUNT_WORD = re.compile(r"\d[.,]\d{2}\)?$")

@@ -62,6 +62,9 @@ def test_sum_labels_with_no_amount_beside_any_of_them_ask_for_a_second_reading()
     ticket = _lines([["TOTAL"], ["CB", "EMV"], ["TVA", "HT", "TVA", "TTC"],
                      ["5,5%", "8,65", "0,48", "9,13"]])
     assert lost_amounts(ticket)
+    # a German till's "Endsumme" labels a sum too
+    assert lost_amounts(_lines([["Brötchen"], ["Endsumme"], ["Gegeben", "Bar"],
+                                ["A", "19,00%", "123,71", "23,50", "147,21"]]))
     # a header "Amount" without amounts beside it is fine where a sum line has its amount
     table = _lines([["Description", "Amount"], ["Widget", "10.00"], ["Total", "10.00"]])
     assert not lost_amounts(table)
