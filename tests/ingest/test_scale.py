@@ -135,13 +135,15 @@ def test_a_large_tilted_photo_is_shrunk_and_straightened():
 
 
 def test_a_small_photo_is_straightened_only_where_its_lean_lifts_a_line_end():
-    # 3 degrees over a 260 px line lifts its end by more than half the text height: the
+    # 5 degrees over a 260 px line lifts its end by more than the text height: the
     # amounts would join the line above their labels
-    small = receipt_image(1).rotate(3.0, expand=True, fillcolor="white")
+    small = receipt_image(1).rotate(5.0, expand=True, fillcolor="white")
     out, factor = scale.normalize_for_ocr(small)
     assert factor == 1.0 and out.size == small.size and out is not small
     after = scale.character_blobs(out)
     assert after is not None and abs(scale.skew_degrees(after)) < scale.MIN_SKEW_DEG
-    # a slight lean (most TRAIN receipt scans) is read as it is
-    slight = receipt_image(1).rotate(0.5, expand=True, fillcolor="white")
-    assert scale.normalize_for_ocr(slight) == (slight, 1.0)
+    # a slight lean (most TRAIN receipt scans), or one that lifts a line's end by less than
+    # a text height, is read as it is: turning costs tesseract letters of small text
+    for lean in (0.5, 3.0):
+        slight = receipt_image(1).rotate(lean, expand=True, fillcolor="white")
+        assert scale.normalize_for_ocr(slight) == (slight, 1.0)
