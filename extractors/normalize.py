@@ -276,6 +276,17 @@ def normalize_money(text: str, decimal_mark: str | None = None) -> str | None:
     return f"{amount:.2f}"
 
 
+def decimal_or_none(value: object) -> Decimal | None:
+    """A plain decimal string (`plain_decimal`'s form) as a Decimal; None when absent or
+    unreadable."""
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
 def plain_decimal(value: Decimal | str) -> str:
     """A decimal as plain digits without exponent or trailing zeros ("10", "2.5").
 

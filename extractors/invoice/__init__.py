@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Any
@@ -39,11 +39,12 @@ from extractors.invoice.candidates import (
     line_parts,
     norm_label,
 )
-from extractors.invoice.layout import PageLayout, Row, build_rows, union
+from extractors.invoice.layout import PageLayout, Row, build_rows, centre_inside, union
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
 from extractors.invoice.spacing import fix_ocr_words, respace
 from extractors.locale import US_STATES
 from extractors.normalize import (
+    decimal_or_none,
     detect_currency,
     infer_day_first,
     infer_decimal_mark,
@@ -793,13 +794,6 @@ class ItemRow:
     amounts: frozenset[Decimal]
 
 
-def _money(value: object) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
 def _item_rows(li: Field | None) -> list[ItemRow]:
     """The line items reported with `ITEM_ROW_CONF` or more."""
     if li is None or not isinstance(li.normalized, list):
@@ -809,7 +803,7 @@ def _item_rows(li: Field | None) -> list[ItemRow]:
         if not (isinstance(i, dict) and i.get("bbox") and i.get("page") is not None
                 and float(i.get("confidence", li.confidence)) >= ITEM_ROW_CONF):
             continue
-        amounts = frozenset(v for k in ("amount", "unit_price") if (v := _money(i.get(k))))
+        amounts = frozenset(v for k in ("amount", "unit_price") if (v := decimal_or_none(i.get(k))))
         out.append(ItemRow(int(i["page"]), tuple(i["bbox"]), amounts))
     return out
 
@@ -820,12 +814,9 @@ def _item_cell(page: int | None, bbox: BBox | None, value: object,
     cell is not the subtotal or the tax: two items of a tax-free invoice add up to its
     total too). The value must match: on a tilted picture an item row's box reaches into
     the next row, the subtotal's."""
-    if bbox is None:
-        return False
-    x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
-    v = _money(value)
-    return v is not None and any(r.page == page and v in r.amounts and r.bbox[0] <= x <= r.bbox[2]
-               and r.bbox[1] <= y <= r.bbox[3] for r in rows)
+    v = decimal_or_none(value)
+    return v is not None and any(r.page == page and v in r.amounts and centre_inside(bbox, r.bbox)
+                                 for r in rows)
 
 
 def _sums_hold(fields: dict[str, Field]) -> None:

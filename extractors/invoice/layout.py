@@ -19,6 +19,14 @@ def union(boxes: list[BBox]) -> BBox:
             max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def centre_inside(bbox: BBox | None, box: BBox) -> bool:
+    """Whether the centre of `bbox` (none: False) lies inside `box`, edges included."""
+    if bbox is None:
+        return False
+    x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
 @dataclass(slots=True)
 class Segment:
     words: list[Word]

@@ -32,7 +32,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ import numpy as np
 
 from extractors.invoice.candidates import CURRENCY_MARK, grouped_number_spans
 from extractors.invoice.layout import PageLayout, Row, union
-from extractors.normalize import normalize_money, plain_decimal
+from extractors.normalize import decimal_or_none, normalize_money, plain_decimal
 from extractors.scorer import feature_matrix
 from extractors.types import Field
 from ingest.types import BBox
@@ -247,17 +247,8 @@ def _column_of(tok: Token, table: Table) -> str | None:
     return None
 
 
-def _dec(x: str | None) -> Decimal | None:
-    if x is None:
-        return None
-    try:
-        return Decimal(x)
-    except InvalidOperation:
-        return None
-
-
 def _product_ok(q: str | None, u: str | None, a: str | None) -> bool:
-    dq, du, da = _dec(q), _dec(u), _dec(a)
+    dq, du, da = decimal_or_none(q), decimal_or_none(u), decimal_or_none(a)
     return None not in (dq, du, da) and abs(dq * du - da) <= PRODUCT_TOLERANCE  # type: ignore[operator]
 
 
@@ -298,8 +289,8 @@ def read_columns(c: Candidate) -> None:
         for i in range(len(rest)):
             for j in range(len(rest)):
                 if i != j and _product_ok(rest[i], rest[j], a):
-                    qi, ui = (i, j) if (_dec(rest[i]) or 0) <= (_dec(rest[j]) or 0) and \
-                        float(_dec(rest[i]) or 0).is_integer() else (j, i)
+                    di, dj = decimal_or_none(rest[i]) or 0, decimal_or_none(rest[j]) or 0
+                    qi, ui = (i, j) if di <= dj and float(di).is_integer() else (j, i)
                     q, u = rest[qi], rest[ui]
                     break
             else:
@@ -364,7 +355,7 @@ def _features(c: Candidate, prev: Candidate | None, total_seen: bool, lay: PageL
         "has_label_colon": float(any(re.search(r"[^\W\d_]:$", t.text) for t in toks)),
         "has_iban": float(bool(_IBAN.search(c.row.text.upper()))),
         "has_currency": float(bool(CURRENCY_MARK.search(c.row.text))),
-        "amount_negative": float((_dec(c.amount) or Decimal(0)) < 0),
+        "amount_negative": float((decimal_or_none(c.amount) or Decimal(0)) < 0),
         "n_header_cells": float(len(c.table.cells)),
     }
     if amount_cell is not None and nums:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import permutations
 
-from extractors.invoice.layout import PageLayout
+from extractors.invoice.layout import PageLayout, centre_inside
 from extractors.normalize import normalize_money
 from ingest.types import BBox
 
@@ -68,11 +68,7 @@ class VatTable:
     def is_cell(self, page: int | None, bbox: BBox | None) -> bool:
         """Whether a value at (page, bbox) is one of the table's amounts (its centre
         inside the cell's box)."""
-        if bbox is None:
-            return False
-        x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
-        return any(c.page == page and c.bbox[0] <= x <= c.bbox[2] and
-                   c.bbox[1] <= y <= c.bbox[3]
+        return any(c.page == page and centre_inside(bbox, c.bbox)
                    for r in self.rows for c in (r.net, r.tax, r.gross))
 
 
