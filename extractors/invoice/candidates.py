@@ -119,6 +119,45 @@ GROUPS = {"money": MONEY_FIELDS, "date": DATE_FIELDS, "id": ID_FIELDS}
 
 _add_locale_labels()
 
+
+def _tip_words(path: Path = LOCALE_LABELS_PATH) -> tuple[str, ...]:
+    """Every locale's tip words (`labels/fields.json`, "till" -> "tip")."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(dict.fromkeys(w for loc, tables in data.items() if not loc.startswith("_")
+                               for w in tables.get("till", {}).get("tip", [])))
+
+
+# A check's suggested tips ("18% Tip: $25.20 (Total $179.55)", "20% = $28.00", under a
+# "Tip ____" line or a "Suggested Gratuity" heading) print amounts that are no field of the
+# check: the totals after a tip not given are larger than the real total, and a model that
+# ranks amounts takes them for it. A row with a percentage is a tip row when it names a tip
+# itself or sits in a run of percentage rows that starts at most TIP_HEADING_ROWS under a
+# row naming one; a row naming a tax is never one.
+TIP_WORDS = _tip_words()
+TIP_HEADING_ROWS = 3
+_PERCENT = re.compile(r"\d{1,2}(?:[.,]\d+)?\s*%")
+_TAX_WORD = re.compile(r"\b(tax|vat|gst|sst|hst|pst|mwst|ust|tva|iva|steuer)\b")
+
+
+def tip_rows(lay: PageLayout) -> set[int]:
+    """Indexes of `lay`'s suggested-tip rows (see `TIP_WORDS`)."""
+    texts = [f" {norm_label(r.text)} " for r in lay.rows]
+    names_tip = [any(f" {w} " in t for w in TIP_WORDS) for t in texts]
+    if not any(names_tip):
+        return set()
+    pct = [bool(_PERCENT.search(r.text)) and not _TAX_WORD.search(t)
+           for r, t in zip(lay.rows, texts, strict=True)]
+    out = set()
+    for i in range(len(texts)):
+        if not pct[i]:
+            continue
+        j = i
+        while j > 0 and pct[j - 1]:
+            j -= 1  # the top of this run of percentage rows
+        if names_tip[i] or any(names_tip[k] for k in range(max(0, j - TIP_HEADING_ROWS), j + 1)):
+            out.add(i)
+    return out
+
 COMPANY_SUFFIX = re.compile(
     r"\b(SDN\.?\s*BHD|BHD|BERHAD|PTE\.?\s*LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\b|"
     r"COMPANY|GMBH|AG|SA|S\.A|SAS|SARL|B\.V|BV|N\.V|NV|PLC|ENTERPRISE|TRADING|PVT|LLP|KG|"
@@ -438,8 +477,10 @@ def generate(layouts: list[PageLayout], day_first: bool | None,
     for pi, lay in enumerate(layouts):
         W, H = max(1.0, lay.page.width), max(1.0, lay.page.height)
         nrows = max(1, len(lay.rows))
+        tips = tip_rows(lay)
         finders = {
-            "money": lambda row: _money_spans(row, decimal_mark),
+            "money": lambda row, tips=tips: ([] if row.index in tips
+                                             else _money_spans(row, decimal_mark)),
             "date": lambda row: _date_spans(row, day_first),
             "id": _id_spans,
         }

@@ -279,6 +279,11 @@ def receipt_de(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     return p.cv, truth
 
 
+# the suggested tips under a US check's signature line (Square, Toast, Clover wordings)
+_TIP_FORMS = ["{pct}% = ${tip}", "{pct}%: ${tip}", "{pct}% Tip: ${tip} (Total ${after})",
+              "{pct}% (Tip ${tip}, Total ${after})", "{pct}%  ${tip}  ${after}"]
+
+
 # --- US restaurant check --------------------------------------------------------------------
 def receipt_us_restaurant(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     L = labels()["en_us"]
@@ -347,9 +352,14 @@ def receipt_us_restaurant(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
         p.nl(1.5)
         p.text(8, rng.choice(L["grand"]) + " ________")
         p.nl(1.5)
-        if rng.random() < 0.5:
+        if rng.random() < 0.5:  # suggested tips, as the tills of US checks print them
+            form = rng.choice(_TIP_FORMS)
+            if rng.random() < 0.5:
+                p.text(8, rng.choice(["Suggested Gratuity", "Tip Guide", "Suggested Tip"]))
+                p.nl()
             for pct in (18, 20, 22):
-                p.text(8, f"{pct}% = ${total * pct / 100:,.2f}")
+                tip = total * pct / 100
+                p.text(8, form.format(pct=pct, tip=f"{tip:,.2f}", after=f"{total + tip:,.2f}"))
                 p.nl()
         p.text(8, "Signature ____________________")
         p.nl()

@@ -96,3 +96,38 @@ def test_a_suggested_tip_is_never_the_total():
                                          media_type="image/jpeg"), "receipt")
     total = got.get("total_amount")
     assert total is None or total.confidence <= 0.5
+
+
+CHECK_HEAD = ["BLUE HERON KITCHEN", "2214 W Division St", "Chicago, IL 60622", "Server: Marissa",
+              "Check #: 1187", "Ordered: 10/18/2026 7:42 PM", "1 Fried Calamari 14.00",
+              "2 Burrata Salad 26.00", "1 Ribeye 12oz 42.00", "3 Draft IPA 58.00",
+              "Subtotal 140.00", "Tax 14.35", "Total 154.35", "Visa XXXXXXXXXXXX4471"]
+
+
+def test_suggested_tip_rows_in_any_printed_form():
+    from extractors.invoice.candidates import tip_rows
+
+    lines = CHECK_HEAD + ["Suggested Gratuity", "18% Tip: $25.20 (Total $179.55)",
+                          "20% Tip: $28.00 (Total $182.35)", "Tip: ______", "Signature ____"]
+    assert tip_rows(build_rows(doc_from_lines(lines).pages[0])) == {15, 16}
+    lines = CHECK_HEAD + ["Tip ______", "Total ______", "18% = $27.78", "20% = $30.87",
+                          "22% = $33.96", "Signature"]
+    assert tip_rows(build_rows(doc_from_lines(lines).pages[0])) == {16, 17, 18}
+    # a percentage far under the tip line, a tax rate, a page that names no tip: none
+    for lines in (CHECK_HEAD + ["Tip ____", "Total ____", "Signature", "Thank you", "x",
+                                "Member savings 10% 4.20"],
+                  CHECK_HEAD + ["Tip guide", "Sales tax 8.25% 11.55"],
+                  HEAD + ["Endsumme 342,18"] + TABLE,
+                  ["ACME GmbH", "20%: 12.00", "Summe 72.00"]):
+        assert tip_rows(build_rows(doc_from_lines(lines).pages[0])) == set(), lines
+
+
+def test_a_suggested_tip_and_its_total_after_tip_are_no_field_of_the_check():
+    lines = CHECK_HEAD + ["Amount: $154.35", "Suggested Gratuity",
+                          "18% Tip: $25.20 (Total $179.55)", "20% Tip: $28.00 (Total $182.35)",
+                          "22% Tip: $30.80 (Total $185.15)", "Tip: ______", "Total: ______"]
+    got = extract_invoice(doc_from_lines(lines, ocr=True, conf=0.9, filename="c.jpg",
+                                         media_type="image/jpeg"), "receipt")
+    assert got["total_amount"].normalized == "154.35"
+    for name in ("subtotal", "tax_amount"):
+        assert name not in got or got[name].normalized in ("140.00", "14.35"), got[name]
