@@ -174,7 +174,7 @@ _DATE_LINE = re.compile(r"\b\d{1,2}[:.]\d{2}(:\d{2})?\s*(am|pm)?\b.*$|^\s*\d{1,2
 _REGNO_LINE = re.compile(r"(?i)(co\.?\s*-?\s*reg|company\s*(reg|no)|\broc\b|"
                          r"\b\d{5,}\s*-\s*[A-Z0-9]\b(?!\d)|^\(\s*\w*\d{4,}[\w\-]*\s*\)?$|"
                          r"^\(?[A-Z]{0,3}\d{5,}\s*-\s*[A-Z]\)?$)")
-_STOP = re.compile(r"(?i)(\bte[l1]\b|\bte[l1]\s*[:.]|\btel(ephone)?|\bphone|\bfax|e-?mail|\bgst|"
+_STOP = re.compile(r"(?i)(\bt[eé][l1]\b|\bt[eé][l1]\s*[:.]|\btel(ephone)?|t[ée]l[ée]phone|\bphone|\bfax|e-?mail|\bgst|"
                    r"\bsst|\bvat\b|reg\.?\s*no|\breg\s*[:.#]|\bgs[t1]\b|invoice|receipt|\bdate\b|cashier|bill\s*to|www|"
                    r"http|\bh/?p\b|\btax\b|mobile|\bust|\btva\b|siret|siren|@|"
                    # German and Austrian tax numbers ("UID Nr.", "St.-Nr.", "Steuernummer")

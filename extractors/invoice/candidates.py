@@ -462,9 +462,23 @@ def _above_context(layout: PageLayout, r: int, bbox: BBox) -> str:
 
 
 def _left_context(row: Row, start: int) -> tuple[str, int]:
-    """Words left of a span in its row (up to 6), and how many value-words sit between."""
-    words = row.words[max(0, start - 6):start]
+    """Words left of a span in its row (up to 6), and how many value-words sit between.
+    A value whose own segment prints words before it ("N° FA-2026-0318" right of a
+    column holding "12 rue des Tanneurs") is labelled by those alone: the words across the
+    gap belong to another column. A value that starts its segment ("TOTAL      12.00")
+    looks across the gap for its label."""
+    first = row_segment_start(row, start)
+    words = row.words[max(0 if first == start else first, start - 6):start]
     return " ".join(w.text for w in words), 0
+
+
+def row_segment_start(row: Row, i: int) -> int:
+    """The row index of the first word of the segment holding `row.words[i]`."""
+    w = row.words[i]
+    for seg in row.segments:
+        if any(x is w for x in seg.words):
+            return next(k for k, x in enumerate(row.words) if x is seg.words[0])
+    return 0
 
 
 def generate(layouts: list[PageLayout], day_first: bool | None,
@@ -648,11 +662,21 @@ BILLTO = ["bill to", "billed to", "customer", "sold to", "ship to", "invoice to"
 PART_SEPARATORS = frozenset({"·", "|", "•", "∙"})
 
 
+# what OCR reads a raised dot as: a dash standing alone, a separator where a line has two
+DASH_SEPARATORS = frozenset({"-", "–", "—"})
+
+
 def line_parts(seg: Segment) -> list[Segment]:
-    """`seg` cut at its separator words; the segment itself where it has none."""
+    """`seg` cut at its separator words; the segment itself where it has none. A line
+    with no raised dot but two lone dashes ("Elektro Hartmann GmbH - Gartenweg 4 - 34117
+    Kassel": OCR reads "·" as "-") is cut at the dashes."""
+    seps = PART_SEPARATORS
+    if not any(w.text in seps for w in seg.words) and \
+            sum(w.text in DASH_SEPARATORS for w in seg.words) >= 2:
+        seps = DASH_SEPARATORS
     parts: list[list[Word]] = [[]]
     for w in seg.words:
-        if w.text in PART_SEPARATORS:
+        if w.text in seps:
             parts.append([])
         else:
             parts[-1].append(w)

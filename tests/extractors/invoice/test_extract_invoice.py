@@ -8,7 +8,9 @@ import pytest
 from lines_doc import doc_from_lines, pdf_from_lines
 
 from extractors.invoice import VendorHints, _not_a_name, extract_invoice
-from extractors.invoice.layout import union
+from extractors.invoice.candidates import generate as generate_candidates
+from extractors.invoice.candidates import line_parts
+from extractors.invoice.layout import build_rows, union
 from extractors.types import Field
 from ingest.types import IngestedDocument, Page, Word
 from training.synth.invoices import generate
@@ -408,3 +410,52 @@ def test_a_tv_stations_commission_and_net_due_are_not_tax_and_subtotal(tmp_path)
     assert got["total_amount"].normalized == "1800.00"
     assert "tax_amount" not in got or got["tax_amount"].normalized != "270.00"
     assert "subtotal" not in got or got["subtotal"].normalized != "1530.00"
+
+
+def test_a_sender_line_whose_raised_dots_ocr_read_as_dashes_is_cut_at_them(tmp_path):
+    # "Elektro Hartmann GmbH · Gartenweg 4 · 34117 Kassel" as OCR reads it: with the
+    # dashes the line had been the name (and the recipient's address the vendor's)
+    lines = ["Elektro Hartmann GmbH - Gartenweg 4 - 34117 Kassel", *_RECHNUNG[1:]]
+    doc = pdf_from_lines(tmp_path / "rechnung.pdf", lines, size=(612, 792), x=30, top=760)
+    got = extract_invoice(doc, "invoice")
+    assert got["vendor_name"].normalized == "Elektro Hartmann GmbH"
+    assert got["vendor_address"].normalized == "Gartenweg 4, 34117 Kassel"
+    # one dash is part of a name or a town, not a separator
+    row = build_rows(doc_from_lines(["Müller - Schmidt GmbH Kassel"]).pages[0]).rows[0]
+    assert [p.text for p in line_parts(row.segments[0])] == ["Müller - Schmidt GmbH Kassel"]
+
+
+_FACTURE_COLUMNS = [
+    "ATELIER MOREAU SARL                                       FACTURE",
+    "12 rue des Tanneurs                                N° FA-2026-0318",
+    "69002 Lyon                                   Date : 12/10/2026",
+    "Tél. 04 78 42 19 03                          Échéance : 11/11/2026",
+    "SIRET 512 874 336 00027", "",
+    "                                      Client :",
+    "                                      Boulangerie Petit Four",
+    "                                      8 avenue Jean Jaurès",
+    "                                      69007 Lyon", "",
+    "Désignation                       Qté   P.U. HT    Montant HT",
+    "Main d'oeuvre (heures)              3     62,00       186,00",
+    "Déplacement zone 1                  1     35,00        35,00", "",
+    "                                   Total HT             221,00",
+    "                                   TVA 20 %              44,20",
+    "                                   Total TTC            265,20",
+]
+
+
+def test_a_number_labelled_in_its_own_column_and_a_french_phone_line(tmp_path):
+    # "N° FA-2026-0318" prints on the row of the vendor's street: its label is "N°" under
+    # "FACTURE", not "12 rue des Tanneurs N°" across the gap (the number had scored 0.11);
+    # "Tél." ends the vendor's address as "Tel." does
+    got = extract_invoice(pdf_from_lines(tmp_path / "facture.pdf", _FACTURE_COLUMNS), "invoice")
+    assert got["invoice_number"].normalized == "FA-2026-0318"
+    assert got["vendor_address"].normalized == "12 rue des Tanneurs, 69002 Lyon"
+    assert got["total_amount"].normalized == "265.20"
+    # the label the scorers read: the value's own segment's words before it, or, where the
+    # value starts its segment, the words across the gap
+    lay = build_rows(pdf_from_lines(tmp_path / "f2.pdf", _FACTURE_COLUMNS).pages[0])
+    cands = generate_candidates([lay], True, ",")
+    left = {c.value: c.feats["_left"] for group in ("id", "money") for c in cands[group]}
+    assert left["FA-2026-0318"] == "N°"
+    assert left["265,20"] == "Total TTC"
