@@ -595,7 +595,8 @@ def _iban(lays: list[PageLayout]) -> Field | None:
     return None
 
 
-_TERMS = re.compile(r"(?i)\b(net\s*\d{1,3}(\s*days)?|\d{1,3}\s*days\s*net|due\s+on\s+receipt|"
+# "Net 30", never an amount's digits ("Total HT net 446,88")
+_TERMS = re.compile(r"(?i)\b(net\s*\d{1,3}(?![.,]?\d)(\s*days)?|\d{1,3}\s*days\s*net|due\s+on\s+receipt|"
                     r"payable\s+within\s+\d{1,3}\s+days|cash\s+on\s+delivery|"
                     r"zahlbar\s+innerhalb\s+\d+\s+tagen|\d+\s+jours)\b")
 

@@ -459,3 +459,12 @@ def test_a_number_labelled_in_its_own_column_and_a_french_phone_line(tmp_path):
     left = {c.value: c.feats["_left"] for group in ("id", "money") for c in cands[group]}
     assert left["FA-2026-0318"] == "N°"
     assert left["265,20"] == "Total TTC"
+
+
+def test_payment_terms_are_never_an_amounts_digits():
+    lines = ["ATELIER MOREAU SARL", "FACTURE N° 12", "Total HT net 446,88", "TVA 20 % 89,38",
+             "Total TTC 536,26"]
+    got = extract_invoice(doc_from_lines(lines), "invoice")
+    assert "payment_terms" not in got, got.get("payment_terms")
+    got = extract_invoice(doc_from_lines([*lines, "Terms: Net 30."]), "invoice")
+    assert got["payment_terms"].normalized.lower() == "net 30"
