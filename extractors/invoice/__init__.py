@@ -135,7 +135,7 @@ def _score_fields(lays: list[PageLayout], day_first: bool | None,
 
 _VETO = 1e3
 _STREET = re.compile(rf"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(?:{'|'.join(STREET_WORDS)}|"
-                     r"via|calle)\b")
+                     r"via|calle|place|impasse|all[ée]e|route|cours)\b")
 
 
 # the legal mention under a French or German letterhead names the company's capital
@@ -157,8 +157,10 @@ def _not_a_name(text: str) -> bool:
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
     if _LEGAL_MENTION.search(t):
         return True  # "SAS au capital de 10 000 €": the company's legal line, not its name
-    if _HEADING.search(compact) or _STREET.search(t) or learned_line_items.names_columns(t):
-        return True  # an item table's header ("Air Date Time Length Description Amount")
+    if _HEADING.search(compact) or _STREET.search(t) or learned_line_items.names_columns(t) \
+            or learned_line_items.only_column_names(t):
+        return True  # an item table's header ("Air Date Time Length Description Amount"),
+        # or one of its cells on a line of its own ("Désignation")
     # "99 SPEED MART S/B (519537-X)": a bracketed registration number is not the name
     t = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", _BRACKET_REGNO.sub("", t))
     share = sum(ch.isdigit() for ch in t) / max(1, len(t.replace(" ", "")))
@@ -470,6 +472,58 @@ def _prefer_legal_name(lays: list[PageLayout], fields: dict[str, Field],
             text, box = legal
             fields["vendor_name"] = Field(text, text, min(cur.confidence, 0.75), cur.page, box,
                                           "top-block")
+
+
+# A letterhead's register line names the company by law (France: "<name> SARL au capital
+# de 8 000 € - RCS Lyon ..."; Germany: "<name> GmbH · Amtsgericht Kassel HRB 4471 ...";
+# UK: "Registered in England No. ..."). Where the header prints the name only as a logo,
+# the scorer's best header line is a street, a column or the billed party: a pick it is
+# this unsure of (its calibrated probability below REGISTER_NAME_OVER) gives way to the
+# name the register line prints. Its confidence is REGISTER_NAME_CONFIDENCE before the
+# OCR discounts (`_ocr_discount`): the line is the company's by law, but which of its
+# parts is the name is read from a legal form.
+_REGISTER_LINE = re.compile(
+    r"(?i)\bau\s+capital\b|\bcapital\s+social\b|\bstammkapital\b|\bgrundkapital\b|"
+    r"\bshare\s+capital\b|\br\.?c\.?s\b|\bamtsgericht\b|\bregistergericht\b|"
+    r"\bhandelsregister\b|\bhr[ab]\s*\d|\bregistered\s+in\s+(?:england|scotland)|"
+    r"\bregistered\s+office\b")
+REGISTER_NAME_OVER = 0.6
+REGISTER_NAME_CONFIDENCE = 0.7
+
+
+def _register_name(lays: list[PageLayout]) -> tuple[str, int, BBox] | None:
+    """The company name a register line prints (see `_REGISTER_LINE`): the first part of
+    the line (parted by raised dots, bars or lone dashes) that carries a legal form, cut
+    before its capital mention ("THERMO-SERVICES SARL au capital de ..."), with a word
+    of its own beside the form."""
+    for lay in lays:
+        for row in lay.rows:
+            if not _REGISTER_LINE.search(row.text):
+                continue
+            for seg in row.segments:
+                for part in line_parts(seg):
+                    text = part.text
+                    cut = _LEGAL_MENTION.search(text)
+                    text = (text[:cut.start()] if cut else text).strip(" ,;:-–·|")
+                    if not _LEGAL_FORM.search(text) or _REGISTER_LINE.search(text):
+                        continue
+                    if re.search(r"[^\W\d_]{3}", _LEGAL_FORM.sub("", text)) and \
+                            not _not_a_name(text):
+                        return text, lay.number, part.bbox
+    return None
+
+
+def _prefer_register_name(lays: list[PageLayout], fields: dict[str, Field]) -> None:
+    """The register line's name over a header pick the scorer is unsure of (or none)."""
+    cur = fields.get("vendor_name")
+    if cur is not None and cur.confidence >= REGISTER_NAME_OVER:
+        return
+    got = _register_name(lays)
+    if got is None:
+        return
+    text, page, box = got
+    fields["vendor_name"] = Field(text, text, REGISTER_NAME_CONFIDENCE, page, box,
+                                  "register-line")
 
 
 # legal forms proper (COMPANY_SUFFIX also admits "MART", "TRADING"...)
@@ -1315,6 +1369,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     fields, ranked, cands = _score_fields(lays, day_first, decimal_mark)
     vat = vat_table.find(lays, decimal_mark)
     _prefer_legal_name(lays, fields, ranked)
+    _prefer_register_name(lays, fields)
     if "vendor_name" in fields:
         vn = fields["vendor_name"]
         stripped = _strip_name(str(vn.value))

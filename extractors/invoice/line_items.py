@@ -158,6 +158,13 @@ def names_columns(text: str) -> bool:
     return is_header_kinds({kind for kind, _, _ in column_hits(norm(text).split())})
 
 
+def only_column_names(text: str) -> bool:
+    """Whether every word of `text` names an item column ("Désignation", "Unit Price"):
+    a header cell OCR put on a line of its own."""
+    words = [w for w in norm(text).split() if w]
+    return bool(words) and sum(n for _, _, n in column_hits(words)) >= len(words)
+
+
 def find_header(lay: PageLayout) -> Table | None:
     """The first row naming at least `MIN_HEADER_COLUMNS` column kinds, one a number
     column or the description."""

@@ -468,3 +468,42 @@ def test_payment_terms_are_never_an_amounts_digits():
     assert "payment_terms" not in got, got.get("payment_terms")
     got = extract_invoice(doc_from_lines([*lines, "Terms: Net 30."]), "invoice")
     assert got["payment_terms"].normalized.lower() == "net 30"
+
+
+_FACTURE_LOGO = [  # the letterhead's name is a picture: the text layer starts at the title
+    "                                                        FACTURE",
+    "                                                N° 2026-0412",
+    "                                                Date : 05/11/2026", "",
+    "                                      Facturé à :",
+    "                                      SCI Les Tilleuls",
+    "                                      4 place Bellecour",
+    "                                      69002 Lyon", "",
+    "Désignation                         Qté    P.U. HT     Total HT",
+    "Entretien chaudière annuel           1      145,00       145,00",
+    "Main d'oeuvre                        2       58,00       116,00", "",
+    "                                      Total HT                 261,00",
+    "                                      TVA 10 %                  26,10",
+    "                                      Total TTC                287,10", "",
+    "Règlement à réception de facture par virement.", "",
+    "THERMO-SERVICES RHÔNE SARL au capital de 8 000 € - 27 chemin du Vallon 69130 Écully",
+    "SIRET 802 114 556 00019 - RCS Lyon - TVA FR62802114556 - Tél. 04 72 18 33 90",
+]
+
+
+def test_a_letterhead_without_a_printed_name_takes_it_from_its_register_line(tmp_path):
+    # the scorer's best header lines were the billed party's street, an item column's name
+    # and an item (0.5 each); French law puts the company's name in the capital mention
+    got = extract_invoice(pdf_from_lines(tmp_path / "f.pdf", _FACTURE_LOGO), "invoice")
+    assert got["vendor_name"].normalized == "THERMO-SERVICES RHÔNE SARL"
+    assert got["vendor_name"].source == "register-line"
+    assert got["customer_name"].normalized == "SCI Les Tilleuls"
+    assert _not_a_name("4 place Bellecour") and _not_a_name("Désignation")
+    assert _not_a_name("Unit Price") and not _not_a_name("Acme Description Services")
+    # a German footer: the register part of the line with a legal form
+    lines = [*_FACTURE_LOGO[:-2], "Heizung Wagner GmbH · Sitz Kassel · Amtsgericht Kassel HRB 4471"]
+    got = extract_invoice(pdf_from_lines(tmp_path / "r.pdf", lines), "invoice")
+    assert got["vendor_name"].normalized == "Heizung Wagner GmbH"
+    # a printed letterhead name the scorer is sure of stays
+    lines = ["ATELIER MOREAU SARL", "12 rue des Tanneurs", "69002 Lyon", *_FACTURE_LOGO]
+    got = extract_invoice(pdf_from_lines(tmp_path / "m.pdf", lines), "invoice")
+    assert got["vendor_name"].normalized == "ATELIER MOREAU SARL"
