@@ -138,8 +138,22 @@ _STREET = re.compile(rf"(?i)^\s*(?:no\.?\s*:?\s*|lot\s*)?\d+[a-z]?\b.*\b(?:{'|'.
                      r"via|calle|place|impasse|all[ée]e|route|cours)\b")
 
 
+# a German street line (the number after the street: "Adlergasse 27/58", "Alexandre-
+# Kraushaar-Weg 11-76") and a postcode line ("05911 Marchal", "D-34117 Kassel"): the
+# lines of an address, never a vendor's name
+_STREET_NUMBER_LAST = re.compile(
+    r"(?i)[^\W\d_]-?(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee)"
+    r"\s+\d+\s*[a-z]?(?:\s*[-/]\s*\d+\s*[a-z]?)?\s*$"
+    r"|^\s*[\w.-]*[^\W\d_]-?(?:straße|strasse|gasse|allee|weg|platz)\s*$")
+_POSTCODE_TOWN = re.compile(r"^\s*(?:[A-Z]{1,2}\s*-\s*)?\d{4,5}\s+[^\W\d_]{2}")
+# a French street line whose number OCR or a comma left on another segment ("rue Neveu")
+_FRENCH_STREET_START = re.compile(
+    r"^\s*(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|place|quai|route|cours)"
+    r"\s+(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?[^\W\d_]")
+
+
 # the legal mention under a French or German letterhead names the company's capital
-_LEGAL_MENTION = re.compile(r"(?i)\bau\s+capital\b|\bcapital\s+social\b|\bstammkapital\b|"
+_LEGAL_MENTION = re.compile(r"(?i)\bau\s+cap[il]?ta[l1]\b|\bcapital\s+social\b|\bstammkapital\b|"
                             r"\bgrundkapital\b|\bshare\s+capital\b")
 
 
@@ -157,7 +171,9 @@ def _not_a_name(text: str) -> bool:
     compact = re.sub(r"[^A-Z0-9]", "", _ocr_letters(t).upper())
     if _LEGAL_MENTION.search(t):
         return True  # "SAS au capital de 10 000 €": the company's legal line, not its name
-    if _HEADING.search(compact) or _STREET.search(t) or learned_line_items.names_columns(t) \
+    if _HEADING.search(compact) or _STREET.search(t) or _STREET_NUMBER_LAST.search(t) \
+            or _POSTCODE_TOWN.match(t) or _FRENCH_STREET_START.match(t) \
+            or learned_line_items.names_columns(t) \
             or learned_line_items.only_column_names(t):
         return True  # an item table's header ("Air Date Time Length Description Amount"),
         # or one of its cells on a line of its own ("Désignation")
@@ -487,6 +503,11 @@ _REGISTER_LINE = re.compile(
     r"\bshare\s+capital\b|\br\.?c\.?s\b|\bamtsgericht\b|\bregistergericht\b|"
     r"\bhandelsregister\b|\bhr[ab]\s*\d|\bregistered\s+in\s+(?:england|scotland)|"
     r"\bregistered\s+office\b")
+# the legal forms a register line's name ends in (or starts with: "SARL Dupont")
+_REGISTER_FORM = re.compile(
+    r"(?i)(?:^|\s)(?:SARL|SASU|SAS|SA|EURL|SNC|SCI|SCOP|SELARL|GmbH(?:\s*&\s*Co\.?\s*KG)?|"
+    r"mbH|AG|KG|OHG|GbR|UG(?:\s*\(haftungsbeschränkt\))?|e\.\s?K\.?|KGaA|Ltd\.?|Limited|"
+    r"LLP|PLC|Inc\.?|LLC)(?=\s|$|[,.;])")
 REGISTER_NAME_OVER = 0.6
 REGISTER_NAME_CONFIDENCE = 0.7
 
@@ -505,9 +526,9 @@ def _register_name(lays: list[PageLayout]) -> tuple[str, int, BBox] | None:
                     text = part.text
                     cut = _LEGAL_MENTION.search(text)
                     text = (text[:cut.start()] if cut else text).strip(" ,;:-–·|")
-                    if not _LEGAL_FORM.search(text) or _REGISTER_LINE.search(text):
+                    if not _REGISTER_FORM.search(text) or _REGISTER_LINE.search(text):
                         continue
-                    if re.search(r"[^\W\d_]{3}", _LEGAL_FORM.sub("", text)) and \
+                    if re.search(r"[^\W\d_]{3}", _REGISTER_FORM.sub(" ", text)) and \
                             not _not_a_name(text):
                         return text, lay.number, part.bbox
     return None

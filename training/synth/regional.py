@@ -279,6 +279,8 @@ def receipt_de(rng: random.Random) -> tuple[_Canvas, dict[str, Any]]:
     return p.cv, truth
 
 
+# invoices whose letterhead prints its name only as a picture
+LOGO_SHARE = 0.2
 # the suggested tips under a US check's signature line (Square, Toast, Clover wordings)
 _TIP_FORMS = ["{pct}% = ${tip}", "{pct}%: ${tip}", "{pct}% Tip: ${tip} (Total ${after})",
               "{pct}% (Tip ${tip}, Total ${after})", "{pct}%  ${tip}  ${after}"]
@@ -420,7 +422,11 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
     letter = lang == "de" and rng.random() < 0.6 or rng.random() < 0.2
     right = rng.random() < 0.4
     vx, val = (W - mx, "r") if right else (mx, "l")
-    p.text(vx, vend, val, "vendor_name", p.sz * rng.uniform(1.4, 2.0))
+    # a letterhead whose name is a logo (no text); the register line in the footer names
+    # the company (French law: always; German letters: often)
+    logo = rng.random() < LOGO_SHARE
+    if not logo:
+        p.text(vx, vend, val, "vendor_name", p.sz * rng.uniform(1.4, 2.0))
     p.nl(2)
     for ln in vaddr:
         p.text(vx, ln, val)
@@ -522,7 +528,14 @@ def invoice_eu(rng: random.Random, lang: str) -> tuple[_Canvas, dict[str, Any]]:
            size=p.sz * 0.8)
     p.nl()
     if lang == "de":
-        p.text(mx, f"{rng.choice(L['footer'])} {fk.city()} HRB {rng.randint(1000, 99999)}",
+        named = logo or rng.random() < 0.5
+        p.text(mx, (f"{vend} · " if named else "")
+               + f"{rng.choice(L['footer'])} {fk.city()} HRB {rng.randint(1000, 99999)}",
+               size=p.sz * 0.8)
+        p.nl()
+    elif logo or rng.random() < 0.5:
+        capital = f"{rng.choice([1000, 5000, 8000, 10000, 50000]):,}".replace(",", " ")
+        p.text(mx, f"{vend} au capital de {capital} € - {vaddr[0]} {vaddr[1]} - RCS {fk.city()}",
                size=p.sz * 0.8)
         p.nl()
     return p.cv, truth

@@ -499,6 +499,13 @@ def test_a_letterhead_without_a_printed_name_takes_it_from_its_register_line(tmp
     assert got["customer_name"].normalized == "SCI Les Tilleuls"
     assert _not_a_name("4 place Bellecour") and _not_a_name("Désignation")
     assert _not_a_name("Unit Price") and not _not_a_name("Acme Description Services")
+    # the lines of a German or French address are no name either, whatever their order
+    for line in ("Adlergasse 27/58", "Alexandre-Kraushaar-Weg 11-76", "Daniele-Scholtz-Gasse",
+                 "05911 Marchal", "D-34117 Kassel", "rue de Bouvet", "avenue Hamel"):
+        assert _not_a_name(line), line
+    for name in ("GL HANDICRAFT & TAILORING", "ACME ENGINEERING", "Wegmann Platz AG",
+                 "Müller-Ring GmbH", "Place Vendôme Joaillerie SA"):
+        assert not _not_a_name(name), name
     # a German footer: the register part of the line with a legal form
     lines = [*_FACTURE_LOGO[:-2], "Heizung Wagner GmbH · Sitz Kassel · Amtsgericht Kassel HRB 4471"]
     got = extract_invoice(pdf_from_lines(tmp_path / "r.pdf", lines), "invoice")
