@@ -24,8 +24,7 @@ from rapidfuzz import fuzz, process
 
 from extractors.invoice.candidates import ANTI, COMPANY_SUFFIX, LABELS, label_score, norm_label
 from extractors.invoice.layout import PageLayout, Segment, union
-from extractors.invoice.line_items import norm as item_norm
-from extractors.invoice.line_items import vocabulary as item_vocabulary
+from extractors.invoice.line_items import only_column_names
 from extractors.scorer import CandidateScorer
 from extractors.types import Field
 from ingest.types import BBox
@@ -81,19 +80,6 @@ def _label_both(text: str) -> float:
     return max(_label(text, "customer"), _label(text, "other"))
 
 
-@cache
-def _column_words() -> frozenset[str]:
-    cols, _rows = item_vocabulary()
-    return frozenset(w for phrases in cols.values() for p in phrases for w in p.split())
-
-
-def _column_header(text: str) -> bool:
-    """Whether `text` is only item-table column words ("Description", "Unit Price"): a
-    header cell is never a party, whatever place it has on an invoice with no customer."""
-    words = item_norm(text).split()
-    return bool(words) and all(w in _column_words() for w in words)
-
-
 def _split_label(seg: Segment) -> list[tuple[str, BBox, str]]:
     """(value text, its box, the label cut off) for the whole segment and for every
     leading label of 1-4 words followed by at least one word. A label that a longer label
@@ -140,7 +126,7 @@ def candidates(lays: list[PageLayout]) -> list[CustomerCandidate]:
                 for text, bbox, cut in _split_label(seg):
                     letters = sum(ch.isalpha() for ch in text)
                     n = len(text.split())
-                    if letters < 2 or n > MAX_WORDS or _column_header(text):
+                    if letters < 2 or n > MAX_WORDS or only_column_names(text):
                         continue
                     f = {
                         "lab_in": _label(cut, "customer"), "anti_in": _label(cut, "other"),

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -158,11 +158,18 @@ def names_columns(text: str) -> bool:
     return is_header_kinds({kind for kind, _, _ in column_hits(norm(text).split())})
 
 
+@cache
+def _column_words() -> frozenset[str]:
+    cols, _rows = vocabulary()
+    return frozenset(w for phrases in cols.values() for p in phrases for w in p.split())
+
+
 def only_column_names(text: str) -> bool:
-    """Whether every word of `text` names an item column ("Désignation", "Unit Price"):
-    a header cell OCR put on a line of its own."""
-    words = [w for w in norm(text).split() if w]
-    return bool(words) and sum(n for _, _, n in column_hits(words)) >= len(words)
+    """Whether `text` is only item-table column words ("Description", "Unit Price",
+    "Désignation"): a header cell, never a party's name, whatever place it has on a page
+    (OCR may put it on a line of its own)."""
+    words = norm(text).split()
+    return bool(words) and all(w in _column_words() for w in words)
 
 
 def find_header(lay: PageLayout) -> Table | None:
