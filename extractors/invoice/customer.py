@@ -111,13 +111,20 @@ def _above(lay: PageLayout, r: int, bbox: BBox) -> tuple[str, int]:
     return "", 0
 
 
+def _contact_line(text: str) -> bool:
+    """Whether a line names a person at the party ("Inh. Sabine Vogt", "z. Hd. Herrn
+    Kurz", "Attn: Accounts Payable": `labels/customer.json` "contact"), not the party."""
+    t = f"{norm_label(text)} "
+    return any(t.startswith(f"{p} ") for p in labels()["contact"])
+
+
 def candidates(lays: list[PageLayout]) -> list[CustomerCandidate]:
     out: list[CustomerCandidate] = []
     for lay in lays[:MAX_PAGES]:
         W, H = max(1.0, lay.page.width), max(1.0, lay.page.height)
         for row in lay.rows:
             for si, seg in enumerate(row.segments):
-                if len(seg.words) > MAX_WORDS + MAX_LABEL_WORDS:
+                if len(seg.words) > MAX_WORDS + MAX_LABEL_WORDS or _contact_line(seg.text):
                     continue
                 left = row.segments[si - 1].text if si > 0 else ""
                 above, up = _above(lay, row.index, seg.bbox)

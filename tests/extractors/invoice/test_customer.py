@@ -119,3 +119,24 @@ def test_tv_invoice_customer_is_the_advertiser_not_the_product(tmp_path):
     doc = pdf_from_lines(tmp_path / "tv.pdf", TV_INVOICE)
     got = extract_invoice(doc, "invoice")["customer_name"]
     assert got.normalized == "Friends of Jane Doe for Senate"
+
+
+def test_a_person_at_the_party_is_not_the_party(tmp_path):
+    # a German letter's window: the business, then its owner ("Inh."); the ranker had
+    # preferred the owner's line (0.10 against 0.05)
+    lines = ["Elektro Hartmann GmbH · Gartenweg 4 · 34117 Kassel", "",
+             "Bäckerei Vogt", "Inh. Sabine Vogt", "Marktplatz 9", "34119 Kassel", "",
+             "                                      Rechnung Nr.: 2026-1144",
+             "                                      Rechnungsdatum: 03.11.2026", "",
+             "Pos  Bezeichnung                   Menge  Einzelpreis   Gesamt",
+             "1    Austausch Sicherungskasten      1     389,00      389,00", "",
+             "                                   Nettobetrag          389,00",
+             "                                   zzgl. 19 % MwSt.      73,91",
+             "                                   Rechnungsbetrag      462,91"]
+    lays = [build_rows(p) for p in pdf_from_lines(tmp_path / "r.pdf", lines).pages]
+    texts = {c.text for c in customer.candidates(lays)}
+    assert "Bäckerei Vogt" in texts and not any("Sabine" in t for t in texts)
+    for line in ("Inh. Sabine Vogt", "z. Hd. Herrn Kurz", "Attn: Accounts Payable", "c/o Regus"):
+        assert customer._contact_line(line), line
+    for line in ("Attention Media LLC", "Inhouse Design GmbH", "Bäckerei Vogt"):
+        assert not customer._contact_line(line), line
