@@ -261,6 +261,7 @@ _CUR = r"(?:RM|\$|€|£|₹|Rs\.?|USD|EUR|GBP|INR|MYR|SGD|PLN|CHF|zł|Fr\.?)"
 _GROUP_LEAD = re.compile(r"^[(\-−]?" + _CUR + r"?\d{1,3}$", re.I)
 _GROUP_MID = re.compile(r"^\d{3}$")
 _GROUP_LAST = re.compile(r"^\d{3}(?:[.,]\d{2})?" + _CUR + r"?\)?-?$", re.I)
+_GROUP_MARK_SPLIT = re.compile(r"^\d{3}[.,]$")
 # An amount OCR split beside its decimal mark: the head with the mark and the cents apart
 # ("904," "16€"), or the grouped head and the mark with the cents ("10.593" ",94").
 _SPLIT_MARK_HEAD = re.compile(_CUR + r"?\d{1,3}(?:[.,]\d{3})*[.,]", re.I)
@@ -286,6 +287,11 @@ def grouped_number_spans(words: list[Word]) -> list[tuple[int, int, str]]:
             j += 1
             if not _GROUP_MID.match(words[j - 1].text):
                 break  # cents or a currency end the number
+        else:  # the last group's cents split off its mark ("142," "17"), as OCR may
+            if j + 1 < len(words) and _GROUP_MARK_SPLIT.match(words[j].text) and \
+                    _close(words[j - 1], words[j]) and _close(words[j], words[j + 1]) and \
+                    _CENTS_TAIL.fullmatch(words[j + 1].text):
+                j += 2
         if j == i + 1:
             i += 1
             continue
@@ -306,10 +312,14 @@ def grouped_number_spans(words: list[Word]) -> list[tuple[int, int, str]]:
 
 
 def _close(a: Word, b: Word) -> bool:
+    """Whether `b` follows `a` one space apart. A narrow glyph's ink ("1" of "1 485
+    396,56") fills little of its cell: the half of the cell it leaves blank on its right
+    counts as the glyph's, not as the gap (the wider word's character width is the
+    cell's)."""
     h = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1], 1e-6)
-    chars = max(1, len(a.text) + len(b.text))
-    char_w = (a.bbox[2] - a.bbox[0] + b.bbox[2] - b.bbox[0]) / chars
-    gap = b.bbox[0] - a.bbox[2]
+    wa, wb = a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]
+    char_w = max(wa / max(1, len(a.text)), wb / max(1, len(b.text)))
+    gap = b.bbox[0] - a.bbox[2] - max(0.0, char_w * len(a.text) - wa) / 2
     return gap <= GROUP_GAP_MAX * h or gap <= GROUP_GAP_MAX_CHARS * char_w
 
 
