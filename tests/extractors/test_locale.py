@@ -291,3 +291,22 @@ def test_us_receipt_reads_month_first_end_to_end():
     got = extract_invoice(doc, "receipt")
     assert got["invoice_date"].normalized == "2024-03-04"
     assert got["total_amount"].normalized == "1275.00"
+
+
+def test_a_narrow_leading_digit_in_ink_boxes_still_groups():
+    """OCR boxes a "1" by its ink, a third of a digit's cell: "1" "485" "396,56" one
+    space apart read 396.56 (the gap measured from the narrow ink looked like a column's).
+    A quantity "1" two spaces before its amount stays apart."""
+    # 5-point cells: the "1" inked 1.5 wide in the middle of its cell, a space, "485"
+    one = Word("1", (336.0, 100.0, 337.5, 105.0))
+    words = [one, Word("485", (344.75, 100.0, 359.75, 105.0)),
+             Word("396,56", (365.0, 100.0, 395.0, 105.0))]
+    assert [n for _, n in _row_spans(words, ",")] == ["1485396.56"]
+    words = [Word("Widget", (20.0, 100.0, 50.0, 105.0)), Word("1", (300.0, 100.0, 301.5, 105.0)),
+             Word("100,00", (313.75, 100.0, 343.75, 105.0))]
+    assert grouped_number_spans(words) == []
+
+
+def test_grouped_amount_whose_cents_ocr_split_off_the_mark_is_whole():
+    words = _words(_spaced(["Net", "à", "payer", "40", "236", "142,", "17", "EUR"]), h=5.0)
+    assert [n for _, n in _row_spans(words, ",")] == ["40236142.17"]
