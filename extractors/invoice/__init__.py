@@ -31,6 +31,7 @@ from extractors.invoice.candidates import (
     COMPANY_SUFFIX,
     CURRENCY_MARK,
     STREET_WORDS,
+    TIP_WORDS,
     TRAILING_REG,
     Candidate,
     generate,
@@ -793,11 +794,13 @@ def _d(x: object) -> Decimal:
 
 
 def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Candidate]]],
-                vat: vat_table.VatTable | None = None) -> list[Field]:
-    """subtotal + tax = total; sum(lines) = subtotal; due >= issued. Search the top
-    candidates for a consistent set; cap what stays inconsistent. One row of a VAT table
-    of several rates adds up too (net + tax = gross of that rate alone): never the set.
-    Returns the fields of a set that adds up (their digits checked against each other)."""
+                vat: vat_table.VatTable | None = None, tip: Decimal | None = None
+                ) -> list[Field]:
+    """subtotal + tax = total (+ the tip a check prints, `printed_tip`); sum(lines) =
+    subtotal; due >= issued. Search the top candidates for a consistent set; cap what
+    stays inconsistent. One row of a VAT table of several rates adds up too (net + tax =
+    gross of that rate alone): never the set. Returns the fields of a set that adds up
+    (their digits checked against each other)."""
     tol = SUM_TOLERANCE
     items = _item_rows(fields.get("line_items"))
     for name in ("subtotal", "tax_amount"):
@@ -817,7 +820,7 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
             continue
         if abs(_d(t.normalized)) > abs(_d(s.normalized)):
             continue  # a tax larger than what it is levied on: the two are swapped
-        if abs(_d(s.normalized) + _d(t.normalized) - _d(T.normalized)) <= tol and \
+        if _adds_up(_d(s.normalized), _d(t.normalized), _d(T.normalized), tip) and \
                 _d(t.normalized) != 0 and _d(T.normalized) > 0:
             score = ps + pt + pT
             if best is None or score > best[0]:
@@ -831,7 +834,7 @@ def _arithmetic(fields: dict[str, Field], ranked: dict[str, list[tuple[float, Ca
                                  c.bbox, src)
             checked.append(fields[name])
     else:
-        _sums_hold(fields)
+        _sums_hold(fields, tip)
     if "subtotal" in fields and "total_amount" in fields and "tax_amount" not in fields:
         if _d(fields["subtotal"].normalized) > _d(fields["total_amount"].normalized):
             fields["subtotal"].contradict()
@@ -895,7 +898,21 @@ def _item_cell(page: int | None, bbox: BBox | None, value: object,
                                  for r in rows)
 
 
-def _sums_hold(fields: dict[str, Field]) -> None:
+def _adds_up(sub: Decimal, tax: Decimal, total: Decimal, tip: Decimal | None) -> bool:
+    """subtotal + tax = total, or with the tip a check prints between them."""
+    return abs(sub + tax - total) <= SUM_TOLERANCE or \
+        (tip is not None and abs(sub + tax + tip - total) <= SUM_TOLERANCE)
+
+
+def printed_tip(money: list[Candidate]) -> Decimal | None:
+    """The tip a check prints as its own line ("Tip  $3.00", "Gratuity 12.00"; a suggested
+    tip's row gives no candidate, `candidates.tip_rows`): the total includes it."""
+    tips = {v for c in money if norm_label(c.label_text) in TIP_WORDS
+            and (v := decimal_or_none(c.normalized)) is not None and v > 0}
+    return next(iter(tips)) if len(tips) == 1 else None
+
+
+def _sums_hold(fields: dict[str, Field], tip: Decimal | None = None) -> None:
     """A subtotal and tax that do not add up to the total are doubted (a VAT table's tax,
     checked by its own rows, is not). `_arithmetic` asks when no set of candidates closes,
     and `extract_invoice` again at the end: later steps may replace the total (the till's
@@ -905,7 +922,7 @@ def _sums_hold(fields: dict[str, Field]) -> None:
     if not {"subtotal", "tax_amount", "total_amount"} <= fields.keys():
         return
     s, t, total = (_d(fields[k].normalized) for k in ("subtotal", "tax_amount", "total_amount"))
-    if abs(s + t - total) > SUM_TOLERANCE:
+    if not _adds_up(s, t, total, tip):
         for name in ("subtotal", "tax_amount"):
             if fields[name].source not in SELF_CHECKED_SOURCES:
                 fields[name].contradict()
@@ -1413,7 +1430,8 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
     cur = _currency(lays, fields, country)
     if cur is not None:
         fields["currency"] = cur
-    checked = _arithmetic(fields, ranked, vat)
+    tip = printed_tip(cands.get("money", []))
+    checked = _arithmetic(fields, ranked, vat, tip)
     _vat_table_tax(vat, fields, cands, ranked)
     _receipt_total(fields, ranked)
     _ocr_discount(lays, fields, checked)
@@ -1421,7 +1439,7 @@ def extract_invoice(doc: IngestedDocument, doc_type: str = "invoice",
         _apply_receipt_model(lays, cands, fields, vat)
     if hints is not None:
         fields.update(hints.apply(lays, fields, day_first))
-    _sums_hold(fields)
+    _sums_hold(fields, tip)
     out = _reported(fields)
     if calibrate:
         final_calibration.apply(out)

@@ -131,3 +131,17 @@ def test_a_suggested_tip_and_its_total_after_tip_are_no_field_of_the_check():
     assert got["total_amount"].normalized == "154.35"
     for name in ("subtotal", "tax_amount"):
         assert name not in got or got[name].normalized in ("140.00", "14.35"), got[name]
+
+
+def test_a_printed_tip_is_part_of_the_sum():
+    # subtotal + tax + tip = total: the subtotal and tax had been doubted (0.5) because
+    # they did not add up to the total alone
+    lines = ["Little Fern Coffee", "118 Pearl St, Boulder CO", "Nov 14 2026 08:12 AM",
+             "Oat Milk Latte $6.25", "Almond Croissant $4.75", "Drip Coffee $3.00",
+             "Extra Shot $1.00", "Subtotal $15.00", "Sales Tax $1.33", "Tip $3.00",
+             "Total $19.33", "VISA 4417 $19.33"]
+    got = extract_invoice(doc_from_lines(lines, ocr=True, conf=0.9, filename="s.jpg",
+                                         media_type="image/jpeg"), "receipt")
+    assert got["total_amount"].normalized == "19.33"
+    assert got["subtotal"].normalized == "15.00" and got["subtotal"].confidence > 0.5
+    assert got["tax_amount"].normalized == "1.33" and got["tax_amount"].confidence > 0.5
