@@ -167,4 +167,16 @@ def _sums_say(pick: Decimal, money: Sequence[Candidate], vat: VatTable | None,
     if len(sums) >= 2 or (in_table and vat is not None and len(vat.rows) >= 2):
         # (one rate's row of a breakdown with several is never the receipt's total)
         return Check(Verdict.CONTRADICTED, target)
+    if paid_values == {target} and _part_of(pick, target, money, pick_at):
+        return Check(Verdict.CONTRADICTED, target)
     return Check(Verdict.UNDECIDED, target)
+
+
+def _part_of(pick: Decimal, target: Decimal, money: Sequence[Candidate],
+             pick_at: tuple[int, BBox] | None) -> bool:
+    """Whether the pick and another printed amount add up to what the payment rows say
+    ("Food 36.70" + "Tax 3.23" = cash 50.00 - change 10.07, the total's own digits
+    misread): the pick is a part of the total, not the total."""
+    others = {v for c in money if (v := _amount(c)) is not None and v > 0
+              and (pick_at is None or (c.page, c.bbox) != pick_at)}
+    return any(abs(pick + v - target) <= SAME for v in others)

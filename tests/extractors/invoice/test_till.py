@@ -145,3 +145,16 @@ def test_a_printed_tip_is_part_of_the_sum():
     assert got["total_amount"].normalized == "19.33"
     assert got["subtotal"].normalized == "15.00" and got["subtotal"].confidence > 0.5
     assert got["tax_amount"].normalized == "1.33" and got["tax_amount"].confidence > 0.5
+
+
+def test_a_pick_that_with_another_amount_makes_the_payment_is_a_part_of_the_total():
+    # the total's digits misread ("A995"): the food subtotal had stood as the total at 0.84
+    money = _money([("Food", "36.70"), ("State Tax 8.81%", "3.23"), ("Cash", "50.00"),
+                    ("Change Due", "10.07")])
+    pick_at = (money[0].page, money[0].bbox)
+    got = till.check_total(Decimal("36.70"), money, None, pick_at)
+    assert got.verdict is till.Verdict.CONTRADICTED and got.amount == Decimal("39.93")
+    # no printed part closes the gap: the payment rows alone do not overrule the pick
+    alone = [money[0], *money[2:]]
+    assert till.check_total(Decimal("36.70"), alone, None, pick_at).verdict is \
+        till.Verdict.UNDECIDED
