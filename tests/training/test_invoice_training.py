@@ -136,3 +136,15 @@ def test_the_shipped_final_calibration_maps_the_currency_of_a_regional_invoice()
     # hand-set 0.7/0.9 scaled by OCR; the map fitted on real TRAIN receipts and every
     # regional layout puts a read currency mark near its measured rate (>= 0.98)
     assert raw.confidence <= 0.9 < final.confidence
+
+
+def test_a_calibration_map_does_not_follow_a_few_pairs_to_its_floor():
+    from training.invoice_calibration import fit_maps
+
+    # 290 totals right at 0.9-1.0, two wrong ones at 0.5 and 0.8: the sparse stretch had
+    # been mapped to 0.01, so a right total the arithmetic chose at 0.7 was reported so
+    pairs = [(0.9 + 0.1 * i / 290, i % 40 != 0) for i in range(290)] + [(0.5, False),
+                                                                      (0.8, False)]
+    iso = fit_maps({"total_amount": pairs})["total_amount"]
+    assert 0.3 < iso.predict([0.7])[0] < 0.8
+    assert iso.predict([0.99])[0] > 0.9  # where the pairs are many, they decide
