@@ -500,8 +500,7 @@ def _prefer_legal_name(lays: list[PageLayout], fields: dict[str, Field],
 # OCR discounts (`_ocr_discount`): the line is the company's by law, but which of its
 # parts is the name is read from a legal form.
 _REGISTER_LINE = re.compile(
-    r"(?i)\bau\s+capital\b|\bcapital\s+social\b|\bstammkapital\b|\bgrundkapital\b|"
-    r"\bshare\s+capital\b|\br\.?c\.?s\b|\bamtsgericht\b|\bregistergericht\b|"
+    _LEGAL_MENTION.pattern + r"|\br\.?c\.?s\b|\bamtsgericht\b|\bregistergericht\b|"
     r"\bhandelsregister\b|\bhr[ab]\s*\d|\bregistered\s+in\s+(?:england|scotland)|"
     r"\bregistered\s+office\b")
 # the legal forms a register line's name ends in (or starts with: "SARL Dupont")
