@@ -372,6 +372,18 @@ def _not_postal(line: str) -> bool:
     return bool(PHONE_LIKE.search(line) or TAX_ID_LINE.search(line))
 
 
+# a price in a column of its own, with its tax code ("0,95  2", "12.50 SR"): an item's
+# row, which no address block runs through (a German drugstore receipt's block had run
+# from its postcode into its first item)
+_PRICE_CELL = re.compile(r"^-?\d{1,5}[.,]\d{2}(?:\s+[A-Z0-9*]{1,2})?$")
+
+
+def _item_row(row: Row) -> bool:
+    """Whether `row` prints a price in a cell of its own right of other words."""
+    return len(row.segments) >= 2 and any(_PRICE_CELL.match(seg.text.strip())
+                                          for seg in row.segments[1:])
+
+
 def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str],
                   line_probs: list[float] | None = None) -> list[RCand]:
     """vendor_address candidates: runs of consecutive rows in the page's upper part.
@@ -392,7 +404,8 @@ def address_cands(lay: PageLayout, render: Callable[[list[str], bool, bool], str
             if s + n > len(rows):
                 break
             block = texts[s:s + n]
-            if any(len(b) > 90 for b in block) or _not_postal(block[-1]):
+            if any(len(b) > 90 for b in block) or _not_postal(block[-1]) or \
+                    _item_row(rows[s + n - 1]):
                 break
             box = union([r.bbox for r in rows[s:s + n]])
             gaps = [rows[i + 1].bbox[1] - rows[i].bbox[3] for i in range(s, s + n - 1)]

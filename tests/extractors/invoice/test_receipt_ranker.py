@@ -360,3 +360,22 @@ def test_a_german_receipts_bare_beleg_label_names_its_number(tmp_path):
     got = extract_invoice(doc, "receipt")
     assert got["invoice_number"].normalized == "58213"
     assert got["total_amount"].normalized == "4.40"
+
+
+def test_no_address_block_runs_into_an_item_row(tmp_path):
+    # a drugstore receipt whose branch line sits right above its first item: the block had
+    # run from the postcode into "Balea Duschgel Fresh  0,95 2"
+    from extractors.invoice.layout import build_rows
+
+    lines = ["dm-drogerie markt GmbH + Co. KG", "Carl-Metz-Straße 1", "76185 Karlsruhe",
+             "Filiale 1234 Königstr. 27, Stuttgart",
+             "Balea Duschgel Fresh                  0,95  2",
+             "alverde Shampoo                       2,45  2",
+             "SUMME EUR                            13,25", "14.11.26 18:32"]
+    lay = build_rows(pdf_from_lines(tmp_path / "dm.pdf", lines).pages[0])
+    texts = [c.normalized for c in rr.address_cands(lay, lambda ls, p, c: " ".join(ls))]
+    assert any("Carl-Metz-Straße 1" in t for t in texts)
+    assert not any("Balea" in t or "Shampoo" in t for t in texts)
+    # a unit number in an address line is no price cell
+    row = build_rows(pdf_from_lines(tmp_path / "a.pdf", ["LEVEL 3, UNIT 3.05"]).pages[0]).rows[0]
+    assert not rr._item_row(row)
