@@ -40,7 +40,14 @@ from extractors.invoice.candidates import (
     line_parts,
     norm_label,
 )
-from extractors.invoice.layout import PageLayout, Row, Segment, build_rows, centre_inside, union
+from extractors.invoice.layout import (
+    PageLayout,
+    Row,
+    build_rows,
+    centre_inside,
+    segment_above,
+    union,
+)
 from extractors.invoice.model import GROUP_OF, SCORED_FIELDS, features, load
 from extractors.invoice.spacing import fix_ocr_words, respace
 from extractors.locale import US_STATES
@@ -533,16 +540,10 @@ def _register_name(lays: list[PageLayout]) -> tuple[str, int, BBox] | None:
                         return text, lay.number, part.bbox
                     if cut and _REGISTER_FORM.fullmatch(f" {text}") and row.index > 0:
                         # "SAS au capital de ..." under the name's own line
-                        above = _row_above(lay, row.index, part.bbox)
-                        if above is not None and not _not_a_name(above.text):
-                            return above.text, lay.number, above.bbox
+                        got = segment_above(lay, row.index, part.bbox)
+                        if got is not None and not _not_a_name(got[0].text):
+                            return got[0].text, lay.number, got[0].bbox
     return None
-
-
-def _row_above(lay: PageLayout, r: int, box: BBox) -> Segment | None:
-    """The segment of the row just above row `r` that overlaps `box` horizontally."""
-    return next((seg for seg in lay.rows[r - 1].segments
-                 if min(seg.bbox[2], box[2]) - max(seg.bbox[0], box[0]) > 0), None)
 
 
 def _prefer_register_name(lays: list[PageLayout], fields: dict[str, Field]) -> None:

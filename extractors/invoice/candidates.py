@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -98,14 +99,25 @@ ANTI: dict[str, list[str]] = {
 LOCALE_LABELS_PATH = Path(__file__).parent / "labels" / "fields.json"
 
 
-def _add_locale_labels(path: Path = LOCALE_LABELS_PATH) -> None:
+@lru_cache(maxsize=1)
+def _locale_tables() -> dict[str, dict[str, Any]]:
+    """Every locale's tables of `LOCALE_LABELS_PATH` (read once)."""
+    data = json.loads(LOCALE_LABELS_PATH.read_text(encoding="utf-8"))
+    return {loc: tables for loc, tables in data.items() if not loc.startswith("_")}
+
+
+def till_words(kind: str) -> tuple[str, ...]:
+    """Every locale's till words of `kind` ("tendered", "change", "tip"), as the file
+    writes them, each once."""
+    return tuple(dict.fromkeys(w for tables in _locale_tables().values()
+                               for w in tables.get("till", {}).get(kind, [])))
+
+
+def _add_locale_labels() -> None:
     """Merge the per-locale label vocabularies (a data file, reviewable per language)
     into LABELS and ANTI; every locale's labels count on every page, since a document's
     language is not known before its words are read."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for loc, tables in data.items():
-        if loc.startswith("_"):
-            continue
+    for tables in _locale_tables().values():
         for key, target in (("labels", LABELS), ("anti", ANTI)):
             for name, words in tables.get(key, {}).items():
                 have = target.setdefault(name, [])
@@ -120,20 +132,13 @@ GROUPS = {"money": MONEY_FIELDS, "date": DATE_FIELDS, "id": ID_FIELDS}
 _add_locale_labels()
 
 
-def _tip_words(path: Path = LOCALE_LABELS_PATH) -> tuple[str, ...]:
-    """Every locale's tip words (`labels/fields.json`, "till" -> "tip")."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(dict.fromkeys(w for loc, tables in data.items() if not loc.startswith("_")
-                               for w in tables.get("till", {}).get("tip", [])))
-
-
 # A check's suggested tips ("18% Tip: $25.20 (Total $179.55)", "20% = $28.00", under a
 # "Tip ____" line or a "Suggested Gratuity" heading) print amounts that are no field of the
 # check: the totals after a tip not given are larger than the real total, and a model that
 # ranks amounts takes them for it. A row with a percentage is a tip row when it names a tip
 # itself or sits in a run of percentage rows that starts at most TIP_HEADING_ROWS under a
 # row naming one; a row naming a tax is never one.
-TIP_WORDS = _tip_words()
+TIP_WORDS = till_words("tip")
 TIP_HEADING_ROWS = 3
 _PERCENT = re.compile(r"\d{1,2}(?:[.,]\d+)?\s*%")
 _TAX_WORD = re.compile(r"\b(tax|vat|gst|sst|hst|pst|mwst|ust|tva|iva|steuer)\b")

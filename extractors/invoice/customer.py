@@ -23,7 +23,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from extractors.invoice.candidates import ANTI, COMPANY_SUFFIX, LABELS, label_score, norm_label
-from extractors.invoice.layout import PageLayout, Segment, union
+from extractors.invoice.layout import PageLayout, Segment, segment_above, union
 from extractors.invoice.line_items import only_column_names
 from extractors.scorer import CandidateScorer
 from extractors.types import Field
@@ -101,14 +101,8 @@ def _split_label(seg: Segment) -> list[tuple[str, BBox, str]]:
 def _above(lay: PageLayout, r: int, bbox: BBox) -> tuple[str, int]:
     """The nearest segment above `bbox` (overlapping it horizontally) within ABOVE_ROWS
     rows, and how many rows up it is (0: none)."""
-    for d in range(1, ABOVE_ROWS + 1):
-        if r - d < 0:
-            break
-        for seg in lay.rows[r - d].segments:
-            b = seg.bbox
-            if min(b[2], bbox[2]) - max(b[0], bbox[0]) > 0:
-                return seg.text, d
-    return "", 0
+    got = segment_above(lay, r, bbox, ABOVE_ROWS)
+    return (got[0].text, got[1]) if got is not None else ("", 0)
 
 
 def _contact_line(text: str) -> bool:

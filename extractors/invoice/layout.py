@@ -27,6 +27,20 @@ def centre_inside(bbox: BBox | None, box: BBox) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
+def segment_above(lay: PageLayout, r: int, box: BBox, reach: int = 1
+                  ) -> tuple[Segment, int] | None:
+    """The nearest segment above row `r` that overlaps `box` horizontally, within `reach`
+    rows, and how many rows up it is."""
+    for d in range(1, reach + 1):
+        if r - d < 0:
+            break
+        for seg in lay.rows[r - d].segments:
+            b = seg.bbox
+            if min(b[2], box[2]) - max(b[0], box[0]) > 0:
+                return seg, d
+    return None
+
+
 @dataclass(slots=True)
 class Segment:
     words: list[Word]

@@ -21,7 +21,6 @@ every locale on every page, as the label vocabularies are.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 
-from extractors.invoice.candidates import LOCALE_LABELS_PATH, Candidate, norm_label
+from extractors.invoice.candidates import Candidate, norm_label, till_words
 from extractors.invoice.receipt_ranker import till_text
 from extractors.invoice.vat_table import VatTable
 from ingest.types import BBox
@@ -65,16 +64,8 @@ class Words:
 @lru_cache(maxsize=1)
 def words() -> Words:
     """Every locale's payment-row words (normalised like `norm_label`)."""
-    data = json.loads(LOCALE_LABELS_PATH.read_text(encoding="utf-8"))
-    tendered: list[str] = []
-    change: list[str] = []
-    for loc, tables in data.items():
-        if loc.startswith("_"):
-            continue
-        till = tables.get("till", {})
-        tendered += [norm_label(w) for w in till.get("tendered", [])]
-        change += [norm_label(w) for w in till.get("change", [])]
-    return Words(tuple(dict.fromkeys(tendered)), tuple(dict.fromkeys(change)))
+    return Words(*(tuple(dict.fromkeys(norm_label(w) for w in till_words(kind)))
+                   for kind in ("tendered", "change")))
 
 
 def _label_words(c: Candidate) -> str:
