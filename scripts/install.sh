@@ -44,6 +44,12 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# Bytecode of the project's own modules, as pip writes it for a regular install (an editable
+# one does not): without it, where PYTHONDONTWRITEBYTECODE is set, every `backoffice` command
+# recompiled ~200 modules (a one-file `backoffice process` of a small text 0.56 -> 0.45 s on
+# the 2-core machine). Up-to-date files are skipped; Python ignores a stale one.
+.venv/bin/python -m compileall -q -j 0 api classifiers extractors ingest modelfile policies \
+  records search workflow >/dev/null
 if [ "$DEV" = 1 ] && command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
   # axe-core for the accessibility browser test (injected into the pages under test only)
   npm ci --no-audit --no-fund >&2 || echo "npm ci failed: the accessibility test will skip" >&2
