@@ -241,6 +241,7 @@ def _apply_ocr(draft: _Draft, options: IngestOptions) -> None:
         page = draft.pages[index]
         page.ocr = True
         page.ocr_engine = result.engine
+        page.turned = result.turned
         if result.words:
             page.words = result.words
             page.text = text_from_words(result.words)

@@ -14,6 +14,11 @@ no recognition): most lines running down it confirm the quarter turn, and whethe
 classifier reads them upside down says which way to turn; most lines running across it
 but read upside down mean half a turn. Upright pages (all but a few of 152 TRAIN receipts)
 cost only the blob test.
+
+A page lying on its head passes the blob test (its lines run across), so it is found later,
+by the reading itself: RapidOCR classifies every line's direction before recognising it,
+and most lines read upside down (`OcrResult.upside_down`) make `ingest.ocr.select.recognize_page`
+read the page again turned half a turn. Only such pages pay for a second reading.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PIL import Image
 from scipy.spatial import cKDTree
 
 from ingest.errors import OcrUnavailable
+from ingest.ocr.base import MIN_CLASSIFIED_LINES, UPSIDE_DOWN_SHARE
 from ingest.ocr.rapidocr import LineDirections, line_directions
 from ingest.scale import Blobs, character_blobs
 
@@ -37,13 +43,13 @@ log = logging.getLogger(__name__)
 # 0.45-0.99 (median 0.88); the detector decides the pages in between, so the bar sits
 # below the turned minimum.
 TURN_SHARE = 0.40
-MIN_LINES = 5  # fewer text lines found: the page is read as it came
+MIN_LINES = MIN_CLASSIFIED_LINES  # fewer text lines found: the page is read as it came
 # Share of lines read upside down from which the page is turned: lines running down it
 # are read after a quarter turn counter-clockwise, so a majority upside down means the
 # other quarter; lines running across it need a clear majority for half a turn (an
 # upright receipt had 10 of 52 short lines classified upside down, turned ones 92-98 %).
 DOWN_FLIPPED_SHARE = 0.5
-ACROSS_FLIPPED_SHARE = 0.7
+ACROSS_FLIPPED_SHARE = UPSIDE_DOWN_SHARE
 
 
 @dataclass(frozen=True, slots=True)

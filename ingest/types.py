@@ -45,6 +45,9 @@ class Page:
     ocr: bool = False  # True when the words came from OCR
     ocr_engine: str | None = None  # "tesseract", "rapidocr", ...
     ocr_confidence: float | None = None  # mean word confidence 0..1 when OCR'd
+    # degrees (counter-clockwise) OCR turned the page image to read it upright, beyond what
+    # the reader turned a sideways photo by (`ingest.orient`): its words are on the turned page
+    turned: int = 0
 
 
 @dataclass(slots=True)

@@ -110,6 +110,9 @@ class PageRow(Base):
     ocr: Mapped[bool] = mapped_column(Boolean, default=False)
     ocr_engine: Mapped[str | None] = mapped_column(String(30))
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    # degrees OCR turned the page image to read it (a page lying on its head: 180); its
+    # words are on the turned page, and the page image is shown turned the same way
+    turned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     document: Mapped["Document"] = relationship(back_populates="page_rows")
 

@@ -46,7 +46,7 @@ def document_from_rows(session: Session, document_id: str) -> IngestedDocument:
             words.append(Word(str(text), (x0, y0, x1, y1), conf, line=max(line, 0)))
         pages.append(Page(number=r.number, width=r.width, height=r.height, words=words,
                           text=r.text or "", ocr=r.ocr, ocr_engine=r.ocr_engine,
-                          ocr_confidence=r.ocr_confidence))
+                          ocr_confidence=r.ocr_confidence, turned=r.turned or 0))
     return IngestedDocument(filename=doc.filename, sha256=doc.sha256,
                             media_type=doc.media_type or "", size=doc.size, pages=pages)
 

@@ -600,7 +600,8 @@ class Pipeline:
                 {"document_id": document_id, "number": p.number, "width": p.width,
                  "height": p.height, "text": p.text,
                  "words": _word_rows(p.words),
-                 "ocr": p.ocr, "ocr_engine": p.ocr_engine, "ocr_confidence": p.ocr_confidence}
+                 "ocr": p.ocr, "ocr_engine": p.ocr_engine, "ocr_confidence": p.ocr_confidence,
+                 "turned": p.turned}
                 for p in doc.pages])
             field_values = []
             for name, f in fields.items():

@@ -1,9 +1,9 @@
 """Page images for the document view, rendered from the kept original.
 
 PDF pages are rasterised with pypdfium2, images are shown as they are (converted to
-PNG when browsers cannot show them, e.g. TIFF; a sideways photo the reader turned upright
-is turned the same way), and text-only formats (e-mail, DOCX,
-plain text) get a page drawn from the stored words, so field highlights always have
+PNG when browsers cannot show them, e.g. TIFF; a sideways photo the reader turned upright,
+or a page OCR read turned half a turn, is turned the same way), and text-only formats
+(e-mail, DOCX, plain text) get a page drawn from the stored words, so field highlights have
 something to sit on. Renders are cached, sealed, in the blob store's page cache
 (`<data_dir>/cache/pages/`, or the S3 bucket: `records.blobs.PageCache`).
 """
@@ -99,9 +99,9 @@ def page_png(cache: PageCache, doc: Document, page: PageRow | None, number: int,
     media = (doc.media_type or "").lower()
     try:
         if media == "application/pdf" or (not media and _looks_pdf(data)):
-            img = _render_pdf(data, number)
+            img = _turned(_render_pdf(data, number), page)
         elif media.startswith("image/") or (not media and _is_image(data)):
-            img = _render_image(data, number, page)
+            img = _turned(_render_image(data, number, page), page)
         else:
             img = _render_words(page)
     except Exception:  # noqa: BLE001 - a broken original still gets a placeholder
@@ -112,6 +112,14 @@ def page_png(cache: PageCache, doc: Document, page: PageRow | None, number: int,
     out = buf.getvalue()
     cache.put(doc.sha256, number, out)
     return out
+
+
+def _turned(img: Image.Image, page: PageRow | None) -> Image.Image:
+    """`img` turned as OCR turned the page to read it (a page lying on its head): its
+    words' boxes are on the turned page."""
+    if page is None or not page.turned:
+        return img
+    return img.rotate(page.turned, expand=True)
 
 
 def _is_image(data: bytes) -> bool:

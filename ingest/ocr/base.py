@@ -13,6 +13,13 @@ from PIL import Image
 
 from ingest.types import Word
 
+# A page lies on its head when its direction classifier reads at least this share of its
+# text lines upside down (an upright receipt had 10 of 52 short lines classified upside
+# down, turned ones 92-98 %), over at least this many lines (`ingest.orient` uses the same
+# for pages found lying sideways)
+UPSIDE_DOWN_SHARE = 0.7
+MIN_CLASSIFIED_LINES = 5
+
 
 @dataclass(slots=True)
 class OcrResult:
@@ -20,6 +27,11 @@ class OcrResult:
 
     engine: str
     words: list[Word] = field(default_factory=list)
+    # RapidOCR's direction classifier on this reading: text lines it looked at and how many
+    # it read upside down (`ingest.orient.upside_down` tells a page lying on its head)
+    lines_classified: int = 0
+    lines_flipped: int = 0
+    turned: int = 0  # degrees the page image was turned (counter-clockwise) before reading
 
     @property
     def mean_confidence(self) -> float:
@@ -27,6 +39,14 @@ class OcrResult:
         if not self.words:
             return 0.0
         return sum(w.conf for w in self.words) / len(self.words)
+
+    @property
+    def upside_down(self) -> bool:
+        """Whether the page lay on its head: most lines read upside down (RapidOCR turns
+        each such line before recognising it, so the words are right, but the lines come
+        bottom first and each word's box is mirrored within its line)."""
+        return self.lines_classified >= MIN_CLASSIFIED_LINES and \
+            self.lines_flipped >= UPSIDE_DOWN_SHARE * self.lines_classified
 
     @property
     def char_count(self) -> int:

@@ -84,8 +84,40 @@ def _get_rapidocr(threads: int | None) -> Any:
                 _ENGINE = RapidOCR(**kwargs)
             except Exception as exc:  # onnxruntime raises many kinds
                 raise OcrUnavailable(f"rapidocr could not load its models: {exc}") from exc
+            _ENGINE.text_cls = DirectionRecorder(_ENGINE.text_cls)
             _ENGINE_THREADS = threads
         return _ENGINE
+
+
+class DirectionRecorder:
+    """RapidOCR's direction classifier, keeping what it said last in each thread. Every
+    reading runs it on each text line (to turn a line read upside down before recognising
+    it), so its verdicts tell a page lying on its head at no extra cost; RapidOCR itself
+    returns only the recognised lines."""
+
+    def __init__(self, classify: Any) -> None:
+        self.classify = classify
+        self._last = threading.local()
+
+    def __call__(self, crops: Any) -> Any:
+        out = self.classify(crops)
+        self._last.labels = [str(label) for label, _score in out[1]]
+        return out
+
+    def take(self) -> list[str]:
+        """The labels of the last call in this thread ("0", "180"), forgotten once taken."""
+        labels = getattr(self._last, "labels", None) or []
+        self._last.labels = None
+        return labels
+
+
+def _directions(engine: Any) -> tuple[int, int]:
+    """(text lines classified, read upside down) by the reading just made in this thread."""
+    recorder = getattr(engine, "text_cls", None)
+    if not isinstance(recorder, DirectionRecorder):
+        return 0, 0
+    labels = recorder.take()
+    return len(labels), sum(label == "180" for label in labels)
 
 
 # The PP-OCR models also emit the ideographic comma and full stop on Latin text; NFKC
@@ -445,12 +477,14 @@ class RapidOcrEngine:
         rgb = image if image.mode == "RGB" else image.convert("RGB")
         # RapidOCR expects OpenCV's BGR channel order
         arr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        _directions(engine)  # forget what an earlier call in this thread left
         try:
             # note: any keyword argument makes RapidOCR reset box_thresh, unclip_ratio
             # and text_score to its defaults, which are the ones used here
             result, _elapsed = engine(arr, return_word_box=True)
         except Exception:  # noqa: BLE001 - the word-box path is optional: read plainly
             result, _elapsed = engine(arr)
+        classified, flipped = _directions(engine)
         if result and len(result[0]) >= 6 and self.second_reading:
             try:
                 result = second_opinion(engine, arr, result, self.threads)
@@ -467,7 +501,8 @@ class RapidOcrEngine:
             page_width_pt / rgb.width,
             page_height_pt / rgb.height,
         )
-        return OcrResult(engine=self.name, words=order_words(words))
+        return OcrResult(engine=self.name, words=order_words(words),
+                         lines_classified=classified, lines_flipped=flipped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,12 +183,26 @@ def recognize_page(
 
     `photo` marks pages that came from a camera/scanner image file rather than a
     PDF; together with a narrow aspect ratio it triggers the rapidocr pass in "auto".
+    A page RapidOCR finds lying on its head (`OcrResult.upside_down`) is read again turned
+    half a turn; that reading says so (`OcrResult.turned`), its words on the turned page.
     """
+    result = _recognize(image, page_width_pt, page_height_pt, options, photo, threads)
+    if not result.upside_down:
+        return result
+    log.info("page read upside down (%d of %d lines): read again turned half a turn",
+             result.lines_flipped, result.lines_classified)
+    again = _recognize(image.rotate(180), page_width_pt, page_height_pt, options, photo,
+                       threads)
+    return replace(again, turned=180)
+
+
+def _recognize(image: Image.Image, page_width_pt: float, page_height_pt: float,
+               options: IngestOptions, photo: bool, threads: int | None) -> OcrResult:
     mode = options.ocr_engine
     if mode == "rapidocr":
-        return _well_formed(get_engine(mode, options, threads=threads).recognize(
-            image, page_width_pt, page_height_pt
-        ))
+        only = get_engine(mode, options, threads=threads).recognize(
+            image, page_width_pt, page_height_pt)
+        return only if only.upside_down else _well_formed(only)
     first = get_engine("tesseract", options).recognize(image, page_width_pt, page_height_pt)
     first = read_in_its_language(first, image, page_width_pt, page_height_pt, options)
     if mode == "tesseract":
@@ -202,6 +216,8 @@ def recognize_page(
     except OcrUnavailable as exc:
         log.warning("rapidocr unavailable, keeping tesseract's result: %s", exc.message)
         return first
+    if second.upside_down:  # `recognize_page` reads the page again turned
+        return second
     chosen = better(first, second)
     if chosen is second and options.fuse_punctuation:
         # tesseract's reading is already paid for: lend its commas and slashes, and its

@@ -1,10 +1,10 @@
--- revision: 0015_published
+-- revision: 0016_page_turned
 BEGIN TRANSACTION;
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
-INSERT INTO "alembic_version" VALUES('0015_published');
+INSERT INTO "alembic_version" VALUES('0016_page_turned');
 CREATE TABLE audit_log (
 	id INTEGER NOT NULL, 
 	at DATETIME NOT NULL, 
@@ -166,8 +166,8 @@ CREATE TABLE "fields" (
 	original JSON, 
 	note TEXT, 
 	PRIMARY KEY (id), 
-	UNIQUE (document_id, name), 
-	FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE
+	FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE, 
+	UNIQUE (document_id, name)
 );
 CREATE TABLE finding_comments (
 	id INTEGER NOT NULL, 
@@ -264,7 +264,7 @@ CREATE TABLE pages (
 	words JSON, 
 	ocr BOOLEAN NOT NULL, 
 	ocr_engine VARCHAR(30), 
-	ocr_confidence FLOAT, 
+	ocr_confidence FLOAT, turned INTEGER DEFAULT '0' NOT NULL, 
 	PRIMARY KEY (id), 
 	FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE, 
 	UNIQUE (document_id, number)

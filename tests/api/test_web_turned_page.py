@@ -29,3 +29,34 @@ def test_sideways_photo_is_shown_the_way_it_was_read(app: FastAPI, client: TestC
     w, h = Image.open(io.BytesIO(img.content)).size
     assert (w, h) == receipt.size  # upright, as the receipt was drawn
     assert any(t.get("text") == "TOTAL" for t in words.get("words", [])), words
+
+
+def test_a_photo_lying_on_its_head_is_shown_the_way_it_was_read(app: FastAPI,
+                                                                   client: TestClient) -> None:
+    """Read again turned half a turn (`ingest.ocr.select.recognize_page`), the page is
+    stored as turned and its image shown turned: the receipt's top, where its name is, at
+    the top of the picture, under the name's word box."""
+    add_user(app, "pat", "ap")
+    token = login(client, "pat")
+    receipt = _receipt()
+    buf = io.BytesIO()
+    receipt.rotate(180).convert("RGB").save(buf, format="PNG")
+    r = client.post("/api/documents", headers={"X-CSRF-Token": token},
+                    files=[("files", ("on-its-head.png", buf.getvalue(), "image/png"))])
+    assert r.status_code == 200, r.text[:300]
+    doc_id = r.json()["documents"][0]["document_id"]
+    words = client.get(f"/documents/{doc_id}/pages/1/words").json()["words"]
+    first = min(words, key=lambda w: (w["bbox"][1], w["bbox"][0]))
+    assert first["text"] == "KEDAI", words[:5]
+    img = client.get(f"/documents/{doc_id}/pages/1.png")
+    assert img.status_code == 200
+    shown = Image.open(io.BytesIO(img.content)).convert("L")
+    assert shown.size == receipt.size
+    # the shown picture is the receipt as drawn (upright), not the upside-down upload
+    drawn = receipt.convert("L")
+    assert _difference(shown, drawn) < _difference(shown, drawn.rotate(180))
+
+
+def _difference(a: Image.Image, b: Image.Image) -> float:
+    pa, pb = a.tobytes(), b.tobytes()
+    return sum(abs(x - y) for x, y in zip(pa, pb, strict=True)) / len(pa)

@@ -13,7 +13,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest import read_bytes
-from ingest.ocr.rapidocr import LineDirections
+from ingest.ocr.base import OcrResult
+from ingest.ocr.rapidocr import DirectionRecorder, LineDirections
 from ingest.orient import TURN_SHARE, turn_for, upright
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
@@ -98,3 +99,53 @@ def test_a_later_tiff_page_lying_sideways_is_read_upright() -> None:
         assert abs(total.bbox[1] - amount.bbox[1]) < (total.bbox[3] - total.bbox[1])
     assert doc.metadata.get("turned_degrees") == 0
     assert doc.metadata.get("turned_pages") == {"2": 270}
+
+
+def test_a_page_lying_on_its_head_is_read_again_turned() -> None:
+    """Half a turn passes the blob test (the lines run across); the reading's own direction
+    classifier finds it, and the page is read again turned: lines top first, each label
+    left of its amount, the page marked turned (its image is shown the same way)."""
+    receipt = _receipt()
+    buf = io.BytesIO()
+    receipt.rotate(180).convert("RGB").save(buf, format="PNG")
+    doc = read_bytes("on-its-head.png", buf.getvalue())
+    page = doc.pages[0]
+    assert page.turned == 180
+    assert page.text.splitlines()[0].replace(" ", "") == LINES[0].replace(" ", "")
+    total = next(w for w in page.words if w.text == "TOTAL")
+    amount = next(w for w in page.words if w.text == "8.48")
+    assert total.bbox[2] < amount.bbox[0]  # the label left of its amount
+    assert abs(total.bbox[1] - amount.bbox[1]) < (total.bbox[3] - total.bbox[1])
+
+
+def test_an_upright_page_is_not_turned_by_its_reading() -> None:
+    buf = io.BytesIO()
+    _receipt().convert("RGB").save(buf, format="PNG")
+    doc = read_bytes("upright.png", buf.getvalue())
+    assert doc.pages[0].turned == 0
+    assert doc.pages[0].text.splitlines()[0].replace(" ", "") == LINES[0].replace(" ", "")
+
+
+def test_upside_down_needs_most_of_enough_lines() -> None:
+    def res(classified: int, flipped: int) -> OcrResult:
+        return OcrResult("rapidocr", lines_classified=classified, lines_flipped=flipped)
+
+    assert res(40, 38).upside_down
+    assert not res(52, 10).upside_down  # a few short upright lines read upside down
+    assert not res(4, 4).upside_down  # too few lines to tell
+    assert not res(0, 0).upside_down  # no classifier ran (tesseract alone)
+
+
+def test_the_direction_recorder_gives_each_reading_its_own_verdicts() -> None:
+    calls = []
+
+    def classify(crops: list[str]) -> tuple[list[str], list[tuple[str, float]], float]:
+        calls.append(crops)
+        return crops, [("180" if c.startswith("-") else "0", 0.9) for c in crops], 0.0
+
+    rec = DirectionRecorder(classify)
+    assert rec.take() == []
+    out = rec(["-a", "-b", "c"])
+    assert out[0] == ["-a", "-b", "c"] and calls == [["-a", "-b", "c"]]
+    assert rec.take() == ["180", "180", "0"]
+    assert rec.take() == []  # forgotten once taken: a later reading without lines says nothing
