@@ -87,12 +87,17 @@ def read_cached(path: Path) -> tuple[IngestedDocument, str | None]:
     extraction then fails on it: missing fields get their defaults, as a new read would."""
     with open(path, "rb") as fh:
         doc, subtype = pickle.load(fh)
-    for f in dataclasses.fields(doc):
-        if not hasattr(doc, f.name):
+    for obj in (doc, *doc.pages):  # a page pickled before `Page.turned` lacks it too
+        _fill_defaults(obj)
+    return doc, subtype
+
+
+def _fill_defaults(obj: object) -> None:
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        if not hasattr(obj, f.name):
             default = f.default_factory() if f.default_factory is not dataclasses.MISSING \
                 else f.default
-            setattr(doc, f.name, default)
-    return doc, subtype
+            setattr(obj, f.name, default)
 
 
 def require_split(root: Path) -> None:

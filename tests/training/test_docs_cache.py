@@ -6,7 +6,7 @@ import json
 import pickle
 from pathlib import Path
 
-from ingest.types import IngestedDocument
+from ingest.types import IngestedDocument, Page
 from training import docs
 from training.docs import read_cached
 
@@ -20,6 +20,17 @@ def test_a_document_cached_before_a_new_field_gets_its_default(tmp_path: Path) -
     got, subtype = read_cached(path)
     assert subtype == "receipt" and got.filename == "r.jpg"
     assert got.structured is None and got.timings_ms == {}
+
+
+def test_a_page_cached_before_a_new_field_gets_its_default(tmp_path: Path) -> None:
+    page = Page(number=1, width=100.0, height=200.0, text="TOTAL 8.48")
+    del page.turned  # as pickled before `turned` existed
+    doc = IngestedDocument(filename="r.jpg", sha256="0" * 64, media_type="image/jpeg", size=1,
+                           pages=[page])
+    path = tmp_path / "old.pkl"
+    path.write_bytes(pickle.dumps((doc, "receipt")))
+    got, _subtype = read_cached(path)
+    assert got.pages[0].turned == 0 and got.pages[0].text == "TOTAL 8.48"
 
 
 def test_fill_cache_reads_each_document_once_in_worker_processes(tmp_path: Path,
