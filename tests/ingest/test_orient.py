@@ -149,3 +149,13 @@ def test_the_direction_recorder_gives_each_reading_its_own_verdicts() -> None:
     assert out[0] == ["-a", "-b", "c"] and calls == [["-a", "-b", "c"]]
     assert rec.take() == ["180", "180", "0"]
     assert rec.take() == []  # forgotten once taken: a later reading without lines says nothing
+
+
+def test_a_scanned_pdf_page_lying_on_its_head_is_read_again_turned() -> None:
+    """The same on a scanned PDF page (no text layer): tesseract reads it poorly, RapidOCR's
+    reading finds it upside down, the page is read again turned."""
+    buf = io.BytesIO()
+    _receipt().rotate(180).convert("RGB").save(buf, format="PDF", resolution=150)
+    page = read_bytes("scan.pdf", buf.getvalue()).pages[0]
+    assert page.ocr and page.turned == 180
+    assert page.text.splitlines()[0].replace(" ", "") == LINES[0].replace(" ", "")
