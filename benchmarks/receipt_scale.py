@@ -13,6 +13,11 @@ makes from each the kinds of large file real ones are:
 * `photo`: the 3x file on a darker, noisy background border with a small rotation (a phone
   photo of a receipt on a table), also JPEG 92;
 
+and, at the original size, the conditions hand-held phone photos add (`CONDITIONS`):
+`upside_down` (half a turn), `askew10` (turned 10 degrees), `keystone` (shot from below the
+receipt's top: its top edge 30 % narrower), `blur` (out of focus), `noise` (sensor noise in
+dim light) and `jpeg` (saved at JPEG quality 15);
+
 then runs the real ingest (`ingest.read_bytes`), the shipped classifier and extraction on each,
 as the pipeline does, and scores the four SROIE fields with `evaluation.scoring` (a missing
 field is wrong). The table gives, per size bucket: files, mean size, long side, the measured
@@ -47,7 +52,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from evaluation.scoring import UNSCORABLE, score_field, truth_values  # noqa: E402
 
 FIELDS = ("vendor_name", "vendor_address", "invoice_date", "total_amount")
-VARIANTS = ("1x", "2x", "3x", "4x", "photo")
+VARIANTS = ("1x", "2x", "3x", "4x", "photo")  # the default run; CONDITIONS on request
 UPSCALE = {"2x": 2, "3x": 3, "4x": 4, "photo": 3}
 JPEG_QUALITY = 92
 # Unsharp mask after upscaling: radius (x the factor), strength (%), threshold.
@@ -58,6 +63,44 @@ PHOTO_BORDER = 0.12
 PHOTO_BACKGROUND = (96, 86, 74)
 PHOTO_NOISE = 12.0
 PHOTO_MAX_DEGREES = 3.0
+
+
+# The hand-held conditions: how far the top edge's corners move in (share of the width), the
+# blur radius (pixels), the noise (grey levels) and the low JPEG quality.
+KEYSTONE_SHARE = 0.15
+BLUR_RADIUS = 1.6
+NOISE_SIGMA = 22.0
+LOW_JPEG_QUALITY = 15
+
+
+def _keystone(img: Image.Image) -> Image.Image:
+    w, h = img.size
+    d = KEYSTONE_SHARE * w  # the top edge's corners move in this far
+    src, dst = [(0, 0), (w, 0), (w, h), (0, h)], [(d, 0), (w - d, 0), (w, h), (0, h)]
+    rows = []
+    for (x, y), (u, v) in zip(src, dst, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+    coeffs = np.linalg.solve(np.array(rows, float), np.array(dst, float).reshape(8))
+    return img.transform(img.size, Image.Transform.PERSPECTIVE, tuple(coeffs),
+                         Image.Resampling.BICUBIC, fillcolor="white")
+
+
+def _noisy(img: Image.Image) -> Image.Image:
+    a = np.asarray(img, dtype=np.float32)
+    a = a + np.random.default_rng(0).normal(0, NOISE_SIGMA, a.shape)
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
+
+
+# Conditions of a hand-held photo, each applied to the original-size receipt.
+CONDITIONS = {
+    "upside_down": lambda img: img.rotate(180),
+    "askew10": lambda img: img.rotate(10, Image.Resampling.BICUBIC, expand=True,
+                                      fillcolor="white"),
+    "keystone": _keystone,
+    "blur": lambda img: img.filter(ImageFilter.GaussianBlur(BLUR_RADIUS)),
+    "noise": _noisy,
+    "jpeg": lambda img: img,  # saved at LOW_JPEG_QUALITY
+}
 
 
 class ReceiptScaleError(RuntimeError):
@@ -87,8 +130,13 @@ def make_variant(data: bytes, variant: str, seed: str) -> bytes:
     """The file `variant` of the receipt `data` ("1x": unchanged)."""
     if variant == "1x":
         return data
-    k = UPSCALE[variant]
     img = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
+    if variant in CONDITIONS:
+        out = io.BytesIO()
+        CONDITIONS[variant](img).save(out, format="JPEG", quality=LOW_JPEG_QUALITY
+                                      if variant == "jpeg" else JPEG_QUALITY)
+        return out.getvalue()
+    k = UPSCALE[variant]
     big = img.resize((img.width * k, img.height * k), Image.Resampling.BICUBIC)
     big = big.filter(ImageFilter.UnsharpMask(radius=k, percent=SHARPEN_PERCENT,
                                              threshold=SHARPEN_THRESHOLD))
@@ -263,9 +311,10 @@ def main(argv: list[str] | None = None) -> int:
                          "(re-measure an extraction change without OCR)")
     args = ap.parse_args(argv)
     variants = [v for v in args.variants.split(",") if v]
-    unknown = set(variants) - set(VARIANTS)
+    unknown = set(variants) - set(VARIANTS) - set(CONDITIONS)
     if unknown:
-        ap.error(f"unknown variants {sorted(unknown)}; choose from {VARIANTS}")
+        ap.error(f"unknown variants {sorted(unknown)}; choose from "
+                 f"{(*VARIANTS, *CONDITIONS)}")
     if args.render:
         rows = [Row(**json.loads(line)) for line in args.render.read_text().splitlines()]
         print(render(complete(rows, variants), variants))

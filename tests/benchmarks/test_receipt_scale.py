@@ -84,3 +84,19 @@ def test_a_failed_reading_is_a_row_of_wrong_fields_not_a_crash(tmp_path, monkeyp
     assert row.doc_type == "failed" and row.error.startswith("OcrTimeout")
     assert row.correct == {"total_amount": False, "vendor_name": False}
     assert "| 2x | 1 | 1 |" in rs.render([row], ["2x"])
+
+
+def test_hand_held_conditions_keep_the_size_or_turn_the_receipt():
+    data = _receipt_jpeg()
+    src = Image.open(io.BytesIO(data)).convert("L")
+    out = {v: Image.open(io.BytesIO(rs.make_variant(data, v, "s"))) for v in rs.CONDITIONS}
+    assert all(img.format == "JPEG" for img in out.values())
+    assert out["askew10"].size[0] > src.size[0] and out["askew10"].size[1] > src.size[1]
+    for v in ("upside_down", "keystone", "blur", "noise", "jpeg"):
+        assert out[v].size == src.size, v
+    # upside down: the first item line is at the bottom, mirrored
+    flipped = out["upside_down"].convert("L")
+    assert flipped.getbbox() is not None
+    top_ink = sum(255 - p for p in src.crop((0, 0, 200, 40)).tobytes())
+    assert sum(255 - p for p in flipped.crop((0, 360, 200, 400)).tobytes()) > 0.8 * top_ink
+    assert len(rs.make_variant(data, "jpeg", "s")) < len(rs.make_variant(data, "noise", "s"))
