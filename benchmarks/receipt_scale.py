@@ -76,11 +76,13 @@ LOW_JPEG_QUALITY = 15
 def _keystone(img: Image.Image) -> Image.Image:
     w, h = img.size
     d = KEYSTONE_SHARE * w  # the top edge's corners move in this far
-    src, dst = [(0, 0), (w, 0), (w, h), (0, h)], [(d, 0), (w - d, 0), (w, h), (0, h)]
+    corners, shown = [(0, 0), (w, 0), (w, h), (0, h)], [(d, 0), (w - d, 0), (w, h), (0, h)]
+    # PIL maps each output pixel to the input point it shows: the output's narrowed top
+    # corners show the receipt's own top corners (nothing is cropped, the top shrinks)
     rows = []
-    for (x, y), (u, v) in zip(src, dst, strict=True):
+    for (x, y), (u, v) in zip(shown, corners, strict=True):
         rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
-    coeffs = np.linalg.solve(np.array(rows, float), np.array(dst, float).reshape(8))
+    coeffs = np.linalg.solve(np.array(rows, float), np.array(corners, float).reshape(8))
     return img.transform(img.size, Image.Transform.PERSPECTIVE, tuple(coeffs),
                          Image.Resampling.BICUBIC, fillcolor="white")
 

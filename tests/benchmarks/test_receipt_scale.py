@@ -100,3 +100,15 @@ def test_hand_held_conditions_keep_the_size_or_turn_the_receipt():
     top_ink = sum(255 - p for p in src.crop((0, 0, 200, 40)).tobytes())
     assert sum(255 - p for p in flipped.crop((0, 360, 200, 400)).tobytes()) > 0.8 * top_ink
     assert len(rs.make_variant(data, "jpeg", "s")) < len(rs.make_variant(data, "noise", "s"))
+
+
+def test_the_keystone_shrinks_the_top_and_crops_nothing():
+    data = _receipt_jpeg()
+    img = Image.open(io.BytesIO(rs.make_variant(data, "keystone", "s"))).convert("L")
+    # the top-left corner is paper (the receipt's top moved inward and away), the lines
+    # near the bottom keep their place and width
+    assert min(img.crop((0, 0, 12, 30)).tobytes()) > 200
+    src = Image.open(io.BytesIO(data)).convert("L")
+    assert min(img.crop((0, 300, 40, 340)).tobytes()) < 100
+    ink = sum(255 - p for p in src.tobytes())
+    assert sum(255 - p for p in img.tobytes()) > 0.7 * ink  # no text cut off
