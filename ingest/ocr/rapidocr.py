@@ -485,12 +485,16 @@ class RapidOcrEngine:
         except Exception:  # noqa: BLE001 - the word-box path is optional: read plainly
             result, _elapsed = engine(arr)
         classified, flipped = _directions(engine)
-        if result and len(result[0]) >= 6 and self.second_reading:
+        # a page lying on its head is read again turned (`select.recognize_page`): this
+        # reading is not refined (the second recogniser, the line ends) only to be dropped
+        refine = not OcrResult(self.name, lines_classified=classified,
+                               lines_flipped=flipped).upside_down
+        if result and len(result[0]) >= 6 and self.second_reading and refine:
             try:
                 result = second_opinion(engine, arr, result, self.threads)
             except Exception:  # noqa: BLE001 - a refinement: the first reading stands
                 log.warning("second recogniser failed; first reading kept", exc_info=True)
-        if result and len(result[0]) >= 5:
+        if result and len(result[0]) >= 5 and refine:
             try:
                 result = recover_line_ends(engine, arr, result)
             except Exception:  # noqa: BLE001 - a refinement: the plain reading stands

@@ -159,3 +159,22 @@ def test_a_scanned_pdf_page_lying_on_its_head_is_read_again_turned() -> None:
     page = read_bytes("scan.pdf", buf.getvalue()).pages[0]
     assert page.ocr and page.turned == 180
     assert page.text.splitlines()[0].replace(" ", "") == LINES[0].replace(" ", "")
+
+
+def test_a_reading_found_upside_down_is_not_refined(monkeypatch) -> None:
+    """It is dropped for the turned reading: the second recogniser and the line-end
+    re-reading are not spent on it (they are on an upright page)."""
+    import ingest.ocr.rapidocr as rapid
+
+    calls: list[str] = []
+    monkeypatch.setattr(rapid, "second_opinion", lambda engine, arr, result, threads:
+                        calls.append("second") or result)
+    monkeypatch.setattr(rapid, "recover_line_ends", lambda engine, arr, result:
+                        calls.append("ends") or result)
+    engine = rapid.RapidOcrEngine(threads=1)
+    img = _receipt().convert("RGB")
+    upright_read = engine.recognize(img, 300.0, 300.0)
+    assert not upright_read.upside_down and calls == ["second", "ends"]
+    calls.clear()
+    head_read = engine.recognize(img.rotate(180), 300.0, 300.0)
+    assert head_read.upside_down and calls == []
