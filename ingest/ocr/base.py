@@ -21,6 +21,13 @@ UPSIDE_DOWN_SHARE = 0.7
 MIN_CLASSIFIED_LINES = 5
 
 
+def lying_on_its_head(lines_classified: int, lines_flipped: int) -> bool:
+    """Whether a page whose reading classified `lines_classified` text lines, and read
+    `lines_flipped` of them upside down, lay on its head."""
+    return lines_classified >= MIN_CLASSIFIED_LINES and \
+        lines_flipped >= UPSIDE_DOWN_SHARE * lines_classified
+
+
 @dataclass(slots=True)
 class OcrResult:
     """Words of one page in reading order, with `line`/`block` set."""
@@ -28,7 +35,7 @@ class OcrResult:
     engine: str
     words: list[Word] = field(default_factory=list)
     # RapidOCR's direction classifier on this reading: text lines it looked at and how many
-    # it read upside down (`ingest.orient.upside_down` tells a page lying on its head)
+    # it read upside down (`upside_down` tells a page lying on its head)
     lines_classified: int = 0
     lines_flipped: int = 0
     turned: int = 0  # degrees the page image was turned (counter-clockwise) before reading
@@ -45,8 +52,7 @@ class OcrResult:
         """Whether the page lay on its head: most lines read upside down (RapidOCR turns
         each such line before recognising it, so the words are right, but the lines come
         bottom first and each word's box is mirrored within its line)."""
-        return self.lines_classified >= MIN_CLASSIFIED_LINES and \
-            self.lines_flipped >= UPSIDE_DOWN_SHARE * self.lines_classified
+        return lying_on_its_head(self.lines_classified, self.lines_flipped)
 
     @property
     def char_count(self) -> int:

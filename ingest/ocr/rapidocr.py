@@ -28,7 +28,7 @@ from PIL import Image
 from ingest.errors import OcrUnavailable
 from ingest.layout import order_words
 from ingest.ocr import second_reading
-from ingest.ocr.base import OcrResult
+from ingest.ocr.base import OcrResult, lying_on_its_head
 from ingest.ocr.second_reading import second_opinion
 from ingest.types import BBox, Word
 
@@ -487,8 +487,7 @@ class RapidOcrEngine:
         classified, flipped = _directions(engine)
         # a page lying on its head is read again turned (`select.recognize_page`): this
         # reading is not refined (the second recogniser, the line ends) only to be dropped
-        refine = not OcrResult(self.name, lines_classified=classified,
-                               lines_flipped=flipped).upside_down
+        refine = not lying_on_its_head(classified, flipped)
         if result and len(result[0]) >= 6 and self.second_reading and refine:
             try:
                 result = second_opinion(engine, arr, result, self.threads)
