@@ -1,10 +1,10 @@
 """Page images for the document view, rendered from the kept original.
 
-PDF pages are rasterised with pypdfium2, images are shown as they are (converted to
-PNG when browsers cannot show them, e.g. TIFF; a sideways photo the reader turned upright,
-or a page OCR read turned half a turn, is turned the same way), and text-only formats
-(e-mail, DOCX, plain text) get a page drawn from the stored words, so field highlights have
-something to sit on. Renders are cached, sealed, in the blob store's page cache
+PDF pages are rasterised with pypdfium2, images are shown as the reader read them (PNG,
+which browsers show whatever the original's format: a sideways photo turned upright, a
+leaning one straightened; a page OCR read turned half a turn is turned too), and text-only
+formats (e-mail, DOCX, plain text) get a page drawn from the stored words, so field
+highlights have something to sit on. Renders are cached, sealed, in the blob store's page cache
 (`<data_dir>/cache/pages/`, or the S3 bucket: `records.blobs.PageCache`).
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
-from ingest.orient import upright
+from ingest.readers.image import page_frame
 from records.blobs import PageCache
 from records.models import Document, PageRow
 
@@ -46,20 +46,9 @@ def _render_pdf(data: bytes, number: int) -> Image.Image:
     return image.convert("RGB")
 
 
-def _render_image(data: bytes, number: int, page: PageRow | None = None) -> Image.Image:
-    img = Image.open(io.BytesIO(data))
-    if number > 1:
-        img.seek(number - 1)
-    from PIL import ImageOps
-
-    img = ImageOps.exif_transpose(img) or img
-    img = img.convert("RGB")
-    if page is not None and page.width and page.height and \
-            (img.width > img.height) != (page.width > page.height):
-        # the reader turned this sideways photo upright (`ingest.orient`) and its words'
-        # boxes are on the turned page: show the page the same way (decided again, as
-        # the reader did; the render is cached)
-        img, _turn = upright(img)
+def _render_image(data: bytes, number: int) -> Image.Image:
+    # the page as the reader read it (upright, straightened), so the boxes sit on it
+    img = page_frame(data, number).convert("RGB")
     if img.width > TARGET_WIDTH * 2:
         img.thumbnail((TARGET_WIDTH * 2, TARGET_WIDTH * 4))
     return img
@@ -101,7 +90,7 @@ def page_png(cache: PageCache, doc: Document, page: PageRow | None, number: int,
         if media == "application/pdf" or (not media and _looks_pdf(data)):
             img = _turned(_render_pdf(data, number), page)
         elif media.startswith("image/") or (not media and _is_image(data)):
-            img = _turned(_render_image(data, number, page), page)
+            img = _turned(_render_image(data, number), page)
         else:
             img = _render_words(page)
     except Exception:  # noqa: BLE001 - a broken original still gets a placeholder

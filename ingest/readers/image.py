@@ -118,6 +118,14 @@ def _prepare(frame: Image.Image) -> tuple[Image.Image, Turn, float]:
     return frame, turn, scale
 
 
+def page_frame(data: bytes, number: int, filename: str = "") -> Image.Image:
+    """Page `number` (1-based) of the image file `data` as it was read: turned by its EXIF
+    orientation, upright when it lay sideways and straightened when it leaned (`_prepare`),
+    so that the words' boxes sit on it (the document view shows this)."""
+    frame, _dpi = _load_frame(_open(data, filename), number - 1, filename)
+    return _prepare(frame)[0]
+
+
 def plan_image(
     data: bytes, filename: str, media_type: str, options: IngestOptions
 ) -> tuple[list[Page], Any, dict[str, Any]]:

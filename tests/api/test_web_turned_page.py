@@ -60,3 +60,24 @@ def test_a_photo_lying_on_its_head_is_shown_the_way_it_was_read(app: FastAPI,
 def _difference(a: Image.Image, b: Image.Image) -> float:
     pa, pb = a.tobytes(), b.tobytes()
     return sum(abs(x - y) for x, y in zip(pa, pb, strict=True)) / len(pa)
+
+
+def test_a_leaning_photo_is_shown_straightened_as_it_was_read(app: FastAPI,
+                                                              client: TestClient) -> None:
+    """A receipt photographed 10 degrees askew is read straightened (`ingest.scale`); the
+    page image is the straightened one, so the words' boxes sit on their words."""
+    from ingest import scale
+
+    add_user(app, "pat", "ap")
+    token = login(client, "pat")
+    buf = io.BytesIO()
+    _receipt().rotate(10, expand=True, fillcolor=255).convert("RGB").save(buf, format="PNG")
+    r = client.post("/api/documents", headers={"X-CSRF-Token": token},
+                    files=[("files", ("askew.png", buf.getvalue(), "image/png"))])
+    assert r.status_code == 200, r.text[:300]
+    doc_id = r.json()["documents"][0]["document_id"]
+    img = client.get(f"/documents/{doc_id}/pages/1.png")
+    assert img.status_code == 200
+    shown = Image.open(io.BytesIO(img.content))
+    blobs = scale.character_blobs(shown)
+    assert blobs is not None and abs(scale.skew_degrees(blobs)) < scale.MIN_SKEW_DEG
