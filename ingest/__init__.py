@@ -241,7 +241,7 @@ def _apply_ocr(draft: _Draft, options: IngestOptions) -> None:
         page = draft.pages[index]
         page.ocr = True
         page.ocr_engine = result.engine
-        page.turned = result.turned
+        page.turned = (page.turned + result.turned) % 360  # the reader's turn, then OCR's
         if result.words:
             page.words = result.words
             page.text = text_from_words(result.words)

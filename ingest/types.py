@@ -45,8 +45,11 @@ class Page:
     ocr: bool = False  # True when the words came from OCR
     ocr_engine: str | None = None  # "tesseract", "rapidocr", ...
     ocr_confidence: float | None = None  # mean word confidence 0..1 when OCR'd
-    # degrees (counter-clockwise) OCR turned the page image to read it upright, beyond what
-    # the reader turned a sideways photo by (`ingest.orient`): its words are on the turned page
+    # degrees (counter-clockwise) the page image was turned to be read upright, from the page
+    # as rendered from the original (a PDF page at its /Rotate; an image file's page as
+    # `ingest.readers.image.page_frame` gives it, its own upright turn included): a scanned
+    # PDF page lying sideways, any page OCR found lying on its head. Its words are on the
+    # turned page.
     turned: int = 0
 
 

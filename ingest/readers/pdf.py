@@ -642,9 +642,19 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 page.close()
 
     def jobs() -> Iterator[OcrJob]:
+        # only scanned pages need it (and SciPy's KD-tree with it)
+        from ingest.orient import upright
+
         for i in ocr_indexes:
-            image = render(i)
-            yield OcrJob(index=i, image=image, width_pt=pages[i].width, height_pt=pages[i].height)
+            # a page scanned sideways is turned upright as a photo is (`ingest.orient`);
+            # the page takes the turned shape and says how it was turned (the view shows
+            # it so)
+            image, turn = upright(render(i))
+            page = pages[i]
+            if turn.degrees in (90, 270):
+                page.width, page.height = page.height, page.width
+            page.turned = turn.degrees
+            yield OcrJob(index=i, image=image, width_pt=page.width, height_pt=page.height)
 
     def region_jobs() -> Iterator[OcrJob]:
         last: tuple[int, Any] | None = None  # a page with several pictures renders once

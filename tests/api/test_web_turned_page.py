@@ -81,3 +81,22 @@ def test_a_leaning_photo_is_shown_straightened_as_it_was_read(app: FastAPI,
     shown = Image.open(io.BytesIO(img.content))
     blobs = scale.character_blobs(shown)
     assert blobs is not None and abs(scale.skew_degrees(blobs)) < scale.MIN_SKEW_DEG
+
+
+def test_a_sideways_scanned_pdf_page_is_shown_the_way_it_was_read(app: FastAPI,
+                                                                   client: TestClient) -> None:
+    add_user(app, "pat", "ap")
+    token = login(client, "pat")
+    receipt = _receipt()
+    buf = io.BytesIO()
+    receipt.rotate(90, expand=True).convert("RGB").save(buf, format="PDF", resolution=150)
+    r = client.post("/api/documents", headers={"X-CSRF-Token": token},
+                    files=[("files", ("sideways-scan.pdf", buf.getvalue(), "application/pdf"))])
+    assert r.status_code == 200, r.text[:300]
+    doc_id = r.json()["documents"][0]["document_id"]
+    img = client.get(f"/documents/{doc_id}/pages/1.png")
+    assert img.status_code == 200
+    shown = Image.open(io.BytesIO(img.content)).convert("L")
+    assert shown.width > shown.height  # the receipt's own shape (480 x 448), not the scan's
+    drawn = receipt.convert("L").resize(shown.size)
+    assert _difference(shown, drawn) < _difference(shown, drawn.rotate(180))

@@ -178,3 +178,22 @@ def test_a_reading_found_upside_down_is_not_refined(monkeypatch) -> None:
     calls.clear()
     head_read = engine.recognize(img.rotate(180), 300.0, 300.0)
     assert head_read.upside_down and calls == []
+
+
+@pytest.mark.parametrize("turned_by", [90, 270])
+def test_a_scanned_pdf_page_lying_sideways_is_read_upright(turned_by: int) -> None:
+    """A page a scanner fed sideways is turned upright as a photo is: the page takes the
+    receipt's shape, says how it was turned, and reads label beside amount."""
+    receipt = _receipt()
+    buf = io.BytesIO()
+    receipt.rotate(turned_by, expand=True).convert("RGB").save(buf, format="PDF",
+                                                               resolution=150)
+    page = read_bytes("sideways-scan.pdf", buf.getvalue()).pages[0]
+    assert page.turned == (360 - turned_by) % 360
+    assert (page.width, page.height) == pytest.approx(
+        (receipt.width * 72 / 150, receipt.height * 72 / 150), abs=1.0)
+    assert page.text.splitlines()[0].replace(" ", "") == LINES[0].replace(" ", "")
+    total = next(w for w in page.words if w.text == "TOTAL")
+    amount = next(w for w in page.words if w.text == "8.48")
+    assert total.bbox[2] < amount.bbox[0]
+    assert abs(total.bbox[1] - amount.bbox[1]) < (total.bbox[3] - total.bbox[1])
