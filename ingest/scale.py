@@ -140,15 +140,30 @@ def normalize_for_ocr(img: Image.Image, blobs: Blobs | None = None
     if blobs is None:
         return img, 1.0
     h = float(np.median(blobs.heights))
-    lean = skew_degrees(blobs)
     if h <= MAX_TEXT_HEIGHT_PX:
-        span = float(np.percentile(blobs.xs, 95) - np.percentile(blobs.xs, 5))
-        lifted = abs(np.tan(np.radians(lean))) * span >= LEAN_SHIFT_SHARE * h
-        return (_straightened(img, lean) if abs(lean) >= MIN_SKEW_DEG and lifted else img), 1.0
+        return straighten(img, blobs), 1.0
+    lean = skew_degrees(blobs)
     factor = TARGET_TEXT_HEIGHT_PX / h
     size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
     out = img.resize(size, Image.Resampling.LANCZOS)
     return (_straightened(out, lean) if abs(lean) >= MIN_SKEW_DEG else out), factor
+
+
+def straighten(img: Image.Image, blobs: Blobs | None = None) -> Image.Image:
+    """`img` turned level when its lines lean by `MIN_SKEW_DEG` or more and so far that a
+    line's end rises a text height (`LEAN_SHIFT_SHARE`) across the text's width; else
+    `img` itself. For pages read at their own size: a small photo, a scanned PDF page (on an
+    A4 scan a 1-degree lean lifts a right-hand value off its label's row). `blobs`: `img`'s,
+    when measured already."""
+    if blobs is None:
+        blobs = character_blobs(img)
+    if blobs is None:
+        return img
+    h = float(np.median(blobs.heights))
+    lean = skew_degrees(blobs)
+    span = float(np.percentile(blobs.xs, 95) - np.percentile(blobs.xs, 5))
+    lifted = abs(np.tan(np.radians(lean))) * span >= LEAN_SHIFT_SHARE * h
+    return _straightened(img, lean) if abs(lean) >= MIN_SKEW_DEG and lifted else img
 
 
 def _straightened(img: Image.Image, lean: float) -> Image.Image:

@@ -1,11 +1,12 @@
 """Page images for the document view, rendered from the kept original.
 
-PDF pages are rasterised with pypdfium2, images are shown as the reader read them (PNG,
-which browsers show whatever the original's format: a sideways photo turned upright, a
-leaning one straightened; a page OCR read turned half a turn is turned too), and text-only
-formats (e-mail, DOCX, plain text) get a page drawn from the stored words, so field
-highlights have something to sit on. Renders are cached, sealed, in the blob store's page cache
-(`<data_dir>/cache/pages/`, or the S3 bucket: `records.blobs.PageCache`).
+PDF pages are rasterised with pypdfium2 (a scanned one turned and straightened as it was
+read), images are shown as the reader read them (PNG, which browsers show whatever the
+original's format: a sideways photo turned upright, a leaning one straightened; a page OCR
+read turned half a turn is turned too), and text-only formats (e-mail, DOCX, plain text)
+get a page drawn from the stored words, so field highlights have something to sit on.
+Renders are cached, sealed, in the blob store's page cache (`<data_dir>/cache/pages/`, or
+the S3 bucket: `records.blobs.PageCache`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from PIL import Image, ImageDraw
 
 from ingest.readers.image import page_frame
+from ingest.scale import straighten
 from records.blobs import PageCache
 from records.models import Document, PageRow
 
@@ -89,6 +91,8 @@ def page_png(cache: PageCache, doc: Document, page: PageRow | None, number: int,
     try:
         if media == "application/pdf" or (not media and _looks_pdf(data)):
             img = _turned(_render_pdf(data, number), page)
+            if page is not None and page.ocr:  # a scanned page is read straightened
+                img = straighten(img)
         elif media.startswith("image/") or (not media and _is_image(data)):
             img = _turned(_render_image(data, number), page)
         else:

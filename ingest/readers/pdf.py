@@ -642,18 +642,23 @@ def plan_pdf(data: bytes, filename: str, options: IngestOptions) -> PdfPlan:
                 page.close()
 
     def jobs() -> Iterator[OcrJob]:
-        # only scanned pages need it (and SciPy's KD-tree with it)
+        # only scanned pages need them (and SciPy's KD-tree with them)
         from ingest.orient import upright
+        from ingest.scale import character_blobs, straighten
 
         for i in ocr_indexes:
             # a page scanned sideways is turned upright as a photo is (`ingest.orient`);
             # the page takes the turned shape and says how it was turned (the view shows
-            # it so)
-            image, turn = upright(render(i))
+            # it so); one scanned askew is straightened (`ingest.scale.straighten`)
+            image = render(i)
             page = pages[i]
-            if turn.degrees in (90, 270):
-                page.width, page.height = page.height, page.width
-            page.turned = turn.degrees
+            blobs = character_blobs(image)  # None: a blank page, read as it is
+            if blobs is not None:
+                image, turn = upright(image, blobs)
+                image = straighten(image, blobs if turn.degrees == 0 else None)
+                if turn.degrees in (90, 270):
+                    page.width, page.height = page.height, page.width
+                page.turned = turn.degrees
             yield OcrJob(index=i, image=image, width_pt=page.width, height_pt=page.height)
 
     def region_jobs() -> Iterator[OcrJob]:

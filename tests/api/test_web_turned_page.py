@@ -100,3 +100,21 @@ def test_a_sideways_scanned_pdf_page_is_shown_the_way_it_was_read(app: FastAPI,
     assert shown.width > shown.height  # the receipt's own shape (480 x 448), not the scan's
     drawn = receipt.convert("L").resize(shown.size)
     assert _difference(shown, drawn) < _difference(shown, drawn.rotate(180))
+
+
+def test_a_scanned_pdf_page_scanned_askew_is_shown_straightened(app: FastAPI,
+                                                                 client: TestClient) -> None:
+    from ingest import scale
+    from tests.ingest.ingest_helpers import askew_invoice_scan
+
+    add_user(app, "pat", "ap")
+    token = login(client, "pat")
+    r = client.post("/api/documents", headers={"X-CSRF-Token": token},
+                    files=[("files", ("askew-scan.pdf", askew_invoice_scan(1.5),
+                                      "application/pdf"))])
+    assert r.status_code == 200, r.text[:300]
+    doc_id = r.json()["documents"][0]["document_id"]
+    img = client.get(f"/documents/{doc_id}/pages/1.png")
+    assert img.status_code == 200
+    blobs = scale.character_blobs(Image.open(io.BytesIO(img.content)))
+    assert blobs is not None and abs(scale.skew_degrees(blobs)) < scale.MIN_SKEW_DEG

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from ingest_helpers import image_bytes
+from ingest_helpers import askew_invoice_scan, image_bytes
 from PIL import Image, ImageDraw, ImageFont
 
 import ingest.scale as scale
@@ -160,3 +160,15 @@ def test_a_small_photo_is_straightened_only_where_its_lean_lifts_a_line_end():
     for lean in (0.5, 3.0):
         slight = receipt_image(1).rotate(lean, expand=True, fillcolor="white")
         assert scale.normalize_for_ocr(slight) == (slight, 1.0)
+
+
+def test_a_scanned_pdf_page_scanned_askew_is_straightened_before_ocr():
+    from extractors.invoice import extract_invoice
+
+    doc = read_bytes("askew-scan.pdf", askew_invoice_scan(1.5), IngestOptions(ocr_workers=1))
+    page = doc.pages[0]
+    label = next(w for w in page.words if w.text == "number")
+    value = next(w for w in page.words if w.text == "INV-2041")
+    assert abs(label.bbox[1] - value.bbox[1]) < (label.bbox[3] - label.bbox[1]) / 2
+    fields = extract_invoice(doc, "invoice")
+    assert fields["invoice_number"].normalized == "INV-2041"
