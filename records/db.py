@@ -16,6 +16,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,13 +34,36 @@ _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
 
+# How long a connection keeps trying to switch a new database file to WAL while another
+# holds it: SQLite takes an exclusive lock for the switch without waiting in its busy
+# handler, so two first runs at once on a new data dir had one die of "database is locked"
+# (16 of 300 races of two processes on a new file).
+WAL_SWITCH_WAIT_S = 30.0
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    _switch_to_wal(cur)  # readers never block the writer
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")  # worker processes share one file
     cur.close()
+
+
+def _switch_to_wal(cur: sqlite3.Cursor) -> None:
+    """`PRAGMA journal_mode=WAL`, retried with growing pauses while the file is locked
+    (`WAL_SWITCH_WAIT_S`). A file in WAL already answers at once (the mode is kept in it)."""
+    deadline = time.monotonic() + WAL_SWITCH_WAIT_S
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(0.25, pause * 2)
 
 
 def _forget_inherited_connections() -> None:
