@@ -19,6 +19,7 @@ TIFF = "image/tiff"
 WEBP = "image/webp"
 BMP = "image/bmp"
 GIF = "image/gif"
+HEIC = "image/heic"  # HEIF stills: an iPhone camera's default format
 TEXT = "text/plain"
 HTML = "text/html"
 XML = "application/xml"
@@ -30,7 +31,7 @@ ELF = "application/x-executable"
 OLE = "application/x-ole-storage"
 OCTET = "application/octet-stream"
 
-IMAGE_TYPES = frozenset({JPEG, PNG, TIFF, WEBP, BMP, GIF})
+IMAGE_TYPES = frozenset({JPEG, PNG, TIFF, WEBP, BMP, GIF, HEIC})
 SUPPORTED = frozenset({PDF, TEXT, HTML, EML, DOCX, XML}) | IMAGE_TYPES
 
 # What each extension promises; used to recognise "wrong magic for the extension".
@@ -44,6 +45,8 @@ EXTENSION_TYPES: dict[str, str] = {
     ".webp": WEBP,
     ".bmp": BMP,
     ".gif": GIF,
+    ".heic": HEIC,
+    ".heif": HEIC,
     ".txt": TEXT,
     ".text": TEXT,
     ".csv": TEXT,
@@ -56,6 +59,10 @@ EXTENSION_TYPES: dict[str, str] = {
 }
 
 _BMP_HEADER_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
+# Major brands of an ISO media file ("ftyp" box) that hold HEIF/HEIC stills (not AVIF, not
+# video): HEVC-coded images and image sequences, and the generic HEIF brands.
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm",
+                         b"hevs", b"mif1", b"msf1"})
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]?\S?")
 _MAIL_HEADERS = {
     b"from",
@@ -99,6 +106,8 @@ def sniff_type(filename: str, data: bytes) -> str:
         return WEBP
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return GIF
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIC
     if (
         head[:2] == b"BM"
         and len(head) >= 18

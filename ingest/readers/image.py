@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -24,6 +25,7 @@ from ingest.ocr.pool import OcrJob
 from ingest.options import IngestOptions
 from ingest.orient import Turn, upright
 from ingest.scale import character_blobs, normalize_for_ocr
+from ingest.sniff import HEIF_BRANDS
 from ingest.types import Page
 
 ASSUMED_DPI = 300.0
@@ -61,7 +63,18 @@ def to_ocr_mode(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
+@cache
+def _read_heif() -> None:
+    """Let Pillow open HEIF/HEIC stills (pillow-heif's plugin). Registered on the first
+    such file only: importing it is ~40 ms that no other image needs."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
 def _open(data: bytes, filename: str) -> Image.Image:
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        _read_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -100,3 +100,15 @@ def test_a_scanned_pdf_page_scanned_askew_is_shown_straightened(app: FastAPI,
     _words, shown = _uploaded(app, client, "askew-scan.pdf", askew_invoice_scan(1.5),
                               "application/pdf")
     assert _level(shown)
+
+
+def test_a_heic_photo_is_read_and_shown(app: FastAPI, client: TestClient) -> None:
+    """An iPhone's HEIC photo: read, and its page shown as PNG (browsers do not show HEIC)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()  # to write the test's file
+    receipt = _receipt()
+    words, shown = _uploaded(app, client, "IMG_0042.HEIC", _encoded(receipt, "HEIF",
+                                                                     quality=95), "image/heic")
+    assert shown.format == "PNG" and shown.size == receipt.size
+    assert any(t.get("text") == "TOTAL" for t in words), words

@@ -31,6 +31,21 @@ def test_png_ocr_and_dpi_points() -> None:
     assert 0 < w.conf <= 1
 
 
+def test_a_heic_photo_is_read_as_an_image() -> None:
+    """HEIC is an iPhone camera's default format: sniffed by its "ftyp" brand (whatever the
+    file is called) and read through pillow-heif, registered on the first such file."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()  # to write the test's file; the reader registers its own
+    img = text_image(["RECEIPT 20931", "CASH 45.10"], width=900).convert("RGB")
+    data = image_bytes(img, "HEIF", quality=95)
+    doc = read_bytes("IMG_0042.bin", data, TESS)
+    assert doc.media_type == "image/heic"
+    (page,) = doc.pages
+    assert page.ocr and "20931" in page.text and "45.10" in page.text
+    assert page.width == pytest.approx(900 * 72 / 300)
+
+
 def test_jpeg_without_dpi_assumes_300_and_applies_exif_orientation() -> None:
     upright = text_image(["ORIENTED TEXT 778"], width=800)
     stored = upright.rotate(90, expand=True)  # how a sideways camera stores it
