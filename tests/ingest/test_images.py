@@ -44,6 +44,8 @@ def test_a_heic_photo_is_read_as_an_image() -> None:
     (page,) = doc.pages
     assert page.ocr and "20931" in page.text and "45.10" in page.text
     assert page.width == pytest.approx(900 * 72 / 300)
+    with pytest.raises(CorruptFile):  # cut short: a clear error, not a crash
+        read_bytes("IMG_0043.heic", data[: len(data) // 2], TESS)
 
 
 def test_jpeg_without_dpi_assumes_300_and_applies_exif_orientation() -> None:
