@@ -106,10 +106,17 @@ def _locale_tables() -> dict[str, dict[str, Any]]:
     return {loc: tables for loc, tables in data.items() if not loc.startswith("_")}
 
 
+def norm_label(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text.lower())
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = re.sub(r"[^a-z0-9% ]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
 def till_words(kind: str) -> tuple[str, ...]:
-    """Every locale's till words of `kind` ("tendered", "change", "tip"), as the file
-    writes them, each once."""
-    return tuple(dict.fromkeys(w for tables in _locale_tables().values()
+    """Every locale's till words of `kind` ("tendered", "change", "tip"), normalised like
+    `norm_label` (as the labels they are matched against), each once."""
+    return tuple(dict.fromkeys(norm_label(w) for tables in _locale_tables().values()
                                for w in tables.get("till", {}).get(kind, [])))
 
 
@@ -190,13 +197,6 @@ _ID_TOKEN = re.compile(r"^[#:]?[A-Za-z0-9][A-Za-z0-9_\-/.#]*$")
 
 
 _CUR_WORDS = {"rm", "usd", "eur", "gbp", "inr", "myr", "sgd", "rs", "chf", "pln"}
-
-
-def norm_label(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text.lower())
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    t = re.sub(r"[^a-z0-9% ]+", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
 
 
 @lru_cache(maxsize=1 << 16)

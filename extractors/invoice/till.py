@@ -64,8 +64,7 @@ class Words:
 @lru_cache(maxsize=1)
 def words() -> Words:
     """Every locale's payment-row words (normalised like `norm_label`)."""
-    return Words(*(tuple(dict.fromkeys(norm_label(w) for w in till_words(kind)))
-                   for kind in ("tendered", "change")))
+    return Words(till_words("tendered"), till_words("change"))
 
 
 def _label_words(c: Candidate) -> str:
